@@ -1,0 +1,52 @@
+"""The ``restore`` command line: a thin dispatcher over ``restore.commands.*``.
+
+Each subcommand lives in its own module under :mod:`restore.commands` with a
+``register(subparsers)`` function; modules are imported only when the CLI runs.
+Errors of the :class:`~restore.errors.RestoreError` family print one line on
+stderr and exit 1; usage errors exit 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Sequence
+
+from restore.errors import RestoreError
+
+# Module names under restore.commands; each registers one or more subcommands.
+COMMAND_MODULES = ("fix",)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand registered."""
+    parser = argparse.ArgumentParser(prog="restore", description="Restore Chinese text damaged by OCR.")
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="log more (repeat for debug)")
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"restore.commands.{name}").register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; returns the exit code (0 ok, 1 restore error, 2 usage error)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    level = logging.WARNING - 10 * min(args.verbose, 2)
+    logging.basicConfig(level=level, format="restore: %(levelname)s: %(message)s")
+    try:
+        return int(args.run(args) or 0)
+    except RestoreError as exc:
+        sys.stderr.write(f"restore: error: {exc}\n")
+        return 1
+    except BrokenPipeError:
+        return 1
+    except KeyboardInterrupt:
+        sys.stderr.write("restore: interrupted\n")
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

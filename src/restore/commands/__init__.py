@@ -1,0 +1,1 @@
+"""Subcommands of the ``restore`` CLI, one module each (see :mod:`restore.cli`)."""

@@ -1,0 +1,181 @@
+"""One frozen configuration holding every threshold, loadable from TOML.
+
+Each stage reads its own section; the top level holds what the resolver needs.
+Unknown keys and wrong types are errors, so a typo never silently does nothing.
+
+>>> cfg = Config.from_mapping({"min_confidence": 0.9, "layout": {"min_join_chars": 10}})
+>>> cfg.min_confidence, cfg.layout.min_join_chars
+(0.9, 10)
+>>> Config.from_mapping({"min_confidense": 0.9})
+Traceback (most recent call last):
+...
+restore.errors.ConfigError: unknown config key 'min_confidense' (known: char, layout, lexicon, lexicons, min_confidence, punct, script, stages)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+from restore.errors import ConfigError
+
+STAGE_NAMES = ("layout", "punct", "script", "lexicon", "char")
+
+
+@dataclass(frozen=True)
+class LayoutConfig:
+    """Thresholds of the layout stage."""
+
+    # A line shorter than this is treated as a heading or caption and never joined to the next.
+    min_join_chars: int = 12
+    # Confidence of a join when the line reads as prose (has sentence punctuation).
+    join_confidence: float = 0.95
+    # Confidence of a join when the line has no punctuation of its own (could be a heading).
+    bare_join_confidence: float = 0.6
+    # Fewest single characters a letter-spaced run needs before its spaces are removed.
+    min_spaced_heading_chars: int = 3
+
+
+@dataclass(frozen=True)
+class PunctConfig:
+    """Thresholds of the punctuation stage."""
+
+    confidence: float = 0.95
+    # A mark at the end of a line follows Chinese text but nothing confirms the right side.
+    line_end_confidence: float = 0.85
+
+
+@dataclass(frozen=True)
+class ScriptConfig:
+    """Thresholds of the script stage."""
+
+    # OpenCC configs: s2tw writes the forms printed traditional text uses (為, 眾, 啟, 著).
+    to_traditional: str = "s2tw"
+    to_simplified: str = "t2s"
+    # The dominant script must outnumber the other by this factor, in distinctive characters.
+    dominance_ratio: float = 3.0
+    # Fewer distinctive characters than this and a paragraph defers to its document.
+    min_distinctive_chars: int = 4
+    # Confidence when the character has exactly one form in the other script.
+    unambiguous_confidence: float = 0.97
+    # Confidence when a dictionary phrase chose among several forms.
+    phrase_confidence: float = 0.9
+    # Confidence when the character table's default among several forms was taken.
+    ambiguous_confidence: float = 0.5
+
+
+@dataclass(frozen=True)
+class LexiconConfig:
+    """Thresholds of the lexicon stage."""
+
+    exact_variant_confidence: float = 0.95
+    fuzzy_min_confidence: float = 0.3
+
+
+@dataclass(frozen=True)
+class CharConfig:
+    """Thresholds of the character language-model stage."""
+
+    model: str = ""
+
+
+@dataclass(frozen=True)
+class Config:
+    """Every setting of a :class:`~restore.Corrector`; build one with keywords or :meth:`from_toml`."""
+
+    # Proposals at or above this confidence are applied; the rest become suggestions.
+    min_confidence: float = 0.8
+    stages: tuple[str, ...] = ("layout", "punct", "script")
+    # Extra lexicon files (TSV) loaded beside the bundled ones.
+    lexicons: tuple[str, ...] = ()
+    layout: LayoutConfig = field(default_factory=LayoutConfig)
+    punct: PunctConfig = field(default_factory=PunctConfig)
+    script: ScriptConfig = field(default_factory=ScriptConfig)
+    lexicon: LexiconConfig = field(default_factory=LexiconConfig)
+    char: CharConfig = field(default_factory=CharConfig)
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.min_confidence <= 1.0:
+            raise ConfigError(f"min_confidence must be in [0, 1], got {self.min_confidence!r}")
+        unknown = [name for name in self.stages if name not in STAGE_NAMES]
+        if unknown:
+            raise ConfigError(f"unknown stage(s) {unknown}; known: {list(STAGE_NAMES)}")
+        object.__setattr__(self, "stages", tuple(self.stages))
+        object.__setattr__(self, "lexicons", tuple(str(p) for p in self.lexicons))
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any]) -> Config:
+        """Build a config from nested mappings (as TOML gives); unknown keys raise :class:`ConfigError`."""
+        return _build(cls, data, "")
+
+    @classmethod
+    def from_toml(cls, path: str | Path) -> Config:
+        """Load a config from a TOML file; a bad file raises :class:`ConfigError` naming it."""
+        path = Path(path)
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError as exc:
+            raise ConfigError(f"{path}: no such config file") from exc
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+        try:
+            return cls.from_mapping(data)
+        except ConfigError as exc:
+            raise ConfigError(f"{path}: {exc}") from exc
+
+    def replace(self, **changes: Any) -> Config:
+        """A copy with some top-level fields changed."""
+        return dataclasses.replace(self, **changes)
+
+    def to_json(self) -> dict[str, Any]:
+        """The config as plain JSON data (embedded in reports)."""
+        return _jsonable(dataclasses.asdict(self))
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _jsonable(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(item) for item in value]
+    return value
+
+
+def _build(cls: type, data: Mapping[str, Any], prefix: str) -> Any:
+    if not isinstance(data, Mapping):
+        raise ConfigError(f"config section {prefix.rstrip('.') or 'top level'} must be a table")
+    hints = typing.get_type_hints(cls)
+    fields = {f.name for f in dataclasses.fields(cls)}
+    values: dict[str, Any] = {}
+    for key, value in data.items():
+        if key not in fields:
+            raise ConfigError(f"unknown config key {prefix + key!r} (known: {', '.join(sorted(fields))})")
+        values[key] = _coerce(hints[key], value, prefix + key)
+    return cls(**values)
+
+
+def _coerce(hint: Any, value: Any, name: str) -> Any:
+    if dataclasses.is_dataclass(hint):
+        return _build(hint, value, name + ".")
+    origin = typing.get_origin(hint)
+    if origin is tuple:
+        if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"config key {name!r} must be a list of strings, got {value!r}")
+        return tuple(value)
+    if origin in (typing.Union, types.UnionType):
+        return value
+    if hint is float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ConfigError(f"config key {name!r} must be a number, got {value!r}")
+        return float(value)
+    if hint is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(f"config key {name!r} must be an integer, got {value!r}")
+        return value
+    if hint is str and not isinstance(value, str):
+        raise ConfigError(f"config key {name!r} must be a string, got {value!r}")
+    return value

@@ -1,0 +1,138 @@
+"""Typed evidence records: why an edit was proposed.
+
+Every :class:`~restore.edits.Edit` carries a tuple of these records. They are
+frozen dataclasses so that edits stay hashable and comparable, and each one
+serialises to a JSON object tagged with its ``type`` so that the JSONL contract
+(``restore.edits/1``) can carry them and read them back.
+
+>>> rule = RuleMatch(rule="punct:halfwidth-comma", pattern=",", context="好,的")
+>>> evidence_from_json(evidence_to_json(rule)) == rule
+True
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from restore.errors import SchemaError
+
+
+@dataclass(frozen=True)
+class RuleMatch:
+    """A deterministic rule fired: which rule, the pattern it matched, where."""
+
+    rule: str
+    pattern: str
+    context: str
+    type: ClassVar[str] = "rule"
+
+
+@dataclass(frozen=True)
+class ScriptConversion:
+    """An OpenCC conversion of a minority-script character.
+
+    ``phrase`` is the dictionary phrase that decided the character (empty when
+    the character table alone decided); ``candidates`` lists every form the
+    character table allows, so a reviewer sees why an ambiguous one was held back.
+    """
+
+    config: str
+    dominant_script: str
+    phrase: str
+    candidates: tuple[str, ...]
+    type: ClassVar[str] = "script"
+
+
+@dataclass(frozen=True)
+class LexiconMatch:
+    """A curated lexicon entry matched the span (exactly, as a known variant, or fuzzily)."""
+
+    lexicon: str
+    entry: str
+    line: int
+    match: str
+    similarity: float = 1.0
+    cue: str = ""
+    type: ClassVar[str] = "lexicon"
+
+
+@dataclass(frozen=True)
+class LanguageModelScore:
+    """Language-model log10 probabilities of the window before and after the change."""
+
+    model: str
+    logprob_before: float
+    logprob_after: float
+    channel_logprob: float = 0.0
+    type: ClassVar[str] = "lm"
+
+
+@dataclass(frozen=True)
+class ConfusionPair:
+    """The confusion-table pair (what was seen, what was meant) and its weight."""
+
+    table: str
+    seen: str
+    meant: str
+    similarity: float
+    type: ClassVar[str] = "confusion"
+
+
+@dataclass(frozen=True)
+class Consistency:
+    """The same entity appears elsewhere in the document or batch in its right form."""
+
+    form: str
+    occurrences: int
+    scope: str
+    type: ClassVar[str] = "consistency"
+
+
+@dataclass(frozen=True)
+class Merged:
+    """This edit absorbed earlier edits by other stages that touched the same characters."""
+
+    sources: tuple[str, ...]
+    afters: tuple[str, ...]
+    type: ClassVar[str] = "merged"
+
+
+Evidence = (
+    RuleMatch | ScriptConversion | LexiconMatch | LanguageModelScore | ConfusionPair | Consistency | Merged
+)
+
+EVIDENCE_TYPES: dict[str, type] = {
+    cls.type: cls
+    for cls in (RuleMatch, ScriptConversion, LexiconMatch, LanguageModelScore, ConfusionPair, Consistency, Merged)
+}
+
+
+def evidence_to_json(record: Evidence) -> dict[str, Any]:
+    """Serialise one evidence record to a JSON-ready dict tagged with its type."""
+    payload = dataclasses.asdict(record)
+    for key, value in payload.items():
+        if isinstance(value, tuple):
+            payload[key] = list(value)
+    return {"type": record.type, **payload}
+
+
+def evidence_from_json(payload: dict[str, Any]) -> Evidence:
+    """Read back a record written by :func:`evidence_to_json`; unknown types are a :class:`SchemaError`."""
+    data = dict(payload)
+    kind = data.pop("type", None)
+    cls = EVIDENCE_TYPES.get(kind)  # type: ignore[arg-type]
+    if cls is None:
+        raise SchemaError(f"unknown evidence type {kind!r}")
+    fields = {field.name: field for field in dataclasses.fields(cls)}
+    unknown = set(data) - set(fields)
+    if unknown:
+        raise SchemaError(f"unknown fields for evidence {kind!r}: {sorted(unknown)}")
+    for key, value in data.items():
+        if isinstance(value, list):
+            data[key] = tuple(value)
+    try:
+        return cls(**data)
+    except TypeError as exc:
+        raise SchemaError(f"bad evidence {kind!r}: {exc}") from exc

@@ -1,0 +1,67 @@
+"""What every stage shares: the proposal it returns and the document context it reads.
+
+A stage looks at the partly restored text and *proposes*; it never applies.
+Offsets in a :class:`Proposal` are code points of the text the stage was given;
+the pipeline lifts them to the original and the resolver decides.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from restore.evidence import Evidence
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """Replace ``text[start:end]`` of the stage's input by ``after``."""
+
+    start: int
+    end: int
+    after: str
+    kind: str
+    confidence: float
+    source: str
+    evidence: tuple[Evidence, ...] = ()
+    # Breaks ties between overlapping proposals of equal confidence (higher wins).
+    priority: int = 0
+
+
+@dataclass(frozen=True)
+class Protection:
+    """A span later stages must not change (an exact lexicon hit), in the stage's input coordinates."""
+
+    start: int
+    end: int
+    source: str
+
+
+@dataclass(frozen=True)
+class StageOutput:
+    """Everything a stage returns for one document."""
+
+    proposals: tuple[Proposal, ...] = ()
+    protections: tuple[Protection, ...] = ()
+
+
+@dataclass
+class Document:
+    """Facts about the document being restored that stages share (filled in as stages learn them).
+
+    ``script`` is ``"traditional"``, ``"simplified"`` or ``""`` when undecided.
+    ``batch`` carries cross-document information in batch mode (for consistency votes).
+    """
+
+    script: str = ""
+    notes: dict[str, object] = field(default_factory=dict)
+
+
+class Stage(Protocol):
+    """A pipeline stage: a name (used in sources and config) and a pure ``propose``."""
+
+    name: str
+
+    def propose(self, text: str, document: Document) -> StageOutput:
+        """Propose changes to ``text``; must not raise on any ``str``."""
+        ...
