@@ -67,6 +67,8 @@ class ScriptConfig:
     phrase_confidence: float = 0.9
     # Confidence when the character table's default among several forms was taken.
     ambiguous_confidence: float = 0.5
+    # Confidence of repairing a valid character in a word OpenCC writes otherwise (聯系 → 聯繫).
+    leftover_confidence: float = 0.85
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,58 @@
+"""Character classes shared by the stages (pure functions over single characters).
+
+>>> is_han("徐"), is_han("a"), is_cjk_punct("，"), is_cjk_punct(",")
+(True, False, True, False)
+"""
+
+from __future__ import annotations
+
+# Full-width punctuation of Chinese text.
+CJK_PUNCT = frozenset("，。、；：？！“”‘’（）《》〈〉【】「」『』—…·～〔〕")
+# Marks that end a sentence; a line ending in one is never joined to the next.
+TERMINAL = frozenset("。！？!?…；")
+# Closing marks that may follow a terminal mark (“……。”).
+CLOSERS = frozenset("”’）》」』】〕)")
+OPENERS = frozenset("“‘（《「『【〔")
+# Sentence punctuation that shows a line is running prose, not a heading.
+PROSE_PUNCT = frozenset("，。、；：“”‘’（）《》「」")
+
+_HAN_RANGES = (
+    (0x3400, 0x4DBF),
+    (0x4E00, 0x9FFF),
+    (0xF900, 0xFAFF),
+    (0x20000, 0x2FA1F),
+    (0x30000, 0x3134F),
+)
+
+
+def is_han(char: str) -> bool:
+    """True for a CJK ideograph (including extensions and compatibility ideographs, and 〇)."""
+    code = ord(char)
+    if code == 0x3007:
+        return True
+    return any(lo <= code <= hi for lo, hi in _HAN_RANGES)
+
+
+def is_cjk_punct(char: str) -> bool:
+    """True for full-width Chinese punctuation."""
+    return char in CJK_PUNCT
+
+
+def is_cjk(char: str) -> bool:
+    """Han or full-width Chinese punctuation."""
+    return is_han(char) or char in CJK_PUNCT
+
+
+def is_ascii_alnum(char: str) -> bool:
+    """A half-width Latin letter or digit."""
+    return char.isascii() and char.isalnum()
+
+
+def display_width(text: str) -> int:
+    """Columns the text takes in print: 2 for Han and full-width characters, 1 otherwise."""
+    return sum(2 if (is_cjk(c) or "\uff00" <= c <= "\uffef" or c == "\u3000") else 1 for c in text)
+
+
+def has_han(text: str) -> bool:
+    """True when the text contains at least one Han character."""
+    return any(is_han(c) for c in text)

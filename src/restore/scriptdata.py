@@ -1,0 +1,106 @@
+"""Script knowledge: which characters belong to one script only, and OpenCC's phrase choices.
+
+Built from ``data/opencc_tables.tsv`` (derived from OpenCC's dictionaries by
+``scripts/build_script_tables.py``) on first use and held by the stage that uses it.
+
+>>> tables = ScriptTables.load()
+>>> tables.is_simplified_only("层"), tables.is_simplified_only("台"), tables.is_traditional_only("層")
+(True, False, True)
+>>> tables.detect("基層養老服務")
+'traditional'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from restore.errors import ResourceError
+from restore.resources import read_data_lines
+
+SIMPLIFIED = "simplified"
+TRADITIONAL = "traditional"
+
+
+@dataclass(frozen=True)
+class ScriptTables:
+    """Character candidates and phrase conversions in both directions."""
+
+    to_traditional: dict[str, tuple[str, ...]]
+    to_simplified: dict[str, tuple[str, ...]]
+    traditional_phrases: dict[str, str]
+    simplified_phrases: dict[str, str]
+    simplified_only: frozenset[str]
+    traditional_only: frozenset[str]
+    # Simplified views of forms traditional print accepts (平台, 發布), for matching mixed text.
+    accepted_views: frozenset[str]
+    longest_phrase: int
+
+    @classmethod
+    def load(cls) -> ScriptTables:
+        """Read the bundled tables (about 50 ms)."""
+        sections: dict[str, dict[str, tuple[str, ...]]] = {
+            name: {} for name in ("s2t-char", "t2s-char", "tw-variant", "s2t-phrase", "t2s-phrase")
+        }
+        for number, line in enumerate(read_data_lines("opencc_tables.tsv"), start=1):
+            parts = line.split("\t")
+            if len(parts) != 3 or parts[0] not in sections:
+                raise ResourceError(f"opencc_tables.tsv: bad line {number}: {line[:40]!r}")
+            sections[parts[0]][parts[1]] = tuple(parts[2].split(" "))
+        s2t, t2s, tw = sections["s2t-char"], sections["t2s-char"], sections["tw-variant"]
+        traditional_forms = {c for values in s2t.values() for c in values} | set(t2s) | {v[0] for v in tw.values()}
+        simplified_forms = {c for values in t2s.values() for c in values} | set(s2t)
+        accepted = frozenset(
+            "".join(t2s[c][0] if c in t2s else c for c in line.split("\t")[0])
+            for line in read_data_lines("script_accepted.tsv")
+        )
+        phrases_s2t = {key: values[0] for key, values in sections["s2t-phrase"].items()}
+        phrases_t2s = {key: values[0] for key, values in sections["t2s-phrase"].items()}
+        return cls(
+            to_traditional=s2t,
+            to_simplified=t2s,
+            traditional_phrases=phrases_s2t,
+            simplified_phrases=phrases_t2s,
+            simplified_only=frozenset(c for c, v in s2t.items() if c not in v and c not in traditional_forms),
+            traditional_only=frozenset(c for c, v in t2s.items() if c not in v and c not in simplified_forms),
+            accepted_views=accepted,
+            longest_phrase=max(len(k) for k in (*phrases_s2t, *phrases_t2s)),
+        )
+
+    def is_simplified_only(self, char: str) -> bool:
+        """True for a character that only simplified text uses (层, 养)."""
+        return char in self.simplified_only
+
+    def is_traditional_only(self, char: str) -> bool:
+        """True for a character that only traditional text uses (層, 養)."""
+        return char in self.traditional_only
+
+    def counts(self, text: str) -> tuple[int, int]:
+        """(simplified-only, traditional-only) character counts of ``text``."""
+        simplified = sum(1 for c in text if c in self.simplified_only)
+        traditional = sum(1 for c in text if c in self.traditional_only)
+        return simplified, traditional
+
+    def detect(self, text: str, *, ratio: float = 3.0, minimum: int = 1) -> str:
+        """``"simplified"``, ``"traditional"`` or ``""`` when neither clearly dominates."""
+        simplified, traditional = self.counts(text)
+        if traditional >= minimum and traditional >= ratio * simplified:
+            return TRADITIONAL
+        if simplified >= minimum and simplified >= ratio * traditional:
+            return SIMPLIFIED
+        return ""
+
+    def phrase_choice(self, view: str, index: int, *, to_script: str) -> tuple[str, str]:
+        """The longest dictionary phrase of ``view`` covering ``index``, and the character it writes there.
+
+        ``view`` is in the source script; returns ``("", "")`` when no phrase covers the index.
+
+        >>> ScriptTables.load().phrase_choice("区域联系", 3, to_script="traditional")
+        ('联系', '繫')
+        """
+        phrases = self.traditional_phrases if to_script == TRADITIONAL else self.simplified_phrases
+        for length in range(min(self.longest_phrase, len(view)), 1, -1):
+            for start in range(max(0, index - length + 1), min(index, len(view) - length) + 1):
+                converted = phrases.get(view[start : start + length])
+                if converted is not None:
+                    return view[start : start + length], converted[index - start]
+        return "", ""

@@ -1,0 +1,196 @@
+"""Layout: repair what page layout and OCR did to whitespace and line structure.
+
+Rules (each proposal names its rule in ``source`` and the evidence):
+
+- ``layout:join-lines`` — a line broken mid-sentence (by a column or a blank
+  line) is joined to the next; real paragraph and heading breaks stay. A break
+  after a line reading as prose (sentence punctuation inside, no terminal mark at
+  the end) or a full column-width line is joined confidently; a bare short line
+  may be a heading, so joining it is only suggested.
+- ``layout:letter-spaced`` — spaces inside a letter-spaced heading (``徐 匯 報``).
+- ``layout:number-space`` — spaces between digits and Chinese (``12 月 17 日``).
+- ``layout:punct-space`` — spaces next to full-width punctuation.
+- ``layout:trailing-space`` — whitespace at the end of a line.
+- ``layout:debris`` — U+FFFD, control characters, zero-width characters, lone surrogates.
+
+Deliberate separators stay: spaces between Chinese words (``智联世界 生成未来``,
+``□ 记者 曹香玉``) and around Latin words.
+
+>>> from restore.config import Config
+>>> from restore.stages.base import Document
+>>> out = LayoutStage(Config()).propose("徐 匯 報", Document())
+>>> [(p.start, p.end, p.after) for p in out.proposals]
+[(1, 2, ''), (3, 4, '')]
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections.abc import Iterator
+
+from restore.chars import (
+    CLOSERS,
+    CJK_PUNCT,
+    OPENERS,
+    PROSE_PUNCT,
+    TERMINAL,
+    display_width,
+    is_ascii_alnum,
+    is_cjk,
+    is_han,
+)
+from restore.config import Config
+from restore.evidence import RuleMatch
+from restore.stages.base import Document, Proposal, StageOutput
+
+# Lines starting with one of these open a new item (a byline, a caption, a bullet).
+_MARKERS = frozenset("□■●◆▲△○◎★☆▌※")
+_GAP = re.compile(r"[ \t]*(?:\r?\n[ \t]*)+")
+_SPACES = re.compile(r"[ \t]+")
+_DEBRIS = re.compile(r"[\ufffd\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200d\u2060\ufeff\ud800-\udfff]+")
+_HALF_PROSE = frozenset(",;:")
+_DEBRIS_CONFIDENCE = 0.97
+_SPACE_CONFIDENCE = 0.95
+_TRAILING_CONFIDENCE = 0.9
+
+
+def _context(text: str, start: int, end: int, width: int = 6) -> str:
+    return text[max(0, start - width) : end + width]
+
+
+class LayoutStage:
+    """Propose whitespace, line-break and debris repairs."""
+
+    name = "layout"
+
+    def __init__(self, config: Config) -> None:
+        self.settings = config.layout
+
+    def propose(self, text: str, document: Document) -> StageOutput:
+        """All layout proposals for ``text``."""
+        proposals = [
+            *self._debris(text),
+            *self._spaces(text),
+            *self._joins(text),
+        ]
+        return StageOutput(proposals=tuple(proposals))
+
+    def _proposal(self, text: str, start: int, end: int, after: str, rule: str, confidence: float) -> Proposal:
+        return Proposal(
+            start=start,
+            end=end,
+            after=after,
+            kind="layout",
+            confidence=confidence,
+            source=f"layout:{rule}",
+            evidence=(RuleMatch(rule=f"layout:{rule}", pattern=text[start:end], context=_context(text, start, end)),),
+        )
+
+    def _debris(self, text: str) -> Iterator[Proposal]:
+        for match in _DEBRIS.finditer(text):
+            yield self._proposal(text, match.start(), match.end(), "", "debris", _DEBRIS_CONFIDENCE)
+
+    def _spaces(self, text: str) -> Iterator[Proposal]:
+        spaced = self._letter_spaced_gaps(text)
+        for match in _SPACES.finditer(text):
+            start, end = match.span()
+            left = text[start - 1] if start > 0 else "\n"
+            right = text[end] if end < len(text) else "\n"
+            if right in "\r\n":
+                if left not in "\r\n":
+                    yield self._proposal(text, start, end, "", "trailing-space", _TRAILING_CONFIDENCE)
+                continue
+            if left in "\r\n":
+                continue  # indentation is the author's
+            if start in spaced:
+                yield self._proposal(text, start, end, "", "letter-spaced", _SPACE_CONFIDENCE)
+            elif (_is_digit(left) and is_han(right)) or (
+                is_han(left) and _is_digit(right) and _spaced_number(text, end, left)
+            ):
+                yield self._proposal(text, start, end, "", "number-space", _SPACE_CONFIDENCE)
+            elif (left in CJK_PUNCT and left not in OPENERS and (is_cjk(right) or is_ascii_alnum(right))) or (
+                left in OPENERS
+            ):
+                yield self._proposal(text, start, end, "", "punct-space", _SPACE_CONFIDENCE)
+            elif right in CJK_PUNCT and right not in OPENERS and (is_cjk(left) or is_ascii_alnum(left)):
+                yield self._proposal(text, start, end, "", "punct-space", _SPACE_CONFIDENCE)
+
+    def _letter_spaced_gaps(self, text: str) -> set[int]:
+        """Starts of the space runs inside runs of single Han characters (``徐 匯 報``)."""
+        gaps: set[int] = set()
+        minimum = self.settings.min_spaced_heading_chars
+        for line in re.finditer(r"[^\r\n]+", text):
+            tokens = [(m.start() + line.start(), m.group()) for m in re.finditer(r"[^ \t]+", line.group())]
+            run: list[int] = []
+            for index, (_, token) in enumerate(tokens + [(0, "")]):
+                if len(token) == 1 and is_han(token):
+                    run.append(index)
+                    continue
+                if len(run) >= minimum:
+                    for position in run[1:]:
+                        token_start = tokens[position][0]
+                        previous_end = tokens[position - 1][0] + 1
+                        if token_start > previous_end:
+                            gaps.add(previous_end)
+                run = []
+        return gaps
+
+    def _joins(self, text: str) -> Iterator[Proposal]:
+        lines = [m.group().strip(" \t") for m in re.finditer(r"[^\r\n]+", text)]
+        prose_widths = [display_width(line) for line in lines if _reads_as_prose(line)]
+        column = statistics.median(prose_widths) if prose_widths else 0.0
+        minimum = self.settings.min_join_chars
+        for match in _GAP.finditer(text):
+            start, end = match.span()
+            if "\n" not in match.group() or start == 0 or end == len(text):
+                continue
+            line_start = text.rfind("\n", 0, start) + 1
+            previous = text[line_start:start].strip(" \t")
+            line_end = text.find("\n", end)
+            following = text[end : line_end if line_end >= 0 else len(text)]
+            if len(previous) < minimum or not following:
+                continue
+            last, first = previous[-1], following[0]
+            if last in TERMINAL or (last in CLOSERS and len(previous) > 1 and previous[-2] in TERMINAL):
+                continue
+            if not (is_han(last) or (last in CJK_PUNCT and last not in CLOSERS) or last in ",、"):
+                continue
+            if first in _MARKERS or not (is_cjk(first) or is_ascii_alnum(first)):
+                continue
+            width = display_width(previous)
+            column_line = column > 0 and abs(width - column) <= 0.15 * column
+            confident = last not in "：:" and (_reads_as_prose(previous) or column_line)
+            confidence = self.settings.join_confidence if confident else self.settings.bare_join_confidence
+            yield self._proposal(text, start, end, "", "join-lines", confidence)
+
+
+def _is_digit(char: str) -> bool:
+    return char.isascii() and char.isdigit()
+
+
+# Han characters that introduce a number ("第 28 期", "2023 年 7 月"): a space after them is debris.
+_NUMBER_PREFIXES = frozenset("第年月日时時號号")
+
+
+def _spaced_number(text: str, digits_start: int, left: str) -> bool:
+    """True when the number starting at ``digits_start`` is spaced on both sides (``於 12 月``).
+
+    A number spaced only on its left (``本報訊 7月3日``) follows a deliberate separator.
+    """
+    if left in _NUMBER_PREFIXES:
+        return True
+    end = digits_start
+    while end < len(text) and (_is_digit(text[end]) or text[end] in ".,-"):
+        end += 1
+    return end < len(text) and text[end] in " \t" and end + 1 < len(text) and is_han(text[end + 1].lstrip() or "a")
+
+
+def _reads_as_prose(line: str) -> bool:
+    """A line with sentence punctuation inside it is running text, not a heading."""
+    for index, char in enumerate(line):
+        if char in PROSE_PUNCT:
+            return True
+        if char in _HALF_PROSE and 0 < index < len(line) - 1 and is_han(line[index - 1]):
+            return True
+    return False

@@ -1,0 +1,93 @@
+"""Punct: half-width punctuation inside Chinese text becomes full-width.
+
+A mark is converted only when Chinese text stands on its left (a Han character
+or a closing full-width mark) and Chinese, a digit or the line end on its right,
+so ``1,000``, ``3.5``, URLs, e-mail addresses and Latin runs never change. Spaces
+around a converted mark go with it (full-width marks carry their own spacing).
+Parentheses are converted as a pair when they enclose Chinese.
+
+>>> from restore.config import Config
+>>> from restore.stages.base import Document
+>>> out = PunctStage(Config()).propose("喜报! 共1,000人(含学生)参加", Document())
+>>> [(p.start, p.end, p.after) for p in out.proposals]
+[(2, 4, '！'), (11, 12, '（'), (15, 16, '）')]
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from restore.chars import CLOSERS, OPENERS, is_cjk_punct, is_han
+from restore.config import Config
+from restore.evidence import RuleMatch
+from restore.stages.base import Document, Proposal, StageOutput
+
+FULL_WIDTH = {",": "，", "!": "！", "?": "？", ":": "：", ";": "；", "(": "（", ")": "）"}
+_MARK = re.compile(r"[ \t]*([,!?:;])[ \t]*")
+_PAIR = re.compile(r"\(([^()\r\n]{1,80})\)")
+
+
+def _chinese_left(char: str) -> bool:
+    return is_han(char) or (is_cjk_punct(char) and (char in CLOSERS or char not in OPENERS))
+
+
+def _chinese_right(char: str) -> bool:
+    return is_han(char) or (is_cjk_punct(char) and char in OPENERS)
+
+
+class PunctStage:
+    """Propose full-width punctuation where half-width marks sit inside Chinese text."""
+
+    name = "punct"
+
+    def __init__(self, config: Config) -> None:
+        self.settings = config.punct
+
+    def propose(self, text: str, document: Document) -> StageOutput:
+        """All punctuation proposals for ``text``."""
+        return StageOutput(proposals=(*self._marks(text), *self._parentheses(text)))
+
+    def _proposal(self, text: str, start: int, end: int, after: str, rule: str, confidence: float) -> Proposal:
+        return Proposal(
+            start=start,
+            end=end,
+            after=after,
+            kind="punct",
+            confidence=confidence,
+            source=f"punct:{rule}",
+            evidence=(RuleMatch(rule=f"punct:{rule}", pattern=text[start:end], context=text[max(0, start - 4) : end + 4]),),
+        )
+
+    def _marks(self, text: str) -> Iterator[Proposal]:
+        for match in _MARK.finditer(text):
+            start, end = match.span()
+            mark_at = match.start(1)
+            left = text[mark_at - 1] if mark_at > 0 else ""
+            right = text[end] if end < len(text) else "\n"
+            if not left or not _chinese_left(left):
+                continue
+            # Spaces before the mark belong to it only when Chinese stands right before them.
+            if start < mark_at:
+                start = mark_at if not _chinese_left(text[start - 1]) else start
+            if right in "\r\n":
+                if match.group(1) == ":":
+                    continue  # a line-final colon may introduce Latin or a list
+                confidence = self.settings.line_end_confidence
+            elif _chinese_right(right):
+                confidence = self.settings.confidence
+            elif right.isdigit() and right.isascii() and match.group(1) in ",;:":
+                confidence = self.settings.line_end_confidence
+            else:
+                continue
+            yield self._proposal(text, start, end, FULL_WIDTH[match.group(1)], "halfwidth-mark", confidence)
+
+    def _parentheses(self, text: str) -> Iterator[Proposal]:
+        for match in _PAIR.finditer(text):
+            inside = match.group(1)
+            han = sum(1 for c in inside if is_han(c))
+            if han == 0:
+                continue
+            confidence = self.settings.confidence if han * 2 >= len(inside.replace(" ", "")) else self.settings.line_end_confidence
+            yield self._proposal(text, match.start(), match.start() + 1, "（", "halfwidth-parenthesis", confidence)
+            yield self._proposal(text, match.end() - 1, match.end(), "）", "halfwidth-parenthesis", confidence)

@@ -1,0 +1,160 @@
+"""Script: convert characters of the minority script with OpenCC, one edit per character.
+
+Each document's dominant script is decided from the characters only one script
+uses (``层`` is simplified-only, ``層`` traditional-only); a line with enough such
+characters of its own decides for itself, so a page may mix scripts by line.
+Minority characters are converted at phrase level with OpenCC (``s2tw`` writes
+the forms traditional print uses: 為, 眾, 著) and each changed character becomes
+its own edit. A character with one counterpart is converted confidently; one
+with several (``发`` → 發/髮) is confident only when a dictionary phrase chose;
+otherwise it is a suggestion. On a mixed line of a traditional page, conversion
+leftovers that are valid characters (``聯系`` → ``聯繫``) are repaired when
+OpenCC's phrase data says so, except forms traditional print accepts (``平台``).
+
+>>> from restore.config import Config
+>>> from restore.stages.base import Document
+>>> out = ScriptStage(Config()).propose("服務在基层，區域聯系", Document())
+>>> [(p.start, p.after) for p in out.proposals]
+[(4, '層'), (9, '繫')]
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from restore.config import Config
+from restore.errors import ResourceError
+from restore.evidence import ScriptConversion
+from restore.scriptdata import SIMPLIFIED, TRADITIONAL, ScriptTables
+from restore.stages.base import Document, Proposal, StageOutput
+
+_HAN_RUN = re.compile(r"[\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
+_LINE = re.compile(r"[^\r\n]+")
+
+
+class ScriptStage:
+    """Propose per-character conversions of minority-script characters."""
+
+    name = "script"
+
+    def __init__(self, config: Config) -> None:
+        self.settings = config.script
+        self._tables: ScriptTables | None = None
+        self._converters: dict[str, object] = {}
+
+    @property
+    def tables(self) -> ScriptTables:
+        """The script tables, loaded on first use."""
+        if self._tables is None:
+            self._tables = ScriptTables.load()
+        return self._tables
+
+    def _convert(self, config_name: str, text: str) -> str:
+        converter = self._converters.get(config_name)
+        if converter is None:
+            try:
+                import opencc
+            except ImportError as exc:
+                raise ResourceError("the script stage needs the 'opencc' package") from exc
+            try:
+                converter = opencc.OpenCC(config_name)
+            except Exception as exc:  # OpenCC raises bare RuntimeError/ValueError for a bad config name
+                raise ResourceError(f"OpenCC config {config_name!r} cannot be loaded: {exc}") from exc
+            self._converters[config_name] = converter
+        return converter.convert(text)  # type: ignore[attr-defined]
+
+    def propose(self, text: str, document: Document) -> StageOutput:
+        """Detect the dominant script and propose conversions of the other one."""
+        tables = self.tables
+        settings = self.settings
+        document_script = tables.detect(
+            text, ratio=settings.dominance_ratio, minimum=settings.min_distinctive_chars
+        )
+        document.script = document.script or document_script
+        # Leftover repair (聯系 → 聯繫) only on a page that shows conversion damage at all.
+        mixed = tables.counts(text)[0] > 0
+        proposals: list[Proposal] = []
+        for line in _LINE.finditer(text):
+            simplified, traditional = tables.counts(line.group())
+            if simplified + traditional >= settings.min_distinctive_chars:
+                script = tables.detect(line.group(), ratio=settings.dominance_ratio)
+            else:
+                script = document_script
+            if script == TRADITIONAL and (simplified or mixed):
+                proposals.extend(self._to_script(line.group(), line.start(), TRADITIONAL, script))
+            elif script == SIMPLIFIED and traditional:
+                proposals.extend(self._to_script(line.group(), line.start(), SIMPLIFIED, script))
+        return StageOutput(proposals=tuple(proposals))
+
+    def _to_script(self, line: str, offset: int, target: str, dominant: str) -> Iterator[Proposal]:
+        tables = self.tables
+        settings = self.settings
+        if target == TRADITIONAL:
+            minority, candidates_of, view_map = tables.simplified_only, tables.to_traditional, tables.to_simplified
+            config_name, phrases = settings.to_traditional, tables.traditional_phrases
+        else:
+            minority, candidates_of, view_map = tables.traditional_only, tables.to_simplified, tables.to_traditional
+            config_name, phrases = settings.to_simplified, tables.simplified_phrases
+        for run in _HAN_RUN.finditer(line):
+            chars = run.group()
+            # The run as it would read entirely in the source script, so phrases match across mixed text.
+            view = "".join(c if c in minority else _source_form(c, view_map, candidates_of) for c in chars)
+            converted = self._convert(config_name, view)
+            if len(converted) != len(view):
+                converted = "".join(candidates_of.get(c, (c,))[0] for c in view)
+            for index, char in enumerate(chars):
+                after = converted[index]
+                if after == char:
+                    continue
+                phrase, phrase_char = tables.phrase_choice(view, index, to_script=target)
+                phrase_agrees = phrase_char == after
+                candidates = candidates_of.get(char, (after,))
+                if char in minority:
+                    if len(candidates) == 1:
+                        confidence = settings.unambiguous_confidence
+                    elif phrase_agrees:
+                        confidence = settings.phrase_confidence
+                    else:
+                        confidence = settings.ambiguous_confidence
+                elif (
+                    target == TRADITIONAL
+                    and char in candidates_of
+                    and (phrase_agrees or candidates == (after,))
+                    and not self._accepted(view, index)
+                ):
+                    confidence = settings.leftover_confidence  # a valid character in the wrong word: 聯系
+                else:
+                    continue
+                yield Proposal(
+                    start=offset + run.start() + index,
+                    end=offset + run.start() + index + 1,
+                    after=after,
+                    kind="script",
+                    confidence=confidence,
+                    source=f"script:opencc-{config_name}",
+                    evidence=(
+                        ScriptConversion(
+                            config=config_name,
+                            dominant_script=dominant,
+                            phrase=f"{phrase}→{phrases[phrase]}" if phrase_agrees else "",
+                            candidates=tuple(candidates),
+                        ),
+                    ),
+                )
+
+    def _accepted(self, view: str, index: int) -> bool:
+        """True when the character sits inside a form traditional print accepts (平台)."""
+        for form in self.tables.accepted_views:
+            start = view.find(form, max(0, index - len(form) + 1))
+            if 0 <= start <= index < start + len(form):
+                return True
+        return False
+
+
+def _source_form(char: str, view_map: dict[str, tuple[str, ...]], candidates_of: dict[str, tuple[str, ...]]) -> str:
+    """The character as the source script writes it (層 → 层 when converting to traditional)."""
+    forms = view_map.get(char)
+    if not forms or char in candidates_of:
+        return char
+    return forms[0]
