@@ -1,0 +1,70 @@
+"""JSONL document records: one ``restore.edits/1`` result per line, plus where it came from.
+
+A record is :meth:`restore.Result.to_json` with three more fields: ``path``
+(relative to the batch input, POSIX separators), ``root`` (the absolute input
+directory, so ``restore apply`` finds the originals) and ``sha256`` (of the
+input file's bytes). ``Result.from_json`` reads a record unchanged.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from restore.errors import InputError, SchemaError
+from restore.result import SCHEMA, Result
+from restore.textio import atomic_write_text
+
+RECORD_SCHEMA = SCHEMA
+_REQUIRED = ("path", "sha256", "original", "text", "edits")
+
+
+def make_record(result: Result, *, path: str, root: str, sha256: str) -> dict[str, Any]:
+    """The JSONL record of one document."""
+    record = result.to_json()
+    record.update({"path": path, "root": root, "sha256": sha256})
+    return record
+
+
+def write_records(path: str | os.PathLike[str], records: Iterable[dict[str, Any]]) -> int:
+    """Write records as JSONL atomically; returns how many were written."""
+    lines = [json.dumps(record, ensure_ascii=False, sort_keys=True) for record in records]
+    atomic_write_text(path, "".join(line + "\n" for line in lines))
+    return len(lines)
+
+
+def read_records(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
+    """Read a JSONL file of document records, checking each line's schema; errors name file and line."""
+    path = Path(path)
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError as exc:
+        raise InputError(f"{path}: no such file") from exc
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not valid UTF-8") from exc
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror}") from exc
+    records: list[dict[str, Any]] = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except ValueError as exc:
+            raise SchemaError(f"{path}:{number}: not JSON ({exc.msg})") from exc
+        if not isinstance(record, dict):
+            raise SchemaError(f"{path}:{number}: a record must be a JSON object")
+        if record.get("schema") != RECORD_SCHEMA:
+            raise SchemaError(f"{path}:{number}: expected schema {RECORD_SCHEMA!r}, got {record.get('schema')!r}")
+        missing = [name for name in _REQUIRED if name not in record]
+        if missing:
+            raise SchemaError(f"{path}:{number}: record is missing {', '.join(missing)}")
+        try:
+            Result.from_json(record)
+        except SchemaError as exc:
+            raise SchemaError(f"{path}:{number}: {exc}") from exc
+        records.append(record)
+    return records

@@ -1,0 +1,69 @@
+"""``restore clean IN -o OUT``: restore every ``.txt`` file of a tree into a parallel tree."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from restore.config import Config
+from restore.errors import ConfigError
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``clean`` subcommand."""
+    parser = subparsers.add_parser(
+        "clean",
+        help="restore every .txt file under a directory into another directory",
+        description="Restore every .txt file under IN (recursively) into OUT, keeping the tree. "
+        "Finished outputs are skipped on a rerun; bad files are reported and skipped.",
+    )
+    parser.add_argument("input", metavar="IN", type=Path, help="directory of .txt files (never written to)")
+    parser.add_argument("-o", "--output", metavar="OUT", type=Path, required=True, help="output directory")
+    parser.add_argument("-j", "--jobs", type=int, default=1, help="worker processes (0: one per CPU; default 1)")
+    parser.add_argument("--jsonl", type=Path, metavar="FILE", help="write one JSON record per document")
+    parser.add_argument("--report", type=Path, metavar="FILE", help="write the HTML review report")
+    parser.add_argument("--config", type=Path, metavar="TOML", help="configuration file")
+    parser.add_argument("--min-confidence", type=float, metavar="X", help="apply edits at or above X (0..1)")
+    parser.set_defaults(run=run)
+
+
+def load_config(args: argparse.Namespace) -> Config:
+    """The configuration from ``--config`` and ``--min-confidence``."""
+    config = Config.from_toml(args.config) if args.config else Config()
+    if args.min_confidence is not None:
+        config = config.replace(min_confidence=args.min_confidence)
+    return config
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the batch; exit code 1 when any file failed."""
+    from restore.batch import BatchOptions, run_batch
+    from restore.batch.worker import Outcome
+
+    if args.jobs < 0:
+        raise ConfigError(f"--jobs must be 0 or more, got {args.jobs}")
+    jobs = args.jobs or os.cpu_count() or 1
+    options = BatchOptions(
+        in_dir=args.input,
+        out_dir=args.output,
+        config=load_config(args),
+        jobs=jobs,
+        jsonl=args.jsonl,
+        report=args.report,
+    )
+
+    def report_error(outcome: Outcome) -> None:
+        sys.stderr.write(f"restore: error: {outcome.message}\n")
+        sys.stderr.flush()
+
+    summary = run_batch(options, progress_stream=sys.stderr, on_error=report_error)
+    if summary.errors:
+        sys.stderr.write(
+            f"restore: {len(summary.errors)} of {summary.total} file(s) failed: "
+            + ", ".join(outcome.path for outcome in summary.errors)
+            + "\n"
+        )
+        return 1
+    return 0
