@@ -56,3 +56,16 @@ def display_width(text: str) -> int:
 def has_han(text: str) -> bool:
     """True when the text contains at least one Han character."""
     return any(is_han(c) for c in text)
+
+
+def removable_space(left: str, right: str) -> bool:
+    """True when spaces between ``left`` and ``right`` are layout debris next to full-width punctuation.
+
+    >>> removable_space("。", "市"), removable_space("“", "智"), removable_space("界", "生")
+    (True, True, False)
+    """
+    if left in OPENERS:
+        return True
+    if left in CJK_PUNCT and (is_cjk(right) or is_ascii_alnum(right)):
+        return True
+    return right in CJK_PUNCT and right not in OPENERS and (is_cjk(left) or is_ascii_alnum(left))

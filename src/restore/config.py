@@ -73,10 +73,50 @@ class ScriptConfig:
 
 @dataclass(frozen=True)
 class LexiconConfig:
-    """Thresholds of the lexicon stage."""
+    """Thresholds of the lexicon stage (see ``lexicons/README.md`` for how a fuzzy hit is scored)."""
 
+    # Confidence of a known wrong variant listed in a lexicon (鐘曉暉 for 鍾曉詠).
     exact_variant_confidence: float = 0.95
+    # Fuzzy candidates scoring below this are dropped rather than kept as suggestions.
     fuzzy_min_confidence: float = 0.3
+    # Load the lexicons shipped with the package (False: only ``Config.lexicons``).
+    bundled: bool = True
+    # Entries shorter than this (two-character names) are matched exactly, never fuzzily.
+    fuzzy_min_length: int = 3
+    # Entries at least this long may be two substitutions away; shorter ones one.
+    fuzzy_two_edit_min_length: int = 8
+    # Entries at least this long may also have one character dropped or doubled inside.
+    fuzzy_indel_min_length: int = 6
+    # Characters either side of a span searched for the entry's context cues (区长 ...).
+    cue_window: int = 12
+    # Characters either side of a span read to decide which script the fix is written in.
+    script_window: int = 30
+    # Log-odds of a fuzzy hit on a three-character entry with one substitution, before evidence.
+    fuzzy_base_logodds: float = -2.0
+    # Log-odds added per intact character beyond two (longer entries are less likely by chance).
+    intact_char_logodds: float = 0.6
+    # Intact characters beyond this count add nothing more.
+    intact_char_cap: int = 10
+    # Log-odds removed per edit beyond the first.
+    extra_edit_logodds: float = 1.5
+    # Log-odds per unit of glyph similarity above 0.5, averaged over the substituted characters.
+    glyph_logodds: float = 3.0
+    # Glyph similarity assumed for a pair no glyph table knows.
+    unknown_glyph_similarity: float = 0.3
+    # A substituted pair with glyph similarity below this rules the candidate out (0 keeps all).
+    min_glyph_similarity: float = 0.0
+    # Glyph similarity of a dropped or doubled character (no shapes to compare).
+    indel_similarity: float = 0.3
+    # Log-odds removed per character that differs only by script (鐘 for 鍾): a conversion slip.
+    script_slip_logodds: float = 0.3
+    # Log-odds added when one of the entry's context cues is near the span.
+    cue_logodds: float = 1.5
+    # Log-odds added when the right form appears elsewhere in the same document.
+    consistency_logodds: float = 2.0
+    # Log-odds removed when another entry explains the same span about as well.
+    margin_logodds: float = 1.5
+    # Log-odds lead over the runner-up at which the margin penalty vanishes.
+    margin_scale: float = 1.0
 
 
 @dataclass(frozen=True)

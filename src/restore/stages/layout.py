@@ -25,6 +25,7 @@ Deliberate separators stay: spaces between Chinese words (``智联世界 生成�
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import statistics
 from collections.abc import Iterator
@@ -39,6 +40,7 @@ from restore.chars import (
     is_ascii_alnum,
     is_cjk,
     is_han,
+    removable_space,
 )
 from restore.config import Config
 from restore.evidence import RuleMatch
@@ -66,14 +68,27 @@ class LayoutStage:
 
     def __init__(self, config: Config) -> None:
         self.settings = config.layout
+        self.min_confidence = config.min_confidence
 
     def propose(self, text: str, document: Document) -> StageOutput:
-        """All layout proposals for ``text``."""
-        proposals = [
-            *self._debris(text),
-            *self._spaces(text),
-            *self._joins(text),
-        ]
+        """All layout proposals for ``text``.
+
+        Whitespace rules look at the text as it will be once debris is gone, so a
+        second run finds nothing new; a debris character inside a whitespace run
+        goes with that run's edit.
+        """
+        debris = list(_DEBRIS.finditer(text))
+        if not debris:
+            return StageOutput(proposals=(*self._spaces(text), *self._joins(text)))
+        origin = [i for i in range(len(text)) if not _DEBRIS.match(text[i])]
+        clean = "".join(text[i] for i in origin)
+        proposals: list[Proposal] = []
+        for proposal in (*self._spaces(clean), *self._joins(clean)):
+            start, end = origin[proposal.start], origin[proposal.end - 1] + 1
+            proposals.append(dataclasses.replace(proposal, start=start, end=end))
+        for match in debris:
+            if not any(p.start <= match.start() and match.end() <= p.end for p in proposals):
+                proposals.append(self._proposal(text, match.start(), match.end(), "", "debris", _DEBRIS_CONFIDENCE))
         return StageOutput(proposals=tuple(proposals))
 
     def _proposal(self, text: str, start: int, end: int, after: str, rule: str, confidence: float) -> Proposal:
@@ -86,10 +101,6 @@ class LayoutStage:
             source=f"layout:{rule}",
             evidence=(RuleMatch(rule=f"layout:{rule}", pattern=text[start:end], context=_context(text, start, end)),),
         )
-
-    def _debris(self, text: str) -> Iterator[Proposal]:
-        for match in _DEBRIS.finditer(text):
-            yield self._proposal(text, match.start(), match.end(), "", "debris", _DEBRIS_CONFIDENCE)
 
     def _spaces(self, text: str) -> Iterator[Proposal]:
         spaced = self._letter_spaced_gaps(text)
@@ -109,11 +120,7 @@ class LayoutStage:
                 is_han(left) and _is_digit(right) and _spaced_number(text, end, left)
             ):
                 yield self._proposal(text, start, end, "", "number-space", _SPACE_CONFIDENCE)
-            elif (left in CJK_PUNCT and left not in OPENERS and (is_cjk(right) or is_ascii_alnum(right))) or (
-                left in OPENERS
-            ):
-                yield self._proposal(text, start, end, "", "punct-space", _SPACE_CONFIDENCE)
-            elif right in CJK_PUNCT and right not in OPENERS and (is_cjk(left) or is_ascii_alnum(left)):
+            elif removable_space(left, right):
                 yield self._proposal(text, start, end, "", "punct-space", _SPACE_CONFIDENCE)
 
     def _letter_spaced_gaps(self, text: str) -> set[int]:
@@ -141,12 +148,15 @@ class LayoutStage:
         prose_widths = [display_width(line) for line in lines if _reads_as_prose(line)]
         column = statistics.median(prose_widths) if prose_widths else 0.0
         minimum = self.settings.min_join_chars
+        carried = ""  # the lines already joined into the current one, as a second run will see them
         for match in _GAP.finditer(text):
             start, end = match.span()
             if "\n" not in match.group() or start == 0 or end == len(text):
+                carried = ""
                 continue
             line_start = text.rfind("\n", 0, start) + 1
-            previous = text[line_start:start].strip(" \t")
+            previous = carried + text[line_start:start].strip(" \t")
+            carried = ""
             line_end = text.find("\n", end)
             following = text[end : line_end if line_end >= 0 else len(text)]
             if len(previous) < minimum or not following:
@@ -162,6 +172,8 @@ class LayoutStage:
             column_line = column > 0 and abs(width - column) <= 0.15 * column
             confident = last not in "：:" and (_reads_as_prose(previous) or column_line)
             confidence = self.settings.join_confidence if confident else self.settings.bare_join_confidence
+            if confidence >= self.min_confidence:
+                carried = previous
             yield self._proposal(text, start, end, "", "join-lines", confidence)
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from restore.chars import CLOSERS, OPENERS, is_cjk_punct, is_han
+from restore.chars import CLOSERS, OPENERS, is_cjk_punct, is_han, removable_space
 from restore.config import Config
 from restore.evidence import RuleMatch
 from restore.stages.base import Document, Proposal, StageOutput
@@ -46,7 +46,12 @@ class PunctStage:
 
     def propose(self, text: str, document: Document) -> StageOutput:
         """All punctuation proposals for ``text``."""
-        return StageOutput(proposals=(*self._marks(text), *self._parentheses(text)))
+        parentheses = list(self._parentheses(text))
+        # Marks next to a converted parenthesis see it full-width, as a second run would.
+        view = list(text)
+        for proposal in parentheses:
+            view[text.index("(" if proposal.after == "（" else ")", proposal.start, proposal.end)] = proposal.after
+        return StageOutput(proposals=(*self._marks("".join(view)), *parentheses))
 
     def _proposal(self, text: str, start: int, end: int, after: str, rule: str, confidence: float) -> Proposal:
         return Proposal(
@@ -67,9 +72,7 @@ class PunctStage:
             right = text[end] if end < len(text) else "\n"
             if not left or not _chinese_left(left):
                 continue
-            # Spaces before the mark belong to it only when Chinese stands right before them.
-            if start < mark_at:
-                start = mark_at if not _chinese_left(text[start - 1]) else start
+            start = mark_at
             if right in "\r\n":
                 if match.group(1) == ":":
                     continue  # a line-final colon may introduce Latin or a list
@@ -80,6 +83,7 @@ class PunctStage:
                 confidence = self.settings.line_end_confidence
             else:
                 continue
+            start, end = _with_spaces(text, start, match.end(1), FULL_WIDTH[match.group(1)])
             yield self._proposal(text, start, end, FULL_WIDTH[match.group(1)], "halfwidth-mark", confidence)
 
     def _parentheses(self, text: str) -> Iterator[Proposal]:
@@ -89,5 +93,26 @@ class PunctStage:
             if han == 0:
                 continue
             confidence = self.settings.confidence if han * 2 >= len(inside.replace(" ", "")) else self.settings.line_end_confidence
-            yield self._proposal(text, match.start(), match.start() + 1, "（", "halfwidth-parenthesis", confidence)
-            yield self._proposal(text, match.end() - 1, match.end(), "）", "halfwidth-parenthesis", confidence)
+            for at, mark in ((match.start(), "（"), (match.end() - 1, "）")):
+                start, end = _with_spaces(text, at, at + 1, mark)
+                yield self._proposal(text, start, end, mark, "halfwidth-parenthesis", confidence)
+
+
+def _with_spaces(text: str, start: int, end: int, mark: str) -> tuple[int, int]:
+    """Extend a mark's span over the spaces the layout rules would drop around the full-width ``mark``.
+
+    Full-width marks carry their own spacing, so converting one also takes the
+    spaces beside it (the same rule as ``layout:punct-space`` and trailing spaces);
+    otherwise a second run would find them.
+    """
+    before = start
+    while before > 0 and text[before - 1] in " \t":
+        before -= 1
+    if before < start and before > 0 and text[before - 1] not in "\r\n" and removable_space(text[before - 1], mark):
+        start = before
+    after = end
+    while after < len(text) and text[after] in " \t":
+        after += 1
+    if after > end and (after == len(text) or text[after] in "\r\n" or removable_space(mark, text[after])):
+        end = after
+    return start, end

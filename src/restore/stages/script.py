@@ -68,19 +68,30 @@ class ScriptStage:
         """Detect the dominant script and propose conversions of the other one."""
         tables = self.tables
         settings = self.settings
-        document_script = tables.detect(
-            text, ratio=settings.dominance_ratio, minimum=settings.min_distinctive_chars
-        )
-        document.script = document.script or document_script
-        # Leftover repair (聯系 → 聯繫) only on a page that shows conversion damage at all.
-        mixed = tables.counts(text)[0] > 0
-        proposals: list[Proposal] = []
+        lines = []
+        document_counts = [0, 0]
         for line in _LINE.finditer(text):
             simplified, traditional = tables.counts(line.group())
+            script = ""
             if simplified + traditional >= settings.min_distinctive_chars:
                 script = tables.detect(line.group(), ratio=settings.dominance_ratio)
+            # A line that decides for itself counts wholly for its script: its minority
+            # characters are about to be converted, so a second run sees the same document.
+            if script == TRADITIONAL:
+                document_counts[1] += simplified + traditional
+            elif script == SIMPLIFIED:
+                document_counts[0] += simplified + traditional
             else:
-                script = document_script
+                document_counts[0] += simplified
+                document_counts[1] += traditional
+            lines.append((line, script, simplified, traditional))
+        document_script = _dominant(*document_counts, settings.dominance_ratio, settings.min_distinctive_chars)
+        document.script = document.script or document_script
+        # Leftover repair (聯系 → 聯繫) only on a page that shows conversion damage at all.
+        mixed = any(simplified for _, _, simplified, _ in lines)
+        proposals: list[Proposal] = []
+        for line, script, simplified, traditional in lines:
+            script = script or document_script
             if script == TRADITIONAL and (simplified or mixed):
                 proposals.extend(self._to_script(line.group(), line.start(), TRADITIONAL, script))
             elif script == SIMPLIFIED and traditional:
@@ -158,3 +169,11 @@ def _source_form(char: str, view_map: dict[str, tuple[str, ...]], candidates_of:
     if not forms or char in candidates_of:
         return char
     return forms[0]
+
+
+def _dominant(simplified: int, traditional: int, ratio: float, minimum: int) -> str:
+    if traditional >= minimum and traditional >= ratio * simplified:
+        return TRADITIONAL
+    if simplified >= minimum and simplified >= ratio * traditional:
+        return SIMPLIFIED
+    return ""

@@ -1,0 +1,52 @@
+"""Human-readable explanations of edits, for the terminal.
+
+>>> from restore.edits import Edit
+>>> from restore.evidence import RuleMatch
+>>> e = Edit(2, 3, " ", "", kind="layout", confidence=0.95, source="layout:number-space",
+...          evidence=(RuleMatch("layout:number-space", " ", "12 月"),))
+>>> describe_edit("12 月", e)
+'1:3  layout  " " → ""  0.95  layout:number-space  rule layout:number-space matched " " in "12 月"'
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+from restore.edits import Edit
+from restore.evidence import Evidence
+from restore.result import Result
+
+
+def line_column(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of a code-point offset."""
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return line, column
+
+
+def describe_evidence(record: Evidence) -> str:
+    """One short phrase for an evidence record."""
+    if record.type == "rule":
+        return f"rule {record.rule} matched {json.dumps(record.pattern, ensure_ascii=False)} in {json.dumps(record.context, ensure_ascii=False)}"
+    if record.type == "script":
+        chosen = f"phrase {record.phrase}" if record.phrase else "character table"
+        return f"OpenCC {record.config} on a {record.dominant_script} page, {chosen}, forms {'/'.join(record.candidates)}"
+    fields = ", ".join(f"{f.name}={getattr(record, f.name)}" for f in dataclasses.fields(record))
+    return f"{record.type} {fields}"
+
+
+def describe_edit(original: str, edit: Edit) -> str:
+    """One line: position, kind, change, confidence, source and evidence."""
+    line, column = line_column(original, edit.start)
+    change = f"{json.dumps(edit.before, ensure_ascii=False)} → {json.dumps(edit.after, ensure_ascii=False)}"
+    why = "; ".join(describe_evidence(record) for record in edit.evidence)
+    return f"{line}:{column}  {edit.kind}  {change}  {edit.confidence:.2f}  {edit.source}  {why}"
+
+
+def explain(result: Result, *, name: str = "<text>") -> str:
+    """A report of every applied edit and every suggestion of a result."""
+    lines = [f"{name}: {len(result.edits)} edits applied, {len(result.suggestions)} suggestions"]
+    lines += ["  applied  " + describe_edit(result.original, edit) for edit in result.edits]
+    lines += ["  suggest  " + describe_edit(result.original, edit) for edit in result.suggestions]
+    return "\n".join(lines) + "\n"

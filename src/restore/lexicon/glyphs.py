@@ -1,0 +1,104 @@
+"""Glyph similarity of character pairs, from whichever ``data/glyph_*.tsv`` tables are installed.
+
+The tables are built elsewhere (the character stage's confusion data); this
+module reads them tolerantly so the lexicon stage works, more cautiously, when
+none is installed. Two row shapes are understood (``#`` lines are comments):
+
+- ``a<TAB>b<TAB>0.83``: one pair and its similarity in [0, 1];
+- ``a<TAB>b c d`` or ``a<TAB>b:0.9 c:0.8``: ``a``'s nearest look-alikes, best first
+  (a bare list gets similarity falling from 0.9 with rank).
+
+>>> table = GlyphTable.from_lines("t", ["未\\t末\\t0.92", "己\\t已:0.95 巳:0.9", "# comment"])
+>>> table.similarity("末", "未"), table.similarity("己", "巳"), table.similarity("甲", "乙")
+(0.92, 0.9, None)
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from importlib import resources
+
+log = logging.getLogger(__name__)
+
+# Similarity given to the first of a bare neighbour list, and how much each rank loses.
+_RANK_TOP = 0.9
+_RANK_STEP = 0.02
+_RANK_FLOOR = 0.5
+
+
+@dataclass
+class GlyphTable:
+    """Symmetric pair similarities; ``name`` is the table's file name (``""`` when empty)."""
+
+    name: str = ""
+    pairs: dict[tuple[str, str], float] = field(default_factory=dict)
+
+    def similarity(self, a: str, b: str) -> float | None:
+        """Similarity of two characters, ``None`` when no table knows the pair."""
+        if a == b:
+            return 1.0
+        return self.pairs.get((a, b) if a < b else (b, a))
+
+    def _add(self, a: str, b: str, value: float) -> None:
+        key = (a, b) if a < b else (b, a)
+        if value > self.pairs.get(key, -1.0):
+            self.pairs[key] = value
+
+    @classmethod
+    def from_lines(cls, name: str, lines: Iterable[str]) -> GlyphTable:
+        """Read table rows (see the module docstring); rows of other shapes are skipped."""
+        table = cls(name)
+        skipped = 0
+        for line in lines:
+            if not line or line.startswith("#"):
+                continue
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) >= 3 and len(parts[0]) == 1 and len(parts[1]) == 1:
+                try:
+                    table._add(parts[0], parts[1], min(1.0, max(0.0, float(parts[2]))))
+                except ValueError:
+                    skipped += 1
+                continue
+            if len(parts) == 2 and len(parts[0]) == 1:
+                for rank, item in enumerate(parts[1].split()):
+                    char, _, score = item.partition(":")
+                    if len(char) != 1:
+                        skipped += 1
+                        continue
+                    try:
+                        value = float(score) if score else max(_RANK_FLOOR, _RANK_TOP - _RANK_STEP * rank)
+                    except ValueError:
+                        skipped += 1
+                        continue
+                    table._add(parts[0], char, min(1.0, max(0.0, value)))
+                continue
+            skipped += 1
+        if skipped:
+            log.debug("glyph table %s: skipped %d rows of an unknown shape", name, skipped)
+        return table
+
+    @classmethod
+    def load_installed(cls) -> GlyphTable:
+        """Merge every installed ``restore/data/glyph_*.tsv``; an empty table when there is none."""
+        folder = resources.files("restore") / "data"
+        files = sorted(
+            (f for f in folder.iterdir() if f.name.startswith("glyph_") and f.name.endswith(".tsv")),
+            key=lambda f: f.name,
+        ) if folder.is_dir() else []
+        merged = cls("")
+        names = []
+        for item in files:
+            try:
+                part = cls.from_lines(item.name, item.read_text(encoding="utf-8").splitlines())
+            except UnicodeDecodeError:
+                log.warning("glyph table %s is not UTF-8; ignored", item.name)
+                continue
+            names.append(item.name)
+            for (a, b), value in part.pairs.items():
+                merged._add(a, b, value)
+        merged.name = "+".join(names)
+        if not names:
+            log.info("no glyph table installed: fuzzy lexicon hits rely on length, cues and consistency")
+        return merged

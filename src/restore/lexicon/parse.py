@@ -1,0 +1,224 @@
+"""Reading and linting lexicon files: one parser, which collects every problem it finds.
+
+>>> text = "\\n".join([
+...     "# restore-lexicon: 1", "# name: demo", "# kind: person", "# source: made up",
+...     "# licence: CC0-1.0", "# columns: canonical\\ttraditional\\tvariants\\tcues\\tperiod\\tnote",
+...     "李四\\t\\t\\t\\t\\t", "张三\\t\\t张叁\\t区长\\t2023\\tdemo"]) + "\\n"
+>>> lexicon, problems = parse_lexicon(text, "demo.tsv")
+>>> [e.canonical for e in lexicon.entries], problems
+(['张三', '李四'], [Problem(path='demo.tsv', line=8, reason="not sorted: '张三' comes after '李四'")])
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+from restore.errors import LexiconError
+from restore.lexicon.model import COLUMNS, FORMAT_VERSION, ITEM_SEPARATOR, KINDS, Entry, Lexicon, Problem
+from restore.scriptdata import ScriptTables
+
+_NAME = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
+_DATE = r"\d{4}(?:-(?:0[1-9]|1[0-2]))?"
+_PERIOD = re.compile(rf"(?P<start>{_DATE})?(?P<slash>/)?(?P<end>{_DATE})?\Z")
+_REQUIRED = ("name", "kind", "source", "licence", "columns")
+_HEADER_KEYS = frozenset((*_REQUIRED, "license", "restore-lexicon"))
+# Format characters that are never part of a name: zero-width space/joiners, BOM, bidi marks.
+_FORBIDDEN = frozenset("\ufffd\u3000\u00a0\u200b\u200c\u200d\u2060\ufeff\u200e\u200f")
+
+
+def read_lexicon(path: str | Path, *, label: str | None = None, tables: ScriptTables | None = None) -> tuple[Lexicon | None, list[Problem]]:
+    """Parse the file at ``path``; returns the lexicon (``None`` if unusable) and every problem."""
+    path = Path(path)
+    shown = label if label is not None else str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, [Problem(shown, 0, f"cannot read: {exc.strerror or exc}")]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return None, [Problem(shown, line, f"not UTF-8 (byte {data[exc.start]:#04x} at offset {exc.start})")]
+    return parse_lexicon(text, shown, tables=tables)
+
+
+def load_lexicon(path: str | Path, *, label: str | None = None, tables: ScriptTables | None = None) -> Lexicon:
+    """Parse the file at ``path``; any problem raises :class:`LexiconError` naming the file and line."""
+    lexicon, problems = read_lexicon(path, label=label, tables=tables)
+    if problems or lexicon is None:
+        shown = "; ".join(str(p) for p in problems[:3])
+        more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
+        raise LexiconError(f"bad lexicon {shown}{more}")
+    return lexicon
+
+
+def lint_lexicon(path: str | Path, *, tables: ScriptTables | None = None) -> list[Problem]:
+    """Every problem of the file at ``path`` (empty when it is clean)."""
+    return read_lexicon(path, tables=tables)[1]
+
+
+def parse_lexicon(text: str, label: str, *, tables: ScriptTables | None = None) -> tuple[Lexicon | None, list[Problem]]:
+    """Parse lexicon text; ``tables`` (when given) lets the traditional column be checked char by char."""
+    problems: list[Problem] = []
+
+    def report(line: int, reason: str) -> None:
+        problems.append(Problem(label, line, reason))
+
+    if text.startswith("\ufeff"):
+        report(1, "starts with a byte-order mark (save as UTF-8 without BOM)")
+        text = text[1:]
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    else:
+        report(len(lines), "no newline at the end of the file")
+    header: dict[str, str] = {}
+    entries: list[Entry] = []
+    in_header = True
+    previous = ""
+    seen: set[str] = set()
+    for number, raw in enumerate(lines, start=1):
+        line = raw[:-1] if raw.endswith("\r") else raw
+        if raw.endswith("\r"):
+            report(number, "CRLF line ending (use LF)")
+        if not line.strip():
+            continue
+        if line.startswith("#"):
+            if number == 1:
+                if line != f"# restore-lexicon: {FORMAT_VERSION}":
+                    report(1, f"first line must be '# restore-lexicon: {FORMAT_VERSION}'")
+                header["restore-lexicon"] = FORMAT_VERSION
+            elif in_header:
+                key, sep, value = line[1:].strip().partition(":")
+                key = key.strip().lower()
+                if sep and key in _HEADER_KEYS:
+                    if key in header:
+                        report(number, f"header field {key!r} given twice")
+                    header["licence" if key == "license" else key] = value.strip()
+            continue
+        if number == 1:
+            report(1, f"first line must be '# restore-lexicon: {FORMAT_VERSION}'")
+        if in_header:
+            in_header = False
+            _check_header(header, number, report)
+        entry = _parse_entry(line, number, report, tables)
+        if entry is None:
+            continue
+        if entry.canonical in seen:
+            report(number, f"duplicate entry {entry.canonical!r}")
+        elif previous and entry.canonical < previous:
+            report(number, f"not sorted: {entry.canonical!r} comes after {previous!r}")
+        seen.add(entry.canonical)
+        previous = max(previous, entry.canonical)
+        entries.append(entry)
+    if in_header:
+        _check_header(header, len(lines), report)
+        if "kind" in header:
+            report(len(lines), "no entries")
+    if any(key not in header for key in ("name", "kind")) or header.get("kind") not in KINDS:
+        return None, problems
+    lexicon = Lexicon(
+        name=header["name"],
+        kind=header["kind"],
+        source=header.get("source", ""),
+        licence=header.get("licence", ""),
+        label=label,
+        entries=tuple(sorted(entries, key=lambda e: e.canonical)),
+    )
+    return lexicon, problems
+
+
+def _check_header(header: dict[str, str], line: int, report) -> None:  # type: ignore[no-untyped-def]
+    for key in _REQUIRED:
+        if not header.get(key):
+            report(line, f"header is missing '# {key}: ...'")
+    name = header.get("name")
+    if name and not _NAME.match(name):
+        report(line, f"name {name!r} must be lowercase letters, digits and '-'")
+    kind = header.get("kind")
+    if kind and kind not in KINDS:
+        report(line, f"kind {kind!r} is not one of {', '.join(KINDS)}")
+    columns = header.get("columns")
+    if columns and tuple(columns.split()) != COLUMNS:
+        report(line, f"columns must be: {' '.join(COLUMNS)} (tab-separated)")
+
+
+def _parse_entry(line: str, number: int, report, tables: ScriptTables | None) -> Entry | None:  # type: ignore[no-untyped-def]
+    fields = line.split("\t")
+    if len(fields) != len(COLUMNS):
+        report(number, f"expected {len(COLUMNS)} tab-separated columns, found {len(fields)}")
+        return None
+    canonical, traditional, variants_field, cues_field, period, note = fields
+    ok = True
+    for column, value in zip(COLUMNS, fields):
+        reason = _bad_text(value, allow_separator=column in ("variants", "cues", "note"))
+        if reason:
+            report(number, f"{column}: {reason}")
+            ok = False
+    if not ok:
+        return None
+    if not canonical:
+        report(number, "canonical form is empty")
+        return None
+    if traditional:
+        reason = _bad_traditional(canonical, traditional, tables)
+        if reason:
+            report(number, f"traditional: {reason}")
+    variants = _items(variants_field, "variants", number, report)
+    cues = _items(cues_field, "cues", number, report)
+    for variant in variants:
+        if variant in (canonical, traditional):
+            report(number, f"variant {variant!r} is the entry's own form")
+    match = _PERIOD.match(period)
+    if period and (not match or not (match["start"] or match["end"]) or (match["end"] and not match["slash"])):
+        report(number, f"period {period!r} must look like 2023, 2021/2024, 2024-12/ or /2023")
+    elif period and match and match["start"] and match["end"] and match["start"] > match["end"]:
+        report(number, f"period {period!r} ends before it starts")
+    return Entry(canonical, traditional, variants, cues, period, note, number)
+
+
+def _items(value: str, column: str, number: int, report) -> tuple[str, ...]:  # type: ignore[no-untyped-def]
+    if not value:
+        return ()
+    items = value.split(ITEM_SEPARATOR)
+    for item in items:
+        if not item or item != item.strip():
+            report(number, f"{column}: empty item or item with surrounding spaces in {value!r}")
+    if len(set(items)) != len(items):
+        report(number, f"{column}: repeated item in {value!r}")
+    return tuple(item for item in items if item)
+
+
+def _bad_text(value: str, *, allow_separator: bool) -> str:
+    """Why ``value`` cannot appear in a lexicon field, or ``""``."""
+    if value != value.strip():
+        return f"leading or trailing space in {value!r}"
+    if "  " in value:
+        return f"double space in {value!r}"
+    if not allow_separator and ITEM_SEPARATOR in value:
+        return f"'{ITEM_SEPARATOR}' in {value!r}"
+    for char in value:
+        category = unicodedata.category(char)
+        if char in _FORBIDDEN or category in ("Cc", "Cf", "Co", "Cs", "Cn"):
+            return f"bad character U+{ord(char):04X} in {value!r}"
+        if "\uff01" <= char <= "\uff5e" and char not in "，（）：；！？":
+            return f"full-width Latin character {char!r} in {value!r} (use half-width)"
+    return ""
+
+
+def _bad_traditional(canonical: str, traditional: str, tables: ScriptTables | None) -> str:
+    if traditional == canonical:
+        return ""
+    if len(traditional) != len(canonical):
+        return f"{traditional!r} is not the same length as {canonical!r}"
+    if tables is None:
+        return ""
+    for simplified_char, traditional_char in zip(canonical, traditional):
+        if simplified_char == traditional_char:
+            continue
+        if traditional_char not in tables.to_traditional.get(simplified_char, ()) and simplified_char not in tables.to_simplified.get(traditional_char, ()):
+            return f"{traditional_char!r} is not a traditional form of {simplified_char!r}"
+    return ""
+

@@ -1,0 +1,46 @@
+"""Properties of restore.fix on any input: replayable, well-formed, idempotent in its rules."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import restore
+from restore.edits import check_edits
+
+# Characters that exercise every rule: both scripts, spaces, newlines, half- and full-width marks, debris.
+chinese_like = st.text(
+    st.sampled_from(list("徐匯报報层層养養务務联聯系繫发發台平的了 \n\t,!?:;()，。、“”12a.\ufffd\x00") + ["\u3000"]),
+    max_size=60,
+)
+
+
+def _check_result(text: str, result: restore.Result) -> None:
+    assert result.original == text
+    check_edits(text, result.edits)
+    assert restore.apply_edits(text, result.edits) == result.text
+    for edit in (*result.edits, *result.suggestions):
+        assert 0.0 <= edit.confidence <= 1.0
+        assert 0 <= edit.start <= edit.end <= len(text)
+        assert text[edit.start : edit.end] == edit.before
+        assert edit.evidence, f"{edit.source} gave no evidence"
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=80))
+def test_fix_never_raises_on_any_str(corrector: restore.Corrector, text: str) -> None:
+    _check_result(text, corrector.fix(text))
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(chinese_like)
+def test_fix_is_well_formed_on_chinese_like_text(corrector: restore.Corrector, text: str) -> None:
+    _check_result(text, corrector.fix(text))
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(chinese_like)
+def test_second_fix_proposes_no_core_edits(core_corrector: restore.Corrector, text: str) -> None:
+    once = core_corrector.fix(text)
+    twice = core_corrector.fix(once.text)
+    assert [e for e in twice.edits if e.kind in ("layout", "punct", "script")] == [], (once.text, twice.edits)
