@@ -1,0 +1,75 @@
+"""The public API: types, bad input, config loading, no import-time work."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import restore
+from restore.errors import ConfigError
+
+
+def test_bytes_raise_type_error_telling_to_decode() -> None:
+    with pytest.raises(TypeError, match="decode"):
+        restore.fix("徐汇".encode())  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="str"):
+        restore.fix(12)  # type: ignore[arg-type]
+
+
+def test_empty_and_non_chinese_text() -> None:
+    assert restore.fix("") == restore.Result("", "", (), ())
+    text = "Plain text, nothing to do: 1,000 items; see (below)!"
+    result = restore.fix(text)
+    assert result.text == text and result.edits == ()
+
+
+def test_result_json_round_trip() -> None:
+    result = restore.fix("区长来了,大家好!\n\n徐 汇 区")
+    assert restore.Result.from_json(result.to_json()) == result
+
+
+def test_every_edit_has_provenance() -> None:
+    result = restore.fix("區委書記來到社區,調研养老服务工作。 會議於 5 月 8 日召開\ufffd")
+    assert result.edits
+    for edit in result.edits:
+        assert edit.source.startswith(edit.kind if edit.kind != "entity" else "lexicon")
+        assert edit.evidence
+
+
+def test_config_from_toml(tmp_path: Path) -> None:
+    path = tmp_path / "restore.toml"
+    path.write_text('min_confidence = 0.9\nstages = ["layout"]\n[layout]\nmin_join_chars = 20\n', encoding="utf-8")
+    config = restore.Config.from_toml(path)
+    assert config.min_confidence == 0.9 and config.stages == ("layout",) and config.layout.min_join_chars == 20
+    assert restore.fix("好的 ,走", config=config).text == "好的 ,走"  # punct stage is off
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("min_confidence = 2\n", "min_confidence"),
+        ("[layout]\nmin_join = 3\n", "layout.min_join"),
+        ("stages = ['nonsense']\n", "unknown stage"),
+        ("min_confidence = 'high'\n", "number"),
+        ("min_confidence = \n", "not valid TOML"),
+    ],
+)
+def test_bad_config_is_an_error_naming_the_key(tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(ConfigError, match=message):
+        restore.Config.from_toml(path)
+
+
+def test_config_is_frozen() -> None:
+    with pytest.raises(AttributeError):
+        restore.Config().min_confidence = 0.1  # type: ignore[misc]
+
+
+def test_import_does_no_work() -> None:
+    code = "import sys, restore; print(sorted(m for m in sys.modules if m.split('.')[0] in ('opencc', 'kenlm', 'ahocorasick', 'rapidfuzz') or m.startswith('restore.')))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
