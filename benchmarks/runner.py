@@ -1,0 +1,338 @@
+"""Run every available system over every available dataset and collect the figures.
+
+The runner only measures; :mod:`benchmarks.report` turns a :class:`Run` into Markdown.
+"""
+
+from __future__ import annotations
+
+import logging
+import platform
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from benchmarks import OUT_DIR, REPO_ROOT, datasets, metrics, speed, systems
+
+log = logging.getLogger("benchmarks")
+
+# Thresholds of the calibration table and the min_confidence sweep.
+CALIBRATION_THRESHOLDS = (0.3, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
+BIN_EDGES = (0.0, 0.3, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.0)
+SWEEP_THRESHOLDS = (0.3, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
+SWEEP_DATASETS = ("faspell_test", "ocr_dev", "sighan15_sim", "sighan15_tra", "pd_dev_clean", "sighan15_tra_correct")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What one run does; ``smoke`` picks tiny subsets and skips the slow parts."""
+
+    smoke: bool = False
+    datasets: tuple[str, ...] = tuple(datasets.LOADERS)
+    # pycorrector runs at ~500 chars/s: at most this many inputs per dataset (even stride).
+    pycorrector_cap: int = 300
+    use_pycorrector: bool = True
+    # Inputs per dataset (None = all); clean sets and the sweep have their own caps.
+    limit: int | None = None
+    clean_limit: int | None = None
+    sweep_limit: int | None = 500
+
+    @classmethod
+    def for_smoke(cls) -> Settings:
+        """Tiny subsets: CI runs this in well under a minute."""
+        return cls(smoke=True, pycorrector_cap=5, limit=25, clean_limit=25, sweep_limit=25)
+
+
+@dataclass
+class SystemRun:
+    """One system over one dataset (or its capped subset)."""
+
+    system: str
+    dataset: str
+    indices: list[int]  # which pairs of the dataset it ran on
+    outputs: list[systems.Output]
+    seconds: list[float]  # per input
+    scores: list[metrics.Counts]  # per input (gold and clean sets)
+    errors: list[str] = field(default_factory=list)
+
+    def total(self, subset: Sequence[int] | None = None) -> metrics.Counts:
+        """Summed counts, over all its inputs or over those of ``subset`` (dataset indices)."""
+        chosen = self._positions(subset)
+        total = metrics.Counts()
+        for i in chosen:
+            total.add(self.scores[i])
+        return total
+
+    def chars_per_s(self, chars: Sequence[int], subset: Sequence[int] | None = None) -> float:
+        """Throughput over its inputs (``chars`` is the length of every dataset input)."""
+        chosen = self._positions(subset)
+        seconds = sum(self.seconds[i] for i in chosen)
+        return sum(chars[self.indices[i]] for i in chosen) / seconds if seconds else 0.0
+
+    def _positions(self, subset: Sequence[int] | None) -> list[int]:
+        if subset is None:
+            return list(range(len(self.indices)))
+        wanted = set(subset)
+        return [i for i, index in enumerate(self.indices) if index in wanted]
+
+
+@dataclass
+class DatasetRun:
+    """A dataset and every system's run on it."""
+
+    dataset: datasets.Dataset
+    runs: dict[str, SystemRun] = field(default_factory=dict)
+    calibration: metrics.Calibration = field(default_factory=metrics.Calibration)
+
+    @property
+    def lengths(self) -> list[int]:
+        """Input length of every pair."""
+        return [len(p.ocr) for p in self.dataset.pairs]
+
+
+@dataclass
+class Run:
+    """Everything one benchmark run measured."""
+
+    settings: Settings
+    command: str
+    started: str
+    environment: dict[str, str]
+    stages: systems.StageReport
+    system_notes: dict[str, str]
+    descriptions: dict[str, str]
+    load_seconds: dict[str, float]
+    results: list[DatasetRun] = field(default_factory=list)
+    skipped: dict[str, str] = field(default_factory=dict)
+    sweep: list[tuple[float, str, metrics.Counts, int]] = field(default_factory=list)
+    seeds: dict[str, Any] = field(default_factory=dict)
+    speed: dict[str, Any] = field(default_factory=dict)
+    duration_s: float = 0.0
+
+
+def script_of(dataset: datasets.Dataset, pair: datasets.Pair) -> str:
+    """The script used for folding: the pair's own (OCR records carry it), else the dataset's."""
+    return pair.meta.get("script") or dataset.script
+
+
+def run_system(system: Any, dataset: datasets.Dataset, indices: Sequence[int]) -> SystemRun:
+    """Run ``system`` on the chosen pairs, timing each call and scoring each output."""
+    run = SystemRun(system.name, dataset.name, list(indices), [], [], [])
+    for index in indices:
+        pair = dataset.pairs[index]
+        start = time.perf_counter()
+        try:
+            output = system.fix(pair.ocr)
+        except Exception as exc:  # a crash on one input is a finding to report, not a reason to stop
+            log.warning("%s failed on %s #%d: %s: %s", system.name, dataset.name, index, type(exc).__name__, exc)
+            run.errors.append(f"#{index}: {type(exc).__name__}: {exc}")
+            output = systems.Output(pair.ocr)
+        run.seconds.append(time.perf_counter() - start)
+        run.outputs.append(output)
+        if dataset.kind != "nogold":
+            run.scores.append(metrics.score_pair(pair.ocr, pair.truth, output.text, script_of(dataset, pair)))
+    return run
+
+
+def stride_indices(n: int, cap: int | None) -> list[int]:
+    """Indices of an even-stride subset of at most ``cap`` out of ``n``."""
+    if cap is None or cap >= n:
+        return list(range(n))
+    step = -(-n // cap)
+    return list(range(0, n, step))[:cap]
+
+
+def _environment() -> dict[str, str]:
+    def git(*args: str) -> str:
+        try:
+            return subprocess.run(["git", *args], capture_output=True, text=True, cwd=REPO_ROOT, timeout=30).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            return "?"
+
+    import os
+
+    import restore
+
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    return {
+        "commit": git("rev-parse", "--short", "HEAD") + (" (with uncommitted changes)" if git("status", "--porcelain", "--", "src") else ""),
+        "python": platform.python_version(),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, load average at start {load}",
+        "restore": restore.__version__,
+    }
+
+
+def build_systems(settings: Settings, stages: systems.StageReport) -> tuple[list[Any], dict[str, str], Path | None]:
+    """The systems that can run here, notes on the ones that cannot, and the LM file."""
+    notes: dict[str, str] = {}
+    built: list[Any] = []
+    if stages.default_on:
+        built.append(systems.RestoreSystem("restore", systems.restore_config()))
+    else:
+        notes["restore"] = "no default stage imports yet: " + "; ".join(f"{k}: {v}" for k, v in stages.missing.items())
+    extra = [s for s in stages.importable if s not in stages.default]
+    if extra:
+        built.append(systems.RestoreSystem("restore-all", systems.restore_config(stages.importable)))
+    lm = systems.find_lm()
+    status = systems.pycorrector_status(lm) if settings.use_pycorrector else "disabled (--no-pycorrector)"
+    if status:
+        notes["pycorrector"] = status
+    else:
+        assert lm is not None
+        built.append(systems.PycorrectorSystem(lm))
+    built.append(systems.DoNothing())
+    return built, notes, lm
+
+
+def execute(settings: Settings, command: str) -> Run:
+    """Measure everything the settings ask for."""
+    began = time.perf_counter()
+    stages = systems.stage_report()
+    built, notes, lm = build_systems(settings, stages)
+    load_seconds: dict[str, float] = {}
+    ready = []
+    for system in built:
+        start = time.perf_counter()
+        try:
+            system.load()
+        except Exception as exc:  # a system that cannot load is skipped with its reason in the report
+            notes[system.name] = f"failed to load: {type(exc).__name__}: {exc}"
+            log.warning("%s: %s", system.name, notes[system.name])
+            continue
+        load_seconds[system.name] = time.perf_counter() - start
+        ready.append(system)
+    descriptions = {s.name: s.description for s in ready}
+    if lm is not None:
+        descriptions["LM"] = f"{lm.relative_to(REPO_ROOT) if lm.is_relative_to(REPO_ROOT) else lm} (sha256 {systems.file_digest(lm)})"
+    run = Run(settings, command, datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), _environment(), stages, notes, descriptions, load_seconds)
+
+    for name in settings.datasets:
+        try:
+            dataset = datasets.load(name)
+        except datasets.Unavailable as exc:
+            run.skipped[name] = str(exc)
+            log.info("skip %s: %s", name, exc)
+            continue
+        limit = settings.clean_limit if dataset.kind == "clean" else settings.limit
+        dataset = dataset.spread(limit)
+        if dataset.kind == "nogold":
+            run.seeds = _run_seeds(dataset, [s for s in ready if s.name == "restore"])
+            continue
+        result = DatasetRun(dataset)
+        for system in ready:
+            cap = settings.pycorrector_cap if system.name == "pycorrector" else None
+            indices = stride_indices(len(dataset.pairs), cap)
+            system_run = run_system(system, dataset, indices)
+            result.runs[system.name] = system_run
+            log.info("%-22s %-12s %5d inputs %8.1f s", dataset.name, system.name, len(indices), sum(system_run.seconds))
+            if system.name == "restore":
+                for pair, output in zip(dataset.pairs, system_run.outputs):
+                    script = script_of(dataset, pair)
+                    result.calibration.edits += metrics.judge_edits(pair.ocr, pair.truth, output.edits, script, applied=True)
+                    result.calibration.edits += metrics.judge_edits(pair.ocr, pair.truth, output.suggestions, script, applied=False)
+        run.results.append(result)
+
+    if any(s.name == "restore" for s in ready):
+        run.sweep = _sweep(run, settings)
+        run.speed = _speed(run, settings, lm if "pycorrector" in load_seconds else None)
+    run.duration_s = time.perf_counter() - began
+    return run
+
+
+def _sweep(run: Run, settings: Settings) -> list[tuple[float, str, metrics.Counts, int]]:
+    """Restore with ``Config(min_confidence=t)`` for each t, on a few datasets."""
+    rows = []
+    thresholds = SWEEP_THRESHOLDS[::3] if settings.smoke else SWEEP_THRESHOLDS
+    by_name = {r.dataset.name: r.dataset for r in run.results}
+    for threshold in thresholds:
+        system = systems.RestoreSystem("restore", systems.restore_config(min_confidence=threshold))
+        for name in SWEEP_DATASETS:
+            if name not in by_name:
+                continue
+            dataset = by_name[name].spread(settings.sweep_limit)
+            result = run_system(system, dataset, range(len(dataset.pairs)))
+            rows.append((threshold, name, result.total(), sum(len(o.edits) for o in result.outputs)))
+        log.info("sweep min_confidence=%.2f done", threshold)
+    return rows
+
+
+def _run_seeds(dataset: datasets.Dataset, restorers: list[Any]) -> dict[str, Any]:
+    """Restore each seed document and list its edits for a person to read (under benchmarks/out/)."""
+    if not restorers:
+        return {"note": "restore cannot run yet"}
+    system = restorers[0]
+    OUT_DIR.mkdir(parents=True, exist_ok=True)
+    path = OUT_DIR / "seeds_edits.md"
+    kinds: dict[str, int] = {}
+    suggestions = 0
+    lines = ["# restore's edits on the seed documents (no gold: read them)", ""]
+    for pair in dataset.pairs:
+        output = system.fix(pair.ocr)
+        lines += [f"## {pair.meta['file']} ({len(pair.ocr)} chars, {len(output.edits)} edits, {len(output.suggestions)} suggestions)", ""]
+        lines += ["| at | kind | conf | source | before → after | context |", "|---|---|---|---|---|---|"]
+        for label, edits in (("", output.edits), ("suggestion: ", output.suggestions)):
+            for edit in edits:
+                if not label:
+                    kinds[edit.kind] = kinds.get(edit.kind, 0) + 1
+                else:
+                    suggestions += 1
+                context = pair.ocr[max(0, edit.start - 8) : edit.end + 8].replace("\n", "⏎").replace("|", "\\|")
+                change = f"{_visible(edit.before)} → {_visible(edit.after)}"
+                lines.append(f"| {edit.start} | {label}{edit.kind} | {edit.confidence:.2f} | {edit.source} | {change} | {context} |")
+        lines.append("")
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return {"documents": len(dataset.pairs), "chars": dataset.chars, "kinds": kinds, "suggestions": suggestions, "file": str(path.relative_to(REPO_ROOT))}
+
+
+def _visible(text: str) -> str:
+    return "`" + text.replace("\n", "⏎").replace(" ", "␠").replace("|", "\\|") + "`"
+
+
+def _speed(run: Run, settings: Settings, lm: Path | None) -> dict[str, Any]:
+    """Fresh-process measurements: import time, cold start, warm page, and throughput on shared inputs."""
+    out: dict[str, Any] = {}
+    page, page_source = speed.page_text()
+    OUT_DIR.mkdir(parents=True, exist_ok=True)
+    page_path = OUT_DIR / "page.txt"
+    page_path.write_text(page, encoding="utf-8")
+    out["page"] = {"chars": len(page), "source": page_source}
+    repeats = 1 if settings.smoke else 5
+    log.info("speed: import time")
+    out["import"] = speed.import_time(repeats=repeats)
+    log.info("speed: cold start")
+    out["cold_cli"] = speed.cold_start(page_path, repeats=1 if settings.smoke else 3)
+    # The same inputs for every system: the capped subsets pycorrector ran on.
+    texts: list[str] = []
+    for result in run.results:
+        indices = stride_indices(len(result.dataset.pairs), settings.pycorrector_cap)
+        texts += [result.dataset.pairs[i].ocr for i in indices]
+    if settings.smoke:
+        texts = texts[:60]
+    # pycorrector takes ~20 s per worker: the smoke run leaves it out of the fresh-process figures.
+    use_pycorrector = lm is not None and not settings.smoke
+    names = ["restore"] + (["restore-all"] if "restore-all" in run.load_seconds else []) + (["pycorrector"] if use_pycorrector else []) + ["do-nothing"]
+    for name in names:
+        log.info("speed: %s", name)
+        entry = {
+            "throughput": speed.measure(name, texts, lm=lm, tag=f"{name}_throughput"),
+            "page": speed.measure(name, [page], mode="page", lm=lm, repeats=repeats if name != "pycorrector" else 1, tag=f"{name}_page"),
+        }
+        if not settings.smoke:
+            entry["cold"] = speed.measure(name, [page], mode="cold", lm=lm, tag=f"{name}_cold")
+        out[name] = entry
+    out["inputs"] = {"texts": len(texts), "chars": sum(len(t) for t in texts)}
+    return out
+
+
+def main_command(argv: Sequence[str]) -> str:
+    """How this run was started, for the report."""
+    return " ".join(["python -m benchmarks", *argv])
+
+
+def configure_logging() -> None:
+    """Progress on stderr."""
+    logging.basicConfig(level=logging.INFO, format="bench: %(message)s", stream=sys.stderr)

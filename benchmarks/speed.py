@@ -1,0 +1,225 @@
+"""Speed and memory, each measured in a fresh process so one system's resources never count for another.
+
+- ``import restore`` time;
+- cold start: ``restore fix PAGE`` from a new process (interpreter start, import, loading, one page);
+- warm ``fix`` of a 3,000-character page (median of repeats, after a first call);
+- throughput in characters per second and peak RSS over a list of inputs, per system.
+
+The workers are this module's command line (``python -m benchmarks.speed worker ...``);
+they print one JSON object on stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from benchmarks import OUT_DIR, REPO_ROOT, ensure_restore_importable
+
+PAGE_CHARS = 3000
+
+# Self-written filler, used for the page only when no DEV text or seed is on this machine.
+_FALLBACK_SENTENCES = (
+    "区图书馆今年新添了三千册地方志和老报纸的影印本，供市民查阅。",
+    "街道社区食堂每天中午为七十岁以上的老人提供优惠午餐。",
+    "本报讯 记者从区教育局获悉，新学期全区将新开两所小学。",
+    "市民可在工作日上午九时至下午五时前往服务中心办理相关手续。",
+)
+
+
+def page_text(chars: int = PAGE_CHARS) -> tuple[str, str]:
+    """A page of about ``chars`` characters and where it came from (People's Daily DEV, a seed, or filler)."""
+    from benchmarks import datasets
+
+    lines: list[str] = []
+    source = ""
+    try:
+        lines = [p.ocr for p in datasets.load_pd_dev().pairs]
+        source = "People's Daily DEV lines"
+    except datasets.Unavailable:
+        try:
+            lines = datasets.load_seeds().pairs[0].ocr.splitlines()
+            source = "the first seed document"
+        except datasets.Unavailable:
+            lines = list(_FALLBACK_SENTENCES) * (chars // 100 + 1)
+            source = "self-written filler sentences"
+    page: list[str] = []
+    total = 0
+    for line in lines:
+        if total >= chars:
+            break
+        page.append(line)
+        total += len(line) + 1
+    return "\n".join(page)[:chars], source
+
+
+def _python() -> list[str]:
+    return [sys.executable]
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    paths = [str(REPO_ROOT), str(REPO_ROOT / "src")]
+    if env.get("PYTHONPATH"):
+        paths.append(env["PYTHONPATH"])
+    env["PYTHONPATH"] = os.pathsep.join(paths)
+    return env
+
+
+def _run(cmd: Sequence[str], *, stdin: str | None = None, timeout: float = 900) -> tuple[float, subprocess.CompletedProcess[str]]:
+    start = time.perf_counter()
+    proc = subprocess.run(list(cmd), input=stdin, capture_output=True, text=True, env=_env(), timeout=timeout, cwd=REPO_ROOT)
+    return time.perf_counter() - start, proc
+
+
+def import_time(repeats: int = 5) -> dict[str, Any]:
+    """Seconds to ``import restore`` in a fresh interpreter (best and median of ``repeats``)."""
+    code = "import time; t = time.perf_counter(); import restore; print(time.perf_counter() - t)"
+    times = []
+    for _ in range(repeats):
+        _, proc = _run([*_python(), "-c", code])
+        if proc.returncode != 0:
+            return {"error": proc.stderr.strip().splitlines()[-1:]}
+        times.append(float(proc.stdout.strip()))
+    return {"best_s": min(times), "median_s": statistics.median(times), "repeats": repeats}
+
+
+def restore_fix_command(page: Path) -> tuple[list[str], str]:
+    """The ``restore fix PAGE`` command line, and how it is spelled in the report."""
+    script = Path(sys.executable).with_name("restore")
+    if script.is_file():
+        return [str(script), "fix", str(page)], "restore fix PAGE"
+    found = shutil.which("restore")
+    if found:
+        return [found, "fix", str(page)], "restore fix PAGE"
+    return [*_python(), "-m", "restore.cli", "fix", str(page)], "python -m restore.cli fix PAGE"
+
+
+def cold_start(page: Path, repeats: int = 3) -> dict[str, Any]:
+    """Wall time of ``restore fix PAGE`` from a new process; falls back to the API when the command fails."""
+    cmd, label = restore_fix_command(page)
+    elapsed, proc = _run(cmd)
+    note = ""
+    if proc.returncode != 0:
+        note = f"`{label}` failed ({(proc.stderr.strip().splitlines() or ['?'])[-1][:120]}); timed the API instead"
+        cmd = [*_python(), "-c", "import sys, restore; sys.stdout.write(restore.fix(open(sys.argv[1], encoding='utf-8').read()).text)", str(page)]
+        label = "python -c 'restore.fix(page)'"
+        elapsed, proc = _run(cmd)
+        if proc.returncode != 0:
+            return {"error": (proc.stderr.strip().splitlines() or ["?"])[-1], "command": label}
+    times = [elapsed]
+    for _ in range(repeats - 1):
+        times.append(_run(cmd)[0])
+    return {"first_s": times[0], "median_s": statistics.median(times), "repeats": repeats, "command": label, "note": note}
+
+
+def worker_command(system: str, inputs: Path, *, mode: str = "throughput", lm: Path | None = None, repeats: int = 5) -> list[str]:
+    """The command line of a measuring worker."""
+    cmd = [*_python(), "-m", "benchmarks.speed", "worker", "--system", system, "--inputs", str(inputs), "--mode", mode, "--repeats", str(repeats)]
+    if lm is not None:
+        cmd += ["--lm", str(lm)]
+    return cmd
+
+
+def measure(system: str, texts: Sequence[str], *, mode: str = "throughput", lm: Path | None = None, repeats: int = 5, tag: str = "") -> dict[str, Any]:
+    """Run a worker over ``texts`` in a fresh process; its JSON result, or ``{"error": ...}``."""
+    OUT_DIR.mkdir(parents=True, exist_ok=True)
+    inputs = OUT_DIR / f"speed_inputs_{tag or mode}.jsonl"
+    inputs.write_text("".join(json.dumps(t, ensure_ascii=False) + "\n" for t in texts), encoding="utf-8")
+    wall, proc = _run(worker_command(system, inputs, mode=mode, lm=lm, repeats=repeats))
+    if proc.returncode != 0:
+        return {"error": (proc.stderr.strip().splitlines() or ["?"])[-1][:200]}
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    result["process_wall_s"] = wall
+    return result
+
+
+def _build_system(name: str, lm: Path | None) -> Any:
+    from benchmarks import systems
+
+    if name == "restore":
+        return systems.RestoreSystem("restore", systems.restore_config())
+    if name == "restore-all":
+        from restore.config import STAGE_NAMES
+
+        return systems.RestoreSystem("restore-all", systems.restore_config(STAGE_NAMES))
+    if name == "pycorrector":
+        if lm is None:
+            raise SystemExit("pycorrector needs --lm")
+        return systems.PycorrectorSystem(lm)
+    if name == "do-nothing":
+        return systems.DoNothing()
+    raise SystemExit(f"unknown system {name!r}")
+
+
+def _peak_rss_mb() -> float:
+    # VmHWM belongs to this process image; ru_maxrss would carry over the forking parent's peak.
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
+
+
+def worker(args: argparse.Namespace) -> dict[str, Any]:
+    """Load one system, run it over the inputs and report times and peak RSS."""
+    ensure_restore_importable()
+    texts = [json.loads(line) for line in Path(args.inputs).read_text(encoding="utf-8").splitlines() if line]
+    start = time.perf_counter()
+    system = _build_system(args.system, Path(args.lm) if args.lm else None)
+    system.load()
+    load_s = time.perf_counter() - start
+    chars = sum(len(t) for t in texts)
+    result: dict[str, Any] = {"system": args.system, "inputs": len(texts), "chars": chars, "load_s": load_s}
+    if args.mode == "throughput":
+        start = time.perf_counter()
+        for text in texts:
+            system.fix(text)
+        seconds = time.perf_counter() - start
+        result.update(seconds=seconds, chars_per_s=chars / seconds if seconds else 0.0)
+    elif args.mode == "cold":  # one call; the caller reads the process wall time
+        start = time.perf_counter()
+        system.fix(texts[0])
+        result.update(seconds=time.perf_counter() - start)
+    else:  # page: warm repeats over one page
+        system.fix(texts[0])
+        times = []
+        for _ in range(args.repeats):
+            start = time.perf_counter()
+            system.fix(texts[0])
+            times.append(time.perf_counter() - start)
+        median = statistics.median(times)
+        result.update(seconds=median, repeats=args.repeats, chars_per_s=len(texts[0]) / median if median else 0.0)
+    result["peak_rss_mb"] = _peak_rss_mb()
+    return result
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m benchmarks.speed worker --system NAME --inputs FILE [--mode page] [--lm PATH]``."""
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.speed")
+    sub = parser.add_subparsers(dest="command", required=True)
+    w = sub.add_parser("worker", help="measure one system in this process and print JSON")
+    w.add_argument("--system", required=True)
+    w.add_argument("--inputs", required=True, help="JSON lines, one input string per line")
+    w.add_argument("--mode", choices=("throughput", "page", "cold"), default="throughput")
+    w.add_argument("--repeats", type=int, default=5)
+    w.add_argument("--lm")
+    args = parser.parse_args(argv)
+    sys.stdout.write(json.dumps(worker(args)) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
