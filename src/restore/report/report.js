@@ -137,11 +137,12 @@
       return table;
     }
     records.forEach(function (record) {
-      Object.keys(record).forEach(function (key, i) {
+      var keys = Object.keys(record).filter(function (key) { return key !== "type"; });
+      keys.forEach(function (key, i) {
         var row = table.insertRow();
         if (i === 0) {
           var head = el("th", "", record.type || "evidence");
-          head.rowSpan = Object.keys(record).length;
+          head.rowSpan = keys.length;
           row.appendChild(head);
         }
         row.appendChild(el("td", "", key));
