@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 import multiprocessing
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,9 +16,12 @@ from restore.batch import paths, state, worker
 from restore.batch.progress import Progress
 from restore.batch.records import write_records
 from restore.config import Config
+from restore.errors import RestoreError
 
 log = logging.getLogger(__name__)
 
+# Files queued per worker beyond the one it is working on, so no worker waits for the next file.
+_IN_FLIGHT_PER_WORKER = 4
 # Bookkeeping fields of a sidecar that are not part of the published record.
 _PRIVATE_FIELDS = ("output_sha256",)
 
@@ -108,10 +114,29 @@ def _outcomes(options: BatchOptions, in_root: Path, out_root: Path, files: list[
         for name in files:
             yield worker.process(name)
         return
-    context = multiprocessing.get_context()
-    with context.Pool(min(options.jobs, len(files)), initializer=worker.init_worker, initargs=initargs) as pool:
-        # Files go out one at a time, so a slow file never holds back a chunk of others.
-        yield from pool.imap_unordered(worker.process, files, chunksize=1)
+    workers = min(options.jobs, len(files))
+    # A bounded window of files in flight: slow files never hold back others, memory stays flat.
+    window = workers * _IN_FLIGHT_PER_WORKER
+    pending: set[Future[worker.Outcome]] = set()
+    queue = iter(files)
+    with ProcessPoolExecutor(
+        workers, mp_context=multiprocessing.get_context(), initializer=worker.init_worker, initargs=initargs
+    ) as pool:
+        try:
+            while True:
+                for name in itertools.islice(queue, window - len(pending)):
+                    pending.add(pool.submit(worker.process, name))
+                if not pending:
+                    return
+                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    yield future.result()
+        except BrokenProcessPool as exc:
+            # A worker was killed (out of memory, a signal): what is finished stays finished.
+            raise RestoreError(f"a worker process died ({exc}); rerun to resume the batch") from exc
+        finally:
+            for future in pending:
+                future.cancel()
 
 
 def _records(out_root: Path, names: list[str]) -> Iterator[dict[str, Any]]:

@@ -202,29 +202,34 @@
   }
 
   function decide(list, accepted) {
-    list.forEach(function (item) { item.accepted = accepted; paint(item); });
+    var touched = new Set();
+    list.forEach(function (item) { item.accepted = accepted; paint(item); touched.add(item.doc); });
     var open = list.length ? list[0] : null;
     if (open && data.documents[open.doc].detail.dataset.id === open.id) select(open);
-    refreshDecisions();
+    touched.forEach(function (d) { markConflicts(data.documents[d]); });
+    showConflictCount();
   }
 
   // Accepted changes that overlap cannot both be applied: mark them so the reviewer sees it.
-  function markConflicts() {
+  function markConflicts(doc) {
     var count = 0;
-    items.forEach(function (it) { it.chip.classList.remove("conflict"); });
-    data.documents.forEach(function (doc) {
-      var accepted = doc.items.filter(function (it) { return it.accepted; });
-      accepted.sort(function (a, b) { return a.start - b.start || a.end - b.end; });
-      for (var i = 0; i < accepted.length; i++) {
-        for (var j = i + 1; j < accepted.length && accepted[j].start <= accepted[i].end; j++) {
-          if (overlaps(accepted[i], accepted[j])) {
-            accepted[i].chip.classList.add("conflict");
-            accepted[j].chip.classList.add("conflict");
-            count++;
-          }
+    doc.items.forEach(function (it) { it.chip.classList.remove("conflict"); });
+    var accepted = doc.items.filter(function (it) { return it.accepted; });
+    accepted.sort(function (a, b) { return a.start - b.start || a.end - b.end; });
+    for (var i = 0; i < accepted.length; i++) {
+      for (var j = i + 1; j < accepted.length && accepted[j].start <= accepted[i].end; j++) {
+        if (overlaps(accepted[i], accepted[j])) {
+          accepted[i].chip.classList.add("conflict");
+          accepted[j].chip.classList.add("conflict");
+          count++;
         }
       }
-    });
+    }
+    doc.conflicts = count;
+  }
+
+  function showConflictCount() {
+    var count = data.documents.reduce(function (sum, doc) { return sum + (doc.conflicts || 0); }, 0);
     var warning = document.getElementById("conflict-warning");
     warning.hidden = count === 0;
     warning.textContent = count ? count + " pair(s) of accepted changes overlap; apply will refuse them" : "";
@@ -247,10 +252,6 @@
 
   function decisionsJson() { return JSON.stringify(decisions(), null, 1); }
 
-  function refreshDecisions() {
-    document.getElementById("decisions-json").value = decisionsJson();
-    markConflicts();
-  }
 
   var downloadUrl = null;
   function exportDecisions() {
@@ -337,7 +338,8 @@
     items.forEach(paint);
     buildFilters();
     applyFilters();
-    refreshDecisions();
+    data.documents.forEach(markConflicts);
+    showConflictCount();
     var edits = items.filter(function (it) { return it.origin === "edit"; }).length;
     document.getElementById("summary").textContent = data.documents.length + " documents, " + edits +
       " edits applied, " + (items.length - edits) + " suggestions";
