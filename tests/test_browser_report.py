@@ -180,6 +180,12 @@ def test_filters_hide_exactly_the_edits_they_should(browser: Any, batch: dict[st
         assert all(marks_shown(browser, f".chip[data-source='{source}']"))
     click(browser, box)
 
+    suggestions = browser.find_element(By.CSS_SELECTOR, "input.filter-origin[value='suggestion']")
+    click(browser, suggestions)
+    assert not any(marks_shown(browser, ".chip.origin-suggestion"))
+    assert all(marks_shown(browser, ".chip.origin-edit"))
+    click(browser, suggestions)
+
     browser.execute_script(
         "var s = document.getElementById('filter-min-confidence'); s.value = '0.9';"
         "s.dispatchEvent(new Event('input'));"

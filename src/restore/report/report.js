@@ -9,7 +9,7 @@
   var items = [];            // every edit and suggestion of every document
   var byId = new Map();      // item id -> item
   var byChange = new Map();  // "before\u0000after" -> items with that change
-  var filters = { kinds: new Set(), sources: new Set(), min: 0, max: 1 };
+  var filters = { kinds: new Set(), sources: new Set(), origins: new Set(), min: 0, max: 1 };
 
   function el(tag, className, text) {
     var node = document.createElement(tag);
@@ -268,7 +268,7 @@
 
   function applyFilters() {
     items.forEach(function (it) {
-      var shown = filters.kinds.has(it.kind) && filters.sources.has(it.source) &&
+      var shown = filters.kinds.has(it.kind) && filters.sources.has(it.source) && filters.origins.has(it.origin) &&
         it.confidence >= filters.min - 1e-9 && it.confidence <= filters.max + 1e-9;
       it.chip.classList.toggle("filtered", !shown);
     });
@@ -301,6 +301,11 @@
     kindCounts.forEach(function (_n, k) { if (kinds.indexOf(k) < 0) kinds.push(k); });
     var kindBox = document.getElementById("filter-kinds");
     kinds.forEach(function (k) { checkbox(kindBox, "filter-kind", k, k + " (" + kindCounts.get(k) + ")", filters.kinds); });
+    var originBox = document.getElementById("filter-origins");
+    [["edit", "applied edits"], ["suggestion", "suggestions"]].forEach(function (pair) {
+      var count = items.filter(function (it) { return it.origin === pair[0]; }).length;
+      checkbox(originBox, "filter-origin", pair[0], pair[1] + " (" + count + ")", filters.origins);
+    });
     var sourceBox = document.getElementById("filter-sources");
     Array.from(sourceCounts.keys()).sort().forEach(function (s) {
       checkbox(sourceBox, "filter-source", s, s + " (" + sourceCounts.get(s) + ")", filters.sources);
