@@ -78,7 +78,7 @@ class LexiconConfig:
     # Confidence of a known wrong variant listed in a lexicon (鐘曉暉 for 鍾曉詠).
     exact_variant_confidence: float = 0.95
     # Fuzzy candidates scoring below this are dropped rather than kept as suggestions.
-    fuzzy_min_confidence: float = 0.3
+    fuzzy_min_confidence: float = 0.4
     # Load the lexicons shipped with the package (False: only ``Config.lexicons``).
     bundled: bool = True
     # Entries shorter than this (two-character names) are matched exactly, never fuzzily.
@@ -107,6 +107,9 @@ class LexiconConfig:
     min_glyph_similarity: float = 0.0
     # Glyph similarity of a dropped or doubled character (no shapes to compare).
     indel_similarity: float = 0.3
+    # Log-odds removed per edit in the first or last two characters of an entry of at least
+    # fuzzy_indel_min_length characters: a different phrase sharing most of it is likelier there.
+    long_edge_edit_logodds: float = 1.5
     # Log-odds removed per character that differs only by script (鐘 for 鍾): a conversion slip.
     script_slip_logodds: float = 0.3
     # Log-odds added when one of the entry's context cues is near the span.
@@ -132,7 +135,7 @@ class Config:
 
     # Proposals at or above this confidence are applied; the rest become suggestions.
     min_confidence: float = 0.8
-    stages: tuple[str, ...] = ("layout", "punct", "script")
+    stages: tuple[str, ...] = ("layout", "punct", "script", "lexicon")
     # Extra lexicon files (TSV) loaded beside the bundled ones.
     lexicons: tuple[str, ...] = ()
     layout: LayoutConfig = field(default_factory=LayoutConfig)

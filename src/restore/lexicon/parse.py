@@ -83,7 +83,7 @@ def parse_lexicon(text: str, label: str, *, tables: ScriptTables | None = None) 
         line = raw[:-1] if raw.endswith("\r") else raw
         if raw.endswith("\r"):
             report(number, "CRLF line ending (use LF)")
-        if not line.strip():
+        if not line.strip(" "):
             continue
         if line.startswith("#"):
             if number == 1:

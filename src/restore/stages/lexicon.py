@@ -1,0 +1,282 @@
+"""Lexicon: repair names, places, institutions and formulas against curated lexicons.
+
+Exact hits of a canonical form protect their span from later stages; a known
+wrong variant (``鐘曉暉`` for ``鍾曉詠``) is a confident fix; a span one or two
+look-alike characters from an entry is a fuzzy hit, scored from the glyph
+similarity of the substituted characters, the entry's length, the context cues
+around it, the margin over the runner-up entry and whether the right form
+appears elsewhere in the document (see :mod:`restore.lexicon.scoring`). Fixes
+are written in the script of the page around them.
+
+>>> from restore.config import Config
+>>> from restore.stages.base import Document
+>>> out = LexiconStage(Config()).propose("副区长高世均出席。", Document())
+>>> [(p.start, p.after, p.confidence >= 0.9) for p in out.proposals]
+[(5, '昀', True)]
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from restore.config import Config
+from restore.errors import ResourceError
+from restore.evidence import ConfusionPair, Consistency, Evidence, LexiconMatch
+from restore.lexicon.glyphs import GlyphTable
+from restore.lexicon.index import EXACT, FUZZY, VARIANT, ExactHit, FuzzyHit, LexiconIndex
+from restore.lexicon.loading import load_lexicons
+from restore.lexicon.scoring import confidence, fuzzy_logodds, logit, margin_penalty
+from restore.scriptdata import SIMPLIFIED, TRADITIONAL, ScriptTables
+from restore.stages.base import Document, Proposal, Protection, StageOutput
+
+log = logging.getLogger(__name__)
+
+# Breaks ties between proposals of equal confidence: a listed variant beats a fuzzy reading.
+_PRIORITY = {VARIANT: 2, FUZZY: 1}
+
+
+@dataclass
+class _Candidate:
+    start: int
+    end: int
+    entry: int
+    match: str
+    spaced: bool
+    logodds: float
+    similarity: float = 1.0
+    cue: str = ""
+    consistent: int = 0
+    substitutions: tuple[tuple[int, str, str], ...] = ()
+    edits: int = 0
+
+
+class LexiconStage:
+    """Propose entity repairs from the bundled and the user's lexicons."""
+
+    name = "lexicon"
+
+    def __init__(self, config: Config, *, glyphs: GlyphTable | None = None) -> None:
+        """``glyphs`` replaces the installed glyph tables (tests, experiments)."""
+        self.config = config
+        self.settings = config.lexicon
+        self._index: LexiconIndex | None = None
+        self._glyphs = glyphs
+
+    @property
+    def index(self) -> LexiconIndex:
+        """The compiled lexicons, built on first use and kept for this corrector."""
+        if self._index is None:
+            tables = ScriptTables.load()
+            to_traditional, to_simplified = _converters(self.config.script.to_traditional, self.config.script.to_simplified)
+            lexicons = load_lexicons(self.config, tables=tables)
+            self._index = LexiconIndex.build(lexicons, self.settings, tables, to_traditional, to_simplified)
+        return self._index
+
+    @property
+    def glyphs(self) -> GlyphTable:
+        """The installed glyph similarity tables (possibly empty), loaded on first use."""
+        if self._glyphs is None:
+            self._glyphs = GlyphTable.load_installed()
+        return self._glyphs
+
+    def propose(self, text: str, document: Document) -> StageOutput:
+        """Protect exact hits; propose fixes for variant and fuzzy hits."""
+        if not text:
+            return StageOutput()
+        index = self.index
+        exact_hits = index.find_exact(text)
+        found: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        for hit in exact_hits:
+            if hit.match == EXACT:
+                found[hit.entry].append((hit.start, hit.end))
+        candidates = [self._variant(text, hit, found) for hit in exact_hits if hit.match == VARIANT]
+        candidates.extend(self._fuzzy(text, index.find_fuzzy(text), found))
+        exact_spans = sorted({(h.start, h.end) for h in exact_hits if h.match == EXACT})
+        proposals = self._select(text, candidates, exact_spans, document)
+        changed = [(p.start, p.end) for p in proposals]
+        protections: dict[tuple[int, int], Protection] = {}
+        for hit in exact_hits:
+            span = (hit.start, hit.end)
+            if hit.match != EXACT or span in protections or any(_overlaps(span, c) for c in changed):
+                continue
+            protections[span] = Protection(hit.start, hit.end, index.entries[hit.entry].lexicon.source_id)
+        return StageOutput(tuple(proposals), tuple(sorted(protections.values(), key=lambda p: (p.start, p.end))))
+
+    def _variant(self, text: str, hit: ExactHit, found: dict[int, list[tuple[int, int]]]) -> _Candidate:
+        elsewhere = _elsewhere(found.get(hit.entry, ()), hit.start, hit.end)
+        value = logit(self.settings.exact_variant_confidence)
+        if elsewhere:
+            value += self.settings.consistency_logodds
+        return _Candidate(
+            hit.start, hit.end, hit.entry, VARIANT, hit.spaced, value,
+            cue=self._cue(text, hit.start, hit.end, hit.entry), consistent=elsewhere,
+        )
+
+    def _fuzzy(self, text: str, hits: Sequence[FuzzyHit], found: dict[int, list[tuple[int, int]]]) -> list[_Candidate]:
+        settings = self.settings
+        index = self.index
+        glyphs = self.glyphs
+        candidates: dict[tuple[int, int, int], _Candidate] = {}
+        for hit in hits:
+            form = index.forms[hit.form]
+            length = len(form.text)
+            similarities = []
+            for _, seen, meant in hit.substitutions:
+                known = glyphs.similarity(seen, meant)
+                similarities.append(settings.unknown_glyph_similarity if known is None else known)
+            if any(value < settings.min_glyph_similarity for value in similarities):
+                continue
+            similarities.extend([settings.indel_similarity] * hit.indels)
+            glyph = sum(similarities) / len(similarities) if similarities else 1.0
+            edits = len(hit.substitutions) + hit.indels
+            edge = 0
+            if length >= settings.fuzzy_indel_min_length:
+                edge = sum(1 for position, _, _ in hit.substitutions if position < 2 or position >= length - 2)
+            cue = self._cue(text, hit.start, hit.end, hit.entry)
+            elsewhere = _elsewhere(found.get(hit.entry, ()), hit.start, hit.end)
+            value = fuzzy_logodds(
+                settings, length=length, edits=edits, slips=hit.slips, glyph=glyph,
+                edge_edits=edge, cue=bool(cue), consistent=bool(elsewhere),
+            )
+            key = (hit.start, hit.end, hit.entry)
+            previous = candidates.get(key)
+            if previous is None or value > previous.logodds:
+                candidates[key] = _Candidate(
+                    hit.start, hit.end, hit.entry, FUZZY, form.spaced, value, glyph, cue, elsewhere,
+                    hit.substitutions, edits,
+                )
+        ranked = sorted(candidates.values(), key=lambda c: -c.logodds)
+        changes = {id(c): self._changes(c) for c in ranked}
+        for candidate in ranked:
+            # A rival reads the same characters differently; an entry nested in another (中国特色社会主义
+            # in the 习近平 formula) that asks for the same change agrees and is no rival.
+            rivals = [
+                other.logodds for other in ranked
+                if other.entry != candidate.entry
+                and _overlaps((other.start, other.end), (candidate.start, candidate.end))
+                and changes[id(other)] != changes[id(candidate)]
+            ]
+            candidate.logodds -= margin_penalty(settings, candidate.logodds, max(rivals) if rivals else None)
+        return [c for c in ranked if confidence(c.logodds) >= settings.fuzzy_min_confidence]
+
+    def _changes(self, candidate: _Candidate) -> frozenset[tuple[int, str]]:
+        """What a candidate changes, script-neutral: (text position, simplified character)."""
+        if candidate.edits > len(candidate.substitutions):
+            return frozenset({(candidate.start, "indel"), (candidate.end, "indel")})
+        key = self.index.simplified_key
+        return frozenset((candidate.start + position, key(meant)) for position, _, meant in candidate.substitutions)
+
+    def _cue(self, text: str, start: int, end: int, entry: int) -> str:
+        cues = self.index.entries[entry].cues
+        if not cues:
+            return ""
+        window = self.settings.cue_window
+        nearby = text[max(0, start - window) : end + window]
+        return next((cue for cue in cues if cue in nearby), "")
+
+    def _script(self, text: str, start: int, end: int, document: Document) -> str:
+        index = self.index
+        own = index.script_of(text[start:end])
+        if own:
+            return own
+        window = self.settings.script_window
+        local = index.script_of(text[max(0, start - window) : end + window])
+        if local:
+            return local
+        return document.script if document.script in (SIMPLIFIED, TRADITIONAL) else SIMPLIFIED
+
+    def _select(
+        self, text: str, candidates: list[_Candidate], exact_spans: list[tuple[int, int]], document: Document
+    ) -> list[Proposal]:
+        built: list[tuple[float, int, _Candidate, Proposal]] = []
+        for candidate in candidates:
+            item = self.index.entries[candidate.entry]
+            replacement = item.form(self._script(text, candidate.start, candidate.end, document), spaced=candidate.spaced)
+            window = text[candidate.start : candidate.end]
+            if replacement == window:
+                continue
+            start, end, after = _changed_span(window, replacement, candidate.start)
+            width = candidate.end - candidate.start
+            # A whole entry printed right over the changed characters outranks a near-miss reading.
+            if any(_overlaps((s, e), (start, end), point=True) and e - s >= width for s, e in exact_spans):
+                continue
+            # 徐汇通 is 徐汇 and a next word, not 徐汇区 misread: the intact side is an entry of its own.
+            if candidate.match == FUZZY and any(
+                (s == candidate.start and e == start and end == candidate.end)
+                or (e == candidate.end and s == end and start == candidate.start)
+                for s, e in exact_spans
+            ):
+                continue
+            built.append((confidence(candidate.logodds), width, candidate, Proposal(
+                start, end, after, kind="entity", confidence=confidence(candidate.logodds),
+                source=item.lexicon.source_id, evidence=self._evidence(candidate, text),
+                priority=_PRIORITY[candidate.match],
+            )))
+        built.sort(key=lambda b: (-b[0], -b[3].priority, -b[1], b[2].start))
+        kept: list[tuple[_Candidate, Proposal]] = []
+        for _, _, candidate, proposal in built:
+            if any(_overlaps((candidate.start, candidate.end), (other.start, other.end)) for other, _ in kept):
+                continue
+            kept.append((candidate, proposal))
+        return sorted((p for _, p in kept), key=lambda p: (p.start, p.end))
+
+    def _evidence(self, candidate: _Candidate, text: str) -> tuple[Evidence, ...]:
+        item = self.index.entries[candidate.entry]
+        records: list[Evidence] = [
+            LexiconMatch(
+                lexicon=item.lexicon.label,
+                entry=item.entry.canonical,
+                line=item.entry.line,
+                match=candidate.match,
+                similarity=round(candidate.similarity, 4),
+                cue=candidate.cue,
+            )
+        ]
+        for _, seen, meant in candidate.substitutions:
+            known = self.glyphs.similarity(seen, meant)
+            if known is not None:
+                records.append(ConfusionPair(table=self.glyphs.name, seen=seen, meant=meant, similarity=known))
+        if candidate.consistent:
+            records.append(Consistency(form=item.entry.canonical, occurrences=candidate.consistent, scope="document"))
+        return tuple(records)
+
+
+def _converters(to_traditional: str, to_simplified: str):  # type: ignore[no-untyped-def]
+    try:
+        import opencc
+    except ImportError as exc:
+        raise ResourceError("the lexicon stage needs the 'opencc' package") from exc
+    try:
+        forward, backward = opencc.OpenCC(to_traditional), opencc.OpenCC(to_simplified)
+    except Exception as exc:  # OpenCC raises bare RuntimeError/ValueError for a bad config name
+        raise ResourceError(f"OpenCC configs {to_traditional!r}/{to_simplified!r} cannot be loaded: {exc}") from exc
+    return forward.convert, backward.convert
+
+
+def _overlaps(a: tuple[int, int], b: tuple[int, int], *, point: bool = False) -> bool:
+    """Spans share a character (with ``point``, an empty span inside the other counts)."""
+    if point and a[0] == a[1]:
+        return b[0] < a[0] < b[1]
+    if point and b[0] == b[1]:
+        return a[0] < b[0] < a[1]
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def _elsewhere(spans: Sequence[tuple[int, int]], start: int, end: int) -> int:
+    """How many of ``spans`` lie outside ``[start, end)``."""
+    return sum(1 for s, e in spans if e <= start or s >= end)
+
+
+def _changed_span(window: str, replacement: str, offset: int) -> tuple[int, int, str]:
+    """The smallest span of ``window`` to replace (and by what) to make ``replacement``."""
+    prefix = 0
+    limit = min(len(window), len(replacement))
+    while prefix < limit and window[prefix] == replacement[prefix]:
+        prefix += 1
+    suffix = 0
+    while suffix < limit - prefix and window[-1 - suffix] == replacement[-1 - suffix]:
+        suffix += 1
+    return offset + prefix, offset + len(window) - suffix, replacement[prefix : len(replacement) - suffix]

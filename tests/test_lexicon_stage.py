@@ -1,0 +1,171 @@
+"""The lexicon stage: exact protection, variant and fuzzy repair, scripts, evidence, user lexicons."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from restore.config import Config, LexiconConfig
+from restore.edits import apply_edits
+from restore.evidence import ConfusionPair, Consistency, LexiconMatch
+from restore.lexicon.glyphs import GlyphTable
+from restore.pipeline import Corrector
+from restore.stages.base import Document
+from restore.stages.lexicon import LexiconStage
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+ONLY_LEXICON = Config(stages=("lexicon",))
+
+
+@pytest.fixture(scope="module")
+def corrector() -> Corrector:
+    return Corrector(ONLY_LEXICON)
+
+
+@pytest.fixture(scope="module")
+def stage() -> LexiconStage:
+    return LexiconStage(Config())
+
+
+def golden(name: str) -> list[dict[str, str]]:
+    return json.loads((GOLDEN / f"lexicon_{name}.json").read_text(encoding="utf-8"))["cases"]
+
+
+@pytest.mark.parametrize("case", golden("must_fix"), ids=lambda c: c["note"])
+def test_must_fix(corrector: Corrector, case: dict[str, str]) -> None:
+    result = corrector.fix(case["text"])
+    assert result.text == case["fixed"]
+    assert apply_edits(result.original, result.edits) == result.text
+    assert all(edit.kind == "entity" and edit.source.startswith("lexicon:") for edit in result.edits)
+
+
+@pytest.mark.parametrize("case", golden("must_not_change"), ids=lambda c: c["note"])
+def test_must_not_change(corrector: Corrector, case: dict[str, str]) -> None:
+    result = corrector.fix(case["text"])
+    assert result.edits == ()
+    assert result.text == case["text"]
+
+
+def test_exact_hits_are_protected(stage: LexiconStage) -> None:
+    text = "副区长习挺松和区长钟晓咏出席。"
+    output = stage.propose(text, Document())
+    assert output.proposals == ()
+    protected = {text[p.start : p.end]: p.source for p in output.protections}
+    assert protected["习挺松"] in ("lexicon:xuhui-officials", "lexicon:near-miss-names")
+    assert protected["钟晓咏"] == "lexicon:xuhui-officials"
+
+
+def test_variant_evidence_names_file_entry_and_line(stage: LexiconStage) -> None:
+    (proposal,) = stage.propose("区长鐘曉暉出席。", Document()).proposals
+    (match,) = [e for e in proposal.evidence if isinstance(e, LexiconMatch)]
+    line = next(
+        number
+        for number, row in enumerate((Path(__file__).parent.parent / "lexicons" / "xuhui-officials.tsv").read_text(encoding="utf-8").splitlines(), 1)
+        if row.startswith("钟晓咏\t")
+    )
+    assert match == LexiconMatch(lexicon="xuhui-officials.tsv", entry="钟晓咏", line=line, match="variant", similarity=1.0, cue="区长")
+    assert (proposal.start, proposal.end, proposal.after, proposal.kind) == (2, 5, "鍾曉詠", "entity")
+    assert proposal.confidence == pytest.approx(0.95)
+
+
+@pytest.mark.parametrize(
+    ("text", "document_script", "fixed"),
+    [
+        ("会上鐘曉暉讲话", "", "会上鍾曉詠讲话"),  # the span's own characters are traditional
+        ("会上高世均讲话，说明了情况", "", "会上高世昀讲话，说明了情况"),
+        ("會議由鐘曉暉主持", "traditional", "會議由鍾曉詠主持"),
+        ("会议由钟晓晖主持", "simplified", "会议由钟晓咏主持"),
+    ],
+)
+def test_fix_is_written_in_the_page_script(stage: LexiconStage, text: str, document_script: str, fixed: str) -> None:
+    proposals = stage.propose(text, Document(script=document_script)).proposals
+    assert apply_edits(text, [Corrector(ONLY_LEXICON).fix(text).edits[0]]) == fixed
+    assert len(proposals) == 1
+
+
+def test_neutral_span_follows_the_surrounding_script(stage: LexiconStage) -> None:
+    text = "深入學習習近平新時代中國特色社會主叉思想"
+    (proposal,) = stage.propose(text, Document()).proposals
+    assert proposal.after == "義"
+    simplified = "深入学习习近平新时代中国特色社会主叉思想"
+    (proposal,) = stage.propose(simplified, Document()).proposals
+    assert proposal.after == "义"
+
+
+def test_fuzzy_name_needs_support_to_be_applied(tmp_path: Path) -> None:
+    # A made-up official, so the test does not depend on the bundled files.
+    mine = tmp_path / "mine.tsv"
+    mine.write_text(
+        "# restore-lexicon: 1\n# name: test-officials\n# kind: person\n# source: invented for the tests\n"
+        "# licence: CC0-1.0\n# columns: canonical\ttraditional\tvariants\tcues\tperiod\tnote\n"
+        "魏明远\t\t\t镇长\t2020\tinvented\n",
+        encoding="utf-8",
+    )
+    config = Config(stages=("lexicon",), lexicons=(str(mine),), lexicon=LexiconConfig(bundled=False))
+    glyphs = GlyphTable.from_lines("test-glyphs", ["运\t远\t0.9"])
+    stage = LexiconStage(config, glyphs=glyphs)
+    # Alone and without a cue: not even a suggestion.
+    assert stage.propose("魏明运来了。", Document()).proposals == ()
+    # With the cue and the right form elsewhere in the document: confident, and the evidence says why.
+    text = "镇长魏明远出席。会后镇长魏明运接受采访。"
+    (proposal,) = stage.propose(text, Document()).proposals
+    assert (text[proposal.start : proposal.end], proposal.after) == ("运", "远")
+    assert proposal.confidence >= config.min_confidence
+    match = proposal.evidence[0]
+    assert isinstance(match, LexiconMatch) and match.match == "fuzzy" and match.cue == "镇长"
+    assert match.similarity == pytest.approx(0.9)
+    assert ConfusionPair(table="test-glyphs", seen="运", meant="远", similarity=0.9) in proposal.evidence
+    assert Consistency(form="魏明远", occurrences=1, scope="document") in proposal.evidence
+    assert proposal.source == "lexicon:test-officials"
+    # Without glyph knowledge the same hit stays below the threshold: a suggestion for review.
+    (unsure,) = LexiconStage(config, glyphs=GlyphTable()).propose(text, Document()).proposals
+    assert config.lexicon.fuzzy_min_confidence <= unsure.confidence < config.min_confidence
+    # Without the cue and the consistency, even a close look-alike is only a suggestion.
+    assert all(p.confidence < config.min_confidence for p in stage.propose("魏明运", Document()).proposals)
+
+
+def test_stronger_settings_make_fuzzy_hits_suggestions(tmp_path: Path) -> None:
+    text = "坚持以习近平新时代中国特色社会主叉思想为指导。"
+    strict = Corrector(Config(stages=("lexicon",), min_confidence=0.99))
+    result = strict.fix(text)
+    assert result.edits == () and [e.after for e in result.suggestions] == ["义"]
+
+
+def test_variant_gains_confidence_from_consistency(stage: LexiconStage) -> None:
+    (alone,) = stage.propose("副区长高世均出席。", Document()).proposals
+    (backed,) = stage.propose("副区长高世昀讲话。副区长高世均出席。", Document()).proposals
+    assert backed.confidence > alone.confidence
+    assert any(isinstance(e, Consistency) for e in backed.evidence)
+
+
+def test_bundled_lexicons_can_be_switched_off() -> None:
+    config = Config(stages=("lexicon",), lexicon=LexiconConfig(bundled=False))
+    assert Corrector(config).fix("副区长高世均出席。").edits == ()
+
+
+def test_the_automaton_is_built_once_per_corrector() -> None:
+    corrector = Corrector(ONLY_LEXICON)
+    corrector.fix("区长鐘曉暉出席。")
+    (stage,) = corrector.stages
+    index = stage.index
+    corrector.fix("副区长高世均出席。")
+    assert stage.index is index
+
+
+def test_nothing_is_loaded_before_the_first_text() -> None:
+    stage = LexiconStage(Config())
+    assert stage._index is None and stage._glyphs is None
+    stage.propose("", Document())
+    assert stage._index is None
+
+
+def test_latin_entries_need_word_boundaries(stage: LexiconStage) -> None:
+    text = "WAIC 2023 与 WAICX"
+    spans = [(p.start, p.end) for p in stage.propose(text, Document()).protections]
+    assert spans == [(0, 4)]
+
+
+def test_a_doubled_function_word_is_not_an_ocr_slip(stage: LexiconStage) -> None:
+    assert stage.propose("坚持中国特色的社会主义", Document()).proposals == ()
