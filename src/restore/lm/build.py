@@ -1,0 +1,125 @@
+"""Build a character n-gram model from plain-text corpora, atomically.
+
+Uses kenlm's ``lmplz`` and ``build_binary`` when they are on PATH; otherwise the
+project's own modified Kneser-Ney estimator writes ARPA (which kenlm also loads).
+Every failure names the file and leaves no partial output behind.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from restore.errors import InputError, RestoreError
+from restore.lm.corpus import corpus_sentences
+from restore.lm.estimate import CorpusTooSmall, build_arpa
+
+log = logging.getLogger(__name__)
+
+
+def read_corpus(path: Path) -> list[str]:
+    """The lines of one corpus file; missing, binary or non-UTF-8 files raise :class:`InputError`."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise InputError(f"{path}: no such corpus file") from exc
+    except IsADirectoryError as exc:
+        raise InputError(f"{path}: is a directory, not a corpus file") from exc
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read corpus: {exc.strerror}") from exc
+    if b"\x00" in data:
+        raise InputError(f"{path}: looks like a binary file (NUL bytes), not a UTF-8 text corpus")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(f"{path}:{line}: not valid UTF-8 ({exc.reason} at byte {exc.start})") from exc
+    lines = text.lstrip("\ufeff").splitlines()
+    if not any(line.strip() for line in lines):
+        raise InputError(f"{path}: empty corpus (no text)")
+    return lines
+
+
+def _sentences(paths: Sequence[Path]) -> Iterator[str]:
+    for path in paths:
+        yield from corpus_sentences(read_corpus(path))
+
+
+def build_model(
+    corpora: Sequence[str | Path],
+    output: str | Path,
+    *,
+    order: int = 5,
+    binary: bool | None = None,
+    use_kenlm_tools: bool = True,
+    discount_fallback: bool = False,
+    prune: Sequence[int] = (),
+) -> Path:
+    """Build a model from ``corpora`` and write it to ``output`` (temp file, then rename).
+
+    ``binary``: write a kenlm trie binary (needs ``build_binary``); by default when the
+    tool is on PATH and ``output`` does not end in ``.arpa``. ``prune``: lmplz
+    ``--prune`` thresholds per order (ignored by the Python estimator).
+    """
+    paths = [Path(p) for p in corpora]
+    output = Path(output)
+    if not paths:
+        raise InputError("no corpus file given")
+    if order < 1 or order > 6:
+        raise InputError(f"--order must be between 1 and 6, got {order}")
+    if any(p.resolve() == output.resolve() for p in paths):
+        raise InputError(f"{output}: output would overwrite a corpus file")
+    sentences = list(_sentences(paths))  # reads every file first: errors before any writing
+    lmplz = shutil.which("lmplz") if use_kenlm_tools else None
+    build_binary = shutil.which("build_binary") if use_kenlm_tools else None
+    if binary is None:
+        binary = build_binary is not None and output.suffix != ".arpa"
+    if binary and build_binary is None:
+        raise RestoreError("a binary model needs kenlm's build_binary on PATH (or write .arpa)")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=output.parent, prefix=".lm-build-") as tmp:
+        work = Path(tmp)
+        arpa = work / "model.arpa"
+        if lmplz:
+            _run_lmplz(lmplz, sentences, arpa, order, discount_fallback, prune, paths)
+        else:
+            log.info("lmplz not on PATH: estimating with the Python estimator")
+            try:
+                build_arpa(sentences, order, arpa, discount_fallback=discount_fallback)
+            except CorpusTooSmall as exc:
+                raise CorpusTooSmall(f"{', '.join(map(str, paths))}: {exc}") from exc
+        result = arpa
+        if binary:
+            result = work / "model.klm"
+            _run([build_binary, "-s", "trie", "-q", "8", "-b", "8", "-a", "22", str(arpa), str(result)], paths)
+        os.replace(result, output)
+    return output
+
+
+def _run_lmplz(lmplz, sentences, arpa, order, discount_fallback, prune, paths) -> None:
+    text_file = arpa.with_suffix(".txt")
+    text_file.write_text("\n".join(sentences) + "\n", encoding="utf-8")
+    command = [lmplz, "-o", str(order), "-S", "20%", "-T", str(arpa.parent), "--text", str(text_file), "--arpa", str(arpa)]
+    if discount_fallback:
+        command.append("--discount_fallback")
+    if prune:
+        command += ["--prune", *map(str, prune)]
+    _run(command, paths)
+
+
+def _run(command: list[str], paths: Sequence[Path]) -> None:
+    log.info("running %s", " ".join(command))
+    proc = subprocess.run(command, capture_output=True, text=True)
+    if proc.returncode != 0:
+        tail = " ".join(proc.stderr.strip().splitlines()[-3:])
+        if "BadDiscount" in proc.stderr or "discount" in proc.stderr.lower():
+            raise CorpusTooSmall(
+                f"{', '.join(map(str, paths))}: too little text for this order ({tail}); "
+                "use more text, a lower --order, or --discount-fallback"
+            )
+        raise RestoreError(f"{Path(command[0]).name} failed on {', '.join(map(str, paths))}: {tail}")

@@ -1,0 +1,104 @@
+"""The run-time character language model: kenlm, memory-mapped, loaded on first use.
+
+>>> lm = CharLanguageModel("/nonexistent/model.klm")   # nothing is read yet
+>>> lm.score("你好")
+Traceback (most recent call last):
+...
+restore.errors.ResourceError: language model /nonexistent/model.klm: no such file
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import logging
+import threading
+from pathlib import Path
+
+from restore.errors import ResourceError
+from restore.lm.corpus import normalize_chars
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MODEL = "char5.klm"
+
+
+def default_model_path() -> Path:
+    """Where the shipped model lives inside the installed package."""
+    return Path(str(importlib.resources.files("restore") / "data" / "lm" / DEFAULT_MODEL))
+
+
+class CharLanguageModel:
+    """A character n-gram model backed by kenlm.
+
+    The file is opened on first use with kenlm's lazy mmap load, so worker
+    processes share its pages. Text is normalised the way the corpus was
+    (full-width digits and Latin to half-width) and passed through ``t2s``,
+    a character map applied before scoring (traditional -> simplified).
+    """
+
+    def __init__(self, path: str | Path | None = None, *, t2s: dict[str, str] | None = None) -> None:
+        self.path = Path(path) if path else default_model_path()
+        self.t2s = t2s or {}
+        self._table = str.maketrans(self.t2s) if self.t2s else None
+        self._model = None
+        self._lock = threading.Lock()
+
+    @property
+    def model(self):  # -> kenlm.Model
+        """The loaded kenlm model; raises :class:`ResourceError` naming the path when it cannot load."""
+        if self._model is None:
+            with self._lock:
+                if self._model is None:
+                    self._model = _load(self.path)
+        return self._model
+
+    @property
+    def order(self) -> int:
+        """The model's n-gram order."""
+        return int(self.model.order)
+
+    def prepare(self, text: str) -> str:
+        """Normalise text for scoring, keeping one character per character (offsets stay valid)."""
+        text = normalize_chars(text)
+        return text.translate(self._table) if self._table else text
+
+    def score(self, text: str, *, bos: bool = True, eos: bool = True) -> float:
+        """log10 probability of ``text`` as one sentence of characters (spaces ignored)."""
+        chars = [ch for ch in self.prepare(text) if not ch.isspace()]
+        return float(self.model.score(" ".join(chars), bos=bos, eos=eos))
+
+    def char_logprobs(self, chars: str, *, bos: bool = True, eos: bool = True) -> list[float]:
+        """Per-token log10 probabilities of a space-free string (one per char, plus </s> when ``eos``)."""
+        prepared = self.prepare(chars)
+        return [prob for prob, _length, _oov in self.model.full_scores(" ".join(prepared), bos=bos, eos=eos)]
+
+    def perplexity(self, sentences: list[str]) -> float:
+        """Per-token perplexity (``</s>`` counted as a token, as kenlm does) over sentences."""
+        total = 0.0
+        count = 0
+        for sentence in sentences:
+            chars = [ch for ch in self.prepare(sentence) if not ch.isspace()]
+            if not chars:
+                continue
+            total += self.model.score(" ".join(chars))
+            count += len(chars) + 1
+        if not count:
+            raise ValueError("no tokens to compute a perplexity over")
+        return float(10 ** (-total / count))
+
+
+def _load(path: Path):
+    if not path.is_file():
+        raise ResourceError(f"language model {path}: no such file")
+    try:
+        import kenlm
+    except ImportError as exc:
+        raise ResourceError(f"language model {path}: the kenlm package is not installed ({exc})") from exc
+    config = kenlm.Config()
+    config.load_method = kenlm.LoadMethod.LAZY
+    try:
+        model = kenlm.Model(str(path), config)
+    except (OSError, RuntimeError, ValueError) as exc:
+        raise ResourceError(f"language model {path}: cannot load (corrupt or not a kenlm model): {exc}") from exc
+    log.debug("loaded %s (order %d)", path, model.order)
+    return model

@@ -1,0 +1,36 @@
+"""The character-level traditional -> simplified map the language model scores through.
+
+Read from the OpenCC-derived ``data/opencc_tables.tsv`` (section ``t2s-char``); a
+character with several simplified forms takes OpenCC's first (its default). Only
+one-character to one-character entries are kept, so offsets never move.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.resources
+
+from restore.errors import ResourceError
+
+TABLE = "opencc_tables.tsv"
+
+
+@functools.lru_cache(maxsize=1)
+def load_t2s() -> dict[str, str]:
+    """``{traditional char: simplified char}`` for every character whose form differs."""
+    resource = importlib.resources.files("restore") / "data" / TABLE
+    try:
+        text = resource.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ResourceError(f"{resource}: cannot read the script tables: {exc}") from exc
+    mapping: dict[str, str] = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.startswith("#") or not line.startswith("t2s-char\t"):
+            continue
+        fields = line.split("\t")
+        if len(fields) != 3 or not fields[2]:
+            raise ResourceError(f"{resource}:{number}: bad t2s-char line")
+        first = fields[2].split(" ")[0]
+        if len(fields[1]) == 1 and len(first) == 1 and first != fields[1]:
+            mapping[fields[1]] = first
+    return mapping
