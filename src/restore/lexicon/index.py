@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 import ahocorasick
 from rapidfuzz.distance import Levenshtein
 
-from restore.chars import is_han
+from restore.chars import is_han as _is_han_slow
 from restore.config import LexiconConfig
 from restore.lexicon.model import Entry, Lexicon
 from restore.scriptdata import SIMPLIFIED, TRADITIONAL, ScriptTables
@@ -166,20 +166,26 @@ class LexiconIndex:
                 hits.append(ExactHit(start, end + 1, entry, match, spaced))
         return hits
 
-    def find_fuzzy(self, text: str) -> list[FuzzyHit]:
-        """Windows within the allowed edits of a fuzzy-eligible form (exact occurrences excluded)."""
-        if self._pieces is None:
+    def find_fuzzy(self, text: str, *, forms: Collection[int] | None = None) -> list[FuzzyHit]:
+        """Windows within the allowed edits of a fuzzy-eligible form (exact occurrences excluded).
+
+        ``forms`` limits the search to those form ids (the stage passes the forms whose hits
+        could reach its confidence floor in this document); ``None`` searches them all.
+        """
+        if self._pieces is None or (forms is not None and not forms):
             return []
         candidates: set[tuple[int, int]] = set()
         for end, postings in self._pieces.iter(text):
             for form, back in postings:
-                candidates.add((form, end - back))
+                if forms is None or form in forms:
+                    candidates.add((form, end - back))
         if self._gaps is not None:
             for parity in (0, 1):
                 for end, postings in self._gaps.iter(text[parity::2]):
                     start = 2 * (end - 1) + parity
                     for form in postings:
-                        candidates.add((form, start))
+                        if forms is None or form in forms:
+                            candidates.add((form, start))
         hits = []
         for form_id, start in candidates:
             hit = self._verify(text, form_id, start)
@@ -254,6 +260,11 @@ def _add_key(keys: dict[str, list[tuple[int, str, bool]]], form: str, index: int
     keys[form].append((index, match, True))
     if " " in form:
         keys[form.replace(" ", "")].append((index, match, False))
+
+
+def is_han(char: str) -> bool:
+    """:func:`restore.chars.is_han` with the common block tested first (this runs per candidate)."""
+    return "\u4e00" <= char <= "\u9fff" or _is_han_slow(char)
 
 
 def _doubled(window: str, position: int) -> bool:

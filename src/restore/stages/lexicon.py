@@ -8,7 +8,9 @@ around it, the margin over the runner-up entry and whether the right form
 appears elsewhere in the document (see :mod:`restore.lexicon.scoring`). Fixes
 are written in the script of the page around them.
 
->>> from restore.config import Config
+>>> import ahocorasick
+
+from restore.config import Config, LexiconConfig
 >>> from restore.stages.base import Document
 >>> out = LexiconStage(Config()).propose("副区长高世均出席。", Document())
 >>> [(p.start, p.after, p.confidence >= 0.9) for p in out.proposals]
@@ -22,7 +24,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from restore.config import Config
+import ahocorasick
+
+from restore.config import Config, LexiconConfig
 from restore.errors import ResourceError
 from restore.evidence import ConfusionPair, Consistency, Evidence, LexiconMatch
 from restore.lexicon.glyphs import GlyphTable
@@ -64,6 +68,7 @@ class LexiconStage:
         self.settings = config.lexicon
         self._index: LexiconIndex | None = None
         self._glyphs = glyphs
+        self._reach: _Reach | None = None
 
     @property
     def index(self) -> LexiconIndex:
@@ -82,6 +87,13 @@ class LexiconStage:
             self._glyphs = GlyphTable.load_installed()
         return self._glyphs
 
+    @property
+    def reach(self) -> _Reach:
+        """Which fuzzy forms can reach the confidence floor, and on what evidence (built once)."""
+        if self._reach is None:
+            self._reach = _Reach.build(self.index, self.settings, known_glyphs=bool(self.glyphs.pairs))
+        return self._reach
+
     def propose(self, text: str, document: Document) -> StageOutput:
         """Protect exact hits; propose fixes for variant and fuzzy hits."""
         if not text:
@@ -93,7 +105,8 @@ class LexiconStage:
             if hit.match == EXACT:
                 found[hit.entry].append((hit.start, hit.end))
         candidates = [self._variant(text, hit, found) for hit in exact_hits if hit.match == VARIANT]
-        candidates.extend(self._fuzzy(text, index.find_fuzzy(text), found))
+        forms = self.reach.forms(text, found)
+        candidates.extend(self._fuzzy(text, index.find_fuzzy(text, forms=forms), found))
         exact_spans = sorted({(h.start, h.end) for h in exact_hits if h.match == EXACT})
         proposals = self._select(text, candidates, exact_spans, document)
         changed = [(p.start, p.end) for p in proposals]
@@ -150,16 +163,21 @@ class LexiconStage:
                 )
         ranked = sorted(candidates.values(), key=lambda c: -c.logodds)
         changes = {id(c): self._changes(c) for c in ranked}
+        covering: dict[int, list[_Candidate]] = defaultdict(list)
+        for candidate in ranked:
+            for position in range(candidate.start, candidate.end):
+                covering[position].append(candidate)
+        raw = {id(c): c.logodds for c in ranked}
         for candidate in ranked:
             # A rival reads the same characters differently; an entry nested in another (中国特色社会主义
             # in the 习近平 formula) that asks for the same change agrees and is no rival.
             rivals = [
-                other.logodds for other in ranked
-                if other.entry != candidate.entry
-                and _overlaps((other.start, other.end), (candidate.start, candidate.end))
-                and changes[id(other)] != changes[id(candidate)]
+                raw[id(other)]
+                for position in range(candidate.start, candidate.end)
+                for other in covering[position]
+                if other.entry != candidate.entry and changes[id(other)] != changes[id(candidate)]
             ]
-            candidate.logodds -= margin_penalty(settings, candidate.logodds, max(rivals) if rivals else None)
+            candidate.logodds -= margin_penalty(settings, raw[id(candidate)], max(rivals) if rivals else None)
         return [c for c in ranked if confidence(c.logodds) >= settings.fuzzy_min_confidence]
 
     def _changes(self, candidate: _Candidate) -> frozenset[tuple[int, str]]:
@@ -242,6 +260,63 @@ class LexiconStage:
         if candidate.consistent:
             records.append(Consistency(form=item.entry.canonical, occurrences=candidate.consistent, scope="document"))
         return tuple(records)
+
+
+@dataclass(frozen=True)
+class _Reach:
+    """Fuzzy forms grouped by the evidence they need to reach ``fuzzy_min_confidence``.
+
+    A hit on a three-character name, however close its glyphs, stays below the floor
+    unless a cue is nearby or the name is printed right elsewhere; searching such forms
+    only in documents holding one of their cues or their right form keeps the scan fast
+    without changing any result.
+    """
+
+    always: frozenset[int]
+    by_cue: dict[str, frozenset[int]]
+    by_entry: dict[int, tuple[int, ...]]
+    cues: ahocorasick.Automaton | None
+
+    @classmethod
+    def build(cls, index: LexiconIndex, settings: LexiconConfig, *, known_glyphs: bool) -> _Reach:
+        floor = logit(settings.fuzzy_min_confidence)
+        glyph = 1.0 if known_glyphs else settings.unknown_glyph_similarity
+        always: set[int] = set()
+        by_cue: dict[str, set[int]] = defaultdict(set)
+        by_entry: dict[int, list[int]] = defaultdict(list)
+        for form_id, form in enumerate(index.forms):
+            best = fuzzy_logodds(settings, length=len(form.text), edits=1, slips=0, glyph=glyph)
+            cues = index.entries[form.entry].cues
+            if best >= floor:
+                always.add(form_id)
+                continue
+            if cues and best + settings.cue_logodds >= floor:
+                for cue in cues:
+                    by_cue[cue].add(form_id)
+            if best + settings.consistency_logodds + (settings.cue_logodds if cues else 0.0) >= floor:
+                by_entry[form.entry].append(form_id)
+        automaton = None
+        if by_cue:
+            automaton = ahocorasick.Automaton()
+            for cue in by_cue:
+                automaton.add_word(cue, cue)
+            automaton.make_automaton()
+        return cls(
+            frozenset(always),
+            {cue: frozenset(ids) for cue, ids in by_cue.items()},
+            {entry: tuple(ids) for entry, ids in by_entry.items()},
+            automaton,
+        )
+
+    def forms(self, text: str, found: dict[int, list[tuple[int, int]]]) -> frozenset[int] | set[int]:
+        """The forms worth searching in ``text`` (``found``: entries printed right in it)."""
+        extra: set[int] = set()
+        if self.cues is not None:
+            for cue in {cue for _, cue in self.cues.iter(text)}:
+                extra |= self.by_cue[cue]
+        for entry in found:
+            extra.update(self.by_entry.get(entry, ()))
+        return self.always | extra if extra else self.always
 
 
 def _converters(to_traditional: str, to_simplified: str):  # type: ignore[no-untyped-def]
