@@ -23,7 +23,7 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 import ahocorasick
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import Hamming, Levenshtein
 
 from restore.chars import is_han as _is_han_slow
 from restore.config import LexiconConfig
@@ -201,6 +201,9 @@ class LexiconIndex:
         if start < 0 or start + length > len(text):
             return self._verify_indel(text, form_id, start) if form.indels else None
         window = text[start : start + length]
+        # Most candidates differ in too many places: reject them in C before looking closer.
+        if Hamming.distance(window, target, score_cutoff=form.max_edits) > form.max_edits:
+            return self._verify_indel(text, form_id, start) if form.indels else None
         if window == target or self._is_key(window):
             return None  # printed right (this entry in the other script, or another entry)
         substitutions = []
