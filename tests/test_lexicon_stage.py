@@ -169,3 +169,11 @@ def test_latin_entries_need_word_boundaries(stage: LexiconStage) -> None:
 
 def test_a_doubled_function_word_is_not_an_ocr_slip(stage: LexiconStage) -> None:
     assert stage.propose("坚持中国特色的社会主义", Document()).proposals == ()
+
+
+def test_a_misread_character_does_not_choose_the_script() -> None:
+    # 弳 is a traditional character: the misread must not turn the fix traditional.
+    stage = LexiconStage(Config(), glyphs=GlyphTable.from_lines("test-glyphs", ["弳\t强\t0.9"]))
+    text = "区委书记曹立强讲话。区委书记曹立弳出席。"
+    (proposal,) = stage.propose(text, Document()).proposals
+    assert (text[proposal.start : proposal.end], proposal.after) == ("弳", "强")

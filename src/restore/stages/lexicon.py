@@ -55,6 +55,8 @@ class _Candidate:
     consistent: int = 0
     substitutions: tuple[tuple[int, str, str], ...] = ()
     edits: int = 0
+    # Positions of the span that differ from the entry (look-alikes and script slips).
+    differs: frozenset[int] = frozenset()
 
 
 class LexiconStage:
@@ -157,9 +159,11 @@ class LexiconStage:
             key = (hit.start, hit.end, hit.entry)
             previous = candidates.get(key)
             if previous is None or value > previous.logodds:
+                window = text[hit.start : hit.end]
+                differs = frozenset(i for i, (a, b) in enumerate(zip(window, form.text)) if a != b)
                 candidates[key] = _Candidate(
                     hit.start, hit.end, hit.entry, FUZZY, form.spaced, value, glyph, cue, elsewhere,
-                    hit.substitutions, edits,
+                    hit.substitutions, edits, differs,
                 )
         ranked = sorted(candidates.values(), key=lambda c: -c.logodds)
         changes = {id(c): self._changes(c) for c in ranked}
@@ -195,13 +199,24 @@ class LexiconStage:
         nearby = text[max(0, start - window) : end + window]
         return next((cue for cue in cues if cue in nearby), "")
 
-    def _script(self, text: str, start: int, end: int, document: Document) -> str:
+    def _script(self, text: str, candidate: _Candidate, document: Document) -> str:
+        """The script to write the fix in: the span's own characters, then its surroundings, then the page.
+
+        A fuzzy span's differing characters do not vote: a look-alike misread can be a
+        traditional character in a simplified line (曹立弳 for 曹立强, 淩 for 凌).
+        """
         index = self.index
-        own = index.script_of(text[start:end])
+        start, end = candidate.start, candidate.end
+        span = text[start:end]
+        if candidate.match == FUZZY:
+            span = "" if candidate.edits > len(candidate.substitutions) else "".join(
+                char for position, char in enumerate(span) if position not in candidate.differs
+            )
+        own = index.script_of(span)
         if own:
             return own
         window = self.settings.script_window
-        local = index.script_of(text[max(0, start - window) : end + window])
+        local = index.script_of(text[max(0, start - window) : start] + span + text[end : end + window])
         if local:
             return local
         return document.script if document.script in (SIMPLIFIED, TRADITIONAL) else SIMPLIFIED
@@ -212,7 +227,7 @@ class LexiconStage:
         built: list[tuple[float, int, _Candidate, Proposal]] = []
         for candidate in candidates:
             item = self.index.entries[candidate.entry]
-            replacement = item.form(self._script(text, candidate.start, candidate.end, document), spaced=candidate.spaced)
+            replacement = item.form(self._script(text, candidate, document), spaced=candidate.spaced)
             window = text[candidate.start : candidate.end]
             if replacement == window:
                 continue
