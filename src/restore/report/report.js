@@ -274,8 +274,13 @@
     });
   }
 
-  function checkbox(container, className, value, label, set) {
+  function checkbox(container, className, value, label, set, swatch) {
     var wrap = el("label");
+    if (swatch) {
+      var sample = el("span", "legend-swatch");
+      sample.style.background = swatch;
+      wrap.appendChild(sample);
+    }
     var box = el("input", className);
     box.type = "checkbox";
     box.value = value;
@@ -300,7 +305,9 @@
     var kinds = KINDS.filter(function (k) { return kindCounts.has(k); });
     kindCounts.forEach(function (_n, k) { if (kinds.indexOf(k) < 0) kinds.push(k); });
     var kindBox = document.getElementById("filter-kinds");
-    kinds.forEach(function (k) { checkbox(kindBox, "filter-kind", k, k + " (" + kindCounts.get(k) + ")", filters.kinds); });
+    kinds.forEach(function (k) {
+      checkbox(kindBox, "filter-kind", k, k + " (" + kindCounts.get(k) + ")", filters.kinds, "var(--" + k + ", #444)");
+    });
     var originBox = document.getElementById("filter-origins");
     [["edit", "applied edits"], ["suggestion", "suggestions"]].forEach(function (pair) {
       var count = items.filter(function (it) { return it.origin === pair[0]; }).length;
