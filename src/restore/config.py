@@ -101,6 +101,8 @@ class LexiconConfig:
     extra_edit_logodds: float = 1.5
     # Log-odds per unit of glyph similarity above 0.5, averaged over the substituted characters.
     glyph_logodds: float = 3.0
+    # Similarity of a pair a real OCR engine was seen to confuse (data/ocr_confusions_*.tsv); 0 ignores them.
+    observed_confusion_similarity: float = 0.8
     # Glyph similarity assumed for a pair no glyph table knows.
     unknown_glyph_similarity: float = 0.3
     # A substituted pair with glyph similarity below this rules the candidate out (0 keeps all).
@@ -124,9 +126,31 @@ class LexiconConfig:
 
 @dataclass(frozen=True)
 class CharConfig:
-    """Thresholds of the character language-model stage."""
+    """Thresholds of the character language-model stage (see ``restore.stages.char``)."""
 
+    # kenlm model file; empty = the shipped People's Daily char 5-gram.
     model: str = ""
+    # Mined OCR confusion tables (seen<TAB>meant<TAB>count); empty = every shipped ocr_confusions*.tsv.
+    confusion_tables: tuple[str, ...] = ()
+    # Only characters the LM finds this improbable (log10 p in context) are examined: keeps it fast.
+    detect_logprob: float = -2.5
+    # Glyph neighbours tried per examined character, and the lowest rendered-glyph similarity used.
+    glyph_candidates: int = 20
+    min_glyph_similarity: float = 0.5
+    # A candidate must raise the window's log10 probability by at least this to be considered.
+    min_lm_gain: float = 0.5
+    # Proposals below this confidence are dropped rather than offered as suggestions.
+    min_suggestion_confidence: float = 0.3
+    # Logistic calibration of confidence, fitted by scripts/fit_char_calibration.py on DEV
+    # synthetic errors and FASPell train (never test): confidence = sigmoid(bias + sum w * feature).
+    calib_bias: float = -6.0
+    calib_lm_gain: float = 1.2
+    calib_glyph_similarity: float = 3.0
+    calib_mined: float = 1.5
+    calib_logprob: float = -0.3
+    # Weights of "a known word covers the character" before and after the change.
+    calib_word_before: float = -1.0
+    calib_word_after: float = 1.0
 
 
 @dataclass(frozen=True)

@@ -80,21 +80,45 @@ class GlyphTable:
         return table
 
     @classmethod
-    def load_installed(cls) -> GlyphTable:
-        """Merge every installed ``restore/data/glyph_*.tsv``; an empty table when there is none."""
+    def from_confusion_lines(cls, name: str, lines: Iterable[str], *, similarity: float) -> GlyphTable:
+        """Read ``seen<TAB>meant<TAB>count`` rows of a mined OCR confusion table.
+
+        A pair a real engine was seen to confuse gets ``similarity`` however its glyphs compare.
+
+        >>> GlyphTable.from_confusion_lines("c", ["# x", "未\\t末\\t3", "a\\tb\\tx"], similarity=0.8).pairs
+        {('未', '末'): 0.8}
+        """
+        table = cls(name)
+        for line in lines:
+            parts = line.rstrip("\n").split("\t")
+            if line.startswith("#") or len(parts) < 3 or len(parts[0]) != 1 or len(parts[1]) != 1:
+                continue
+            if parts[2].strip().isdigit() and parts[0] != parts[1]:
+                table._add(parts[0], parts[1], similarity)
+        return table
+
+    @classmethod
+    def load_installed(cls, *, confusion_similarity: float = 0.0) -> GlyphTable:
+        """Merge every installed ``restore/data/glyph_*.tsv`` (and, when ``confusion_similarity`` is
+        positive, ``ocr_confusions_*.tsv``); an empty table when there is none."""
         folder = resources.files("restore") / "data"
+        prefixes = ("glyph_", "ocr_confusions_") if confusion_similarity > 0 else ("glyph_",)
         files = sorted(
-            (f for f in folder.iterdir() if f.name.startswith("glyph_") and f.name.endswith(".tsv")),
+            (f for f in folder.iterdir() if f.name.startswith(prefixes) and f.name.endswith(".tsv")),
             key=lambda f: f.name,
         ) if folder.is_dir() else []
         merged = cls("")
         names = []
         for item in files:
             try:
-                part = cls.from_lines(item.name, item.read_text(encoding="utf-8").splitlines())
-            except UnicodeDecodeError:
-                log.warning("glyph table %s is not UTF-8; ignored", item.name)
+                lines = item.read_text(encoding="utf-8").splitlines()
+            except (UnicodeDecodeError, OSError) as exc:
+                log.warning("similarity table %s cannot be read (%s); ignored", item.name, exc)
                 continue
+            if item.name.startswith("ocr_confusions_"):
+                part = cls.from_confusion_lines(item.name, lines, similarity=confusion_similarity)
+            else:
+                part = cls.from_lines(item.name, lines)
             names.append(item.name)
             for (a, b), value in part.pairs.items():
                 merged._add(a, b, value)
