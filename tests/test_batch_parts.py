@@ -86,6 +86,7 @@ def test_clean_draws_progress_on_a_terminal(tmp_path: Path) -> None:
     source.mkdir()
     for index in range(3):
         (source / f"{index}.txt").write_text("本報訊 12 月 17 日,天氣晴。\n", encoding="utf-8")
+    (source / "scan.txt").write_bytes(b"\x00\x01")
     leader, follower = pty.openpty()
     try:
         proc = subprocess.run(
@@ -107,6 +108,9 @@ def test_clean_draws_progress_on_a_terminal(tmp_path: Path) -> None:
         os.close(leader)
         if follower >= 0:
             os.close(follower)
-    assert proc.returncode == 0
+    assert proc.returncode == 1
     assert proc.stdout == b""
-    assert b"3/3 files" in drawn and b"chars/s" in drawn
+    assert b"4/4 files" in drawn and b"chars/s" in drawn
+    # The error takes its own line: the bar is erased first, not overwritten mid-line.
+    assert b"\r\x1b[Krestore: error: " in drawn or drawn.startswith(b"restore: error: ")
+    assert b"scan.txt: binary file" in drawn

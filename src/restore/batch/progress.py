@@ -38,6 +38,13 @@ class Progress:
         self.stream.write(f"\r[{bar}] {self.files}/{self.total} files  {rate:,.0f} chars/s")
         self.stream.flush()
 
+    def clear(self) -> None:
+        """Erase the bar so a message can take its line; the next update draws it again."""
+        if self.enabled and self._drawn:
+            self.stream.write("\r\033[K")
+            self.stream.flush()
+            self._drawn = 0.0
+
     def close(self) -> None:
         """End the bar's line (only when something was drawn)."""
         if self.enabled and self._drawn:

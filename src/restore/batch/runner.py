@@ -86,6 +86,8 @@ def run_batch(
                 else:
                     summary.errors.append(outcome)
                     if on_error is not None:
+                        if progress is not None:
+                            progress.clear()
                         on_error(outcome)
                 if progress is not None:
                     progress.update(outcome.chars)
