@@ -189,7 +189,9 @@ def plan(documents: list[DocumentDecisions], *, root: Path | None = None) -> lis
             continue
         planned.append((source, document.path, text))
     if problems:
-        raise EditError("; ".join(problems) if len(problems) == 1 else "\n  " + "\n  ".join(problems))
+        if len(problems) == 1:
+            raise EditError(f"{problems[0]}; nothing was written")
+        raise EditError(f"{len(problems)} problems; nothing was written:\n  " + "\n  ".join(problems))
     return planned
 
 
