@@ -19,9 +19,13 @@ GOLDEN = Path(__file__).resolve().parent / "golden"
 ONLY_LEXICON = Config(stages=("lexicon",))
 
 
-@pytest.fixture(scope="module")
-def corrector() -> Corrector:
-    return Corrector(ONLY_LEXICON)
+@pytest.fixture(scope="module", params=["installed glyph tables", "no glyph table"])
+def corrector(request: pytest.FixtureRequest) -> Corrector:
+    corrector = Corrector(ONLY_LEXICON)
+    if request.param == "no glyph table":
+        # The stage must stay right (if more cautious) when the glyph data is absent.
+        corrector._stages = [LexiconStage(ONLY_LEXICON, glyphs=GlyphTable())]
+    return corrector
 
 
 @pytest.fixture(scope="module")
