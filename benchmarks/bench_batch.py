@@ -10,6 +10,7 @@ each setting, characters per second and the jobs-2 / jobs-1 throughput ratio (ta
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import resource
@@ -100,6 +101,15 @@ def main() -> None:
     # Other processes on a shared machine steal CPU from the parallel run first; the CPU
     # seconds show whether the parallel run itself wastes work (the bound on an idle machine).
     print(f"CPU seconds jobs 2 / jobs 1: {best[2][1] / best[1][1]:.2f}")
+    summary = {
+        "pages": args.pages,
+        "chars": chars,
+        "cpus": os.cpu_count(),
+        "wall_seconds": {str(jobs): round(best[jobs][0], 3) for jobs in (1, 2)},
+        "cpu_seconds": {str(jobs): round(best[jobs][1], 3) for jobs in (1, 2)},
+        "ratio_jobs2_over_jobs1": round(best[1][0] / best[2][0], 3),
+    }
+    (OUT / "result.json").write_text(json.dumps(summary, indent=1) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
