@@ -13,7 +13,7 @@ from restore.evidence import ConfusionPair, Consistency, LexiconMatch
 from restore.lexicon.glyphs import GlyphTable
 from restore.pipeline import Corrector
 from restore.stages.base import Document
-from restore.stages.lexicon import LexiconStage
+from restore.stages.lexicon import BATCH_NOTE, LexiconStage
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 ONLY_LEXICON = Config(stages=("lexicon",))
@@ -181,3 +181,15 @@ def test_a_misread_character_does_not_choose_the_script() -> None:
     text = "区委书记曹立强讲话。区委书记曹立弳出席。"
     (proposal,) = stage.propose(text, Document()).proposals
     assert (text[proposal.start : proposal.end], proposal.after) == ("弳", "强")
+
+
+def test_batch_consistency_from_document_notes() -> None:
+    stage = LexiconStage(Config(), glyphs=GlyphTable.from_lines("test-glyphs", ["弳\t强\t0.9"]))
+    first = stage.entities("区委书记曹立强讲话，曹立强指出。")
+    assert first["曹立强"] == 2
+    text = "区委书记曹立弳出席。"
+    (alone,) = stage.propose(text, Document()).proposals
+    document = Document(notes={BATCH_NOTE: first})
+    (backed,) = stage.propose(text, document).proposals
+    assert backed.after == "强" and backed.confidence > alone.confidence
+    assert Consistency(form="曹立强", occurrences=2, scope="batch") in backed.evidence

@@ -118,6 +118,8 @@ class LexiconConfig:
     cue_logodds: float = 1.5
     # Log-odds added when the right form appears elsewhere in the same document.
     consistency_logodds: float = 2.0
+    # Log-odds added when the right form appears in another document of the batch (not this one).
+    batch_consistency_logodds: float = 1.5
     # Log-odds removed when another entry explains the same span about as well.
     margin_logodds: float = 1.5
     # Log-odds lead over the runner-up at which the margin penalty vanishes.

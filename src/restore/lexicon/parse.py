@@ -28,7 +28,9 @@ _HEADER_KEYS = frozenset((*_REQUIRED, "license", "restore-lexicon"))
 _FORBIDDEN = frozenset("\ufffd\u3000\u00a0\u200b\u200c\u200d\u2060\ufeff\u200e\u200f")
 
 
-def read_lexicon(path: str | Path, *, label: str | None = None, tables: ScriptTables | None = None) -> tuple[Lexicon | None, list[Problem]]:
+def read_lexicon(
+    path: str | Path, *, label: str | None = None, tables: ScriptTables | None = None
+) -> tuple[Lexicon | None, list[Problem]]:
     """Parse the file at ``path``; returns the lexicon (``None`` if unusable) and every problem."""
     path = Path(path)
     shown = label if label is not None else str(path)
@@ -145,7 +147,9 @@ def _check_header(header: dict[str, str], line: int, report) -> None:  # type: i
         report(line, f"columns must be: {' '.join(COLUMNS)} (tab-separated)")
 
 
-def _parse_entry(line: str, number: int, report, tables: ScriptTables | None) -> Entry | None:  # type: ignore[no-untyped-def]
+def _parse_entry(  # type: ignore[no-untyped-def]
+    line: str, number: int, report, tables: ScriptTables | None
+) -> Entry | None:
     fields = line.split("\t")
     if len(fields) != len(COLUMNS):
         report(number, f"expected {len(COLUMNS)} tab-separated columns, found {len(fields)}")
@@ -218,7 +222,9 @@ def _bad_traditional(canonical: str, traditional: str, tables: ScriptTables | No
     for simplified_char, traditional_char in zip(canonical, traditional):
         if simplified_char == traditional_char:
             continue
-        if traditional_char not in tables.to_traditional.get(simplified_char, ()) and simplified_char not in tables.to_simplified.get(traditional_char, ()):
+        forward = tables.to_traditional.get(simplified_char, ())
+        backward = tables.to_simplified.get(traditional_char, ())
+        if traditional_char not in forward and simplified_char not in backward:
             return f"{traditional_char!r} is not a traditional form of {simplified_char!r}"
     return ""
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import ahocorasick
@@ -38,6 +38,10 @@ from restore.stages.base import Document, Proposal, Protection, StageOutput
 
 log = logging.getLogger(__name__)
 
+# Document.notes key for batch mode: canonical form -> documents of the batch printing it right
+# (fill it from LexiconStage.entities over the batch); a near-miss of such a form gains confidence.
+BATCH_NOTE = "lexicon.batch"
+
 # Breaks ties between proposals of equal confidence: a listed variant beats a fuzzy reading.
 _PRIORITY = {VARIANT: 2, FUZZY: 1}
 
@@ -53,6 +57,8 @@ class _Candidate:
     similarity: float = 1.0
     cue: str = ""
     consistent: int = 0
+    # Where the right form was seen: "document" or "batch".
+    scope: str = "document"
     substitutions: tuple[tuple[int, str, str], ...] = ()
     edits: int = 0
     # Positions of the span that differ from the entry (look-alikes and script slips).
@@ -77,7 +83,8 @@ class LexiconStage:
         """The compiled lexicons, built on first use and kept for this corrector."""
         if self._index is None:
             tables = ScriptTables.load()
-            to_traditional, to_simplified = _converters(self.config.script.to_traditional, self.config.script.to_simplified)
+            script = self.config.script
+            to_traditional, to_simplified = _converters(script.to_traditional, script.to_simplified)
             lexicons = load_lexicons(self.config, tables=tables)
             self._index = LexiconIndex.build(lexicons, self.settings, tables, to_traditional, to_simplified)
         return self._index
@@ -106,9 +113,10 @@ class LexiconStage:
         for hit in exact_hits:
             if hit.match == EXACT:
                 found[hit.entry].append((hit.start, hit.end))
-        candidates = [self._variant(text, hit, found) for hit in exact_hits if hit.match == VARIANT]
-        forms = self.reach.forms(text, found)
-        candidates.extend(self._fuzzy(text, index.find_fuzzy(text, forms=forms), found))
+        batch = self._batch(document)
+        candidates = [self._variant(text, hit, found, batch) for hit in exact_hits if hit.match == VARIANT]
+        forms = self.reach.forms(text, found, batch)
+        candidates.extend(self._fuzzy(text, index.find_fuzzy(text, forms=forms), found, batch))
         exact_spans = sorted({(h.start, h.end) for h in exact_hits if h.match == EXACT})
         proposals = self._select(text, candidates, exact_spans, document)
         changed = [(p.start, p.end) for p in proposals]
@@ -120,17 +128,47 @@ class LexiconStage:
             protections[span] = Protection(hit.start, hit.end, index.entries[hit.entry].lexicon.source_id)
         return StageOutput(tuple(proposals), tuple(sorted(protections.values(), key=lambda p: (p.start, p.end))))
 
-    def _variant(self, text: str, hit: ExactHit, found: dict[int, list[tuple[int, int]]]) -> _Candidate:
-        elsewhere = _elsewhere(found.get(hit.entry, ()), hit.start, hit.end)
-        value = logit(self.settings.exact_variant_confidence)
+    def entities(self, text: str) -> dict[str, int]:
+        """Canonical forms printed right in ``text`` and how often: the first pass of batch consistency."""
+        counts: dict[str, int] = defaultdict(int)
+        for hit in self.index.find_exact(text):
+            if hit.match == EXACT:
+                counts[self.index.entries[hit.entry].entry.canonical] += 1
+        return dict(counts)
+
+    def _batch(self, document: Document) -> dict[int, int]:
+        """Entry ids printed right elsewhere in the batch (from ``document.notes[BATCH_NOTE]``)."""
+        seen = document.notes.get(BATCH_NOTE)
+        if not isinstance(seen, Mapping) or not seen:
+            return {}
+        by_canonical = self.reach.by_canonical
+        return {
+            entry: int(count) for canonical, count in seen.items() if count for entry in by_canonical.get(canonical, ())
+        }
+
+    def _support(
+        self, entry: int, start: int, end: int, found: dict[int, list[tuple[int, int]]], batch: dict[int, int]
+    ) -> tuple[int, str, float]:
+        """(occurrences, scope, log-odds bonus) of the right form elsewhere in the document, else the batch."""
+        elsewhere = _elsewhere(found.get(entry, ()), start, end)
         if elsewhere:
-            value += self.settings.consistency_logodds
+            return elsewhere, "document", self.settings.consistency_logodds
+        if entry in batch:
+            return batch[entry], "batch", self.settings.batch_consistency_logodds
+        return 0, "document", 0.0
+
+    def _variant(
+        self, text: str, hit: ExactHit, found: dict[int, list[tuple[int, int]]], batch: dict[int, int]
+    ) -> _Candidate:
+        occurrences, scope, bonus = self._support(hit.entry, hit.start, hit.end, found, batch)
         return _Candidate(
-            hit.start, hit.end, hit.entry, VARIANT, hit.spaced, value,
-            cue=self._cue(text, hit.start, hit.end, hit.entry), consistent=elsewhere,
+            hit.start, hit.end, hit.entry, VARIANT, hit.spaced, logit(self.settings.exact_variant_confidence) + bonus,
+            cue=self._cue(text, hit.start, hit.end, hit.entry), consistent=occurrences, scope=scope,
         )
 
-    def _fuzzy(self, text: str, hits: Sequence[FuzzyHit], found: dict[int, list[tuple[int, int]]]) -> list[_Candidate]:
+    def _fuzzy(
+        self, text: str, hits: Sequence[FuzzyHit], found: dict[int, list[tuple[int, int]]], batch: dict[int, int]
+    ) -> list[_Candidate]:
         settings = self.settings
         index = self.index
         glyphs = self.glyphs
@@ -151,18 +189,17 @@ class LexiconStage:
             if length >= settings.fuzzy_indel_min_length:
                 edge = sum(1 for position, _, _ in hit.substitutions if position < 2 or position >= length - 2)
             cue = self._cue(text, hit.start, hit.end, hit.entry)
-            elsewhere = _elsewhere(found.get(hit.entry, ()), hit.start, hit.end)
+            occurrences, scope, bonus = self._support(hit.entry, hit.start, hit.end, found, batch)
             value = fuzzy_logodds(
-                settings, length=length, edits=edits, slips=hit.slips, glyph=glyph,
-                edge_edits=edge, cue=bool(cue), consistent=bool(elsewhere),
-            )
+                settings, length=length, edits=edits, slips=hit.slips, glyph=glyph, edge_edits=edge, cue=bool(cue),
+            ) + bonus
             key = (hit.start, hit.end, hit.entry)
             previous = candidates.get(key)
             if previous is None or value > previous.logodds:
                 window = text[hit.start : hit.end]
                 differs = frozenset(i for i, (a, b) in enumerate(zip(window, form.text)) if a != b)
                 candidates[key] = _Candidate(
-                    hit.start, hit.end, hit.entry, FUZZY, form.spaced, value, glyph, cue, elsewhere,
+                    hit.start, hit.end, hit.entry, FUZZY, form.spaced, value, glyph, cue, occurrences, scope,
                     hit.substitutions, edits, differs,
                 )
         ranked = sorted(candidates.values(), key=lambda c: -c.logodds)
@@ -273,7 +310,9 @@ class LexiconStage:
             if known is not None:
                 records.append(ConfusionPair(table=self.glyphs.name, seen=seen, meant=meant, similarity=known))
         if candidate.consistent:
-            records.append(Consistency(form=item.entry.canonical, occurrences=candidate.consistent, scope="document"))
+            records.append(
+                Consistency(form=item.entry.canonical, occurrences=candidate.consistent, scope=candidate.scope)
+            )
         return tuple(records)
 
 
@@ -291,6 +330,8 @@ class _Reach:
     by_cue: dict[str, frozenset[int]]
     by_entry: dict[int, tuple[int, ...]]
     cues: ahocorasick.Automaton | None
+    # Canonical form -> entry ids (for batch notes, which name entries by their form).
+    by_canonical: dict[str, tuple[int, ...]]
 
     @classmethod
     def build(cls, index: LexiconIndex, settings: LexiconConfig, *, known_glyphs: bool) -> _Reach:
@@ -308,8 +349,12 @@ class _Reach:
             if cues and best + settings.cue_logodds >= floor:
                 for cue in cues:
                     by_cue[cue].add(form_id)
-            if best + settings.consistency_logodds + (settings.cue_logodds if cues else 0.0) >= floor:
+            support = max(settings.consistency_logodds, settings.batch_consistency_logodds)
+            if best + support + (settings.cue_logodds if cues else 0.0) >= floor:
                 by_entry[form.entry].append(form_id)
+        by_canonical: dict[str, list[int]] = defaultdict(list)
+        for entry_id, item in enumerate(index.entries):
+            by_canonical[item.entry.canonical].append(entry_id)
         automaton = None
         if by_cue:
             automaton = ahocorasick.Automaton()
@@ -321,15 +366,18 @@ class _Reach:
             {cue: frozenset(ids) for cue, ids in by_cue.items()},
             {entry: tuple(ids) for entry, ids in by_entry.items()},
             automaton,
+            {form: tuple(ids) for form, ids in by_canonical.items()},
         )
 
-    def forms(self, text: str, found: dict[int, list[tuple[int, int]]]) -> frozenset[int] | set[int]:
-        """The forms worth searching in ``text`` (``found``: entries printed right in it)."""
+    def forms(
+        self, text: str, found: Mapping[int, object], batch: Mapping[int, int]
+    ) -> frozenset[int] | set[int]:
+        """The forms worth searching in ``text`` (entries printed right in it or in its batch)."""
         extra: set[int] = set()
         if self.cues is not None:
             for cue in {cue for _, cue in self.cues.iter(text)}:
                 extra |= self.by_cue[cue]
-        for entry in found:
+        for entry in (*found, *batch):
             extra.update(self.by_entry.get(entry, ()))
         return self.always | extra if extra else self.always
 
