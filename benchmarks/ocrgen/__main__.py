@@ -65,6 +65,7 @@ def main(argv: list[str] | None = None) -> int:
         for index in sorted(results):
             for record in results[index]:
                 fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+    os.chmod(fh.name, 0o644)
     os.replace(fh.name, out)
     summary = stats.summary()
     summary["options"] = options_dict(opts)
