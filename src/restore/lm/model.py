@@ -20,6 +20,7 @@ from restore.lm.corpus import normalize_chars
 log = logging.getLogger(__name__)
 
 DEFAULT_MODEL = "char5.klm"
+WORDS = "words.txt"
 
 
 def default_model_path() -> Path:
@@ -102,3 +103,26 @@ def _load(path: Path):
         raise ResourceError(f"language model {path}: cannot load (corrupt or not a kenlm model): {exc}") from exc
     log.debug("loaded %s (order %d)", path, model.order)
     return model
+
+
+def load_words(path: str | Path | None = None) -> frozenset[str]:
+    """The known-word list shipped beside the model (``data/lm/words.txt``), one word a line."""
+    path = Path(path) if path else default_model_path().with_name(WORDS)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ResourceError(f"word list {path}: cannot read: {exc}") from exc
+    return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
+
+
+def load_name_chars(path: str | Path | None = None) -> tuple[frozenset[str], frozenset[str]]:
+    """(surname characters, given-name characters) from ``data/lm/names.txt``."""
+    path = Path(path) if path else default_model_path().with_name("names.txt")
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ResourceError(f"name list {path}: cannot read: {exc}") from exc
+    sections = dict(line.split("\t", 1) for line in lines if line and not line.startswith("#") and "\t" in line)
+    if set(sections) != {"surname", "given"}:
+        raise ResourceError(f"name list {path}: expected 'surname' and 'given' lines")
+    return frozenset(sections["surname"]), frozenset(sections["given"])

@@ -34,3 +34,23 @@ def load_t2s() -> dict[str, str]:
         if len(fields[1]) == 1 and len(first) == 1 and first != fields[1]:
             mapping[fields[1]] = first
     return mapping
+
+
+@functools.lru_cache(maxsize=1)
+def load_script_sets() -> tuple[frozenset[str], frozenset[str]]:
+    """(simplified-only characters, traditional-only characters) by OpenCC's character tables."""
+    resource = importlib.resources.files("restore") / "data" / TABLE
+    try:
+        text = resource.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ResourceError(f"{resource}: cannot read the script tables: {exc}") from exc
+    simplified_only: set[str] = set()
+    traditional_only: set[str] = set()
+    for line in text.splitlines():
+        section, _, rest = line.partition("\t")
+        if section not in ("s2t-char", "t2s-char"):
+            continue
+        key, _, values = rest.partition("\t")
+        if len(key) == 1 and key not in values.split(" "):
+            (simplified_only if section == "s2t-char" else traditional_only).add(key)
+    return frozenset(simplified_only), frozenset(traditional_only)

@@ -1,0 +1,94 @@
+"""Readers for the shipped confusion tables.
+
+- ``glyph_neighbours.tsv`` (``scripts/build_glyph_table.py``): ``char<TAB>n:sim n:sim ...``,
+  the most similar rendered glyphs of each character, most similar first.
+- ``ocr_confusions*.tsv`` (the OCR-mining script): ``seen<TAB>meant<TAB>count``, what real OCR
+  engines printed (seen) for what was on the page (meant).
+
+Both are read on first use by the char stage, never at import. A malformed line raises
+:class:`~restore.errors.ResourceError` naming the file and line.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from restore.errors import ResourceError
+
+GLYPH_TABLE = "glyph_neighbours.tsv"
+
+
+def _data_path(name: str) -> Path:
+    return Path(str(importlib.resources.files("restore") / "data" / name))
+
+
+def _read_lines(path: Path) -> list[str]:
+    try:
+        return path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError as exc:
+        raise ResourceError(f"{path}: confusion table not found") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ResourceError(f"{path}: cannot read confusion table: {exc}") from exc
+
+
+def load_glyph_neighbours(path: str | Path | None = None) -> dict[str, tuple[tuple[str, float], ...]]:
+    """``{char: ((neighbour, similarity), ...)}``, most similar first."""
+    path = Path(path) if path else _data_path(GLYPH_TABLE)
+    table: dict[str, tuple[tuple[str, float], ...]] = {}
+    for number, line in enumerate(_read_lines(path), 1):
+        if not line or line.startswith("#"):
+            continue
+        char, tab, rest = line.partition("\t")
+        try:
+            if len(char) != 1 or not tab:
+                raise ValueError("expected char<TAB>neighbours")
+            pairs = []
+            for item in rest.split(" "):
+                neighbour, _, sim = item.rpartition(":")
+                if len(neighbour) != 1:
+                    raise ValueError(f"bad neighbour {item!r}")
+                pairs.append((neighbour, float(sim)))
+        except ValueError as exc:
+            raise ResourceError(f"{path}:{number}: {exc}") from exc
+        table[char] = tuple(pairs)
+    return table
+
+
+@dataclass
+class ConfusionTable:
+    """Mined OCR confusions: for each seen string, the strings meant and how often."""
+
+    by_seen: dict[str, dict[str, int]] = field(default_factory=lambda: defaultdict(dict))
+    sources: list[str] = field(default_factory=list)
+
+    def meant_for(self, seen: str) -> dict[str, int]:
+        """``{meant: count}`` for a seen string (empty when never mined)."""
+        return self.by_seen.get(seen, {})
+
+
+def load_confusions(paths: list[str | Path] | None = None) -> ConfusionTable:
+    """Merge mined tables; by default every ``data/ocr_confusions*.tsv`` shipped in the package."""
+    if paths is None:
+        folder = _data_path("")
+        paths = sorted(folder.glob("ocr_confusions*.tsv")) if folder.is_dir() else []
+    table = ConfusionTable()
+    for path in map(Path, paths):
+        table.sources.append(path.name)
+        for number, line in enumerate(_read_lines(path), 1):
+            if not line or line.startswith("#"):
+                continue
+            fields = line.split("\t")
+            try:
+                if len(fields) != 3 or not fields[0] or not fields[1]:
+                    raise ValueError("expected seen<TAB>meant<TAB>count")
+                count = int(fields[2])
+            except ValueError as exc:
+                raise ResourceError(f"{path}:{number}: {exc}") from exc
+            seen, meant = fields[0], fields[1]
+            if seen != meant:
+                table.by_seen[seen][meant] = table.by_seen[seen].get(meant, 0) + count
+    table.by_seen = dict(table.by_seen)
+    return table

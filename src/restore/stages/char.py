@@ -1,0 +1,313 @@
+"""The char stage: find characters the language model finds improbable and propose look-alikes.
+
+For each sentence the kenlm model scores every character once (``full_scores``). Only Han
+characters whose in-context log10 probability falls below ``detect_logprob`` are examined, so
+the cost grows with the number of suspicious characters, not with the text. Candidates come
+from OCR-mined confusion pairs (what engines printed for what was meant) and from rendered-glyph
+neighbours. Each candidate is scored by the noisy-channel features
+
+- ``gain``: log10 probability of the window the change touches (the character and the
+  ``order - 1`` after it), after minus before;
+- ``similarity``: rendered-glyph similarity of the pair raised to ``GLYPH_SHARPNESS`` (0 when not
+  neighbours): only near-identical glyphs are likely confusions, so the feature is sharpened;
+- ``mined``: log10(1 + count) of the pair in the mined tables;
+- ``logprob``: the original character's log10 probability in context;
+- ``word_before`` / ``word_after``: whether a known word (``data/lm/words.txt``) of 2-4
+  characters covers the position before / after the change;
+- ``name``: the character follows a common surname and is a given-name character
+  (``data/lm/names.txt``): rare name characters are what a news LM likes least;
+
+and its confidence is a logistic function of them whose weights are fitted by
+``scripts/fit_char_calibration.py``. Latin, digits, punctuation and spaces are never changed;
+the resolver drops proposals inside protected spans (lexicon hits).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from dataclasses import dataclass
+
+from restore.config import CharConfig, Config
+from restore.evidence import ConfusionPair, Evidence, LanguageModelScore
+from restore.stages.base import Document, Proposal, StageOutput
+
+log = logging.getLogger(__name__)
+
+SOURCE = "lm:char5"
+GLYPH_TABLE_ID = "glyph:noto-cjk"
+# Exponent applied to glyph similarity before calibration (0.96 -> 0.72, 0.6 -> 0.02).
+GLYPH_SHARPNESS = 8
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+# Sentence boundaries of the LM (as in training): after these marks and at line breaks.
+_SENTENCE_END = frozenset("。！？；!?\n")
+
+
+def is_han(ch: str) -> bool:
+    """True for a CJK unified ideograph (the only characters this stage changes)."""
+    return bool(_HAN.match(ch))
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One scored replacement of the character at token index ``index``."""
+
+    index: int
+    after: str
+    gain: float
+    logprob_before: float
+    logprob_after: float
+    similarity: float
+    mined: int
+    char_logprob: float
+    word_before: bool
+    word_after: bool
+    name: bool
+    confidence: float
+
+
+class CharStage:
+    """Noisy-channel correction of single characters with a char n-gram LM."""
+
+    name = "char"
+
+    def __init__(self, config: Config) -> None:
+        self.config: CharConfig = config.char
+        self._lm = None
+        self._glyphs: dict[str, tuple[tuple[str, float], ...]] | None = None
+        self._confusions = None
+        self._scripts: tuple[frozenset[str], frozenset[str]] | None = None
+        self._words: frozenset[str] = frozenset()
+        self._surnames: frozenset[str] = frozenset()
+        self._given: frozenset[str] = frozenset()
+        self._candidates: dict[tuple[str, str], list[tuple[str, str, float, int]]] = {}
+
+    # -- resources (loaded on first propose) --------------------------------------------------
+    def _load(self) -> None:
+        from restore.glyphs.tables import load_confusions, load_glyph_neighbours
+        from restore.lm.model import CharLanguageModel, load_name_chars, load_words
+        from restore.lm.t2s import load_script_sets, load_t2s
+
+        lm = CharLanguageModel(self.config.model or None, t2s=load_t2s())
+        lm.model  # noqa: B018 - load now: a missing model is an error, never a silent no-op
+        self._lm = lm
+        self._glyphs = load_glyph_neighbours()
+        tables = list(self.config.confusion_tables) or None
+        self._confusions = load_confusions(tables)
+        self._scripts = load_script_sets()
+        self._words = load_words()
+        self._surnames, self._given = load_name_chars()
+
+    @property
+    def lm(self):
+        """The language model (loaded on first use)."""
+        if self._lm is None:
+            self._load()
+        return self._lm
+
+    def candidates_for(self, char: str, script: str) -> list[tuple[str, str, float, int]]:
+        """``(candidate, lm token, glyph similarity, mined count)`` for a seen character (cached)."""
+        key = (char, script)
+        cached = self._candidates.get(key)
+        if cached is not None:
+            return cached
+        if self._lm is None:
+            self._load()
+        cfg = self.config
+        simplified_only, traditional_only = self._scripts
+        wrong_script = traditional_only if script == "simplified" else simplified_only if script else frozenset()
+        found: dict[str, list] = {}
+        for meant, count in self._confusions.meant_for(char).items():
+            if len(meant) == 1 and is_han(meant) and meant not in wrong_script:
+                found[meant] = [0.0, count]
+        for neighbour, sim in self._glyphs.get(char, ())[: cfg.glyph_candidates]:
+            if sim < cfg.min_glyph_similarity:
+                break
+            if neighbour in wrong_script:
+                continue
+            found.setdefault(neighbour, [0.0, 0])[0] = sim
+        prepare = self._lm.prepare
+        result = [(c, prepare(c), sim, count) for c, (sim, count) in found.items() if prepare(c) != prepare(char)]
+        self._candidates[key] = result
+        return result
+
+    # -- scoring --------------------------------------------------------------------------------
+    def _window(self, tokens: list[str], index: int, replacement: str) -> float:
+        """log10 probability of tokens[index : index + order] (and </s> if reached) with a replacement."""
+        import kenlm
+
+        model = self.lm.model
+        order = model.order
+        state, scratch = kenlm.State(), kenlm.State()
+        start = index - order + 1
+        if start <= 0:
+            model.BeginSentenceWrite(state)
+            start = 0
+        else:
+            model.NullContextWrite(state)
+        for token in tokens[start:index]:
+            model.BaseScore(state, token, scratch)
+            state, scratch = scratch, state
+        total = model.BaseScore(state, replacement, scratch)
+        state, scratch = scratch, state
+        end = index + order
+        for token in tokens[index + 1 : end]:
+            total += model.BaseScore(state, token, scratch)
+            state, scratch = scratch, state
+        if end > len(tokens):
+            total += model.BaseScore(state, "</s>", scratch)
+        return total
+
+    def in_word(self, tokens: list[str], index: int, token: str) -> bool:
+        """Whether a known word of 2-4 characters covers ``index`` when it holds ``token``."""
+        words = self._words
+        n = len(tokens)
+        for length in (2, 3, 4):
+            for start in range(max(0, index - length + 1), min(index, n - length) + 1):
+                piece = tokens[start:index] + [token] + tokens[index + 1 : start + length]
+                if "".join(piece) in words:
+                    return True
+        return False
+
+    def name_like(self, tokens: list[str], index: int) -> bool:
+        """Whether ``tokens[index]`` reads as part of a given name (after a surname)."""
+        if tokens[index] not in self._given or index == 0:
+            return False
+        if tokens[index - 1] in self._surnames:
+            return True
+        return index >= 2 and tokens[index - 2] in self._surnames and tokens[index - 1] in self._given
+
+    def _confidence(
+        self, gain: float, similarity: float, mined: int, char_logprob: float, before: bool, after: bool, name: bool
+    ) -> float:
+        cfg = self.config
+        z = (
+            cfg.calib_bias
+            + cfg.prior_logodds
+            + cfg.calib_name * name
+            + cfg.calib_lm_gain * gain
+            + cfg.calib_glyph_similarity * similarity**GLYPH_SHARPNESS
+            + cfg.calib_mined * math.log10(1 + mined)
+            + cfg.calib_logprob * char_logprob
+            + cfg.calib_word_before * before
+            + cfg.calib_word_after * after
+        )
+        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+
+    def best_candidate(self, tokens: list[str], chars: list[str], index: int, char_logprob: float, script: str):
+        """The highest-confidence candidate for ``chars[index]`` in the current tokens, or None."""
+        options = self.candidates_for(chars[index], script)
+        if not options:
+            return None
+        before = self._window(tokens, index, tokens[index])
+        word_before = self.in_word(tokens, index, tokens[index])
+        name = self.name_like(tokens, index)
+        best: Candidate | None = None
+        for after, token, sim, count in options:
+            score = self._window(tokens, index, token)
+            gain = score - before
+            if gain < self.config.min_lm_gain:
+                continue
+            word_after = self.in_word(tokens, index, token)
+            confidence = self._confidence(gain, sim, count, char_logprob, word_before, word_after, name)
+            if best is None or confidence > best.confidence:
+                best = Candidate(
+                    index, after, gain, before, score, sim, count, char_logprob, word_before, word_after, name, confidence
+                )
+        return best
+
+    def examine(self, chars: list[str], tokens: list[str], script: str) -> list[Candidate]:
+        """Best candidates of one sentence, non-overlapping in LM windows, best first.
+
+        ``chars`` are the sentence's characters as written, ``tokens`` the LM's view of them
+        (normalised, traditional mapped to simplified), one to one.
+        """
+        model = self.lm.model
+        order = model.order
+        logprobs = [p for p, _, _ in model.full_scores(" ".join(tokens), bos=True, eos=True)]
+        found: list[Candidate] = []
+        for i, char in enumerate(chars):
+            if logprobs[i] < self.config.detect_logprob and is_han(char):
+                best = self.best_candidate(tokens, chars, i, logprobs[i], script)
+                if best is not None:
+                    found.append(best)
+        if len(found) < 2:
+            return found
+        # Close suspects share LM windows: take the most confident, re-score the rest in its light.
+        found.sort(key=lambda c: -c.confidence)
+        tokens = list(tokens)
+        accepted: list[Candidate] = []
+        for cand in found:
+            if any(abs(cand.index - a.index) < order for a in accepted):
+                cand = self.best_candidate(tokens, chars, cand.index, cand.char_logprob, script)
+                if cand is None:
+                    continue
+            accepted.append(cand)
+            tokens[cand.index] = self.lm.prepare(cand.after)
+        return accepted
+
+    # -- the stage ------------------------------------------------------------------------------
+    def propose(self, text: str, document: Document) -> StageOutput:
+        """Propose character substitutions for ``text``."""
+        if not any(is_han(ch) for ch in text):
+            return StageOutput()
+        script = document.script or self._detect_script(text)
+        prepared = self.lm.prepare(text)
+        proposals: list[Proposal] = []
+        positions: list[int] = []
+        for offset, ch in enumerate(text):
+            if not ch.isspace():
+                positions.append(offset)
+            if ch in _SENTENCE_END or offset == len(text) - 1:
+                if positions:
+                    proposals.extend(self._propose_sentence(text, prepared, positions, script))
+                positions = []
+        return StageOutput(proposals=tuple(proposals))
+
+    def _propose_sentence(self, text: str, prepared: str, positions: list[int], script: str) -> list[Proposal]:
+        chars = [text[p] for p in positions]
+        if not any(is_han(c) for c in chars):
+            return []
+        tokens = [prepared[p] for p in positions]
+        out = []
+        for cand in self.examine(chars, tokens, script):
+            if cand.confidence < self.config.min_suggestion_confidence:
+                continue
+            offset = positions[cand.index]
+            evidence: list[Evidence] = [
+                LanguageModelScore(
+                    model=self.lm.path.name,
+                    logprob_before=round(cand.logprob_before, 4),
+                    logprob_after=round(cand.logprob_after, 4),
+                    channel_logprob=round(math.log10(max(cand.similarity, 1e-3)), 4),
+                )
+            ]
+            if cand.mined:
+                evidence.append(ConfusionPair("ocr-mined", text[offset], cand.after, float(cand.mined)))
+            if cand.similarity:
+                evidence.append(ConfusionPair(GLYPH_TABLE_ID, text[offset], cand.after, cand.similarity))
+            out.append(
+                Proposal(
+                    start=offset,
+                    end=offset + 1,
+                    after=cand.after,
+                    kind="char",
+                    confidence=round(cand.confidence, 4),
+                    source=SOURCE,
+                    evidence=tuple(evidence),
+                )
+            )
+        return out
+
+    def _detect_script(self, text: str) -> str:
+        if self._scripts is None:
+            self._load()
+        simplified_only, traditional_only = self._scripts
+        simp = sum(1 for ch in text if ch in simplified_only)
+        trad = sum(1 for ch in text if ch in traditional_only)
+        if trad > simp:
+            return "traditional"
+        if simp > trad:
+            return "simplified"
+        return ""

@@ -1,0 +1,95 @@
+"""The char (LM) stage: look-alike fixes with evidence, clean text untouched, resources checked."""
+
+from __future__ import annotations
+
+import pytest
+
+from restore.config import CharConfig, Config
+from restore.edits import apply_edits
+from restore.errors import ResourceError
+from restore.evidence import ConfusionPair, LanguageModelScore
+from restore.glyphs.tables import load_confusions, load_glyph_neighbours
+from restore.lm.t2s import load_script_sets
+from restore.pipeline import Corrector
+from restore.stages.base import Document
+from restore.stages.char import CharStage, is_han
+
+# Sentences written for these tests.
+CLEAN = [
+    "今天下午三点在会议室召开全体职工大会。",
+    "我们要认真学习，努力工作，为建设美好家园贡献力量。",
+    "公司今年的销售额比去年增长了百分之二十。",
+    "新建的图书馆明年对外开放。",
+    "他从小就喜欢画画，现在是一名美术老师。",
+    "城市的綠化面積不斷擴大，居民生活水平明顯提高。",
+]
+
+
+@pytest.fixture(scope="module")
+def stage() -> CharStage:
+    return CharStage(Config())
+
+
+def test_fixes_a_look_alike_with_evidence(stage):
+    text = "今年我们的经济发展很怏。"
+    proposals = stage.propose(text, Document()).proposals
+    assert len(proposals) == 1
+    p = proposals[0]
+    assert (text[p.start : p.end], p.after, p.kind, p.source) == ("怏", "快", "char", "lm:char5")
+    assert p.confidence >= Config().min_confidence
+    lm = [e for e in p.evidence if isinstance(e, LanguageModelScore)]
+    assert lm and lm[0].logprob_after > lm[0].logprob_before
+    assert any(isinstance(e, ConfusionPair) and (e.seen, e.meant) == ("怏", "快") for e in p.evidence)
+
+
+@pytest.mark.parametrize("text", CLEAN)
+def test_clean_text_gets_no_confident_edit(stage, text):
+    for p in stage.propose(text, Document()).proposals:
+        assert p.confidence < Config().min_confidence, (text, p)
+
+
+def test_never_touches_latin_digits_or_punctuation(stage):
+    text = "ABC公司在2O26年推出了新产品，价格是l99元。"
+    for p in stage.propose(text, Document()).proposals:
+        assert is_han(text[p.start]) and is_han(p.after)
+
+
+def test_traditional_text_gets_traditional_candidates(stage):
+    simplified_only, _ = load_script_sets()
+    text = "他們的經濟發展很怏，生活越來越好。"
+    proposals = stage.propose(text, Document(script="traditional")).proposals
+    assert [(text[p.start], p.after) for p in proposals if p.confidence >= 0.8] == [("怏", "快")]
+    assert not any(p.after in simplified_only for p in proposals)
+
+
+def test_pipeline_with_char_stage_replays():
+    config = Config(stages=("layout", "punct", "script", "char"))
+    text = "今年我们的经济发展很怏,大家都很高兴。\n他从小就喜欢画画。"
+    result = Corrector(config).fix(text)
+    assert "很快，" in result.text
+    assert apply_edits(result.original, result.edits) == result.text
+
+
+def test_missing_model_is_a_resource_error():
+    stage = CharStage(Config(char=CharConfig(model="/nonexistent/char.klm")))
+    with pytest.raises(ResourceError, match="/nonexistent/char.klm"):
+        stage.propose("今年的经济发展很快。", Document())
+
+
+def test_shipped_tables_load():
+    glyphs = load_glyph_neighbours()
+    assert "末" in dict(glyphs["未"])
+    assert all(len(c) == 1 for row in list(glyphs.values())[:100] for c, _ in row)
+    confusions = load_confusions()
+    assert confusions.sources  # at least one mined table ships
+
+
+def test_malformed_tables_name_file_and_line(tmp_path):
+    bad = tmp_path / "glyph.tsv"
+    bad.write_text("# header\n未\t末:0.9 朱\n", encoding="utf-8")
+    with pytest.raises(ResourceError, match=r"glyph.tsv:2"):
+        load_glyph_neighbours(bad)
+    mined = tmp_path / "ocr_confusions.tsv"
+    mined.write_text("# seen meant count\n末\t未\tmany\n", encoding="utf-8")
+    with pytest.raises(ResourceError, match=r"ocr_confusions.tsv:2"):
+        load_confusions([mined])
