@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from restore.config import Config, LexiconConfig
 from restore.edits import apply_edits
@@ -193,3 +195,29 @@ def test_batch_consistency_from_document_notes() -> None:
     (backed,) = stage.propose(text, document).proposals
     assert backed.after == "强" and backed.confidence > alone.confidence
     assert Consistency(form="曹立强", occurrences=2, scope="batch") in backed.evidence
+
+
+# Characters of lexicon entries, their look-alikes, separators and odd code points, so that
+# random texts often come close to entries.
+_ALPHABET = "钟晓咏鍾曉詠鐘暉习近平全習挺松高世昀均智联能世界生成态未来 区长副书记徐汇区委，。\n\r\t\u3000\ufffd\U00020000aA1"
+
+
+@pytest.fixture(scope="module")
+def plain_corrector() -> Corrector:
+    return Corrector(ONLY_LEXICON)
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=st.text(alphabet=_ALPHABET, max_size=60))
+def test_any_text_gives_replayable_in_bounds_output(stage: LexiconStage, plain_corrector: Corrector, text: str) -> None:
+    output = stage.propose(text, Document())
+    for proposal in output.proposals:
+        assert 0 <= proposal.start <= proposal.end <= len(text)
+        assert text[proposal.start : proposal.end] != proposal.after
+        assert 0.0 <= proposal.confidence <= 1.0
+    spans = sorted((p.start, p.end) for p in output.proposals)
+    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:]))
+    for guard in output.protections:
+        assert 0 <= guard.start < guard.end <= len(text)
+    result = plain_corrector.fix(text)
+    assert apply_edits(result.original, result.edits) == result.text
