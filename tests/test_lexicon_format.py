@@ -163,3 +163,12 @@ def test_the_wheel_ships_the_lexicons(tmp_path: Path) -> None:
         names = set(archive.namelist())
     shipped = {name.rsplit("/", 1)[-1] for name in names if name.startswith("restore/_lexicons/")}
     assert {f.name for f in bundled_lexicon_files()} <= shipped and "README.md" in shipped
+
+
+def test_an_empty_file_is_a_problem(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.tsv"
+    empty.write_text("", encoding="utf-8")
+    assert [str(p) for p in lint_lexicon(empty)] == [f"{empty}:1: empty file"]
+    header_only = tmp_path / "header.tsv"
+    header_only.write_text(lexicon_text(), encoding="utf-8")
+    assert [p.reason for p in lint_lexicon(header_only)] == ["no entries"]

@@ -115,7 +115,9 @@ def parse_lexicon(text: str, label: str, *, tables: ScriptTables | None = None) 
         seen.add(entry.canonical)
         previous = max(previous, entry.canonical)
         entries.append(entry)
-    if in_header:
+    if not lines:
+        report(1, "empty file")
+    elif in_header:
         _check_header(header, len(lines), report)
         if "kind" in header:
             report(len(lines), "no entries")
