@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from restore.evidence import Evidence
+from restore.evidence import Evidence, RuleMatch
 
 
 @dataclass(frozen=True)
@@ -65,3 +65,23 @@ class Stage(Protocol):
     def propose(self, text: str, document: Document) -> StageOutput:
         """Propose changes to ``text``; must not raise on any ``str``."""
         ...
+
+
+def rule_proposal(
+    text: str, start: int, end: int, after: str, *, kind: str, rule: str, confidence: float, context: int = 6
+) -> Proposal:
+    """A proposal made by a deterministic rule, with the match and its surroundings as evidence.
+
+    >>> rule_proposal("好的,走", 2, 3, "，", kind="punct", rule="halfwidth-mark", confidence=0.9).source
+    'punct:halfwidth-mark'
+    """
+    source = f"{kind}:{rule}"
+    return Proposal(
+        start=start,
+        end=end,
+        after=after,
+        kind=kind,
+        confidence=confidence,
+        source=source,
+        evidence=(RuleMatch(rule=source, pattern=text[start:end], context=text[max(0, start - context) : end + context]),),
+    )

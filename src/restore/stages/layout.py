@@ -43,8 +43,7 @@ from restore.chars import (
     removable_space,
 )
 from restore.config import Config
-from restore.evidence import RuleMatch
-from restore.stages.base import Document, Proposal, StageOutput
+from restore.stages.base import Document, Proposal, StageOutput, rule_proposal
 
 # Lines starting with one of these open a new item (a byline, a caption, a bullet).
 _MARKERS = frozenset("□■●◆▲△○◎★☆▌※")
@@ -55,10 +54,6 @@ _HALF_PROSE = frozenset(",;:")
 _DEBRIS_CONFIDENCE = 0.97
 _SPACE_CONFIDENCE = 0.95
 _TRAILING_CONFIDENCE = 0.9
-
-
-def _context(text: str, start: int, end: int, width: int = 6) -> str:
-    return text[max(0, start - width) : end + width]
 
 
 class LayoutStage:
@@ -92,15 +87,7 @@ class LayoutStage:
         return StageOutput(proposals=tuple(proposals))
 
     def _proposal(self, text: str, start: int, end: int, after: str, rule: str, confidence: float) -> Proposal:
-        return Proposal(
-            start=start,
-            end=end,
-            after=after,
-            kind="layout",
-            confidence=confidence,
-            source=f"layout:{rule}",
-            evidence=(RuleMatch(rule=f"layout:{rule}", pattern=text[start:end], context=_context(text, start, end)),),
-        )
+        return rule_proposal(text, start, end, after, kind="layout", rule=rule, confidence=confidence, context=6)
 
     def _spaces(self, text: str) -> Iterator[Proposal]:
         spaced = self._letter_spaced_gaps(text)

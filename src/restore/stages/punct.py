@@ -20,8 +20,7 @@ from collections.abc import Iterator
 
 from restore.chars import CLOSERS, OPENERS, is_cjk_punct, is_han, removable_space
 from restore.config import Config
-from restore.evidence import RuleMatch
-from restore.stages.base import Document, Proposal, StageOutput
+from restore.stages.base import Document, Proposal, StageOutput, rule_proposal
 
 FULL_WIDTH = {",": "，", "!": "！", "?": "？", ":": "：", ";": "；", "(": "（", ")": "）"}
 _MARK = re.compile(r"[ \t]*([,!?:;])[ \t]*")
@@ -54,15 +53,7 @@ class PunctStage:
         return StageOutput(proposals=(*self._marks("".join(view)), *parentheses))
 
     def _proposal(self, text: str, start: int, end: int, after: str, rule: str, confidence: float) -> Proposal:
-        return Proposal(
-            start=start,
-            end=end,
-            after=after,
-            kind="punct",
-            confidence=confidence,
-            source=f"punct:{rule}",
-            evidence=(RuleMatch(rule=f"punct:{rule}", pattern=text[start:end], context=text[max(0, start - 4) : end + 4]),),
-        )
+        return rule_proposal(text, start, end, after, kind="punct", rule=rule, confidence=confidence, context=4)
 
     def _marks(self, text: str) -> Iterator[Proposal]:
         for match in _MARK.finditer(text):
