@@ -221,3 +221,23 @@ def test_any_text_gives_replayable_in_bounds_output(stage: LexiconStage, plain_c
         assert 0 <= guard.start < guard.end <= len(text)
     result = plain_corrector.fix(text)
     assert apply_edits(result.original, result.edits) == result.text
+
+
+@pytest.mark.parametrize(
+    ("text", "fixed"),
+    [
+        ("副區長羅华品出席會議", "副區長羅華品出席會議"),  # a simplified leftover inside a name on a traditional page
+        ("副区长羅华品出席会议", "副区长罗华品出席会议"),  # a traditional leftover on a simplified page
+        ("記者解景升報道", "記者解景昇報道"),  # the name's own 昇, not the common word's 升
+    ],
+)
+def test_script_slips_inside_names_are_repaired(stage: LexiconStage, text: str, fixed: str) -> None:
+    output = stage.propose(text, Document())
+    (proposal,) = output.proposals
+    assert text[: proposal.start] + proposal.after + text[proposal.end :] == fixed
+    assert proposal.confidence >= Config().min_confidence
+
+
+def test_a_name_in_the_other_script_is_left_to_the_script_stage(stage: LexiconStage) -> None:
+    output = stage.propose("區長钟晓咏出席", Document())
+    assert output.proposals == () and [(p.start, p.end) for p in output.protections] == [(2, 5)]

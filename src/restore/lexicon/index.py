@@ -112,6 +112,18 @@ class LexiconIndex:
         self._gaps = gaps
         self.tables = tables
         self._simplified_key = {c: v[0] for c, v in tables.to_simplified.items() if v}
+        # Script-neutral view: every traditional character written as its simplified form, so that
+        # a form with script slips (鐘曉詠 for 鍾曉詠) matches exactly; one character for one keeps offsets.
+        self._neutral_table = {ord(c): v for c, v in self._simplified_key.items() if len(v) == 1 and v != c}
+        self._neutral: ahocorasick.Automaton | None = None
+        neutral_keys: dict[str, list[int]] = defaultdict(list)
+        for form_id, form in enumerate(forms):
+            neutral_keys[form.text.translate(self._neutral_table)].append(form_id)
+        if neutral_keys:
+            self._neutral = ahocorasick.Automaton()
+            for key, ids in neutral_keys.items():
+                self._neutral.add_word(key, (len(key), tuple(ids)))
+            self._neutral.make_automaton()
 
     @classmethod
     def build(
@@ -192,6 +204,30 @@ class LexiconIndex:
             if hit is not None:
                 hits.append(hit)
         hits.sort(key=lambda h: (h.start, h.end, h.entry, h.form))
+        return hits
+
+    def find_slips(self, text: str) -> list[FuzzyHit]:
+        """Spans that are a fuzzy-eligible form written with characters of the wrong script only.
+
+        Found on the script-neutral view of the text, so every form is searched at C speed;
+        a span printed as some entry's right form is no slip.
+        """
+        if self._neutral is None:
+            return []
+        hits = []
+        for end, (length, ids) in self._neutral.iter(text.translate(self._neutral_table)):
+            start = end + 1 - length
+            window = text[start : end + 1]
+            if self._is_key(window):
+                continue
+            best: tuple[int, int] | None = None
+            for form_id in ids:
+                slips = sum(1 for a, b in zip(window, self.forms[form_id].text) if a != b)
+                if best is None or slips < best[0]:
+                    best = (slips, form_id)
+            if best is not None and best[0] > 0:
+                form = self.forms[best[1]]
+                hits.append(FuzzyHit(start, end + 1, form.entry, best[1], (), best[0], 0))
         return hits
 
     def _verify(self, text: str, form_id: int, start: int) -> FuzzyHit | None:

@@ -116,7 +116,8 @@ class LexiconStage:
         batch = self._batch(document)
         candidates = [self._variant(text, hit, found, batch) for hit in exact_hits if hit.match == VARIANT]
         forms = self.reach.forms(text, found, batch)
-        candidates.extend(self._fuzzy(text, index.find_fuzzy(text, forms=forms), found, batch))
+        fuzzy_hits = [*index.find_fuzzy(text, forms=forms), *index.find_slips(text)]
+        candidates.extend(self._fuzzy(text, fuzzy_hits, found, batch))
         exact_spans = sorted({(h.start, h.end) for h in exact_hits if h.match == EXACT})
         proposals = self._select(text, candidates, exact_spans, document)
         changed = [(p.start, p.end) for p in proposals]
@@ -240,12 +241,16 @@ class LexiconStage:
         """The script to write the fix in: the span's own characters, then its surroundings, then the page.
 
         A fuzzy span's differing characters do not vote: a look-alike misread can be a
-        traditional character in a simplified line (曹立弳 for 曹立强, 淩 for 凌).
+        traditional character in a simplified line (曹立弳 for 曹立强, 淩 for 凌); a span
+        mixing both scripts (羅华品) does not vote at all.
         """
         index = self.index
         start, end = candidate.start, candidate.end
         span = text[start:end]
-        if candidate.match == FUZZY:
+        simplified, traditional = index.tables.counts(span)
+        if simplified and traditional:
+            span = ""  # a span in both scripts (羅华品) cannot say which one is right
+        elif candidate.match == FUZZY:
             span = "" if candidate.edits > len(candidate.substitutions) else "".join(
                 char for position, char in enumerate(span) if position not in candidate.differs
             )
