@@ -241,3 +241,34 @@ def test_script_slips_inside_names_are_repaired(stage: LexiconStage, text: str, 
 def test_a_name_in_the_other_script_is_left_to_the_script_stage(stage: LexiconStage) -> None:
     output = stage.propose("區長钟晓咏出席", Document())
     assert output.proposals == () and [(p.start, p.end) for p in output.protections] == [(2, 5)]
+
+
+def _invented_lexicon(tmp_path: Path, *rows: str) -> Config:
+    path = tmp_path / "invented.tsv"
+    path.write_text(
+        "# restore-lexicon: 1\n# name: invented\n# kind: person\n# source: invented for the tests\n"
+        "# licence: CC0-1.0\n# columns: canonical\ttraditional\tvariants\tcues\tperiod\tnote\n"
+        + "".join(f"{row}\n" for row in rows),
+        encoding="utf-8",
+    )
+    return Config(stages=("lexicon",), lexicons=(str(path),), lexicon=LexiconConfig(bundled=False))
+
+
+def test_a_runner_up_entry_lowers_confidence(tmp_path: Path) -> None:
+    glyphs = GlyphTable.from_lines("test-glyphs", ["运\t远\t0.9", "运\t达\t0.9"])
+    text = "镇长魏明运出席。"
+    alone = LexiconStage(_invented_lexicon(tmp_path, "魏明远\t\t\t镇长\t\t"), glyphs=glyphs)
+    (single,) = alone.propose(text, Document()).proposals
+    rivals = LexiconStage(_invented_lexicon(tmp_path, "魏明达\t\t\t镇长\t\t", "魏明远\t\t\t镇长\t\t"), glyphs=glyphs)
+    contested = rivals.propose(text, Document()).proposals
+    # Two equally good readings: each loses the margin, here below the floor.
+    assert all(p.confidence < single.confidence for p in contested)
+    assert single.confidence >= rivals.settings.fuzzy_min_confidence and contested == ()
+
+
+def test_searching_only_reachable_forms_changes_nothing(stage: LexiconStage, monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = [case["text"] for name in ("must_fix", "must_not_change") for case in golden(name)]
+    texts.append("镇长曹立弳出席。区委书记曹立强讲话。党約二十大")
+    pruned = [stage.propose(text, Document()) for text in texts]
+    monkeypatch.setattr(type(stage.reach), "forms", lambda self, text, found, batch: None)
+    assert [stage.propose(text, Document()) for text in texts] == pruned
