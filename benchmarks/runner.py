@@ -6,6 +6,7 @@ The runner only measures; :mod:`benchmarks.report` turns a :class:`Run` into Mar
 from __future__ import annotations
 
 import logging
+import os
 import platform
 import subprocess
 import sys
@@ -155,8 +156,6 @@ def _environment() -> dict[str, str]:
             return subprocess.run(["git", *args], capture_output=True, text=True, cwd=REPO_ROOT, timeout=30).stdout.strip()
         except (OSError, subprocess.SubprocessError):
             return "?"
-
-    import os
 
     import restore
 
