@@ -272,3 +272,14 @@ def test_searching_only_reachable_forms_changes_nothing(stage: LexiconStage, mon
     pruned = [stage.propose(text, Document()) for text in texts]
     monkeypatch.setattr(type(stage.reach), "forms", lambda self, text, found, batch: None)
     assert [stage.propose(text, Document()) for text in texts] == pruned
+
+
+def test_a_cue_counts_only_inside_the_entry_period(tmp_path: Path) -> None:
+    glyphs = GlyphTable.from_lines("test-glyphs", ["运\t远\t0.9"])
+    stage = LexiconStage(_invented_lexicon(tmp_path, "魏明远\t\t\t镇长\t2019/2021\t"), glyphs=glyphs)
+    (inside,) = stage.propose("2020年，镇长魏明运出席。", Document()).proposals
+    assert inside.evidence[0].cue == "镇长"
+    outside = stage.propose("2023年，镇长魏明运出席。", Document()).proposals
+    assert all(p.confidence < inside.confidence and p.evidence[0].cue == "" for p in outside)
+    (undated,) = stage.propose("镇长魏明运出席。", Document()).proposals
+    assert undated.confidence == inside.confidence

@@ -29,6 +29,19 @@ class Entry:
     note: str = ""
     line: int = 0
 
+    def years(self) -> tuple[int, int] | None:
+        """The years of ``period`` as an inclusive range (open ends widened), ``None`` without one.
+
+        >>> Entry("王华", period="2024-12/").years(), Entry("钟晓咏", period="2023").years()
+        ((2024, 9999), (2023, 2023))
+        """
+        if not self.period:
+            return None
+        start, slash, end = self.period.partition("/")
+        first = int(start[:4]) if start else 0
+        last = int(end[:4]) if end else (9999 if slash else first)
+        return first, last
+
 
 @dataclass(frozen=True)
 class Lexicon:

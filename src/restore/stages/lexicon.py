@@ -20,6 +20,7 @@ from restore.config import Config, LexiconConfig
 from __future__ import annotations
 
 import logging
+import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -41,6 +42,9 @@ log = logging.getLogger(__name__)
 # Document.notes key for batch mode: canonical form -> documents of the batch printing it right
 # (fill it from LexiconStage.entities over the batch); a near-miss of such a form gains confidence.
 BATCH_NOTE = "lexicon.batch"
+
+# A year the text is about: 2023年, 2023 年.
+_YEAR = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})\s?年")
 
 # Breaks ties between proposals of equal confidence: a listed variant beats a fuzzy reading.
 _PRIORITY = {VARIANT: 2, FUZZY: 1}
@@ -114,10 +118,11 @@ class LexiconStage:
             if hit.match == EXACT:
                 found[hit.entry].append((hit.start, hit.end))
         batch = self._batch(document)
-        candidates = [self._variant(text, hit, found, batch) for hit in exact_hits if hit.match == VARIANT]
+        years = frozenset(int(match) for match in _YEAR.findall(text))
+        candidates = [self._variant(text, hit, found, batch, years) for hit in exact_hits if hit.match == VARIANT]
         forms = self.reach.forms(text, found, batch)
         fuzzy_hits = [*index.find_fuzzy(text, forms=forms), *index.find_slips(text)]
-        candidates.extend(self._fuzzy(text, fuzzy_hits, found, batch))
+        candidates.extend(self._fuzzy(text, fuzzy_hits, found, batch, years))
         exact_spans = sorted({(h.start, h.end) for h in exact_hits if h.match == EXACT})
         proposals = self._select(text, candidates, exact_spans, document)
         changed = [(p.start, p.end) for p in proposals]
@@ -159,16 +164,26 @@ class LexiconStage:
         return 0, "document", 0.0
 
     def _variant(
-        self, text: str, hit: ExactHit, found: dict[int, list[tuple[int, int]]], batch: dict[int, int]
+        self,
+        text: str,
+        hit: ExactHit,
+        found: dict[int, list[tuple[int, int]]],
+        batch: dict[int, int],
+        years: frozenset[int],
     ) -> _Candidate:
         occurrences, scope, bonus = self._support(hit.entry, hit.start, hit.end, found, batch)
         return _Candidate(
             hit.start, hit.end, hit.entry, VARIANT, hit.spaced, logit(self.settings.exact_variant_confidence) + bonus,
-            cue=self._cue(text, hit.start, hit.end, hit.entry), consistent=occurrences, scope=scope,
+            cue=self._cue(text, hit.start, hit.end, hit.entry, years), consistent=occurrences, scope=scope,
         )
 
     def _fuzzy(
-        self, text: str, hits: Sequence[FuzzyHit], found: dict[int, list[tuple[int, int]]], batch: dict[int, int]
+        self,
+        text: str,
+        hits: Sequence[FuzzyHit],
+        found: dict[int, list[tuple[int, int]]],
+        batch: dict[int, int],
+        years: frozenset[int],
     ) -> list[_Candidate]:
         settings = self.settings
         index = self.index
@@ -189,7 +204,7 @@ class LexiconStage:
             edge = 0
             if length >= settings.fuzzy_indel_min_length:
                 edge = sum(1 for position, _, _ in hit.substitutions if position < 2 or position >= length - 2)
-            cue = self._cue(text, hit.start, hit.end, hit.entry)
+            cue = self._cue(text, hit.start, hit.end, hit.entry, years)
             occurrences, scope, bonus = self._support(hit.entry, hit.start, hit.end, found, batch)
             value = fuzzy_logodds(
                 settings, length=length, edits=edits, slips=hit.slips, glyph=glyph, edge_edits=edge, cue=bool(cue),
@@ -229,13 +244,21 @@ class LexiconStage:
         key = self.index.simplified_key
         return frozenset((candidate.start + position, key(meant)) for position, _, meant in candidate.substitutions)
 
-    def _cue(self, text: str, start: int, end: int, entry: int) -> str:
-        cues = self.index.entries[entry].cues
-        if not cues:
+    def _cue(self, text: str, start: int, end: int, entry: int, years: frozenset[int]) -> str:
+        """A context cue of the entry near the span, unless the text is dated outside the entry's period.
+
+        A role (区长) says little about a name in a document about years when someone
+        else held it; a text naming no year, or a year inside the period, keeps the cue.
+        """
+        item = self.index.entries[entry]
+        if not item.cues:
+            return ""
+        period = item.entry.years()
+        if period is not None and years and not any(period[0] <= year <= period[1] for year in years):
             return ""
         window = self.settings.cue_window
         nearby = text[max(0, start - window) : end + window]
-        return next((cue for cue in cues if cue in nearby), "")
+        return next((cue for cue in item.cues if cue in nearby), "")
 
     def _script(self, text: str, candidate: _Candidate, document: Document) -> str:
         """The script to write the fix in: the span's own characters, then its surroundings, then the page.
