@@ -107,3 +107,36 @@ def test_splits_do_not_overlap():
     spans = sorted(SPLITS.values())
     assert spans[0][1] < spans[1][0] and spans[1][1] < spans[2][0]
     assert SPLITS["test"] == (16001, 19484)
+
+
+def test_plan_is_seeded_and_skip_continues():
+    pytest.importorskip("PIL")
+    pytest.importorskip("numpy")
+    from benchmarks.ocrgen.generate import Options, plan
+    from benchmarks.ocrgen.source import Chunk
+
+    chunks = [Chunk(line=i, index=0, text=f"第{i}行的文字内容在这里") for i in range(1, 101)]
+    opts = Options(n=100, lines_per_page=10, seed=3)
+    pages = plan(chunks, opts)
+    assert plan(chunks, opts) == pages
+    assert [len(p.chunks) for p in pages] == [10] * 10
+    assert {c for p in pages for c in p.chunks} == set(chunks)
+    assert {p.engine for p in pages} == set(opts.engines)
+    assert all(15 <= p.size <= 24 for p in pages)
+    first, rest = plan(chunks, Options(n=40, lines_per_page=10, seed=3)), plan(
+        chunks, Options(n=60, skip=40, lines_per_page=10, seed=3))
+    assert first + rest == pages
+
+
+def test_degradation_draws_are_bounded():
+    pytest.importorskip("numpy")
+    import random
+
+    from benchmarks.ocrgen.render import sample_degradation
+
+    rng = random.Random(5)
+    for _ in range(200):
+        d = sample_degradation(rng)
+        assert abs(d["rotate"]) <= 0.8 and 0.1 <= d["blur"] <= 0.7
+        assert (d["threshold"] is None) != (d["jpeg"] is None)
+        assert d["threshold"] is None or 0.6 <= d["threshold"] <= 0.78

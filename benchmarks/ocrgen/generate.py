@@ -50,6 +50,7 @@ class Options:
     sizes: tuple[int, int] = (15, 24)
     seed: int = 1
     workers: int = 2
+    skip: int = 0  # leave out the first `skip` shuffled chunks (a later mining run takes new text)
 
 
 def plan(chunks: Sequence[Chunk], opts: Options) -> list[Page]:
@@ -57,10 +58,11 @@ def plan(chunks: Sequence[Chunk], opts: Options) -> list[Page]:
     rng = random.Random(opts.seed)
     order = list(chunks)
     rng.shuffle(order)
-    order = order[: opts.n]
+    order = order[opts.skip : opts.skip + opts.n]
     pages = []
+    first = opts.skip // opts.lines_per_page  # page numbers (and their seeds) continue across runs
     for i in range(0, len(order), opts.lines_per_page):
-        index = i // opts.lines_per_page
+        index = first + i // opts.lines_per_page
         prng = random.Random(opts.seed * 1_000_003 + index)
         script = "traditional" if prng.random() < opts.traditional else "simplified"
         fonts = [f for f in FONTS if f.script == script]
