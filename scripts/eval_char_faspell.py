@@ -11,6 +11,7 @@ Run: ``python scripts/eval_char_faspell.py --split test``
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import time
 from pathlib import Path
 
@@ -26,13 +27,17 @@ THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", choices=sorted(FILES), default="train")
+    parser.add_argument("--prior", type=float, help="override CharConfig.prior_logodds")
     args = parser.parse_args()
     rows = []
     for line in (DATA / FILES[args.split]).read_text(encoding="utf-8").splitlines():
         _, seen, truth = line.split("\t")
         if len(seen) == len(truth):
             rows.append((seen, truth))
-    stage = CharStage(Config())
+    config = Config()
+    if args.prior is not None:
+        config = config.replace(char=dataclasses.replace(config.char, prior_logodds=args.prior))
+    stage = CharStage(config)
     errors = sum(a != b for seen, truth in rows for a, b in zip(seen, truth))
     chars = sum(len(seen) for seen, _ in rows)
     start = time.time()

@@ -158,7 +158,7 @@ class CharConfig:
     calib_name: float = -0.501
     # Added to the fitted log-odds at run time: the fitting data has about 3% wrong characters,
     # real text far fewer, so the same evidence is weaker there (keeps clean text untouched).
-    prior_logodds: float = -1.0
+    prior_logodds: float = -1.5
 
 
 @dataclass(frozen=True)
@@ -167,7 +167,7 @@ class Config:
 
     # Proposals at or above this confidence are applied; the rest become suggestions.
     min_confidence: float = 0.8
-    stages: tuple[str, ...] = ("layout", "punct", "script", "lexicon")
+    stages: tuple[str, ...] = ("layout", "punct", "script", "lexicon", "char")
     # Extra lexicon files (TSV) loaded beside the bundled ones.
     lexicons: tuple[str, ...] = ()
     layout: LayoutConfig = field(default_factory=LayoutConfig)

@@ -14,6 +14,10 @@ from restore.errors import ResourceError
 
 TABLE = "opencc_tables.tsv"
 
+# Taiwan-usage characters OpenCC's t2s keeps as they are but a mainland news model never saw;
+# scored as their mainland equivalents so the LM does not treat them as unknown (牠們 = 它们).
+SCORING_VARIANTS = {"牠": "它", "妳": "你", "祂": "他", "祢": "你"}
+
 
 @functools.lru_cache(maxsize=1)
 def load_t2s() -> dict[str, str]:
@@ -33,6 +37,8 @@ def load_t2s() -> dict[str, str]:
         first = fields[2].split(" ")[0]
         if len(fields[1]) == 1 and len(first) == 1 and first != fields[1]:
             mapping[fields[1]] = first
+    for variant, mainland in SCORING_VARIANTS.items():
+        mapping.setdefault(variant, mainland)
     return mapping
 
 
