@@ -1,6 +1,6 @@
 """Lexicon stage throughput with 10,000 lexicon entries loaded (target: >= 1 MB of text per second).
 
-Run: ``nice python benchmarks/bench_lexicon.py [--entries 10000] [--megabytes 2] [--repeat 3] [--quality]``.
+Run: ``nice python benchmarks/bench_lexicon.py [--entries 10000] [--megabytes 2] [--repeat 3] [--quality] [--seeds]``.
 
 Synthetic entries (names, places, organisations and long formulas built from character pools,
 with variants and cues) are written to ``benchmarks/out/bench_lexicon/synthetic.tsv`` and loaded
@@ -17,6 +17,9 @@ glyph table) and placed in sentence templates written for this benchmark, bare, 
 entry's cues, and after the cue with the right form earlier in the text; each case is counted as
 applied (restored exactly), suggested (the right fix held back for review), missed, or wrong. The
 stage's edits and suggestions on the DEV text (taken as clean) count as false alarms.
+
+``--seeds`` runs the default pipeline over ``../shared/seeds`` and counts the expected name fixes
+and any edit touching a person named in the bundled lexicons.
 """
 
 from __future__ import annotations
@@ -198,12 +201,58 @@ def quality(dev_documents: list[str]) -> None:
           f"({10000 * applied / chars:.2f} edits per 10k characters)")
 
 
+# (misread, right) pairs the seeds hold and how many of each the default pipeline must fix.
+SEED_FIXES = {
+    ("習近全", "習近平"): 3,
+    ("鐘曉暉", "鍾曉詠"): 2,
+    ("高世均", "高世昀"): 2,
+    ("智能世界 生成未来", "智联世界 生成未来"): 1,
+    ("智联世界 生态未来", "智联世界 生成未来"): 1,
+}
+
+
+def seeds() -> None:
+    """Print the expected fixes found in the seeds and any edit touching a real person's name."""
+    from restore.config import Config
+    from restore.pipeline import Corrector
+
+    folder = SHARED / "seeds"
+    if not folder.is_dir():
+        print(f"seeds: {folder} not found; skipped")
+        return
+    corrector = Corrector(Config())
+    stage = next(s for s in corrector.stages if s.name == "lexicon")
+    people = {
+        item.form(script)
+        for item in stage.index.entries  # type: ignore[attr-defined]
+        if item.lexicon.kind == "person"
+        for script in ("simplified", "traditional")
+    }
+    fixed = {pair: 0 for pair in SEED_FIXES}
+    touched = []
+    for path in sorted(folder.glob("*.txt")):
+        result = corrector.fix(path.read_text(encoding="utf-8"))
+        for (wrong, right) in SEED_FIXES:
+            fixed[(wrong, right)] += result.original.count(wrong) - result.text.count(wrong)
+        for edit in result.edits:
+            for name in people:
+                start = result.original.find(name)
+                while start >= 0:
+                    if edit.start < start + len(name) and start < edit.end:
+                        touched.append((path.name, name, edit.before, edit.after, edit.source))
+                    start = result.original.find(name, start + 1)
+    for (wrong, right), expected in SEED_FIXES.items():
+        print(f"seeds: {wrong} -> {right}: {fixed[(wrong, right)]} fixed (expected {expected})")
+    print(f"seeds: edits touching a real person's name: {touched or 'none'}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--entries", type=int, default=10_000)
     parser.add_argument("--megabytes", type=float, default=2.0)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--quality", action="store_true", help="also measure repair quality and false alarms")
+    parser.add_argument("--seeds", action="store_true", help="also check the expected fixes on the seeds")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(HERE.parent / "src"))
     from restore.config import Config
@@ -239,6 +288,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"proposals: {proposals}, protections: {protections}")
     if args.quality:
         quality(_documents(dev_paragraphs()))
+    if args.seeds:
+        seeds()
     return 0
 
 
