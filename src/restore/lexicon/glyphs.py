@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from importlib import resources
 
@@ -47,12 +48,19 @@ class GlyphTable:
             self.pairs[key] = value
 
     @classmethod
-    def from_lines(cls, name: str, lines: Iterable[str]) -> GlyphTable:
-        """Read table rows (see the module docstring); rows of other shapes are skipped."""
+    def from_lines(cls, name: str, lines: Iterable[str], *, keep: AbstractSet[str] | None = None) -> GlyphTable:
+        """Read table rows (see the module docstring); rows of other shapes are skipped.
+
+        With ``keep``, only rows about those characters are read (a pair row when either
+        character is kept, a neighbour row when its head is): the lexicon stage needs the
+        look-alikes of its entries' characters, not of every character.
+        """
         table = cls(name)
         skipped = 0
         for line in lines:
             if not line or line.startswith("#"):
+                continue
+            if keep is not None and line[0] not in keep and (len(line) < 3 or line[2] not in keep):
                 continue
             parts = line.rstrip("\n").split("\t")
             if len(parts) >= 3 and len(parts[0]) == 1 and len(parts[1]) == 1:
@@ -62,6 +70,8 @@ class GlyphTable:
                     skipped += 1
                 continue
             if len(parts) == 2 and len(parts[0]) == 1:
+                if keep is not None and parts[0] not in keep:
+                    continue
                 for rank, item in enumerate(parts[1].split()):
                     char, _, score = item.partition(":")
                     if len(char) != 1:
@@ -80,7 +90,9 @@ class GlyphTable:
         return table
 
     @classmethod
-    def from_confusion_lines(cls, name: str, lines: Iterable[str], *, similarity: float) -> GlyphTable:
+    def from_confusion_lines(
+        cls, name: str, lines: Iterable[str], *, similarity: float, keep: AbstractSet[str] | None = None
+    ) -> GlyphTable:
         """Read ``seen<TAB>meant<TAB>count`` rows of a mined OCR confusion table.
 
         A pair a real engine was seen to confuse gets ``similarity`` however its glyphs compare.
@@ -93,14 +105,19 @@ class GlyphTable:
             parts = line.rstrip("\n").split("\t")
             if line.startswith("#") or len(parts) < 3 or len(parts[0]) != 1 or len(parts[1]) != 1:
                 continue
+            if keep is not None and parts[0] not in keep and parts[1] not in keep:
+                continue
             if parts[2].strip().isdigit() and parts[0] != parts[1]:
                 table._add(parts[0], parts[1], similarity)
         return table
 
     @classmethod
-    def load_installed(cls, *, confusion_similarity: float = 0.0) -> GlyphTable:
+    def load_installed(
+        cls, *, confusion_similarity: float = 0.0, keep: AbstractSet[str] | None = None
+    ) -> GlyphTable:
         """Merge every installed ``restore/data/glyph_*.tsv`` (and, when ``confusion_similarity`` is
-        positive, ``ocr_confusions_*.tsv``); an empty table when there is none."""
+        positive, ``ocr_confusions_*.tsv``), keeping rows about ``keep`` (all when ``None``);
+        an empty table when there is none."""
         folder = resources.files("restore") / "data"
         prefixes = ("glyph_", "ocr_confusions_") if confusion_similarity > 0 else ("glyph_",)
         files = sorted(
@@ -116,9 +133,9 @@ class GlyphTable:
                 log.warning("similarity table %s cannot be read (%s); ignored", item.name, exc)
                 continue
             if item.name.startswith("ocr_confusions_"):
-                part = cls.from_confusion_lines(item.name, lines, similarity=confusion_similarity)
+                part = cls.from_confusion_lines(item.name, lines, similarity=confusion_similarity, keep=keep)
             else:
-                part = cls.from_lines(item.name, lines)
+                part = cls.from_lines(item.name, lines, keep=keep)
             names.append(item.name)
             for (a, b), value in part.pairs.items():
                 merged._add(a, b, value)

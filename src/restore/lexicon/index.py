@@ -111,6 +111,8 @@ class LexiconIndex:
         self._pieces = pieces
         self._gaps = gaps
         self.tables = tables
+        # Every character of a fuzzy-eligible form: the glyph tables need only their look-alikes.
+        self.characters = frozenset(c for form in forms for c in form.text)
         self._simplified_key = {c: v[0] for c, v in tables.to_simplified.items() if v}
         # Script-neutral view: every traditional character written as its simplified form, so that
         # a form with script slips (鐘曉詠 for 鍾曉詠) matches exactly; one character for one keeps offsets.

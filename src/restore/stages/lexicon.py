@@ -97,7 +97,9 @@ class LexiconStage:
     def glyphs(self) -> GlyphTable:
         """The installed glyph similarity tables (possibly empty), loaded on first use."""
         if self._glyphs is None:
-            self._glyphs = GlyphTable.load_installed(confusion_similarity=self.settings.observed_confusion_similarity)
+            self._glyphs = GlyphTable.load_installed(
+                confusion_similarity=self.settings.observed_confusion_similarity, keep=self.index.characters
+            )
         return self._glyphs
 
     @property
