@@ -114,3 +114,19 @@ def test_clean_draws_progress_on_a_terminal(tmp_path: Path) -> None:
     # The error takes its own line: the bar is erased first, not overwritten mid-line.
     assert b"\r\x1b[Krestore: error: " in drawn or drawn.startswith(b"restore: error: ")
     assert b"scan.txt: binary file" in drawn
+
+
+def test_special_files_are_reported_not_read(tmp_path: Path) -> None:
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / "good.txt").write_text("好,的\n", encoding="utf-8")
+    os.mkfifo(source / "pipe.txt")
+    (source / "dangling.txt").symlink_to(source / "missing")
+    proc = subprocess.run(
+        [sys.executable, "-m", "restore.cli", "clean", str(source), "-o", str(tmp_path / "out")],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert proc.returncode == 1
+    assert "pipe.txt: not a regular file" in proc.stderr
+    assert "dangling.txt: not a regular file" in proc.stderr
+    assert (tmp_path / "out" / "good.txt").read_text(encoding="utf-8") == "好，的\n"

@@ -66,6 +66,8 @@ def process(relative: str) -> Outcome:
 def _process(worker: _WorkerState, relative: Path) -> Outcome:
     source = worker.in_root / relative
     target = worker.out_root / relative
+    if not source.is_file():  # a FIFO or device would block the read; a broken link has nothing to read
+        raise InputError(f"{source}: not a regular file")
     try:
         data = source.read_bytes()
     except OSError as exc:
