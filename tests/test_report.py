@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from restore.batch.records import make_record, write_records
+from restore.config import Config
 from restore.edits import Edit, apply_edits
 from restore.report import build_report
 from restore.result import Result
@@ -97,5 +98,9 @@ def test_clean_report_matches_report_from_its_jsonl(tmp_path: Path) -> None:
     report = subprocess.run(run + ["report", str(jsonl), "-o", str(second)], capture_output=True, text=True,
                             timeout=60)
     assert report.returncode == 0, report.stderr
-    assert first.read_text(encoding="utf-8") == second.read_text(encoding="utf-8")
-    assert embedded_data(first.read_text(encoding="utf-8"))["documents"][0]["edits"]
+    from_clean = embedded_data(first.read_text(encoding="utf-8"))
+    from_jsonl = embedded_data(second.read_text(encoding="utf-8"))
+    assert from_clean["documents"] == from_jsonl["documents"]
+    assert from_clean["documents"][0]["edits"]
+    # clean knows its configuration and shows it; a JSONL file carries only its hash.
+    assert from_clean["config"] == Config().to_json() and from_jsonl["config"] is None

@@ -103,7 +103,7 @@ def run_batch(
             if options.report is not None:
                 from restore.report import write_report
 
-                write_report(records, options.report)
+                write_report(records, options.report, config=options.config.to_json())
     log.info("%d file(s): %d restored, %d up to date, %d failed",
              summary.total, summary.done, summary.skipped, len(summary.errors))
     return summary

@@ -35,8 +35,16 @@ def embed_json(value: Any) -> str:
     return text
 
 
-def build_report(records: Iterable[dict[str, Any]], *, title: str = "restore review report") -> str:
-    """The report page for some document records, as one HTML string."""
+def build_report(
+    records: Iterable[dict[str, Any]],
+    *,
+    title: str = "restore review report",
+    config: dict[str, Any] | None = None,
+) -> str:
+    """The report page for some document records, as one HTML string.
+
+    ``config`` (:meth:`restore.Config.to_json`) is shown on the page when given.
+    """
     documents = []
     for record in records:
         document = {name: record.get(name) for name in _DOCUMENT_FIELDS}
@@ -48,6 +56,7 @@ def build_report(records: Iterable[dict[str, Any]], *, title: str = "restore rev
         "decisions_schema": DECISIONS_SCHEMA,
         "generator": f"restore {__version__}",
         "documents": documents,
+        "config": config,
     }
     page = _asset("template.html")
     # The data goes in last so that nothing inside it is ever taken for a placeholder.

@@ -356,6 +356,10 @@
     document.getElementById("summary").textContent = data.documents.length + " documents, " + edits +
       " edits applied, " + (items.length - edits) + " suggestions";
     document.getElementById("export-decisions").addEventListener("click", exportDecisions);
+    if (data.config) {
+      document.getElementById("config-json").textContent = JSON.stringify(data.config, null, 1);
+      document.getElementById("config-box").hidden = false;
+    }
     document.body.dataset.ready = "true";
   }
 
