@@ -73,3 +73,18 @@ def test_import_does_no_work() -> None:
     code = "import sys, restore; print(sorted(m for m in sys.modules if m.split('.')[0] in ('opencc', 'kenlm', 'ahocorasick', 'rapidfuzz') or m.startswith('restore.')))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_config_lexicon_paths_are_relative_to_the_config_file(tmp_path: Path) -> None:
+    folder = tmp_path / "conf"
+    folder.mkdir()
+    (folder / "restore.toml").write_text('lexicons = ["names.tsv"]\n', encoding="utf-8")
+    config = restore.Config.from_toml(folder / "restore.toml")
+    assert config.lexicons == (str(folder / "names.tsv"),)
+
+
+def test_config_booleans_are_checked(tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text('[lexicon]\nbundled = "no"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="true or false"):
+        restore.Config.from_toml(path)

@@ -200,6 +200,12 @@ class Config:
             raise ConfigError(f"{path}: no such config file") from exc
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+        # Lexicon paths in a config file are relative to the file, not to where the command runs.
+        if isinstance(data.get("lexicons"), list):
+            data["lexicons"] = [
+                str(path.parent / item) if isinstance(item, str) and not Path(item).is_absolute() else item
+                for item in data["lexicons"]
+            ]
         try:
             return cls.from_mapping(data)
         except ConfigError as exc:
@@ -252,6 +258,10 @@ def _coerce(hint: Any, value: Any, name: str) -> Any:
     if hint is int:
         if isinstance(value, bool) or not isinstance(value, int):
             raise ConfigError(f"config key {name!r} must be an integer, got {value!r}")
+        return value
+    if hint is bool:
+        if not isinstance(value, bool):
+            raise ConfigError(f"config key {name!r} must be true or false, got {value!r}")
         return value
     if hint is str and not isinstance(value, str):
         raise ConfigError(f"config key {name!r} must be a string, got {value!r}")
