@@ -43,6 +43,8 @@ PAGE = (
     "會上,街道負責人介紹了今年的养老服务進展,並表示明年將繼續完善社區食堂。會后大家參觀了新建的活動室!\n"
 )
 MARKUP = "網頁教學:<script>window.__pwned = 1</script> 應原樣顯示,謝謝。\n"
+# Characters outside the BMP are two UTF-16 units in JavaScript but one code point in the offsets.
+ASTRAL = "𠮷野家 12 月 1 日開業,歡迎光臨𠀋。\n"
 
 
 def _missing() -> str:
@@ -94,6 +96,7 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     source.mkdir()
     (source / "page.txt").write_text(PAGE, encoding="utf-8")
     (source / "markup.txt").write_text(MARKUP, encoding="utf-8")
+    (source / "astral.txt").write_text(ASTRAL, encoding="utf-8")
     jsonl, report = root / "edits.jsonl", root / "report.html"
     # The core stages only, so the page's content does not move when other stages are added.
     config = root / "config.toml"
@@ -151,6 +154,23 @@ def test_report_loads_without_console_errors_and_shows_markup_as_text(browser: A
     expected = sum(len(r["edits"]) + len(r["suggestions"]) for r in batch["records"].values())
     assert len(chips) == expected
     assert {c.get_attribute("data-kind") for c in chips} == {"layout", "punct", "script"}
+
+
+def test_with_every_kind_filtered_out_each_document_reads_as_its_restored_text(
+    browser: Any, batch: dict[str, Any]
+) -> None:
+    from selenium.webdriver.common.by import By
+
+    load(browser, batch["report"])
+    for box in browser.find_elements(By.CSS_SELECTOR, "input.filter-kind"):
+        click(browser, box)
+    assert not any(marks_shown(browser, ".chip"))
+    for index, path in enumerate(batch["order"]):
+        shown = browser.execute_script(f"return document.querySelector('#doc-{index} .text').innerText")
+        record = batch["records"][path]
+        # Applied edits read as their output; suggestions (not accepted) as the original.
+        assert shown.rstrip("\n") == record["text"].rstrip("\n"), path
+    assert batch["records"]["astral.txt"]["edits"]
 
 
 def test_filters_hide_exactly_the_edits_they_should(browser: Any, batch: dict[str, Any]) -> None:
