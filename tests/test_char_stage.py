@@ -93,3 +93,15 @@ def test_malformed_tables_name_file_and_line(tmp_path):
     mined.write_text("# seen meant count\n末\t未\tmany\n", encoding="utf-8")
     with pytest.raises(ResourceError, match=r"ocr_confusions.tsv:2"):
         load_confusions([mined])
+
+
+def test_lookalike_mark_is_chosen_by_the_lm(stage):
+    text = "我们要发展经济丶改善民生。"
+    proposals = [p for p in stage.propose(text, Document()).proposals if p.confidence >= 0.8]
+    assert [(text[p.start], p.after, p.kind) for p in proposals] == [("丶", "、", "punct")]
+
+
+def test_sentence_final_and_decimal_marks_are_never_replaced(stage):
+    text = "价格是3.5元;我们明天再谈。今天就到这里."
+    for p in stage.propose(text, Document()).proposals:
+        assert text[p.start] not in ".;。"

@@ -144,18 +144,27 @@ class CharConfig:
     # Proposals below this confidence are dropped rather than offered as suggestions.
     min_suggestion_confidence: float = 0.3
     # Logistic calibration of confidence, fitted by scripts/fit_char_calibration.py on DEV
-    # synthetic errors and FASPell train (never test): confidence = sigmoid(bias + sum w * feature);
+    # synthetic errors, OCR renders of DEV lines 14001-15000 and FASPell train (never test):
+    # confidence = sigmoid(bias + prior_logodds + sum w * feature);
     # glyph similarity enters as similarity**8 (see restore.stages.char).
-    calib_bias: float = -4.278
-    calib_lm_gain: float = 1.278
-    calib_glyph_similarity: float = 1.002
-    calib_mined: float = 1.43
-    calib_logprob: float = 0.153
+    calib_bias: float = -4.711
+    calib_lm_gain: float = 1.32
+    calib_glyph_similarity: float = 2.086
+    calib_mined: float = 1.574
+    calib_logprob: float = 0.132
     # Weights of "a known word covers the character" before and after the change.
-    calib_word_before: float = -2.181
-    calib_word_after: float = 1.893
+    calib_word_before: float = -2.457
+    calib_word_after: float = 1.946
     # Weight of "looks like a given name": the character follows a surname and is a name character.
-    calib_name: float = -0.501
+    calib_name: float = -0.535
+    # Weight of "the change is mark for mark" (punctuation confusions are judged by the LM too).
+    calib_punct: float = 1.554
+    # Weight of "the candidate is the same mark in the other width" (, -> ，).
+    calib_width: float = 0.15
+    # Examine marks inside sentences against their look-alikes (False: Han characters only);
+    # only marks the LM finds at least this improbable are examined (a right mark rarely is).
+    punctuation: bool = True
+    detect_punct_logprob: float = -1.5
     # Added to the fitted log-odds at run time: the fitting data has about 3% wrong characters,
     # real text far fewer, so the same evidence is weaker there (keeps clean text untouched).
     prior_logodds: float = -1.5

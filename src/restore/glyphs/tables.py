@@ -34,27 +34,57 @@ def _read_lines(path: Path) -> list[str]:
         raise ResourceError(f"{path}: cannot read confusion table: {exc}") from exc
 
 
-def load_glyph_neighbours(path: str | Path | None = None) -> dict[str, tuple[tuple[str, float], ...]]:
-    """``{char: ((neighbour, similarity), ...)}``, most similar first."""
-    path = Path(path) if path else _data_path(GLYPH_TABLE)
-    table: dict[str, tuple[tuple[str, float], ...]] = {}
-    for number, line in enumerate(_read_lines(path), 1):
-        if not line or line.startswith("#"):
-            continue
-        char, tab, rest = line.partition("\t")
-        try:
+class GlyphNeighbours:
+    """Rendered-glyph neighbours, parsed per character on first request (loading stays cheap)."""
+
+    def __init__(self, path: str | Path | None = None) -> None:
+        self.path = Path(path) if path else _data_path(GLYPH_TABLE)
+        self._raw: dict[str, tuple[int, str]] = {}
+        self._parsed: dict[str, tuple[tuple[str, float], ...]] = {}
+        for number, line in enumerate(_read_lines(self.path), 1):
+            if not line or line.startswith("#"):
+                continue
+            char, tab, rest = line.partition("\t")
             if len(char) != 1 or not tab:
-                raise ValueError("expected char<TAB>neighbours")
-            pairs = []
-            for item in rest.split(" "):
-                neighbour, _, sim = item.rpartition(":")
+                raise ResourceError(f"{self.path}:{number}: expected char<TAB>neighbours")
+            self._raw[char] = (number, rest)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    def __contains__(self, char: object) -> bool:
+        return char in self._raw
+
+    def get(self, char: str, default: tuple = ()) -> tuple[tuple[str, float], ...]:
+        """``((neighbour, similarity), ...)`` most similar first; ``default`` when unknown."""
+        parsed = self._parsed.get(char)
+        if parsed is not None:
+            return parsed
+        if char not in self._raw:
+            return default
+        number, rest = self._raw[char]
+        pairs = []
+        for item in rest.split(" "):
+            neighbour, _, sim = item.rpartition(":")
+            try:
                 if len(neighbour) != 1:
                     raise ValueError(f"bad neighbour {item!r}")
                 pairs.append((neighbour, float(sim)))
-        except ValueError as exc:
-            raise ResourceError(f"{path}:{number}: {exc}") from exc
-        table[char] = tuple(pairs)
-    return table
+            except ValueError as exc:
+                raise ResourceError(f"{self.path}:{number}: {exc}") from exc
+        parsed = self._parsed[char] = tuple(pairs)
+        return parsed
+
+    def __getitem__(self, char: str) -> tuple[tuple[str, float], ...]:
+        if char not in self._raw:
+            raise KeyError(char)
+        return self.get(char)
+
+
+def load_glyph_neighbours(path: str | Path | None = None) -> dict[str, tuple[tuple[str, float], ...]]:
+    """Every row parsed: ``{char: ((neighbour, similarity), ...)}`` (a malformed row raises at once)."""
+    table = GlyphNeighbours(path)
+    return {char: table.get(char) for char in table._raw}
 
 
 @dataclass

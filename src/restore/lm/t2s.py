@@ -16,7 +16,8 @@ TABLE = "opencc_tables.tsv"
 
 # Taiwan-usage characters OpenCC's t2s keeps as they are but a mainland news model never saw;
 # scored as their mainland equivalents so the LM does not treat them as unknown (牠們 = 它们).
-SCORING_VARIANTS = {"牠": "它", "妳": "你", "祂": "他", "祢": "你"}
+# Corner quotes (Taiwan, Hong Kong) are scored as the curly quotes the model was trained on.
+SCORING_VARIANTS = {"牠": "它", "妳": "你", "祂": "他", "祢": "你", "「": "“", "」": "”", "『": "‘", "』": "’"}
 
 
 @functools.lru_cache(maxsize=1)

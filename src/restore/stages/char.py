@@ -1,7 +1,7 @@
 """The char stage: find characters the language model finds improbable and propose look-alikes.
 
 For each sentence the kenlm model scores every character once (``full_scores``). Only Han
-characters whose in-context log10 probability falls below ``detect_logprob`` are examined, so
+characters whose in-context log10 probability falls below ``detect_logprob`` (and marks) are examined, so
 the cost grows with the number of suspicious characters, not with the text. Candidates come
 from OCR-mined confusion pairs (what engines printed for what was meant) and from rendered-glyph
 neighbours. Each candidate is scored by the noisy-channel features
@@ -16,6 +16,11 @@ neighbours. Each candidate is scored by the noisy-channel features
   characters covers the position before / after the change;
 - ``name``: the character follows a common surname and is a given-name character
   (``data/lm/names.txt``): rare name characters are what a news LM likes least;
+- ``punct``: the change is mark for mark. Every mark inside a sentence (not next to Latin or
+  digits) is examined against its look-alikes (``PUNCT_LOOKALIKES`` and mined pairs), so the LM
+  chooses ``，`` / ``、`` / ``：`` in context rather than a fixed rule;
+- ``width``: the candidate is the same mark in the other width (``,`` -> ``，``): the likeliest
+  reading unless the LM clearly prefers another mark;
 
 and its confidence is a logistic function of them whose weights are fitted by
 ``scripts/fit_char_calibration.py``. Latin, digits, punctuation and spaces are never changed;
@@ -27,6 +32,7 @@ from __future__ import annotations
 import logging
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from restore.config import CharConfig, Config
@@ -42,11 +48,39 @@ GLYPH_SHARPNESS = 8
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # Sentence boundaries of the LM (as in training): after these marks and at line breaks.
 _SENTENCE_END = frozenset("。！？；!?\n")
+# Marks the LM may choose between inside a sentence (sentence-final marks end the scored unit,
+# so the LM cannot weigh them against a comma: they are never proposed or replaced).
+PUNCT_TARGETS = frozenset("，、：“”‘’（）《》—…")
+# Marks never replaced: decimal points and sentence ends whose full-width form ends a scored unit.
+_NEVER_MARKS = frozenset(".;．")
+# Look-alike marks OCR engines print for those (by shape); mined tables add more. Swaps between
+# two real marks (，/、) are left to mined evidence: house styles differ and the LM knows one.
+PUNCT_LOOKALIKES = {
+    "·": "、，",
+    "丶": "、",
+    "`": "、",
+    "〈": "（",
+    "〉": "）",
+    "【": "（",
+    "】": "）",
+    "-": "—",
+    "－": "—",
+    "~": "—",
+    ",": "，",
+    ":": "：",
+    "(": "（",
+    ")": "）",
+}
 
 
 def is_han(ch: str) -> bool:
     """True for a CJK unified ideograph (the only characters this stage changes)."""
     return bool(_HAN.match(ch))
+
+
+def is_mark(ch: str) -> bool:
+    """True for a punctuation mark or symbol, including ideographs that only look like one (丶)."""
+    return ch in PUNCT_LOOKALIKES or not (is_han(ch) or ch.isalnum() or ch.isspace())
 
 
 @dataclass(frozen=True)
@@ -64,6 +98,8 @@ class Candidate:
     word_before: bool
     word_after: bool
     name: bool
+    punct: bool
+    width: bool
     confidence: float
 
 
@@ -75,7 +111,7 @@ class CharStage:
     def __init__(self, config: Config) -> None:
         self.config: CharConfig = config.char
         self._lm = None
-        self._glyphs: dict[str, tuple[tuple[str, float], ...]] | None = None
+        self._glyphs = None
         self._confusions = None
         self._scripts: tuple[frozenset[str], frozenset[str]] | None = None
         self._words: frozenset[str] = frozenset()
@@ -85,14 +121,14 @@ class CharStage:
 
     # -- resources (loaded on first propose) --------------------------------------------------
     def _load(self) -> None:
-        from restore.glyphs.tables import load_confusions, load_glyph_neighbours
+        from restore.glyphs.tables import GlyphNeighbours, load_confusions
         from restore.lm.model import CharLanguageModel, load_name_chars, load_words
         from restore.lm.t2s import load_script_sets, load_t2s
 
         lm = CharLanguageModel(self.config.model or None, t2s=load_t2s())
         lm.model  # noqa: B018 - load now: a missing model is an error, never a silent no-op
         self._lm = lm
-        self._glyphs = load_glyph_neighbours()
+        self._glyphs = GlyphNeighbours()
         tables = list(self.config.confusion_tables) or None
         self._confusions = load_confusions(tables)
         self._scripts = load_script_sets()
@@ -114,6 +150,10 @@ class CharStage:
             return cached
         if self._lm is None:
             self._load()
+        if is_mark(char):
+            result = self._punct_candidates(char)
+            self._candidates[key] = result
+            return result
         cfg = self.config
         simplified_only, traditional_only = self._scripts
         wrong_script = traditional_only if script == "simplified" else simplified_only if script else frozenset()
@@ -131,6 +171,20 @@ class CharStage:
         result = [(c, prepare(c), sim, count) for c, (sim, count) in found.items() if prepare(c) != prepare(char)]
         self._candidates[key] = result
         return result
+
+    def _punct_candidates(self, char: str) -> list[tuple[str, str, float, int]]:
+        """Marks an OCR engine may have misread as ``char`` (which is a mark or symbol)."""
+        if char in _SENTENCE_END or char in _NEVER_MARKS or not is_mark(char):
+            return []
+        found = {mark: 0 for mark in PUNCT_LOOKALIKES.get(char, "")}
+        if not char.isascii():
+            # ASCII marks only get their full-width form: mined pairs for them (，vs：after 说)
+            # reflect another domain's habits and the LM's house style, not the page.
+            for meant, count in self._confusions.meant_for(char).items():
+                if meant in PUNCT_TARGETS:
+                    found[meant] = count
+        prepare = self._lm.prepare
+        return [(c, prepare(c), 0.0, count) for c, count in found.items() if c != char]
 
     # -- scoring --------------------------------------------------------------------------------
     def _window(self, tokens: list[str], index: int, replacement: str) -> float:
@@ -179,13 +233,24 @@ class CharStage:
         return index >= 2 and tokens[index - 2] in self._surnames and tokens[index - 1] in self._given
 
     def _confidence(
-        self, gain: float, similarity: float, mined: int, char_logprob: float, before: bool, after: bool, name: bool
+        self,
+        gain: float,
+        similarity: float,
+        mined: int,
+        char_logprob: float,
+        before: bool,
+        after: bool,
+        name: bool,
+        punct: bool,
+        width: bool,
     ) -> float:
         cfg = self.config
         z = (
             cfg.calib_bias
             + cfg.prior_logodds
             + cfg.calib_name * name
+            + cfg.calib_punct * punct
+            + cfg.calib_width * width
             + cfg.calib_lm_gain * gain
             + cfg.calib_glyph_similarity * similarity**GLYPH_SHARPNESS
             + cfg.calib_mined * math.log10(1 + mined)
@@ -195,25 +260,48 @@ class CharStage:
         )
         return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
+    @staticmethod
+    def _punct_ok(chars: list[str], index: int) -> bool:
+        """A mark may be changed only between Han characters or other marks, never next to Latin or digits."""
+        for j in (index - 1, index + 1):
+            if 0 <= j < len(chars) and chars[j].isascii() and chars[j].isalnum():
+                return False
+        return True
+
     def best_candidate(self, tokens: list[str], chars: list[str], index: int, char_logprob: float, script: str):
         """The highest-confidence candidate for ``chars[index]`` in the current tokens, or None."""
         options = self.candidates_for(chars[index], script)
         if not options:
             return None
         before = self._window(tokens, index, tokens[index])
-        word_before = self.in_word(tokens, index, tokens[index])
-        name = self.name_like(tokens, index)
+        punct = is_mark(chars[index])
+        word_before = not punct and self.in_word(tokens, index, tokens[index])
+        name = not punct and self.name_like(tokens, index)
         best: Candidate | None = None
         for after, token, sim, count in options:
             score = self._window(tokens, index, token)
             gain = score - before
             if gain < self.config.min_lm_gain:
                 continue
-            word_after = self.in_word(tokens, index, token)
-            confidence = self._confidence(gain, sim, count, char_logprob, word_before, word_after, name)
+            word_after = not punct and self.in_word(tokens, index, token)
+            width = punct and unicodedata.normalize("NFKC", after) == unicodedata.normalize("NFKC", chars[index])
+            confidence = self._confidence(gain, sim, count, char_logprob, word_before, word_after, name, punct, width)
             if best is None or confidence > best.confidence:
                 best = Candidate(
-                    index, after, gain, before, score, sim, count, char_logprob, word_before, word_after, name, confidence
+                    index,
+                    after,
+                    gain,
+                    before,
+                    score,
+                    sim,
+                    count,
+                    char_logprob,
+                    word_before,
+                    word_after,
+                    name,
+                    punct,
+                    width,
+                    confidence,
                 )
         return best
 
@@ -228,10 +316,18 @@ class CharStage:
         logprobs = [p for p, _, _ in model.full_scores(" ".join(tokens), bos=True, eos=True)]
         found: list[Candidate] = []
         for i, char in enumerate(chars):
-            if logprobs[i] < self.config.detect_logprob and is_han(char):
-                best = self.best_candidate(tokens, chars, i, logprobs[i], script)
-                if best is not None:
-                    found.append(best)
+            if not is_mark(char):
+                if not is_han(char) or logprobs[i] >= self.config.detect_logprob:
+                    continue
+            elif (
+                not self.config.punctuation
+                or logprobs[i] >= self.config.detect_punct_logprob
+                or not self._punct_ok(chars, i)
+            ):
+                continue
+            best = self.best_candidate(tokens, chars, i, logprobs[i], script)
+            if best is not None:
+                found.append(best)
         if len(found) < 2:
             return found
         # Close suspects share LM windows: take the most confident, re-score the rest in its light.
@@ -249,56 +345,57 @@ class CharStage:
 
     # -- the stage ------------------------------------------------------------------------------
     def propose(self, text: str, document: Document) -> StageOutput:
-        """Propose character substitutions for ``text``."""
+        """Propose character and mark substitutions for ``text``."""
         if not any(is_han(ch) for ch in text):
-            return StageOutput()
+            return StageOutput()  # nothing for a Chinese LM to judge
         script = document.script or self._detect_script(text)
+        proposals = []
+        for offset, cand in self.examine_text(text, script):
+            if cand.confidence >= self.config.min_suggestion_confidence:
+                proposals.append(self._proposal(text, offset, cand))
+        return StageOutput(proposals=tuple(proposals))
+
+    def examine_text(self, text: str, script: str) -> list[tuple[int, Candidate]]:
+        """Every sentence's best candidates with their offsets in ``text`` (no confidence floor)."""
         prepared = self.lm.prepare(text)
-        proposals: list[Proposal] = []
+        found: list[tuple[int, Candidate]] = []
         positions: list[int] = []
+        last = len(text) - 1
         for offset, ch in enumerate(text):
             if not ch.isspace():
                 positions.append(offset)
-            if ch in _SENTENCE_END or offset == len(text) - 1:
-                if positions:
-                    proposals.extend(self._propose_sentence(text, prepared, positions, script))
+            if (ch in _SENTENCE_END or offset == last) and positions:
+                chars = [text[p] for p in positions]
+                if any(is_han(c) for c in chars):
+                    tokens = [prepared[p] for p in positions]
+                    found.extend((positions[c.index], c) for c in self.examine(chars, tokens, script))
                 positions = []
-        return StageOutput(proposals=tuple(proposals))
+        return found
 
-    def _propose_sentence(self, text: str, prepared: str, positions: list[int], script: str) -> list[Proposal]:
-        chars = [text[p] for p in positions]
-        if not any(is_han(c) for c in chars):
-            return []
-        tokens = [prepared[p] for p in positions]
-        out = []
-        for cand in self.examine(chars, tokens, script):
-            if cand.confidence < self.config.min_suggestion_confidence:
-                continue
-            offset = positions[cand.index]
-            evidence: list[Evidence] = [
-                LanguageModelScore(
-                    model=self.lm.path.name,
-                    logprob_before=round(cand.logprob_before, 4),
-                    logprob_after=round(cand.logprob_after, 4),
-                    channel_logprob=round(math.log10(max(cand.similarity, 1e-3)), 4),
-                )
-            ]
-            if cand.mined:
-                evidence.append(ConfusionPair("ocr-mined", text[offset], cand.after, float(cand.mined)))
-            if cand.similarity:
-                evidence.append(ConfusionPair(GLYPH_TABLE_ID, text[offset], cand.after, cand.similarity))
-            out.append(
-                Proposal(
-                    start=offset,
-                    end=offset + 1,
-                    after=cand.after,
-                    kind="char",
-                    confidence=round(cand.confidence, 4),
-                    source=SOURCE,
-                    evidence=tuple(evidence),
-                )
+    def _proposal(self, text: str, offset: int, cand: Candidate) -> Proposal:
+        evidence: list[Evidence] = [
+            LanguageModelScore(
+                model=self.lm.path.name,
+                logprob_before=round(cand.logprob_before, 4),
+                logprob_after=round(cand.logprob_after, 4),
+                channel_logprob=round(math.log10(max(cand.similarity, 1e-3)), 4),
             )
-        return out
+        ]
+        if cand.mined:
+            evidence.append(ConfusionPair("ocr-mined", text[offset], cand.after, float(cand.mined)))
+        elif cand.punct:
+            evidence.append(ConfusionPair("punct-lookalike", text[offset], cand.after, 0.0))
+        if cand.similarity:
+            evidence.append(ConfusionPair(GLYPH_TABLE_ID, text[offset], cand.after, cand.similarity))
+        return Proposal(
+            start=offset,
+            end=offset + 1,
+            after=cand.after,
+            kind="punct" if cand.punct else "char",
+            confidence=round(cand.confidence, 4),
+            source=SOURCE,
+            evidence=tuple(evidence),
+        )
 
     def _detect_script(self, text: str) -> str:
         if self._scripts is None:
