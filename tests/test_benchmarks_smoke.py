@@ -19,7 +19,7 @@ def _shared() -> Path:
 def _smoke(tmp_path: Path, *extra: str, env: dict[str, str] | None = None) -> tuple[subprocess.CompletedProcess[str], str]:
     report = tmp_path / "smoke.md"
     proc = subprocess.run(
-        [sys.executable, "-m", "benchmarks", "--smoke", "--output", str(report), *extra],
+        [sys.executable, "-m", "benchmarks", "--smoke", "--output", str(report), "--workdir", str(tmp_path / "work"), *extra],
         cwd=REPO,
         env={**os.environ, **(env or {})},
         capture_output=True,
