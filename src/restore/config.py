@@ -137,7 +137,7 @@ class CharConfig:
     # Only characters the LM finds this improbable (log10 p in context) are examined: keeps it fast.
     detect_logprob: float = -2.5
     # Glyph neighbours tried per examined character, and the lowest rendered-glyph similarity used.
-    glyph_candidates: int = 20
+    glyph_candidates: int = 30
     min_glyph_similarity: float = 0.5
     # A candidate must raise the window's log10 probability by at least this to be considered.
     min_lm_gain: float = 0.5
@@ -147,20 +147,20 @@ class CharConfig:
     # synthetic errors, OCR renders of DEV lines 14001-15000 and FASPell train (never test):
     # confidence = sigmoid(bias + prior_logodds + sum w * feature);
     # glyph similarity enters as similarity**8 (see restore.stages.char).
-    calib_bias: float = -4.711
-    calib_lm_gain: float = 1.32
-    calib_glyph_similarity: float = 2.086
-    calib_mined: float = 1.574
-    calib_logprob: float = 0.132
+    calib_bias: float = -4.777
+    calib_lm_gain: float = 1.326
+    calib_glyph_similarity: float = 2.852
+    calib_mined: float = 1.808
+    calib_logprob: float = 0.162
     # Weights of "a known word covers the character" before and after the change.
-    calib_word_before: float = -2.457
-    calib_word_after: float = 1.946
+    calib_word_before: float = -2.419
+    calib_word_after: float = 1.874
     # Weight of "looks like a given name": the character follows a surname and is a name character.
-    calib_name: float = -0.535
+    calib_name: float = -0.558
     # Weight of "the change is mark for mark" (punctuation confusions are judged by the LM too).
-    calib_punct: float = 1.554
+    calib_punct: float = 1.656
     # Weight of "the candidate is the same mark in the other width" (, -> ，).
-    calib_width: float = 0.15
+    calib_width: float = 0.276
     # Examine marks inside sentences against their look-alikes (False: Han characters only);
     # only marks the LM finds at least this improbable are examined (a right mark rarely is).
     punctuation: bool = True

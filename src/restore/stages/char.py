@@ -187,14 +187,13 @@ class CharStage:
         return [(c, prepare(c), 0.0, count) for c, count in found.items() if c != char]
 
     # -- scoring --------------------------------------------------------------------------------
-    def _window(self, tokens: list[str], index: int, replacement: str) -> float:
-        """log10 probability of tokens[index : index + order] (and </s> if reached) with a replacement."""
+    def _context(self, tokens: list[str], index: int):
+        """The kenlm state after the ``order - 1`` tokens before ``index`` (or <s>)."""
         import kenlm
 
         model = self.lm.model
-        order = model.order
         state, scratch = kenlm.State(), kenlm.State()
-        start = index - order + 1
+        start = index - model.order + 1
         if start <= 0:
             model.BeginSentenceWrite(state)
             start = 0
@@ -203,9 +202,19 @@ class CharStage:
         for token in tokens[start:index]:
             model.BaseScore(state, token, scratch)
             state, scratch = scratch, state
-        total = model.BaseScore(state, replacement, scratch)
-        state, scratch = scratch, state
-        end = index + order
+        return state
+
+    def _window(self, context, tokens: list[str], index: int, replacement: str) -> float:
+        """log10 probability of tokens[index : index + order] (and </s> if reached) with a replacement.
+
+        Tokens further right have contexts that no longer reach ``index``: their scores cannot change.
+        """
+        import kenlm
+
+        model = self.lm.model
+        state, scratch = kenlm.State(), kenlm.State()
+        total = model.BaseScore(context, replacement, state)
+        end = index + model.order
         for token in tokens[index + 1 : end]:
             total += model.BaseScore(state, token, scratch)
             state, scratch = scratch, state
@@ -273,13 +282,14 @@ class CharStage:
         options = self.candidates_for(chars[index], script)
         if not options:
             return None
-        before = self._window(tokens, index, tokens[index])
+        context = self._context(tokens, index)
+        before = self._window(context, tokens, index, tokens[index])
         punct = is_mark(chars[index])
         word_before = not punct and self.in_word(tokens, index, tokens[index])
         name = not punct and self.name_like(tokens, index)
         best: Candidate | None = None
         for after, token, sim, count in options:
-            score = self._window(tokens, index, token)
+            score = self._window(context, tokens, index, token)
             gain = score - before
             if gain < self.config.min_lm_gain:
                 continue
