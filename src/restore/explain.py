@@ -32,6 +32,16 @@ def describe_evidence(record: Evidence) -> str:
     if record.type == "script":
         chosen = f"phrase {record.phrase}" if record.phrase else "character table"
         return f"OpenCC {record.config} on a {record.dominant_script} page, {chosen}, forms {'/'.join(record.candidates)}"
+    if record.type == "lexicon":
+        cue = f", cue {record.cue}" if record.cue else ""
+        return f"{record.match} match of {record.entry} ({record.lexicon}:{record.line}), similarity {record.similarity:.2f}{cue}"
+    if record.type == "lm":
+        return (
+            f"{record.model} log10 P {record.logprob_before:.2f} → {record.logprob_after:.2f}"
+            f", channel {record.channel_logprob:.2f}"
+        )
+    if record.type == "confusion":
+        return f"{record.table}: {record.seen}→{record.meant} similarity {record.similarity:.2f}"
     fields = ", ".join(f"{f.name}={getattr(record, f.name)}" for f in dataclasses.fields(record))
     return f"{record.type} {fields}"
 
