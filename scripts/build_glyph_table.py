@@ -80,7 +80,7 @@ def render(chars: list[str], path: str, index: int) -> list[np.ndarray]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-o", "--output", type=Path, default=OUT)
-    parser.add_argument("-k", type=int, default=20, help="neighbours kept per character")
+    parser.add_argument("-k", type=int, default=30, help="neighbours kept per character")
     parser.add_argument("--floor", type=float, default=0.45, help="lowest similarity kept")
     args = parser.parse_args()
     start = time.time()
