@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from restore.config import CharConfig, Config
 from restore.edits import apply_edits
@@ -105,3 +107,16 @@ def test_sentence_final_and_decimal_marks_are_never_replaced(stage):
     text = "价格是3.5元;我们明天再谈。今天就到这里."
     for p in stage.propose(text, Document()).proposals:
         assert text[p.start] not in ".;。"
+
+
+_ALPHABET = st.sampled_from(list("的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经末未己已怏快丶·，。、：；？！“”（）() ,.:;?!\n\t 0123456789ABCabc\ufffd\u200b\x00\x0b\x85\u3000🙂"))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=_ALPHABET, max_size=60))
+def test_propose_never_raises_and_stays_in_bounds(stage, text):
+    for p in stage.propose(text, Document()).proposals:
+        assert 0 <= p.start < p.end == p.start + 1 <= len(text)
+        assert text[p.start] != p.after and 0.0 <= p.confidence <= 1.0
+        assert not (text[p.start].isascii() and text[p.start].isalnum())
+

@@ -324,6 +324,10 @@ class CharStage:
         model = self.lm.model
         order = model.order
         logprobs = [p for p, _, _ in model.full_scores(" ".join(tokens), bos=True, eos=True)]
+        if len(logprobs) != len(tokens) + 1:
+            # kenlm split a token we did not (a character it treats as a separator): skip, never misalign.
+            log.debug("skipping a sentence kenlm tokenised differently (%d tokens)", len(tokens))
+            return []
         found: list[Candidate] = []
         for i, char in enumerate(chars):
             if not is_mark(char):
