@@ -128,7 +128,7 @@ def collect(
                 (
                     cand.gain,
                     cand.similarity**GLYPH_SHARPNESS,
-                    np.log10(1 + cand.mined),
+                    np.log10(1 + min(cand.mined, stage.config.mined_count_cap)),
                     cand.char_logprob,
                     cand.word_before,
                     cand.word_after,

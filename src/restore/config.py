@@ -141,6 +141,9 @@ class CharConfig:
     min_glyph_similarity: float = 0.5
     # A candidate must raise the window's log10 probability by at least this to be considered.
     min_lm_gain: float = 0.5
+    # Mined pair counts above this count as this much evidence: keeps confidences within the range
+    # the calibration was fitted on when a larger mined table is installed.
+    mined_count_cap: int = 50
     # Proposals below this confidence are dropped rather than offered as suggestions.
     min_suggestion_confidence: float = 0.3
     # Logistic calibration of confidence, fitted by scripts/fit_char_calibration.py on DEV

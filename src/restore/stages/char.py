@@ -10,7 +10,8 @@ neighbours. Each candidate is scored by the noisy-channel features
   ``order - 1`` after it), after minus before;
 - ``similarity``: rendered-glyph similarity of the pair raised to ``GLYPH_SHARPNESS`` (0 when not
   neighbours): only near-identical glyphs are likely confusions, so the feature is sharpened;
-- ``mined``: log10(1 + count) of the pair in the mined tables;
+- ``mined``: log10(1 + count) of the pair in the mined tables (count capped at
+  ``mined_count_cap``, so a bigger table does not push confidences past what was fitted);
 - ``logprob``: the original character's log10 probability in context;
 - ``word_before`` / ``word_after``: whether a known word (``data/lm/words.txt``) of 2-4
   characters covers the position before / after the change;
@@ -262,7 +263,7 @@ class CharStage:
             + cfg.calib_width * width
             + cfg.calib_lm_gain * gain
             + cfg.calib_glyph_similarity * similarity**GLYPH_SHARPNESS
-            + cfg.calib_mined * math.log10(1 + mined)
+            + cfg.calib_mined * math.log10(1 + min(mined, cfg.mined_count_cap))
             + cfg.calib_logprob * char_logprob
             + cfg.calib_word_before * before
             + cfg.calib_word_after * after
