@@ -26,16 +26,17 @@ from collections import Counter
 from pathlib import Path
 
 import numpy as np
+from rapidfuzz.distance import Levenshtein
 import snownlp
 
 from restore.config import CharConfig, Config
 from restore.lm.corpus import normalize_chars, split_sentences, strip_tags
 from eval_char_ocr_dev import truth_map
-from restore.stages.char import GLYPH_SHARPNESS, PUNCT_LOOKALIKES, PUNCT_TARGETS, CharStage, is_han
+from restore.stages.char import GLYPH_SHARPNESS, INSERT_MARKS, PUNCT_LOOKALIKES, PUNCT_TARGETS, CharStage, is_han
 
 FASPELL_TRAIN = Path("/work/shared/data/faspell_ocr/ocr_train_3575.txt")
 OCR_DEV = Path(__file__).resolve().parent.parent / "benchmarks" / "out" / "ocr_dev.jsonl"
-FEATURES = ("lm_gain", "glyph_similarity", "mined", "logprob", "word_before", "word_after", "name", "punct", "width")
+FEATURES = ("lm_gain", "glyph_similarity", "mined", "logprob", "word_before", "word_after", "name", "punct", "width", "insert")
 
 
 def dev_sentences(first: int, last: int) -> list[str]:
@@ -57,7 +58,10 @@ def punct_sources(stage: CharStage) -> dict[str, list[tuple[str, int]]]:
     return sources
 
 
-def corrupt(sentences: list[str], stage: CharStage, rate: float, seed: int, punct_rate: float = 0.1) -> list[tuple[str, str]]:
+def corrupt(
+    sentences: list[str], stage: CharStage, rate: float, seed: int, punct_rate: float = 0.1, drop_rate: float = 0.05
+) -> list[tuple[str, dict[int, str], str, dict[int, str]]]:
+    """Items (seen, {offset: truth}, script, {offset: dropped mark}) with synthetic OCR errors."""
     rng = random.Random(seed)
     glyphs = stage._glyphs
     marks = punct_sources(stage)
@@ -66,6 +70,9 @@ def corrupt(sentences: list[str], stage: CharStage, rate: float, seed: int, punc
     for sentence in sentences:
         chars = list(sentence)
         for i, ch in enumerate(chars):
+            if ch in INSERT_MARKS and 0 < i < len(chars) - 1 and is_han(chars[i + 1]) and rng.random() < drop_rate:
+                chars[i] = ""  # dropped
+                continue
             if ch in marks and rng.random() < punct_rate:
                 seen, weights = zip(*marks[ch])
                 chars[i] = rng.choices(seen, weights)[0]
@@ -79,7 +86,14 @@ def corrupt(sentences: list[str], stage: CharStage, rate: float, seed: int, punc
                     chars[i] = rng.choices([n for n, _ in options], weights)[0]
                     continue
             chars[i] = rng.choice(common)
-        out.append(("".join(chars), sentence))
+        seen, subs, ins = "", {}, {}
+        for ch, truth in zip(chars, sentence):
+            if ch:
+                subs[len(seen)] = truth
+                seen += ch
+            else:
+                ins[len(seen)] = truth
+        out.append((seen, subs, "simplified", ins))
     return out
 
 
@@ -117,7 +131,7 @@ def collect(
     """
     rows, labels = [], []
     errors = chars_total = 0
-    for seen, truth, script in items:
+    for seen, truth, script, inserted in items:
         own = Counter((seen[i], t) for i, t in truth.items() if seen[i] != t) if leave_one_out else Counter()
         if own:
             _shift_mined(stage, own, -1)
@@ -135,19 +149,20 @@ def collect(
                     cand.name,
                     cand.punct,
                     cand.width,
+                    cand.insert,
                 )
             )
-            labels.append(truth.get(offset) == cand.after)
+            labels.append((inserted if cand.insert else truth).get(offset) == cand.after)
         if own:
             _shift_mined(stage, own, +1)
     return np.array(rows, dtype=float), np.array(labels, dtype=float), errors, chars_total
 
 
-def equal_length(pairs: list[tuple[str, str]], script: str = "simplified") -> list[tuple[str, dict[int, str], str]]:
-    return [(seen, dict(enumerate(truth)), script) for seen, truth in pairs]
+def equal_length(pairs: list[tuple[str, str]], script: str = "simplified") -> list[tuple]:
+    return [(seen, dict(enumerate(truth)), script, {}) for seen, truth in pairs]
 
 
-def ocr_renders(first: int, last: int) -> list[tuple[str, dict[int, str], str]]:
+def ocr_renders(first: int, last: int) -> list[tuple]:
     """OCR renders of DEV lines first..last from benchmarks/out/ocr_dev.jsonl, aligned to the truth."""
     items = []
     if not OCR_DEV.exists():
@@ -156,7 +171,13 @@ def ocr_renders(first: int, last: int) -> list[tuple[str, dict[int, str], str]]:
         record = json.loads(line)
         number = int(record["id"].split("-")[1])
         if first <= number <= last:
-            items.append((record["ocr"], truth_map(record["ocr"], record["truth"]), record.get("script", "")))
+            ocr, truth = record["ocr"], record["truth"]
+            dropped = {
+                i1: truth[j1:j2]
+                for tag, i1, _, j1, j2 in Levenshtein.opcodes(ocr, truth)
+                if tag == "insert" and truth[j1:j2] in INSERT_MARKS
+            }
+            items.append((ocr, truth_map(ocr, truth), record.get("script", ""), dropped))
     return items
 
 
@@ -188,6 +209,7 @@ def with_weights(config: CharConfig, w: np.ndarray) -> CharConfig:
         calib_name=round(float(w[7]), 3),
         calib_punct=round(float(w[8]), 3),
         calib_width=round(float(w[9]), 3),
+        calib_insert=round(float(w[10]), 3),
     )
 
 
@@ -203,6 +225,7 @@ def confidences(config: CharConfig, x: np.ndarray) -> np.ndarray:
             config.calib_name,
             config.calib_punct,
             config.calib_width,
+            config.calib_insert,
         ]
     )
     return 1 / (1 + np.exp(-(config.calib_bias + config.prior_logodds + x @ w)))
@@ -234,7 +257,7 @@ def main() -> int:
     config = CharConfig(prior_logodds=0.0)
     stage = CharStage(Config(char=config))
     stage.lm.model  # load
-    synthetic = equal_length(corrupt(dev_sentences(14001, 15000), stage, args.rate, seed=1))
+    synthetic = corrupt(dev_sentences(14001, 15000), stage, args.rate, seed=1)
     faspell = equal_length(faspell_pairs())
     renders_fit, renders_held = ocr_renders(14001, 15000), ocr_renders(15001, 16000)
     clean = equal_length([(s, s) for s in dev_sentences(15001, 16000)])

@@ -14,7 +14,7 @@ from restore.glyphs.tables import load_confusions, load_glyph_neighbours
 from restore.lm.t2s import load_script_sets
 from restore.pipeline import Corrector
 from restore.stages.base import Document
-from restore.stages.char import CharStage, is_han
+from restore.stages.char import INSERT_MARKS, CharStage, is_han
 
 # Sentences written for these tests.
 CLEAN = [
@@ -116,7 +116,19 @@ _ALPHABET = st.sampled_from(list("的一是在不了有和人这中大为上个�
 @given(st.text(alphabet=_ALPHABET, max_size=60))
 def test_propose_never_raises_and_stays_in_bounds(stage, text):
     for p in stage.propose(text, Document()).proposals:
-        assert 0 <= p.start < p.end == p.start + 1 <= len(text)
-        assert text[p.start] != p.after and 0.0 <= p.confidence <= 1.0
-        assert not (text[p.start].isascii() and text[p.start].isalnum())
+        assert 0 <= p.start <= p.end <= len(text) and p.end - p.start in (0, 1)
+        assert text[p.start : p.end] != p.after and 0.0 <= p.confidence <= 1.0
+        if p.end == p.start:  # an insertion: a dropped mark between two characters
+            assert p.after in INSERT_MARKS and 0 < p.start < len(text)
+        else:
+            assert not (text[p.start].isascii() and text[p.start].isalnum())
 
+
+
+def test_dropped_mark_is_put_back_and_replays():
+    text = "会议要求各级干部管好配偶子女和身边工作人员。"
+    result = Corrector(Config()).fix(text)
+    assert result.text == "会议要求各级干部管好配偶、子女和身边工作人员。"
+    (edit,) = result.edits
+    assert (edit.start, edit.end, edit.before, edit.after, edit.kind) == (12, 12, "", "、", "punct")
+    assert apply_edits(result.original, result.edits) == result.text

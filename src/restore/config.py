@@ -150,24 +150,29 @@ class CharConfig:
     # synthetic errors, OCR renders of DEV lines 14001-15000 and FASPell train (never test):
     # confidence = sigmoid(bias + prior_logodds + sum w * feature);
     # glyph similarity enters as similarity**8 (see restore.stages.char).
-    calib_bias: float = -4.777
-    calib_lm_gain: float = 1.326
-    calib_glyph_similarity: float = 2.852
-    calib_mined: float = 1.808
-    calib_logprob: float = 0.162
+    calib_bias: float = -4.899
+    calib_lm_gain: float = 1.332
+    calib_glyph_similarity: float = 2.679
+    calib_mined: float = 1.817
+    calib_logprob: float = 0.133
     # Weights of "a known word covers the character" before and after the change.
-    calib_word_before: float = -2.419
-    calib_word_after: float = 1.874
+    calib_word_before: float = -2.415
+    calib_word_after: float = 1.893
     # Weight of "looks like a given name": the character follows a surname and is a name character.
-    calib_name: float = -0.558
+    calib_name: float = -0.607
     # Weight of "the change is mark for mark" (punctuation confusions are judged by the LM too).
-    calib_punct: float = 1.656
+    calib_punct: float = 1.651
     # Weight of "the candidate is the same mark in the other width" (, -> ，).
-    calib_width: float = 0.276
+    calib_width: float = 0.294
     # Examine marks inside sentences against their look-alikes (False: Han characters only);
     # only marks the LM finds at least this improbable are examined (a right mark rarely is).
     punctuation: bool = True
     detect_punct_logprob: float = -1.5
+    # Put back a dropped 、 or ， where the junction of two characters is this improbable.
+    insert_marks: bool = True
+    detect_insert_logprob: float = -3.0
+    # Weight of "the change inserts a dropped mark".
+    calib_insert: float = -0.72
     # Added to the fitted log-odds at run time: the fitting data has about 3% wrong characters,
     # real text far fewer, so the same evidence is weaker there (keeps clean text untouched).
     prior_logodds: float = -1.5

@@ -20,6 +20,8 @@ neighbours. Each candidate is scored by the noisy-channel features
 - ``punct``: the change is mark for mark. Every mark inside a sentence (not next to Latin or
   digits) is examined against its look-alikes (``PUNCT_LOOKALIKES`` and mined pairs), so the LM
   chooses ``，`` / ``、`` / ``：`` in context rather than a fixed rule;
+- ``insert``: the change puts back a dropped ``、`` or ``，`` between two characters where the
+  junction is improbable (its own weight: the LM likes short clauses, so it must earn it);
 - ``width``: the candidate is the same mark in the other width (``,`` -> ``，``): the likeliest
   reading unless the LM clearly prefers another mark;
 
@@ -52,6 +54,10 @@ _SENTENCE_END = frozenset("。！？；!?\n")
 # Marks the LM may choose between inside a sentence (sentence-final marks end the scored unit,
 # so the LM cannot weigh them against a comma: they are never proposed or replaced).
 PUNCT_TARGETS = frozenset("，、：“”‘’（）《》—…")
+# Marks an engine drops (small, faint) that the LM may put back between two characters.
+INSERT_MARKS = ("、", "，")
+# A dropped mark may follow a Han character or one of these closers (（女）、王).
+_CLOSERS = frozenset("）”』」")
 # Marks never replaced: decimal points and sentence ends whose full-width form ends a scored unit.
 _NEVER_MARKS = frozenset(".;．")
 # Look-alike marks OCR engines print for those (by shape); mined tables add more. Swaps between
@@ -102,6 +108,8 @@ class Candidate:
     punct: bool
     width: bool
     confidence: float
+    # True: ``after`` is inserted before token ``index`` (a mark the engine dropped).
+    insert: bool = False
 
 
 class CharStage:
@@ -253,6 +261,7 @@ class CharStage:
         name: bool,
         punct: bool,
         width: bool,
+        insert: bool = False,
     ) -> float:
         cfg = self.config
         z = (
@@ -261,6 +270,7 @@ class CharStage:
             + cfg.calib_name * name
             + cfg.calib_punct * punct
             + cfg.calib_width * width
+            + cfg.calib_insert * insert
             + cfg.calib_lm_gain * gain
             + cfg.calib_glyph_similarity * similarity**GLYPH_SHARPNESS
             + cfg.calib_mined * math.log10(1 + min(mined, cfg.mined_count_cap))
@@ -343,6 +353,16 @@ class CharStage:
             best = self.best_candidate(tokens, chars, i, logprobs[i], script)
             if best is not None:
                 found.append(best)
+        if self.config.insert_marks:
+            for j in range(1, len(chars)):
+                if (
+                    logprobs[j] < self.config.detect_insert_logprob
+                    and is_han(chars[j])
+                    and (is_han(chars[j - 1]) or chars[j - 1] in _CLOSERS)
+                ):
+                    best = self.best_insertion(tokens, j, logprobs[j])
+                    if best is not None:
+                        found.append(best)
         if len(found) < 2:
             return found
         # Close suspects share LM windows: take the most confident, re-score the rest in its light.
@@ -351,12 +371,48 @@ class CharStage:
         accepted: list[Candidate] = []
         for cand in found:
             if any(abs(cand.index - a.index) < order for a in accepted):
+                if cand.insert or any(a.insert for a in accepted if abs(cand.index - a.index) < order):
+                    continue  # an insertion shifts the window: keep only the more confident change
                 cand = self.best_candidate(tokens, chars, cand.index, cand.char_logprob, script)
                 if cand is None:
                     continue
             accepted.append(cand)
-            tokens[cand.index] = self.lm.prepare(cand.after)
+            if not cand.insert:
+                tokens[cand.index] = self.lm.prepare(cand.after)
         return accepted
+
+    def best_insertion(self, tokens: list[str], index: int, char_logprob: float) -> Candidate | None:
+        """The best mark to insert before ``tokens[index]``, or None when none gains enough."""
+        import kenlm
+
+        model = self.lm.model
+        context = self._context(tokens, index)
+        end = index + model.order - 1
+        tail = tokens[index:end]
+        closes = end > len(tokens)
+
+        def run(state, first: str | None) -> float:
+            total = 0.0
+            scratch = kenlm.State()
+            for token in ([first] if first else []) + tail + (["</s>"] if closes else []):
+                total += model.BaseScore(state, token, scratch)
+                state, scratch = scratch, kenlm.State()
+            return total
+
+        before = run(context, None)
+        best: Candidate | None = None
+        for mark in INSERT_MARKS:
+            score = run(context, mark)
+            gain = score - before
+            if gain < self.config.min_lm_gain:
+                continue
+            confidence = self._confidence(gain, 0.0, 0, char_logprob, False, False, False, True, False, True)
+            if best is None or confidence > best.confidence:
+                best = Candidate(
+                    index, mark, gain, before, score, 0.0, 0, char_logprob, False, False, False, True, False,
+                    confidence, insert=True,
+                )
+        return best
 
     # -- the stage ------------------------------------------------------------------------------
     def propose(self, text: str, document: Document) -> StageOutput:
@@ -396,6 +452,17 @@ class CharStage:
                 channel_logprob=round(math.log10(max(cand.similarity, 1e-3)), 4),
             )
         ]
+        if cand.insert:
+            evidence.append(ConfusionPair("dropped-mark", "", cand.after, 0.0))
+            return Proposal(
+                start=offset,
+                end=offset,
+                after=cand.after,
+                kind="punct",
+                confidence=round(cand.confidence, 4),
+                source=SOURCE,
+                evidence=tuple(evidence),
+            )
         if cand.mined:
             evidence.append(ConfusionPair("ocr-mined", text[offset], cand.after, float(cand.mined)))
         elif cand.punct:
