@@ -86,6 +86,18 @@ def test_shipped_tables_load():
     assert confusions.sources  # at least one mined table ships
 
 
+def test_mined_tables_merge(tmp_path):
+    first = tmp_path / "ocr_confusions_a.tsv"
+    first.write_text("# seen<TAB>meant<TAB>count\n末\t未\t3\n已\t己\t1\n", encoding="utf-8")
+    second = tmp_path / "ocr_confusions_b.tsv"
+    second.write_text("# seen<TAB>meant<TAB>count\n末\t未\t2\n末\t末\t9\n", encoding="utf-8")
+    table = load_confusions([first, second])
+    assert table.meant_for("末") == {"未": 5} and table.meant_for("已") == {"己": 1}
+    assert table.sources == [first.name, second.name]
+    stage = CharStage(Config(char=CharConfig(confusion_tables=(str(first), str(second)))))
+    assert ("未", "未", 0.96, 5) in [(c, t, round(s, 2), n) for c, t, s, n in stage.candidates_for("末", "simplified")]
+
+
 def test_malformed_tables_name_file_and_line(tmp_path):
     bad = tmp_path / "glyph.tsv"
     bad.write_text("# header\n未\t末:0.9 朱\n", encoding="utf-8")

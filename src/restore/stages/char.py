@@ -443,13 +443,28 @@ class CharStage:
                 positions = []
         return found
 
+    def channel_score(self, cand: Candidate) -> float:
+        """The channel's evidence for ``cand`` in the LM's log10 units (calibrated weights / LM weight).
+
+        ``logprob_after - logprob_before + channel_score`` is the candidate's noisy-channel score.
+        """
+        cfg = self.config
+        channel = (
+            cfg.calib_glyph_similarity * cand.similarity**GLYPH_SHARPNESS
+            + cfg.calib_mined * math.log10(1 + min(cand.mined, cfg.mined_count_cap))
+            + cfg.calib_punct * cand.punct
+            + cfg.calib_width * cand.width
+            + cfg.calib_insert * cand.insert
+        )
+        return channel / cfg.calib_lm_gain if cfg.calib_lm_gain else channel
+
     def _proposal(self, text: str, offset: int, cand: Candidate) -> Proposal:
         evidence: list[Evidence] = [
             LanguageModelScore(
                 model=self.lm.path.name,
                 logprob_before=round(cand.logprob_before, 4),
                 logprob_after=round(cand.logprob_after, 4),
-                channel_logprob=round(math.log10(max(cand.similarity, 1e-3)), 4),
+                channel_logprob=round(self.channel_score(cand), 4),
             )
         ]
         if cand.insert:
