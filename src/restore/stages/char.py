@@ -353,7 +353,8 @@ class CharStage:
             best = self.best_candidate(tokens, chars, i, logprobs[i], script)
             if best is not None:
                 found.append(best)
-        if self.config.insert_marks:
+        # Only a sentence that uses marks can have lost one (subtitles and headings use none).
+        if self.config.insert_marks and any(is_mark(c) for c in chars):
             for j in range(1, len(chars)):
                 if (
                     logprobs[j] < self.config.detect_insert_logprob
