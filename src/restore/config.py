@@ -150,20 +150,20 @@ class CharConfig:
     # synthetic errors, OCR renders of DEV lines 14001-15000 and FASPell train (never test):
     # confidence = sigmoid(bias + prior_logodds + sum w * feature);
     # glyph similarity enters as similarity**8 (see restore.stages.char).
-    calib_bias: float = -4.899
-    calib_lm_gain: float = 1.332
-    calib_glyph_similarity: float = 2.679
-    calib_mined: float = 1.817
-    calib_logprob: float = 0.133
+    calib_bias: float = -5.469
+    calib_lm_gain: float = 1.298
+    calib_glyph_similarity: float = 3.376
+    calib_mined: float = 1.31
+    calib_logprob: float = 0.025
     # Weights of "a known word covers the character" before and after the change.
-    calib_word_before: float = -2.415
-    calib_word_after: float = 1.893
+    calib_word_before: float = -2.343
+    calib_word_after: float = 1.825
     # Weight of "looks like a given name": the character follows a surname and is a name character.
-    calib_name: float = -0.607
+    calib_name: float = -0.668
     # Weight of "the change is mark for mark" (punctuation confusions are judged by the LM too).
-    calib_punct: float = 1.651
+    calib_punct: float = -0.893
     # Weight of "the candidate is the same mark in the other width" (, -> ，).
-    calib_width: float = 0.294
+    calib_width: float = 3.462
     # Examine marks inside sentences against their look-alikes (False: Han characters only);
     # only marks the LM finds at least this improbable are examined (a right mark rarely is).
     punctuation: bool = True
@@ -172,7 +172,7 @@ class CharConfig:
     insert_marks: bool = True
     detect_insert_logprob: float = -3.0
     # Weight of "the change inserts a dropped mark".
-    calib_insert: float = -0.72
+    calib_insert: float = 2.343
     # Added to the fitted log-odds at run time: the fitting data has about 3% wrong characters,
     # real text far fewer, so the same evidence is weaker there (keeps clean text untouched).
     prior_logodds: float = -1.5
