@@ -28,6 +28,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", choices=sorted(FILES), default="train")
     parser.add_argument("--prior", type=float, help="override CharConfig.prior_logodds")
+    parser.add_argument("--tables", nargs="*", help="mined confusion tables to use (default: every shipped one)")
     args = parser.parse_args()
     rows = []
     for line in (DATA / FILES[args.split]).read_text(encoding="utf-8").splitlines():
@@ -37,6 +38,8 @@ def main() -> int:
     config = Config()
     if args.prior is not None:
         config = config.replace(char=dataclasses.replace(config.char, prior_logodds=args.prior))
+    if args.tables:
+        config = config.replace(char=dataclasses.replace(config.char, confusion_tables=tuple(args.tables)))
     stage = CharStage(config)
     errors = sum(a != b for seen, truth in rows for a, b in zip(seen, truth))
     chars = sum(len(seen) for seen, _ in rows)
