@@ -43,6 +43,7 @@ def write_atomic(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False, suffix=".tmp") as fh:
         fh.write(text)
+    os.chmod(fh.name, 0o644)
     os.replace(fh.name, path)
 
 
@@ -51,6 +52,12 @@ def table_text(header: list[str], rows: list[tuple[str, str, int]]) -> str:
     lines.append("# columns: seen<TAB>meant<TAB>count (seen = what the engine output, meant = the truth)")
     lines.extend(f"{seen}\t{meant}\t{n}" for seen, meant, n in rows)
     return "\n".join(lines) + "\n"
+
+
+def table_rows(counts: ConfusionCounts, min_count: int) -> list[tuple[str, str, int]]:
+    """Rows to ship. A row starting with "#" would read as a comment, so a seen "#" (rare OCR
+    noise) is left out."""
+    return [r for r in counts.substitution_rows(min_count) if r[0] != "#"]
 
 
 def read_table(path: Path) -> Counter:
@@ -81,7 +88,7 @@ def mine_renders(args: argparse.Namespace) -> int:
                 counts.add(record["truth"], record["ocr"])
                 per_engine[record["engine"]] += 1
                 scripts[record["script"]] += 1
-    rows = counts.substitution_rows(args.min_count)
+    rows = table_rows(counts, args.min_count)
     engines = ", ".join(f"{e} {n}" for e, n in sorted(per_engine.items()))
     header = [
         "ocr_confusions: Han and punctuation substitutions made by real OCR engines",
@@ -142,7 +149,7 @@ def mine_faspell(args: argparse.Namespace) -> int:
         counts.chars += len(truth)
         for op in substitutions(truth, ocr):
             counts.subs[(op.seen, op.meant)] += 1
-    rows = counts.substitution_rows(args.min_count)
+    rows = table_rows(counts, args.min_count)
     header = [
         "ocr_confusions_faspell: substitutions in FASPell's real OCR train split (video subtitles)",
         f"source: {path.name} (FASPell, iQIYI; train split only, never the test file)",
