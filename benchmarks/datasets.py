@@ -168,10 +168,11 @@ def ocr_dev_path(split: str = "dev") -> Path:
     return OUT_DIR / f"ocr_{split}.jsonl"
 
 
-# Which data restore's resources were fitted or tuned on: its figures there are not held out.
+# What a reader must know about a set: whether restore's resources were fitted or tuned on it.
 IN_SAMPLE = {
     "faspell_train": "in-sample: restore's mined OCR confusions and char calibration are fitted on this split",
     "ocr_dev": "DEV text: thresholds may be tuned here, not held out",
+    "ocr_test": "held out: People's Daily TEST lines, made by `python -m benchmarks.ocrgen --split test --n 5000 --out benchmarks/out/ocr_test.jsonl`",
 }
 
 
