@@ -125,7 +125,7 @@ def load_sighan(year: int, script: str, *, side: str = "pair") -> Dataset:
     error = _read_lines(folder / f"test{year}_error.txt")
     if len(error) != len(correct):
         raise ValueError(f"{folder}: test{year} error/correct files differ in length ({len(error)} vs {len(correct)})")
-    pairs = tuple(Pair(e, c) for e, c in zip(error, correct) if e.strip())
+    pairs = tuple(Pair(e, c) for e, c in zip(error, correct, strict=True) if e.strip())
     return Dataset(f"sighan{year}_{short}", "gold", script, pairs, f"sighan_raw/pair_data/{script}/test{year}_*.txt")
 
 

@@ -59,7 +59,7 @@ class Projection:
     def changes(self) -> dict[Slot, str]:
         """Slots where the target differs from the source, with the target's content there."""
         found: dict[Slot, str] = {}
-        for i, (old, new) in enumerate(zip(self.source, self.sub)):
+        for i, (old, new) in enumerate(zip(self.source, self.sub, strict=True)):
             if old != new:
                 found[("c", i)] = new
         for g, inserted in enumerate(self.ins):
@@ -243,7 +243,7 @@ class Calibration:
     def bins(self, edges: tuple[float, ...]) -> list[tuple[float, float, int, float, float]]:
         """Rows ``(low, high, n, mean confidence, precision)`` for ``low <= confidence < high``."""
         rows = []
-        for low, high in zip(edges, edges[1:]):
+        for low, high in zip(edges, edges[1:], strict=False):
             chosen = [e for e in self.edits if low <= e.confidence < high or (high >= 1.0 and e.confidence == 1.0)]
             if chosen:
                 mean = sum(e.confidence for e in chosen) / len(chosen)

@@ -236,7 +236,7 @@ def execute(settings: Settings, command: str) -> Run:
             log.info("%-22s %-12s %5d inputs %8.1f s", dataset.name, system.name, len(indices), sum(system_run.seconds))
             if system.name.startswith("restore"):
                 judged = result.calibration.setdefault(system.name, metrics.Calibration()).edits
-                for pair, output in zip(dataset.pairs, system_run.outputs):
+                for pair, output in zip(dataset.pairs, system_run.outputs, strict=True):
                     script = script_of(dataset, pair)
                     judged += metrics.judge_edits(pair.ocr, pair.truth, output.edits, script, applied=True)
                     judged += metrics.judge_edits(pair.ocr, pair.truth, output.suggestions, script, applied=False)

@@ -151,3 +151,10 @@ def test_dataset_spread_keeps_an_even_subset() -> None:
     dataset = datasets.Dataset("t", "clean", "simplified", pairs, "test")
     assert [p.ocr for p in dataset.spread(3).pairs] == ["0", "3", "6"]
     assert dataset.spread(None) is dataset and dataset.chars == 10
+
+
+def test_module_examples_hold() -> None:
+    import doctest
+
+    for module in (metrics, datasets):
+        assert doctest.testmod(module).failed == 0
