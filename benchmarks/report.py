@@ -109,7 +109,9 @@ def _systems(run: Run) -> list[str]:
     if "pycorrector" in run.descriptions:
         out.append(
             f"- **pycorrector**: {run.descriptions['pycorrector']}; its kenlm `Corrector` loaded without running the package "
-            f"`__init__` (no torch); at most {run.settings.pycorrector_cap} inputs per dataset, at an even stride."
+            f"`__init__` (no torch); at most {run.settings.pycorrector_cap} inputs per dataset, at an even stride. "
+            "It scores the raw characters with the LM, while restore normalises text before scoring (traditional to "
+            "simplified among others), so on traditional text pycorrector meets characters the LM never saw."
         )
     if "LM" in run.descriptions:
         out.append(f"- LM file: {run.descriptions['LM']}.")
