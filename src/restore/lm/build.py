@@ -18,28 +18,16 @@ from pathlib import Path
 from restore.errors import InputError, RestoreError
 from restore.lm.corpus import corpus_sentences
 from restore.lm.estimate import CorpusTooSmall, build_arpa
+from restore.textio import read_text
 
 log = logging.getLogger(__name__)
 
 
 def read_corpus(path: Path) -> list[str]:
     """The lines of one corpus file; missing, binary or non-UTF-8 files raise :class:`InputError`."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise InputError(f"{path}: no such corpus file") from exc
-    except IsADirectoryError as exc:
-        raise InputError(f"{path}: is a directory, not a corpus file") from exc
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read corpus: {exc.strerror}") from exc
-    if b"\x00" in data:
-        raise InputError(f"{path}: looks like a binary file (NUL bytes), not a UTF-8 text corpus")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise InputError(f"{path}:{line}: not valid UTF-8 ({exc.reason} at byte {exc.start})") from exc
-    lines = text.lstrip("\ufeff").splitlines()
+    if not path.exists():
+        raise InputError(f"{path}: no such corpus file")
+    lines = read_text(path).splitlines()
     if not any(line.strip() for line in lines):
         raise InputError(f"{path}: empty corpus (no text)")
     return lines
