@@ -221,11 +221,6 @@ def test_killed_run_leaves_no_partial_output_and_resumes(tmp_path: Path) -> None
     assert not [p for p in out.rglob("*.tmp")]  # no temporary debris
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="restore.textio.atomic_write_text writes through mkstemp, which creates files 0600; "
-    "outputs should get the usual mode (0666 minus the umask)",
-)
 def test_outputs_get_the_usual_file_mode(tmp_path: Path) -> None:
     source = tmp_path / "in"
     source.mkdir()
