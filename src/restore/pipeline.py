@@ -12,7 +12,6 @@ from collections.abc import Sequence
 
 from restore.config import Config
 from restore.edits import Edit, EditLog
-from restore.errors import InputError
 from restore.resolver import Candidate, decide
 from restore.result import Result
 from restore.stages.base import Document, Stage

@@ -14,9 +14,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from restore.errors import InputError, SchemaError
+from restore.errors import SchemaError
 from restore.result import SCHEMA, Result
-from restore.textio import atomic_write_text
+from restore.textio import atomic_write_text, read_text
 
 RECORD_SCHEMA = SCHEMA
 _REQUIRED = ("path", "sha256", "original", "text", "edits")
@@ -39,14 +39,7 @@ def write_records(path: str | os.PathLike[str], records: Iterable[dict[str, Any]
 def read_records(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
     """Read a JSONL file of document records, checking each line's schema; errors name file and line."""
     path = Path(path)
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError as exc:
-        raise InputError(f"{path}: no such file") from exc
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not valid UTF-8") from exc
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror}") from exc
+    lines = read_text(path).splitlines()
     records: list[dict[str, Any]] = []
     for number, line in enumerate(lines, start=1):
         if not line.strip():

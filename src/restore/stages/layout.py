@@ -33,7 +33,6 @@ from collections.abc import Iterator
 from restore.chars import (
     CLOSERS,
     CJK_PUNCT,
-    OPENERS,
     PROSE_PUNCT,
     TERMINAL,
     display_width,
