@@ -100,3 +100,13 @@ def test_empty_file_gives_empty_output(tmp_path: Path) -> None:
     page.write_bytes(b"")
     done = run_restore("fix", str(page))
     assert done.returncode == 0 and done.stdout == b""
+
+
+def test_bad_user_lexicon_fails_before_any_work(tmp_path: Path) -> None:
+    page, lexicon, out = tmp_path / "page.txt", tmp_path / "mine.tsv", tmp_path / "out.txt"
+    page.write_text(PAGE, encoding="utf-8")
+    lexicon.write_text("not a lexicon\n", encoding="utf-8")
+    done = run_restore("fix", str(page), "--lexicon", str(lexicon), "-o", str(out))
+    assert done.returncode == 1
+    assert "mine.tsv" in done.stderr.decode("utf-8")
+    assert not out.exists()

@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from restore.config import Config
+from restore.commands.options import add_config_arguments, config_from_arguments
 from restore.errors import ConfigError
 
 
@@ -24,17 +24,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("-j", "--jobs", type=int, default=1, help="worker processes (0: one per CPU; default 1)")
     parser.add_argument("--jsonl", type=Path, metavar="FILE", help="write one JSON record per document")
     parser.add_argument("--report", type=Path, metavar="FILE", help="write the HTML review report")
-    parser.add_argument("--config", type=Path, metavar="TOML", help="configuration file")
-    parser.add_argument("--min-confidence", type=float, metavar="X", help="apply edits at or above X (0..1)")
+    add_config_arguments(parser)
     parser.set_defaults(run=run)
-
-
-def load_config(args: argparse.Namespace) -> Config:
-    """The configuration from ``--config`` and ``--min-confidence``."""
-    config = Config.from_toml(args.config) if args.config else Config()
-    if args.min_confidence is not None:
-        config = config.replace(min_confidence=args.min_confidence)
-    return config
 
 
 def run(args: argparse.Namespace) -> int:
@@ -48,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
     options = BatchOptions(
         in_dir=args.input,
         out_dir=args.output,
-        config=load_config(args),
+        config=config_from_arguments(args),
         jobs=jobs,
         jsonl=args.jsonl,
         report=args.report,

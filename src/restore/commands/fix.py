@@ -7,7 +7,7 @@ import hashlib
 import json
 import sys
 
-from restore.config import Config
+from restore.commands.options import add_config_arguments, config_from_arguments
 from restore.errors import InputError
 from restore.explain import explain
 from restore.pipeline import Corrector
@@ -23,26 +23,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_config_arguments(parser)
     parser.add_argument("--explain", action="store_true", help="list every edit and suggestion on stderr")
     parser.set_defaults(run=run)
-
-
-def add_config_arguments(parser: argparse.ArgumentParser) -> None:
-    """Options shared by the commands that restore text."""
-    parser.add_argument("--config", metavar="TOML", help="configuration file (unknown keys are an error)")
-    parser.add_argument("--min-confidence", type=float, metavar="X", help="apply edits at or above X (0–1)")
-    parser.add_argument(
-        "--lexicon", action="append", default=[], metavar="TSV", help="an extra lexicon file (repeatable)"
-    )
-
-
-def config_from_arguments(args: argparse.Namespace) -> Config:
-    """The Config the shared options describe."""
-    config = Config.from_toml(args.config) if args.config else Config()
-    changes: dict[str, object] = {}
-    if args.min_confidence is not None:
-        changes["min_confidence"] = args.min_confidence
-    if args.lexicon:
-        changes["lexicons"] = (*config.lexicons, *args.lexicon)
-    return config.replace(**changes) if changes else config
 
 
 def run(args: argparse.Namespace) -> int:

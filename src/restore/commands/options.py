@@ -1,0 +1,26 @@
+"""Options shared by the commands that restore text (``fix``, ``clean``)."""
+
+from __future__ import annotations
+
+import argparse
+
+from restore.config import Config
+
+
+def add_config_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add ``--config``, ``--min-confidence`` and ``--lexicon``."""
+    parser.add_argument("--config", metavar="TOML", help="configuration file (unknown keys are an error)")
+    parser.add_argument("--min-confidence", type=float, metavar="X", help="apply edits at or above X (0..1)")
+    parser.add_argument(
+        "--lexicon", action="append", default=[], metavar="TSV", help="an extra lexicon file (repeatable)"
+    )
+
+
+def config_from_arguments(args: argparse.Namespace) -> Config:
+    """The Config the shared options describe; user lexicons are checked now, before any work."""
+    from restore.lexicon.loading import with_user_lexicons
+
+    config = Config.from_toml(args.config) if args.config else Config()
+    if args.min_confidence is not None:
+        config = config.replace(min_confidence=args.min_confidence)
+    return with_user_lexicons(config, args.lexicon)
