@@ -48,6 +48,17 @@ class PunctConfig:
     confidence: float = 0.95
     # A mark at the end of a line follows Chinese text but nothing confirms the right side.
     line_end_confidence: float = 0.85
+    # Half-width marks OCR engines also print for *other* marks: an OCR ":" is often a gold "，"
+    # or "、" (the width rule was right for 31 of 43 on held-out DEV renders, see
+    # scripts/analyse_ocr_errors.py). When the char stage runs after this one with punctuation
+    # on, these marks get ``confusable_confidence`` (a suggestion at the default threshold) and
+    # the char stage's LM weighs the full-width form against the other marks in context (it was
+    # right for 26 of 26 there); without the char stage the width rule keeps its confidence.
+    # ";", "!" and "?" inside a line are rarely the mark itself in OCR output (";" for "，" or
+    # "：", "!" for "（" or "1", "?" for a digit: 1 right of 9 there); at a line end they are the
+    # same mark in the wrong width (37 of 40) and keep the line-end confidence.
+    confusable_marks: str = ":;!?"
+    confusable_confidence: float = 0.6
 
 
 @dataclass(frozen=True)
@@ -69,6 +80,22 @@ class ScriptConfig:
     ambiguous_confidence: float = 0.5
     # Confidence of repairing a valid character in a word OpenCC writes otherwise (聯系 → 聯繫).
     leftover_confidence: float = 0.85
+    # Ceiling on traditional -> simplified conversions (1.0 = none, the default). OCR engines with
+    # a simplified model read traditional pages as mostly simplified text, so such a line with a
+    # few traditional forms may be a misread traditional line: on held-out DEV renders these
+    # conversions were right 17 of 33 times (scripts/analyse_ocr_errors.py). The default keeps
+    # them because a traditional leftover in simplified text is the common case elsewhere
+    # (tests/golden/core_must_fix.json); lower it for pages of both scripts read by one engine.
+    to_simplified_max_confidence: float = 1.0
+    # A traditional form on a simplified line may be right and the line a misread traditional one
+    # (above). The mined OCR confusion tables tell them apart: when they saw the character at
+    # least ``misread_min_count`` times and its simplified form was under ``misread_min_share``
+    # of its meanings, engines print it for other characters but not for its simplified form, so
+    # it was read off traditional print (對, 問, 樣) and the conversion gets ``ambiguous_confidence``
+    # (a suggestion). Chosen on the renders of DEV lines 14001-15000 (precision of changed slots
+    # 0.926 -> 0.944, CER unchanged); see ScriptStage._own_form_share.
+    misread_min_count: int = 2
+    misread_min_share: float = 0.5
 
 
 @dataclass(frozen=True)
@@ -176,6 +203,10 @@ class CharConfig:
     # Added to the fitted log-odds at run time: the fitting data has about 3% wrong characters,
     # real text far fewer, so the same evidence is weaker there (keeps clean text untouched).
     prior_logodds: float = -1.5
+    # Ceiling on the confidence of a simplified-only replacement on a line that has traditional-only
+    # characters: such lines are mostly traditional print an engine read as simplified, where the
+    # simplified form is wrong (see CharStage._simplified_on_traditional_line); a suggestion then.
+    mixed_line_max_confidence: float = 0.6
 
 
 @dataclass(frozen=True)

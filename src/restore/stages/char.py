@@ -36,7 +36,7 @@ import logging
 import math
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from restore.config import CharConfig, Config
 from restore.evidence import ConfusionPair, Evidence, LanguageModelScore
@@ -423,6 +423,8 @@ class CharStage:
         script = document.script or self._detect_script(text)
         proposals = []
         for offset, cand in self.examine_text(text, script):
+            if self._simplified_on_traditional_line(text, offset, cand.after):
+                cand = replace(cand, confidence=min(cand.confidence, self.config.mixed_line_max_confidence))
             if cand.confidence >= self.config.min_suggestion_confidence:
                 proposals.append(self._proposal(text, offset, cand))
         return StageOutput(proposals=tuple(proposals))
@@ -494,6 +496,20 @@ class CharStage:
             source=SOURCE,
             evidence=tuple(evidence),
         )
+
+    def _simplified_on_traditional_line(self, text: str, offset: int, after: str) -> bool:
+        """True when ``after`` is simplified-only and its line has traditional-only characters.
+
+        Engines with a simplified model read traditional print as mostly simplified text, so
+        such a line is usually traditional and the simplified form of the right character is
+        still wrong (13 of 14 on DEV renders; the reverse case was right 74 of 76).
+        """
+        simplified_only, traditional_only = self._scripts
+        if after not in simplified_only:
+            return False
+        start = text.rfind("\n", 0, offset) + 1
+        end = text.find("\n", offset)
+        return any(ch in traditional_only for ch in text[start : end if end >= 0 else len(text)])
 
     def _detect_script(self, text: str) -> str:
         if self._scripts is None:

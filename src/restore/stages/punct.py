@@ -42,6 +42,12 @@ class PunctStage:
 
     def __init__(self, config: Config) -> None:
         self.settings = config.punct
+        # Marks the char stage's LM decides instead (see PunctConfig.confusable_marks).
+        stages = config.stages
+        lm_decides = (
+            "char" in stages and self.name in stages and stages.index("char") > stages.index(self.name) and config.char.punctuation
+        )
+        self._deferred = self.settings.confusable_marks if lm_decides else ""
 
     def propose(self, text: str, document: Document) -> StageOutput:
         """All punctuation proposals for ``text``."""
@@ -74,6 +80,8 @@ class PunctStage:
                 confidence = self.settings.line_end_confidence
             else:
                 continue
+            if match.group(1) in self._deferred and right not in "\r\n":
+                confidence = min(confidence, self.settings.confusable_confidence)
             start, end = _with_spaces(text, start, match.end(1), FULL_WIDTH[match.group(1)])
             yield self._proposal(text, start, end, FULL_WIDTH[match.group(1)], "halfwidth-mark", confidence)
 

@@ -42,6 +42,7 @@ class ScriptStage:
         self.settings = config.script
         self._tables: ScriptTables | None = None
         self._converters: dict[str, object] = {}
+        self._confusions: dict[str, dict[str, int]] | None = None
 
     @property
     def tables(self) -> ScriptTables:
@@ -137,6 +138,10 @@ class ScriptStage:
                     confidence = settings.leftover_confidence  # a valid character in the wrong word: 聯系
                 else:
                     continue
+                if target == SIMPLIFIED:
+                    confidence = min(confidence, settings.to_simplified_max_confidence)
+                if target == SIMPLIFIED and char in minority and self._own_form_share(char, after) < settings.misread_min_share:
+                    confidence = min(confidence, settings.ambiguous_confidence)
                 yield Proposal(
                     start=offset + run.start() + index,
                     end=offset + run.start() + index + 1,
@@ -153,6 +158,23 @@ class ScriptStage:
                         ),
                     ),
                 )
+
+    def _own_form_share(self, char: str, form: str) -> float:
+        """How often OCR engines that printed the traditional ``char`` meant its simplified ``form``.
+
+        Counted over every single-character meaning in the mined confusion tables (1.0 when
+        seen fewer than ``misread_min_count`` times): an engine that prints ``char`` for other
+        characters but never for ``form`` reads ``char`` off traditional print.
+        """
+        if self._confusions is None:
+            from restore.glyphs.tables import load_confusions
+
+            self._confusions = load_confusions().by_seen
+        seen = {m: n for m, n in self._confusions.get(char, {}).items() if len(m) == 1}
+        total = sum(seen.values())
+        if total < self.settings.misread_min_count:
+            return 1.0
+        return seen.get(form, 0) / total
 
     def _accepted(self, view: str, index: int) -> bool:
         """True when the character sits inside a form traditional print accepts (平台)."""

@@ -1,0 +1,152 @@
+"""Where does the default pipeline lose precision on OCR renders of DEV text?
+
+Runs ``restore.Corrector`` (default stages) on the held-out part of ``benchmarks/out/ocr_dev.jsonl``
+(records made from DEV lines 15001-16000: the char stage's calibration was fitted on the renders
+of lines 14001-15000, see ``scripts/fit_char_calibration.py``), scores the outputs with the
+benchmark harness's alignment (``benchmarks.metrics.score_pair``/``judge_edits``) and breaks the
+applied edits down by ``kind``/``source`` (and, for rule edits, the before→after pair):
+
+- right: the edit's replacement is what the truth has for its span;
+- partial: not that, but applying this edit alone brings the line closer to the truth;
+- wrong: everything else.
+
+Prints to stdout only (examples are DEV sentences: never commit the output).
+
+Run: ``python scripts/analyse_ocr_errors.py [--lines 15001-16000] [--examples 5] [--curve]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from rapidfuzz.distance import Levenshtein
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import restore
+from benchmarks.metrics import Calibration, Counts, judge_edits, score_pair
+from restore.edits import apply_edits
+
+OCR_DEV = ROOT / "benchmarks" / "out" / "ocr_dev.jsonl"
+CURVE = (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95)
+
+
+def load(first: int, last: int, path: Path = OCR_DEV) -> list[dict]:
+    """Records whose id ``dev-<line>-<k>`` names a DEV line in ``first..last``."""
+    records = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        number = int(record["id"].split("-")[1])
+        if first <= number <= last:
+            records.append(record)
+    return records
+
+
+def run(records: list[dict], min_confidence: float) -> tuple[Counts, list[tuple[dict, object, bool]]]:
+    """Score every record at ``min_confidence``; also (record, applied edit, right) triples."""
+    corrector = restore.Corrector(restore.Config().replace(min_confidence=min_confidence))
+    total = Counts()
+    judged = []
+    for record in records:
+        script = record.get("script") or "simplified"
+        result = corrector.fix(record["ocr"])
+        total.add(score_pair(record["ocr"], record["truth"], result.text, script))
+        verdicts = judge_edits(record["ocr"], record["truth"], result.edits, script, applied=True)
+        judged.extend((record, edit, v.right) for edit, v in zip(result.edits, verdicts, strict=True))
+    return total, judged
+
+
+def label(edit: object) -> str:
+    """Group key: kind/source, plus the before→after pair for rule stages (few distinct pairs)."""
+    key = f"{edit.kind}/{edit.source}"  # type: ignore[attr-defined]
+    if edit.kind in ("punct", "layout") or (edit.kind == "char" and not any(map(_han, edit.before + edit.after))):  # type: ignore[attr-defined]
+        key += f" {edit.before.strip()!r}->{edit.after!r}"  # type: ignore[attr-defined]
+    return key
+
+
+def _han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
+
+
+def verdict(record: dict, edit: object, right: bool) -> str:
+    if right:
+        return "right"
+    alone = apply_edits(record["ocr"], [edit])
+    closer = Levenshtein.distance(alone, record["truth"]) < Levenshtein.distance(record["ocr"], record["truth"])
+    return "partial" if closer else "wrong"
+
+
+def summary(name: str, counts: Counts, judged: list) -> str:
+    right = sum(r for _, _, r in judged)
+    p, r, f = counts.correction
+    return (
+        f"{name}: CER {counts.cer_before:.4f} -> {counts.cer_after:.4f} ({counts.cer_reduction:+.1%}); "
+        f"applied edits {len(judged)}, right {right} ({right / max(len(judged), 1):.3f}); "
+        f"slot correction P {p:.3f} R {r:.3f} F1 {f:.3f}; false edits {counts.false_edits}"
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--lines", default="15001-16000", help="DEV line range of the records (held out: 15001-16000)")
+    parser.add_argument("--threshold", type=float, default=None, help="min_confidence (default: Config's)")
+    parser.add_argument("--examples", type=int, default=4, help="wrong examples printed per group")
+    parser.add_argument("--curve", action="store_true", help="also run the pipeline at several thresholds")
+    args = parser.parse_args()
+    first, last = map(int, args.lines.split("-"))
+    records = load(first, last)
+    threshold = restore.Config().min_confidence if args.threshold is None else args.threshold
+    counts, judged = run(records, threshold)
+    print(f"{len(records)} records from DEV lines {first}-{last}, threshold {threshold}")
+    print(summary("default pipeline", counts, judged))
+    groups: dict[str, Counter] = defaultdict(Counter)
+    examples: dict[str, list[str]] = defaultdict(list)
+    by_engine: dict[str, Counter] = defaultdict(Counter)
+    for record, edit, right in judged:
+        key = label(edit)
+        v = verdict(record, edit, right)
+        groups[key][v] += 1
+        by_engine[f"{record['engine']}/{record.get('script')}"][v] += 1
+        if v != "right" and len(examples[key]) < args.examples:
+            ocr = record["ocr"]
+            s, e = edit.start, edit.end
+            examples[key].append(
+                f"    {v:7s} {edit.confidence:.2f} {ocr[max(0, s - 8):s]}[{ocr[s:e]!r}->{edit.after!r}]{ocr[e:e + 8]}"
+                f"  | truth: {record['truth'][max(0, s - 8):e + 8]}"
+            )
+    print(f"\n{'group':40s} {'n':>5s} {'right':>6s} {'partial':>7s} {'wrong':>6s} {'prec':>6s}")
+    for key, c in sorted(groups.items(), key=lambda kv: -(kv[1]["wrong"] + kv[1]["partial"])):
+        n = sum(c.values())
+        print(f"{key:40s} {n:5d} {c['right']:6d} {c['partial']:7d} {c['wrong']:6d} {c['right'] / n:6.3f}")
+    print("\nby engine/script:")
+    for key, c in sorted(by_engine.items()):
+        n = sum(c.values())
+        print(f"  {key:30s} {n:5d} right {c['right'] / n:.3f}")
+    print("\nexamples of edits that are not right:")
+    for key, lines in examples.items():
+        print(f"  {key}")
+        print("\n".join(lines))
+    if args.curve:
+        print("\ncurve:")
+        for t in CURVE:
+            c, j = run(records, t)
+            print("  " + summary(f"t={t:.2f}", c, j))
+    cal = Calibration([v for _, e, r in judged for v in [_judged(e, r)]])
+    n9, p9 = cal.at_least(0.9)
+    print(f"\napplied edits with confidence >= 0.9: {n9}, precision {p9:.3f}")
+    return 0
+
+
+def _judged(edit: object, right: bool):
+    from benchmarks.metrics import JudgedEdit
+
+    return JudgedEdit(edit.confidence, edit.kind, edit.source, True, right)  # type: ignore[attr-defined]
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
