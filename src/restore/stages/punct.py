@@ -24,6 +24,7 @@ from restore.stages.base import Document, Proposal, StageOutput, rule_proposal
 
 FULL_WIDTH = {",": "，", "!": "！", "?": "？", ":": "：", ";": "；", "(": "（", ")": "）"}
 _MARK = re.compile(r"[ \t]*([,!?:;])[ \t]*")
+_SEPARATORS = frozenset("。，、；：！？")
 _PAIR = re.compile(r"\(([^()\r\n]{1,80})\)")
 
 
@@ -80,7 +81,11 @@ class PunctStage:
                 confidence = self.settings.line_end_confidence
             else:
                 continue
-            if match.group(1) in self._deferred and right not in "\r\n":
+            if left in _SEPARATORS:
+                # A mark straight after a full-width separator ("。," "、,") is a double read or
+                # debris: widening it gives "。，", right 1 of 6 times on DEV renders.
+                confidence = min(confidence, self.settings.confusable_confidence)
+            elif match.group(1) in self._deferred and right not in "\r\n":
                 confidence = min(confidence, self.settings.confusable_confidence)
             start, end = _with_spaces(text, start, match.end(1), FULL_WIDTH[match.group(1)])
             yield self._proposal(text, start, end, FULL_WIDTH[match.group(1)], "halfwidth-mark", confidence)
