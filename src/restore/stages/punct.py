@@ -24,6 +24,7 @@ from restore.stages.base import Document, Proposal, StageOutput, rule_proposal
 
 FULL_WIDTH = {",": "，", "!": "！", "?": "？", ":": "：", ";": "；", "(": "（", ")": "）"}
 _MARK = re.compile(r"[ \t]*([,!?:;])[ \t]*")
+_DEBRIS = frozenset(".'`")
 _SEPARATORS = frozenset("。，、；：！？")
 _PAIR = re.compile(r"\(([^()\r\n]{1,80})\)")
 
@@ -57,7 +58,9 @@ class PunctStage:
         view = list(text)
         for proposal in parentheses:
             view[text.index("(" if proposal.after == "（" else ")", proposal.start, proposal.end)] = proposal.after
-        return StageOutput(proposals=(*self._marks("".join(view)), *parentheses))
+        absorbed = {p.start for p in parentheses if p.after == "（" and text[p.start] in _DEBRIS}
+        marks = tuple(p for p in self._marks("".join(view)) if p.start not in absorbed)
+        return StageOutput(proposals=(*marks, *parentheses))
 
     def _proposal(self, text: str, start: int, end: int, after: str, rule: str, confidence: float) -> Proposal:
         return rule_proposal(text, start, end, after, kind="punct", rule=rule, confidence=confidence, context=4)
@@ -99,7 +102,18 @@ class PunctStage:
             confidence = self.settings.confidence if han * 2 >= len(inside.replace(" ", "")) else self.settings.line_end_confidence
             for at, mark in ((match.start(), "（"), (match.end() - 1, "）")):
                 start, end = _with_spaces(text, at, at + 1, mark)
+                if mark == "（" and start == at and _debris_before(text, at):
+                    start -= 1  # 林玉英.(女): the speck before the parenthesis goes with it
                 yield self._proposal(text, start, end, mark, "halfwidth-parenthesis", confidence)
+
+
+def _debris_before(text: str, at: int) -> bool:
+    """True when ``text[at - 1]`` is a speck OCR left between a Han character and a parenthesis.
+
+    Chinese print never puts ``.``, ``'`` or a backquote right before an opening
+    parenthesis; on DEV renders these were debris where the truth has only ``（``.
+    """
+    return at >= 2 and text[at - 1] in _DEBRIS and is_han(text[at - 2])
 
 
 def _with_spaces(text: str, start: int, end: int, mark: str) -> tuple[int, int]:
