@@ -127,7 +127,8 @@ def main() -> int:
     for key, c in sorted(by_engine.items()):
         n = sum(c.values())
         print(f"  {key:30s} {n:5d} right {c['right'] / n:.3f}")
-    print("\nexamples of edits that are not right:")
+    if args.examples:
+        print("\nexamples of edits that are not right:")
     for key, lines in examples.items():
         print(f"  {key}")
         print("\n".join(lines))
