@@ -58,6 +58,8 @@ PUNCT_TARGETS = frozenset("，、：“”‘’（）《》—…")
 INSERT_MARKS = ("、", "，")
 # A dropped mark may follow a Han character or one of these closers (（女）、王).
 _CLOSERS = frozenset("）”』」")
+_SEPARATORS = frozenset("。，、；：！？")
+_SEPARATOR_LOOKALIKES = frozenset(",:·丶`")
 # Marks never replaced: decimal points and sentence ends whose full-width form ends a scored unit.
 _NEVER_MARKS = frozenset(".;．")
 # Look-alike marks OCR engines print for those (by shape); mined tables add more. Swaps between
@@ -286,7 +288,9 @@ class CharStage:
         for j in (index - 1, index + 1):
             if 0 <= j < len(chars) and chars[j].isascii() and chars[j].isalnum():
                 return False
-        return True
+        # A separator look-alike that opens the unit or follows a separator (。, 、,) is a double
+        # read: making it a separator gives "。，", never right.
+        return not (chars[index] in _SEPARATOR_LOOKALIKES and (index == 0 or chars[index - 1] in _SEPARATORS))
 
     def best_candidate(self, tokens: list[str], chars: list[str], index: int, char_logprob: float, script: str):
         """The highest-confidence candidate for ``chars[index]`` in the current tokens, or None."""

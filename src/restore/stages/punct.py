@@ -24,6 +24,9 @@ from restore.stages.base import Document, Proposal, StageOutput, rule_proposal
 
 FULL_WIDTH = {",": "，", "!": "！", "?": "？", ":": "：", ";": "；", "(": "（", ")": "）"}
 _MARK = re.compile(r"[ \t]*([,!?:;])[ \t]*")
+# Characters after which a confusable mark is what it looks like: a question or exclamation
+# after a sentence-final particle, a colon after a verb of saying.
+_CUES = {"?": "呢吗吧啊呀嘛么", "!": "呢吗吧啊呀嘛么", ":": "说道曰问答"}
 _DEBRIS = frozenset(".'`")
 _SEPARATORS = frozenset("。，、；：！？")
 _PAIR = re.compile(r"\(([^()\r\n]{1,80})\)")
@@ -88,23 +91,34 @@ class PunctStage:
                 # A mark straight after a full-width separator ("。," "、,") is a double read or
                 # debris: widening it gives "。，", right 1 of 6 times on DEV renders.
                 confidence = min(confidence, self.settings.confusable_confidence)
-            elif match.group(1) in self._deferred and right not in "\r\n":
+            elif match.group(1) in self._deferred and right not in "\r\n" and left not in _CUES.get(match.group(1), ""):
                 confidence = min(confidence, self.settings.confusable_confidence)
             start, end = _with_spaces(text, start, match.end(1), FULL_WIDTH[match.group(1)])
             yield self._proposal(text, start, end, FULL_WIDTH[match.group(1)], "halfwidth-mark", confidence)
 
     def _parentheses(self, text: str) -> Iterator[Proposal]:
-        for match in _PAIR.finditer(text):
-            inside = match.group(1)
-            han = sum(1 for c in inside if is_han(c))
-            if han == 0:
-                continue
-            confidence = self.settings.confidence if han * 2 >= len(inside.replace(" ", "")) else self.settings.line_end_confidence
-            for at, mark in ((match.start(), "（"), (match.end() - 1, "）")):
-                start, end = _with_spaces(text, at, at + 1, mark)
-                if mark == "（" and start == at and _debris_before(text, at):
-                    start -= 1  # 林玉英.(女): the speck before the parenthesis goes with it
-                yield self._proposal(text, start, end, mark, "halfwidth-parenthesis", confidence)
+        # Nested pairs ((了)) convert from the inside out in one run, as a second run would see them.
+        view = text
+        while True:
+            found = []
+            for match in _PAIR.finditer(view):
+                inside = match.group(1)
+                han = sum(1 for c in inside if is_han(c))
+                if han == 0:
+                    continue
+                confidence = self.settings.confidence if han * 2 >= len(inside.replace(" ", "")) else self.settings.line_end_confidence
+                for at, mark in ((match.start(), "（"), (match.end() - 1, "）")):
+                    start, end = _with_spaces(text, at, at + 1, mark)
+                    if mark == "（" and start == at and _debris_before(text, at):
+                        start -= 1  # 林玉英.(女): the speck before the parenthesis goes with it
+                    found.append((at, self._proposal(text, start, end, mark, "halfwidth-parenthesis", confidence)))
+            if not found:
+                return
+            chars = list(view)
+            for at, proposal in found:
+                chars[at] = proposal.after
+                yield proposal
+            view = "".join(chars)
 
 
 def _debris_before(text: str, at: int) -> bool:

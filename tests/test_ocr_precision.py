@@ -1,0 +1,70 @@
+"""Decisions that keep OCR edits precise (issue #4; measured in benchmarks/CHAR_NOTES.md).
+
+Sentences written for these tests.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import restore
+from restore.config import Config
+from restore.stages.base import Document
+from restore.stages.punct import PunctStage
+from restore.stages.script import ScriptStage
+
+
+def _punct(text: str, stages: tuple[str, ...]) -> list[tuple[str, str, float]]:
+    out = PunctStage(Config(stages=stages)).propose(text, Document())
+    return [(text[p.start : p.end], p.after, p.confidence) for p in out.proposals]
+
+
+FULL = ("layout", "punct", "script", "lexicon", "char")
+CORE = ("layout", "punct", "script")
+
+
+def test_confusable_mid_line_marks_are_left_to_the_char_stage() -> None:
+    text = "会场外面:大家排队;王老师!你看"
+    assert [c for *_, c in _punct(text, FULL)] == [0.6, 0.6, 0.6]
+    # Without the char stage the width rule decides alone.
+    assert [c for *_, c in _punct(text, CORE)] == [0.95, 0.95, 0.95]
+
+
+def test_cued_and_line_final_marks_keep_the_width_rule() -> None:
+    proposals = _punct("他说:好的。你去吗?我去!\n晚上见;", FULL)
+    assert [(before, after) for before, after, _ in proposals] == [(":", "："), ("?", "？"), ("!", "！"), (";", "；")]
+    assert all(confidence >= 0.8 for *_, confidence in proposals)
+
+
+def test_mark_after_a_separator_stays_a_suggestion() -> None:
+    result = restore.Corrector(Config()).fix("工作完成了。,大家都很高兴")
+    assert result.text == "工作完成了。,大家都很高兴"
+    assert any(s.after == "，" for s in result.suggestions)
+
+
+@pytest.mark.parametrize("speck", [".", "'", "`"])
+def test_speck_before_a_parenthesis_goes_with_it(speck: str) -> None:
+    result = restore.Corrector(Config(stages=CORE)).fix(f"代表有王小明{speck}(男)、李小红(女)")
+    assert result.text == "代表有王小明（男）、李小红（女）"
+
+
+def test_traditional_form_engines_read_off_traditional_print_is_a_suggestion() -> None:
+    # 對 is printed by OCR engines for other characters but never for 对 (mined tables).
+    out = ScriptStage(Config()).propose("这件事對大家都很重要，我们会认真办好。", Document())
+    assert [(p.after, p.confidence) for p in out.proposals] == [("对", 0.5)]
+
+
+def test_traditional_leftover_without_misread_evidence_is_converted() -> None:
+    out = ScriptStage(Config()).propose("会上发布了養老服务的新举措。", Document())
+    assert [(p.after, p.confidence) for p in out.proposals] == [("养", 0.97)]
+
+
+def test_simplified_replacement_on_a_traditional_line_is_capped() -> None:
+    from restore.stages.char import CharStage
+
+    stage = CharStage(Config())
+    stage.propose("今天天气很好。", Document())  # loads the resources
+    assert stage._simplified_on_traditional_line("這個問题很重要\n这个问题", 4, "题")
+    assert not stage._simplified_on_traditional_line("這個問题很重要\n这个问题", 10, "题")
+    assert not stage._simplified_on_traditional_line("這個問題很重要", 4, "題")
+    assert Config().char.mixed_line_max_confidence < Config().min_confidence
