@@ -68,3 +68,15 @@ def test_simplified_replacement_on_a_traditional_line_is_capped() -> None:
     assert not stage._simplified_on_traditional_line("這個問题很重要\n这个问题", 10, "题")
     assert not stage._simplified_on_traditional_line("這個問題很重要", 4, "題")
     assert Config().char.mixed_line_max_confidence < Config().min_confidence
+
+
+def test_possible_misread_is_converted_only_when_the_lm_has_nothing_likelier() -> None:
+    corrector = restore.Corrector(Config())
+    # 圆 on a traditional page is often an OCR misread of 團: the LM prefers 團 here, so the
+    # conversion to 圓 is only offered.
+    result = corrector.fix("他們都是新疆生產建設兵圆的職工。")
+    assert all(e.before != "圆" for e in result.edits)
+    assert {s.after for s in result.suggestions if s.before == "圆"} >= {"圓"}
+    # Here nothing is likelier than the plain leftover.
+    assert corrector.fix("這個圆形的廣場很漂亮。").text == "這個圓形的廣場很漂亮。"
+    assert corrector.fix("我們要把藍圖變成施工图，幹出實績。").text == "我們要把藍圖變成施工圖，幹出實績。"

@@ -96,6 +96,12 @@ class ScriptConfig:
     # 0.926 -> 0.944, CER unchanged); see ScriptStage._own_form_share.
     misread_min_count: int = 2
     misread_min_share: float = 0.5
+    # The other way: a simplified character on a traditional line may be an OCR misread of another
+    # traditional character (圆 for 團 or 圖, 围 for 園), not a leftover. When the mined tables saw
+    # it at least this often for traditional-only characters and its own traditional form was
+    # under ``misread_min_share`` of them, and the char stage runs after this one, the conversion
+    # is left to the char stage, which keeps it unless its LM finds a likelier character there.
+    misread_min_count_traditional: int = 5
 
 
 @dataclass(frozen=True)

@@ -426,7 +426,16 @@ class CharStage:
             return StageOutput()  # nothing for a Chinese LM to judge
         script = document.script or self._detect_script(text)
         proposals = []
-        for offset, cand in self.examine_text(text, script):
+        examined = self.examine_text(text, script)
+        deferred = document.notes.get("script:deferred") or {}
+        if deferred:
+            # Script conversions that may be misreads (圆 on a traditional page): kept when the LM
+            # has no likelier character at that position.
+            contested = {offset for offset, cand in examined if cand.confidence >= self.config.min_suggestion_confidence}
+            for offset, (char, conversion, hedged) in deferred.items():  # type: ignore[union-attr]
+                if offset < len(text) and text[offset] == char:
+                    proposals.append(hedged if offset in contested else conversion)
+        for offset, cand in examined:
             if self._simplified_on_traditional_line(text, offset, cand.after):
                 cand = replace(cand, confidence=min(cand.confidence, self.config.mixed_line_max_confidence))
             if cand.confidence >= self.config.min_suggestion_confidence:

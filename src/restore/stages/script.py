@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 
 from restore.config import Config
 from restore.errors import ResourceError
@@ -30,6 +31,8 @@ from restore.scriptdata import SIMPLIFIED, TRADITIONAL, ScriptTables
 from restore.stages.base import Document, Proposal, StageOutput
 
 _HAN_RUN = re.compile(r"[\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
+# Document.notes key: {offset: (character, conversion, hedged conversion)} left to the char stage.
+DEFERRED_NOTE = "script:deferred"
 _LINE = re.compile(r"[^\r\n]+")
 
 
@@ -43,6 +46,9 @@ class ScriptStage:
         self._tables: ScriptTables | None = None
         self._converters: dict[str, object] = {}
         self._confusions: dict[str, dict[str, int]] | None = None
+        # With the char stage after this one, conversions that may be misreads are left to it.
+        stages = config.stages
+        self._lm_follows = "char" in stages and self.name in stages and stages.index("char") > stages.index(self.name)
 
     @property
     def tables(self) -> ScriptTables:
@@ -94,12 +100,12 @@ class ScriptStage:
         for line, script, simplified, traditional in lines:
             script = script or document_script
             if script == TRADITIONAL and (simplified or mixed):
-                proposals.extend(self._to_script(line.group(), line.start(), TRADITIONAL, script))
+                proposals.extend(self._to_script(line.group(), line.start(), TRADITIONAL, script, document))
             elif script == SIMPLIFIED and traditional:
-                proposals.extend(self._to_script(line.group(), line.start(), SIMPLIFIED, script))
+                proposals.extend(self._to_script(line.group(), line.start(), SIMPLIFIED, script, document))
         return StageOutput(proposals=tuple(proposals))
 
-    def _to_script(self, line: str, offset: int, target: str, dominant: str) -> Iterator[Proposal]:
+    def _to_script(self, line: str, offset: int, target: str, dominant: str, document: Document) -> Iterator[Proposal]:
         tables = self.tables
         settings = self.settings
         if target == TRADITIONAL:
@@ -142,7 +148,14 @@ class ScriptStage:
                     confidence = min(confidence, settings.to_simplified_max_confidence)
                 if target == SIMPLIFIED and char in minority and self._own_form_share(char, after) < settings.misread_min_share:
                     confidence = min(confidence, settings.ambiguous_confidence)
-                yield Proposal(
+                deferred = (
+                    target == TRADITIONAL
+                    and self._lm_follows
+                    and char in minority
+                    and confidence > settings.ambiguous_confidence
+                    and self._misread_share(char, after) < settings.misread_min_share
+                )
+                proposal = Proposal(
                     start=offset + run.start() + index,
                     end=offset + run.start() + index + 1,
                     after=after,
@@ -158,6 +171,12 @@ class ScriptStage:
                         ),
                     ),
                 )
+                if deferred:
+                    # The char stage proposes it, as is unless its LM finds a likelier character there.
+                    hedged = replace(proposal, confidence=settings.ambiguous_confidence)
+                    document.notes.setdefault(DEFERRED_NOTE, {})[proposal.start] = (char, proposal, hedged)  # type: ignore[index]
+                    continue
+                yield proposal
 
     def _own_form_share(self, char: str, form: str) -> float:
         """How often OCR engines that printed the traditional ``char`` meant its simplified ``form``.
@@ -173,6 +192,23 @@ class ScriptStage:
         seen = {m: n for m, n in self._confusions.get(char, {}).items() if len(m) == 1}
         total = sum(seen.values())
         if total < self.settings.misread_min_count:
+            return 1.0
+        return seen.get(form, 0) / total
+
+    def _misread_share(self, char: str, form: str) -> float:
+        """How often engines that printed the simplified ``char`` on traditional pages meant ``form``.
+
+        Counted over the traditional-only meanings in the mined confusion tables (a
+        traditional-only meaning shows a traditional page); 1.0 when seldom seen.
+        """
+        if self._confusions is None:
+            from restore.glyphs.tables import load_confusions
+
+            self._confusions = load_confusions().by_seen
+        traditional_only = self.tables.traditional_only
+        seen = {m: n for m, n in self._confusions.get(char, {}).items() if m == form or m in traditional_only}
+        total = sum(seen.values())
+        if total < self.settings.misread_min_count_traditional:
             return 1.0
         return seen.get(form, 0) / total
 
