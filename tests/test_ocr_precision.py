@@ -50,13 +50,21 @@ def test_speck_before_a_parenthesis_goes_with_it(speck: str) -> None:
 
 def test_traditional_form_engines_read_off_traditional_print_is_a_suggestion() -> None:
     # 對 is printed by OCR engines for other characters but never for 对 (mined tables).
-    out = ScriptStage(Config()).propose("这件事對大家都很重要，我们会认真办好。", Document())
+    out = ScriptStage(Config(stages=CORE)).propose("这件事對大家都很重要，我们会认真办好。", Document())
     assert [(p.after, p.confidence) for p in out.proposals] == [("对", 0.5)]
 
 
 def test_traditional_leftover_without_misread_evidence_is_converted() -> None:
-    out = ScriptStage(Config()).propose("会上发布了養老服务的新举措。", Document())
+    text = "会上发布了養老服务的新举措。"
+    out = ScriptStage(Config(stages=CORE)).propose(text, Document())
     assert [(p.after, p.confidence) for p in out.proposals] == [("养", 0.97)]
+    # With the char stage after it, the conversion goes through it (the LM has nothing likelier).
+    document = Document()
+    assert ScriptStage(Config()).propose(text, document).proposals == ()
+    assert list(document.notes["script:deferred"]) == [5]
+    result = restore.Corrector(Config()).fix(text)
+    assert result.text == "会上发布了养老服务的新举措。"
+    assert [(e.after, e.confidence, e.source) for e in result.edits] == [("养", 0.97, "script:opencc-t2s")]
 
 
 def test_simplified_replacement_on_a_traditional_line_is_capped() -> None:

@@ -101,6 +101,8 @@ class ScriptConfig:
     # it at least this often for traditional-only characters and its own traditional form was
     # under ``misread_min_share`` of them, and the char stage runs after this one, the conversion
     # is left to the char stage, which keeps it unless its LM finds a likelier character there.
+    # Traditional -> simplified conversions not already held back go the same way (a traditional
+    # form on a simplified line may itself be a misread: 領 for 锁).
     misread_min_count_traditional: int = 5
 
 

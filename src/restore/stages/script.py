@@ -149,11 +149,10 @@ class ScriptStage:
                 if target == SIMPLIFIED and char in minority and self._own_form_share(char, after) < settings.misread_min_share:
                     confidence = min(confidence, settings.ambiguous_confidence)
                 deferred = (
-                    target == TRADITIONAL
-                    and self._lm_follows
+                    self._lm_follows
                     and char in minority
                     and confidence > settings.ambiguous_confidence
-                    and self._misread_share(char, after) < settings.misread_min_share
+                    and (target == SIMPLIFIED or self._misread_share(char, after) < settings.misread_min_share)
                 )
                 proposal = Proposal(
                     start=offset + run.start() + index,
