@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 from benchmarks import metrics
@@ -62,8 +63,17 @@ def render(run: Run) -> str:
     out += _engines(run)
     out += _speed(run)
     out += _seeds(run)
+    out += _standalone()
     out += _scoring_notes()
     return "\n".join(out).rstrip() + "\n"
+
+
+def _standalone() -> list[str]:
+    """The hand-run component benchmarks (benchmarks/STANDALONE.md), so RESULTS.md holds every figure."""
+    path = Path(__file__).resolve().parent / "STANDALONE.md"
+    if not path.is_file():
+        return []
+    return path.read_text(encoding="utf-8").rstrip().splitlines() + [""]
 
 
 def _headline(run: Run) -> list[str]:
