@@ -7,10 +7,8 @@ one-character to one-character entries are kept, so offsets never move.
 
 from __future__ import annotations
 
-import functools
-import importlib.resources
-
 from restore.errors import ResourceError
+from restore.resources import read_data_lines
 
 TABLE = "opencc_tables.tsv"
 
@@ -20,21 +18,18 @@ TABLE = "opencc_tables.tsv"
 SCORING_VARIANTS = {"牠": "它", "妳": "你", "祂": "他", "祢": "你", "「": "“", "」": "”", "『": "‘", "』": "’"}
 
 
-@functools.lru_cache(maxsize=1)
 def load_t2s() -> dict[str, str]:
-    """``{traditional char: simplified char}`` for every character whose form differs."""
-    resource = importlib.resources.files("restore") / "data" / TABLE
-    try:
-        text = resource.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ResourceError(f"{resource}: cannot read the script tables: {exc}") from exc
+    """``{traditional char: simplified char}`` for every character whose form differs.
+
+    Callers load it once and keep it (the char stage holds it per corrector).
+    """
     mapping: dict[str, str] = {}
-    for number, line in enumerate(text.splitlines(), 1):
-        if line.startswith("#") or not line.startswith("t2s-char\t"):
+    for line in read_data_lines(TABLE):
+        if not line.startswith("t2s-char\t"):
             continue
         fields = line.split("\t")
         if len(fields) != 3 or not fields[2]:
-            raise ResourceError(f"{resource}:{number}: bad t2s-char line")
+            raise ResourceError(f"{TABLE}: bad t2s-char line {line[:30]!r}")
         first = fields[2].split(" ")[0]
         if len(fields[1]) == 1 and len(first) == 1 and first != fields[1]:
             mapping[fields[1]] = first
@@ -43,17 +38,15 @@ def load_t2s() -> dict[str, str]:
     return mapping
 
 
-@functools.lru_cache(maxsize=1)
 def load_script_sets() -> tuple[frozenset[str], frozenset[str]]:
-    """(simplified-only characters, traditional-only characters) by OpenCC's character tables."""
-    resource = importlib.resources.files("restore") / "data" / TABLE
-    try:
-        text = resource.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ResourceError(f"{resource}: cannot read the script tables: {exc}") from exc
+    """(simplified-only characters, traditional-only characters) by OpenCC's character tables.
+
+    Simpler than :class:`restore.scriptdata.ScriptTables`' sets on purpose: the char stage
+    was calibrated with these.
+    """
     simplified_only: set[str] = set()
     traditional_only: set[str] = set()
-    for line in text.splitlines():
+    for line in read_data_lines(TABLE):
         section, _, rest = line.partition("\t")
         if section not in ("s2t-char", "t2s-char"):
             continue
