@@ -74,3 +74,35 @@ def test_sentences_joined_and_paragraphs_kept(restored: list[tuple[str, restore.
         # Every paragraph that ended a sentence still ends one: real breaks are kept.
         ends = lambda t: len(re.findall(r"[。！？!?]”?[ \t]*\n", t))  # noqa: E731
         assert ends(result.text) == ends(result.original), name
+
+
+EXPECTED_ENTITY_FIXES = {
+    ("全", "平"): 3,  # 習近全 → 習近平
+    ("鐘曉暉", "鍾曉詠"): 2,
+    ("均", "昀"): 2,  # 高世均 → 高世昀
+}
+REAL_NAMES = ["习挺松", "钟晓咏", "俞林伟", "邱錫鵬", "解景昇", "闫俊杰"]
+
+
+@pytest.fixture(scope="module")
+def restored_default(corrector: restore.Corrector) -> list[restore.Result]:
+    return [corrector.fix(path.read_text(encoding="utf-8")) for path in SEEDS]
+
+
+def test_entity_fixes_on_the_seeds(restored_default: list[restore.Result]) -> None:
+    from collections import Counter
+
+    fixes = Counter((e.before, e.after) for r in restored_default for e in r.edits if e.kind == "entity")
+    for pair, count in EXPECTED_ENTITY_FIXES.items():
+        assert fixes[pair] == count, pair
+    texts = "".join(r.text for r in restored_default)
+    assert "智联世界 生成未来" in texts or "智聯世界 生成未來" in texts
+    assert "智能世界 生成未来" not in texts and "智联世界 生态未来" not in texts
+
+
+def test_real_names_untouched(restored_default: list[restore.Result]) -> None:
+    for result in restored_default:
+        for name in REAL_NAMES:
+            assert result.text.count(name) == result.original.count(name), name
+        for edit in result.edits:
+            assert not any(name in edit.before for name in REAL_NAMES), edit
