@@ -41,7 +41,9 @@ def describe_evidence(record: Evidence) -> str:
             f", channel {record.channel_logprob:.2f}"
         )
     if record.type == "confusion":
-        return f"{record.table}: {record.seen}→{record.meant} similarity {record.similarity:.2f}"
+        # Mined tables store the (log-scaled) count of real OCR sightings, not a similarity.
+        measure = "seen by OCR engines, weight" if record.table == "ocr-mined" else "similarity"
+        return f"{record.table}: {record.seen}→{record.meant} {measure} {record.similarity:.2f}"
     fields = ", ".join(f"{f.name}={getattr(record, f.name)}" for f in dataclasses.fields(record))
     return f"{record.type} {fields}"
 
