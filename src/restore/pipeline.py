@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import importlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from restore.config import Config
 from restore.edits import Edit, EditLog
@@ -56,14 +56,18 @@ class Corrector:
             self._stages = build_stages(self.config)
         return self._stages
 
-    def fix(self, text: str) -> Result:
-        """Restore one document; see :func:`restore.fix`."""
+    def fix(self, text: str, *, notes: Mapping[str, object] | None = None) -> Result:
+        """Restore one document; see :func:`restore.fix`.
+
+        ``notes`` seed :attr:`Document.notes` with what is known from outside the
+        document (batch mode passes the entities printed right across the batch).
+        """
         if isinstance(text, (bytes, bytearray, memoryview)):
             raise TypeError("restore.fix expects str, got bytes: decode it first, e.g. data.decode('utf-8')")
         if not isinstance(text, str):
             raise TypeError(f"restore.fix expects str, got {type(text).__name__}")
         editlog = EditLog(text)
-        document = Document()
+        document = Document(notes=dict(notes) if notes else {})
         protected: list[tuple[int, int]] = []
         suggestions: list[Edit] = []
         if not text:

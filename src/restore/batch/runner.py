@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from restore.batch import paths, state, worker
+from restore.batch import consistency, paths, state, worker
 from restore.batch.progress import Progress
 from restore.batch.records import write_records
 from restore.config import Config
@@ -110,7 +110,9 @@ def run_batch(
 
 
 def _outcomes(options: BatchOptions, in_root: Path, out_root: Path, files: list[str]) -> Iterator[worker.Outcome]:
-    initargs = (options.config, str(in_root), str(out_root))
+    # Cross-document consistency: every worker sees which entities the whole batch prints right.
+    notes = consistency.collect_batch_notes(options.config, in_root, files)
+    initargs = (options.config, str(in_root), str(out_root), notes)
     if options.jobs == 1 or len(files) <= 1:
         worker.init_worker(*initargs)
         for name in files:

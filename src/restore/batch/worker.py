@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from restore.batch import state
+from restore.batch.consistency import notes_hash
 from restore.batch.records import make_record
 from restore.config import Config
 from restore.errors import InputError, RestoreError
@@ -38,16 +39,20 @@ class _WorkerState:
     in_root: Path
     out_root: Path
     config_hash: str
+    notes: dict[str, object]
 
 
 # Per-process state, set once by init_worker (see the module docstring).
 _state: _WorkerState | None = None
 
 
-def init_worker(config: Config, in_root: str, out_root: str) -> None:
-    """Build this process's corrector (pool initializer)."""
+def init_worker(config: Config, in_root: str, out_root: str, notes: dict[str, object] | None = None) -> None:
+    """Build this process's corrector (pool initializer); ``notes`` are the batch's shared facts."""
     global _state
-    _state = _WorkerState(Corrector(config), Path(in_root), Path(out_root), state.config_hash(config))
+    notes = notes or {}
+    # Outputs depend on the batch's consistency votes too: a changed batch redoes them.
+    config_hash = state.config_hash(config) + (f"+{notes_hash(notes)}" if notes else "")
+    _state = _WorkerState(Corrector(config), Path(in_root), Path(out_root), config_hash, notes)
 
 
 def process(relative: str) -> Outcome:
@@ -77,7 +82,7 @@ def _process(worker: _WorkerState, relative: Path) -> Outcome:
     if state.is_up_to_date(state.load_sidecar(sidecar_file), input_sha, worker.config_hash, target):
         return Outcome(relative.as_posix(), "skipped")
     text = decode_text(data, str(source))
-    result = worker.corrector.fix(text)
+    result = worker.corrector.fix(text, notes=worker.notes)
     atomic_write_text(target, result.text)
     record = make_record(result, path=relative.as_posix(), root=str(worker.in_root), sha256=input_sha)
     record["config_hash"] = worker.config_hash
