@@ -19,7 +19,6 @@ import logging
 from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from importlib import resources
 
 log = logging.getLogger(__name__)
 
@@ -90,56 +89,36 @@ class GlyphTable:
         return table
 
     @classmethod
-    def from_confusion_lines(
-        cls, name: str, lines: Iterable[str], *, similarity: float, keep: AbstractSet[str] | None = None
-    ) -> GlyphTable:
-        """Read ``seen<TAB>meant<TAB>count`` rows of a mined OCR confusion table.
-
-        A pair a real engine was seen to confuse gets ``similarity`` however its glyphs compare.
-
-        >>> GlyphTable.from_confusion_lines("c", ["# x", "未\\t末\\t3", "a\\tb\\tx"], similarity=0.8).pairs
-        {('未', '末'): 0.8}
-        """
-        table = cls(name)
-        for line in lines:
-            parts = line.rstrip("\n").split("\t")
-            if line.startswith("#") or len(parts) < 3 or len(parts[0]) != 1 or len(parts[1]) != 1:
-                continue
-            if keep is not None and parts[0] not in keep and parts[1] not in keep:
-                continue
-            if parts[2].strip().isdigit() and parts[0] != parts[1]:
-                table._add(parts[0], parts[1], similarity)
-        return table
-
-    @classmethod
     def load_installed(
         cls, *, confusion_similarity: float = 0.0, keep: AbstractSet[str] | None = None
     ) -> GlyphTable:
-        """Merge every installed ``restore/data/glyph_*.tsv`` (and, when ``confusion_similarity`` is
-        positive, ``ocr_confusions_*.tsv``), keeping rows about ``keep`` (all when ``None``);
-        an empty table when there is none."""
-        folder = resources.files("restore") / "data"
-        prefixes = ("glyph_", "ocr_confusions_") if confusion_similarity > 0 else ("glyph_",)
-        files = sorted(
-            (f for f in folder.iterdir() if f.name.startswith(prefixes) and f.name.endswith(".tsv")),
-            key=lambda f: f.name,
-        ) if folder.is_dir() else []
+        """The shipped rendered-glyph neighbours, keeping rows about ``keep`` (all when ``None``).
+
+        With a positive ``confusion_similarity``, every pair the mined OCR confusion tables
+        (``data/ocr_confusions*.tsv``) saw an engine confuse gets at least that similarity,
+        however its glyphs compare. Reads through :mod:`restore.glyphs.tables`, the one parser
+        of those files; an empty table when none is installed.
+        """
+        from restore.errors import ResourceError
+        from restore.glyphs.tables import GLYPH_TABLE, GlyphNeighbours, load_confusions
+
         merged = cls("")
         names = []
-        for item in files:
-            try:
-                lines = item.read_text(encoding="utf-8").splitlines()
-            except (UnicodeDecodeError, OSError) as exc:
-                log.warning("similarity table %s cannot be read (%s); ignored", item.name, exc)
-                continue
-            if item.name.startswith("ocr_confusions_"):
-                part = cls.from_confusion_lines(item.name, lines, similarity=confusion_similarity, keep=keep)
-            else:
-                part = cls.from_lines(item.name, lines, keep=keep)
-            names.append(item.name)
-            for (a, b), value in part.pairs.items():
-                merged._add(a, b, value)
+        try:
+            neighbours = GlyphNeighbours()
+        except ResourceError as exc:
+            log.info("no glyph table (%s): fuzzy lexicon hits rely on length, cues and consistency", exc)
+        else:
+            names.append(GLYPH_TABLE)
+            for char in neighbours._raw if keep is None else (c for c in keep if c in neighbours):
+                for neighbour, similarity in neighbours.get(char):
+                    merged._add(char, neighbour, min(1.0, max(0.0, similarity)))
+        if confusion_similarity > 0:
+            confusions = load_confusions()
+            names.extend(confusions.sources)
+            for seen, meanings in confusions.by_seen.items():
+                for meant in meanings:
+                    if len(seen) == 1 and len(meant) == 1 and (keep is None or seen in keep or meant in keep):
+                        merged._add(seen, meant, confusion_similarity)
         merged.name = "+".join(names)
-        if not names:
-            log.info("no glyph table installed: fuzzy lexicon hits rely on length, cues and consistency")
         return merged

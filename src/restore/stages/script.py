@@ -177,6 +177,15 @@ class ScriptStage:
                     continue
                 yield proposal
 
+    @property
+    def confusions(self) -> dict[str, dict[str, int]]:
+        """The mined OCR confusions (``seen -> {meant: count}``), loaded on first use."""
+        if self._confusions is None:
+            from restore.glyphs.tables import load_confusions
+
+            self._confusions = load_confusions().by_seen
+        return self._confusions
+
     def _own_form_share(self, char: str, form: str) -> float:
         """How often OCR engines that printed the traditional ``char`` meant its simplified ``form``.
 
@@ -184,11 +193,7 @@ class ScriptStage:
         seen fewer than ``misread_min_count`` times): an engine that prints ``char`` for other
         characters but never for ``form`` reads ``char`` off traditional print.
         """
-        if self._confusions is None:
-            from restore.glyphs.tables import load_confusions
-
-            self._confusions = load_confusions().by_seen
-        seen = {m: n for m, n in self._confusions.get(char, {}).items() if len(m) == 1}
+        seen = {m: n for m, n in self.confusions.get(char, {}).items() if len(m) == 1}
         total = sum(seen.values())
         if total < self.settings.misread_min_count:
             return 1.0
@@ -200,12 +205,8 @@ class ScriptStage:
         Counted over the traditional-only meanings in the mined confusion tables (a
         traditional-only meaning shows a traditional page); 1.0 when seldom seen.
         """
-        if self._confusions is None:
-            from restore.glyphs.tables import load_confusions
-
-            self._confusions = load_confusions().by_seen
         traditional_only = self.tables.traditional_only
-        seen = {m: n for m, n in self._confusions.get(char, {}).items() if m == form or m in traditional_only}
+        seen = {m: n for m, n in self.confusions.get(char, {}).items() if m == form or m in traditional_only}
         total = sum(seen.values())
         if total < self.settings.misread_min_count_traditional:
             return 1.0
