@@ -144,3 +144,17 @@ def test_dropped_mark_is_put_back_and_replays():
     (edit,) = result.edits
     assert (edit.start, edit.end, edit.before, edit.after, edit.kind) == (12, 12, "", "、", "punct")
     assert apply_edits(result.original, result.edits) == result.text
+
+
+def test_half_width_pair_is_left_whole_for_the_punct_stage(stage):
+    # Widening one half of "(…)" would leave a mismatched pair; the punct stage converts both.
+    text = "他说这首歌唱得很(真好)。"
+    assert not [p for p in stage.propose(text, Document()).proposals if text[p.start : p.end] in "()"]
+    result = Corrector(Config()).fix(text)
+    assert "（真好）" in result.text
+
+
+def test_lone_closer_after_a_full_width_opener_is_widened(stage):
+    text = "参加比赛的有张红（女)和李明两位同学。"
+    proposals = [p for p in stage.propose(text, Document()).proposals if p.confidence >= 0.8]
+    assert [(text[p.start], p.after) for p in proposals] == [(")", "）")]

@@ -82,6 +82,23 @@ PUNCT_LOOKALIKES = {
 }
 
 
+def _widening_pairs(chars: list[str], index: int) -> bool:
+    """Whether a half-width parenthesis at ``index`` may be widened on its own.
+
+    Not when its partner is half-width too: ``(好)`` is the punct stage's to convert as a
+    pair, and widening one half alone gives ``(好）``. A lone ``)`` after ``（`` or a
+    look-alike (``〈女)``) is what this stage fixes.
+    """
+    mark = chars[index]
+    if mark == ")":
+        partner = next((c for c in reversed(chars[:index]) if c in "()（）"), "")
+        return partner != "("
+    if mark == "(":
+        partner = next((c for c in chars[index + 1 :] if c in "()（）"), "")
+        return partner != ")"
+    return True
+
+
 def is_han(ch: str) -> bool:
     """True for a CJK unified ideograph (the only characters this stage changes)."""
     return bool(_HAN.match(ch))
@@ -290,7 +307,9 @@ class CharStage:
                 return False
         # A separator look-alike that opens the unit or follows a separator (。, 、,) is a double
         # read: making it a separator gives "。，", never right.
-        return not (chars[index] in _SEPARATOR_LOOKALIKES and (index == 0 or chars[index - 1] in _SEPARATORS))
+        if chars[index] in _SEPARATOR_LOOKALIKES and (index == 0 or chars[index - 1] in _SEPARATORS):
+            return False
+        return _widening_pairs(chars, index)
 
     def best_candidate(self, tokens: list[str], chars: list[str], index: int, char_logprob: float, script: str):
         """The highest-confidence candidate for ``chars[index]`` in the current tokens, or None."""
