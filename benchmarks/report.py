@@ -321,11 +321,14 @@ def _sweep(run: Run) -> list[str]:
         for name in names:
             c, edits = cells[(threshold, name)]
             if c.distance_before:
-                row.append(f"{_delta(c)}, P {_p(c.correction[0])}, {edits} edits")
+                precision, _, f1 = c.correction
+                row.append(f"{_delta(c)}, P {_p(precision)}, F1 {_p(f1)}, {edits} edits")
             else:
                 row.append(f"{c.false_per_10k:.1f} false/10k, {edits} edits")
         rows.append(row)
-    out.append("Gold sets: ΔCER, character correction precision, applied edits. Clean sets: false edits per 10k chars.")
+    out.append(
+        "Gold sets: ΔCER, character correction precision and F1, applied edits. Clean sets: false edits per 10k chars."
+    )
     out.append("")
     out += _table(header, rows)
     return out

@@ -43,7 +43,7 @@ class Settings:
     # Inputs per dataset (None = all); clean sets and the sweep have their own caps.
     limit: int | None = None
     clean_limit: int | None = None
-    sweep_limit: int | None = 500
+    sweep_limit: int | None = 1000
     # Where the seeds' edit listing, the page and the speed inputs go (git-ignored by default).
     workdir: Path = OUT_DIR
 
