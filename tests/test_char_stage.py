@@ -158,3 +158,14 @@ def test_lone_closer_after_a_full_width_opener_is_widened(stage):
     text = "参加比赛的有张红（女)和李明两位同学。"
     proposals = [p for p in stage.propose(text, Document()).proposals if p.confidence >= 0.8]
     assert [(text[p.start], p.after) for p in proposals] == [(")", "）")]
+
+
+def test_symbol_ending_a_line_is_read_as_a_full_stop(stage):
+    text = "区委书记出席了今天的会议*\n下午继续讨论。"
+    proposals = [p for p in stage.propose(text, Document()).proposals if p.confidence >= 0.8]
+    assert [(text[p.start], p.after, p.kind) for p in proposals] == [("*", "。", "punct")]
+
+
+@pytest.mark.parametrize("text", ["大家都叫她\"王阿姨\"", "会议一直开到晚上，\n大家才散去。", "他说：今天的会议到此结束"])
+def test_closing_quote_comma_or_han_ending_a_line_is_not_a_full_stop(stage, text):
+    assert not [p for p in stage.propose(text, Document()).proposals if p.after == "。"]

@@ -60,6 +60,9 @@ INSERT_MARKS = ("、", "，")
 _CLOSERS = frozenset("）”』」")
 _SEPARATORS = frozenset("。，、；：！？")
 _SEPARATOR_LOOKALIKES = frozenset(",:·丶`")
+# Sentence-final marks a symbol ending a line may stand for (mined: * = < read for 。).
+_FINAL_TARGETS = frozenset("。！？")
+_QUOTES = frozenset("\"'“”‘’")
 # Marks never replaced: decimal points and sentence ends whose full-width form ends a scored unit.
 _NEVER_MARKS = frozenset(".;．")
 # Look-alike marks OCR engines print for those (by shape); mined tables add more. Swaps between
@@ -170,16 +173,19 @@ class CharStage:
             self._load()
         return self._lm
 
-    def candidates_for(self, char: str, script: str) -> list[tuple[str, str, float, int]]:
-        """``(candidate, lm token, glyph similarity, mined count)`` for a seen character (cached)."""
-        key = (char, script)
+    def candidates_for(self, char: str, script: str, line_end: bool = False) -> list[tuple[str, str, float, int]]:
+        """``(candidate, lm token, glyph similarity, mined count)`` for a seen character (cached).
+
+        ``line_end``: the character ends its line, where a symbol may be a misread ``。``.
+        """
+        key = (char, script, line_end)
         cached = self._candidates.get(key)
         if cached is not None:
             return cached
         if self._lm is None:
             self._load()
         if is_mark(char):
-            result = self._punct_candidates(char)
+            result = self._punct_candidates(char, line_end)
             self._candidates[key] = result
             return result
         cfg = self.config
@@ -200,11 +206,17 @@ class CharStage:
         self._candidates[key] = result
         return result
 
-    def _punct_candidates(self, char: str) -> list[tuple[str, str, float, int]]:
+    def _punct_candidates(self, char: str, line_end: bool = False) -> list[tuple[str, str, float, int]]:
         """Marks an OCR engine may have misread as ``char`` (which is a mark or symbol)."""
         if char in _SENTENCE_END or char in _NEVER_MARKS or not is_mark(char):
             return []
         found = {mark: 0 for mark in PUNCT_LOOKALIKES.get(char, "")}
+        if line_end and char not in _SEPARATORS and char not in _SEPARATOR_LOOKALIKES:
+            # A symbol ending a line (会议*) is mostly a misread full stop; the LM weighs "。</s>".
+            # Separators stay: a line may end inside a sentence (，) and the LM always prefers 。.
+            for meant, count in self._confusions.meant_for(char).items():
+                if meant in _FINAL_TARGETS:
+                    found[meant] = count
         if not char.isascii():
             # ASCII marks only get their full-width form: mined pairs for them (，vs：after 说)
             # reflect another domain's habits and the LM's house style, not the page.
@@ -313,7 +325,14 @@ class CharStage:
 
     def best_candidate(self, tokens: list[str], chars: list[str], index: int, char_logprob: float, script: str):
         """The highest-confidence candidate for ``chars[index]`` in the current tokens, or None."""
-        options = self.candidates_for(chars[index], script)
+        # A unit ends at a sentence-final mark, a line break or the end of the text. A quote mark
+        # there closes a quotation when the unit has another one ("高妈"), not a misread 。.
+        line_end = (
+            index == len(chars) - 1
+            and chars[index] not in _SENTENCE_END
+            and not (chars[index] in _QUOTES and any(c in _QUOTES for c in chars[:index]))
+        )
+        options = self.candidates_for(chars[index], script, line_end)
         if not options:
             return None
         context = self._context(tokens, index)
