@@ -169,3 +169,11 @@ def test_symbol_ending_a_line_is_read_as_a_full_stop(stage):
 @pytest.mark.parametrize("text", ["大家都叫她\"王阿姨\"", "会议一直开到晚上，\n大家才散去。", "他说：今天的会议到此结束"])
 def test_closing_quote_comma_or_han_ending_a_line_is_not_a_full_stop(stage, text):
     assert not [p for p in stage.propose(text, Document()).proposals if p.after == "。"]
+
+
+def test_han_one_read_for_a_dash_is_chosen_by_the_lm(stage):
+    text = "预计明天沿海有5一6级东南风。"
+    proposals = [p for p in stage.propose(text, Document()).proposals if p.confidence >= 0.8]
+    assert [(text[p.start], p.after, p.kind) for p in proposals] == [("一", "—", "punct")]
+    clean = "一年一度的运动会一共有一千人参加。"
+    assert not [p for p in stage.propose(clean, Document()).proposals if p.after == "—"]

@@ -63,6 +63,8 @@ _SEPARATOR_LOOKALIKES = frozenset(",:·丶`")
 # Sentence-final marks a symbol ending a line may stand for (mined: * = < read for 。).
 _FINAL_TARGETS = frozenset("。！？")
 _QUOTES = frozenset("\"'“”‘’")
+# Marks a Han character may stand for (mined: 一 read for the dash —).
+_HAN_MARKS = frozenset("—")
 # Marks never replaced: decimal points and sentence ends whose full-width form ends a scored unit.
 _NEVER_MARKS = frozenset(".;．")
 # Look-alike marks OCR engines print for those (by shape); mined tables add more. Swaps between
@@ -193,7 +195,8 @@ class CharStage:
         wrong_script = traditional_only if script == "simplified" else simplified_only if script else frozenset()
         found: dict[str, list] = {}
         for meant, count in self._confusions.meant_for(char).items():
-            if len(meant) == 1 and is_han(meant) and meant not in wrong_script:
+            # A Han character may be a misread mark too (一 for the dash —): the LM weighs it.
+            if len(meant) == 1 and (is_han(meant) or meant in _HAN_MARKS) and meant not in wrong_script:
                 found[meant] = [0.0, count]
         for neighbour, sim in self._glyphs.get(char, ())[: cfg.glyph_candidates]:
             if sim < cfg.min_glyph_similarity:
@@ -337,15 +340,16 @@ class CharStage:
             return None
         context = self._context(tokens, index)
         before = self._window(context, tokens, index, tokens[index])
-        punct = is_mark(chars[index])
-        word_before = not punct and self.in_word(tokens, index, tokens[index])
-        name = not punct and self.name_like(tokens, index)
+        seen_mark = is_mark(chars[index])
+        word_before = not seen_mark and self.in_word(tokens, index, tokens[index])
+        name = not seen_mark and self.name_like(tokens, index)
         best: Candidate | None = None
         for after, token, sim, count in options:
             score = self._window(context, tokens, index, token)
             gain = score - before
             if gain < self.config.min_lm_gain:
                 continue
+            punct = seen_mark or is_mark(after)
             word_after = not punct and self.in_word(tokens, index, token)
             width = punct and unicodedata.normalize("NFKC", after) == unicodedata.normalize("NFKC", chars[index])
             confidence = self._confidence(gain, sim, count, char_logprob, word_before, word_after, name, punct, width)
