@@ -97,7 +97,30 @@ def project(source: str, target: str) -> Projection:
             sub[op.src_pos] = ""
         elif op.tag == "insert":
             ins[op.src_pos] += target[op.dest_pos]
+    _deletions_first(source, sub)
     return Projection(source, tuple(sub), tuple(ins))
+
+
+def _deletions_first(source: str, sub: list[str]) -> None:
+    """In a run of identical characters (。。) of which some are deleted, delete the first ones.
+
+    Which copy an aligner drops is arbitrary and depends on the rest of the line; one fixed
+    choice makes the truth's and the output's projections agree on the slot.
+
+    >>> sub = ["好", "。", ""]
+    >>> _deletions_first("好。。", sub); sub
+    ['好', '', '。']
+    """
+    start = 0
+    while start < len(source):
+        end = start
+        while end < len(source) and source[end] == source[start]:
+            end += 1
+        run = sub[start:end]
+        if end - start > 1 and "" in run and all(x in ("", source[start]) for x in run):
+            kept = sum(1 for x in run if x)
+            sub[start:end] = [""] * (end - start - kept) + [source[start]] * kept
+        start = end
 
 
 @dataclass
@@ -219,12 +242,21 @@ def judge_edits(ocr: str, truth: str, edits: Iterable[object], script: str, *, a
     >>> e = E(start=4, end=5, after="园", confidence=0.9, kind="char", source="t")
     >>> judge_edits("他们在公圆里", "他们在公园里", [e], "simplified", applied=True)[0].right
     True
+    >>> d = E(start=2, end=3, after="", confidence=0.9, kind="punct", source="t")
+    >>> judge_edits("好了。。", "好了。", [d], "simplified", applied=True)[0].right
+    True
     """
     projection = project(fold(ocr, script), fold(truth, script))
     judged = []
     for edit in edits:
         after = fold(edit.after, script)  # type: ignore[attr-defined]
-        right = after in projection.span(edit.start, edit.end)  # type: ignore[attr-defined]
+        start, end = edit.start, edit.end  # type: ignore[attr-defined]
+        right = after in projection.span(start, end)
+        if not right and not after and end - start == 1:
+            # Deleting one of two identical neighbours (。。): the alignment may have dropped the other.
+            right = any(
+                0 <= j < len(ocr) and ocr[j] == ocr[start] and "" in projection.span(j, j + 1) for j in (start - 1, end)
+            )
         judged.append(JudgedEdit(edit.confidence, edit.kind, edit.source, applied, right))  # type: ignore[attr-defined]
     return judged
 

@@ -59,6 +59,11 @@ class PunctConfig:
     # same mark in the wrong width (37 of 40) and keep the line-end confidence.
     confusable_marks: str = ":;!?"
     confusable_confidence: float = 0.6
+    # A separator or quote printed twice (。。 、、 ““) is an engine's double read: none of
+    # 16,000 clean People's Daily lines has one, all 8 on 5,000 DEV render lines were wrong.
+    # One copy is deleted. ！！ and ？？ are left alone (emphasis in informal text).
+    doubled_marks: str = "。，、；：“”"
+    doubled_confidence: float = 0.9
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,8 @@ A mark is converted only when Chinese text stands on its left (a Han character
 or a closing full-width mark) and Chinese, a digit or the line end on its right,
 so ``1,000``, ``3.5``, URLs, e-mail addresses and Latin runs never change. Spaces
 around a converted mark go with it (full-width marks carry their own spacing).
-Parentheses are converted as a pair when they enclose Chinese.
+Parentheses are converted as a pair when they enclose Chinese. A separator printed
+twice (``。。``) loses one copy.
 
 >>> from restore.config import Config
 >>> from restore.stages.base import Document
@@ -63,7 +64,16 @@ class PunctStage:
             view[text.index("(" if proposal.after == "（" else ")", proposal.start, proposal.end)] = proposal.after
         absorbed = {p.start for p in parentheses if p.after == "（" and text[p.start] in _DEBRIS}
         marks = tuple(p for p in self._marks("".join(view)) if p.start not in absorbed)
-        return StageOutput(proposals=(*marks, *parentheses))
+        return StageOutput(proposals=(*marks, *parentheses, *self._doubled(text)))
+
+    def _doubled(self, text: str) -> Iterator[Proposal]:
+        """Delete one copy of a separator or quote an engine printed twice (会议。。)."""
+        doubled = self.settings.doubled_marks
+        for match in re.finditer(r"(.)\1+", text):
+            # Exactly two: a longer run (。。。) is someone's ellipsis, not a double read.
+            if match.group(1) in doubled and match.end() - match.start() == 2:
+                at = match.start()  # the copies are identical; the first goes, as an aligner would say
+                yield self._proposal(text, at, at + 1, "", "doubled-mark", self.settings.doubled_confidence)
 
     def _proposal(self, text: str, start: int, end: int, after: str, rule: str, confidence: float) -> Proposal:
         return rule_proposal(text, start, end, after, kind="punct", rule=rule, confidence=confidence, context=4)
