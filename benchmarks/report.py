@@ -296,6 +296,14 @@ def _calibration_of(run: Run, name: str) -> list[str]:
     )
     out += ["Applied edits by kind, all gold sets pooled:", ""]
     out += _table(["kind", "applied edits", "precision"], [[k, n, _p(p)] for k, (n, p) in pooled.by_kind().items()])
+    kinds = list(pooled.by_kind())
+    out += ["Applied edits by kind and gold set (precision (edits)):", ""]
+    per_set = []
+    for result in gold:
+        by_kind = result.calibration[name].by_kind()
+        cells = [f"{_p(by_kind[k][1])} ({by_kind[k][0]})" if k in by_kind else "– (0)" for k in kinds]
+        per_set.append([result.dataset.name, *cells])
+    out += _table(["dataset", *kinds], per_set)
     return out
 
 
