@@ -247,23 +247,29 @@ class CharStage:
             state, scratch = scratch, state
         return state
 
-    def _window(self, context, tokens: list[str], index: int, replacement: str) -> float:
-        """log10 probability of tokens[index : index + order] (and </s> if reached) with a replacement.
+    def _windows(self, context, tokens: list[str], index: int, replacements: list[str]) -> list[float]:
+        """log10 probability of tokens[index : index + order] (and </s> if reached), once per replacement.
 
         Tokens further right have contexts that no longer reach ``index``: their scores cannot change.
+        The tail is the same for every replacement, so it is sliced once (this is the hot loop).
         """
         import kenlm
 
         model = self.lm.model
-        state, scratch = kenlm.State(), kenlm.State()
-        total = model.BaseScore(context, replacement, state)
+        score = model.BaseScore
         end = index + model.order
-        for token in tokens[index + 1 : end]:
-            total += model.BaseScore(state, token, scratch)
-            state, scratch = scratch, state
+        tail = tokens[index + 1 : end]
         if end > len(tokens):
-            total += model.BaseScore(state, "</s>", scratch)
-        return total
+            tail = [*tail, "</s>"]
+        state, scratch = kenlm.State(), kenlm.State()
+        totals = []
+        for replacement in replacements:
+            total = score(context, replacement, state)
+            for token in tail:
+                total += score(state, token, scratch)
+                state, scratch = scratch, state
+            totals.append(total)
+        return totals
 
     def in_word(self, tokens: list[str], index: int, token: str) -> bool:
         """Whether a known word of 2-4 characters covers ``index`` when it holds ``token``."""
@@ -339,13 +345,12 @@ class CharStage:
         if not options:
             return None
         context = self._context(tokens, index)
-        before = self._window(context, tokens, index, tokens[index])
+        before, *scores = self._windows(context, tokens, index, [tokens[index], *(option[1] for option in options)])
         seen_mark = is_mark(chars[index])
         word_before = not seen_mark and self.in_word(tokens, index, tokens[index])
         name = not seen_mark and self.name_like(tokens, index)
         best: Candidate | None = None
-        for after, token, sim, count in options:
-            score = self._window(context, tokens, index, token)
+        for (after, token, sim, count), score in zip(options, scores):
             gain = score - before
             if gain < self.config.min_lm_gain:
                 continue
