@@ -113,8 +113,10 @@ def build() -> tuple[list[str], int]:
     lines = [
         "# restore phonetic neighbours: characters sharing a toneless pinyin reading (typing errors)",
         f"# readings: pypinyin {pypinyin.__version__} (Style.NORMAL, heteronyms); characters: the keys of glyph_neighbours.tsv",
-        "# order: most frequent in this reading first (jieba dict.txt words read in context by pypinyin; traditional"
-        f" counted as the OpenCC t2s form); readings under {MIN_READING_SHARE:.0%} of a character's use dropped",
+        (
+            "# order: most frequent in this reading first (jieba dict.txt words read in context by pypinyin; traditional"
+            f" counted as the OpenCC t2s form); readings under {MIN_READING_SHARE:.0%} of a character's use dropped"
+        ),
         f"# characters: {covered}; readings: {len(groups)}",
         f"# command: {COMMAND}",
         "# columns: reading<TAB>characters (no separator)",

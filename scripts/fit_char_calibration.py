@@ -303,7 +303,9 @@ def main_phonetic(args: argparse.Namespace) -> int:
     stage = CharStage(Config(char=config))
     data = {
         "typed-fit": collect(stage, typed, phonetic=True),
-        "typed-held": collect(stage, corrupt_typing(dev_sentences(15001, 16000), stage, args.rate, seed=2), phonetic=True),
+        "typed-held": collect(
+            stage, corrupt_typing(dev_sentences(15001, 16000), stage, args.rate, seed=2), phonetic=True
+        ),
         "clean-dev": collect(stage, equal_length([(s, s) for s in dev_sentences(15001, 16000)]), phonetic=True),
     }
     report_config = dataclasses.replace(config, prior_logodds=args.prior)

@@ -120,15 +120,15 @@ def test_cli_phonetic_flag_and_toml(tmp_path):
     page = tmp_path / "typed.txt"
     page.write_text(text + "\n", encoding="utf-8")
     run = [sys.executable, "-m", "restore.cli", "fix", str(page)]
-    off = subprocess.run(run, capture_output=True, timeout=120)
-    on = subprocess.run([*run, "--phonetic"], capture_output=True, timeout=120)
+    off = subprocess.run(run, capture_output=True, timeout=120, check=False)
+    on = subprocess.run([*run, "--phonetic"], capture_output=True, timeout=120, check=False)
     assert off.returncode == 0 and on.returncode == 0, on.stderr.decode()
     assert off.stdout.decode("utf-8") == text + "\n"
     assert on.stdout.decode("utf-8") == TYPED[0][1] + "\n"
     toml = tmp_path / "typed.toml"
     toml.write_text("[char]\nphonetic = true\n", encoding="utf-8")
     assert Config.from_toml(toml).char.phonetic
-    via_toml = subprocess.run([*run, "--config", str(toml)], capture_output=True, timeout=120)
+    via_toml = subprocess.run([*run, "--config", str(toml)], capture_output=True, timeout=120, check=False)
     assert via_toml.stdout.decode("utf-8") == TYPED[0][1] + "\n"
 
 
@@ -139,6 +139,6 @@ def test_runtime_never_imports_pypinyin():
         f"restore.Corrector(c).fix({TYPED[0][0]!r})\n"
         "print('pypinyin' in sys.modules)\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=120)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr.decode()
     assert done.stdout.decode().strip() == "False"
