@@ -220,6 +220,15 @@ class CharConfig:
     # characters: such lines are mostly traditional print an engine read as simplified, where the
     # simplified form is wrong (see CharStage._simplified_on_traditional_line); a suggestion then.
     mixed_line_max_confidence: float = 0.6
+    # Sound-alike candidates (characters sharing a toneless pinyin reading, data/phonetic_neighbours.tsv)
+    # for typed text, where input methods swap 在/再, 已/以; off by default because OCR errors are
+    # glyph look-alikes (7% phonetic on FASPell) and extra candidates there only add false edits.
+    phonetic: bool = False
+    # Sound-alikes tried per reading of an examined character (most frequent first).
+    phonetic_candidates: int = 10
+    # Weight of "the pair shares a reading", fitted by scripts/fit_char_calibration.py --phonetic on
+    # synthetic typing errors in DEV lines 14001-15000 with the other weights held fixed.
+    calib_phonetic: float = 1.269
 
 
 @dataclass(frozen=True)

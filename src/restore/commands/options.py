@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 
 from restore.config import Config
 
 
 def add_config_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add ``--config``, ``--min-confidence`` and ``--lexicon``."""
+    """Add ``--config``, ``--min-confidence``, ``--lexicon`` and ``--phonetic``."""
     parser.add_argument("--config", metavar="TOML", help="configuration file (unknown keys are an error)")
     parser.add_argument("--min-confidence", type=float, metavar="X", help="apply edits at or above X (0..1)")
     parser.add_argument(
         "--lexicon", action="append", default=[], metavar="TSV", help="an extra lexicon file (repeatable)"
+    )
+    parser.add_argument(
+        "--phonetic",
+        action="store_true",
+        help="typed text: also try same-sound characters (在/再); off by default, as OCR errors are look-alikes",
     )
 
 
@@ -23,4 +29,6 @@ def config_from_arguments(args: argparse.Namespace) -> Config:
     config = Config.from_toml(args.config) if args.config else Config()
     if args.min_confidence is not None:
         config = config.replace(min_confidence=args.min_confidence)
+    if args.phonetic:
+        config = config.replace(char=dataclasses.replace(config.char, phonetic=True))
     return with_user_lexicons(config, args.lexicon)

@@ -4,8 +4,11 @@
   the most similar rendered glyphs of each character, most similar first.
 - ``ocr_confusions*.tsv`` (the OCR-mining script): ``seen<TAB>meant<TAB>count``, what real OCR
   engines printed (seen) for what was on the page (meant).
+- ``phonetic_neighbours.tsv`` (``scripts/build_phonetic_table.py``): ``reading<TAB>characters``,
+  the characters sharing a toneless pinyin reading, most frequent first (typing errors; read
+  only when ``CharConfig.phonetic`` is on).
 
-Both are read on first use by the char stage, never at import. A malformed line raises
+All are read on first use by the char stage, never at import. A malformed line raises
 :class:`~restore.errors.ResourceError` naming the file and line.
 """
 
@@ -19,6 +22,7 @@ from pathlib import Path
 from restore.errors import ResourceError
 
 GLYPH_TABLE = "glyph_neighbours.tsv"
+PHONETIC_TABLE = "phonetic_neighbours.tsv"
 
 
 def _data_path(name: str) -> Path:
@@ -122,3 +126,59 @@ def load_confusions(paths: list[str | Path] | None = None) -> ConfusionTable:
                 table.by_seen[seen][meant] = table.by_seen[seen].get(meant, 0) + count
     table.by_seen = dict(table.by_seen)
     return table
+
+
+class PhoneticNeighbours:
+    """Characters grouped by toneless pinyin reading, most frequent first (a sound-alike channel).
+
+    A character with several readings (了: le, liao) is in several groups; its neighbours are
+    the first few characters of each.
+    """
+
+    def __init__(self, path: str | Path | None = None) -> None:
+        self.path = Path(path) if path else _data_path(PHONETIC_TABLE)
+        self._groups: dict[str, str] = {}
+        readings: dict[str, list[str]] = defaultdict(list)
+        for number, line in enumerate(_read_lines(self.path), 1):
+            if not line or line.startswith("#"):
+                continue
+            reading, tab, chars = line.partition("\t")
+            if not tab or not (reading.isascii() and reading.isalpha() and reading.islower()):
+                raise ResourceError(f"{self.path}:{number}: expected reading<TAB>characters (lowercase pinyin)")
+            if not chars or any(ch.isascii() or ch.isspace() for ch in chars) or len(set(chars)) != len(chars):
+                raise ResourceError(f"{self.path}:{number}: the characters of {reading!r} must be distinct, non-ASCII")
+            if reading in self._groups:
+                raise ResourceError(f"{self.path}:{number}: reading {reading!r} listed twice")
+            self._groups[reading] = chars
+            for ch in chars:
+                readings[ch].append(reading)
+        self._readings = {ch: tuple(found) for ch, found in readings.items()}
+
+    def __len__(self) -> int:
+        return len(self._readings)
+
+    def __contains__(self, char: object) -> bool:
+        return char in self._readings
+
+    def readings(self, char: str) -> tuple[str, ...]:
+        """The toneless readings listed for ``char`` (empty when unknown)."""
+        return self._readings.get(char, ())
+
+    def group(self, reading: str) -> str:
+        """Every character read ``reading``, most frequent first (empty when unknown)."""
+        return self._groups.get(reading, "")
+
+    def neighbours(self, char: str, limit: int, exclude: frozenset[str] = frozenset()) -> list[str]:
+        """Up to ``limit`` characters per reading of ``char``, most frequent first, skipping ``exclude``."""
+        found: list[str] = []
+        for reading in self.readings(char):
+            taken = 0
+            for other in self._groups[reading]:
+                if taken >= limit:
+                    break
+                if other == char or other in exclude:
+                    continue
+                taken += 1
+                if other not in found:
+                    found.append(other)
+        return found

@@ -24,6 +24,10 @@ neighbours. Each candidate is scored by the noisy-channel features
   junction is improbable (its own weight: the LM likes short clauses, so it must earn it);
 - ``width``: the candidate is the same mark in the other width (``,`` -> ``，``): the likeliest
   reading unless the LM clearly prefers another mark;
+- ``phonetic``: the pair shares a toneless pinyin reading (``data/phonetic_neighbours.tsv``),
+  only with ``CharConfig.phonetic`` on: typed text (在/再, 已/以), not OCR, where sound-alike
+  candidates add little but false edits. The ``phonetic_candidates`` most frequent characters
+  of each reading are tried;
 
 and its confidence is a logistic function of them whose weights are fitted by
 ``scripts/fit_char_calibration.py``. Latin, digits, punctuation and spaces are never changed;
@@ -46,6 +50,8 @@ log = logging.getLogger(__name__)
 
 SOURCE = "lm:char5"
 GLYPH_TABLE_ID = "glyph:noto-cjk"
+PHONETIC_TABLE_ID = "phonetic:pypinyin"
+_NO_SOUNDS: frozenset[str] = frozenset()
 # Exponent applied to glyph similarity before calibration (0.96 -> 0.72, 0.6 -> 0.02).
 GLYPH_SHARPNESS = 8
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -134,6 +140,8 @@ class Candidate:
     confidence: float
     # True: ``after`` is inserted before token ``index`` (a mark the engine dropped).
     insert: bool = False
+    # True: ``after`` shares a reading with the character it replaces (the phonetic channel).
+    phonetic: bool = False
 
 
 class CharStage:
@@ -151,6 +159,9 @@ class CharStage:
         self._surnames: frozenset[str] = frozenset()
         self._given: frozenset[str] = frozenset()
         self._candidates: dict[tuple[str, str], list[tuple[str, str, float, int]]] = {}
+        self._phonetic = None
+        # (seen char, script) -> its sound-alike candidates (filled with _candidates).
+        self._sounds: dict[tuple[str, str], frozenset[str]] = {}
 
     # -- resources (loaded on first propose) --------------------------------------------------
     def _load(self) -> None:
@@ -167,6 +178,10 @@ class CharStage:
         self._scripts = load_script_sets()
         self._words = load_words()
         self._surnames, self._given = load_name_chars()
+        if self.config.phonetic:
+            from restore.glyphs.tables import PhoneticNeighbours
+
+            self._phonetic = PhoneticNeighbours()
 
     @property
     def lm(self):
@@ -204,6 +219,11 @@ class CharStage:
             if neighbour in wrong_script:
                 continue
             found.setdefault(neighbour, [0.0, 0])[0] = sim
+        if self._phonetic is not None:
+            sounds = self._phonetic.neighbours(char, cfg.phonetic_candidates, wrong_script)
+            for sound in sounds:
+                found.setdefault(sound, [0.0, 0])
+            self._sounds[(char, script)] = frozenset(sounds)
         prepare = self._lm.prepare
         result = [(c, prepare(c), sim, count) for c, (sim, count) in found.items() if prepare(c) != prepare(char)]
         self._candidates[key] = result
@@ -302,6 +322,7 @@ class CharStage:
         punct: bool,
         width: bool,
         insert: bool = False,
+        phonetic: bool = False,
     ) -> float:
         cfg = self.config
         z = (
@@ -317,6 +338,7 @@ class CharStage:
             + cfg.calib_logprob * char_logprob
             + cfg.calib_word_before * before
             + cfg.calib_word_after * after
+            + cfg.calib_phonetic * phonetic
         )
         return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
@@ -349,6 +371,7 @@ class CharStage:
         seen_mark = is_mark(chars[index])
         word_before = not seen_mark and self.in_word(tokens, index, tokens[index])
         name = not seen_mark and self.name_like(tokens, index)
+        sounds = self._sounds.get((chars[index], script), _NO_SOUNDS) if self._phonetic is not None else _NO_SOUNDS
         best: Candidate | None = None
         for (after, token, sim, count), score in zip(options, scores):
             gain = score - before
@@ -357,7 +380,10 @@ class CharStage:
             punct = seen_mark or is_mark(after)
             word_after = not punct and self.in_word(tokens, index, token)
             width = punct and unicodedata.normalize("NFKC", after) == unicodedata.normalize("NFKC", chars[index])
-            confidence = self._confidence(gain, sim, count, char_logprob, word_before, word_after, name, punct, width)
+            phonetic = after in sounds
+            confidence = self._confidence(
+                gain, sim, count, char_logprob, word_before, word_after, name, punct, width, phonetic=phonetic
+            )
             if best is None or confidence > best.confidence:
                 best = Candidate(
                     index,
@@ -374,6 +400,7 @@ class CharStage:
                     punct,
                     width,
                     confidence,
+                    phonetic=phonetic,
                 )
         return best
 
@@ -391,9 +418,13 @@ class CharStage:
             log.debug("skipping a sentence kenlm tokenised differently (%d tokens)", len(tokens))
             return []
         found: list[Candidate] = []
+        # A typed sound-alike is often a likely character that makes the next one unlikely
+        # (他以经: 经 is the surprise), so the phonetic channel also looks one character back.
+        lookback = self._phonetic is not None
         for i, char in enumerate(chars):
             if not is_mark(char):
-                if not is_han(char) or logprobs[i] >= self.config.detect_logprob:
+                suspicion = min(logprobs[i], logprobs[i + 1]) if lookback else logprobs[i]
+                if not is_han(char) or suspicion >= self.config.detect_logprob:
                     continue
             elif (
                 not self.config.punctuation
@@ -518,6 +549,7 @@ class CharStage:
             + cfg.calib_punct * cand.punct
             + cfg.calib_width * cand.width
             + cfg.calib_insert * cand.insert
+            + cfg.calib_phonetic * cand.phonetic
         )
         return channel / cfg.calib_lm_gain if cfg.calib_lm_gain else channel
 
@@ -547,6 +579,8 @@ class CharStage:
             evidence.append(ConfusionPair("punct-lookalike", text[offset], cand.after, 0.0))
         if cand.similarity:
             evidence.append(ConfusionPair(GLYPH_TABLE_ID, text[offset], cand.after, cand.similarity))
+        if cand.phonetic:
+            evidence.append(ConfusionPair(PHONETIC_TABLE_ID, text[offset], cand.after, 1.0))
         return Proposal(
             start=offset,
             end=offset + 1,
