@@ -19,7 +19,9 @@ neighbours. Each candidate is scored by the noisy-channel features
   (``data/lm/names.txt``): rare name characters are what a news LM likes least;
 - ``punct``: the change is mark for mark. Every mark inside a sentence (not next to Latin or
   digits) is examined against its look-alikes (``PUNCT_LOOKALIKES`` and mined pairs), so the LM
-  chooses ``，`` / ``、`` / ``：`` in context rather than a fixed rule;
+  chooses ``，`` / ``、`` / ``：`` in context rather than a fixed rule; a symbol ending a line
+  (``会议*``) is weighed against a full stop, and a Han character against a mark engines print it
+  for (``5一6级``: the dash);
 - ``insert``: the change puts back a dropped ``、`` or ``，`` between two characters where the
   junction is improbable (its own weight: the LM likes short clauses, so it must earn it);
 - ``width``: the candidate is the same mark in the other width (``,`` -> ``，``): the likeliest
@@ -158,7 +160,7 @@ class CharStage:
         self._words: frozenset[str] = frozenset()
         self._surnames: frozenset[str] = frozenset()
         self._given: frozenset[str] = frozenset()
-        self._candidates: dict[tuple[str, str], list[tuple[str, str, float, int]]] = {}
+        self._candidates: dict[tuple[str, str, bool], list[tuple[str, str, float, int]]] = {}
         self._phonetic = None
         # (seen char, script) -> its sound-alike candidates (filled with _candidates).
         self._sounds: dict[tuple[str, str], frozenset[str]] = {}
@@ -356,10 +358,12 @@ class CharStage:
 
     def best_candidate(self, tokens: list[str], chars: list[str], index: int, char_logprob: float, script: str):
         """The highest-confidence candidate for ``chars[index]`` in the current tokens, or None."""
+        seen_mark = is_mark(chars[index])
         # A unit ends at a sentence-final mark, a line break or the end of the text. A quote mark
         # there closes a quotation when the unit has another one ("高妈"), not a misread 。.
         line_end = (
-            index == len(chars) - 1
+            seen_mark
+            and index == len(chars) - 1
             and chars[index] not in _SENTENCE_END
             and not (chars[index] in _QUOTES and any(c in _QUOTES for c in chars[:index]))
         )
@@ -368,7 +372,6 @@ class CharStage:
             return None
         context = self._context(tokens, index)
         before, *scores = self._windows(context, tokens, index, [tokens[index], *(option[1] for option in options)])
-        seen_mark = is_mark(chars[index])
         word_before = not seen_mark and self.in_word(tokens, index, tokens[index])
         name = not seen_mark and self.name_like(tokens, index)
         sounds = self._sounds.get((chars[index], script), _NO_SOUNDS) if self._phonetic is not None else _NO_SOUNDS
