@@ -9,14 +9,15 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from os import PathLike
 from pathlib import Path
 from typing import Any, TextIO
 
-from restore.batch import consistency, paths, state, worker
+from restore.batch import consistency, paths, state, storage, worker
 from restore.batch.progress import Progress
 from restore.batch.records import write_records
 from restore.config import Config
-from restore.errors import RestoreError
+from restore.errors import ConfigError, RestoreError
 
 log = logging.getLogger(__name__)
 
@@ -28,14 +29,23 @@ _PRIVATE_FIELDS = ("output_sha256",)
 
 @dataclass(frozen=True)
 class BatchOptions:
-    """What ``restore clean`` was asked to do."""
+    """What ``restore clean`` was asked to do.
 
-    in_dir: Path
-    out_dir: Path
+    ``in_dir`` and ``out_dir`` are directories, or URLs (``s3://bucket/key``,
+    ``gs://…``, ``file://…``) when ``scheduler`` is set: ``local:N`` (a Dask cluster of
+    N worker processes here) or ``tcp://HOST:PORT`` (an existing Dask scheduler);
+    ``chunk`` is the files per Dask task (0: automatic). Without ``scheduler``,
+    ``jobs`` worker processes of this machine do the work and Dask is not imported.
+    """
+
+    in_dir: str | PathLike[str]
+    out_dir: str | PathLike[str]
     config: Config = field(default_factory=Config)
     jobs: int = 1
     jsonl: Path | None = None
     report: Path | None = None
+    scheduler: str | None = None
+    chunk: int = 0
 
 
 @dataclass
@@ -65,48 +75,75 @@ def run_batch(
     happen); the rest are finished. ``progress_stream`` gets a progress bar when
     it is a terminal.
     """
-    in_root, out_root = paths.check_roots(options.in_dir, options.out_dir)
+    if options.scheduler is not None:
+        from restore.batch.cluster import run_on_cluster  # Dask is imported only here
+
+        return run_on_cluster(options, progress_stream=progress_stream, on_error=on_error)
+    in_dir, out_dir = storage.local_path(options.in_dir), storage.local_path(options.out_dir)
+    if in_dir is None or out_dir is None:
+        raise ConfigError("object storage (a URL other than file://) needs a Dask scheduler: --scheduler local:N")
+    in_root, out_root = paths.check_roots(in_dir, out_dir)
     if options.jobs < 1:
         raise ValueError(f"jobs must be at least 1, got {options.jobs}")
     files = [p.as_posix() for p in paths.discover(in_root)]
-    summary = BatchSummary(total=len(files))
     out_root.mkdir(parents=True, exist_ok=True)
     with state.locked(out_root):
         stale = state.remove_stale_temporaries(out_root)
         if stale:
             log.info("removed %d temporary file(s) left by an interrupted run", stale)
-        progress = Progress(len(files), progress_stream) if progress_stream is not None else None
-        try:
-            for outcome in _outcomes(options, in_root, out_root, files):
-                if outcome.status == "done":
-                    summary.done += 1
-                    summary.chars += outcome.chars
-                elif outcome.status == "skipped":
-                    summary.skipped += 1
-                else:
-                    summary.errors.append(outcome)
-                    if on_error is not None:
-                        if progress is not None:
-                            progress.clear()
-                        on_error(outcome)
-                if progress is not None:
-                    progress.update(outcome.chars)
-        finally:
-            if progress is not None:
-                progress.close()
+        summary = collect(files, _outcomes(options, in_root, out_root, files), progress_stream, on_error)
         failed = {outcome.path for outcome in summary.errors}
-        finished = [name for name in files if name not in failed]
-        if options.jsonl is not None or options.report is not None:
-            records = list(_records(out_root, finished))
-            if options.jsonl is not None:
-                write_records(options.jsonl, records)
-            if options.report is not None:
-                from restore.report import write_report
+        write_reports(options, records_from(out_root, [name for name in files if name not in failed]))
+    log_summary(summary)
+    return summary
 
-                write_report(records, options.report, config=options.config.to_json())
+
+def collect(
+    files: list[str],
+    outcomes: Iterator[worker.Outcome],
+    progress_stream: TextIO | None,
+    on_error: Callable[[worker.Outcome], None] | None,
+) -> BatchSummary:
+    """Count the outcomes into a summary, drawing progress and passing errors to ``on_error`` as they come."""
+    summary = BatchSummary(total=len(files))
+    progress = Progress(len(files), progress_stream) if progress_stream is not None else None
+    try:
+        for outcome in outcomes:
+            if outcome.status == "done":
+                summary.done += 1
+                summary.chars += outcome.chars
+            elif outcome.status == "skipped":
+                summary.skipped += 1
+            else:
+                summary.errors.append(outcome)
+                if on_error is not None:
+                    if progress is not None:
+                        progress.clear()
+                    on_error(outcome)
+            if progress is not None:
+                progress.update(outcome.chars)
+    finally:
+        if progress is not None:
+            progress.close()
+    return summary
+
+
+def write_reports(options: BatchOptions, records: Iterator[dict[str, Any]]) -> None:
+    """Write ``--jsonl`` and ``--report`` from the finished files' records (nothing when neither is asked)."""
+    if options.jsonl is None and options.report is None:
+        return
+    kept = list(records)
+    if options.jsonl is not None:
+        write_records(options.jsonl, kept)
+    if options.report is not None:
+        from restore.report import write_report
+
+        write_report(kept, options.report, config=options.config.to_json())
+
+
+def log_summary(summary: BatchSummary) -> None:
     log.info("%d file(s): %d restored, %d up to date, %d failed",
              summary.total, summary.done, summary.skipped, len(summary.errors))
-    return summary
 
 
 def _outcomes(options: BatchOptions, in_root: Path, out_root: Path, files: list[str]) -> Iterator[worker.Outcome]:
@@ -143,12 +180,18 @@ def _outcomes(options: BatchOptions, in_root: Path, out_root: Path, files: list[
                 future.cancel()
 
 
-def _records(out_root: Path, names: list[str]) -> Iterator[dict[str, Any]]:
+def records_from(out_root: Path, names: list[str]) -> Iterator[dict[str, Any]]:
+    """The published records of finished files, read from their sidecars under ``out_root``."""
     for name in names:
         record = state.load_sidecar(state.sidecar_path(out_root, Path(name)))
         if record is None:  # removed behind our back since the file was finished
             log.warning("%s: no record found; left out of the JSONL and the report", name)
             continue
-        for private in _PRIVATE_FIELDS:
-            record.pop(private, None)
-        yield record
+        yield published(record)
+
+
+def published(sidecar: dict[str, Any]) -> dict[str, Any]:
+    """A sidecar without its private bookkeeping: the JSONL record."""
+    for private in _PRIVATE_FIELDS:
+        sidecar.pop(private, None)
+    return sidecar

@@ -3,7 +3,8 @@
 This is the one module allowed per-process state: each worker builds a single
 :class:`~restore.Corrector` in :func:`init_worker` and reuses it for every file,
 so resources (OpenCC, lexicons, the memory-mapped language model) load once per
-process.
+process. A Dask worker keeps its :class:`WorkerContext` on a worker plugin
+instead (:mod:`restore.batch.cluster`) and calls :func:`process_in`.
 """
 
 from __future__ import annotations
@@ -34,7 +35,9 @@ class Outcome:
 
 
 @dataclass
-class _WorkerState:
+class WorkerContext:
+    """What restoring one file needs: the corrector, both roots, the output hash and the batch's notes."""
+
     corrector: Corrector
     in_root: Path
     out_root: Path
@@ -43,32 +46,41 @@ class _WorkerState:
 
 
 # Per-process state, set once by init_worker (see the module docstring).
-_state: _WorkerState | None = None
+_state: WorkerContext | None = None
+
+
+def output_hash(config: Config, notes: dict[str, object]) -> str:
+    """The hash a sidecar records: the configuration's, plus the batch's consistency votes when any."""
+    # Outputs depend on the batch's votes too: a changed batch redoes them.
+    return state.config_hash(config) + (f"+{notes_hash(notes)}" if notes else "")
 
 
 def init_worker(config: Config, in_root: str, out_root: str, notes: dict[str, object] | None = None) -> None:
     """Build this process's corrector (pool initializer); ``notes`` are the batch's shared facts."""
     global _state
     notes = notes or {}
-    # Outputs depend on the batch's consistency votes too: a changed batch redoes them.
-    config_hash = state.config_hash(config) + (f"+{notes_hash(notes)}" if notes else "")
-    _state = _WorkerState(Corrector(config), Path(in_root), Path(out_root), config_hash, notes)
+    _state = WorkerContext(Corrector(config), Path(in_root), Path(out_root), output_hash(config, notes), notes)
 
 
 def process(relative: str) -> Outcome:
     """Restore one file unless its output is up to date; never raises for a bad file."""
     if _state is None:
         raise RuntimeError("init_worker was not called in this process")
+    return process_in(_state, relative)
+
+
+def process_in(context: WorkerContext, relative: str) -> Outcome:
+    """:func:`process` with an explicit context (a Dask worker's); never raises for a bad file."""
     try:
-        return _process(_state, Path(relative))
+        return _process(context, Path(relative))
     except RestoreError as exc:
         return Outcome(relative, "error", message=str(exc))
     except Exception as exc:  # a bug in one stage must not stop the batch; the file is reported
         log.debug("unexpected failure on %s", relative, exc_info=True)
-        return Outcome(relative, "error", message=f"{_state.in_root / relative}: internal error: {exc!r}")
+        return Outcome(relative, "error", message=f"{context.in_root / relative}: internal error: {exc!r}")
 
 
-def _process(worker: _WorkerState, relative: Path) -> Outcome:
+def _process(worker: WorkerContext, relative: Path) -> Outcome:
     source = worker.in_root / relative
     target = worker.out_root / relative
     if not source.is_file():  # a FIFO or device would block the read; a broken link has nothing to read
