@@ -66,11 +66,11 @@ class KillerPlugin(distributed.WorkerPlugin):
         pipeline.Corrector.fix = fix  # type: ignore[method-assign]
 
 
-def make_tree(root: Path, pages: int, *, extra: dict[str, str] | None = None) -> Path:
+def make_tree(root: Path, pages: int, *, extra: dict[str, str] | None = None, lines: int = 3) -> Path:
     for index in range(pages):
         path = root / f"issue{index // 5}" / f"page{index:02d}.txt"
         path.parent.mkdir(parents=True, exist_ok=True)
-        body = "".join(LINES[(index + k) % len(LINES)] for k in range(3 + index % 3))
+        body = "".join(LINES[(index + k) % len(LINES)] for k in range(lines + index % 3))
         path.write_text(f"第 {index + 1} 版\n\n{body}", encoding="utf-8")
     for name, text in (extra or {}).items():
         (root / name).write_text(text, encoding="utf-8")
@@ -175,6 +175,37 @@ def test_a_file_that_kills_its_worker_ends_as_a_named_error(cluster: Any, tmp_pa
     # Every other file finished; chunk-mates done before a death are up to date when retried alone.
     assert summary.done + summary.skipped == 8
     assert not (tmp_path / "out" / "issue1" / "poison.txt").exists()
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_the_batch_with_nothing_half_written(tmp_path: Path) -> None:
+    source, out = make_tree(tmp_path / "in", 40, lines=60), tmp_path / "out"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "restore.cli", "clean", str(source), "-o", str(out), "--scheduler", "local:1",
+         "--chunk", "2"],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        deadline = time.monotonic() + 240
+        while len(outputs(out) if out.exists() else {}) < 3:
+            assert proc.poll() is None, "the batch finished before it could be interrupted"
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGINT)
+        _, stderr = proc.communicate(timeout=120)
+    finally:
+        proc.kill()
+    assert proc.returncode == 130 and "interrupted" in stderr
+    done = outputs(out)
+    assert 3 <= len(done) < 40, "the interrupt did not land mid-batch"
+    snapshot = {name: (out / name).read_bytes() for name in done}
+
+    rerun = run_cli("clean", source, "-o", out, "--jobs", "2")
+    assert rerun.returncode == 0, rerun.stderr
+    assert len(outputs(out)) == 40
+    for name, data in snapshot.items():  # whatever existed after the interrupt was whole
+        assert (out / name).read_bytes() == data, name
+    assert not list(out.rglob("*.tmp"))
 
 
 def test_without_a_scheduler_dask_is_never_imported(tmp_path: Path) -> None:
