@@ -171,13 +171,7 @@ def check_trees(source: Tree, target: Tree) -> None:
     if target.exists() and not target.is_dir():
         raise InputError(f"{target.url}: exists and is not a directory")
     if _protocols(source.fs) & _protocols(target.fs):  # the same store: compare the keys
-        inner, outer = source.root.rstrip("/") + "/", target.root.rstrip("/") + "/"
-        if inner == outer:
-            raise InputError(f"{target.url}: the output directory is the input directory; choose another")
-        if outer.startswith(inner):
-            raise InputError(f"{target.url}: the output directory is inside the input directory {source.url}")
-        if inner.startswith(outer):
-            raise InputError(f"{target.url}: the output directory contains the input directory {source.url}")
+        paths.refuse_overlap(source.url, target.url, source.root, target.root)
 
 
 def sidecar_key(relative: str) -> str:
