@@ -91,7 +91,8 @@ def run_clean(source: Path, setting: str, *, fresh: bool = True) -> tuple[float,
     driver = psutil.Process(proc.pid)
     while proc.poll() is None:
         try:
-            for child in driver.children(recursive=True):
+            # --jobs 1 restores in the driver itself: then it is the worker measured.
+            for child in driver.children(recursive=True) or [driver]:
                 with contextlib.suppress(psutil.Error):
                     peaks[child.pid] = max(peaks.get(child.pid, 0), child.memory_info().rss)
         except psutil.Error:

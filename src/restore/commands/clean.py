@@ -84,3 +84,6 @@ def _quiet_dask(verbose: int) -> None:
     level = logging.WARNING if verbose < 2 else logging.DEBUG
     for name in ("distributed", "dask"):
         logging.getLogger(name).setLevel(level)
+    # Closing a local cluster on a busy machine kills workers that are slow to exit, with a warning
+    # each time; restore names the files whose worker died, so the nanny's own line is noise.
+    logging.getLogger("distributed.nanny").setLevel(logging.ERROR if verbose == 0 else level)
