@@ -82,7 +82,7 @@ def cluster() -> Any:
     """A 2-worker local cluster shared by this module's API tests (its scheduler gives up after 2 deaths)."""
     import dask
 
-    with dask.config.set({"distributed.scheduler.allowed-failures": 1}):
+    with dask.config.set({"distributed.scheduler.allowed-failures": 1}):  # Dask's queueing otherwise default
         with distributed.LocalCluster(
             n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
         ) as local:

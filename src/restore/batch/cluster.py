@@ -203,36 +203,46 @@ def _outcomes(client: Client, options: BatchOptions, roots: Roots, files: list[s
         output_hash = worker.output_hash(config, notes.result())
     window = workers * _CHUNKS_PER_WORKER
     in_flight: dict[Any, list[str]] = {}
+    # Files retried alone, one at a time: when a worker dies, the scheduler blames every task queued
+    # on it, so two lone files in flight together could take the blame for each other.
+    alone: collections.deque[str] = collections.deque()
+    retrying: set[Any] = set()
     # Results come with the futures, awaited on this client's loop (another client in the process may be the default).
     finished = as_completed(loop=client.loop, with_results=True, raise_errors=False)
 
-    def submit(chunk: list[str], priority: int = 0) -> None:
+    def submit(chunk: list[str], priority: int = 0) -> Any:
         future = client.submit(
             restore_chunk, plugin.name, roots, output_hash, notes, chunk, pure=False, priority=priority
         )
         in_flight[future] = chunk
         finished.add(future)
+        return future
 
-    try:
+    def top_up() -> None:
+        if alone and not retrying:
+            retrying.add(submit([alone.popleft()], priority=1))
         while chunks and len(in_flight) < window:
             submit(chunks.popleft())
+
+    try:
+        top_up()
         for future, result in finished:
             chunk = in_flight.pop(future)
+            was_alone = future in retrying
+            retrying.discard(future)
             if future.status == "error":  # with raise_errors=False the result is (type, exception, traceback)
                 result = result[1]
             if isinstance(result, KilledWorker):
-                if len(chunk) > 1:  # which file kills its worker? Each is retried alone, first.
-                    log.warning("a chunk of %d files killed its workers; retrying each file alone", len(chunk))
-                    for name in chunk:
-                        submit([name], priority=1)
+                if not was_alone:  # which file kills its worker? Each is retried alone.
+                    log.warning("a chunk of %d file(s) killed its workers; retrying each file alone", len(chunk))
+                    alone.extend(chunk)
                 else:
                     yield worker.Outcome(chunk[0], "error", message=f"{_display(roots, chunk[0])}: {_died(result)}")
             elif isinstance(result, BaseException):
                 raise result
             else:
                 yield from result
-            while chunks and len(in_flight) < window:
-                submit(chunks.popleft())
+            top_up()
     finally:
         if in_flight:  # Ctrl-C or an error: what is finished stays finished, the rest is not started
             client.cancel(list(in_flight))
@@ -259,7 +269,13 @@ class _connect:
         if self.scheduler.address is not None:
             self.client = Client(self.scheduler.address)
             return self.client
-        with dask.config.set({"distributed.scheduler.allowed-failures": _LOCAL_ALLOWED_FAILURES}):
+        # One task on a worker at a time (no queue behind the running one), so a dying worker is
+        # blamed on the task that killed it only.
+        local_settings = {
+            "distributed.scheduler.allowed-failures": _LOCAL_ALLOWED_FAILURES,
+            "distributed.scheduler.worker-saturation": 1.0,
+        }
+        with dask.config.set(local_settings):
             self.cluster = LocalCluster(
                 n_workers=self.scheduler.workers,
                 threads_per_worker=1,
