@@ -28,7 +28,6 @@ from __future__ import annotations
 import collections
 import logging
 import re
-from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +41,7 @@ from restore.batch import consistency, paths, runner, state, storage, worker
 from restore.config import Config
 from restore.errors import ConfigError, RestoreError
 from restore.pipeline import Corrector
+from restore.survey import Survey
 
 if TYPE_CHECKING:
     from restore.batch.runner import BatchOptions, BatchSummary
@@ -110,39 +110,33 @@ class Roots:
     source: Path | storage.Tree
     target: Path | storage.Tree
 
-    @property
-    def local(self) -> bool:
-        return isinstance(self.source, Path) and isinstance(self.target, Path)
 
-
-def survey_chunk(plugin_name: str, roots: Roots, files: list[str]) -> Counter[str]:
-    """Map step of the first pass, run on a worker: entity document counts of one chunk."""
+def survey_chunk(plugin_name: str, roots: Roots, files: list[str]) -> Survey:
+    """Map step of the first pass, run on a worker: the survey of one chunk (files are read only if a stage surveys)."""
     corrector = _corrector(plugin_name)
     if isinstance(roots.source, Path):
-        texts = consistency.readable_texts(roots.source, files)
-    else:
-        texts = storage.readable_texts(roots.source, files)
-    return consistency.count_documents(corrector, texts)
+        return corrector.survey(consistency.readable_texts(roots.source, files))
+    return corrector.survey(storage.readable_texts(roots.source, files))
 
 
-def merge_surveys(parts: list[Counter[str]]) -> dict[str, object]:
-    """Reduce step of the first pass, run on the cluster: the notes every worker gets."""
-    return consistency.notes_from_counts(sum(parts, Counter()))
+def merge_surveys(parts: list[Survey]) -> Survey:
+    """Reduce step of the first pass, run on the cluster: the survey every worker gets."""
+    return Survey.merged(parts)
 
 
 def restore_chunk(
-    plugin_name: str, roots: Roots, output_hash: str, notes: dict[str, object], files: list[str]
+    plugin_name: str, roots: Roots, output_hash: str, survey: Survey, files: list[str]
 ) -> list[worker.Outcome]:
     """Restore one chunk of files on a worker; a bad file is an ``error`` outcome, never an exception."""
     corrector = _corrector(plugin_name)
-    if roots.local:
-        context = worker.WorkerContext(corrector, Path(roots.source), Path(roots.target), output_hash, notes)
+    if isinstance(roots.source, Path) and isinstance(roots.target, Path):
+        context = worker.WorkerContext(corrector, roots.source, roots.target, output_hash, survey)
         return [worker.process_in(context, name) for name in files]
     assert isinstance(roots.source, storage.Tree) and isinstance(roots.target, storage.Tree)
     outcomes = []
     for name in files:
         try:
-            chars = storage.restore_object(corrector, roots.source, roots.target, output_hash, notes, name)
+            chars = storage.restore_object(corrector, roots.source, roots.target, output_hash, survey, name)
         except RestoreError as exc:
             outcomes.append(worker.Outcome(name, "error", message=str(exc)))
             continue
@@ -195,12 +189,12 @@ def _outcomes(client: Client, options: BatchOptions, roots: Roots, files: list[s
     workers = max(1, len(client.scheduler_info()["workers"]))
     size = options.chunk or max(1, min(_MAX_CHUNK, len(files) // (workers * _CHUNKS_PER_WORKER)))
     chunks = collections.deque(files[i : i + size] for i in range(0, len(files), size))
-    notes: Any = {}
-    output_hash = worker.output_hash(config, {})
-    if consistency.surveys(config) and files:
+    survey: Any = Survey()
+    output_hash = worker.output_hash(config, survey)
+    if files:
         parts = client.map(survey_chunk, [plugin.name] * len(chunks), [roots] * len(chunks), list(chunks), pure=False)
-        notes = client.submit(merge_surveys, parts, pure=False)  # stays on the cluster; workers fetch it
-        output_hash = worker.output_hash(config, notes.result())
+        survey = client.submit(merge_surveys, parts, pure=False)  # stays on the cluster; workers fetch it
+        output_hash = worker.output_hash(config, survey.result())
     window = workers * _CHUNKS_PER_WORKER
     in_flight: dict[Any, list[str]] = {}
     # Files retried alone, one at a time: when a worker dies, the scheduler blames every task queued
@@ -212,7 +206,7 @@ def _outcomes(client: Client, options: BatchOptions, roots: Roots, files: list[s
 
     def submit(chunk: list[str], priority: int = 0) -> Any:
         future = client.submit(
-            restore_chunk, plugin.name, roots, output_hash, notes, chunk, pure=False, priority=priority
+            restore_chunk, plugin.name, roots, output_hash, survey, chunk, pure=False, priority=priority
         )
         in_flight[future] = chunk
         finished.add(future)
@@ -318,7 +312,8 @@ def _records(roots: Roots, names: list[str]) -> Iterator[dict[str, Any]]:
 
 
 def _corrector(plugin_name: str) -> Corrector:
-    corrector = get_worker().plugins[plugin_name].corrector
+    plugin = get_worker().plugins[plugin_name]
+    corrector = plugin.corrector if isinstance(plugin, CorrectorPlugin) else None
     if corrector is None:
         raise RuntimeError(f"worker plugin {plugin_name} was not set up")
     return corrector

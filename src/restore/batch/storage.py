@@ -40,6 +40,7 @@ from restore.batch import paths, state
 from restore.batch.records import make_record
 from restore.errors import InputError, RestoreError
 from restore.pipeline import Corrector
+from restore.survey import Survey
 from restore.textio import atomic_write_text, decode_text
 
 log = logging.getLogger(__name__)
@@ -180,7 +181,7 @@ def sidecar_key(relative: str) -> str:
 
 
 def restore_object(
-    corrector: Corrector, source: Tree, target: Tree, output_hash: str, notes: dict[str, object], relative: str
+    corrector: Corrector, source: Tree, target: Tree, output_hash: str, survey: Survey, relative: str
 ) -> int | None:
     """Restore ``source/relative`` into ``target/relative``; returns its characters, or None when up to date.
 
@@ -193,7 +194,7 @@ def restore_object(
     if _up_to_date(sidecar, input_sha, output_hash, target, relative):
         return None
     text = decode_text(data, f"{source.url}/{relative}")
-    result = corrector.fix(text, notes=notes)
+    result = corrector.fix(text, survey=survey)
     target.write_text(relative, result.text)
     record = make_record(result, path=relative, root=source.url, sha256=input_sha)
     record["config_hash"] = output_hash
