@@ -8,8 +8,9 @@ How the work is laid out:
 - each worker builds one :class:`~restore.Corrector` through a worker plugin
   (:class:`CorrectorPlugin`) and keeps it for every task (the language model stays
   memory-mapped); a worker that joins later, or a restarted one, gets it too;
-- the first pass (which entities the batch prints right) is a map over chunks on
-  the workers and a merge task on the cluster (:mod:`restore.batch.consistency`);
+- the first pass (:meth:`restore.Corrector.survey`: which entities the batch prints
+  right) is a map over chunks on the workers and a merge task on the cluster
+  (:meth:`restore.survey.Survey.merged`); its result stays on the cluster;
 - tasks carry chunks of files (``--chunk``, default: up to 50 files, at least four
   chunks per worker), so a rerun over up-to-date files costs a few tasks, not one
   per file; at most four chunks per worker are queued at once;
