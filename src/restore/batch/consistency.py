@@ -22,7 +22,9 @@ from restore.textio import read_text
 log = logging.getLogger(__name__)
 
 
-def collect_batch_notes(config: Config, in_root: Path, files: Sequence[str]) -> dict[str, object]:
+def collect_batch_notes(
+    config: Config, in_root: Path, files: Sequence[str], *, encoding: str = "utf-8"
+) -> dict[str, object]:
     """``{BATCH_NOTE: {canonical form: documents printing it}}``, or ``{}`` without the lexicon stage.
 
     Files that cannot be read are passed over here; the restoring pass reports them.
@@ -38,7 +40,7 @@ def collect_batch_notes(config: Config, in_root: Path, files: Sequence[str]) -> 
         if not path.is_file():
             continue
         try:
-            text = read_text(path)
+            text = read_text(path, encoding=encoding)
         except RestoreError:
             continue
         documents.update(stage.entities(text).keys())
