@@ -237,3 +237,13 @@ def test_clean_keeps_its_summary_when_the_jsonl_cannot_be_written(tree: Path, tm
     assert "e.jsonl: cannot write" in proc.stderr and "failed: " in proc.stderr
     assert visible_files(out) == ["a/page.txt", "other.txt"]  # the documents themselves are done
     assert not jsonl.exists() and not list(tmp_path.glob(".e.jsonl*"))
+
+
+def test_module_examples_hold() -> None:
+    import doctest
+
+    from restore import config, decisions, encodings, textio, writeguard
+    from restore.batch import records
+
+    for module in (writeguard, textio, encodings, records, config, decisions):
+        assert doctest.testmod(module, optionflags=doctest.ELLIPSIS).failed == 0, module.__name__

@@ -155,7 +155,7 @@ def normalise_path(path: Any) -> str | None:
 
     ``None`` when it is not a relative POSIX path that stays inside its root.
 
-    >>> normalise_path("./sub//b.txt"), normalise_path("../a.txt"), normalise_path("a\x00.txt")
+    >>> normalise_path("./sub//b.txt"), normalise_path("../a.txt"), normalise_path("a" + chr(0) + ".txt")
     ('sub/b.txt', None, None)
     """
     if not isinstance(path, str) or not path or "\\" in path or _CONTROL.search(path):
