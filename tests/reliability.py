@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+import signal
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -62,3 +64,44 @@ def one_error_line(stderr: str, *needles: str) -> str:
     for needle in needles:
         assert needle in lines[0], (needle, stderr)
     return lines[0]
+
+
+def make_many(root: Path, count: int) -> None:
+    """Pages long enough that a batch of them takes a few seconds on one worker."""
+    for index in range(count):
+        body = "".join(
+            f"第{index}期 {line % 12 + 1} 月 {line % 28 + 1} 日,區文化中心舉辦讀書會,參加者交流了閱讀心得!\n"
+            for line in range(40)
+        )
+        path = root / f"d{index % 7}" / f"page{index:03d}.txt"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("社 區 新 聞\n" + body, encoding="utf-8")
+
+
+def children_of(pid: int) -> set[int]:
+    """The live child processes of ``pid`` (Linux /proc; empty elsewhere)."""
+    found: set[int] = set()
+    tasks = Path(f"/proc/{pid}/task")
+    for task in tasks.iterdir() if tasks.is_dir() else ():
+        found.update(int(child) for child in (task / "children").read_text().split())
+    return found
+
+
+def kill_midway(*args: str | Path, out: Path, after: int, timeout: float = 120) -> set[int]:
+    """Start ``restore ARGS``, SIGKILL it once ``out`` holds ``after`` outputs; its children's pids then."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "restore.cli", *map(os.fsdecode, args)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + timeout
+        while len(visible_files(out) if out.exists() else []) < after:
+            assert proc.poll() is None, "the batch finished before it could be interrupted"
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        children = children_of(proc.pid)
+        os.kill(proc.pid, signal.SIGKILL)
+    finally:
+        proc.wait()
+    return children

@@ -3,9 +3,6 @@ paragraph breaks survive both passes (Hypothesis over realistic pages, written f
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st

@@ -7,41 +7,14 @@ killer or a crash in a C extension would).
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 import textwrap
 import time
 from pathlib import Path
 
 import pytest
-from reliability import OTHER, PAGE, run_cli, visible_files
+from reliability import OTHER, PAGE, kill_midway, make_many, run_cli, visible_files
 
 import restore
-
-pytestmark = pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads worker pids from /proc")
-
-
-def make_pages(root: Path, count: int) -> None:
-    """Pages long enough that a batch of them takes several seconds on two workers."""
-    for index in range(count):
-        body = "".join(
-            f"第{index}期 {line % 12 + 1} 月 {line % 28 + 1} 日,區文化中心舉辦讀書會,參加者交流了閱讀心得!\n"
-            for line in range(40)
-        )
-        path = root / f"d{index % 5}" / f"page{index:03d}.txt"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text("社 區 新 聞\n" + body, encoding="utf-8")
-
-
-def children_of(pid: int) -> set[int]:
-    """The live child processes of ``pid`` (Linux /proc)."""
-    found: set[int] = set()
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        found.update(int(child) for child in (task / "children").read_text().split())
-    return found
-
 
 def alive(pid: int) -> bool:
     """True while ``pid`` runs (a zombie waiting for its reaper counts as gone)."""
@@ -52,25 +25,12 @@ def alive(pid: int) -> bool:
     return status.rsplit(")", 1)[1].split()[0] != "Z"
 
 
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads worker pids from /proc")
 def test_killing_the_parent_of_clean_jobs_2_leaves_no_orphans_and_a_rerun_succeeds_at_once(tmp_path: Path) -> None:
     source, out = tmp_path / "in", tmp_path / "out"
-    make_pages(source, 60)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "restore.cli", "clean", str(source), "-o", str(out), "--jobs", "2"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 120
-        while len(visible_files(out) if out.exists() else []) < 3:
-            assert proc.poll() is None, "the batch finished before it could be interrupted"
-            assert time.monotonic() < deadline
-            time.sleep(0.02)
-        workers = children_of(proc.pid)
-        assert len(workers) >= 2
-        os.kill(proc.pid, signal.SIGKILL)
-    finally:
-        proc.wait()
+    make_many(source, 60)
+    workers = kill_midway("clean", source, "-o", out, "--jobs", "2", out=out, after=3)
+    assert len(workers) >= 2
     done = visible_files(out)
     assert len(done) < 60, "the kill did not land mid-batch"
 
