@@ -69,7 +69,7 @@ def lines_of(text: str) -> list[str]:
 CORE = restore.Config(stages=("layout", "punct", "script"))
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(pages())
 def test_a_second_fix_changes_nothing_and_headings_survive(page: tuple[str, list[str]]) -> None:
     text, headings = page

@@ -75,6 +75,9 @@ def run_batch(
     happen), as are outputs kept because they were edited (``on_edited``); the
     rest are finished. A failure to write the JSONL or the report is one more
     error of the summary. ``progress_stream`` gets a progress bar when it is a terminal.
+
+    With ``jobs > 1`` the workers are fresh interpreters (``spawn``), so a script calling this
+    needs the usual ``if __name__ == "__main__":`` guard.
     """
     in_root, out_root = paths.check_roots(options.in_dir, options.out_dir)
     if options.jobs < 1:

@@ -31,6 +31,7 @@ from multiprocessing.connection import Connection, wait
 
 from restore.batch import worker
 from restore.errors import RestoreError
+from restore.textio import display_path
 
 log = logging.getLogger(__name__)
 
@@ -80,10 +81,9 @@ class WorkerPool:
             for _ in range(min(self.size, len(queue))):
                 self._slots.append(self._start())
             while queue or any(slot.current is not None for slot in self._slots):
-                for slot in self._slots:
+                for slot in list(self._slots):
                     if slot.current is None and queue:
-                        slot.current = queue.popleft()
-                        slot.connection.send(slot.current)
+                        self._assign(slot, queue)
                 busy = {slot.connection: slot for slot in self._slots if slot.current is not None}
                 for connection in wait(list(busy)):
                     slot = busy[connection]
@@ -93,6 +93,19 @@ class WorkerPool:
                     yield outcome
         finally:
             self._stop()
+
+    def _assign(self, slot: _Slot, queue: deque[str]) -> None:
+        """Send the next file to an idle worker; one that died idle is replaced and blamed for nothing."""
+        name = queue.popleft()
+        try:
+            slot.connection.send(name)
+        except OSError:
+            queue.appendleft(name)
+            log.debug("worker %s died while idle; starting another", slot.process.pid)
+            self._retire(slot)
+            self._slots.append(self._start())
+            return
+        slot.current = name
 
     def _receive(self, slot: _Slot) -> worker.Outcome | None:
         try:
@@ -110,17 +123,21 @@ class WorkerPool:
         assert name is not None
         slot.process.join(_STOP_GRACE)
         message = (
-            f"{os.path.join(self.settings.in_root, name)}: the worker process died "
+            f"{display_path(os.path.join(self.settings.in_root, name))}: the worker process died "
             f"({_exit_description(slot.process.exitcode)}) while restoring it"
         )
         log.debug("worker %s died on %s", slot.process.pid, name)
         if self.on_death is not None:
             self.on_death(name, message)
-        slot.connection.close()
-        self._slots.remove(slot)
+        self._retire(slot)
         if more:
             self._slots.append(self._start())
         return worker.Outcome(name, worker.ERROR, message=message)
+
+    def _retire(self, slot: _Slot) -> None:
+        slot.process.join(_STOP_GRACE)
+        slot.connection.close()
+        self._slots.remove(slot)
 
     def _start(self) -> _Slot:
         """Start one worker and wait until its corrector is built."""
