@@ -86,6 +86,8 @@ def write_all_or_nothing(files: Sequence[tuple[str | os.PathLike[str], str]]) ->
     try:
         for target, text in files:
             target = Path(target)
+            if target.is_dir():
+                raise OutputError(f"{display_path(target)}: cannot write: is a directory")
             created.extend(_missing_parents(target))
             temporaries.append((_write_temporary(target, text), target))
     except OutputError:
@@ -95,10 +97,12 @@ def write_all_or_nothing(files: Sequence[tuple[str | os.PathLike[str], str]]) ->
             with contextlib.suppress(OSError):  # not empty: someone else wrote there meanwhile
                 folder.rmdir()
         raise
-    for temporary, target in temporaries:
+    for index, (temporary, target) in enumerate(temporaries):
         try:
             os.replace(temporary, target)
         except OSError as exc:  # a rename within one folder: practically only a vanished folder
+            for leftover, _target in temporaries[index:]:
+                leftover.unlink(missing_ok=True)
             raise OutputError(f"{display_path(target)}: cannot write: {exc.strerror or exc}") from exc
 
 
