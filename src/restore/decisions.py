@@ -241,7 +241,8 @@ def plan(
             problems.extend(f"{source}: accepted edits conflict: {a} and {b}" for a, b in clashes)
             continue
         try:
-            text = apply_edits(decode_document(data, str(source), document.encoding).text, document.accepted)
+            decoded = decode_document(data, str(source), document.encoding, suggest=False)
+            text = apply_edits(decoded.text, document.accepted)
         except (EditError, InputError) as exc:
             problems.append(f"{source}: {exc}")
             continue

@@ -47,13 +47,14 @@ class Decoded(NamedTuple):
     encoding: str
 
 
-def decode_document(data: bytes, name: str, encoding: str = "utf-8") -> Decoded:
+def decode_document(data: bytes, name: str, encoding: str = "utf-8", *, suggest: bool = True) -> Decoded:
     """Decode a document's bytes; ``name`` is used in messages, ``encoding`` is one of :data:`ENCODINGS`.
 
     Raises :class:`InputError` with one line naming the file: a binary file, bytes
     invalid in the chosen encoding (with the line and byte offset), and, for the
     UTF-8 default, the encoding the bytes look like and the option that reads them.
-    A UTF-8 byte-order mark is dropped.
+    A UTF-8 byte-order mark is dropped. ``suggest=False`` leaves the ``--encoding`` advice out
+    (for files no command reads in another encoding, such as JSONL records).
     """
     if encoding not in ENCODINGS:
         raise InputError(f"unknown encoding {encoding!r}; choose one of {', '.join(ENCODINGS)}")
@@ -61,7 +62,8 @@ def decode_document(data: bytes, name: str, encoding: str = "utf-8") -> Decoded:
     if encoding == "utf-16" or (encoding == "auto" and bom):
         return _decode_utf16(data, name, bom)
     if bom:
-        raise InputError(f"{name}: UTF-16 text (it starts with a byte-order mark); use --encoding utf-16")
+        advice = "; use --encoding utf-16" if suggest else ", not UTF-8"
+        raise InputError(f"{name}: UTF-16 text (it starts with a byte-order mark){advice}")
     if _BINARY_MARKER in data:
         raise InputError(f"{name}: binary file (contains NUL bytes), not text")
     if encoding in ("utf-8", "auto"):
@@ -76,6 +78,8 @@ def decode_document(data: bytes, name: str, encoding: str = "utf-8") -> Decoded:
                 return _decode_legacy(data, name, guess)
             if guess is None:
                 raise InputError(f"{name}: not valid UTF-8 ({where}), nor GB18030, Big5 or UTF-16 text") from exc
+            if not suggest:
+                raise InputError(f"{name}: not valid UTF-8 ({where}); it looks like {_LABELS[guess]} text") from exc
             raise InputError(
                 f"{name}: not valid UTF-8 ({where}); it looks like {_LABELS[guess]}: "
                 f"use --encoding {guess} (or --encoding auto)"

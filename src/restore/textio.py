@@ -31,7 +31,7 @@ def decode_text(data: bytes, name: str) -> str:
     """
     from restore.encodings import decode_document
 
-    return decode_document(data, name).text
+    return decode_document(data, name, suggest=False).text
 
 
 def read_text(path: str | os.PathLike[str], *, encoding: str = "utf-8") -> str:
@@ -41,7 +41,7 @@ def read_text(path: str | os.PathLike[str], *, encoding: str = "utf-8") -> str:
     """
     from restore.encodings import decode_document
 
-    return decode_document(read_bytes(path), display_path(path), encoding).text
+    return decode_document(read_bytes(path), display_path(path), encoding, suggest=False).text
 
 
 def read_bytes(path: str | os.PathLike[str]) -> bytes:
