@@ -35,25 +35,29 @@ def test_report_reads_the_jsonl_clean_wrote_for_documents_with_line_separators(t
 
 # --- 6. a second fix changes nothing, and clean pages are left alone ---------------------------
 
-HEADED_PAGE = (
-    "徐匯報\n\n2024年7月1日 星期一\n世界人工智能大會在滬開幕\n智聯世界 生成未來\n\n本報記者 王華\n"
-    "來自各國的專家學者齊聚一堂，共同探討人工智能的未來發展。會議期間，各方代表交流了研究成果。\n\n"
-    "大會期間，徐匯區舉辦了多場論壇，各界人士踴躍參加。\n"
+# Column-wrapped pages (12 characters a line) in the shape of a district paper's OCR output.
+NARROW_PAGE = (
+    "徐 匯 報\n\n2024年7月1日 星期一\n世界人工智能大會在滬開幕\n智聯世界 生成未來\n\n本報記者 王華\n"
+    "居民代表就基層治理提出建\n議,街道負責人逐一作了回\n應。來自各國的專家學者齊\n聚一堂,共同探討人工智能\n的未來發展。\n"
+)
+SHORT_PARAGRAPH_PAGE = (
+    "徐 匯 報\n\n2019年1月1日 星期一\n世界人工智能大會\n智聯世界 生成未來\n\n本報記者 王華\n"
+    "居民代表就基層治理提出建\n議,街道負責人逐一作了回\n應。\n"
 )
 
 
-def test_fix_leaves_a_clean_headed_page_alone_and_a_second_pass_changes_nothing(tmp_path: Path) -> None:
+@pytest.mark.parametrize("text", [NARROW_PAGE, SHORT_PARAGRAPH_PAGE], ids=["narrow-column", "short-paragraph"])
+def test_headings_stay_apart_and_a_second_fix_changes_nothing(tmp_path: Path, text: str) -> None:
     page, once, twice = tmp_path / "page.txt", tmp_path / "once.txt", tmp_path / "twice.txt"
-    page.write_text(HEADED_PAGE, encoding="utf-8")
+    page.write_text(text, encoding="utf-8")
     assert run_cli("fix", page, "-o", once).returncode == 0
-    assert once.read_text(encoding="utf-8") == HEADED_PAGE  # no date line fused to the headline
-    damaged = tmp_path / "damaged.txt"
-    damaged.write_text(HEADED_PAGE.replace("，", ",").replace("齊聚一堂,", "齊聚一\n堂,"), encoding="utf-8")
-    assert run_cli("fix", damaged, "-o", once).returncode == 0
     assert run_cli("fix", once, "-o", twice, "--jsonl", tmp_path / "e.jsonl").returncode == 0
-    assert twice.read_text(encoding="utf-8") == once.read_text(encoding="utf-8")
+    restored = once.read_text(encoding="utf-8")
+    assert twice.read_text(encoding="utf-8") == restored
     assert json.loads((tmp_path / "e.jsonl").read_text(encoding="utf-8"))["edits"] == []
-    assert "2024年7月1日 星期一\n世界人工智能大會在滬開幕\n智聯世界 生成未來\n\n" in twice.read_text(encoding="utf-8")
+    # The dateline, the headline and the subhead are still lines of their own, as printed.
+    assert restored.split("\n")[2:5] == text.split("\n")[2:5]
+    assert restored.count("\n\n") == text.count("\n\n")
 
 
 # --- 8. every configured number is checked when the config loads ------------------------------
