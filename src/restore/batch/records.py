@@ -67,7 +67,7 @@ def read_records(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
             continue
         try:
             record = json.loads(line)
-        except ValueError as exc:
+        except json.JSONDecodeError as exc:
             raise SchemaError(f"{path}:{number}: not JSON ({exc.msg})") from exc
         except RecursionError as exc:
             raise SchemaError(f"{path}:{number}: JSON nested too deeply") from exc

@@ -150,12 +150,12 @@ def _write_report(target: Path, records: list[dict[str, Any]], options: BatchOpt
 
 def _outcomes(options: BatchOptions, in_root: Path, out_root: Path, files: list[str]) -> Iterator[worker.Outcome]:
     # Cross-document consistency: every worker sees which entities the whole batch prints right.
-    notes = consistency.collect_batch_notes(options.config, in_root, files, encoding=options.encoding)
+    survey = consistency.survey_batch(options.config, in_root, files, encoding=options.encoding)
     settings = worker.WorkerSettings(
         config=options.config,
         in_root=str(in_root),
         out_root=str(out_root),
-        notes=notes,
+        survey=survey,
         encoding=options.encoding,
         overwrite_edited=options.overwrite_edited,
         retry_failed=options.retry_failed,

@@ -29,6 +29,7 @@ from typing import Any
 from restore import __version__
 from restore.config import Config
 from restore.errors import InputError
+from restore.survey import Survey
 from restore.textio import atomic_write_text
 
 STATE_DIR = ".restore-state"
@@ -51,11 +52,11 @@ def config_hash(config: Config) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def run_hash(config: Config, notes: dict[str, object], encoding: str = "utf-8") -> str:
-    """What an output depends on besides its input: the configuration, the batch's votes, the encoding read."""
+def run_hash(config: Config, survey: Survey, encoding: str = "utf-8") -> str:
+    """What an output depends on besides its input: the configuration, the batch's survey, the encoding read."""
     from restore.batch.consistency import notes_hash
 
-    digest = config_hash(config) + (f"+{notes_hash(notes)}" if notes else "")
+    digest = config_hash(config) + (f"+{notes_hash(survey.to_json())}" if survey else "")
     return digest + (f"+{encoding}" if encoding != "utf-8" else "")
 
 

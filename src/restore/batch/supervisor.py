@@ -84,9 +84,9 @@ class WorkerPool:
                 for slot in list(self._slots):
                     if slot.current is None and queue:
                         self._assign(slot, queue)
-                busy = {slot.connection: slot for slot in self._slots if slot.current is not None}
-                for connection in wait(list(busy)):
-                    slot = busy[connection]
+                busy = [slot for slot in self._slots if slot.current is not None]
+                ready = wait([slot.connection for slot in busy])
+                for slot in [slot for slot in busy if slot.connection in ready]:
                     outcome = self._receive(slot)
                     if outcome is None:  # the worker died on its file
                         outcome = self._replace(slot, more=bool(queue))

@@ -18,6 +18,7 @@ from restore.config import Config
 from restore.encodings import decode_document
 from restore.errors import InputError, RestoreError
 from restore.pipeline import Corrector
+from restore.survey import Survey
 from restore.textio import atomic_write_text, display_path
 from restore.writeguard import WriteGuard
 
@@ -41,14 +42,14 @@ class Outcome:
 class WorkerSettings:
     """Everything a worker needs to restore files (sent to each worker process once).
 
-    ``notes`` are the batch's shared facts (:mod:`restore.batch.consistency`);
+    ``survey`` is the batch's first pass (:mod:`restore.batch.consistency`);
     ``encoding`` is one of :data:`restore.encodings.ENCODINGS`.
     """
 
     config: Config
     in_root: str
     out_root: str
-    notes: dict[str, object] = field(default_factory=dict)
+    survey: Survey = field(default_factory=Survey)
     encoding: str = "utf-8"
     overwrite_edited: bool = False
     retry_failed: bool = False
@@ -56,7 +57,7 @@ class WorkerSettings:
     @property
     def run_hash(self) -> str:
         """What every output of this run depends on besides its input (see :func:`state.run_hash`)."""
-        return state.run_hash(self.config, self.notes, self.encoding)
+        return state.run_hash(self.config, self.survey, self.encoding)
 
 
 @dataclass
@@ -122,7 +123,7 @@ def _process(worker: _WorkerState, relative: Path) -> Outcome:
         return Outcome(name, ERROR, message=f"{known} (skipped: it failed {state.MAX_ATTEMPTS} times; "
                        "--retry-failed tries it again)")
     decoded = decode_document(data, shown, worker.settings.encoding)
-    result = worker.corrector.fix(decoded.text, notes=worker.settings.notes)
+    result = worker.corrector.fix(decoded.text, survey=worker.settings.survey)
     output_sha = state.sha256_bytes(result.text.encode("utf-8"))
     if not worker.settings.overwrite_edited and _edited_by_hand(target, sidecar, output_sha):
         return Outcome(name, EDITED, message=f"{display_path(target)}: edited since restore wrote it; kept "
