@@ -27,6 +27,7 @@ How the work is laid out:
 from __future__ import annotations
 
 import collections
+import dataclasses
 import logging
 import re
 from collections.abc import Callable, Iterator
@@ -112,12 +113,12 @@ class Roots:
     target: Path | storage.Tree
 
 
-def survey_chunk(plugin_name: str, roots: Roots, files: list[str]) -> Survey:
+def survey_chunk(plugin_name: str, roots: Roots, files: list[str], encoding: str = "utf-8") -> Survey:
     """Map step of the first pass, run on a worker: the survey of one chunk (files are read only if a stage surveys)."""
     corrector = _corrector(plugin_name)
     if isinstance(roots.source, Path):
-        return corrector.survey(consistency.readable_texts(roots.source, files))
-    return corrector.survey(storage.readable_texts(roots.source, files))
+        return corrector.survey(consistency.readable_texts(roots.source, files, encoding))
+    return corrector.survey(storage.readable_texts(roots.source, files, encoding))
 
 
 def merge_surveys(parts: list[Survey]) -> Survey:
@@ -126,26 +127,33 @@ def merge_surveys(parts: list[Survey]) -> Survey:
 
 
 def restore_chunk(
-    plugin_name: str, roots: Roots, output_hash: str, survey: Survey, files: list[str]
+    plugin_name: str, roots: Roots, settings: worker.WorkerSettings, survey: Survey, files: list[str]
 ) -> list[worker.Outcome]:
-    """Restore one chunk of files on a worker; a bad file is an ``error`` outcome, never an exception."""
+    """Restore one chunk of files on a worker; a bad file is an ``error`` outcome, never an exception.
+
+    Local trees go through the process pool's own per-file code (:func:`worker.process_in`:
+    write guard, encodings, edited outputs, failure records), so outputs are the same bytes.
+    """
     corrector = _corrector(plugin_name)
+    settings = dataclasses.replace(settings, survey=survey)
     if isinstance(roots.source, Path) and isinstance(roots.target, Path):
-        context = worker.WorkerContext(corrector, roots.source, roots.target, output_hash, survey)
+        context = worker.make_context(settings, corrector)
         return [worker.process_in(context, name) for name in files]
     assert isinstance(roots.source, storage.Tree) and isinstance(roots.target, storage.Tree)
     outcomes = []
     for name in files:
         try:
-            chars = storage.restore_object(corrector, roots.source, roots.target, output_hash, survey, name)
+            chars = storage.restore_object(corrector, roots.source, roots.target, settings, name)
         except RestoreError as exc:
-            outcomes.append(worker.Outcome(name, "error", message=str(exc)))
+            outcomes.append(worker.Outcome(name, worker.ERROR, message=str(exc)))
             continue
         except Exception as exc:  # a bug in one stage must not stop the batch; the file is reported
             log.debug("unexpected failure on %s", name, exc_info=True)
-            outcomes.append(worker.Outcome(name, "error", message=f"{roots.source.url}/{name}: internal error: {exc!r}"))
+            message = f"{roots.source.url}/{name}: internal error: {exc!r}"
+            outcomes.append(worker.Outcome(name, worker.ERROR, message=message))
             continue
-        outcomes.append(worker.Outcome(name, "skipped") if chars is None else worker.Outcome(name, "done", chars=chars))
+        done = worker.Outcome(name, worker.DONE, chars=chars) if chars is not None else None
+        outcomes.append(done or worker.Outcome(name, worker.SKIPPED))
     return outcomes
 
 
@@ -154,6 +162,7 @@ def run_on_cluster(
     *,
     progress_stream: TextIO | None = None,
     on_error: Callable[[worker.Outcome], None] | None = None,
+    on_edited: Callable[[worker.Outcome], None] | None = None,
 ) -> BatchSummary:
     """:func:`restore.batch.run_batch` with ``options.scheduler`` set; same outputs, sidecars and records."""
     scheduler = parse_scheduler(options.scheduler or "")
@@ -162,6 +171,7 @@ def run_on_cluster(
     roots = _open_roots(options)
     if isinstance(roots.source, Path):
         assert isinstance(roots.target, Path)
+        runner.check_side_outputs(options, roots.source)
         files = [p.as_posix() for p in paths.discover(roots.source)]
         roots.target.mkdir(parents=True, exist_ok=True)
         lock = state.locked(roots.target)
@@ -176,9 +186,8 @@ def run_on_cluster(
                 log.info("removed %d temporary file(s) left by an interrupted run", stale)
         with _connect(scheduler) as client:
             outcomes = _outcomes(client, options, roots, files)
-            summary = runner.collect(files, outcomes, progress_stream, on_error)
-        failed = {outcome.path for outcome in summary.errors}
-        runner.write_reports(options, _records(roots, [name for name in files if name not in failed]))
+            summary = runner.collect(files, outcomes, progress_stream, on_error, on_edited)
+        runner.write_reports(options, summary, files, lambda names: _records(roots, names), on_error)
     runner.log_summary(summary)
     return summary
 
@@ -190,12 +199,23 @@ def _outcomes(client: Client, options: BatchOptions, roots: Roots, files: list[s
     workers = max(1, len(client.scheduler_info()["workers"]))
     size = options.chunk or max(1, min(_MAX_CHUNK, len(files) // (workers * _CHUNKS_PER_WORKER)))
     chunks = collections.deque(files[i : i + size] for i in range(0, len(files), size))
+    settings = worker.WorkerSettings(
+        config=config,
+        in_root=str(roots.source) if isinstance(roots.source, Path) else roots.source.url,
+        out_root=str(roots.target) if isinstance(roots.target, Path) else roots.target.url,
+        encoding=options.encoding,
+        overwrite_edited=options.overwrite_edited,
+        retry_failed=options.retry_failed,
+    )
     survey: Any = Survey()
-    output_hash = worker.output_hash(config, survey)
+    run_hash = settings.run_hash
     if files:
-        parts = client.map(survey_chunk, [plugin.name] * len(chunks), [roots] * len(chunks), list(chunks), pure=False)
+        parts = client.map(
+            survey_chunk, [plugin.name] * len(chunks), [roots] * len(chunks), list(chunks),
+            encoding=options.encoding, pure=False,
+        )
         survey = client.submit(merge_surveys, parts, pure=False)  # stays on the cluster; workers fetch it
-        output_hash = worker.output_hash(config, survey.result())
+        run_hash = dataclasses.replace(settings, survey=survey.result()).run_hash
     window = workers * _CHUNKS_PER_WORKER
     in_flight: dict[Any, list[str]] = {}
     # Files retried alone, one at a time: when a worker dies, the scheduler blames every task queued
@@ -207,7 +227,7 @@ def _outcomes(client: Client, options: BatchOptions, roots: Roots, files: list[s
 
     def submit(chunk: list[str], priority: int = 0) -> Any:
         future = client.submit(
-            restore_chunk, plugin.name, roots, output_hash, survey, chunk, pure=False, priority=priority
+            restore_chunk, plugin.name, roots, settings, survey, chunk, pure=False, priority=priority
         )
         in_flight[future] = chunk
         finished.add(future)
@@ -232,7 +252,9 @@ def _outcomes(client: Client, options: BatchOptions, roots: Roots, files: list[s
                     log.warning("a chunk of %d file(s) killed its workers; retrying each file alone", len(chunk))
                     alone.extend(chunk)
                 else:
-                    yield worker.Outcome(chunk[0], "error", message=f"{_display(roots, chunk[0])}: {_died(result)}")
+                    message = f"{_display(roots, chunk[0])}: {_died(result)}"
+                    _record_death(roots, chunk[0], run_hash, message)
+                    yield worker.Outcome(chunk[0], worker.ERROR, message=message)
             elif isinstance(result, BaseException):
                 raise result
             else:
@@ -241,6 +263,18 @@ def _outcomes(client: Client, options: BatchOptions, roots: Roots, files: list[s
     finally:
         if in_flight:  # Ctrl-C or an error: what is finished stays finished, the rest is not started
             client.cancel(list(in_flight))
+
+
+def _record_death(roots: Roots, name: str, run_hash: str, message: str) -> None:
+    """The failure record the process pool writes too, so a rerun retries the file once more, then skips it."""
+    if not (isinstance(roots.source, Path) and isinstance(roots.target, Path)):
+        return  # object storage keeps no failure records: a rerun tries the file again
+    relative = Path(name)
+    try:
+        input_sha = state.sha256_bytes((roots.source / relative).read_bytes())
+    except OSError:
+        return  # gone or unreadable: the next run reports it as such
+    state.record_failure(state.failure_path(roots.target, relative), input_sha=input_sha, run=run_hash, message=message)
 
 
 def _died(exc: KilledWorker) -> str:

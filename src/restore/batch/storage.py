@@ -38,10 +38,11 @@ from typing import Any
 
 from restore.batch import paths, state
 from restore.batch.records import make_record
+from restore.batch.worker import WorkerSettings
 from restore.errors import InputError, RestoreError
 from restore.pipeline import Corrector
-from restore.survey import Survey
-from restore.textio import atomic_write_text, decode_text
+from restore.encodings import decode_document
+from restore.textio import atomic_write_text
 
 log = logging.getLogger(__name__)
 
@@ -181,7 +182,7 @@ def sidecar_key(relative: str) -> str:
 
 
 def restore_object(
-    corrector: Corrector, source: Tree, target: Tree, output_hash: str, survey: Survey, relative: str
+    corrector: Corrector, source: Tree, target: Tree, settings: WorkerSettings, relative: str
 ) -> int | None:
     """Restore ``source/relative`` into ``target/relative``; returns its characters, or None when up to date.
 
@@ -191,23 +192,26 @@ def restore_object(
     data = source.read_bytes(relative)
     input_sha = state.sha256_bytes(data)
     sidecar = target.read_json(sidecar_key(relative))
+    output_hash = settings.run_hash
     if _up_to_date(sidecar, input_sha, output_hash, target, relative):
         return None
-    text = decode_text(data, f"{source.url}/{relative}")
-    result = corrector.fix(text, survey=survey)
+    decoded = decode_document(data, f"{source.url}/{relative}", settings.encoding)
+    text = decoded.text
+    result = corrector.fix(text, survey=settings.survey)
     target.write_text(relative, result.text)
     record = make_record(result, path=relative, root=source.url, sha256=input_sha)
+    record["encoding"] = decoded.encoding
     record["config_hash"] = output_hash
     record["output_sha256"] = state.sha256_bytes(result.text.encode("utf-8"))
     target.write_text(sidecar_key(relative), json.dumps(record, ensure_ascii=False, sort_keys=True))
     return len(text)
 
 
-def readable_texts(source: Tree, files: list[str]) -> Iterator[str]:
+def readable_texts(source: Tree, files: list[str], encoding: str = "utf-8") -> Iterator[str]:
     """The texts of ``files`` that can be read and decoded; the restoring pass reports the others."""
     for relative in files:
         try:
-            yield decode_text(source.read_bytes(relative), relative)
+            yield decode_document(source.read_bytes(relative), relative, encoding).text
         except RestoreError:
             continue
 

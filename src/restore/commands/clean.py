@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from restore.commands.options import add_config_arguments, config_from_arguments
+from restore.commands.options import add_config_arguments, add_encoding_argument, config_from_arguments
 from restore.errors import ConfigError
 
 
@@ -18,7 +18,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "clean",
         help="restore every .txt file under a directory into another directory",
         description="Restore every .txt file under IN (recursively) into OUT, keeping the tree. "
-        "Finished outputs are skipped on a rerun; bad files are reported and skipped.",
+        "Finished outputs are skipped on a rerun, outputs edited by hand are kept; bad files are reported "
+        "and skipped.",
     )
     # Kept as strings: Path would fold the '//' of s3://bucket/key.
     parser.add_argument("input", metavar="IN", help="directory of .txt files, or a URL with --scheduler (never written to)")
@@ -33,6 +34,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--chunk", type=int, default=0, metavar="K", help="files per Dask task (default: automatic)")
     parser.add_argument("--jsonl", type=Path, metavar="FILE", help="write one JSON record per document")
     parser.add_argument("--report", type=Path, metavar="FILE", help="write the HTML review report")
+    add_encoding_argument(parser)
+    parser.add_argument(
+        "--overwrite-edited",
+        action="store_true",
+        help="replace outputs edited by hand since restore wrote them (default: keep them, with a warning)",
+    )
+    parser.add_argument(
+        "--retry-failed",
+        action="store_true",
+        help="try again files whose worker process died on them twice before (default: skip them)",
+    )
     add_config_arguments(parser)
     parser.set_defaults(run=run)
 
@@ -56,6 +68,9 @@ def run(args: argparse.Namespace) -> int:
         jobs=jobs,
         jsonl=args.jsonl,
         report=args.report,
+        encoding=args.encoding,
+        overwrite_edited=args.overwrite_edited,
+        retry_failed=args.retry_failed,
         scheduler=args.scheduler,
         chunk=args.chunk,
     )
@@ -64,7 +79,17 @@ def run(args: argparse.Namespace) -> int:
         sys.stderr.write(f"restore: error: {outcome.message}\n")
         sys.stderr.flush()
 
-    summary = run_batch(options, progress_stream=sys.stderr, on_error=report_error)
+    def report_edited(outcome: Outcome) -> None:
+        sys.stderr.write(f"restore: warning: {outcome.message}\n")
+        sys.stderr.flush()
+
+    summary = run_batch(options, progress_stream=sys.stderr, on_error=report_error, on_edited=report_edited)
+    if summary.edited:
+        sys.stderr.write(
+            f"restore: kept {len(summary.edited)} output(s) edited by hand: "
+            + ", ".join(outcome.path for outcome in summary.edited)
+            + "\n"
+        )
     if summary.errors:
         sys.stderr.write(
             f"restore: {len(summary.errors)} of {summary.total} file(s) failed: "
