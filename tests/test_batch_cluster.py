@@ -299,7 +299,7 @@ def test_s3_in_and_out_match_the_local_batch(
 
     stamps = {key: info["LastModified"] for key, info in fs.find("archive/out", detail=True).items()}
     again = run_cli("-v", "clean", "s3://archive/in", "-o", "s3://archive/out", "--scheduler", "local:1")
-    assert "0 restored, 12 up to date, 1 failed" in again.stderr
+    assert "0 restored, 12 up to date, 0 edited by hand and kept, 1 failed" in again.stderr
     fs.invalidate_cache()
     assert {key: info["LastModified"] for key, info in fs.find("archive/out", detail=True).items()} == stamps
 
