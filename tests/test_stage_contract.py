@@ -4,6 +4,7 @@ one definition of the char features, and a corrector shared by threads."""
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import ClassVar
@@ -206,7 +207,7 @@ def test_logodds_weigh_each_feature_by_its_own_weight() -> None:
         if name == "glyph_similarity":
             value = value**GLYPH_SHARPNESS
         elif name == "mined":
-            value = __import__("math").log10(1 + min(value, config.mined_count_cap))
+            value = math.log10(1 + min(value, config.mined_count_cap))
         expected += weights[name] * value
     calibration = CharCalibration(config)
     assert calibration.logodds(features) == pytest.approx(expected, abs=1e-12)

@@ -52,8 +52,9 @@ from typing import Any, ClassVar
 from restore.chars import is_bmp_han
 from restore.config import CharConfig, Config
 from restore.evidence import ConfusionPair, Evidence, LanguageModelScore
-from restore.glyphs.tables import ConfusionTable, GlyphNeighbours, PhoneticNeighbours
-from restore.lm.model import CharLanguageModel
+from restore.glyphs.tables import ConfusionTable, GlyphNeighbours, PhoneticNeighbours, load_confusions
+from restore.lm.model import CharLanguageModel, load_name_chars, load_words
+from restore.lm.t2s import load_script_sets, load_t2s
 from restore.stages.base import Deferred, Document, Proposal, StageOutput, StagePlan
 from restore.stages.char_features import CharCalibration, CharFeatures
 
@@ -159,10 +160,6 @@ class CharResources:
     @classmethod
     def load(cls, config: CharConfig) -> CharResources:
         """Load every resource; a missing model is a :class:`~restore.errors.ResourceError`, never a no-op."""
-        from restore.glyphs.tables import load_confusions
-        from restore.lm.model import load_name_chars, load_words
-        from restore.lm.t2s import load_script_sets, load_t2s
-
         lm = CharLanguageModel(config.model or None, t2s=load_t2s())
         lm.model  # noqa: B018 - load now: a missing model is an error, never a silent no-op
         simplified_only, traditional_only = load_script_sets()
