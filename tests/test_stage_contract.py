@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import pickle
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import ClassVar
@@ -242,3 +243,11 @@ def test_a_fresh_corrector_shared_by_eight_threads_gives_the_sequential_results(
     with ThreadPoolExecutor(max_workers=8) as pool:
         threaded = list(pool.map(lambda page: shared.fix(page).to_json(), _THREAD_PAGES * 2))
     assert threaded == sequential * 2
+
+
+def test_a_pickled_corrector_is_its_config() -> None:
+    used = restore.Corrector(Config(min_confidence=0.9))
+    used.fix(_THREAD_PAGES[0])  # loads resources, which stay behind
+    copy = pickle.loads(pickle.dumps(used))
+    assert copy.config == used.config
+    assert copy.fix(_THREAD_PAGES[1]).to_json() == used.fix(_THREAD_PAGES[1]).to_json()
