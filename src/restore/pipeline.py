@@ -29,8 +29,17 @@ STAGE_FACTORIES = {
 
 
 def build_stages(config: Config) -> list[Stage]:
-    """Instantiate the configured stages in pipeline order (resources still load lazily)."""
+    """Instantiate the configured stages in pipeline order (resources still load lazily).
+
+    With user lexicons, the project stage (rules learned from review decisions,
+    :mod:`restore.stages.project`) comes first whatever ``config.stages`` says: a keep
+    rule protects its text from every stage.
+    """
     stages: list[Stage] = []
+    if config.lexicons:
+        from restore.stages.project import ProjectStage
+
+        stages.append(ProjectStage(config))
     for name in config.stages:
         module_name, _, factory_name = STAGE_FACTORIES[name].partition(":")
         factory = getattr(importlib.import_module(module_name), factory_name)

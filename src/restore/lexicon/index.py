@@ -142,6 +142,8 @@ class LexiconIndex:
         variant_keys: dict[str, list[tuple[int, str, bool]]] = defaultdict(list)
         for lexicon in lexicons:
             for entry in lexicon.entries:
+                if not entry.is_entity:  # keep and variant rules are the project stage's
+                    continue
                 traditional = entry.traditional or to_traditional(entry.canonical)
                 cues = tuple(dict.fromkeys([*entry.cues, *(to_traditional(c) for c in entry.cues)]))
                 index = len(entries)
