@@ -102,8 +102,10 @@ def run_batch(
                 write_records(options.jsonl, records)
             if options.report is not None:
                 from restore.report import write_report
+                from restore.report.spellings import spelled_two_ways
 
-                write_report(records, options.report, config=options.config.to_json())
+                write_report(records, options.report, config=options.config.to_json(),
+                             spellings=spelled_two_ways(records, options.config))
     log.info("%d file(s): %d restored, %d up to date, %d failed",
              summary.total, summary.done, summary.skipped, len(summary.errors))
     return summary

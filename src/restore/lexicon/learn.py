@@ -407,21 +407,16 @@ def lexicon_entity_finder(config: Config) -> EntityFinder:
     An accepted ``entity`` edit completes a name when the corrected text prints a lexicon
     entry right over the edit; the printed form is the original text under that entry.
     """
-    from restore.lexicon.index import EXACT
     from restore.stages.lexicon import LexiconStage
 
     stage = LexiconStage(config)
 
     def find(lesson: Lesson) -> tuple[str, str, str] | None:
-        low = max(0, lesson.start - MAX_RULE_PHRASE)
-        window = lesson.text[low : lesson.start] + lesson.after + lesson.text[lesson.end : lesson.end + MAX_RULE_PHRASE]
-        start, end = lesson.start - low, lesson.start - low + len(lesson.after)
-        hits = [h for h in stage.index.find_exact(window) if h.match == EXACT and h.start <= start and end <= h.end]
-        if not hits:
+        found = stage.index.fixed_entry(lesson.text, lesson.start, lesson.end, lesson.after, reach=MAX_RULE_PHRASE)
+        if found is None:
             return None
-        best = min(hits, key=lambda h: (h.start - h.end, h.start, h.entry))
-        entry = stage.index.entries[best.entry].entry
-        printed = window[best.start : start] + lesson.before + window[end : best.end]
+        entry = stage.index.entries[found[0]].entry
+        printed = lesson.text[found[1] : found[2]]
         if printed in (entry.canonical, entry.traditional) or any(needs_escape(c) for c in printed):
             return None
         return entry.canonical, entry.traditional, printed
