@@ -303,3 +303,22 @@ def test_a_changed_original_or_a_bad_rule_file_stops_everything(tmp_path: Path,
     code, err = learn_cli(capsys, decisions, "-o", broken)
     assert code == 1 and "bad lexicon" in err
     assert broken.read_text(encoding="utf-8") == "# restore-lexicon: 2\nnonsense\n"
+
+
+def test_the_format_example_in_the_lexicon_readme_lints(tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parent.parent / "lexicons" / "README.md").read_text(encoding="utf-8")
+    start = readme.index("# restore-lexicon: 2")
+    example = readme[start : readme.index("```", start)].replace("<TAB>", "\t")
+    lexicon, problems = parse_lexicon(example, "example.tsv")
+    assert not problems and lexicon is not None
+    assert [entry.rule for entry in lexicon.entries] == ["variant", "keep", "entity"]
+
+
+def test_explain_names_the_learned_rule(tmp_path: Path) -> None:
+    rules = tmp_path / "rules.tsv"
+    learned = learn_rules([lesson("新建的活動室。", "動", "动", True)])
+    rules.write_text(render_rules(learned.rules), encoding="utf-8")
+    result = restore.fix("大家参观了新建的活動室。", config=restore.Config(lexicons=(str(rules),)))
+    from restore.explain import explain
+
+    assert 'learned variant rule' in explain(result) and "from a.json, confirmed once" in explain(result)

@@ -35,6 +35,11 @@ def describe_evidence(record: Evidence) -> str:
     if record.type == "lexicon":
         cue = f", cue {record.cue}" if record.cue else ""
         return f"{record.match} match of {record.entry} ({record.lexicon}:{record.line}), similarity {record.similarity:.2f}{cue}"
+    if record.type == "learned":
+        times = "once" if record.confirmed == 1 else f"{record.confirmed} times"
+        phrase = json.dumps(record.phrase, ensure_ascii=False)
+        return (f"learned {record.rule} rule ({record.lexicon}:{record.line}) on {phrase}"
+                f", from {', '.join(record.decisions)}, confirmed {times}")
     if record.type == "lm":
         return (
             f"{record.model} log10 P {record.logprob_before:.2f} → {record.logprob_after:.2f}"
