@@ -25,13 +25,13 @@ from restore.lexicon.escape import decode_rule_text, encode_rule_text
 from restore.lexicon.learn import (
     MAX_CONTEXT,
     MIN_CONTEXT,
-    Lesson,
     Rule,
     existing_rules,
     learn_rules,
     lexicon_entity_finder,
     render_rules,
 )
+from restore.lexicon.lessons import Lesson
 from restore.lexicon.parse import parse_lexicon
 
 DEMO_LEXICON = (

@@ -119,7 +119,14 @@ class Merged:
 
 
 Evidence = (
-    RuleMatch | ScriptConversion | LexiconMatch | LearnedRule | LanguageModelScore | ConfusionPair | Consistency | Merged
+    RuleMatch
+    | ScriptConversion
+    | LexiconMatch
+    | LearnedRule
+    | LanguageModelScore
+    | ConfusionPair
+    | Consistency
+    | Merged
 )
 
 EVIDENCE_TYPES: dict[str, type] = {

@@ -43,7 +43,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     """Learn, merge, lint and write; contradictions and skipped decisions go to stderr."""
     from restore.config import Config
-    from restore.lexicon.learn import existing_rules, learn_rules, lexicon_entity_finder, read_lessons, render_rules
+    from restore.lexicon.learn import existing_rules, learn_rules, lexicon_entity_finder, render_rules
+    from restore.lexicon.lessons import read_lessons
     from restore.lexicon.loading import with_user_lexicons
     from restore.lexicon.parse import load_lexicon
     from restore.textio import atomic_write_text

@@ -168,7 +168,9 @@ class LexiconIndex:
         log.debug("lexicon index: %d entries, %d keys, %d fuzzy forms", len(entries), len(exact or ()), len(forms))
         return cls(entries, forms, exact, pieces, gaps, tables)
 
-    def fixed_entry(self, text: str, start: int, end: int, after: str, *, reach: int = 48) -> tuple[int, int, int] | None:
+    def fixed_entry(
+        self, text: str, start: int, end: int, after: str, *, reach: int = 48
+    ) -> tuple[int, int, int] | None:
         """The entry a change completes: ``(entry id, start, end)`` of the printed name in ``text``.
 
         Replacing ``text[start:end]`` by ``after`` fixes a name when the corrected text

@@ -17,9 +17,9 @@ whose phrase some other decision decided differently. Decisions that still disag
 existing rule file merges: a rule decided again counts one more confirmation; a new
 decision against an existing rule is a contradiction and the file's rule stays.
 
-Everything is read and checked before anything is written (the originals' sha256, the
-items' text, the paths staying inside their root); the result is rendered, linted and
-only then written, so a bad decisions file never leaves a corrupt lexicon.
+Decisions files are read and checked by :mod:`restore.lexicon.lessons`; the rules are
+rendered and linted before anything is written, so a bad decisions file never leaves a
+corrupt lexicon.
 
 >>> text = "工程尚末完成。"
 >>> lessons = [Lesson(text, 3, 4, "末", "未", True, "char", "char:lm", "a.json", "doc.txt")]
@@ -29,20 +29,14 @@ only then written, so a bad decisions file never leaves a corrupt lexicon.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
-import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from pathlib import Path
-from typing import Any
 
 from restore.config import Config
-from restore.decisions import parse_decisions
 from restore.edits import changed_span
-from restore.errors import EditError, InputError, LexiconError, SchemaError
+from restore.errors import LexiconError
 from restore.lexicon.escape import encode_rule_text, needs_escape
 from restore.lexicon.model import (
     COLUMNS_V2,
@@ -56,8 +50,8 @@ from restore.lexicon.model import (
     Entry,
     Lexicon,
 )
+from restore.lexicon.lessons import Lesson
 from restore.lexicon.parse import parse_lexicon
-from restore.textio import decode_text
 
 log = logging.getLogger(__name__)
 
@@ -69,46 +63,6 @@ MAX_CONTEXT = 8
 # Longest changed text (before or after) learned, in code points: a keep rule of a page or a
 # paragraph rewritten is no rule about a word (such decisions are skipped and listed).
 MAX_CHANGE = MAX_RULE_PHRASE - 2 * MAX_CONTEXT
-# Items (decided or not) one decisions file may hold: 200,000 is about 10,000 pages reviewed
-# at 20 items each, and keeps the parsed file within a few hundred MB.
-MAX_ITEMS = 200_000
-# A decisions file larger than this is refused before it is parsed (bytes).
-MAX_FILE_BYTES = 256 * 1024 * 1024
-
-
-@dataclass(frozen=True)
-class Lesson:
-    """One explicit decision with the original text it was made on.
-
-    ``text[start:end]`` is ``before``; ``accepted`` says whether ``after`` was accepted;
-    ``origin`` names the decisions file, ``path`` the document.
-    """
-
-    text: str
-    start: int
-    end: int
-    before: str
-    after: str
-    accepted: bool
-    kind: str
-    source: str
-    origin: str
-    path: str
-
-    def phrase(self, context: int) -> tuple[str, int, int]:
-        """The printed phrase with up to ``context`` characters each side, and the change's span in it."""
-        left = self.text[max(0, self.start - context) : self.start]
-        cut = left.rfind("\n")
-        if cut >= 0:
-            left = left[cut:]  # the line break stays: the phrase starts a line
-        right = self.text[self.end : self.end + context]
-        cut = right.find("\n")
-        if cut >= 0:
-            right = right[: cut + 1]
-        return left + self.before + right, len(left), len(left) + len(self.before)
-
-    def describe(self) -> str:
-        return f"{self.origin}: {self.path} [{self.start}, {self.end}) {self.before!r} → {self.after!r}"
 
 
 @dataclass(frozen=True)
@@ -314,91 +268,6 @@ def _clash(rule: Rule, decided: dict[str, list[Rule]]) -> Rule | None:
         if rule.seen[end : end + right] == other.seen[other_end : other_end + right]:
             return other
     return None
-
-
-# ---------------------------------------------------------------------------------------------
-# Reading decisions files and the originals they were made on.
-
-
-def read_lessons(
-    paths: Sequence[str | os.PathLike[str]], *, root: Path | None = None, only_rules: bool = False
-) -> list[Lesson]:
-    """Every decided item of the decisions files, with its original text (sha256-checked).
-
-    ``root`` overrides the roots the files record. ``only_rules`` keeps only the items a
-    reviewer marked "never change this" or "always make this change". Every problem of
-    every file is gathered into one :class:`EditError` (or the first :class:`SchemaError`).
-    """
-    lessons: list[Lesson] = []
-    problems: list[str] = []
-    for path in paths:
-        name = Path(path).name
-        documents = parse_decisions(_read_json(Path(path)), name=str(path))
-        for document in documents:
-            chosen = [d for d in document.decisions if d.decided and (d.rule or not only_rules)]
-            if not chosen:
-                continue
-            text = _original(document.path, document.root, document.sha256, root, problems)
-            if text is None:
-                continue
-            for decision in chosen:
-                edit = decision.edit
-                if text[edit.start : edit.end] != edit.before:
-                    problems.append(f"{path}: {document.path}: item [{edit.start}, {edit.end}) expects "
-                                    f"{edit.before[:40]!r}, the original has {text[edit.start:edit.end][:40]!r}")
-                    continue
-                lessons.append(Lesson(text, edit.start, edit.end, edit.before, edit.after, decision.accepted,
-                                      edit.kind, edit.source, name, document.path))
-    if problems:
-        raise EditError(f"{len(problems)} problem(s); nothing was learned:\n  " + "\n  ".join(problems[:20]))
-    return lessons
-
-
-def _read_json(path: Path) -> Any:
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError as exc:
-        raise InputError(f"{path}: no such file") from exc
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror}") from exc
-    if size > MAX_FILE_BYTES:
-        raise SchemaError(f"{path}: {size:,} bytes is more than a decisions file may have ({MAX_FILE_BYTES:,})")
-    try:
-        payload = json.loads(path.read_bytes().decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise SchemaError(f"{path}: not a JSON file: {exc}") from exc
-    documents = payload.get("documents") if isinstance(payload, dict) else None
-    if isinstance(documents, list):
-        items = sum(len(d["edits"]) for d in documents if isinstance(d, dict) and isinstance(d.get("edits"), list))
-        if items > MAX_ITEMS:
-            raise SchemaError(f"{path}: {items:,} items, more than restore learn reads from one file "
-                              f"({MAX_ITEMS:,}); split the review into several decisions files")
-    return payload
-
-
-def _original(relative: str, recorded_root: str, sha256: str, root: Path | None, problems: list[str]) -> str | None:
-    base = root if root is not None else Path(recorded_root) if recorded_root else None
-    if base is None:
-        problems.append(f"{relative}: the decisions do not say where the original is; pass --root")
-        return None
-    source = base / relative
-    try:
-        inside = source.resolve().is_relative_to(base.resolve())
-        data = source.read_bytes() if inside else b""
-    except OSError as exc:
-        problems.append(f"{source}: cannot read the original: {exc.strerror or exc}")
-        return None
-    if not inside:
-        problems.append(f"{source}: leads outside {base} (a link?); refused")
-        return None
-    if hashlib.sha256(data).hexdigest() != sha256:
-        problems.append(f"{source}: sha256 differs from the decisions (the file changed since it was reviewed)")
-        return None
-    try:
-        return decode_text(data, str(source))
-    except InputError as exc:
-        problems.append(str(exc))
-        return None
 
 
 def lexicon_entity_finder(config: Config) -> EntityFinder:

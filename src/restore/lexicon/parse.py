@@ -260,7 +260,8 @@ def _parse_rule(  # type: ignore[no-untyped-def]
     if traditional or cues_field or period:
         report(number, f"{rule} rules leave traditional, cues and period empty")
     canonical = _decoded(canonical_field, "canonical", number, report)
-    variants = tuple(_decoded(v, "variants", number, report) for v in _items(variants_field, "variants", number, report))
+    items = _items(variants_field, "variants", number, report)
+    variants = tuple(_decoded(item, "variants", number, report) for item in items)
     longest = max(len(phrase) for phrase in (canonical, *variants))
     if longest > MAX_RULE_PHRASE:
         report(number, f"a {rule} rule's phrase has {longest} characters (at most {MAX_RULE_PHRASE})")

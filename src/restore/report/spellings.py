@@ -1,7 +1,7 @@
 """Names and terms spelled two ways across a batch, for the report to list once each.
 
-The batch first pass (:meth:`LexiconStage.entities`) says which lexicon entries each
-document prints right; the edits and suggestions of kind ``entity`` say where an entry was
+The lexicon stage's matcher, as the batch first pass uses it (:meth:`LexiconStage.entities`),
+finds the entries each document prints right; the edits and suggestions of kind ``entity`` say where an entry was
 printed otherwise (the printed form is the original under the name the change completes,
 :meth:`LexiconIndex.fixed_entry`). An entry printed in two or more ways across the batch
 is listed with each way, the documents printing it and the report items that change it, so
@@ -63,10 +63,10 @@ def spelled_two_ways(records: Sequence[dict[str, Any]], config: Config) -> list[
                 ids.append(f"d{number}-{origin}{position}")
     listed = []
     for canonical in sorted(set(wrong) | set(right_docs)):
-        forms = [{"form": form, "right": True, "documents": len(docs), "items": []}
-                 for form, docs in right_docs.get(canonical, {}).items()]
+        right = right_docs.get(canonical, {})
+        forms = [{"form": form, "right": True, "documents": len(docs), "items": []} for form, docs in right.items()]
         forms += [{"form": form, "right": False, "documents": len(docs), "items": ids}
-                  for form, (docs, ids) in wrong.get(canonical, {}).items() if form not in right_docs.get(canonical, {})]
+                  for form, (docs, ids) in wrong.get(canonical, {}).items() if form not in right]
         if len(forms) >= 2 and any(not form["right"] for form in forms):
             forms.sort(key=lambda f: (f["right"], -f["documents"], f["form"]))
             listed.append({"entry": canonical, "forms": forms})
