@@ -146,7 +146,7 @@ def test_rendered_rules_lint_clean_and_read_back_identically() -> None:
     assert existing_rules(lexicon) == [
         Rule.from_entry(entry) for entry in lexicon.entries
     ]
-    assert [Rule.from_entry(e) for e in lexicon.entries] == sorted(learned.rules, key=lambda r: r.fields())
+    assert [Rule.from_entry(e) for e in lexicon.entries] == sorted(learned.rules, key=lambda r: r.fields)
     assert "\\u000a" in text and "\\u0020" in text and "\\u007c" in text and "\\\\" in text
     assert render_rules(list(reversed(learned.rules)), name="project") == text
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from restore.lexicon.model import ITEM_SEPARATOR
 
@@ -27,9 +28,11 @@ from restore.lexicon.model import ITEM_SEPARATOR
 FORBIDDEN = frozenset("\ufffd\u3000\u00a0\u200b\u200c\u200d\u2060\ufeff\u200e\u200f")
 # Full-width punctuation that lint accepts; the rest of U+FF01..FF5E (full-width Latin) is escaped.
 _FULLWIDTH_ALLOWED = frozenset("，（）：；！？")
+_PRINTABLE_ESCAPED = re.compile(r"[ \\|\ufffd\uff01-\uff5e]")
 _ESCAPE = re.compile(r"\\(?:(\\)|u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8}))")
 
 
+@lru_cache(maxsize=8192)
 def needs_escape(char: str) -> bool:
     """Whether ``char`` cannot appear as is in a lexicon field."""
     if char in ("\\", ITEM_SEPARATOR) or char.isspace() or char in FORBIDDEN:
@@ -41,6 +44,10 @@ def needs_escape(char: str) -> bool:
 
 def encode_rule_text(text: str) -> str:
     """``text`` with every character :func:`needs_escape` names escaped (``\\\\`` for a backslash)."""
+    # Most phrases need nothing: printable (no control, format, unassigned or separator characters
+    # but the ASCII space) and none of the few printable ones escaped too.
+    if text.isprintable() and not _PRINTABLE_ESCAPED.search(text):
+        return text
     out = []
     for char in text:
         if char == "\\":

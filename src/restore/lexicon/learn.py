@@ -33,6 +33,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from restore.config import Config
 from restore.edits import changed_span
@@ -97,6 +98,7 @@ class Rule:
         start, end, _after = changed_span(self.variants[0], self.canonical)
         return start, end
 
+    @cached_property
     def fields(self) -> tuple[str, ...]:
         """The TSV fields of the rule's line (phrases escaped)."""
         if self.rule == ENTITY:
@@ -207,7 +209,7 @@ def _rule(phrase: str, start: int, end: int, group: list[Lesson]) -> Rule:
 
 
 def _rule_key(rule: Rule) -> tuple[str, ...]:
-    fields = rule.fields()
+    fields = rule.fields
     return (fields[0], rule.rule, fields[2], fields[8])
 
 
@@ -317,7 +319,7 @@ def render_rules(rules: Sequence[Rule], *, name: str = "project") -> str:
         "# licence: the project's own review decisions",
         "# columns: " + "\t".join(COLUMNS_V2),
     ]
-    lines.extend("\t".join(rule.fields()) for rule in sorted(rules, key=_rule_key))
+    lines.extend("\t".join(rule.fields) for rule in sorted(rules, key=_rule_key))
     text = "\n".join(lines) + "\n"
     lexicon, problems = parse_lexicon(text, f"{name}.tsv")
     if problems or lexicon is None:  # a bug here must never leave a corrupt file behind

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from pathlib import Path
@@ -227,13 +228,7 @@ def _parse_line(  # type: ignore[no-untyped-def]
         "confirmed": int(confirmed_field) if _COUNT.match(confirmed_field) else 0,
         "decisions": tuple(_decoded(item, "decisions", number, report) for item in decisions),
     }
-    return key, _with(entry, **extra)
-
-
-def _with(entry: Entry, **changes: object) -> Entry:
-    import dataclasses
-
-    return dataclasses.replace(entry, **changes)  # type: ignore[arg-type]
+    return key, dataclasses.replace(entry, **extra)  # type: ignore[arg-type]
 
 
 def _decoded(value: str, column: str, number: int, report) -> str:  # type: ignore[no-untyped-def]
