@@ -61,7 +61,8 @@ def run(args: argparse.Namespace) -> int:
                          + " (untouched defaults teach nothing; decide items in the report and export again)")
     config = Config.from_toml(args.config) if args.config else Config()
     config = with_user_lexicons(config, args.lexicon)
-    finder = lexicon_entity_finder(config) if any(l.accepted and l.kind == "entity" for l in lessons) else None
+    names_fixed = any(lesson.accepted and lesson.kind == "entity" for lesson in lessons)
+    finder = lexicon_entity_finder(config) if names_fixed else None
     learned = learn_rules(lessons, existing=existing, find_entity=finder)
     for line in learned.skipped:
         sys.stderr.write(f"restore: skipped: {line}\n")
