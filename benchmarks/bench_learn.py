@@ -1,9 +1,9 @@
 """Cost of learning from review decisions and of applying the learned rules.
 
-Run: ``nice python benchmarks/bench_learn.py [--documents 2000] [--items 100] [--rules-text-mb 1]``.
+Run: ``nice python benchmarks/bench_learn.py [--documents 2000] [--items 100] [--rules-text-mb 1] [--workdir DIR]``.
 
 Synthetic documents (Han characters drawn from a pool written into this script, with
-full stops) are written to ``benchmarks/out/bench_learn/in/``; each gets ``--items``
+full stops) are written to ``DIR/in/`` (default ``benchmarks/out/bench_learn``); each gets ``--items``
 one-character decisions (a random other character), a quarter of them decided by the
 "reviewer", half of those accepted. Measured:
 
@@ -62,7 +62,9 @@ def main() -> int:
     parser.add_argument("--items", type=int, default=100, help="decisions per document")
     parser.add_argument("--rules-text-mb", type=float, default=1.0)
     parser.add_argument("--seed", type=int, default=16)
+    parser.add_argument("--workdir", type=Path, default=OUT, help="scratch folder for the synthetic batch")
     args = parser.parse_args()
+    work = args.workdir
     sys.path.insert(0, str(HERE.parent / "src"))
     from restore import Config, Corrector
     from restore.lexicon.learn import learn_rules, render_rules
@@ -70,7 +72,7 @@ def main() -> int:
     from restore.stages.base import Document
     from restore.stages.project import ProjectStage
 
-    decisions = write_batch(OUT, args.documents, args.items, args.seed)
+    decisions = write_batch(work, args.documents, args.items, args.seed)
     size = decisions.stat().st_size
 
     def learn():  # type: ignore[no-untyped-def]
@@ -86,7 +88,7 @@ def main() -> int:
     learn()
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
-    rules = OUT / "project.tsv"
+    rules = work / "project.tsv"
     rules.write_text(text, encoding="utf-8")
     counts = learned.counts()
     print(f"decisions: {args.documents * args.items:,} items ({size / 1e6:.1f} MB), {len(lessons):,} decided")
@@ -95,7 +97,7 @@ def main() -> int:
 
     corpus = []
     total = 0
-    for path in sorted((OUT / "in").glob("*.txt")):
+    for path in sorted((work / "in").glob("*.txt")):
         corpus.append(path.read_text(encoding="utf-8"))
         total += len(corpus[-1].encode("utf-8"))
         if total >= args.rules_text_mb * 1e6:

@@ -158,10 +158,10 @@ def learn_rules(
     new_rules = _phrase_rules(phrased, learned)
     for canonical, group in sorted(entities.items()):
         traditional = group[0][1]
-        printed = tuple(sorted({p for _, _, p in group} - {canonical, traditional}))
-        if not printed:
+        misprints = tuple(sorted({p for _, _, p in group} - {canonical, traditional}))
+        if not misprints:
             continue
-        new_rules.append(Rule(ENTITY, canonical, printed, None, traditional, "entity", "",
+        new_rules.append(Rule(ENTITY, canonical, misprints, None, traditional, "entity", "",
                               len(group), tuple(sorted({lesson.origin for lesson, _, _ in group}))))
     learned.rules = _merge(existing, new_rules, learned)
     return learned

@@ -8,7 +8,7 @@ FORMAT_VERSION = "1"
 # Version 2 adds the columns of project rules learned from review decisions (``restore learn``).
 RULES_VERSION = "2"
 FORMAT_VERSIONS = (FORMAT_VERSION, RULES_VERSION)
-KINDS = ("person", "place", "org", "event", "term")
+ENTRY_KINDS = ("person", "place", "org", "event", "term")
 # A version-2 file learned from decisions mixes rules about names, terms and any phrase.
 PROJECT_KIND = "project"
 COLUMNS = ("canonical", "traditional", "variants", "cues", "period", "note")

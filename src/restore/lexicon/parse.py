@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 
 from restore.errors import LexiconError
@@ -22,11 +23,11 @@ from restore.lexicon.model import (
     COLUMNS,
     COLUMNS_V2,
     ENTITY,
+    ENTRY_KINDS,
     FORMAT_VERSION,
     FORMAT_VERSIONS,
     ITEM_SEPARATOR,
     KEEP,
-    KINDS,
     MAX_RULE_PHRASE,
     PROJECT_KIND,
     RULES,
@@ -37,6 +38,9 @@ from restore.lexicon.model import (
     Problem,
 )
 from restore.scriptdata import ScriptTables
+
+# Records one problem: (line number, reason).
+Report = Callable[[int, str], None]
 
 _NAME = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 _DATE = r"\d{4}(?:-(?:0[1-9]|1[0-2]))?"
@@ -134,15 +138,15 @@ def parse_lexicon(text: str, label: str, *, tables: ScriptTables | None = None) 
         parsed = _parse_line(line, number, report, tables, version)
         if parsed is None:
             continue
-        key, entry = parsed
-        shown = " ".join(key)
-        if key in seen:
+        sort_key, entry = parsed
+        shown = " ".join(sort_key)
+        if sort_key in seen:
             report(number, f"duplicate entry {shown!r}")
-        elif previous and key < previous:
+        elif previous and sort_key < previous:
             report(number, f"not sorted: {shown!r} comes after {' '.join(previous)!r}")
-        seen.add(key)
-        previous = max(previous, key)
-        entries.append((key, entry))
+        seen.add(sort_key)
+        previous = max(previous, sort_key)
+        entries.append((sort_key, entry))
     if not lines:
         report(1, "empty file")
     elif in_header:
@@ -165,10 +169,10 @@ def parse_lexicon(text: str, label: str, *, tables: ScriptTables | None = None) 
 
 
 def _kinds(version: str) -> tuple[str, ...]:
-    return (*KINDS, PROJECT_KIND) if version == RULES_VERSION else KINDS
+    return (*ENTRY_KINDS, PROJECT_KIND) if version == RULES_VERSION else ENTRY_KINDS
 
 
-def _check_header(header: dict[str, str], line: int, report) -> None:  # type: ignore[no-untyped-def]
+def _check_header(header: dict[str, str], line: int, report: Report) -> None:
     version = header.get("restore-lexicon", FORMAT_VERSION)
     for key in _REQUIRED:
         if not header.get(key):
@@ -186,8 +190,8 @@ def _check_header(header: dict[str, str], line: int, report) -> None:  # type: i
         report(line, f"columns must be: {' '.join(expected)} (tab-separated)")
 
 
-def _parse_line(  # type: ignore[no-untyped-def]
-    line: str, number: int, report, tables: ScriptTables | None, version: str
+def _parse_line(
+    line: str, number: int, report: Report, tables: ScriptTables | None, version: str
 ) -> tuple[tuple[str, ...], Entry] | None:
     """The entry of one data line and its sort key (the canonical form; in version 2 the rule's fields)."""
     fields = line.split("\t")
@@ -231,7 +235,7 @@ def _parse_line(  # type: ignore[no-untyped-def]
     return key, dataclasses.replace(entry, **extra)  # type: ignore[arg-type]
 
 
-def _decoded(value: str, column: str, number: int, report) -> str:  # type: ignore[no-untyped-def]
+def _decoded(value: str, column: str, number: int, report: Report) -> str:
     try:
         return decode_rule_text(value)
     except ValueError as exc:
@@ -239,8 +243,8 @@ def _decoded(value: str, column: str, number: int, report) -> str:  # type: igno
         return value
 
 
-def _parse_rule(  # type: ignore[no-untyped-def]
-    fields: list[str], rule: str, span_field: str, number: int, report
+def _parse_rule(
+    fields: list[str], rule: str, span_field: str, number: int, report: Report
 ) -> Entry | None:
     """A keep or variant rule: escaped phrases (lexicons/README.md), no traditional, cues or period."""
     canonical_field, traditional, variants_field, cues_field, period, note = fields
@@ -284,8 +288,8 @@ def _parse_rule(  # type: ignore[no-untyped-def]
     return Entry(canonical, "", variants, (), "", note, number, span=span)
 
 
-def _parse_entry(  # type: ignore[no-untyped-def]
-    fields: list[str], number: int, report, tables: ScriptTables | None
+def _parse_entry(
+    fields: list[str], number: int, report: Report, tables: ScriptTables | None
 ) -> Entry | None:
     if len(fields) != len(COLUMNS):
         report(number, f"expected {len(COLUMNS)} tab-separated columns, found {len(fields)}")
@@ -319,7 +323,7 @@ def _parse_entry(  # type: ignore[no-untyped-def]
     return Entry(canonical, traditional, variants, cues, period, note, number)
 
 
-def _items(value: str, column: str, number: int, report) -> tuple[str, ...]:  # type: ignore[no-untyped-def]
+def _items(value: str, column: str, number: int, report: Report) -> tuple[str, ...]:
     if not value:
         return ()
     items = value.split(ITEM_SEPARATOR)

@@ -1,11 +1,12 @@
 """Names and terms spelled two ways across a batch, for the report to list once each.
 
-The lexicon stage's matcher, as the batch first pass uses it (:meth:`LexiconStage.entities`),
-finds the entries each document prints right; the edits and suggestions of kind ``entity`` say where an entry was
-printed otherwise (the printed form is the original under the name the change completes,
-:meth:`LexiconIndex.fixed_entry`). An entry printed in two or more ways across the batch
-is listed with each way, the documents printing it and the report items that change it, so
-a reviewer decides each spelling once.
+The batch's first pass (:meth:`restore.pipeline.Corrector.survey`, the lexicon stage's
+:class:`EntityVotes`) says how many documents print each lexicon entry right; the edits and
+suggestions of kind ``entity`` say where an entry was printed otherwise (the printed form is
+the original under the name the change completes, :meth:`LexiconIndex.fixed_entry`). An entry
+printed right somewhere and otherwise elsewhere, or otherwise in two ways, is listed with each
+way, the documents printing it and the report items that change it, so a reviewer decides each
+spelling once.
 
 >>> from restore.config import Config
 >>> records = [
@@ -34,21 +35,21 @@ def spelled_two_ways(records: Sequence[dict[str, Any]], config: Config) -> list[
     """``[{"entry", "forms": [{"form", "right", "documents", "items"}]}]`` for entries printed two ways.
 
     ``items`` are the report's item ids (``d{document}-{e|s}{index}``) that change that
-    form; ``right`` marks the entry's own forms. Empty without the lexicon stage.
+    form; the right form (``right``) is the entry's canonical form, counted over both
+    scripts as the first pass counts it. Empty without the lexicon stage.
     """
     if "lexicon" not in config.stages or not records:
         return []
-    from restore.stages.lexicon import LexiconStage
+    from restore.pipeline import Corrector
+    from restore.stages.lexicon import EntityVotes, LexiconStage
 
-    stage = LexiconStage(config)
-    index = stage.index
-    right_docs: dict[str, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+    corrector = Corrector(config)
+    votes = corrector.survey(record.get("original") or "" for record in records).get("lexicon")
+    right = votes.documents if isinstance(votes, EntityVotes) else {}
+    index = next(stage for stage in corrector.stages if isinstance(stage, LexiconStage)).index
     wrong: dict[str, dict[str, tuple[set[int], list[str]]]] = defaultdict(dict)
     for number, record in enumerate(records):
         original = record.get("original") or ""
-        for hit in index.find_exact(original):
-            if hit.match == "exact":
-                right_docs[index.entries[hit.entry].entry.canonical][original[hit.start : hit.end]].add(number)
         for origin, key in (("e", "edits"), ("s", "suggestions")):
             for position, item in enumerate(record.get(key) or ()):
                 if item.get("kind") != "entity":
@@ -56,18 +57,19 @@ def spelled_two_ways(records: Sequence[dict[str, Any]], config: Config) -> list[
                 found = index.fixed_entry(original, item["start"], item["end"], item["after"])
                 if found is None:
                     continue
-                canonical = index.entries[found[0]].entry.canonical
-                printed = original[found[1] : found[2]]
+                canonical, printed = index.entries[found[0]].entry.canonical, original[found[1] : found[2]]
+                if printed == canonical:
+                    continue
                 documents, ids = wrong[canonical].setdefault(printed, (set(), []))
                 documents.add(number)
                 ids.append(f"d{number}-{origin}{position}")
-    listed = []
-    for canonical in sorted(set(wrong) | set(right_docs)):
-        right = right_docs.get(canonical, {})
-        forms = [{"form": form, "right": True, "documents": len(docs), "items": []} for form, docs in right.items()]
-        forms += [{"form": form, "right": False, "documents": len(docs), "items": ids}
-                  for form, (docs, ids) in wrong.get(canonical, {}).items() if form not in right]
-        if len(forms) >= 2 and any(not form["right"] for form in forms):
+    listed: list[dict[str, Any]] = []
+    for canonical, printed in sorted(wrong.items()):
+        forms: list[dict[str, Any]] = [{"form": form, "right": False, "documents": len(docs), "items": ids}
+                 for form, (docs, ids) in sorted(printed.items())]
+        if right.get(canonical):
+            forms.append({"form": canonical, "right": True, "documents": right[canonical], "items": []})
+        if len(forms) >= 2:
             forms.sort(key=lambda f: (f["right"], -f["documents"], f["form"]))
             listed.append({"entry": canonical, "forms": forms})
     listed.sort(key=lambda s: (-sum(len(f["items"]) for f in s["forms"]), s["entry"]))

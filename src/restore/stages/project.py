@@ -9,7 +9,7 @@ evidence naming the file, line, decisions files and confirmations. Entity entrie
 same file are the lexicon stage's. When a keep rule and a variant rule overlap, the keep
 rule wins (the resolver drops what touches a protected span).
 
-The pipeline adds this stage in front whenever ``Config.lexicons`` names files; without
+The stage registry (:func:`restore.stages.build_stages`) adds this stage in front whenever ``Config.lexicons`` names files; without
 rules it proposes nothing.
 """
 
@@ -25,7 +25,7 @@ from restore.edits import changed_span
 from restore.evidence import LearnedRule
 from restore.lexicon.loading import load_user_lexicons
 from restore.lexicon.model import KEEP, RULES_VERSION, VARIANT, Entry, Lexicon
-from restore.stages.base import Document, Proposal, Protection, StageOutput
+from restore.stages.base import Document, Proposal, Protection, StageOutput, StagePlan
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +45,8 @@ class ProjectStage:
 
     name = "project"
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, *, plan: StagePlan | None = None) -> None:
+        """``plan`` is accepted for the stage contract; the rules do not depend on what follows."""
         self.config = config
         self._automaton: ahocorasick.Automaton | None = None
         self._loaded = False
