@@ -233,6 +233,10 @@ def test_wrong_schema_and_not_json_are_clear_errors(tmp_path: Path, capsys: pyte
     wrong.write_text(json.dumps({"schema": "restore.edits/1", "documents": []}), encoding="utf-8")
     code, err = learn_cli(capsys, wrong, "-o", tmp_path / "r.tsv")
     assert code == 1 and "expected schema 'restore.decisions/1'" in err
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    code, err = learn_cli(capsys, deep, "-o", tmp_path / "r.tsv")
+    assert code == 1 and "not a JSON file" in err
     garbage = tmp_path / "garbage.json"
     garbage.write_bytes(b"\xff\xfe{")
     code, err = learn_cli(capsys, garbage, "-o", tmp_path / "r.tsv")

@@ -67,7 +67,6 @@ class Lesson:
         return f"{self.origin}: {self.path} [{self.start}, {self.end}) {self.before!r} → {self.after!r}"
 
 
-
 def read_lessons(
     paths: Sequence[str | os.PathLike[str]], *, root: Path | None = None, only_rules: bool = False
 ) -> list[Lesson]:
@@ -113,7 +112,7 @@ def _read_json(path: Path) -> Any:
         raise SchemaError(f"{path}: {size:,} bytes is more than a decisions file may have ({MAX_FILE_BYTES:,})")
     try:
         payload = json.loads(path.read_bytes().decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:  # RecursionError: absurdly deep nesting
         raise SchemaError(f"{path}: not a JSON file: {exc}") from exc
     documents = payload.get("documents") if isinstance(payload, dict) else None
     if isinstance(documents, list):
