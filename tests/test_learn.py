@@ -211,6 +211,18 @@ def test_an_accepted_name_fix_becomes_an_entity_entry(tmp_path: Path) -> None:
     assert result.edits[0].evidence[1].confirmed == 1
 
 
+def test_a_name_fix_accepted_once_and_rejected_elsewhere_is_a_contradiction(tmp_path: Path) -> None:
+    names = tmp_path / "names.tsv"
+    names.write_text(DEMO_LEXICON, encoding="utf-8")
+    finder = lexicon_entity_finder(restore.Config(lexicons=(str(names),)))
+    learned = learn_rules([lesson("馆长李明逺致辞。", "逺", "远", True, kind="entity", origin="a.json"),
+                           lesson("另一位李明逺先生", "逺", "远", False, kind="entity", origin="b.json"),
+                           lesson("工程尚末完成。", "末", "未", True)], find_entity=finder)
+    assert [rule.rule for rule in learned.rules] == ["variant"]
+    assert len(learned.contradictions) == 1 and "'李明远'" in learned.contradictions[0]
+    assert "a.json" in learned.contradictions[0] and "b.json" in learned.contradictions[0]
+
+
 def test_the_batch_state_hash_follows_the_lexicon_files_content(tmp_path: Path) -> None:
     rules = tmp_path / "rules.tsv"
     rules.write_text(render_rules(learn_rules([lesson("工程尚末完成。", "末", "未", False)]).rules), encoding="utf-8")

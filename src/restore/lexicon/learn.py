@@ -155,16 +155,42 @@ def learn_rules(
             entities[canonical].append((lesson, traditional, printed))
             continue
         phrased.append(lesson)
+    phrased = _entity_contradictions(entities, phrased, learned)
     new_rules = _phrase_rules(phrased, learned)
     for canonical, group in sorted(entities.items()):
         traditional = group[0][1]
         misprints = tuple(sorted({p for _, _, p in group} - {canonical, traditional}))
         if not misprints:
+            learned.skipped.append(f"{group[0][0].describe()}: the name is printed right already")
             continue
         new_rules.append(Rule(ENTITY, canonical, misprints, None, traditional, "entity", "",
                               len(group), tuple(sorted({lesson.origin for lesson, _, _ in group}))))
     learned.rules = _merge(existing, new_rules, learned)
     return learned
+
+
+def _entity_contradictions(
+    entities: dict[str, list[tuple[Lesson, str, str]]], phrased: list[Lesson], learned: Learned
+) -> list[Lesson]:
+    """Drop (and report) a name fix accepted once and rejected elsewhere on the same misprint."""
+    clashes: set[int] = set()
+    for canonical in sorted(entities):
+        group = entities[canonical]
+        against = [
+            rejected for rejected in phrased
+            if not rejected.accepted and any(
+                (rejected.before, rejected.after) == (lesson.before, lesson.after)
+                and printed in rejected.text[max(0, rejected.start - len(printed)) : rejected.end + len(printed)]
+                for lesson, _, printed in group
+            )
+        ]
+        if against:
+            clashes.update(id(lesson) for lesson in against)
+            listed = "; ".join(sorted(lesson.describe() for lesson, _, _ in group)[:3] +
+                               sorted(lesson.describe() for lesson in against)[:3])
+            learned.contradictions.append(f"{canonical!r}: the fix accepted and rejected: {listed}")
+            del entities[canonical]
+    return [lesson for lesson in phrased if id(lesson) not in clashes]
 
 
 def _phrase_rules(lessons: list[Lesson], learned: Learned) -> list[Rule]:
