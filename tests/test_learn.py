@@ -72,7 +72,7 @@ def write_decisions(path: Path, documents: list[dict[str, Any]]) -> Path:
 
 
 def test_decided_and_rule_are_read_and_checked() -> None:
-    base = {"path": "a.txt", "sha256": "0", "edits": []}
+    base = {"path": "a.txt", "sha256": "0" * 64, "edits": []}
     plain = {"start": 0, "end": 1, "before": "末", "after": "未", "kind": "char", "source": "s", "confidence": 0.5,
              "origin": "suggestion", "accepted": True}
     old = parse_decisions({"schema": "restore.decisions/1", "documents": [{**base, "edits": [plain]}]})
