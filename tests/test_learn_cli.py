@@ -190,7 +190,7 @@ def test_report_takes_the_rules_and_the_old_decisions_file_teaches_nothing(learn
             del item["decided"]
     old_file = base / "old-decisions.json"
     old_file.write_text(json.dumps(old, ensure_ascii=False), encoding="utf-8")
-    assert run_cli("apply", old_file, "-o", base / "applied").returncode == 0
+    assert run_cli("apply", old_file, "-o", base / "applied", "--jsonl", base / "out1.jsonl").returncode == 0
     # ...but an untouched default is no lesson.
     done = run_cli("learn", old_file, "-o", base / "nothing.tsv")
     assert done.returncode == 1
