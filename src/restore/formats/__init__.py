@@ -1,0 +1,83 @@
+"""OCR engine formats in and out: ALTO, hOCR, PAGE, Tesseract TSV and engine JSON.
+
+One module per format reads a file into an :class:`~restore.formats.model.OcrDocument` (the text
+restore restores, the engine's per-character confidences and alternatives, the element holding
+every character); the ALTO, hOCR and PAGE modules also write corrections back into the same format
+and version, keeping every coordinate. TSV and engine JSON are read-only: their output is the
+restored text. :func:`read_document` detects the format by content; :func:`restore_bytes` is what
+``restore fix``, ``restore clean`` and ``restore apply`` call.
+
+>>> doc = read_document(b'<alto xmlns="http://www.loc.gov/standards/alto/ns-v4#"><Layout><Page>'
+...     b'<PrintSpace><TextBlock><TextLine><String ID="s1" CONTENT="己" CC="7"/><String ID="s2" '
+...     b'CONTENT="经" WC="0.98"/></TextLine></TextBlock></PrintSpace></Page></Layout></alto>', "p.xml")
+>>> doc.format, doc.text, [round(c, 2) for c in doc.confidences], doc.element_at(1).ref
+('alto', '己经', [0.22, 0.98], 's2')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from restore.edits import Edit
+from restore.errors import InputError
+from restore.formats import alto, enginejson, hocr, page, tsv
+from restore.formats.detect import detect_kind
+from restore.formats.model import OcrDocument, TextElement
+from restore.formats.safexml import MAX_INPUT_BYTES, parse_xml, read_limited
+from restore.textio import decode_text
+
+# Formats corrections are written back into; the others give restored text.
+WRITABLE = frozenset({"alto", "hocr", "page"})
+# File suffixes ``restore clean`` picks up, by --formats name.
+SUFFIXES = {"txt": (".txt",), "xml": (".xml",), "hocr": (".hocr",), "html": (".html", ".htm"),
+            "json": (".json",), "tsv": (".tsv",)}
+
+__all__ = [
+    "MAX_INPUT_BYTES", "SUFFIXES", "WRITABLE", "OcrDocument", "TextElement",
+    "output_name", "read_document", "read_limited", "write_document",
+]
+
+
+def read_document(data: bytes, name: str) -> OcrDocument | None:
+    """The OCR document in ``data`` (the file ``name``), or ``None`` when it is plain text.
+
+    Raises :class:`~restore.errors.InputError` naming the file for malformed or hostile XML, an
+    unknown namespace, JSON that is not engine output, or a file over ``MAX_INPUT_BYTES``.
+    """
+    if len(data) > MAX_INPUT_BYTES:
+        raise InputError(f"{name}: {len(data):,} bytes is more than the {MAX_INPUT_BYTES:,} an OCR file may have")
+    kind = detect_kind(data, name)
+    if kind == "text":
+        return None
+    if kind == "xml":
+        root = parse_xml(data, name)
+        namespace = root.tag.partition("}")[0].lstrip("{") if root.tag.startswith("{") else ""
+        if "/alto/" in namespace or root.tag == "alto":
+            return alto.read(data, name, root)
+        if "primaresearch.org/PAGE" in namespace:
+            return page.read(data, name, root)
+        if hocr.is_hocr(root):
+            return hocr.read(data, name, root)
+        raise InputError(f"{name}: XML in an unknown namespace {namespace or '(none)'!r}: not ALTO, PAGE or hOCR")
+    text = decode_text(data, name)
+    if kind == "tsv":
+        return tsv.read(data, name, text)
+    return enginejson.read(data, name, text)
+
+
+def write_document(document: OcrDocument, edits: Sequence[Edit]) -> bytes | None:
+    """The file with ``edits`` (offsets in ``document.text``) written back, or ``None`` for read-only formats."""
+    writer = {"alto": alto.write, "hocr": hocr.write, "page": page.write}.get(document.format)
+    return writer(document, edits) if writer is not None else None
+
+
+def output_name(name: str, document: OcrDocument | None) -> str:
+    """Where the restored form of ``name`` goes: the same name for text and writable formats,
+    ``NAME.txt`` for read-only ones (``scan.json`` -> ``scan.json.txt``).
+
+    >>> output_name("a/scan.json", None), output_name("a/b.txt", None)
+    ('a/scan.json', 'a/b.txt')
+    """
+    if document is None or document.format in WRITABLE:
+        return name
+    return name + ".txt"
