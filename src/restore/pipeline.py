@@ -14,7 +14,7 @@ from restore.config import Config
 from restore.edits import Edit, EditLog
 from restore.resolver import Candidate, decide
 from restore.result import Result
-from restore.stages.base import Document, Stage
+from restore.stages.base import Document, EngineReading, EngineView, Stage
 
 log = logging.getLogger(__name__)
 
@@ -56,16 +56,23 @@ class Corrector:
             self._stages = build_stages(self.config)
         return self._stages
 
-    def fix(self, text: str, *, notes: Mapping[str, object] | None = None) -> Result:
+    def fix(
+        self, text: str, *, notes: Mapping[str, object] | None = None, ocr: EngineReading | None = None
+    ) -> Result:
         """Restore one document; see :func:`restore.fix`.
 
         ``notes`` seed :attr:`Document.notes` with what is known from outside the
         document (batch mode passes the entities printed right across the batch).
+        ``ocr`` is the engine's reading of ``text`` (per-character confidences and
+        alternatives, e.g. a :class:`restore.formats.OcrDocument`); ``ValueError`` when
+        its confidences do not cover ``text`` one per code point.
         """
         if isinstance(text, (bytes, bytearray, memoryview)):
             raise TypeError("restore.fix expects str, got bytes: decode it first, e.g. data.decode('utf-8')")
         if not isinstance(text, str):
             raise TypeError(f"restore.fix expects str, got {type(text).__name__}")
+        if ocr is not None and len(ocr.confidences) != len(text):
+            raise ValueError(f"ocr has {len(ocr.confidences)} confidences for {len(text)} characters")
         editlog = EditLog(text)
         document = Document(notes=dict(notes) if notes else {})
         protected: list[tuple[int, int]] = []
@@ -73,6 +80,8 @@ class Corrector:
         if not text:
             return Result(text, text, (), ())
         for stage in self.stages:
+            if ocr is not None:
+                document.engine = engine_view(ocr, editlog.edits)
             output = stage.propose(editlog.text, document)
             for guard in output.protections:
                 lifted = editlog.lift(guard.start, guard.end, editlog.text[guard.start : guard.end])
@@ -94,6 +103,34 @@ class Corrector:
             suggestions.extend(decision.suggestions)
             log.debug("%s: %d applied, %d held back", stage.name, len(decision.applied), len(decision.suggestions))
         return Result(text, editlog.text, editlog.edits, tuple(sorted(suggestions, key=lambda e: (e.start, e.end))))
+
+
+def engine_view(ocr: EngineReading, edits: Sequence[Edit]) -> EngineView:
+    """The engine's reading moved onto the text with ``edits`` applied (edited characters: ``None``).
+
+    >>> from restore.edits import Edit
+    >>> class Reading:
+    ...     engine, confidences, alternatives = "tesseract", (0.9, 0.2, 0.8), {1: (("已", 0.1),)}
+    >>> view = engine_view(Reading(), [Edit(0, 0, "", "「", kind="punct", confidence=0.9, source="p")])
+    >>> view.confidences, view.alternatives
+    ((None, 0.9, 0.2, 0.8), {2: (('已', 0.1),)})
+    """
+    confidences: list[float | None] = []
+    alternatives: dict[int, tuple[tuple[str, float | None], ...]] = {}
+    cursor = 0
+
+    def keep(until: int) -> None:
+        for offset in range(cursor, until):
+            if offset in ocr.alternatives:
+                alternatives[len(confidences)] = ocr.alternatives[offset]
+            confidences.append(ocr.confidences[offset])
+
+    for edit in sorted(edits, key=lambda e: (e.start, e.end)):
+        keep(edit.start)
+        confidences.extend([None] * len(edit.after))
+        cursor = edit.end
+    keep(len(ocr.confidences))
+    return EngineView(ocr.engine, tuple(confidences), alternatives)
 
 
 def fix(text: str, *, config: Config | None = None) -> Result:

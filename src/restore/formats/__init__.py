@@ -7,15 +7,17 @@ and version, keeping every coordinate. TSV and engine JSON are read-only: their 
 restored text. :func:`read_document` detects the format by content; :func:`restore_bytes` is what
 ``restore fix``, ``restore clean`` and ``restore apply`` call.
 
->>> doc = read_document(b'<alto xmlns="http://www.loc.gov/standards/alto/ns-v4#"><Layout><Page>'
-...     b'<PrintSpace><TextBlock><TextLine><String ID="s1" CONTENT="己" CC="7"/><String ID="s2" '
-...     b'CONTENT="经" WC="0.98"/></TextLine></TextBlock></PrintSpace></Page></Layout></alto>', "p.xml")
+>>> doc = read_document(('<alto xmlns="http://www.loc.gov/standards/alto/ns-v4#"><Layout><Page>'
+...     '<PrintSpace><TextBlock><TextLine><String ID="s1" CONTENT="己" CC="7"/><String ID="s2" '
+...     'CONTENT="经" WC="0.98"/></TextLine></TextBlock></PrintSpace></Page></Layout></alto>').encode(), "p.xml")
 >>> doc.format, doc.text, [round(c, 2) for c in doc.confidences], doc.element_at(1).ref
 ('alto', '己经', [0.22, 0.98], 's2')
 """
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Sequence
 
 from restore.edits import Edit
@@ -34,8 +36,15 @@ SUFFIXES = {"txt": (".txt",), "xml": (".xml",), "hocr": (".hocr",), "html": (".h
 
 __all__ = [
     "MAX_INPUT_BYTES", "SUFFIXES", "WRITABLE", "OcrDocument", "TextElement",
-    "output_name", "read_document", "read_limited", "write_document",
+    "output_name", "read_document", "read_input", "write_document",
 ]
+
+
+def read_input(path: str | os.PathLike[str]) -> bytes:
+    """The bytes of an input file; files other than ``.txt`` over ``MAX_INPUT_BYTES`` are refused unread."""
+    if str(path).lower().endswith(".txt"):
+        return read_limited(path, limit=sys.maxsize)
+    return read_limited(path)
 
 
 def read_document(data: bytes, name: str) -> OcrDocument | None:

@@ -7,6 +7,7 @@ the pipeline lifts them to the original and the resolver decides.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -45,16 +46,45 @@ class StageOutput:
     protections: tuple[Protection, ...] = ()
 
 
+class EngineReading(Protocol):
+    """What the OCR engine said about each character of the original text (an OCR file's reading).
+
+    ``engine``: ``tesseract``, ``ppocrv4``, ``ppocrv6``, ``ppocr`` or ``""`` (unknown);
+    ``confidences``: one 0–1 value (1 = sure) or ``None`` per code point of the original;
+    ``alternatives``: original offset -> the engine's other readings ``(char, confidence)``.
+    :class:`restore.formats.OcrDocument` is one.
+    """
+
+    engine: str
+    confidences: Sequence[float | None]
+    alternatives: Mapping[int, tuple[tuple[str, float | None], ...]]
+
+
+@dataclass(frozen=True)
+class EngineView:
+    """The engine's reading in the coordinates of the text a stage is given.
+
+    Characters an earlier stage changed or inserted have no engine confidence (``None``).
+    """
+
+    engine: str
+    confidences: tuple[float | None, ...]
+    alternatives: Mapping[int, tuple[tuple[str, float | None], ...]]
+
+
 @dataclass
 class Document:
     """Facts about the document being restored that stages share (filled in as stages learn them).
 
     ``script`` is ``"traditional"``, ``"simplified"`` or ``""`` when undecided.
     ``batch`` carries cross-document information in batch mode (for consistency votes).
+    ``engine`` is the OCR engine's reading of the text the current stage sees, when the input was an
+    OCR file with confidences (:mod:`restore.formats`), else ``None``.
     """
 
     script: str = ""
     notes: dict[str, object] = field(default_factory=dict)
+    engine: EngineView | None = None
 
 
 class Stage(Protocol):
