@@ -25,9 +25,11 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from restore.edits import Edit, apply_edits, conflicts
+from restore.edits import Edit, conflicts
 from restore.errors import EditError, InputError, SchemaError
-from restore.textio import atomic_write_text, decode_text
+from restore.formats import output_name
+from restore.formats.restoring import apply_bytes
+from restore.textio import atomic_write_bytes
 
 SCHEMA = "restore.decisions/1"
 ORIGINS = ("edit", "suggestion")
@@ -156,14 +158,17 @@ def find_conflicts(document: DocumentDecisions) -> list[tuple[str, str]]:
     return clashes
 
 
-def plan(documents: list[DocumentDecisions], *, root: Path | None = None) -> list[tuple[Path, str, str]]:
-    """Check every document and compute its text: ``(input file, relative path, new text)``.
+def plan(documents: list[DocumentDecisions], *, root: Path | None = None) -> list[tuple[Path, str, bytes]]:
+    """Check every document and compute its output: ``(input file, relative output path, new bytes)``.
+
+    OCR files (ALTO, hOCR, PAGE) get the accepted edits written back in their own format; TSV and
+    engine JSON give the restored text as ``NAME.txt`` (:func:`restore.formats.output_name`).
 
     All problems of all documents are gathered into one error, so a reviewer
     sees everything that needs fixing at once.
     """
     problems: list[str] = []
-    planned: list[tuple[Path, str, str]] = []
+    planned: list[tuple[Path, str, bytes]] = []
     for document in documents:
         base = root if root is not None else Path(document.root) if document.root else None
         if base is None:
@@ -183,11 +188,11 @@ def plan(documents: list[DocumentDecisions], *, root: Path | None = None) -> lis
             problems.extend(f"{source}: accepted edits conflict: {a} and {b}" for a, b in clashes)
             continue
         try:
-            text = apply_edits(decode_text(data, str(source)), document.accepted)
+            output = apply_bytes(data, str(source), document.accepted)
         except (EditError, InputError) as exc:
             problems.append(f"{source}: {exc}")
             continue
-        planned.append((source, document.path, text))
+        planned.append((source, output_name(document.path), output))
     if problems:
         if len(problems) == 1:
             raise EditError(f"{problems[0]}; nothing was written")
@@ -211,6 +216,6 @@ def apply_decisions(
         if target.resolve() == source.resolve():
             raise InputError(f"{target}: would overwrite its original; choose another output directory")
         targets.append(target)
-    for target, (_source, _relative, text) in zip(targets, planned):
-        atomic_write_text(target, text)
+    for target, (_source, _relative, output) in zip(targets, planned):
+        atomic_write_bytes(target, output)
     return targets

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from restore.config import Config
 from restore.errors import RestoreError
-from restore.textio import read_text
+from restore.formats import read_text_of
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +38,7 @@ def collect_batch_notes(config: Config, in_root: Path, files: Sequence[str]) -> 
         if not path.is_file():
             continue
         try:
-            text = read_text(path)
+            text = read_text_of(path)
         except RestoreError:
             continue
         documents.update(stage.entities(text).keys())

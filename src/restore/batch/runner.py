@@ -36,6 +36,8 @@ class BatchOptions:
     jobs: int = 1
     jsonl: Path | None = None
     report: Path | None = None
+    # File suffixes to restore (restore.formats.SUFFIXES); OCR formats are written in their own format.
+    suffixes: tuple[str, ...] = (paths.TEXT_SUFFIX,)
 
 
 @dataclass
@@ -68,7 +70,7 @@ def run_batch(
     in_root, out_root = paths.check_roots(options.in_dir, options.out_dir)
     if options.jobs < 1:
         raise ValueError(f"jobs must be at least 1, got {options.jobs}")
-    files = [p.as_posix() for p in paths.discover(in_root)]
+    files = [p.as_posix() for p in paths.discover(in_root, options.suffixes)]
     summary = BatchSummary(total=len(files))
     out_root.mkdir(parents=True, exist_ok=True)
     with state.locked(out_root):

@@ -17,8 +17,10 @@ from restore.batch.consistency import notes_hash
 from restore.batch.records import make_record
 from restore.config import Config
 from restore.errors import InputError, RestoreError
+from restore.formats import output_name, read_input
+from restore.formats.restoring import restore_bytes
 from restore.pipeline import Corrector
-from restore.textio import atomic_write_text, decode_text
+from restore.textio import atomic_write_bytes
 
 log = logging.getLogger(__name__)
 
@@ -70,22 +72,19 @@ def process(relative: str) -> Outcome:
 
 def _process(worker: _WorkerState, relative: Path) -> Outcome:
     source = worker.in_root / relative
-    target = worker.out_root / relative
+    target = worker.out_root / output_name(relative.as_posix())
     if not source.is_file():  # a FIFO or device would block the read; a broken link has nothing to read
         raise InputError(f"{source}: not a regular file")
-    try:
-        data = source.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{source}: cannot read: {exc.strerror}") from exc
+    data = read_input(source)
     input_sha = state.sha256_bytes(data)
     sidecar_file = state.sidecar_path(worker.out_root, relative)
     if state.is_up_to_date(state.load_sidecar(sidecar_file), input_sha, worker.config_hash, target):
         return Outcome(relative.as_posix(), "skipped")
-    text = decode_text(data, str(source))
-    result = worker.corrector.fix(text, notes=worker.notes)
-    atomic_write_text(target, result.text)
-    record = make_record(result, path=relative.as_posix(), root=str(worker.in_root), sha256=input_sha)
+    restored = restore_bytes(worker.corrector, data, str(source), notes=worker.notes)
+    atomic_write_bytes(target, restored.output)
+    record = make_record(restored.result, path=relative.as_posix(), root=str(worker.in_root), sha256=input_sha)
+    restored.annotate(record)
     record["config_hash"] = worker.config_hash
-    record["output_sha256"] = state.sha256_bytes(result.text.encode("utf-8"))
+    record["output_sha256"] = state.sha256_bytes(restored.output)
     state.save_sidecar(sidecar_file, record)
-    return Outcome(relative.as_posix(), "done", chars=len(text))
+    return Outcome(relative.as_posix(), "done", chars=len(restored.result.original))

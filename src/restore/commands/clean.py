@@ -9,21 +9,28 @@ from pathlib import Path
 
 from restore.commands.options import add_config_arguments, config_from_arguments
 from restore.errors import ConfigError
+from restore.formats import SUFFIXES, suffixes_for
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``clean`` subcommand."""
     parser = subparsers.add_parser(
         "clean",
-        help="restore every .txt file under a directory into another directory",
-        description="Restore every .txt file under IN (recursively) into OUT, keeping the tree. "
-        "Finished outputs are skipped on a rerun; bad files are reported and skipped.",
+        help="restore every text and OCR file under a directory into another directory",
+        description="Restore every .txt file and OCR file (ALTO/PAGE .xml, hOCR .hocr/.html, Tesseract "
+        ".tsv, engine .json) under IN (recursively) into OUT, keeping the tree; each is written in its "
+        "own format (TSV and JSON as NAME.txt). Finished outputs are skipped on a rerun; bad files "
+        "are reported and skipped.",
     )
-    parser.add_argument("input", metavar="IN", type=Path, help="directory of .txt files (never written to)")
+    parser.add_argument("input", metavar="IN", type=Path, help="directory of input files (never written to)")
     parser.add_argument("-o", "--output", metavar="OUT", type=Path, required=True, help="output directory")
     parser.add_argument("-j", "--jobs", type=int, default=1, help="worker processes (0: one per CPU; default 1)")
     parser.add_argument("--jsonl", type=Path, metavar="FILE", help="write one JSON record per document")
     parser.add_argument("--report", type=Path, metavar="FILE", help="write the HTML review report")
+    parser.add_argument(
+        "--formats", default=",".join(SUFFIXES), metavar="LIST",
+        help=f"comma-separated kinds of file to restore (default: {','.join(SUFFIXES)})",
+    )
     add_config_arguments(parser)
     parser.set_defaults(run=run)
 
@@ -43,6 +50,7 @@ def run(args: argparse.Namespace) -> int:
         jobs=jobs,
         jsonl=args.jsonl,
         report=args.report,
+        suffixes=suffixes_for([name.strip() for name in args.formats.split(",") if name.strip()]),
     )
 
     def report_error(outcome: Outcome) -> None:

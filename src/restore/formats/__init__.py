@@ -21,7 +21,7 @@ import sys
 from collections.abc import Sequence
 
 from restore.edits import Edit
-from restore.errors import InputError
+from restore.errors import ConfigError, InputError
 from restore.formats import alto, enginejson, hocr, page, tsv
 from restore.formats.detect import detect_kind
 from restore.formats.model import OcrDocument, TextElement
@@ -30,13 +30,15 @@ from restore.textio import decode_text
 
 # Formats corrections are written back into; the others give restored text.
 WRITABLE = frozenset({"alto", "hocr", "page"})
+# Suffixes of the read-only formats (their output is restored text beside them, NAME.txt).
+READ_ONLY_SUFFIXES = (".json", ".tsv")
 # File suffixes ``restore clean`` picks up, by --formats name.
 SUFFIXES = {"txt": (".txt",), "xml": (".xml",), "hocr": (".hocr",), "html": (".html", ".htm"),
             "json": (".json",), "tsv": (".tsv",)}
 
 __all__ = [
     "MAX_INPUT_BYTES", "SUFFIXES", "WRITABLE", "OcrDocument", "TextElement",
-    "output_name", "read_document", "read_input", "write_document",
+    "output_name", "read_document", "read_input", "read_text_of", "suffixes_for", "write_document",
 ]
 
 
@@ -74,19 +76,38 @@ def read_document(data: bytes, name: str) -> OcrDocument | None:
     return enginejson.read(data, name, text)
 
 
+def read_text_of(path: str | os.PathLike[str]) -> str:
+    """The text restore restores from the file at ``path``, whatever its format."""
+    data = read_input(path)
+    document = read_document(data, str(path))
+    return decode_text(data, str(path)) if document is None else document.text
+
+
+def suffixes_for(formats: Sequence[str]) -> tuple[str, ...]:
+    """File suffixes of ``--formats`` names (``txt,xml``); :class:`ConfigError` for an unknown one.
+
+    >>> suffixes_for(["txt", "html"])
+    ('.txt', '.html', '.htm')
+    """
+    unknown = [name for name in formats if name not in SUFFIXES]
+    if unknown:
+        raise ConfigError(f"unknown format {unknown[0]!r}; choose from {', '.join(SUFFIXES)}")
+    return tuple(suffix for name in formats for suffix in SUFFIXES[name])
+
+
 def write_document(document: OcrDocument, edits: Sequence[Edit]) -> bytes | None:
     """The file with ``edits`` (offsets in ``document.text``) written back, or ``None`` for read-only formats."""
     writer = {"alto": alto.write, "hocr": hocr.write, "page": page.write}.get(document.format)
     return writer(document, edits) if writer is not None else None
 
 
-def output_name(name: str, document: OcrDocument | None) -> str:
-    """Where the restored form of ``name`` goes: the same name for text and writable formats,
-    ``NAME.txt`` for read-only ones (``scan.json`` -> ``scan.json.txt``).
+def output_name(name: str) -> str:
+    """Where the restored form of ``name`` goes: the same name for text and the writable formats,
+    ``NAME.txt`` for the read-only ones (TSV and engine JSON give restored text).
 
-    >>> output_name("a/scan.json", None), output_name("a/b.txt", None)
-    ('a/scan.json', 'a/b.txt')
+    >>> output_name("2024/scan.json"), output_name("2024/scan.xml"), output_name("2024/page.txt")
+    ('2024/scan.json.txt', '2024/scan.xml', '2024/page.txt')
     """
-    if document is None or document.format in WRITABLE:
-        return name
-    return name + ".txt"
+    if name.lower().endswith(READ_ONLY_SUFFIXES):
+        return name + ".txt"
+    return name

@@ -12,12 +12,12 @@ for text, TSV and engine JSON) with the record fields that name the element of e
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from restore.edits import Edit, apply_edits
-from restore.formats import output_name, read_document, write_document
+from restore.formats import read_document, write_document
 from restore.formats.model import OcrDocument
 from restore.formats.placement import place
 from restore.pipeline import Corrector
@@ -32,7 +32,6 @@ class Restored:
     result: Result
     output: bytes
     document: OcrDocument | None
-    output_name: str
 
     def annotate(self, record: dict[str, Any]) -> dict[str, Any]:
         """Add ``format``, ``engine`` and each edit's and suggestion's ``element`` to a JSONL record."""
@@ -59,15 +58,19 @@ def annotate_record(record: dict[str, Any], document: OcrDocument | None) -> dic
     return record
 
 
-def restore_bytes(corrector: Corrector, data: bytes, name: str) -> Restored:
-    """Restore the file ``name`` whose content is ``data``; errors are :class:`InputError` naming it."""
+def restore_bytes(
+    corrector: Corrector, data: bytes, name: str, *, notes: Mapping[str, object] | None = None
+) -> Restored:
+    """Restore the file ``name`` whose content is ``data``; errors are :class:`InputError` naming it.
+
+    ``notes`` are passed to :meth:`Corrector.fix` (batch consistency votes).
+    """
     document = read_document(data, name)
     if document is None:
-        text = decode_text(data, name)
-        result = corrector.fix(text)
-        return Restored(result, result.text.encode("utf-8"), None, output_name(name, None))
-    result = corrector.fix(document.text, ocr=document)
-    return Restored(result, render(document, result.edits), document, output_name(name, document))
+        result = corrector.fix(decode_text(data, name), notes=notes)
+        return Restored(result, result.text.encode("utf-8"), None)
+    result = corrector.fix(document.text, notes=notes, ocr=document)
+    return Restored(result, render(document, result.edits), document)
 
 
 def render(document: OcrDocument, edits: Sequence[Edit]) -> bytes:
