@@ -20,6 +20,8 @@ import os
 import sys
 from collections.abc import Sequence
 
+from lxml import etree
+
 from restore.edits import Edit
 from restore.errors import ConfigError, InputError
 from restore.formats import alto, enginejson, hocr, page, tsv
@@ -62,10 +64,11 @@ def read_document(data: bytes, name: str) -> OcrDocument | None:
         return None
     if kind == "xml":
         root = parse_xml(data, name)
-        namespace = root.tag.partition("}")[0].lstrip("{") if root.tag.startswith("{") else ""
-        if "/alto/" in namespace or root.tag == "alto":
+        qname = etree.QName(root)
+        namespace = qname.namespace or ""
+        if qname.localname == "alto":
             return alto.read(data, name, root)
-        if "primaresearch.org/PAGE" in namespace:
+        if qname.localname == "PcGts":
             return page.read(data, name, root)
         if hocr.is_hocr(root):
             return hocr.read(data, name, root)
