@@ -228,6 +228,11 @@ class CharConfig:
     phonetic: bool = False
     # Sound-alikes tried per reading of an examined character (most frequent first).
     phonetic_candidates: int = 10
+    # Use the OCR engine's per-character confidences and alternatives when the input is an OCR file
+    # (restore.formats) through the engine's calibrated prior (restore.stages.engine_prior).
+    engine_prior: bool = True
+    # The engine that read the input (tesseract, ppocrv4, ppocrv6, ppocr); empty = as the file names it.
+    engine: str = ""
     # Weight of "the pair shares a reading", fitted by scripts/fit_char_calibration.py --phonetic on
     # synthetic typing errors in DEV lines 14001-15000 with the other weights held fixed.
     calib_phonetic: float = 1.269

@@ -46,7 +46,11 @@ from dataclasses import dataclass, replace
 
 from restore.config import CharConfig, Config
 from restore.evidence import ConfusionPair, Evidence, LanguageModelScore
-from restore.stages.base import Document, Proposal, StageOutput
+from restore.stages.base import Document, EngineView, Proposal, StageOutput
+from restore.stages.engine_prior import EnginePrior
+
+# The OCR engine's (confidence, alternative characters) of one character of a sentence.
+EngineHint = tuple[float | None, frozenset[str]]
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +97,10 @@ PUNCT_LOOKALIKES = {
     "(": "（",
     ")": "）",
 }
+
+
+def _alternative_chars(engine: EngineView, offset: int) -> frozenset[str]:
+    return frozenset(char for char, _p in engine.alternatives.get(offset, ()))
 
 
 def _widening_pairs(chars: list[str], index: int) -> bool:
@@ -144,6 +152,12 @@ class Candidate:
     insert: bool = False
     # True: ``after`` shares a reading with the character it replaces (the phonetic channel).
     phonetic: bool = False
+    # The OCR engine's confidence of the replaced character (None: no OCR file, or none given),
+    # whether ``after`` is one of the engine's alternatives, and the confidence before the
+    # engine's prior was applied (restore.stages.engine_prior).
+    engine_confidence: float | None = None
+    engine_alternative: bool = False
+    text_confidence: float = 0.0
 
 
 class CharStage:
@@ -356,8 +370,21 @@ class CharStage:
             return False
         return _widening_pairs(chars, index)
 
-    def best_candidate(self, tokens: list[str], chars: list[str], index: int, char_logprob: float, script: str):
-        """The highest-confidence candidate for ``chars[index]`` in the current tokens, or None."""
+    def best_candidate(
+        self,
+        tokens: list[str],
+        chars: list[str],
+        index: int,
+        char_logprob: float,
+        script: str,
+        prior: EnginePrior | None = None,
+        hint: EngineHint | None = None,
+    ):
+        """The highest-confidence candidate for ``chars[index]`` in the current tokens, or None.
+
+        ``prior`` and ``hint`` (the engine's confidence and alternatives for this character) add
+        the engine's alternatives as candidates and recalibrate each candidate's confidence.
+        """
         seen_mark = is_mark(chars[index])
         # A unit ends at a sentence-final mark, a line break or the end of the text. A quote mark
         # there closes a quotation when the unit has another one ("高妈"), not a misread 。.
@@ -368,6 +395,9 @@ class CharStage:
             and not (chars[index] in _QUOTES and any(c in _QUOTES for c in chars[:index]))
         )
         options = self.candidates_for(chars[index], script, line_end)
+        alternatives = frozenset(hint[1]) if prior is not None and hint is not None else frozenset()
+        if alternatives:
+            options = options + self._engine_alternatives(chars[index], alternatives, options)
         if not options:
             return None
         context = self._context(tokens, index)
@@ -384,9 +414,13 @@ class CharStage:
             word_after = not punct and self.in_word(tokens, index, token)
             width = punct and unicodedata.normalize("NFKC", after) == unicodedata.normalize("NFKC", chars[index])
             phonetic = after in sounds
-            confidence = self._confidence(
+            text_confidence = self._confidence(
                 gain, sim, count, char_logprob, word_before, word_after, name, punct, width, phonetic=phonetic
             )
+            engine_confidence = hint[0] if hint is not None else None
+            confidence = text_confidence
+            if prior is not None:
+                confidence = prior.adjust(text_confidence, engine_confidence, after in alternatives)
             if best is None or confidence > best.confidence:
                 best = Candidate(
                     index,
@@ -404,14 +438,37 @@ class CharStage:
                     width,
                     confidence,
                     phonetic=phonetic,
+                    engine_confidence=engine_confidence,
+                    engine_alternative=after in alternatives,
+                    text_confidence=text_confidence,
                 )
         return best
 
-    def examine(self, chars: list[str], tokens: list[str], script: str) -> list[Candidate]:
+    def _engine_alternatives(
+        self, char: str, alternatives: frozenset[str], options: list[tuple[str, str, float, int]]
+    ) -> list[tuple[str, str, float, int]]:
+        """The engine's other readings of ``char`` not yet among ``options``, of the same kind (Han or mark)."""
+        known = {option[0] for option in options}
+        prepare = self.lm.prepare
+        extra = []
+        for alternative in sorted(alternatives - known):
+            if len(alternative) == 1 and is_han(alternative) == is_han(char) and prepare(alternative) != prepare(char):
+                extra.append((alternative, prepare(alternative), 0.0, 0))
+        return extra
+
+    def examine(
+        self,
+        chars: list[str],
+        tokens: list[str],
+        script: str,
+        prior: EnginePrior | None = None,
+        hints: list[EngineHint] | None = None,
+    ) -> list[Candidate]:
         """Best candidates of one sentence, non-overlapping in LM windows, best first.
 
         ``chars`` are the sentence's characters as written, ``tokens`` the LM's view of them
-        (normalised, traditional mapped to simplified), one to one.
+        (normalised, traditional mapped to simplified), one to one. ``hints``: the OCR engine's
+        (confidence, alternatives) of each character, used through ``prior``.
         """
         model = self.lm.model
         order = model.order
@@ -427,7 +484,8 @@ class CharStage:
         for i, char in enumerate(chars):
             if not is_mark(char):
                 suspicion = min(logprobs[i], logprobs[i + 1]) if lookback else logprobs[i]
-                if not is_han(char) or suspicion >= self.config.detect_logprob:
+                doubted = prior is not None and hints is not None and prior.doubtful(hints[i][0])
+                if not is_han(char) or (suspicion >= self.config.detect_logprob and not doubted):
                     continue
             elif (
                 not self.config.punctuation
@@ -435,7 +493,7 @@ class CharStage:
                 or not self._punct_ok(chars, i)
             ):
                 continue
-            best = self.best_candidate(tokens, chars, i, logprobs[i], script)
+            best = self.best_candidate(tokens, chars, i, logprobs[i], script, prior, hints[i] if hints else None)
             if best is not None:
                 found.append(best)
         # Only a sentence that uses marks can have lost one (subtitles and headings use none).
@@ -459,7 +517,8 @@ class CharStage:
             if any(abs(cand.index - a.index) < order for a in accepted):
                 if cand.insert or any(a.insert for a in accepted if abs(cand.index - a.index) < order):
                     continue  # an insertion shifts the window: keep only the more confident change
-                cand = self.best_candidate(tokens, chars, cand.index, cand.char_logprob, script)
+                hint = hints[cand.index] if hints else None
+                cand = self.best_candidate(tokens, chars, cand.index, cand.char_logprob, script, prior, hint)
                 if cand is None:
                     continue
             accepted.append(cand)
@@ -507,7 +566,7 @@ class CharStage:
             return StageOutput()  # nothing for a Chinese LM to judge
         script = document.script or self._detect_script(text)
         proposals = []
-        examined = self.examine_text(text, script)
+        examined = self.examine_text(text, script, document.engine)
         deferred = document.notes.get("script:deferred") or {}
         if deferred:
             # Script conversions that may be misreads (圆 on a traditional page): kept when the LM
@@ -523,8 +582,13 @@ class CharStage:
                 proposals.append(self._proposal(text, offset, cand))
         return StageOutput(proposals=tuple(proposals))
 
-    def examine_text(self, text: str, script: str) -> list[tuple[int, Candidate]]:
-        """Every sentence's best candidates with their offsets in ``text`` (no confidence floor)."""
+    def examine_text(self, text: str, script: str, engine: EngineView | None = None) -> list[tuple[int, Candidate]]:
+        """Every sentence's best candidates with their offsets in ``text`` (no confidence floor).
+
+        ``engine``: the OCR engine's reading of ``text`` (from an OCR file); its confidences and
+        alternatives go through the engine's calibrated prior when ``CharConfig.engine_prior`` is on.
+        """
+        prior = self.engine_prior(engine)
         prepared = self.lm.prepare(text)
         found: list[tuple[int, Candidate]] = []
         positions: list[int] = []
@@ -536,9 +600,19 @@ class CharStage:
                 chars = [text[p] for p in positions]
                 if any(is_han(c) for c in chars):
                     tokens = [prepared[p] for p in positions]
-                    found.extend((positions[c.index], c) for c in self.examine(chars, tokens, script))
+                    hints = None
+                    if prior is not None and engine is not None:
+                        hints = [(engine.confidences[p], _alternative_chars(engine, p)) for p in positions]
+                    found.extend((positions[c.index], c) for c in self.examine(chars, tokens, script, prior, hints))
                 positions = []
         return found
+
+    def engine_prior(self, engine: EngineView | None) -> EnginePrior | None:
+        """The calibrated prior of the engine that read the text (``CharConfig.engine`` overrides the
+        file's metadata), or None: no OCR file, the prior switched off, or an engine without a fit."""
+        if engine is None or not self.config.engine_prior:
+            return None
+        return EnginePrior.for_engine(self.config.engine or engine.engine)
 
     def channel_score(self, cand: Candidate) -> float:
         """The channel's evidence for ``cand`` in the LM's log10 units (calibrated weights / LM weight).
