@@ -33,16 +33,23 @@ def decode_text(data: bytes, name: str) -> str:
 
 def read_text(path: str | os.PathLike[str]) -> str:
     """Read a UTF-8 text file, raising :class:`InputError` naming the file when it cannot be used."""
+    return decode_text(read_bytes(path), str(path))
+
+
+def read_bytes(path: str | os.PathLike[str], *, limit: int | None = None) -> bytes:
+    """The bytes of a file; :class:`InputError` naming it when missing, unreadable or over ``limit`` bytes
+    (checked before reading, so a huge file costs nothing)."""
     path = Path(path)
     try:
-        data = path.read_bytes()
+        if limit is not None and path.stat().st_size > limit:
+            raise InputError(f"{path}: {path.stat().st_size:,} bytes is more than the {limit:,} allowed")
+        return path.read_bytes()
     except FileNotFoundError as exc:
         raise InputError(f"{path}: no such file") from exc
     except IsADirectoryError as exc:
         raise InputError(f"{path}: is a directory") from exc
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror}") from exc
-    return decode_text(data, str(path))
 
 
 def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:

@@ -17,7 +17,6 @@ restored text. :func:`read_document` detects the format by content; :func:`resto
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Sequence
 
 from lxml import etree
@@ -27,8 +26,8 @@ from restore.errors import ConfigError, InputError
 from restore.formats import alto, enginejson, hocr, page, tsv
 from restore.formats.detect import detect_kind
 from restore.formats.model import OcrDocument, TextElement
-from restore.formats.safexml import MAX_INPUT_BYTES, parse_xml, read_limited
-from restore.textio import decode_text
+from restore.formats.safexml import MAX_INPUT_BYTES, parse_xml
+from restore.textio import decode_text, read_bytes
 
 # Formats corrections are written back into; the others give restored text.
 WRITABLE = frozenset({"alto", "hocr", "page"})
@@ -46,9 +45,7 @@ __all__ = [
 
 def read_input(path: str | os.PathLike[str]) -> bytes:
     """The bytes of an input file; files other than ``.txt`` over ``MAX_INPUT_BYTES`` are refused unread."""
-    if str(path).lower().endswith(".txt"):
-        return read_limited(path, limit=sys.maxsize)
-    return read_limited(path)
+    return read_bytes(path, limit=None if str(path).lower().endswith(".txt") else MAX_INPUT_BYTES)
 
 
 def read_document(data: bytes, name: str) -> OcrDocument | None:
@@ -58,7 +55,7 @@ def read_document(data: bytes, name: str) -> OcrDocument | None:
     unknown namespace, JSON that is not engine output, or a file over ``MAX_INPUT_BYTES``.
     """
     if len(data) > MAX_INPUT_BYTES:
-        raise InputError(f"{name}: {len(data):,} bytes is more than the {MAX_INPUT_BYTES:,} an OCR file may have")
+        raise InputError(f"{name}: {len(data):,} bytes is more than the {MAX_INPUT_BYTES:,} allowed")
     kind = detect_kind(data, name)
     if kind == "text":
         return None

@@ -27,8 +27,8 @@ from lxml import etree
 from restore import __version__
 from restore.edits import Edit
 from restore.errors import InputError
-from restore.formats.model import DocumentBuilder, OcrDocument, engine_from_software
-from restore.formats.placement import Change, apply_changes, char_steps, place
+from restore.formats.model import DocumentBuilder, OcrDocument, first_engine
+from restore.formats.placement import Change, apply_changes, begin_write, char_steps
 from restore.formats.safexml import parse_xml, serialize
 
 NAMESPACES = {
@@ -137,19 +137,15 @@ def read(data: bytes, name: str, root: etree._Element | None = None) -> OcrDocum
 
 
 def _engine(root: etree._Element, ns: str) -> str:
-    for software in root.iter(_q(ns, "softwareName")):
-        engine = engine_from_software(software.text or "")
-        if engine:
-            return engine
-    return ""
+    return first_engine(software.text or "" for software in root.iter(_q(ns, "softwareName")))
 
 
 def write(document: OcrDocument, edits: Sequence[Edit]) -> bytes:
     """The ALTO file with ``edits`` written back (see the module docstring); the source bytes if none apply."""
-    placement = place(document, edits)
-    if not placement.changes:
+    begun = begin_write(document, edits)
+    if begun is None:
         return document.source
-    root = parse_xml(document.source, document.path)
+    placement, root = begun
     ns, version = version_of(root, document.path)
     targets = [string for _line, _word, string in strings(root, ns)]
     reference = _add_processing(root, ns, version, sum(len(c) for c in placement.changes.values()))

@@ -25,7 +25,7 @@ from lxml import etree
 
 from restore.edits import Edit
 from restore.formats.model import DocumentBuilder, OcrDocument, engine_from_software
-from restore.formats.placement import Change, apply_changes, char_steps, place
+from restore.formats.placement import Change, apply_changes, begin_write, char_steps
 from restore.formats.safexml import parse_xml
 
 LINE_CLASSES = frozenset({"ocr_line", "ocr_header", "ocr_caption", "ocr_textfloat", "ocrx_line"})
@@ -98,10 +98,10 @@ def read(data: bytes, name: str, root: etree._Element | None = None) -> OcrDocum
 
 def write(document: OcrDocument, edits: Sequence[Edit]) -> bytes:
     """The hOCR file with ``edits`` written into the words' text; the source bytes if none apply."""
-    placement = place(document, edits)
-    if not placement.changes:
+    begun = begin_write(document, edits)
+    if begun is None:
         return document.source
-    root = parse_xml(document.source, document.path)
+    placement, root = begun
     targets = [word for _line, _number, word in words(root)]
     for index, changes in sorted(placement.changes.items()):
         _correct_word(targets[index], changes)

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 # CJK characters and full-width marks: no space between two words when either side is one of these.
@@ -192,6 +192,15 @@ class DocumentBuilder:
             elements=tuple(self._elements),
             source=source,
         )
+
+
+def first_engine(names: Iterable[str]) -> str:
+    """The engine the first producer string that names one names, or ``""``.
+
+    >>> first_engine(["kraken", "tesseract 4.1.1"])
+    'tesseract'
+    """
+    return next((engine for engine in map(engine_from_software, names) if engine), "")
 
 
 def engine_from_software(name: str) -> str:

@@ -27,8 +27,8 @@ from lxml import etree
 
 from restore.edits import Edit
 from restore.errors import InputError
-from restore.formats.model import DocumentBuilder, OcrDocument, engine_from_software
-from restore.formats.placement import Change, apply_changes, char_steps, place
+from restore.formats.model import DocumentBuilder, OcrDocument, first_engine
+from restore.formats.placement import Change, apply_changes, begin_write, char_steps
 from restore.formats.safexml import parse_xml, serialize
 
 _BASE = "http://schema.primaresearch.org/PAGE/gts/pagecontent/"
@@ -110,21 +110,19 @@ def _engine(root: etree._Element, ns: str) -> str:
     metadata = root.find(_q(ns, "Metadata"))
     if metadata is None:
         return ""
-    for element in metadata.iter():
-        if not isinstance(element.tag, str):
-            continue
-        found = engine_from_software(" ".join(filter(None, [element.text, element.get("value"), element.get("name")])))
-        if found:
-            return found
-    return ""
+    return first_engine(
+        " ".join(filter(None, [element.text, element.get("value"), element.get("name")]))
+        for element in metadata.iter()
+        if isinstance(element.tag, str)
+    )
 
 
 def write(document: OcrDocument, edits: Sequence[Edit]) -> bytes:
     """The PAGE file with ``edits`` written as new TextEquivs; the source bytes if none apply."""
-    placement = place(document, edits)
-    if not placement.changes:
+    begun = begin_write(document, edits)
+    if begun is None:
         return document.source
-    root = parse_xml(document.source, document.path)
+    placement, root = begun
     ns, _version = version_of(root, document.path)
     targets = [(line, holder) for _l, _n, line, holder in units(root, ns)]
     confidence = min(c.confidence for changes in placement.changes.values() for c in changes)

@@ -25,8 +25,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from restore.edits import Edit
+from lxml import etree
+
+from restore.edits import Edit, apply_edits
 from restore.formats.model import OcrDocument
+from restore.formats.safexml import parse_xml
 
 
 @dataclass(frozen=True)
@@ -79,14 +82,16 @@ def apply_changes(text: str, changes: Sequence[Change]) -> str:
     >>> apply_changes("图书官", [Change(2, 3, "馆", 0.9, "lm")])
     '图书馆'
     """
-    out: list[str] = []
-    cursor = 0
-    for change in changes:
-        out.append(text[cursor : change.start])
-        out.append(change.after)
-        cursor = change.end
-    out.append(text[cursor:])
-    return "".join(out)
+    return apply_edits(text, [Edit(c.start, c.end, text[c.start : c.end], c.after, kind="char",
+                                   confidence=c.confidence, source=c.source) for c in changes])
+
+
+def begin_write(document: OcrDocument, edits: Iterable[Edit]) -> tuple[Placement, etree._Element] | None:
+    """Where the edits go and a fresh parse of the file to write them into; None when none goes in."""
+    placement = place(document, edits)
+    if not placement.changes:
+        return None
+    return placement, parse_xml(document.source, document.path)
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,6 @@ restore.errors.InputError: x.xml: malformed XML: ...
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 from lxml import etree
 
 from restore.errors import InputError
@@ -39,26 +36,10 @@ def _parser() -> etree.XMLParser:
     )
 
 
-def read_limited(path: str | os.PathLike[str], limit: int = MAX_INPUT_BYTES) -> bytes:
-    """The bytes of ``path``, refusing files over ``limit`` bytes before reading them."""
-    path = Path(path)
-    try:
-        size = path.stat().st_size
-        if size > limit:
-            raise InputError(f"{path}: {size:,} bytes is more than the {limit:,} an OCR file may have")
-        return path.read_bytes()
-    except FileNotFoundError as exc:
-        raise InputError(f"{path}: no such file") from exc
-    except IsADirectoryError as exc:
-        raise InputError(f"{path}: is a directory") from exc
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror}") from exc
-
-
 def parse_xml(data: bytes, name: str, limit: int = MAX_INPUT_BYTES) -> etree._Element:
     """The root element of ``data``; :class:`InputError` naming ``name`` for anything unsafe or malformed."""
     if len(data) > limit:
-        raise InputError(f"{name}: {len(data):,} bytes is more than the {limit:,} an OCR file may have")
+        raise InputError(f"{name}: {len(data):,} bytes is more than the {limit:,} allowed")
     try:
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as exc:
