@@ -1,0 +1,104 @@
+"""The OCR engine's confidences in the pipeline: the typed channel, its projection and the char stage's prior."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import restore
+from restore.edits import Edit, apply_edits
+from restore.pipeline import engine_view
+from restore.stages import engine_prior
+from restore.stages.base import EngineView
+from restore.stages.engine_prior import EngineCalibration, EnginePrior, doubt
+
+# Written for these tests: 己 for 已 is a look-alike OCR error the char stage knows.
+LINE = "新馆己经开放三层阅览室。"
+
+
+@dataclasses.dataclass(frozen=True)
+class Reading:
+    engine: str
+    confidences: tuple[float | None, ...]
+    alternatives: dict[int, tuple[tuple[str, float | None], ...]] = dataclasses.field(default_factory=dict)
+
+
+def test_without_confidences_the_result_is_unchanged(corrector: restore.Corrector) -> None:
+    text = "会议于 12 月 17 日召开,地点在徐匯區养老服务中心。" + LINE
+    plain = corrector.fix(text)
+    unknown = corrector.fix(text, ocr=Reading("tesseract", (None,) * len(text)))
+    unnamed = corrector.fix(text, ocr=Reading("", (0.1,) * len(text)))
+    assert unknown == plain and unnamed == plain
+
+
+def test_confidences_must_cover_the_text(corrector: restore.Corrector) -> None:
+    with pytest.raises(ValueError, match="3 confidences for 12 characters"):
+        corrector.fix(LINE, ocr=Reading("tesseract", (0.5, 0.5, 0.5)))
+
+
+@given(
+    st.lists(st.sampled_from("新馆己经开放，。 \n"), min_size=1, max_size=30),
+    st.data(),
+)
+def test_the_engine_view_follows_the_text_through_edits(chars: list[str], data: st.DataObject) -> None:
+    text = "".join(chars)
+    confidences = tuple(i / 100 for i in range(len(text)))
+    cuts = sorted(data.draw(st.sets(st.integers(0, len(text)), max_size=6)))
+    edits = []
+    for start, end in zip(cuts[::2], cuts[1::2]):
+        edits.append(Edit(start, end, text[start:end], data.draw(st.sampled_from(["", "已", "，，"])),
+                          kind="char", confidence=0.9, source="t"))
+    edits = [e for e in edits if e.before != e.after]
+    view = engine_view(Reading("tesseract", confidences, {0: (("x", 0.1),)}), edits)
+    assert len(view.confidences) == len(apply_edits(text, edits))
+    # Every character an edit did not touch keeps its own confidence; edited ones have none.
+    kept = [c for c in view.confidences if c is not None]
+    untouched = [confidences[i] for i in range(len(text)) if not any(e.start <= i < e.end for e in edits)]
+    assert kept == untouched
+
+
+def test_doubt_is_symmetric_and_clipped() -> None:
+    assert doubt(0.5) == 0.0
+    assert doubt(0.1) == pytest.approx(-doubt(0.9))
+    assert doubt(1.0) == doubt(0.9999999) == pytest.approx(-engine_prior.DOUBT_CLIP)
+
+
+def test_the_prior_raises_doubted_characters_and_lowers_sure_ones() -> None:
+    prior = EnginePrior(EngineCalibration("ppocrv6", text=1.0, doubt=0.5, alternative=1.0, bias=0.0, detect_below=0.9))
+    assert prior.adjust(0.6, 0.2, False) > 0.6 > prior.adjust(0.6, 0.999, False)
+    assert prior.adjust(0.6, 0.2, True) > prior.adjust(0.6, 0.2, False)
+    assert prior.adjust(0.6, None, True) == 0.6  # a character without a confidence is scored as before
+    assert prior.doubtful(0.5) and not prior.doubtful(0.95) and not prior.doubtful(None)
+
+
+def test_the_char_stage_weighs_the_engine(monkeypatch: pytest.MonkeyPatch) -> None:
+    from restore.config import Config
+    from restore.stages.char import CharStage
+
+    stage = CharStage(Config())
+    index = LINE.index("己")
+
+    def best(confidence: float, alternatives: tuple = ()) -> tuple[float, float]:
+        confidences = [0.99] * len(LINE)
+        confidences[index] = confidence
+        view = EngineView("ppocrv6", tuple(confidences), {index: alternatives} if alternatives else {})
+        found = dict(stage.examine_text(LINE, "simplified", view))
+        return found[index].confidence, found[index].text_confidence
+
+    # A neutral calibration leaves the text-only confidence as it is.
+    monkeypatch.setitem(engine_prior.CALIBRATIONS, "ppocrv6", EngineCalibration("ppocrv6", 1.0, 0.0, 0.0, 0.0, 0.0))
+    neutral = best(0.2)
+    assert neutral[0] == pytest.approx(neutral[1])
+    monkeypatch.setitem(
+        engine_prior.CALIBRATIONS, "ppocrv6", EngineCalibration("ppocrv6", 1.0, 0.8, 1.0, 0.0, 0.9)
+    )
+    doubted, text_only = best(0.2)
+    sure, _ = best(0.999)
+    assert doubted > text_only > sure
+    # Switched off in the config, the engine is not consulted.
+    off = CharStage(Config().replace(char=dataclasses.replace(Config().char, engine_prior=False)))
+    view = EngineView("ppocrv6", (0.2,) * len(LINE), {})
+    assert off.engine_prior(view) is None and stage.engine_prior(view) is not None
