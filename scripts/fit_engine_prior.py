@@ -71,6 +71,10 @@ def main() -> int:
     fitted = {}
     for engine in ("tesseract", "ppocrv4", "ppocrv6"):
         x, y = collect(items, engine, args.collect_below)
+        if len(y) < 20 or y.sum() < 3 or y.sum() > len(y) - 3:
+            print(f"{engine}: {len(y)} candidates, {int(y.sum())} right: too few to fit; text-only kept")
+            fitted[engine] = EngineCalibration(engine, 1.0, 0.0, 0.0, 0.0, 0.0)
+            continue
         w = fit_logistic(x, y)
         print(f"{engine}: {len(y)} candidates, {int(y.sum())} right; bias {w[0]:.3f} text {w[1]:.3f} "
               f"doubt {w[2]:.3f} alternative {w[3]:.3f}", flush=True)
