@@ -25,7 +25,7 @@ from typing import Any
 
 from benchmarks import metrics
 from benchmarks.ocrgen.formats import to_file
-from restore.config import Config
+from restore.config import CharConfig, Config
 from restore.formats import read_document
 from restore.formats.model import OcrDocument
 from restore.pipeline import Corrector
@@ -47,14 +47,16 @@ def load(path: Path) -> list[tuple[dict[str, Any], OcrDocument]]:
     return items
 
 
-def config_for(engine: str, *, prior: bool, threshold: float) -> Config:
-    """The configuration of one run: the engine named (as ``--engine``), the prior on or off."""
+def config_for(engine: str, *, prior: bool, threshold: float, char: CharConfig | None = None) -> Config:
+    """The configuration of one run: the engine named (as ``--engine``), the prior on or off,
+    ``char`` the char stage's settings (default: the shipped ones)."""
     base = Config(min_confidence=threshold)
-    return base.replace(char=dataclasses.replace(base.char, engine_prior=prior, engine=engine))
+    return base.replace(char=dataclasses.replace(char or base.char, engine_prior=prior, engine=engine))
 
 
-def evaluate(items, engine: str, *, prior: bool, threshold: float) -> metrics.Counts:
-    corrector = Corrector(config_for(engine, prior=prior, threshold=threshold))
+def evaluate(items, engine: str, *, prior: bool, threshold: float, char: CharConfig | None = None) -> metrics.Counts:
+    """Summed counts of one engine's renders restored with ``config_for(...)``."""
+    corrector = Corrector(config_for(engine, prior=prior, threshold=threshold, char=char))
     counts = metrics.Counts()
     for record, document in items:
         if record["engine"] != engine:

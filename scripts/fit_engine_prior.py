@@ -1,20 +1,23 @@
-"""Fit each OCR engine's confidence prior for the char stage (restore.stages.engine_prior) on DEV renders.
+"""Fit each OCR engine's evidence weights for the char stage (restore.stages.engine_prior) on DEV renders.
 
 Data: renders of People's Daily DEV lines made by ``benchmarks/ocrgen`` with per-character
-confidences (never TEST), read through the format path (``benchmarks.engine_confidence.load``).
+confidences (never TEST: the script refuses ``test-`` ids), read through the format path
+(``benchmarks.engine_confidence.load``: Tesseract hOCR, PP-OCRv4 RapidOCR JSON, PP-OCRv6 ALTO 4).
 
 1. Candidates: every character the char stage examines, with detection widened to characters the
-   engine gives less than ``--collect-below`` (so the fit sees what widening would add), the
-   engine's alternatives among the candidates, and the text-only confidence kept. A candidate is
-   right when the truth has its replacement at that position (Levenshtein alignment).
-2. Per engine, a logistic regression of right/wrong on (text-only log-odds, doubt = logit(1 − c),
-   candidate is an engine alternative) gives ``text``, ``doubt``, ``alternative`` and ``bias``.
-3. ``detect_below`` is chosen per engine from a grid by the end-to-end DEV CER reduction at the
-   default threshold among settings whose correction precision is at least ``--min-precision``.
+   engine gives less than ``--collect-below`` (so the fit also sees what widening adds) and the
+   engine's alternatives among the candidates. A candidate is right when the truth has its
+   replacement at that position (Levenshtein alignment, ``eval_char_ocr_dev.truth_map``).
+2. Per engine, a logistic regression of right/wrong on (``engine_doubt_<engine>``,
+   ``engine_alternative``) with the shipped text-only log-odds as a fixed offset: the other weights
+   stay as fitted, the engine's evidence is added on top.
+3. ``engine_detect_<engine>`` is chosen from a grid by the end-to-end DEV CER reduction at the
+   default threshold among settings whose correction precision is at least ``--min-precision``
+   and no worse than text only; an engine whose evidence does not beat text only keeps weight 0.
 
     python scripts/fit_engine_prior.py benchmarks/out-conf/ocr_dev_conf.jsonl
 
-Prints the ``CALIBRATIONS`` literal for ``src/restore/stages/engine_prior.py``.
+Prints the ``CharConfig`` values.
 """
 
 from __future__ import annotations
@@ -26,37 +29,53 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts" / "experiments"))
+sys.path.insert(0, str(ROOT))
 
 from eval_char_ocr_dev import truth_map  # noqa: E402
-from fit_char_calibration import fit_logistic  # noqa: E402
 
 from benchmarks.engine_confidence import evaluate, load  # noqa: E402
-from restore.config import Config  # noqa: E402
+from restore.config import CharConfig, Config  # noqa: E402
 from restore.pipeline import engine_view  # noqa: E402
-from restore.stages import engine_prior  # noqa: E402
 from restore.stages.char import CharStage  # noqa: E402
-from restore.stages.engine_prior import EngineCalibration, EnginePrior  # noqa: E402
 
+ENGINES = ("tesseract", "ppocrv4", "ppocrv6")
 GRID = (0.0, 0.5, 0.8, 0.9, 0.95)
 
 
-def collect(items, engine: str, collect_below: float) -> tuple[np.ndarray, np.ndarray]:
-    engine_prior.CALIBRATIONS[engine] = EngineCalibration(engine, 1.0, 0.0, 0.0, 0.0, collect_below)
-    stage = CharStage(Config())
-    rows, labels = [], []
+def collect(items, engine: str, collect_below: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(engine features, text-only log-odds, right?) of every examined candidate of one engine's renders."""
+    char = dataclasses.replace(CharConfig(), engine=engine, **{f"engine_detect_{engine}": collect_below})
+    stage = CharStage(Config().replace(char=char))
+    rows, offsets, labels = [], [], []
     for record, document in items:
         if record["engine"] != engine:
             continue
-        view = dataclasses.replace(engine_view(document, []), engine=engine)
+        view = engine_view(document, [])
         truth = truth_map(record["ocr"], record["truth"])
         for offset, cand in stage.examine_text(document.text, record.get("script", ""), view):
-            if cand.insert or cand.engine_confidence is None:
+            doubt = getattr(cand.features, f"engine_doubt_{engine}")
+            if cand.features.insert or document.confidences[offset] is None:
                 continue
-            rows.append(EnginePrior.features(cand.text_confidence, cand.engine_confidence, cand.engine_alternative))
+            rows.append((doubt, float(cand.features.engine_alternative)))
+            offsets.append(stage.calibration.logodds(cand.features))  # engine weights are 0 here
             labels.append(truth.get(offset) == cand.after)
-    return np.array(rows, dtype=float), np.array(labels, dtype=float)
+    return np.array(rows, dtype=float), np.array(offsets), np.array(labels, dtype=float)
+
+
+def fit_with_offset(x: np.ndarray, offset: np.ndarray, y: np.ndarray, l2: float = 1e-2) -> np.ndarray:
+    """Newton-Raphson logistic regression of y on x with a fixed offset and no bias; returns the weights."""
+    w = np.zeros(x.shape[1])
+    for _ in range(50):
+        p = 1 / (1 + np.exp(-(offset + x @ w)))
+        grad = x.T @ (p - y) + l2 * w
+        hess = (x * (p * (1 - p))[:, None]).T @ x + l2 * np.eye(len(w))
+        step = np.linalg.solve(hess, grad)
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return w
 
 
 def main() -> int:
@@ -66,43 +85,49 @@ def main() -> int:
     parser.add_argument("--min-precision", type=float, default=0.95)
     args = parser.parse_args()
     items = load(args.renders)
-    if any(r["id"].startswith("test-") for r, _d in items):
+    if any(record["id"].startswith("test-") for record, _document in items):
         raise SystemExit("refusing TEST renders: fit on DEV only")
-    fitted = {}
-    for engine in ("tesseract", "ppocrv4", "ppocrv6"):
-        x, y = collect(items, engine, args.collect_below)
-        if len(y) < 20 or y.sum() < 3 or y.sum() > len(y) - 3:
-            print(f"{engine}: {len(y)} candidates, {int(y.sum())} right: too few to fit; text-only kept")
-            fitted[engine] = EngineCalibration(engine, 1.0, 0.0, 0.0, 0.0, 0.0)
+    chosen: dict[str, float] = {}
+    alternative_weights = []
+    for engine in ENGINES:
+        x, offset, y = collect(items, engine, args.collect_below)
+        print(f"{engine}: {len(y)} candidates, {int(y.sum())} right", flush=True)
+        if len(y) < 20 or not 3 <= y.sum() <= len(y) - 3:
+            print("  too few to fit: weight 0 (text only)")
             continue
-        w = fit_logistic(x, y)
-        print(f"{engine}: {len(y)} candidates, {int(y.sum())} right; bias {w[0]:.3f} text {w[1]:.3f} "
-              f"doubt {w[2]:.3f} alternative {w[3]:.3f}", flush=True)
+        # No alternatives seen (Tesseract): fit the doubt alone.
+        columns = [0, 1] if x[:, 1].any() else [0]
+        w = fit_with_offset(x[:, columns], offset, y)
+        weights = {f"calib_engine_doubt_{engine}": round(float(w[0]), 3)}
+        if len(columns) == 2:
+            alternative_weights.append((float(w[1]), int(x[:, 1].sum())))
+            print(f"  doubt {w[0]:.3f}, alternative {w[1]:.3f}")
+        else:
+            print(f"  doubt {w[0]:.3f}")
         base = evaluate(items, engine, prior=False, threshold=0.8)
+        print(f"  text only: CER {base.cer_before:.2%} -> {base.cer_after:.2%}, P {base.correction[0]:.3f}", flush=True)
         best: tuple[float, float] | None = None
-        print(f"  text only: CER {base.cer_before:.2%} -> {base.cer_after:.2%}, P {base.correction[0]:.3f}")
         for below in GRID:
-            engine_prior.CALIBRATIONS[engine] = EngineCalibration(
-                engine, round(float(w[1]), 3), round(float(w[2]), 3), round(float(w[3]), 3), round(float(w[0]), 3), below
-            )
-            counts = evaluate(items, engine, prior=True, threshold=0.8)
+            char = dataclasses.replace(CharConfig(), **weights, **{f"engine_detect_{engine}": below},
+                                       calib_engine_alternative=round(float(w[1]), 3) if len(columns) == 2 else 0.0)
+            counts = evaluate(items, engine, prior=True, threshold=0.8, char=char)
             precision = counts.correction[0]
-            print(f"  detect_below {below}: CER {counts.cer_after:.2%} ({-counts.cer_reduction:+.1%}), P {precision:.3f}, "
-                  f"changes {counts.system}", flush=True)
-            if precision >= args.min_precision and counts.cer_reduction < (best or (base.cer_reduction,))[0]:
+            print(f"  detect below {below}: CER {counts.cer_after:.2%} ({-counts.cer_reduction:+.1%}), "
+                  f"P {precision:.3f}, changes {counts.system}", flush=True)
+            good = precision >= min(args.min_precision, base.correction[0] or 1.0)
+            if good and counts.cer_reduction < (best or (base.cer_reduction,))[0]:
                 best = (counts.cer_reduction, below)
-        if best is None:  # the prior does not beat text only at this precision on DEV: leave it out
-            print("  no setting beats text only; the engine keeps the text-only confidence")
-            fitted[engine] = EngineCalibration(engine, 1.0, 0.0, 0.0, 0.0, 0.0)
+        if best is None:
+            print("  no setting beats text only on DEV: weight 0")
             continue
-        fitted[engine] = EngineCalibration(
-            engine, round(float(w[1]), 3), round(float(w[2]), 3), round(float(w[3]), 3), round(float(w[0]), 3), best[1]
-        )
-    print("CALIBRATIONS = {")
-    for engine, cal in fitted.items():
-        print(f'    "{engine}": EngineCalibration("{engine}", text={cal.text}, doubt={cal.doubt}, '
-              f"alternative={cal.alternative}, bias={cal.bias}, detect_below={cal.detect_below}),")
-    print("}")
+        chosen[f"calib_engine_doubt_{engine}"] = weights[f"calib_engine_doubt_{engine}"]
+        chosen[f"engine_detect_{engine}"] = best[1]
+    if alternative_weights:
+        total = sum(n for _w, n in alternative_weights)
+        chosen["calib_engine_alternative"] = round(sum(w * n for w, n in alternative_weights) / total, 3)
+    print("CharConfig values:")
+    for key, value in chosen.items():
+        print(f"    {key} = {value}")
     return 0
 
 

@@ -13,7 +13,9 @@ from restore.edits import Edit, apply_edits
 from restore.pipeline import engine_view
 from restore.stages import engine_prior
 from restore.stages.base import EngineView
-from restore.stages.engine_prior import EngineCalibration, EnginePrior, doubt
+from restore.config import Config
+from restore.stages.char import CharStage
+from restore.stages.engine_prior import EnginePrior, doubt
 
 # Written for these tests: 己 for 已 is a look-alike OCR error the char stage knows.
 LINE = "新馆己经开放三层阅览室。"
@@ -66,39 +68,47 @@ def test_doubt_is_symmetric_and_clipped() -> None:
     assert doubt(1.0) == doubt(0.9999999) == pytest.approx(-engine_prior.DOUBT_CLIP)
 
 
-def test_the_prior_raises_doubted_characters_and_lowers_sure_ones() -> None:
-    prior = EnginePrior(EngineCalibration("ppocrv6", text=1.0, doubt=0.5, alternative=1.0, bias=0.0, detect_below=0.9))
-    assert prior.adjust(0.6, 0.2, False) > 0.6 > prior.adjust(0.6, 0.999, False)
-    assert prior.adjust(0.6, 0.2, True) > prior.adjust(0.6, 0.2, False)
-    assert prior.adjust(0.6, None, True) == 0.6  # a character without a confidence is scored as before
-    assert prior.doubtful(0.5) and not prior.doubtful(0.95) and not prior.doubtful(None)
+def test_each_engine_has_its_own_feature_and_threshold() -> None:
+    config = dataclasses.replace(Config().char, engine_detect_ppocrv6=0.9)
+    v6, tesseract = EnginePrior.for_engine("ppocrv6", config), EnginePrior.for_engine("tesseract", config)
+    assert v6.values(0.2, True) == {"engine_doubt_ppocrv6": pytest.approx(doubt(0.2)), "engine_alternative": True}
+    assert v6.values(None, True) == {}  # a character without a confidence is scored as before
+    assert v6.doubtful(0.5) and not v6.doubtful(0.95) and not v6.doubtful(None)
+    assert not tesseract.doubtful(0.1)  # threshold 0: only the LM decides what Tesseract's text shows
+    assert EnginePrior.for_engine("abbyy", config) is None
 
 
-def test_the_char_stage_weighs_the_engine(monkeypatch: pytest.MonkeyPatch) -> None:
-    from restore.config import Config
-    from restore.stages.char import CharStage
-
-    stage = CharStage(Config())
+def test_the_char_stage_weighs_the_engine() -> None:
     index = LINE.index("己")
 
-    def best(confidence: float, alternatives: tuple = ()) -> tuple[float, float]:
+    def best(stage: CharStage, confidence: float, alternatives: tuple = ()) -> tuple[float, float]:
         confidences = [0.99] * len(LINE)
         confidences[index] = confidence
         view = EngineView("ppocrv6", tuple(confidences), {index: alternatives} if alternatives else {})
         found = dict(stage.examine_text(LINE, "simplified", view))
-        return found[index].confidence, found[index].text_confidence
+        return found[index].confidence, stage.calibration.confidence(
+            dataclasses.replace(found[index].features, engine_doubt_ppocrv6=0.0, engine_alternative=False)
+        )
 
-    # A neutral calibration leaves the text-only confidence as it is.
-    monkeypatch.setitem(engine_prior.CALIBRATIONS, "ppocrv6", EngineCalibration("ppocrv6", 1.0, 0.0, 0.0, 0.0, 0.0))
-    neutral = best(0.2)
-    assert neutral[0] == pytest.approx(neutral[1])
-    monkeypatch.setitem(
-        engine_prior.CALIBRATIONS, "ppocrv6", EngineCalibration("ppocrv6", 1.0, 0.8, 1.0, 0.0, 0.9)
-    )
-    doubted, text_only = best(0.2)
-    sure, _ = best(0.999)
+    neutral = CharStage(Config().replace(char=dataclasses.replace(Config().char, calib_engine_doubt_ppocrv6=0.0)))
+    confidence, text_only = best(neutral, 0.2)
+    assert confidence == pytest.approx(text_only)  # weight 0: the engine changes nothing
+    weighted = CharStage(Config().replace(char=dataclasses.replace(
+        Config().char, calib_engine_doubt_ppocrv6=0.8, calib_engine_alternative=1.0)))
+    doubted, text_only = best(weighted, 0.2)
+    sure, _ = best(weighted, 0.999)
     assert doubted > text_only > sure
+    with_alternative, _ = best(weighted, 0.2, (("已", 0.3),))
+    assert with_alternative > doubted
     # Switched off in the config, the engine is not consulted.
     off = CharStage(Config().replace(char=dataclasses.replace(Config().char, engine_prior=False)))
     view = EngineView("ppocrv6", (0.2,) * len(LINE), {})
-    assert off.engine_prior(view) is None and stage.engine_prior(view) is not None
+    assert off.engine_prior(view) is None and weighted.engine_prior(view) is not None
+
+
+def test_an_engine_alternative_becomes_a_candidate() -> None:
+    stage = CharStage(Config())
+    options = stage.candidates_for("借", "simplified")
+    assert "错" not in {o[0] for o in options}
+    extra = stage._engine_alternatives("借", frozenset({"错", ",", "借"}), options)
+    assert [o[0] for o in extra] == ["错"]  # same kind (Han for Han), not the seen character itself

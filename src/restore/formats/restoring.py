@@ -12,7 +12,7 @@ for text, TSV and engine JSON) with the record fields that name the element of e
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +22,7 @@ from restore.formats.model import OcrDocument
 from restore.formats.placement import place
 from restore.pipeline import Corrector
 from restore.result import Result
+from restore.survey import Survey
 from restore.textio import decode_text
 
 
@@ -58,18 +59,16 @@ def annotate_record(record: dict[str, Any], document: OcrDocument | None) -> dic
     return record
 
 
-def restore_bytes(
-    corrector: Corrector, data: bytes, name: str, *, notes: Mapping[str, object] | None = None
-) -> Restored:
+def restore_bytes(corrector: Corrector, data: bytes, name: str, *, survey: Survey | None = None) -> Restored:
     """Restore the file ``name`` whose content is ``data``; errors are :class:`InputError` naming it.
 
-    ``notes`` are passed to :meth:`Corrector.fix` (batch consistency votes).
+    ``survey`` is passed to :meth:`Corrector.fix` (what the batch's first pass learned).
     """
     document = read_document(data, name)
     if document is None:
-        result = corrector.fix(decode_text(data, name), notes=notes)
+        result = corrector.fix(decode_text(data, name), survey=survey)
         return Restored(result, result.text.encode("utf-8"), None)
-    result = corrector.fix(document.text, notes=notes, ocr=document)
+    result = corrector.fix(document.text, survey=survey, ocr=document)
     return Restored(result, render(document, result.edits), document)
 
 
