@@ -9,7 +9,7 @@ confidences (never TEST: the script refuses ``test-`` ids), read through the for
    engine's alternatives among the candidates. A candidate is right when the truth has its
    replacement at that position (Levenshtein alignment, ``eval_char_ocr_dev.truth_map``).
 2. Per engine, a logistic regression of right/wrong on (``engine_doubt_<engine>``,
-   ``engine_alternative``) with the shipped text-only log-odds as a fixed offset: the other weights
+   ``engine_read_<engine>``, ``engine_alternative``) with the shipped text-only log-odds as a fixed offset: the other weights
    stay as fitted, the engine's evidence is added on top.
 3. ``engine_detect_<engine>`` is chosen from a grid by the end-to-end DEV CER reduction at the
    default threshold among settings whose correction precision is at least ``--min-precision``
@@ -58,7 +58,7 @@ def collect(items, engine: str, collect_below: float) -> tuple[np.ndarray, np.nd
             doubt = getattr(cand.features, f"engine_doubt_{engine}")
             if cand.features.insert or document.confidences[offset] is None:
                 continue
-            rows.append((doubt, float(cand.features.engine_alternative)))
+            rows.append((doubt, 1.0, float(cand.features.engine_alternative)))
             offsets.append(stage.calibration.logodds(cand.features))  # engine weights are 0 here
             labels.append(truth.get(offset) == cand.after)
     return np.array(rows, dtype=float), np.array(offsets), np.array(labels, dtype=float)
@@ -95,21 +95,21 @@ def main() -> int:
         if len(y) < 20 or not 3 <= y.sum() <= len(y) - 3:
             print("  too few to fit: weight 0 (text only)")
             continue
-        # No alternatives seen (Tesseract): fit the doubt alone.
-        columns = [0, 1] if x[:, 1].any() else [0]
+        # No alternatives seen (Tesseract hOCR, RapidOCR JSON): fit the doubt and the bias alone.
+        columns = [0, 1, 2] if x[:, 2].any() else [0, 1]
         w = fit_with_offset(x[:, columns], offset, y)
-        weights = {f"calib_engine_doubt_{engine}": round(float(w[0]), 3)}
-        if len(columns) == 2:
-            alternative_weights.append((float(w[1]), int(x[:, 1].sum())))
-            print(f"  doubt {w[0]:.3f}, alternative {w[1]:.3f}")
+        weights = {f"calib_engine_doubt_{engine}": round(float(w[0]), 3), f"calib_engine_read_{engine}": round(float(w[1]), 3)}
+        if len(columns) == 3:
+            alternative_weights.append((float(w[2]), int(x[:, 2].sum())))
+            print(f"  doubt {w[0]:.3f}, bias {w[1]:.3f}, alternative {w[2]:.3f}")
         else:
-            print(f"  doubt {w[0]:.3f}")
+            print(f"  doubt {w[0]:.3f}, bias {w[1]:.3f}")
         base = evaluate(items, engine, prior=False, threshold=0.8)
         print(f"  text only: CER {base.cer_before:.2%} -> {base.cer_after:.2%}, P {base.correction[0]:.3f}", flush=True)
         best: tuple[float, float] | None = None
         for below in GRID:
             char = dataclasses.replace(CharConfig(), **weights, **{f"engine_detect_{engine}": below},
-                                       calib_engine_alternative=round(float(w[1]), 3) if len(columns) == 2 else 0.0)
+                                       calib_engine_alternative=round(float(w[2]), 3) if len(columns) == 3 else 0.0)
             counts = evaluate(items, engine, prior=True, threshold=0.8, char=char)
             precision = counts.correction[0]
             print(f"  detect below {below}: CER {counts.cer_after:.2%} ({-counts.cer_reduction:+.1%}), "
@@ -120,7 +120,7 @@ def main() -> int:
         if best is None:
             print("  no setting beats text only on DEV: weight 0")
             continue
-        chosen[f"calib_engine_doubt_{engine}"] = weights[f"calib_engine_doubt_{engine}"]
+        chosen.update(weights)
         chosen[f"engine_detect_{engine}"] = best[1]
     if alternative_weights:
         total = sum(n for _w, n in alternative_weights)

@@ -71,7 +71,9 @@ def test_doubt_is_symmetric_and_clipped() -> None:
 def test_each_engine_has_its_own_feature_and_threshold() -> None:
     config = dataclasses.replace(Config().char, engine_detect_ppocrv6=0.9)
     v6, tesseract = EnginePrior.for_engine("ppocrv6", config), EnginePrior.for_engine("tesseract", config)
-    assert v6.values(0.2, True) == {"engine_doubt_ppocrv6": pytest.approx(doubt(0.2)), "engine_alternative": True}
+    assert v6.values(0.2, True) == {
+        "engine_doubt_ppocrv6": pytest.approx(doubt(0.2)), "engine_read_ppocrv6": True, "engine_alternative": True
+    }
     assert v6.values(None, True) == {}  # a character without a confidence is scored as before
     assert v6.doubtful(0.5) and not v6.doubtful(0.95) and not v6.doubtful(None)
     assert not tesseract.doubtful(0.1)  # threshold 0: only the LM decides what Tesseract's text shows
@@ -86,15 +88,16 @@ def test_the_char_stage_weighs_the_engine() -> None:
         confidences[index] = confidence
         view = EngineView("ppocrv6", tuple(confidences), {index: alternatives} if alternatives else {})
         found = dict(stage.examine_text(LINE, "simplified", view))
-        return found[index].confidence, stage.calibration.confidence(
-            dataclasses.replace(found[index].features, engine_doubt_ppocrv6=0.0, engine_alternative=False)
-        )
+        return found[index].confidence, stage.calibration.confidence(dataclasses.replace(
+            found[index].features, engine_doubt_ppocrv6=0.0, engine_read_ppocrv6=False, engine_alternative=False
+        ))
 
-    neutral = CharStage(Config().replace(char=dataclasses.replace(Config().char, calib_engine_doubt_ppocrv6=0.0)))
+    neutral = CharStage(Config().replace(char=dataclasses.replace(
+        Config().char, calib_engine_doubt_ppocrv6=0.0, calib_engine_read_ppocrv6=0.0, calib_engine_alternative=0.0)))
     confidence, text_only = best(neutral, 0.2)
     assert confidence == pytest.approx(text_only)  # weight 0: the engine changes nothing
     weighted = CharStage(Config().replace(char=dataclasses.replace(
-        Config().char, calib_engine_doubt_ppocrv6=0.8, calib_engine_alternative=1.0)))
+        Config().char, calib_engine_doubt_ppocrv6=0.8, calib_engine_read_ppocrv6=0.0, calib_engine_alternative=1.0)))
     doubted, text_only = best(weighted, 0.2)
     sure, _ = best(weighted, 0.999)
     assert doubted > text_only > sure

@@ -240,6 +240,10 @@ class CharConfig:
     calib_engine_doubt_tesseract: float = 0.0
     calib_engine_doubt_ppocrv4: float = 0.0
     calib_engine_doubt_ppocrv6: float = 0.0
+    # Each engine's bias: added when that engine gave the replaced character a confidence.
+    calib_engine_read_tesseract: float = 0.0
+    calib_engine_read_ppocrv4: float = 0.0
+    calib_engine_read_ppocrv6: float = 0.0
     calib_engine_alternative: float = 0.0
     # A character the engine gives less than this confidence is examined even when the LM finds it
     # likely enough (0 = only the LM decides what to examine); chosen by the same script on DEV.

@@ -81,9 +81,14 @@ class EngineReading(Protocol):
     :class:`restore.formats.OcrDocument` is one.
     """
 
-    engine: str
-    confidences: Sequence[float | None]
-    alternatives: Mapping[int, tuple[tuple[str, float | None], ...]]
+    @property
+    def engine(self) -> str: ...
+
+    @property
+    def confidences(self) -> Sequence[float | None]: ...
+
+    @property
+    def alternatives(self) -> Mapping[int, tuple[tuple[str, float | None], ...]]: ...
 
 
 @dataclass(frozen=True)

@@ -424,8 +424,9 @@ class CharStage:
                 punct=punct,
                 width=width,
                 phonetic=after in sounds,
-                **(prior.values(hint[0], after in alternatives) if prior is not None and hint is not None else {}),
             )
+            if prior is not None and hint is not None:
+                features = prior.apply(features, hint[0], after in alternatives)
             confidence = self.calibration.confidence(features)
             if best is None or confidence > best.confidence:
                 best = CharCandidate(index, after, features, before, score, confidence)

@@ -54,6 +54,7 @@ class CharFeatures:
     - ``engine_doubt_<engine>``: the OCR engine's doubt of the seen character,
       ``clip(logit(1 − confidence))`` (:mod:`restore.stages.engine_prior`), in the field of the
       engine that read it; 0 without an OCR file or a confidence;
+    - ``engine_read_<engine>``: that engine gave the seen character a confidence (its bias);
     - ``engine_alternative``: the candidate is one of the engine's own alternatives (PP-OCR top-k).
     """
 
@@ -71,6 +72,9 @@ class CharFeatures:
     engine_doubt_tesseract: float = 0.0
     engine_doubt_ppocrv4: float = 0.0
     engine_doubt_ppocrv6: float = 0.0
+    engine_read_tesseract: bool = False
+    engine_read_ppocrv4: bool = False
+    engine_read_ppocrv6: bool = False
     engine_alternative: bool = False
 
 
@@ -102,12 +106,16 @@ FEATURES = (
     Feature("engine_doubt_tesseract", channel=True, fit="engine"),
     Feature("engine_doubt_ppocrv4", channel=True, fit="engine"),
     Feature("engine_doubt_ppocrv6", channel=True, fit="engine"),
+    Feature("engine_read_tesseract", channel=True, fit="engine"),
+    Feature("engine_read_ppocrv4", channel=True, fit="engine"),
+    Feature("engine_read_ppocrv6", channel=True, fit="engine"),
     Feature("engine_alternative", channel=True, fit="engine"),
 )
 # The order the channel score sums its terms in (as it always has, for identical figures).
 _CHANNEL_ORDER = (
     "glyph_similarity", "mined", "punct", "width", "insert", "phonetic",
-    "engine_doubt_tesseract", "engine_doubt_ppocrv4", "engine_doubt_ppocrv6", "engine_alternative",
+    "engine_doubt_tesseract", "engine_doubt_ppocrv4", "engine_doubt_ppocrv6",
+    "engine_read_tesseract", "engine_read_ppocrv4", "engine_read_ppocrv6", "engine_alternative",
 )
 
 
@@ -148,6 +156,9 @@ class CharCalibration:
             features.engine_doubt_tesseract,
             features.engine_doubt_ppocrv4,
             features.engine_doubt_ppocrv6,
+            features.engine_read_tesseract,
+            features.engine_read_ppocrv4,
+            features.engine_read_ppocrv6,
             features.engine_alternative,
         )
 

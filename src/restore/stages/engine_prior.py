@@ -6,8 +6,9 @@ Tesseract, 0.96 for PP-OCRv4, 0.95 for PP-OCRv6 ranking characters by 1 − conf
 are calibrated differently (Tesseract is overconfident), so each has its own feature of
 :class:`~restore.stages.char_features.CharFeatures`, ``engine_doubt_<engine>`` =
 ``clip(logit(1 − c), ±DOUBT_CLIP)`` of the character being replaced, with its own weight
-``CharConfig.calib_engine_doubt_<engine>`` (0 for the other engines' features); and
-``engine_alternative``: the candidate is one of the engine's own alternatives (PP-OCR's top-k).
+``CharConfig.calib_engine_doubt_<engine>`` (0 for the other engines' features), and
+``engine_read_<engine>`` (the engine gave a confidence: its own bias, so a doubted character can
+gain as well as a sure one lose); and ``engine_alternative``: the candidate is one of the engine's own alternatives (PP-OCR's top-k).
 The weights and each engine's detection threshold ``CharConfig.engine_detect_<engine>`` (a
 character the engine gives less is examined whatever the LM says) are fitted by
 ``scripts/fit_engine_prior.py`` on DEV renders, never TEST. A character without a confidence
@@ -16,18 +17,21 @@ before.
 
 >>> from restore.config import CharConfig
 >>> prior = EnginePrior.for_engine("ppocr", CharConfig())
->>> prior.feature, prior.values(0.5, True)
-('engine_doubt_ppocrv4', {'engine_doubt_ppocrv4': 0.0, 'engine_alternative': True})
+>>> prior.engine, prior.values(0.5, True)
+('ppocrv4', {'engine_doubt_ppocrv4': 0.0, 'engine_read_ppocrv4': True, 'engine_alternative': True})
 >>> EnginePrior.for_engine("abbyy", CharConfig()) is None
 True
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
+from typing import Any
 
 from restore.config import CharConfig
+from restore.stages.char_features import CharFeatures
 
 # Confidences are clipped to [1e-3, 1 - 1e-3] before the logit: 0.9999 and 0.99999 are the same
 # certainty for a recogniser's softmax, and an unbounded logit would let one digit decide.
@@ -51,7 +55,7 @@ def doubt(confidence: float) -> float:
 class EnginePrior:
     """One engine's evidence: which ``CharFeatures`` field carries its doubt, and its detection threshold."""
 
-    feature: str
+    engine: str
     detect_below: float
 
     @classmethod
@@ -60,14 +64,25 @@ class EnginePrior:
         calibrated = CALIBRATED_AS.get(engine)
         if calibrated is None:
             return None
-        return cls(f"engine_doubt_{calibrated}", getattr(config, f"engine_detect_{calibrated}"))
+        return cls(calibrated, getattr(config, f"engine_detect_{calibrated}"))
 
     def doubtful(self, confidence: float | None) -> bool:
         """Whether a character of this confidence is examined even when the LM finds it likely enough."""
         return confidence is not None and confidence < self.detect_below
 
     def values(self, confidence: float | None, is_alternative: bool) -> dict[str, float | bool]:
-        """The ``CharFeatures`` keywords for a candidate replacing a character of ``confidence``."""
+        """The ``CharFeatures`` fields for a candidate replacing a character of ``confidence``:
+        the engine's doubt, that the engine read the character at all (its own bias), and whether
+        the candidate is one of its alternatives."""
         if confidence is None:
             return {}
-        return {self.feature: doubt(confidence), "engine_alternative": is_alternative}
+        return {
+            f"engine_doubt_{self.engine}": doubt(confidence),
+            f"engine_read_{self.engine}": True,
+            "engine_alternative": is_alternative,
+        }
+
+    def apply(self, features: CharFeatures, confidence: float | None, is_alternative: bool) -> CharFeatures:
+        """``features`` with this engine's evidence about the replaced character (unchanged without a confidence)."""
+        values: dict[str, Any] = dict(self.values(confidence, is_alternative))
+        return dataclasses.replace(features, **values) if values else features
