@@ -13,7 +13,7 @@ confidences (never TEST: the script refuses ``test-`` ids), read through the for
    stay as fitted, the engine's evidence is added on top.
 3. ``engine_detect_<engine>`` is chosen from a grid by the end-to-end DEV CER reduction at the
    default threshold among settings whose correction precision is at least ``--min-precision``
-   and no worse than text only; an engine whose evidence does not beat text only keeps weight 0.
+   (or, where text only is already below it, within ``PRECISION_SLACK`` of text only); an engine whose evidence does not beat text only keeps weight 0.
 
     python scripts/fit_engine_prior.py benchmarks/out-conf/ocr_dev_conf.jsonl
 
@@ -42,6 +42,9 @@ from restore.stages.char import CharStage  # noqa: E402
 
 ENGINES = ("tesseract", "ppocrv4", "ppocrv6")
 GRID = (0.0, 0.5, 0.8, 0.9, 0.95)
+# How far below text only's precision a setting may fall when text only is under --min-precision
+# (one wrong change in 200 on DEV).
+PRECISION_SLACK = 0.005
 
 
 def collect(items, engine: str, collect_below: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -114,7 +117,9 @@ def main() -> int:
             precision = counts.correction[0]
             print(f"  detect below {below}: CER {counts.cer_after:.2%} ({-counts.cer_reduction:+.1%}), "
                   f"P {precision:.3f}, changes {counts.system}", flush=True)
-            good = precision >= min(args.min_precision, base.correction[0] or 1.0)
+            # Precision must reach --min-precision, or (when text only is below it already, as for
+            # PP-OCRv4 on traditional pages) stay within PRECISION_SLACK of text only.
+            good = precision >= min(args.min_precision, (base.correction[0] or 1.0) - PRECISION_SLACK)
             if good and counts.cer_reduction < (best or (base.cer_reduction,))[0]:
                 best = (counts.cer_reduction, below)
         if best is None:

@@ -235,19 +235,21 @@ class CharConfig:
     engine: str = ""
     # Weights of each engine's doubt of the seen character, clip(logit(1 - confidence), +-6.9), and of
     # "the candidate is one of the engine's alternatives"; fitted by scripts/fit_engine_prior.py with
-    # the other weights held fixed, on DEV renders with confidences (benchmarks/ocrgen, lines
-    # 14001-16000; never TEST). 0 = the engine's confidence is not used.
-    calib_engine_doubt_tesseract: float = 0.0
-    calib_engine_doubt_ppocrv4: float = 0.0
-    calib_engine_doubt_ppocrv6: float = 0.0
+    # the other weights held fixed, on 1,500 DEV renders with confidences (benchmarks/ocrgen --split dev
+    # --n 1500, lines 14001-16000; never TEST), read as hOCR / RapidOCR JSON / ALTO. 0 = not used.
+    calib_engine_doubt_tesseract: float = 0.199
+    calib_engine_doubt_ppocrv4: float = 0.972
+    calib_engine_doubt_ppocrv6: float = 0.544
     # Each engine's bias: added when that engine gave the replaced character a confidence.
-    calib_engine_read_tesseract: float = 0.0
-    calib_engine_read_ppocrv4: float = 0.0
-    calib_engine_read_ppocrv6: float = 0.0
-    calib_engine_alternative: float = 0.0
+    calib_engine_read_tesseract: float = 1.076
+    calib_engine_read_ppocrv4: float = 2.542
+    calib_engine_read_ppocrv6: float = 0.352
+    # Fitted on PP-OCRv6 (ALTO Variants); RapidOCR JSON and Tesseract files carry no alternatives.
+    calib_engine_alternative: float = 1.165
     # A character the engine gives less than this confidence is examined even when the LM finds it
-    # likely enough (0 = only the LM decides what to examine); chosen by the same script on DEV.
-    engine_detect_tesseract: float = 0.0
+    # likely enough (0 = only the LM decides what to examine); chosen by the same script on DEV
+    # (widening changed nothing for the PP-OCR engines at the default threshold).
+    engine_detect_tesseract: float = 0.95
     engine_detect_ppocrv4: float = 0.0
     engine_detect_ppocrv6: float = 0.0
     # Weight of "the pair shares a reading", fitted by scripts/build/fit_char_calibration.py --phonetic on
