@@ -69,7 +69,7 @@ def test_doubt_is_symmetric_and_clipped() -> None:
 
 
 def test_each_engine_has_its_own_feature_and_threshold() -> None:
-    config = dataclasses.replace(Config().char, engine_detect_ppocrv6=0.9)
+    config = dataclasses.replace(Config().char, engine_detect_ppocrv6=0.9, engine_detect_tesseract=0.0)
     v6, tesseract = EnginePrior.for_engine("ppocrv6", config), EnginePrior.for_engine("tesseract", config)
     assert v6.values(0.2, True) == {
         "engine_doubt_ppocrv6": pytest.approx(doubt(0.2)), "engine_read_ppocrv6": True, "engine_alternative": True

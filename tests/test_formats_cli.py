@@ -93,7 +93,7 @@ def test_clean_a_mixed_tree_then_apply_the_decisions(tmp_path: Path) -> None:
         item["accepted"] = item["before"] == "己"
     (tmp_path / "decisions.json").write_text(json.dumps(decisions, ensure_ascii=False), encoding="utf-8")
     applied = tmp_path / "applied"
-    done = run_restore("apply", str(tmp_path / "decisions.json"), "-o", str(applied))
+    done = run_restore("apply", str(tmp_path / "decisions.json"), "-o", str(applied), "--jsonl", str(jsonl))
     assert done.returncode == 0, done.stderr.decode()
     root = etree.parse(str(applied / "2026" / "alto.xml")).getroot()
     assert root.find(f".//{ALTO4}String[@ID='s_1']").get("CONTENT") == "新馆已经开放"

@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from restore.commands.options import add_config_arguments, config_from_arguments
+from restore.commands.options import add_config_arguments, add_encoding_argument, config_from_arguments
 from restore.errors import ConfigError
 from restore.formats import SUFFIXES, suffixes_for
 
@@ -20,7 +20,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Restore every .txt file and OCR file (ALTO/PAGE .xml, hOCR .hocr/.html, Tesseract "
         ".tsv, engine .json) under IN (recursively) into OUT, keeping the tree; each is written in its "
         "own format (TSV and JSON as NAME.txt). Finished outputs are skipped on a rerun; bad files "
-        "are reported and skipped.",
+        "are reported and skipped; outputs edited by hand are kept.",
     )
     parser.add_argument("input", metavar="IN", type=Path, help="directory of input files (never written to)")
     parser.add_argument("-o", "--output", metavar="OUT", type=Path, required=True, help="output directory")
@@ -30,6 +30,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--formats", default=",".join(SUFFIXES), metavar="LIST",
         help=f"comma-separated kinds of file to restore (default: {','.join(SUFFIXES)})",
+    )
+    add_encoding_argument(parser)
+    parser.add_argument(
+        "--overwrite-edited",
+        action="store_true",
+        help="replace outputs edited by hand since restore wrote them (default: keep them, with a warning)",
+    )
+    parser.add_argument(
+        "--retry-failed",
+        action="store_true",
+        help="try again files whose worker process died on them twice before (default: skip them)",
     )
     add_config_arguments(parser)
     parser.set_defaults(run=run)
@@ -51,13 +62,26 @@ def run(args: argparse.Namespace) -> int:
         jsonl=args.jsonl,
         report=args.report,
         suffixes=suffixes_for([name.strip() for name in args.formats.split(",") if name.strip()]),
+        encoding=args.encoding,
+        overwrite_edited=args.overwrite_edited,
+        retry_failed=args.retry_failed,
     )
 
     def report_error(outcome: Outcome) -> None:
         sys.stderr.write(f"restore: error: {outcome.message}\n")
         sys.stderr.flush()
 
-    summary = run_batch(options, progress_stream=sys.stderr, on_error=report_error)
+    def report_edited(outcome: Outcome) -> None:
+        sys.stderr.write(f"restore: warning: {outcome.message}\n")
+        sys.stderr.flush()
+
+    summary = run_batch(options, progress_stream=sys.stderr, on_error=report_error, on_edited=report_edited)
+    if summary.edited:
+        sys.stderr.write(
+            f"restore: kept {len(summary.edited)} output(s) edited by hand: "
+            + ", ".join(outcome.path for outcome in summary.edited)
+            + "\n"
+        )
     if summary.errors:
         sys.stderr.write(
             f"restore: {len(summary.errors)} of {summary.total} file(s) failed: "

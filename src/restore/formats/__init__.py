@@ -76,11 +76,14 @@ def read_document(data: bytes, name: str) -> OcrDocument | None:
     return enginejson.read(data, name, text)
 
 
-def read_text_of(path: str | os.PathLike[str]) -> str:
-    """The text restore restores from the file at ``path``, whatever its format."""
+def read_text_of(path: str | os.PathLike[str], *, encoding: str = "utf-8") -> str:
+    """The text restore restores from the file at ``path``, whatever its format (plain text is
+    decoded in ``encoding``, one of :data:`restore.encodings.ENCODINGS`)."""
+    from restore.encodings import decode_document
+
     data = read_input(path)
     document = read_document(data, str(path))
-    return decode_text(data, str(path)) if document is None else document.text
+    return decode_document(data, str(path), encoding, suggest=False).text if document is None else document.text
 
 
 def suffixes_for(formats: Sequence[str]) -> tuple[str, ...]:

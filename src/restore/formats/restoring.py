@@ -23,7 +23,7 @@ from restore.formats.placement import place
 from restore.pipeline import Corrector
 from restore.result import Result
 from restore.survey import Survey
-from restore.textio import decode_text
+from restore.encodings import decode_document
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,8 @@ class Restored:
     result: Result
     output: bytes
     document: OcrDocument | None
+    # The encoding the text was read in (restore.encodings; OCR files: their own, reported as utf-8).
+    encoding: str = "utf-8"
 
     def annotate(self, record: dict[str, Any]) -> dict[str, Any]:
         """Add ``format``, ``engine`` and each edit's and suggestion's ``element`` to a JSONL record."""
@@ -59,15 +61,19 @@ def annotate_record(record: dict[str, Any], document: OcrDocument | None) -> dic
     return record
 
 
-def restore_bytes(corrector: Corrector, data: bytes, name: str, *, survey: Survey | None = None) -> Restored:
+def restore_bytes(
+    corrector: Corrector, data: bytes, name: str, *, survey: Survey | None = None, encoding: str = "utf-8"
+) -> Restored:
     """Restore the file ``name`` whose content is ``data``; errors are :class:`InputError` naming it.
 
-    ``survey`` is passed to :meth:`Corrector.fix` (what the batch's first pass learned).
+    ``survey`` is passed to :meth:`Corrector.fix` (what the batch's first pass learned); plain
+    text is decoded in ``encoding`` (:data:`restore.encodings.ENCODINGS`), OCR files as they declare.
     """
     document = read_document(data, name)
     if document is None:
-        result = corrector.fix(decode_text(data, name), survey=survey)
-        return Restored(result, result.text.encode("utf-8"), None)
+        decoded = decode_document(data, name, encoding)
+        result = corrector.fix(decoded.text, survey=survey)
+        return Restored(result, result.text.encode("utf-8"), None, decoded.encoding)
     result = corrector.fix(document.text, survey=survey, ocr=document)
     return Restored(result, render(document, result.edits), document)
 
@@ -80,9 +86,10 @@ def render(document: OcrDocument, edits: Sequence[Edit]) -> bytes:
     return apply_edits(document.text, list(edits)).encode("utf-8")
 
 
-def apply_bytes(data: bytes, name: str, edits: Sequence[Edit]) -> bytes:
-    """``edits`` (offsets in the text read from ``data``) applied to the file, in its own format."""
+def apply_bytes(data: bytes, name: str, edits: Sequence[Edit], *, encoding: str = "utf-8") -> bytes:
+    """``edits`` (offsets in the text read from ``data``) applied to the file, in its own format
+    (plain text is decoded in ``encoding`` and written as UTF-8)."""
     document = read_document(data, name)
     if document is None:
-        return apply_edits(decode_text(data, name), list(edits)).encode("utf-8")
+        return apply_edits(decode_document(data, name, encoding, suggest=False).text, list(edits)).encode("utf-8")
     return render(document, edits)
