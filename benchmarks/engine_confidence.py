@@ -19,7 +19,6 @@ import argparse
 import dataclasses
 import json
 import sys
-from collections import defaultdict
 from pathlib import Path
 from typing import Any
 

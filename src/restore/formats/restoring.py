@@ -17,13 +17,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from restore.edits import Edit, apply_edits
+from restore.encodings import decode_document
 from restore.formats import read_document, write_document
 from restore.formats.model import OcrDocument
 from restore.formats.placement import place
 from restore.pipeline import Corrector
 from restore.result import Result
 from restore.survey import Survey
-from restore.encodings import decode_document
 
 
 @dataclass(frozen=True)
