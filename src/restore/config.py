@@ -357,6 +357,8 @@ _RANGES_BY_AFFIX: tuple[tuple[str, tuple[float, float]], ...] = (
     ("_similarity", _UNIT),
     ("_logodds", _WEIGHT),
     ("_logprob", _LOGPROB),
+    # An OCR engine's confidence below which a character is examined (CharConfig.engine_detect_<engine>).
+    ("engine_detect_", _UNIT),
 )
 
 
