@@ -376,3 +376,29 @@ def test_rule_buttons_are_exported_as_explicit_decisions_that_restore_learn_read
     lines = [line.split("\t") for line in rules.read_text(encoding="utf-8").splitlines() if line[0] != "#"]
     assert [(f[0], f[2], f[6], f[9]) for f in lines] == [
         ("的活动室。", "的活動室。", "variant", "2"), ("高世均出席", "", "keep", "2")]
+
+
+def test_an_ocr_files_edits_name_their_element(browser: Any, tmp_path: Path) -> None:
+    """A PAGE file in the batch: each edit's detail names the Word/TextLine that holds it."""
+    from selenium.webdriver.common.by import By
+
+    source = tmp_path / "in"
+    source.mkdir()
+    shutil.copy(Path(__file__).parent / "data" / "formats" / "handmade-page2019.xml", source / "page.xml")
+    jsonl, report = tmp_path / "edits.jsonl", tmp_path / "report.html"
+    config = tmp_path / "config.toml"
+    config.write_text('stages = ["layout", "punct", "script"]\n', encoding="utf-8")
+    proc = run_cli("clean", source, "-o", tmp_path / "out", "--jsonl", jsonl, "--report", report, "--config", config)
+    assert proc.returncode == 0, proc.stderr
+    record = json.loads(jsonl.read_text(encoding="utf-8"))
+    space = next(e for e in record["edits"] if e["before"] == " ")  # "PAGE 2019 版本": a space in line l3
+    assert (space["element"], space["in_file"]) == ("l3", False)
+    load(browser, report)
+    assert errors_in_console(browser) == []
+    chips = browser.find_elements(By.CSS_SELECTOR, ".chip")
+    assert len(chips) == len(record["edits"]) + len(record["suggestions"])
+    chip = browser.find_element(By.CSS_SELECTOR, f'.chip[data-id="d0-e{record["edits"].index(space)}"]')
+    assert "l3" in chip.get_attribute("title")
+    click(browser, chip)
+    element = browser.find_element(By.CSS_SELECTOR, ".fact-element")
+    assert element.text.startswith("l3 (not written")

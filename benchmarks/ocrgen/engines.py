@@ -17,6 +17,7 @@ import os
 import re
 import subprocess
 import tempfile
+from dataclasses import dataclass
 from typing import Protocol, Sequence
 
 import numpy as np
@@ -27,12 +28,37 @@ from .render import stack_page
 
 ENGINES = ("tesseract", "ppocrv4", "ppocrv6")
 _SPACE = re.compile(r"\s+")
+# Alternatives kept per character where the engine has them (PP-OCR's CTC softmax).
+TOP_K = 3
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One line as the engine read it: text, a 0-1 confidence per character (None: the engine gave
+    none, or the line's characters could not be matched to its scores) and per-character
+    alternatives ``[(char, probability), ...]`` (empty where the engine has none)."""
+
+    text: str
+    confidences: tuple[float | None, ...]
+    alternatives: tuple[tuple[tuple[str, float], ...], ...] = ()
+
+    def to_json(self) -> dict:
+        out: dict = {"conf": [None if c is None else round(c, 4) for c in self.confidences]}
+        if any(self.alternatives):
+            out["alts"] = [[[ch, round(p, 4)] for ch, p in alts] for alts in self.alternatives]
+        return out
+
+
+def without_confidences(texts: Sequence[str]) -> list[Reading]:
+    return [Reading(t, (None,) * len(t)) for t in texts]
 
 
 class Engine(Protocol):
     name: str
 
     def read(self, lines: Sequence[Image.Image], script: str) -> list[str]: ...
+
+    def read_with_confidences(self, lines: Sequence[Image.Image], script: str, truth: Sequence[str] = ()) -> list[Reading]: ...
 
 
 def clean(text: str) -> str:
@@ -49,28 +75,99 @@ class Tesseract:
         self.env = dict(os.environ, OMP_THREAD_LIMIT="1")
 
     def read(self, lines: Sequence[Image.Image], script: str, truth: Sequence[str] = ()) -> list[str]:
+        return [r.text for r in self.read_with_confidences(lines, script, truth)]
+
+    def read_with_confidences(
+        self, lines: Sequence[Image.Image], script: str, truth: Sequence[str] = ()
+    ) -> list[Reading]:
+        """Tesseract's hOCR with character boxes, read by restore.formats: x_conf per character."""
+        from restore.formats.hocr import read as read_hocr
+
         lang = "chi_tra" if script == "traditional" else "chi_sim"
         page = stack_page(list(lines), gap=max(8, lines[0].height // 2))
         with tempfile.NamedTemporaryFile(suffix=".png") as tmp:
             page.save(tmp.name)
             proc = subprocess.run(
-                ["tesseract", tmp.name, "stdout", "-l", lang, "--psm", "6"],
-                capture_output=True, text=True, env=self.env, check=False,
+                ["tesseract", tmp.name, "stdout", "-l", lang, "--psm", "6", "-c", "hocr_char_boxes=1", "hocr"],
+                capture_output=True, env=self.env, check=False,
             )
         if proc.returncode != 0:
-            raise RuntimeError(f"tesseract failed: {proc.stderr.strip()[:300]}")
-        out = [clean(t) for t in proc.stdout.splitlines()]
-        out = [t for t in out if t]
-        if len(out) == len(lines):
-            return out
+            raise RuntimeError(f"tesseract failed: {proc.stderr.decode(errors='replace').strip()[:300]}")
+        document = read_hocr(proc.stdout, "tesseract.hocr")
+        readings = _split_lines(document.text, document.confidences)
+        if len(readings) == len(lines):
+            return readings
+        out = [r.text for r in readings]
         if truth:
-            # Lines merged or split by the engine: cut the page text where the truth lines end.
-            return split_by_reference("".join(out), list(truth))
-        return (out + [""] * len(lines))[: len(lines)]
+            # Lines merged or split by the engine: cut the page text where the truth lines end
+            # (the cut loses the character-to-score match, so these lines carry no confidences).
+            return without_confidences(split_by_reference("".join(out), list(truth)))
+        return without_confidences((out + [""] * len(lines))[: len(lines)])
+
+
+def _split_lines(text: str, confidences: Sequence[float | None]) -> list[Reading]:
+    """Non-empty lines of a page read, whitespace dropped, each character with its confidence."""
+    readings, chars, confs = [], [], []
+    for ch, conf in zip(text + "\n", (*confidences, None)):
+        if ch == "\n":
+            if chars:
+                readings.append(Reading("".join(chars), tuple(confs)))
+            chars, confs = [], []
+        elif not ch.isspace():
+            chars.append(ch)
+            confs.append(conf)
+    return readings
 
 
 def _rgb(lines: Sequence[Image.Image]) -> list[np.ndarray]:
     return [np.asarray(im.convert("RGB")) for im in lines]
+
+
+class CtcCapture:
+    """Wraps a PP-OCR CTC decoder and keeps, per decoded character, its probability and the top-k others.
+
+    The recognisers sort a batch by width before decoding; ``take(widths)`` puts the captured lines
+    back in input order the same way (``np.argsort`` of the width ratios).
+    """
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+        self.captured: list[tuple[list[str], list[float], list[tuple[tuple[str, float], ...]]]] = []
+
+    def __getattr__(self, name: str):
+        return getattr(self.inner, name)
+
+    def __call__(self, preds, *args, **kwargs):
+        character = self.inner.character
+        for line in preds:
+            best = line.argmax(axis=1)
+            keep = best != 0
+            keep[1:] &= best[1:] != best[:-1]
+            chars, probs, alternatives = [], [], []
+            for t in np.flatnonzero(keep):
+                order = np.argsort(line[t])[::-1][: TOP_K + 1]
+                chars.append(character[best[t]])
+                probs.append(float(line[t, best[t]]))
+                alternatives.append(tuple(
+                    (character[j], float(line[t, j])) for j in order if j not in (0, best[t])
+                )[:TOP_K])
+            self.captured.append((chars, probs, alternatives))
+        return self.inner(preds, *args, **kwargs)
+
+    def take(self, images: Sequence[np.ndarray], texts: Sequence[str]) -> list[Reading]:
+        widths = [img.shape[1] / float(img.shape[0]) for img in images]
+        ordered: list = [None] * len(images)
+        for position, index in enumerate(np.argsort(np.array(widths))):
+            ordered[index] = self.captured[position]
+        self.captured = []
+        readings = []
+        for text, (chars, probs, alternatives) in zip(texts, ordered):
+            kept = [(c, p, a) for c, p, a in zip(chars, probs, alternatives) if not c.isspace()]
+            if "".join(c for c, _p, _a in kept) != text:
+                readings.append(Reading(text, (None,) * len(text)))
+                continue
+            readings.append(Reading(text, tuple(p for _c, p, _a in kept), tuple(a for _c, _p, a in kept)))
+        return readings
 
 
 class PPOCRv4:
@@ -82,10 +179,18 @@ class PPOCRv4:
         from rapidocr_onnxruntime import RapidOCR
 
         self.ocr = RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1)
+        self.capture = CtcCapture(self.ocr.text_rec.postprocess_op)
+        self.ocr.text_rec.postprocess_op = self.capture
 
     def read(self, lines: Sequence[Image.Image], script: str, truth: Sequence[str] = ()) -> list[str]:
-        results, _ = self.ocr.text_rec(_rgb(lines))
-        return [clean(text) for text, _score in results]
+        return [r.text for r in self.read_with_confidences(lines, script, truth)]
+
+    def read_with_confidences(
+        self, lines: Sequence[Image.Image], script: str, truth: Sequence[str] = ()
+    ) -> list[Reading]:
+        images = _rgb(lines)
+        results, _ = self.ocr.text_rec(images)
+        return self.capture.take(images, [clean(text) for text, _score in results])
 
 
 class PPOCRv6:
@@ -105,20 +210,27 @@ class PPOCRv6:
         self.rec = None
 
     def read(self, lines: Sequence[Image.Image], script: str, truth: Sequence[str] = ()) -> list[str]:
+        return [r.text for r in self.read_with_confidences(lines, script, truth)]
+
+    def read_with_confidences(
+        self, lines: Sequence[Image.Image], script: str, truth: Sequence[str] = ()
+    ) -> list[Reading]:
         imgs = _rgb(lines)
         loader = getattr(self.ocr, "_load_rec_model", None)
-        if loader is None:  # other rapidocr versions: recognition one line at a time
+        if loader is None:  # other rapidocr versions: recognition one line at a time, no scores
             out = []
             for img in imgs:
                 res = self.ocr(img, use_det=False, use_cls=False, use_rec=True)
                 out.append(clean("".join(res.txts or ())))
-            return out
+            return without_confidences(out)
         from rapidocr.ch_ppocr_rec.typings import TextRecInput
 
         if self.rec is None:
             self.rec = loader()
+            self.capture = CtcCapture(self.rec.postprocess_op)
+            self.rec.postprocess_op = self.capture
         res = self.rec(TextRecInput(img=imgs))
-        return [clean(t) for t in res.txts]
+        return self.capture.take(imgs, [clean(t) for t in res.txts])
 
 
 def make_engine(name: str) -> Engine:

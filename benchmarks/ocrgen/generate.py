@@ -114,12 +114,15 @@ class Worker:
             truths.append(truth)
             fonts.append(use)
             images.append(degrade(render_line(truth, use, page.size), page.degradation, rng))
-        texts = self.engine(page.engine).read(images, page.script, truth=truths)
+        readings = self.engine(page.engine).read_with_confidences(images, page.script, truth=truths)
         records = []
-        for chunk, truth, font, ocr in zip(page.chunks, truths, fonts, texts):
+        for chunk, truth, font, reading in zip(page.chunks, truths, fonts, readings):
             records.append({
                 "id": f"{page.split}-{chunk.id}",
-                "ocr": ocr,
+                "ocr": reading.text,
+                # The engine's confidence of each OCR character (0-1; null: none) and, for the
+                # PP-OCR engines, its top-3 other readings: restore reads them from OCR files.
+                **reading.to_json(),
                 "truth": truth,
                 "engine": page.engine,
                 "font": font.name,

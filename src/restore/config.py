@@ -229,6 +229,30 @@ class CharConfig:
     phonetic: bool = False
     # Sound-alikes tried per reading of an examined character (most frequent first).
     phonetic_candidates: int = 10
+    # Use the OCR engine's per-character confidences and alternatives when the input is an OCR file
+    # (restore.formats; restore.stages.engine_prior). Off: OCR files are restored as their text.
+    engine_prior: bool = True
+    # The engine that read the input (tesseract, ppocrv4, ppocrv6, ppocr); empty = as the file names it.
+    engine: str = ""
+    # Weights of each engine's doubt of the seen character, clip(logit(1 - confidence), +-6.9), and of
+    # "the candidate is one of the engine's alternatives"; fitted by scripts/fit_engine_prior.py with
+    # the other weights held fixed, on 1,500 DEV renders with confidences (benchmarks/ocrgen --split dev
+    # --n 1500, lines 14001-16000; never TEST), read as hOCR / RapidOCR JSON / ALTO. 0 = not used.
+    calib_engine_doubt_tesseract: float = 0.199
+    calib_engine_doubt_ppocrv4: float = 0.972
+    calib_engine_doubt_ppocrv6: float = 0.544
+    # Each engine's bias: added when that engine gave the replaced character a confidence.
+    calib_engine_read_tesseract: float = 1.076
+    calib_engine_read_ppocrv4: float = 2.542
+    calib_engine_read_ppocrv6: float = 0.352
+    # Fitted on PP-OCRv6 (ALTO Variants); RapidOCR JSON and Tesseract files carry no alternatives.
+    calib_engine_alternative: float = 1.165
+    # A character the engine gives less than this confidence is examined even when the LM finds it
+    # likely enough (0 = only the LM decides what to examine); chosen by the same script on DEV
+    # (widening changed nothing for the PP-OCR engines at the default threshold).
+    engine_detect_tesseract: float = 0.95
+    engine_detect_ppocrv4: float = 0.0
+    engine_detect_ppocrv6: float = 0.0
     # Weight of "the pair shares a reading", fitted by scripts/build/fit_char_calibration.py --phonetic on
     # synthetic typing errors in DEV lines 14001-15000 with the other weights held fixed.
     calib_phonetic: float = 1.269
@@ -333,6 +357,8 @@ _RANGES_BY_AFFIX: tuple[tuple[str, tuple[float, float]], ...] = (
     ("_similarity", _UNIT),
     ("_logodds", _WEIGHT),
     ("_logprob", _LOGPROB),
+    # An OCR engine's confidence below which a character is examined (CharConfig.engine_detect_<engine>).
+    ("engine_detect_", _UNIT),
 )
 
 

@@ -40,8 +40,10 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from restore.edits import Edit, apply_edits, conflicts
-from restore.encodings import ENCODINGS, decode_document
+from restore.edits import Edit, conflicts
+from restore.encodings import ENCODINGS
+from restore.formats import output_name
+from restore.formats.restoring import apply_bytes
 from restore.errors import EditError, InputError, SchemaError
 from restore.textio import display_path, read_bytes, write_all_or_nothing
 from restore.writeguard import WriteGuard
@@ -237,8 +239,11 @@ def plan(
     *,
     root: Path | None = None,
     recorded: dict[str, tuple[str, str]] | None = None,
-) -> list[tuple[Path, str, str]]:
-    """Check every document and compute its text: ``(input file, relative path, new text)``.
+) -> list[tuple[Path, str, bytes]]:
+    """Check every document and compute its output: ``(input file, relative output path, new bytes)``.
+
+    OCR files (ALTO, hOCR, PAGE) get the accepted edits written back in their own format; TSV and
+    engine JSON give the restored text as ``NAME.txt`` (:func:`restore.formats.output_name`).
 
     The originals are looked for under ``root`` when given; otherwise under each
     document's own ``root``, which ``recorded`` (from :func:`recorded_roots`) must
@@ -246,7 +251,7 @@ def plan(
     reviewer sees everything that needs fixing at once.
     """
     problems: list[str] = []
-    planned: list[tuple[Path, str, str]] = []
+    planned: list[tuple[Path, str, bytes]] = []
     for document in documents:
         base = root if root is not None else _confirmed_root(document, recorded, problems)
         if base is None:
@@ -265,12 +270,11 @@ def plan(
             problems.extend(f"{source}: accepted edits conflict: {a} and {b}" for a, b in clashes)
             continue
         try:
-            decoded = decode_document(data, str(source), document.encoding, suggest=False)
-            text = apply_edits(decoded.text, document.accepted)
+            output = apply_bytes(data, str(source), document.accepted, encoding=document.encoding)
         except (EditError, InputError) as exc:
             problems.append(f"{source}: {exc}")
             continue
-        planned.append((source, document.path, text))
+        planned.append((source, output_name(document.path), output))
     if problems:
         if len(problems) == 1:
             raise EditError(f"{problems[0]}; nothing was written")

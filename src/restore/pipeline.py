@@ -20,7 +20,7 @@ from restore.edits import Edit, EditLog, carry_span
 from restore.resolver import Candidate, decide
 from restore.result import Result
 from restore.stages import build_stages
-from restore.stages.base import Arbiter, Deferred, Document, Proposal, Stage, Surveyor
+from restore.stages.base import Arbiter, Deferred, Document, EngineReading, EngineView, Proposal, Stage, Surveyor
 from restore.survey import Survey
 
 log = logging.getLogger(__name__)
@@ -74,16 +74,28 @@ class Corrector:
             return Survey()  # nothing to learn: the texts are not even read
         return Survey.merged(self.survey_document(text) for text in texts)
 
-    def fix(self, text: str, *, notes: Mapping[str, object] | None = None, survey: Survey | None = None) -> Result:
+    def fix(
+        self,
+        text: str,
+        *,
+        notes: Mapping[str, object] | None = None,
+        survey: Survey | None = None,
+        ocr: EngineReading | None = None,
+    ) -> Result:
         """Restore one document; see :func:`restore.fix`.
 
         ``survey`` is what :meth:`survey` learned from the batch the document belongs to;
         ``notes`` seed :attr:`Document.notes` with other facts known from outside the document.
+        ``ocr`` is the engine's reading of ``text`` (per-character confidences and
+        alternatives, e.g. a :class:`restore.formats.OcrDocument`); ``ValueError`` when
+        its confidences do not cover ``text`` one per code point.
         """
         if isinstance(text, (bytes, bytearray, memoryview)):
             raise TypeError("restore.fix expects str, got bytes: decode it first, e.g. data.decode('utf-8')")
         if not isinstance(text, str):
             raise TypeError(f"restore.fix expects str, got {type(text).__name__}")
+        if ocr is not None and len(ocr.confidences) != len(text):
+            raise ValueError(f"ocr has {len(ocr.confidences)} confidences for {len(text)} characters")
         if not text:
             return Result(text, text, (), ())
         editlog = EditLog(text)
@@ -94,6 +106,8 @@ class Corrector:
         pending: list[Deferred] = []
         stages = self.stages
         for position, stage in enumerate(stages):
+            if ocr is not None:
+                document.engine = engine_view(ocr, editlog.edits)
             if isinstance(stage, Arbiter) and stage.arbitrates:
                 output = stage.propose(editlog.text, document, deferred=tuple(pending))
                 pending = []
@@ -129,6 +143,34 @@ class Corrector:
                 pending = _carry(pending, [spans[id(edit)] for edit in decision.applied])
             log.debug("%s: %d applied, %d held back", stage.name, len(decision.applied), len(decision.suggestions))
         return Result(text, editlog.text, editlog.edits, tuple(sorted(suggestions, key=lambda e: (e.start, e.end))))
+
+
+def engine_view(ocr: EngineReading, edits: Sequence[Edit]) -> EngineView:
+    """The engine's reading moved onto the text with ``edits`` applied (edited characters: ``None``).
+
+    >>> from restore.edits import Edit
+    >>> class Reading:
+    ...     engine, confidences, alternatives = "tesseract", (0.9, 0.2, 0.8), {1: (("已", 0.1),)}
+    >>> view = engine_view(Reading(), [Edit(0, 0, "", "「", kind="punct", confidence=0.9, source="p")])
+    >>> view.confidences, view.alternatives
+    ((None, 0.9, 0.2, 0.8), {2: (('已', 0.1),)})
+    """
+    confidences: list[float | None] = []
+    alternatives: dict[int, tuple[tuple[str, float | None], ...]] = {}
+    cursor = 0
+
+    def keep(until: int) -> None:
+        for offset in range(cursor, until):
+            if offset in ocr.alternatives:
+                alternatives[len(confidences)] = ocr.alternatives[offset]
+            confidences.append(ocr.confidences[offset])
+
+    for edit in sorted(edits, key=lambda e: (e.start, e.end)):
+        keep(edit.start)
+        confidences.extend([None] * len(edit.after))
+        cursor = edit.end
+    keep(len(ocr.confidences))
+    return EngineView(ocr.engine, tuple(confidences), alternatives)
 
 
 def _carry(deferred: Sequence[Deferred], changes: Sequence[tuple[int, int, int]]) -> list[Deferred]:

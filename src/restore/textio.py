@@ -44,11 +44,14 @@ def read_text(path: str | os.PathLike[str], *, encoding: str = "utf-8") -> str:
     return decode_document(read_bytes(path), display_path(path), encoding, suggest=False).text
 
 
-def read_bytes(path: str | os.PathLike[str]) -> bytes:
-    """A file's bytes, or :class:`InputError` with one line naming it (missing, a folder, unreadable)."""
+def read_bytes(path: str | os.PathLike[str], *, limit: int | None = None) -> bytes:
+    """A file's bytes, or :class:`InputError` with one line naming it (missing, a folder, unreadable,
+    or over ``limit`` bytes: checked before reading, so a huge file costs nothing)."""
     path = Path(path)
     shown = display_path(path)
     try:
+        if limit is not None and path.stat().st_size > limit:
+            raise InputError(f"{shown}: {path.stat().st_size:,} bytes is more than the {limit:,} allowed")
         return path.read_bytes()
     except FileNotFoundError as exc:
         raise InputError(f"{shown}: no such file") from exc
@@ -65,8 +68,13 @@ def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
 
     Raises :class:`OutputError` naming ``path`` when the write fails (nothing is left behind).
     """
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
+    """Write ``data`` to ``path`` as :func:`atomic_write_text` writes text (OCR files keep their bytes)."""
     path = Path(path)
-    temporary = _write_temporary(path, text)
+    temporary = _write_temporary(path, data)
     try:
         os.replace(temporary, path)
     except OSError as exc:
@@ -74,8 +82,8 @@ def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
         raise OutputError(f"{display_path(path)}: cannot write: {exc.strerror or exc}") from exc
 
 
-def write_all_or_nothing(files: Sequence[tuple[str | os.PathLike[str], str]]) -> None:
-    """Write several UTF-8 files so that either all are written or none is.
+def write_all_or_nothing(files: Sequence[tuple[str | os.PathLike[str], str | bytes]]) -> None:
+    """Write several files (text as UTF-8, or bytes as they are) so that either all are written or none is.
 
     Every text goes to a temporary beside its target first; only when all of
     them are on disk are they renamed into place. A failure before that removes
@@ -89,7 +97,7 @@ def write_all_or_nothing(files: Sequence[tuple[str | os.PathLike[str], str]]) ->
             if target.is_dir():
                 raise OutputError(f"{display_path(target)}: cannot write: is a directory")
             created.extend(_missing_parents(target))
-            temporaries.append((_write_temporary(target, text), target))
+            temporaries.append((_write_temporary(target, text.encode("utf-8") if isinstance(text, str) else text), target))
     except OutputError:
         for temporary, _target in temporaries:
             temporary.unlink(missing_ok=True)
@@ -116,8 +124,8 @@ def _missing_parents(path: Path) -> list[Path]:
     return missing[::-1]
 
 
-def _write_temporary(path: Path, text: str) -> Path:
-    """Write ``text`` to a new temporary beside ``path`` (synced to disk); :class:`OutputError` on failure."""
+def _write_temporary(path: Path, data: bytes) -> Path:
+    """Write ``data`` to a new temporary beside ``path`` (synced to disk); :class:`OutputError` on failure."""
     temporary: Path | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -125,8 +133,8 @@ def _write_temporary(path: Path, text: str) -> Path:
         temporary = Path(name)
         # mkstemp creates the file private (0600); give it the mode an ordinary write would.
         os.fchmod(handle, _existing_mode(path))
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
     except OSError as exc:

@@ -172,7 +172,7 @@ def run_on_cluster(
     if isinstance(roots.source, Path):
         assert isinstance(roots.target, Path)
         runner.check_side_outputs(options, roots.source)
-        files = [p.as_posix() for p in paths.discover(roots.source)]
+        files = [p.as_posix() for p in paths.discover(roots.source, options.suffixes)]
         roots.target.mkdir(parents=True, exist_ok=True)
         lock = state.locked(roots.target)
     else:

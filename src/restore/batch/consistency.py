@@ -19,9 +19,9 @@ from typing import Any
 
 from restore.config import Config
 from restore.errors import RestoreError
+from restore.formats import read_text_of
 from restore.pipeline import Corrector
 from restore.survey import Survey
-from restore.textio import read_text
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +47,7 @@ def readable_texts(in_root: Path, files: Sequence[str], encoding: str = "utf-8")
         if not path.is_file():
             continue
         try:
-            yield read_text(path, encoding=encoding)
+            yield read_text_of(path, encoding=encoding)
         except RestoreError:
             continue
 

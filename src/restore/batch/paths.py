@@ -49,8 +49,9 @@ def refuse_overlap(in_name: str, out_name: str, source: str, target: str) -> Non
         raise InputError(f"{out_name}: the output directory contains the input directory {in_name}")
 
 
-def discover(root: Path) -> list[Path]:
-    """Every ``.txt`` file under ``root``, as sorted paths relative to it.
+def discover(root: Path, suffixes: tuple[str, ...] = (TEXT_SUFFIX,)) -> list[Path]:
+    """Every file under ``root`` whose name ends in one of ``suffixes`` (``.txt``), as sorted paths
+    relative to it.
 
     Symbolic links to directories are not followed (no cycles); hidden
     directories are skipped, which also keeps a batch's own state out.
@@ -60,7 +61,7 @@ def discover(root: Path) -> list[Path]:
         subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
         base = Path(directory)
         for name in files:
-            if name.lower().endswith(TEXT_SUFFIX) and not name.startswith("."):
+            if name.lower().endswith(suffixes) and not name.startswith("."):
                 found.append((base / name).relative_to(root))
     found.sort(key=lambda p: p.as_posix())
     return found

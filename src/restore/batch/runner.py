@@ -45,6 +45,8 @@ class BatchOptions:
     jobs: int = 1
     jsonl: Path | None = None
     report: Path | None = None
+    # File suffixes to restore (restore.formats.SUFFIXES); OCR formats are written in their own format.
+    suffixes: tuple[str, ...] = (paths.TEXT_SUFFIX,)
     encoding: str = "utf-8"
     overwrite_edited: bool = False
     retry_failed: bool = False
@@ -99,7 +101,7 @@ def run_batch(
     if options.jobs < 1:
         raise ValueError(f"jobs must be at least 1, got {options.jobs}")
     check_side_outputs(options, in_root)
-    files = [p.as_posix() for p in paths.discover(in_root)]
+    files = [p.as_posix() for p in paths.discover(in_root, options.suffixes)]
     out_root.mkdir(parents=True, exist_ok=True)
     with state.locked(out_root):
         stale = state.remove_stale_temporaries(out_root)

@@ -17,11 +17,12 @@ from pathlib import Path
 from restore.batch import state
 from restore.batch.records import make_record
 from restore.config import Config
-from restore.encodings import decode_document
 from restore.errors import InputError, RestoreError
+from restore.formats import output_name, read_input
+from restore.formats.restoring import restore_bytes
 from restore.pipeline import Corrector
 from restore.survey import Survey
-from restore.textio import atomic_write_text, display_path
+from restore.textio import atomic_write_bytes, display_path
 from restore.writeguard import WriteGuard
 
 log = logging.getLogger(__name__)
@@ -118,16 +119,13 @@ def _process(worker: WorkerContext, relative: Path) -> Outcome:
     if display_path(relative) != str(relative):
         # Such a name cannot go into the UTF-8 JSONL records (and the report, and apply) intact.
         raise InputError(f"{shown}: the file name is not valid UTF-8; rename the file to restore it")
-    target = worker.out_root / relative
+    target = worker.out_root / output_name(name)
     sidecar_file = state.sidecar_path(worker.out_root, relative)
     worker.guard.check(target)
     worker.guard.check(sidecar_file)
     if not source.is_file():  # a FIFO or device would block the read; a broken link has nothing to read
         raise InputError(f"{shown}: not a regular file")
-    try:
-        data = source.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{shown}: cannot read: {exc.strerror}") from exc
+    data = read_input(source)
     input_sha = state.sha256_bytes(data)
     sidecar = state.load_sidecar(sidecar_file)
     if state.is_up_to_date(sidecar, input_sha, worker.run_hash, target):
@@ -137,20 +135,21 @@ def _process(worker: WorkerContext, relative: Path) -> Outcome:
     if known is not None and not worker.settings.retry_failed:
         return Outcome(name, ERROR, message=f"{known} (skipped: it failed {state.MAX_ATTEMPTS} times; "
                        "--retry-failed tries it again)")
-    decoded = decode_document(data, shown, worker.settings.encoding)
-    result = worker.corrector.fix(decoded.text, survey=worker.settings.survey)
-    output_sha = state.sha256_bytes(result.text.encode("utf-8"))
+    restored = restore_bytes(worker.corrector, data, shown, survey=worker.settings.survey,
+                             encoding=worker.settings.encoding)
+    result = restored.result
+    output_sha = state.sha256_bytes(restored.output)
     if not worker.settings.overwrite_edited and _edited_by_hand(target, sidecar, output_sha):
         return Outcome(name, EDITED, message=f"{display_path(target)}: edited since restore wrote it; kept "
                        "(--overwrite-edited replaces it)")
-    atomic_write_text(target, result.text)
-    record = make_record(result, path=name, root=str(worker.in_root), sha256=input_sha)
-    record["encoding"] = decoded.encoding
+    atomic_write_bytes(target, restored.output)
+    record = restored.annotate(make_record(result, path=name, root=str(worker.in_root), sha256=input_sha))
+    record["encoding"] = restored.encoding
     record["config_hash"] = worker.run_hash
     record["output_sha256"] = output_sha
     state.save_sidecar(sidecar_file, record)
     failure_file.unlink(missing_ok=True)
-    return Outcome(name, DONE, chars=len(decoded.text))
+    return Outcome(name, DONE, chars=len(result.original))
 
 
 def _edited_by_hand(target: Path, sidecar: dict[str, object] | None, new_sha: str) -> bool:

@@ -10,19 +10,21 @@ from pathlib import Path
 
 from restore.commands.options import add_config_arguments, add_encoding_argument, config_from_arguments
 from restore.errors import ConfigError
+from restore.formats import SUFFIXES, suffixes_for
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``clean`` subcommand."""
     parser = subparsers.add_parser(
         "clean",
-        help="restore every .txt file under a directory into another directory",
-        description="Restore every .txt file under IN (recursively) into OUT, keeping the tree. "
-        "Finished outputs are skipped on a rerun, outputs edited by hand are kept; bad files are reported "
-        "and skipped.",
+        help="restore every text and OCR file under a directory into another directory",
+        description="Restore every .txt file and OCR file (ALTO/PAGE .xml, hOCR .hocr/.html, Tesseract "
+        ".tsv, engine .json) under IN (recursively) into OUT, keeping the tree; each is written in its "
+        "own format (TSV and JSON as NAME.txt). Finished outputs are skipped on a rerun; bad files "
+        "are reported and skipped; outputs edited by hand are kept.",
     )
     # Kept as strings: Path would fold the '//' of s3://bucket/key.
-    parser.add_argument("input", metavar="IN", help="directory of .txt files, or a URL with --scheduler (never written to)")
+    parser.add_argument("input", metavar="IN", help="directory of text and OCR files, or a URL with --scheduler (never written to)")
     parser.add_argument("-o", "--output", metavar="OUT", required=True, help="output directory, or a URL with --scheduler")
     parser.add_argument("-j", "--jobs", type=int, default=1, help="worker processes (0: one per CPU; default 1)")
     parser.add_argument(
@@ -34,6 +36,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--chunk", type=int, default=0, metavar="K", help="files per Dask task (default: automatic)")
     parser.add_argument("--jsonl", type=Path, metavar="FILE", help="write one JSON record per document")
     parser.add_argument("--report", type=Path, metavar="FILE", help="write the HTML review report")
+    parser.add_argument(
+        "--formats", default=",".join(SUFFIXES), metavar="LIST",
+        help=f"comma-separated kinds of file to restore (default: {','.join(SUFFIXES)})",
+    )
     add_encoding_argument(parser)
     parser.add_argument(
         "--overwrite-edited",
@@ -68,6 +74,7 @@ def run(args: argparse.Namespace) -> int:
         jobs=jobs,
         jsonl=args.jsonl,
         report=args.report,
+        suffixes=suffixes_for([name.strip() for name in args.formats.split(",") if name.strip()]),
         encoding=args.encoding,
         overwrite_edited=args.overwrite_edited,
         retry_failed=args.retry_failed,

@@ -7,19 +7,27 @@ import hashlib
 import sys
 
 from restore.commands.options import add_config_arguments, add_encoding_argument, config_from_arguments
-from restore.encodings import decode_document
 from restore.errors import OutputError
 from restore.explain import explain
+from restore.formats import read_input
+from restore.formats.restoring import restore_bytes
 from restore.pipeline import Corrector
-from restore.textio import display_path, read_bytes, write_all_or_nothing
+from restore.textio import display_path, write_all_or_nothing
 from restore.writeguard import WriteGuard
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``fix`` subcommand."""
     parser = subparsers.add_parser("fix", help="restore one document", description=__doc__)
-    parser.add_argument("input", metavar="FILE", help="text file (UTF-8 unless --encoding), or - for standard input")
-    parser.add_argument("-o", "--output", metavar="OUT", help="write the restored text here (default: stdout)")
+    parser.add_argument(
+        "input", metavar="FILE",
+        help="text (UTF-8 unless --encoding), ALTO, hOCR, PAGE, Tesseract TSV or engine JSON (detected by "
+        "content), or - for standard input",
+    )
+    parser.add_argument(
+        "-o", "--output", metavar="OUT",
+        help="write the restored file here, in the input's format (TSV and JSON: text) (default: stdout)",
+    )
     parser.add_argument("--jsonl", metavar="FILE", help="write the result (edits and suggestions) as one JSON line")
     add_encoding_argument(parser)
     add_config_arguments(parser)
@@ -38,26 +46,30 @@ def run(args: argparse.Namespace) -> int:
         guard = WriteGuard()
     else:
         name = display_path(args.input)
-        data = read_bytes(args.input)
+        data = read_input(args.input)
         guard = WriteGuard(input_files=[args.input])
     targets = [path for path in (args.output, args.jsonl) if path]
     for target in targets:
         guard.check(target)
     if args.output and args.jsonl and guard.check(args.output) == guard.check(args.jsonl):
         raise OutputError(f"{display_path(args.output)}: given both as -o and as --jsonl")
-    decoded = decode_document(data, name, args.encoding)
-    result = Corrector(config).fix(decoded.text)
-    files = []
+    restored = restore_bytes(Corrector(config), data, name, encoding=args.encoding)
+    result = restored.result
+    files: list[tuple[str, str | bytes]] = []
     if args.jsonl:
         record = {**result.to_json(), "path": name, "sha256": hashlib.sha256(data).hexdigest()}
-        record["encoding"] = decoded.encoding
-        files.append((args.jsonl, encode_line(record) + "\n"))
+        record["encoding"] = restored.encoding
+        files.append((args.jsonl, encode_line(restored.annotate(record)) + "\n"))
     if args.output:
-        files.append((args.output, result.text))
+        files.append((args.output, restored.output))
     write_all_or_nothing(files)
-    if not args.output:
+    if not args.output and restored.document is None:
         sys.stdout.write(result.text)
         sys.stdout.flush()
+    elif not args.output:  # an OCR file: its own bytes, in its own encoding
+        sys.stdout.flush()
+        sys.stdout.buffer.write(restored.output)
+        sys.stdout.buffer.flush()
     if args.explain:
         sys.stderr.write(explain(result, name=name))
     return 0

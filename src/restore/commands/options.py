@@ -9,7 +9,7 @@ from restore.config import Config
 
 
 def add_config_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add ``--config``, ``--min-confidence``, ``--lexicon`` and ``--phonetic``."""
+    """Add ``--config``, ``--min-confidence``, ``--lexicon``, ``--phonetic`` and ``--engine``."""
     parser.add_argument("--config", metavar="TOML", help="configuration file (unknown keys are an error)")
     parser.add_argument("--min-confidence", type=float, metavar="X", help="apply edits at or above X (0..1)")
     parser.add_argument(
@@ -19,6 +19,12 @@ def add_config_arguments(parser: argparse.ArgumentParser) -> None:
         "--phonetic",
         action="store_true",
         help="typed text: also try same-sound characters (在/再); off by default, as OCR errors are look-alikes",
+    )
+    parser.add_argument(
+        "--engine",
+        choices=("tesseract", "ppocrv4", "ppocrv6", "ppocr"),
+        help="the OCR engine that made an OCR input (default: as the file's metadata names it); "
+        "its confidences are weighed with that engine's calibration",
     )
 
 
@@ -44,4 +50,6 @@ def config_from_arguments(args: argparse.Namespace) -> Config:
         config = config.replace(min_confidence=args.min_confidence)
     if args.phonetic:
         config = config.replace(char=dataclasses.replace(config.char, phonetic=True))
+    if getattr(args, "engine", None):
+        config = config.replace(char=dataclasses.replace(config.char, engine=args.engine))
     return with_user_lexicons(config, args.lexicon)

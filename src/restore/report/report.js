@@ -87,7 +87,7 @@
     chip.dataset.source = item.source;
     chip.tabIndex = 0;
     chip.title = item.kind + " · " + item.source + " · " + item.confidence.toFixed(2) +
-      (item.origin === "suggestion" ? " · suggestion" : "");
+      (item.origin === "suggestion" ? " · suggestion" : "") + (item.element ? " · " + item.element : "");
     var plain = el("span", "plain");
     var mark = el("span", "mark");
     var del = el("del"); del.appendChild(visible(item.before));
@@ -178,7 +178,10 @@
     var facts = el("table", "facts");
     [["kind", item.kind], ["source", item.source], ["confidence", item.confidence.toFixed(3)],
      ["origin", item.origin], ["offsets", "[" + item.start + ", " + item.end + ")"],
-     ["decision", describeDecision(item)]].forEach(function (pair) {
+     ["decision", describeDecision(item)]].concat(
+       // OCR files (ALTO, hOCR, PAGE…): the element holding the change, and whether it goes into the file.
+       item.element ? [["element", item.element + (item.in_file === false ? " (not written: spaces and breaks are geometry)" : "")]] : []
+     ).forEach(function (pair) {
       var row = facts.insertRow();
       row.appendChild(el("th", "", pair[0]));
       row.appendChild(el("td", "fact-" + pair[0], pair[1]));

@@ -8,7 +8,7 @@ contract (order, what each stage reads and writes) is in ``src/restore/README.md
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar, Protocol, runtime_checkable
 
@@ -72,6 +72,37 @@ class StageOutput:
     deferred: tuple[Deferred, ...] = ()
 
 
+class EngineReading(Protocol):
+    """What the OCR engine said about each character of the original text (an OCR file's reading).
+
+    ``engine``: ``tesseract``, ``ppocrv4``, ``ppocrv6``, ``ppocr`` or ``""`` (unknown);
+    ``confidences``: one 0–1 value (1 = sure) or ``None`` per code point of the original;
+    ``alternatives``: original offset -> the engine's other readings ``(char, confidence)``.
+    :class:`restore.formats.OcrDocument` is one.
+    """
+
+    @property
+    def engine(self) -> str: ...
+
+    @property
+    def confidences(self) -> Sequence[float | None]: ...
+
+    @property
+    def alternatives(self) -> Mapping[int, tuple[tuple[str, float | None], ...]]: ...
+
+
+@dataclass(frozen=True)
+class EngineView:
+    """The engine's reading in the coordinates of the text a stage is given.
+
+    Characters an earlier stage changed or inserted have no engine confidence (``None``).
+    """
+
+    engine: str
+    confidences: tuple[float | None, ...]
+    alternatives: Mapping[int, tuple[tuple[str, float | None], ...]]
+
+
 @dataclass
 class Document:
     """Facts about the document being restored that stages share (filled in as stages learn them).
@@ -79,12 +110,14 @@ class Document:
     ``script`` is ``"traditional"``, ``"simplified"`` or ``""`` when undecided.
     ``batch`` is what the batch's first pass learned (:meth:`restore.pipeline.Corrector.survey`;
     empty for a lone document). ``notes`` are free-form facts from the caller
-    (``Corrector.fix(notes=...)``).
+    (``Corrector.fix(notes=...)``). ``engine`` is the OCR engine's reading of the text the current
+    stage sees, when the input was an OCR file with confidences (:mod:`restore.formats`), else ``None``.
     """
 
     script: str = ""
     notes: dict[str, object] = field(default_factory=dict)
     batch: Survey = field(default_factory=Survey)
+    engine: EngineView | None = None
 
 
 @dataclass(frozen=True)

@@ -55,8 +55,12 @@ from restore.evidence import ConfusionPair, Evidence, LanguageModelScore
 from restore.glyphs.tables import ConfusionTable, GlyphNeighbours, PhoneticNeighbours, load_confusions
 from restore.lm.model import CharLanguageModel, load_name_chars, load_words
 from restore.lm.t2s import load_script_sets, load_t2s
-from restore.stages.base import Deferred, Document, Proposal, StageOutput, StagePlan
+from restore.stages.base import Deferred, Document, EngineView, Proposal, StageOutput, StagePlan
 from restore.stages.char_features import CharCalibration, CharFeatures
+from restore.stages.engine_prior import EnginePrior
+
+# The OCR engine's (confidence, alternative characters) of one character of a sentence.
+EngineHint = tuple[float | None, frozenset[str]]
 
 log = logging.getLogger(__name__)
 
@@ -117,6 +121,10 @@ def _widening_pairs(chars: list[str], index: int) -> bool:
         partner = next((c for c in chars[index + 1 :] if c in "()（）"), "")
         return partner != ")"
     return True
+
+
+def _alternative_chars(engine: EngineView, offset: int) -> frozenset[str]:
+    return frozenset(char for char, _p in engine.alternatives.get(offset, ()))
 
 
 def is_mark(ch: str) -> bool:
@@ -354,9 +362,20 @@ class CharStage:
         return _widening_pairs(chars, index)
 
     def best_candidate(
-        self, tokens: list[str], chars: list[str], index: int, char_logprob: float, script: str
+        self,
+        tokens: list[str],
+        chars: list[str],
+        index: int,
+        char_logprob: float,
+        script: str,
+        prior: EnginePrior | None = None,
+        hint: EngineHint | None = None,
     ) -> CharCandidate | None:
-        """The highest-confidence candidate for ``chars[index]`` in the current tokens, or None."""
+        """The highest-confidence candidate for ``chars[index]`` in the current tokens, or None.
+
+        ``prior`` and ``hint`` (the OCR engine's confidence and alternatives for this character)
+        add the engine's alternatives as candidates and its doubt as a feature.
+        """
         seen_mark = is_mark(chars[index])
         # A unit ends at a sentence-final mark, a line break or the end of the text. A quote mark
         # there closes a quotation when the unit has another one ("高妈"), not a misread 。.
@@ -367,6 +386,9 @@ class CharStage:
             and not (chars[index] in _QUOTES and any(c in _QUOTES for c in chars[:index]))
         )
         options = self.candidates_for(chars[index], script, line_end)
+        alternatives = hint[1] if prior is not None and hint is not None else frozenset()
+        if alternatives:
+            options = options + self._engine_alternatives(chars[index], alternatives, options)
         if not options:
             return None
         context = self._context(tokens, index)
@@ -394,16 +416,36 @@ class CharStage:
                 width=width,
                 phonetic=after in sounds,
             )
+            if prior is not None and hint is not None:
+                features = prior.apply(features, hint[0], after in alternatives)
             confidence = self.calibration.confidence(features)
             if best is None or confidence > best.confidence:
                 best = CharCandidate(index, after, features, before, score, confidence)
         return best
 
-    def examine(self, chars: list[str], tokens: list[str], script: str) -> list[CharCandidate]:
+    def _engine_alternatives(self, char: str, alternatives: frozenset[str], options: list[Option]) -> list[Option]:
+        """The engine's other readings of ``char`` not yet among ``options``, of the same kind (Han or not)."""
+        known = {option[0] for option in options}
+        prepare = self.lm.prepare
+        return [
+            (alternative, prepare(alternative), 0.0, 0)
+            for alternative in sorted(alternatives - known)
+            if len(alternative) == 1 and is_bmp_han(alternative) == is_bmp_han(char) and prepare(alternative) != prepare(char)
+        ]
+
+    def examine(
+        self,
+        chars: list[str],
+        tokens: list[str],
+        script: str,
+        prior: EnginePrior | None = None,
+        hints: list[EngineHint] | None = None,
+    ) -> list[CharCandidate]:
         """Best candidates of one sentence, non-overlapping in LM windows, best first.
 
         ``chars`` are the sentence's characters as written, ``tokens`` the LM's view of them
-        (normalised, traditional mapped to simplified), one to one.
+        (normalised, traditional mapped to simplified), one to one. ``hints``: the OCR engine's
+        (confidence, alternatives) of each character, weighed through ``prior``.
         """
         model = self.lm.model
         order = model.order
@@ -419,7 +461,8 @@ class CharStage:
         for i, char in enumerate(chars):
             if not is_mark(char):
                 suspicion = min(logprobs[i], logprobs[i + 1]) if lookback else logprobs[i]
-                if not is_bmp_han(char) or suspicion >= self.config.detect_logprob:
+                doubted = prior is not None and hints is not None and prior.doubtful(hints[i][0])
+                if not is_bmp_han(char) or (suspicion >= self.config.detect_logprob and not doubted):
                     continue
             elif (
                 not self.config.punctuation
@@ -427,7 +470,7 @@ class CharStage:
                 or not self._punct_ok(chars, i)
             ):
                 continue
-            best = self.best_candidate(tokens, chars, i, logprobs[i], script)
+            best = self.best_candidate(tokens, chars, i, logprobs[i], script, prior, hints[i] if hints else None)
             if best is not None:
                 found.append(best)
         # Only a sentence that uses marks can have lost one (subtitles and headings use none).
@@ -453,7 +496,8 @@ class CharStage:
                     a.features.insert for a in accepted if abs(cand.index - a.index) < order
                 ):
                     continue  # an insertion shifts the window: keep only the more confident change
-                rescored = self.best_candidate(tokens, chars, cand.index, cand.features.logprob, script)
+                hint = hints[cand.index] if hints else None
+                rescored = self.best_candidate(tokens, chars, cand.index, cand.features.logprob, script, prior, hint)
                 if rescored is None:
                     continue
                 cand = rescored
@@ -500,7 +544,7 @@ class CharStage:
             return StageOutput()  # nothing for a Chinese LM to judge
         script = document.script or self._detect_script(text)
         proposals = []
-        examined = self.examine_text(text, script)
+        examined = self.examine_text(text, script, document.engine)
         if deferred:
             # Script conversions that may be misreads (圆 on a traditional page): kept when the LM
             # has no likelier character at that position.
@@ -516,8 +560,15 @@ class CharStage:
                 proposals.append(self._proposal(text, offset, cand))
         return StageOutput(proposals=tuple(proposals))
 
-    def examine_text(self, text: str, script: str) -> list[tuple[int, CharCandidate]]:
-        """Every sentence's best candidates with their offsets in ``text`` (no confidence floor)."""
+    def examine_text(
+        self, text: str, script: str, engine: EngineView | None = None
+    ) -> list[tuple[int, CharCandidate]]:
+        """Every sentence's best candidates with their offsets in ``text`` (no confidence floor).
+
+        ``engine``: the OCR engine's reading of ``text`` (from an OCR file): its confidences and
+        alternatives enter through the engine's prior when ``CharConfig.engine_prior`` is on.
+        """
+        prior = self.engine_prior(engine)
         prepared = self.lm.prepare(text)
         found: list[tuple[int, CharCandidate]] = []
         positions: list[int] = []
@@ -529,9 +580,19 @@ class CharStage:
                 chars = [text[p] for p in positions]
                 if any(is_bmp_han(c) for c in chars):
                     tokens = [prepared[p] for p in positions]
-                    found.extend((positions[c.index], c) for c in self.examine(chars, tokens, script))
+                    hints = None
+                    if prior is not None and engine is not None:
+                        hints = [(engine.confidences[p], _alternative_chars(engine, p)) for p in positions]
+                    found.extend((positions[c.index], c) for c in self.examine(chars, tokens, script, prior, hints))
                 positions = []
         return found
+
+    def engine_prior(self, engine: EngineView | None) -> EnginePrior | None:
+        """The prior of the engine that read the text (``CharConfig.engine`` overrides the file's
+        metadata), or None: no OCR file, the prior switched off, or an engine without a calibration."""
+        if engine is None or not self.config.engine_prior:
+            return None
+        return EnginePrior.for_engine(self.config.engine or engine.engine, self.config)
 
     def _proposal(self, text: str, offset: int, cand: CharCandidate) -> Proposal:
         features = cand.features

@@ -50,7 +50,12 @@ class CharFeatures:
     - ``punct``: the change is mark for mark (or a Han character for a mark);
     - ``width``: the candidate is the same mark in the other width (``,`` -> ``，``);
     - ``insert``: the change puts back a dropped mark between two characters;
-    - ``phonetic``: the pair shares a toneless pinyin reading (the typed-text channel).
+    - ``phonetic``: the pair shares a toneless pinyin reading (the typed-text channel);
+    - ``engine_doubt_<engine>``: the OCR engine's doubt of the seen character,
+      ``clip(logit(1 − confidence))`` (:mod:`restore.stages.engine_prior`), in the field of the
+      engine that read it; 0 without an OCR file or a confidence;
+    - ``engine_read_<engine>``: that engine gave the seen character a confidence (its bias);
+    - ``engine_alternative``: the candidate is one of the engine's own alternatives (PP-OCR top-k).
     """
 
     lm_gain: float
@@ -64,6 +69,13 @@ class CharFeatures:
     width: bool = False
     insert: bool = False
     phonetic: bool = False
+    engine_doubt_tesseract: float = 0.0
+    engine_doubt_ppocrv4: float = 0.0
+    engine_doubt_ppocrv6: float = 0.0
+    engine_read_tesseract: bool = False
+    engine_read_ppocrv4: bool = False
+    engine_read_ppocrv6: bool = False
+    engine_alternative: bool = False
 
 
 @dataclass(frozen=True)
@@ -73,7 +85,8 @@ class Feature:
     name: str
     # Part of the channel's evidence (the noisy-channel score beside the LM's): see channel_score.
     channel: bool
-    # Which fit sets its weight: "ocr" (fit_char_calibration.py) or "phonetic" (its --phonetic).
+    # Which fit sets its weight: "ocr" (fit_char_calibration.py), "phonetic" (its --phonetic) or
+    # "engine" (scripts/fit_engine_prior.py).
     fit: str
 
 
@@ -90,9 +103,20 @@ FEATURES = (
     Feature("word_before", channel=False, fit="ocr"),
     Feature("word_after", channel=False, fit="ocr"),
     Feature("phonetic", channel=True, fit="phonetic"),
+    Feature("engine_doubt_tesseract", channel=True, fit="engine"),
+    Feature("engine_doubt_ppocrv4", channel=True, fit="engine"),
+    Feature("engine_doubt_ppocrv6", channel=True, fit="engine"),
+    Feature("engine_read_tesseract", channel=True, fit="engine"),
+    Feature("engine_read_ppocrv4", channel=True, fit="engine"),
+    Feature("engine_read_ppocrv6", channel=True, fit="engine"),
+    Feature("engine_alternative", channel=True, fit="engine"),
 )
 # The order the channel score sums its terms in (as it always has, for identical figures).
-_CHANNEL_ORDER = ("glyph_similarity", "mined", "punct", "width", "insert", "phonetic")
+_CHANNEL_ORDER = (
+    "glyph_similarity", "mined", "punct", "width", "insert", "phonetic",
+    "engine_doubt_tesseract", "engine_doubt_ppocrv4", "engine_doubt_ppocrv6",
+    "engine_read_tesseract", "engine_read_ppocrv4", "engine_read_ppocrv6", "engine_alternative",
+)
 
 
 class CharCalibration:
@@ -129,6 +153,13 @@ class CharCalibration:
             features.word_before,
             features.word_after,
             features.phonetic,
+            features.engine_doubt_tesseract,
+            features.engine_doubt_ppocrv4,
+            features.engine_doubt_ppocrv6,
+            features.engine_read_tesseract,
+            features.engine_read_ppocrv4,
+            features.engine_read_ppocrv6,
+            features.engine_alternative,
         )
 
     def vector(self, features: CharFeatures, names: Sequence[str]) -> list[float]:

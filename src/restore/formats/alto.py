@@ -1,0 +1,266 @@
+"""ALTO 2–4: read ``String``/``Glyph`` text and confidences; write corrections back into ``CONTENT``.
+
+Reading: every ``TextLine`` is a line; its ``String`` elements are the words (``SP`` and ``HYP`` are
+geometry and become the reader's separators). A character's confidence is, in order of preference,
+its ``Glyph``'s ``GC`` (0–1, 1 = sure; the ``Variant`` children with ``VC`` are the engine's
+alternatives), its digit of the String's ``CC`` (one digit per character, **0 = sure, 9 = unsure**,
+so 1 − d/9), or the String's ``WC`` (0–1). Tesseract 4.0/4.1 wrote ``WC`` as a percentage
+(``WC="96"``); a ``WC`` above 1 is read as one.
+
+Writing: the String's ``CONTENT`` becomes the corrected text and the OCR reading is kept as
+``<ALTERNATIVE PURPOSE="ocr">``; in ALTO 4 a ``Description/Processing`` entry (software ``restore``)
+is added and referenced from the String's ``PROCESSINGREFS``; ALTO 2/3 have no ``Processing``, so a
+``postProcessingStep`` is added to ``OCRProcessing`` instead. ``CC`` keeps one digit per character
+(an inserted or replaced character gets ``round(9 × (1 − confidence))``); a replaced ``Glyph`` reads
+the new character with ``GC`` = restore's confidence and keeps the OCR reading as a ``Variant``; a
+deleted character's ``Glyph`` goes; an inserted one gets a ``Glyph`` without coordinates. Nothing
+else changes: every coordinate, ``WC``, ``SP`` and ``HYP`` stays as it was.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+
+from lxml import etree
+
+from restore import __version__
+from restore.edits import Edit
+from restore.errors import InputError
+from restore.formats.model import DocumentBuilder, OcrDocument, first_engine
+from restore.formats.placement import Change, apply_changes, begin_write, char_steps
+from restore.formats.safexml import parse_xml, serialize
+
+NAMESPACES = {
+    "http://www.loc.gov/standards/alto/ns-v2#": "2",
+    "http://www.loc.gov/standards/alto/ns-v3#": "3",
+    "http://www.loc.gov/standards/alto/ns-v4#": "4",
+}
+_SCHEMA_MINOR = re.compile(r"alto-(\d)-(\d+)\.xsd")
+PROCESSING_ID = "restore_correction"
+
+
+def _q(ns: str, name: str) -> str:
+    return f"{{{ns}}}{name}"
+
+
+def version_of(root: etree._Element, name: str) -> tuple[str, str]:
+    """``(namespace, version)`` of an ALTO root: ``4.4`` from ``SCHEMAVERSION`` or the schema location."""
+    ns = etree.QName(root).namespace or ""
+    if ns not in NAMESPACES:
+        raise InputError(f"{name}: unknown ALTO namespace {ns or '(none)'!r}; ALTO 2, 3 and 4 are read")
+    major = NAMESPACES[ns]
+    declared = root.get("SCHEMAVERSION", "")
+    if declared.startswith(major):
+        return ns, declared
+    found = _SCHEMA_MINOR.search(root.get("{http://www.w3.org/2001/XMLSchema-instance}schemaLocation", ""))
+    return ns, f"{found.group(1)}.{found.group(2)}" if found and found.group(1) == major else major
+
+
+def strings(root: etree._Element, ns: str) -> Iterator[tuple[int, int, etree._Element]]:
+    """``(line number, word number, String)`` of every String with text, in document order."""
+    for line_number, line in enumerate(root.iter(_q(ns, "TextLine"))):
+        word = 0
+        for string in line.iterchildren(_q(ns, "String")):
+            if string.get("CONTENT"):
+                yield line_number, word, string
+                word += 1
+
+
+def wc_confidence(value: str | None) -> float | None:
+    """``WC`` as 0–1; Tesseract 4.0/4.1's percentages (``96``) are divided by 100.
+
+    >>> wc_confidence("0.96"), wc_confidence("96"), wc_confidence(None)
+    (0.96, 0.96, None)
+    """
+    if value is None:
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        return None
+    return round(number / 100, 6) if number > 1 else number
+
+
+def cc_confidences(cc: str | None, length: int) -> list[float] | None:
+    """``CC`` digits (0 = sure, 9 = unsure) as 0–1 confidences, or None unless one digit per character.
+
+    >>> cc_confidences("09", 2)
+    [1.0, 0.0]
+    """
+    if cc is None:
+        return None
+    digits = cc.replace(" ", "")
+    if len(digits) != length or not digits.isdigit():
+        return None
+    return [round(1 - int(d) / 9, 6) for d in digits]
+
+
+def _float(value: str | None) -> float | None:
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def read(data: bytes, name: str, root: etree._Element | None = None) -> OcrDocument:
+    """Read an ALTO file; :class:`InputError` naming ``name`` for anything that is not ALTO 2–4."""
+    root = parse_xml(data, name) if root is None else root
+    ns, version = version_of(root, name)
+    builder = DocumentBuilder()
+    for line, word, string in strings(root, ns):
+        content = string.get("CONTENT", "")
+        confidences: list[float | None] = [wc_confidence(string.get("WC"))] * len(content)
+        alternatives: list[tuple[tuple[str, float | None], ...]] = []
+        from_cc = cc_confidences(string.get("CC"), len(content))
+        if from_cc is not None:
+            confidences = list(from_cc)
+        glyphs = list(string.iterchildren(_q(ns, "Glyph")))
+        if len(glyphs) == len(content):
+            for index, glyph in enumerate(glyphs):
+                gc = _float(glyph.get("GC"))
+                if gc is not None:
+                    confidences[index] = gc
+                alternatives.append(tuple(
+                    (variant.get("CONTENT", ""), _float(variant.get("VC")))
+                    for variant in glyph.iterchildren(_q(ns, "Variant")) if variant.get("CONTENT")
+                ))
+        builder.add_word(
+            content,
+            line=line,
+            ref=string.get("ID") or f"line {line + 1} word {word + 1}",
+            kind="String",
+            confidences=confidences,
+            alternatives=alternatives,
+        )
+    return builder.build(format="alto", version=version, engine=_engine(root, ns), source=data, path=name)
+
+
+def _engine(root: etree._Element, ns: str) -> str:
+    return first_engine(software.text or "" for software in root.iter(_q(ns, "softwareName")))
+
+
+def write(document: OcrDocument, edits: Sequence[Edit]) -> bytes:
+    """The ALTO file with ``edits`` written back (see the module docstring); the source bytes if none apply."""
+    begun = begin_write(document, edits)
+    if begun is None:
+        return document.source
+    placement, root = begun
+    ns, version = version_of(root, document.path)
+    targets = [string for _line, _word, string in strings(root, ns)]
+    reference = _add_processing(root, ns, version, sum(len(c) for c in placement.changes.values()))
+    for index, changes in sorted(placement.changes.items()):
+        _correct_string(targets[index], ns, changes, reference)
+    return serialize(root)
+
+
+def _cc_digit(confidence: float) -> str:
+    return str(min(9, max(0, round(9 * (1 - confidence)))))
+
+
+def _correct_string(string: etree._Element, ns: str, changes: list[Change], reference: str) -> None:
+    old = string.get("CONTENT", "")
+    new = apply_changes(old, changes)
+    steps = char_steps(len(old), changes)
+    if not any(a.get("PURPOSE") == "ocr" for a in string.iterchildren(_q(ns, "ALTERNATIVE"))):
+        alternative = etree.Element(_q(ns, "ALTERNATIVE"), PURPOSE="ocr")
+        alternative.text = old
+        _insert_after(string, alternative, ("Shape", "ALTERNATIVE"), ns)
+    string.set("CONTENT", new)
+    cc = string.get("CC")
+    if cc is not None and len(cc) == len(old) and cc.isdigit():
+        digits = []
+        for step in steps:
+            if step.op == "keep":
+                digits.append(cc[step.old])
+            elif step.op != "delete":
+                digits.append(_cc_digit(step.confidence))
+        string.set("CC", "".join(digits))
+    glyphs = list(string.iterchildren(_q(ns, "Glyph")))
+    if len(glyphs) == len(old) and glyphs:
+        _correct_glyphs(string, glyphs, ns, steps)
+    if reference:
+        refs = string.get("PROCESSINGREFS", "").split()
+        if reference not in refs:
+            string.set("PROCESSINGREFS", " ".join([*refs, reference]))
+
+
+def _correct_glyphs(string: etree._Element, glyphs: list[etree._Element], ns: str, steps) -> None:
+    previous: etree._Element | None = None
+    for step in steps:
+        if step.op == "keep":
+            previous = glyphs[step.old]
+        elif step.op == "delete":
+            string.remove(glyphs[step.old])
+        elif step.op == "replace":
+            glyph = glyphs[step.old]
+            variant = etree.Element(_q(ns, "Variant"), CONTENT=glyph.get("CONTENT", ""))
+            if glyph.get("GC") is not None:
+                variant.set("VC", glyph.get("GC"))
+            _insert_after(glyph, variant, ("Shape",), ns)
+            glyph.set("CONTENT", step.char)
+            glyph.set("GC", f"{step.confidence:.3f}")
+            previous = glyph
+        else:  # insert: a new Glyph without coordinates right after the previous one
+            glyph = etree.Element(_q(ns, "Glyph"), CONTENT=step.char, GC=f"{step.confidence:.3f}")
+            glyph.tail = previous.tail if previous is not None else None
+            if previous is not None:
+                previous.addnext(glyph)
+            else:
+                _insert_after(string, glyph, ("Shape", "ALTERNATIVE"), ns)
+            previous = glyph
+
+
+def _insert_after(parent: etree._Element, child: etree._Element, before_names: tuple[str, ...], ns: str) -> None:
+    """Insert ``child`` after the last child of ``parent`` named in ``before_names`` (schema order)."""
+    position = 0
+    for index, existing in enumerate(parent):
+        if isinstance(existing.tag, str) and etree.QName(existing).localname in before_names:
+            position = index + 1
+    parent.insert(position, child)
+
+
+def _add_processing(root: etree._Element, ns: str, version: str, count: int) -> str:
+    """Record restore as a processing step; returns the ID to reference (ALTO 4) or ``""``."""
+    description = root.find(_q(ns, "Description"))
+    if description is None:
+        description = etree.Element(_q(ns, "Description"))
+        unit = etree.SubElement(description, _q(ns, "MeasurementUnit"))
+        unit.text = "pixel"
+        root.insert(0, description)
+    step_name = "Processing" if version.startswith("4") else "postProcessingStep"
+    step = etree.Element(_q(ns, step_name))
+    category = etree.SubElement(step, _q(ns, "processingCategory"))
+    category.text = "contentModification"
+    text = etree.SubElement(step, _q(ns, "processingStepDescription"))
+    text.text = f"restore: {count} OCR correction(s); the OCR reading is kept as ALTERNATIVE PURPOSE=\"ocr\""
+    software = etree.SubElement(step, _q(ns, "processingSoftware"))
+    etree.SubElement(software, _q(ns, "softwareName")).text = "restore"
+    etree.SubElement(software, _q(ns, "softwareVersion")).text = __version__
+    if step_name == "Processing":
+        taken = {e.get("ID") for e in root.iter() if isinstance(e.tag, str) and e.get("ID")}
+        identifier, number = PROCESSING_ID, 1
+        while identifier in taken:
+            number += 1
+            identifier = f"{PROCESSING_ID}_{number}"
+        step.set("ID", identifier)
+        _insert_after(description, step, ("MeasurementUnit", "sourceImageInformation", "OCRProcessing", "Processing"), ns)
+        _copy_indent(description, step)
+        return identifier
+    processing = description.find(_q(ns, "OCRProcessing"))
+    if processing is None:
+        processing = etree.Element(_q(ns, "OCRProcessing"), ID="OCR_restore")
+        step.tag = _q(ns, "ocrProcessingStep")
+        processing.append(step)
+        _insert_after(description, processing, ("MeasurementUnit", "sourceImageInformation", "OCRProcessing"), ns)
+        return ""
+    processing.append(step)
+    return ""
+
+
+def _copy_indent(parent: etree._Element, child: etree._Element) -> None:
+    """Give a new child the whitespace its siblings have, so the file stays readable."""
+    index = parent.index(child)
+    if index > 0 and parent[index - 1].tail is not None:
+        child.tail = parent[index - 1].tail
+        parent[index - 1].tail = parent[index - 1].tail

@@ -1,0 +1,61 @@
+"""Engine JSON, read-only: RapidOCR and PaddleOCR 3.x results.
+
+Accepted shapes (anything else is an error naming the file):
+
+- RapidOCR 3.x ``RapidOCROutput.to_json()``: ``[{"box": [[x, y]×4], "txt": str, "score": float}, …]``;
+  a line may carry ``"word_results": [[text, score, box], …]`` (``return_word_box=True``,
+  ``return_single_char_box=True``), which gives every character its own score;
+- rapidocr-onnxruntime 1.x: ``[[box, text, score], …]``;
+- PaddleOCR 3.x ``save_to_json`` (optionally under ``"res"``): ``{"rec_texts": [...],
+  "rec_scores": [...], …}``: a score per line only (and lines under ``text_rec_score_thresh`` are
+  already gone).
+
+Scores are 0–1. There are no per-character elements to write into, so JSON input gives restored
+text and JSONL.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from restore.errors import InputError
+from restore.formats.model import DocumentBuilder, OcrDocument
+
+
+def _number(value: Any) -> float | None:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def read(data: bytes, name: str, text: str) -> OcrDocument:
+    """Read engine JSON (already decoded as ``text``)."""
+    try:
+        payload = json.loads(text)
+    except ValueError as exc:
+        raise InputError(f"{name}: not JSON ({exc})") from exc
+    if isinstance(payload, dict) and isinstance(payload.get("res"), dict):
+        payload = payload["res"]
+    builder = DocumentBuilder()
+    if isinstance(payload, dict) and isinstance(payload.get("rec_texts"), list):
+        texts, scores = payload["rec_texts"], payload.get("rec_scores") or []
+        if not all(isinstance(t, str) for t in texts):
+            raise InputError(f"{name}: rec_texts must be strings")
+        for line, line_text in enumerate(texts):
+            score = _number(scores[line]) if line < len(scores) else None
+            builder.add_word(line_text, line=line, ref=f"line {line + 1}", kind="line", confidences=[score] * len(line_text))
+        return builder.build(format="paddleocr-json", version="3", engine="ppocr", source=data, path=name)
+    if not isinstance(payload, list):
+        raise InputError(f"{name}: not OCR engine JSON (expected a RapidOCR list of lines or PaddleOCR rec_texts)")
+    for line, item in enumerate(payload):
+        if isinstance(item, dict) and isinstance(item.get("txt"), str):
+            line_text, score, chars = item["txt"], _number(item.get("score")), item.get("word_results")
+        elif isinstance(item, list) and len(item) == 3 and isinstance(item[1], str):
+            line_text, score, chars = item[1], _number(item[2]), None
+        else:
+            raise InputError(f"{name}: line {line + 1} is not an OCR result (expected txt and score)")
+        confidences: list[float | None] = [score] * len(line_text)
+        if isinstance(chars, list) and all(isinstance(c, list) and len(c) >= 2 and isinstance(c[0], str) for c in chars):
+            if "".join(c[0] for c in chars) == line_text and all(len(c[0]) == 1 for c in chars):
+                confidences = [_number(c[1]) for c in chars]
+        builder.add_word(line_text, line=line, ref=f"line {line + 1}", kind="line", confidences=confidences)
+    return builder.build(format="rapidocr-json", version="", engine="ppocr", source=data, path=name)

@@ -1,0 +1,156 @@
+"""hOCR (Tesseract and others): read ``ocrx_word``/``ocrx_cinfo`` text and confidences, write corrections.
+
+Reading: elements whose class is a line class (``ocr_line``, ``ocr_header``, ``ocr_caption``,
+``ocr_textfloat``) are lines and their ``ocrx_word`` descendants the words. ``x_wconf`` (0–100) gives
+each character of a word its confidence, ``ocrx_cinfo`` children (Tesseract's
+``-c hocr_char_boxes=1``) with ``x_conf`` (0–100) a confidence per character. The engine is named by
+``<meta name="ocr-system">``. The file is parsed as XML (Tesseract writes XHTML); the XHTML DOCTYPE
+is kept and never fetched.
+
+Writing: the word's text is replaced and its ``bbox`` kept. With character boxes, a replaced
+character's ``ocrx_cinfo`` gets the new character (box and ``x_conf`` kept), a deleted one loses its
+text (its box stays: hOCR boxes are geometry), and an inserted character joins its left neighbour's
+``ocrx_cinfo`` (or the right one's at a word start), so the character count of the word and the
+number of boxes may differ, as hOCR allows. hOCR has no element for a provenance record; the JSONL
+keeps the OCR reading.
+"""
+
+from __future__ import annotations
+
+import re
+from copy import deepcopy
+from collections.abc import Iterator, Sequence
+
+from lxml import etree
+
+from restore.edits import Edit
+from restore.formats.model import DocumentBuilder, OcrDocument, engine_from_software
+from restore.formats.placement import Change, apply_changes, begin_write, char_steps
+from restore.formats.safexml import parse_xml
+
+LINE_CLASSES = frozenset({"ocr_line", "ocr_header", "ocr_caption", "ocr_textfloat", "ocrx_line"})
+_CONF = re.compile(r"\bx_w?conf\s+(-?[\d.]+)")
+
+
+def _classes(element: etree._Element) -> set[str]:
+    return set((element.get("class") or "").split())
+
+
+def is_hocr(root: etree._Element) -> bool:
+    """True for an XHTML/HTML root holding ``ocr_page`` or ``ocrx_word`` elements."""
+    if etree.QName(root).localname != "html":
+        return False
+    return any("ocr_page" in _classes(e) or "ocrx_word" in _classes(e) for e in root.iter() if isinstance(e.tag, str))
+
+
+def words(root: etree._Element) -> Iterator[tuple[int, int, etree._Element]]:
+    """``(line number, word number, ocrx_word)`` for every word with text, in document order."""
+    line_number = -1
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        if _classes(element) & LINE_CLASSES:
+            line_number += 1
+            word = 0
+            for candidate in element.iter():
+                if isinstance(candidate.tag, str) and "ocrx_word" in _classes(candidate) and _text(candidate):
+                    yield line_number, word, candidate
+                    word += 1
+
+
+def _text(element: etree._Element) -> str:
+    # The layout whitespace between ocrx_cinfo spans is not text; words never contain spaces.
+    return "".join("".join(element.itertext()).split())
+
+
+def _conf(element: etree._Element) -> float | None:
+    found = _CONF.search(element.get("title") or "")
+    if not found:
+        return None
+    value = float(found.group(1))
+    return min(max(value / 100, 0.0), 1.0) if value >= 0 else None
+
+
+def _cinfos(word: etree._Element) -> list[etree._Element]:
+    return [e for e in word.iter() if isinstance(e.tag, str) and "ocrx_cinfo" in _classes(e)]
+
+
+def read(data: bytes, name: str, root: etree._Element | None = None) -> OcrDocument:
+    """Read an hOCR file (XHTML); errors name the file."""
+    root = parse_xml(data, name) if root is None else root
+    builder = DocumentBuilder()
+    for line, number, word in words(root):
+        text = _text(word)
+        confidences: list[float | None] = [_conf(word)] * len(text)
+        cinfos = _cinfos(word)
+        if len(cinfos) == len(text) and all(len((c.text or "")) == 1 for c in cinfos):
+            confidences = [_conf(c) if _conf(c) is not None else confidences[i] for i, c in enumerate(cinfos)]
+        builder.add_word(
+            text, line=line, ref=word.get("id") or f"line {line + 1} word {number + 1}",
+            kind="ocrx_word", confidences=confidences,
+        )
+    engine = ""
+    for meta in root.iter("{*}meta"):
+        if meta.get("name") == "ocr-system":
+            engine = engine_from_software(meta.get("content") or "")
+    return builder.build(format="hocr", version="", engine=engine, source=data, path=name)
+
+
+def write(document: OcrDocument, edits: Sequence[Edit]) -> bytes:
+    """The hOCR file with ``edits`` written into the words' text; the source bytes if none apply."""
+    begun = begin_write(document, edits)
+    if begun is None:
+        return document.source
+    placement, root = begun
+    targets = [word for _line, _number, word in words(root)]
+    for index, changes in sorted(placement.changes.items()):
+        _correct_word(targets[index], changes)
+    return _serialize_xhtml(root)
+
+
+# HTML elements written as <br/>; every other empty element must be <x></x> for browsers.
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"})
+
+
+def _serialize_xhtml(root: etree._Element) -> bytes:
+    """Serialize without libxml2's XHTML mode (which adds ``xml:lang`` beside every ``lang``), keeping
+    the DOCTYPE and writing empty non-void elements open and closed as browsers need."""
+    doctype = root.getroottree().docinfo.doctype
+    copy = deepcopy(root)
+    for element in copy.iter():
+        if isinstance(element.tag, str) and element.text is None and len(element) == 0:
+            if etree.QName(element).localname not in _VOID:
+                element.text = ""
+    return etree.tostring(etree.ElementTree(copy), xml_declaration=True, encoding="UTF-8", doctype=doctype or None) + b"\n"
+
+
+def _correct_word(word: etree._Element, changes: list[Change]) -> None:
+    old = _text(word)
+    cinfos = _cinfos(word)
+    if len(cinfos) == len(old) and all(len(c.text or "") == 1 for c in cinfos):
+        new_text = [c.text or "" for c in cinfos]
+        prefix = ""  # characters inserted before the word's first character
+        for step in char_steps(len(old), changes):
+            if step.op == "replace":
+                new_text[step.old] = step.char
+            elif step.op == "delete":
+                new_text[step.old] = ""
+            elif step.op == "insert" and step.old < 0:
+                prefix += step.char
+            elif step.op == "insert":
+                new_text[step.old] += step.char
+        new_text[0] = prefix + new_text[0]
+        for cinfo, text in zip(cinfos, new_text):
+            cinfo.text = text
+        return
+    _replace_text(word, apply_changes(old, changes))
+
+
+def _replace_text(word: etree._Element, new: str) -> None:
+    """Put ``new`` where the word's text is: its innermost element holding text (``<strong>``, ``<em>``)."""
+    holder = word
+    while len(holder) == 1 and not (holder.text or "").strip():
+        holder = holder[0]
+    for child in list(holder):
+        holder.remove(child)
+    holder.text = new

@@ -1,0 +1,220 @@
+"""The document model every OCR format reads into: text, per-character confidence, alternatives, elements.
+
+A reader turns a file into an :class:`OcrDocument`: the text restore restores (lines joined by
+``\\n``; words joined by a space only where neither side is CJK, because engines and PAGE space
+Chinese words that the page does not), the engine's confidence of every character (0–1, 1 = sure;
+``None`` where the file says nothing or for the separators the reader put in), the engine's
+alternatives where the file has them, and the :class:`TextElement` that holds every character.
+
+>>> builder = DocumentBuilder()
+>>> builder.add_word("区图", line=0, ref="string_0", kind="String", confidences=(0.99, 0.62))
+>>> builder.add_word("书馆", line=0, ref="string_1", kind="String", confidences=(0.9, 0.9))
+>>> builder.add_word("open", line=1, ref="string_2", kind="String", confidences=(None,) * 4)
+>>> document = builder.build(format="alto", version="4.4", engine="tesseract", source=b"", path="a.xml")
+>>> document.text
+'区图书馆\\nopen'
+>>> document.element_at(2).ref, document.element_at(4) is None
+('string_1', True)
+>>> document.confidences[1]
+0.62
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+# CJK characters and full-width marks: no space between two words when either side is one of these.
+_CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f\U00020000-\U0003134f]")
+
+# Engines the char stage has a calibration for; ``""`` = unknown (confidences then unused).
+ENGINES = ("tesseract", "ppocrv4", "ppocrv6", "ppocr")
+
+
+def is_cjk(char: str) -> bool:
+    """True for a CJK ideograph or full-width mark (words around it are not separated by spaces).
+
+    >>> is_cjk("书"), is_cjk("，"), is_cjk("a")
+    (True, True, False)
+    """
+    return bool(_CJK.match(char))
+
+
+def joiner(left: str, right: str) -> str:
+    """The separator the reader puts between two words of a line: ``""`` next to CJK, else ``" "``.
+
+    >>> joiner("图书", "馆"), joiner("ALTO", "4"), joiner("第", "4")
+    ('', ' ', '')
+    """
+    if not left or not right or is_cjk(left[-1]) or is_cjk(right[0]):
+        return ""
+    return " "
+
+
+@dataclass(frozen=True)
+class TextElement:
+    """The element of the file that holds ``text[start:end]``.
+
+    ``ref`` names it for people (its ``ID``/``id`` or ``line L word W``, 1-based); ``kind`` is the
+    element's name in its format (``String``, ``ocrx_word``, ``Word``, ``TextLine``, ``word``,
+    ``line``); ``line`` is the 0-based line of the document text.
+    """
+
+    ref: str
+    kind: str
+    start: int
+    end: int
+    line: int
+
+
+@dataclass(frozen=True)
+class OcrDocument:
+    """One OCR file read into restore's terms.
+
+    ``format``: ``alto``, ``hocr``, ``page``, ``tesseract-tsv``, ``rapidocr-json`` or
+    ``paddleocr-json``; ``version``: the format version the file declares (``4.4``, ``3``,
+    ``2019-07-15``…, ``""`` when it has none); ``engine``: the engine named by the file's metadata
+    (one of :data:`ENGINES`, or ``""``); ``confidences``: one value per character of ``text``;
+    ``alternatives``: offset -> the engine's other readings of that character with their confidence;
+    ``source``: the file's bytes (the writers edit a fresh parse of them).
+    """
+
+    path: str
+    format: str
+    version: str
+    engine: str
+    text: str
+    confidences: tuple[float | None, ...]
+    alternatives: dict[int, tuple[tuple[str, float | None], ...]]
+    elements: tuple[TextElement, ...]
+    source: bytes = field(repr=False, default=b"")
+    _starts: tuple[int, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if len(self.confidences) != len(self.text):
+            raise ValueError(f"{len(self.confidences)} confidences for {len(self.text)} characters")
+        object.__setattr__(self, "_starts", tuple(e.start for e in self.elements))
+
+    @property
+    def has_confidences(self) -> bool:
+        """True when the engine gave a confidence for at least one character."""
+        return any(c is not None for c in self.confidences)
+
+    def element_at(self, offset: int) -> TextElement | None:
+        """The element holding ``text[offset]``; ``None`` for a space or line break the reader put in."""
+        index = bisect.bisect_right(self._starts, offset) - 1
+        if index >= 0 and self.elements[index].start <= offset < self.elements[index].end:
+            return self.elements[index]
+        return None
+
+    def elements_in(self, start: int, end: int) -> list[TextElement]:
+        """Elements sharing a character with ``[start, end)``, or, for an insertion, the one it lands in."""
+        if start == end:
+            return [e for e in (self.element_at(start - 1) if start else None, self.element_at(start)) if e][:1]
+        first = max(bisect.bisect_right(self._starts, start) - 1, 0)
+        return [e for e in self.elements[first:] if e.start < end and e.end > start and e.start < end]
+
+    def describe(self, start: int, end: int) -> str:
+        """Who holds ``[start, end)``, for records and reports: ``string_3``, ``string_3+string_4`` or ``line 2``.
+
+        Spaces and line breaks belong to no element; they are named by their line.
+        """
+        found = self.elements_in(start, end)
+        if found:
+            return "+".join(e.ref for e in found)
+        line = self.text.count("\n", 0, start)
+        return f"line {line + 1}"
+
+
+@dataclass
+class DocumentBuilder:
+    """Assembles an :class:`OcrDocument` word by word, in reading order."""
+
+    _parts: list[str] = field(default_factory=list)
+    _confidences: list[float | None] = field(default_factory=list)
+    _alternatives: dict[int, tuple[tuple[str, float | None], ...]] = field(default_factory=dict)
+    _elements: list[TextElement] = field(default_factory=list)
+    _length: int = 0
+    _line: int = -1
+    _line_index: int = -1
+    _last: str = ""
+
+    def add_word(
+        self,
+        text: str,
+        *,
+        line: int,
+        ref: str,
+        kind: str,
+        confidences: Sequence[float | None],
+        alternatives: Sequence[tuple[tuple[str, float | None], ...]] = (),
+    ) -> None:
+        """Append a word of ``line`` (lines must come in increasing order); empty words are skipped."""
+        if not text:
+            return
+        if len(confidences) != len(text):
+            raise ValueError(f"{ref}: {len(confidences)} confidences for {len(text)} characters")
+        if self._line >= 0 and line != self._line:
+            self._separator("\n")
+        elif self._line >= 0:
+            self._separator(joiner(self._last, text))
+        if line != self._line:
+            self._line_index += 1
+        self._line = line
+        start = self._length
+        for index, alternative in enumerate(alternatives):
+            if alternative:
+                self._alternatives[start + index] = alternative
+        self._parts.append(text)
+        self._confidences.extend(confidences)
+        self._length += len(text)
+        self._elements.append(TextElement(ref, kind, start, self._length, self._line_index))
+        self._last = text
+
+    def _separator(self, text: str) -> None:
+        if text:
+            self._parts.append(text)
+            self._confidences.extend([None] * len(text))
+            self._length += len(text)
+
+    def build(self, *, format: str, version: str, engine: str, source: bytes, path: str) -> OcrDocument:
+        """The finished document."""
+        return OcrDocument(
+            path=path,
+            format=format,
+            version=version,
+            engine=engine,
+            text="".join(self._parts),
+            confidences=tuple(self._confidences),
+            alternatives=dict(self._alternatives),
+            elements=tuple(self._elements),
+            source=source,
+        )
+
+
+def first_engine(names: Iterable[str]) -> str:
+    """The engine the first producer string that names one names, or ``""``.
+
+    >>> first_engine(["kraken", "tesseract 4.1.1"])
+    'tesseract'
+    """
+    return next((engine for engine in map(engine_from_software, names) if engine), "")
+
+
+def engine_from_software(name: str) -> str:
+    """The engine a producer string names (``tesseract 5.3.0`` -> ``tesseract``), or ``""``.
+
+    >>> engine_from_software("tesseract 5.3.0"), engine_from_software("ABBYY FineReader")
+    ('tesseract', '')
+    """
+    lowered = name.lower()
+    if "tesseract" in lowered:
+        return "tesseract"
+    for engine in ("ppocrv4", "ppocrv6"):
+        if engine in lowered.replace("-", "").replace("_", ""):
+            return engine
+    if "paddle" in lowered or "rapidocr" in lowered:
+        return "ppocr"
+    return ""

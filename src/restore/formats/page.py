@@ -1,0 +1,220 @@
+"""PAGE-XML (2010–2019 namespaces; OCR-D, Transkribus, eScriptorium): TextEquiv at Line, Word and Glyph.
+
+Reading: every ``TextLine`` is a line (regions and lines in document order). Its ``Word`` elements
+are the words; a line without Words is one word. An element's reading is its ``TextEquiv`` with the
+lowest ``index`` (the first when none has one). PAGE joins a line's Words with one space; the reader
+drops that space between CJK characters (``joiner``), so ``区 图书馆`` reads ``区图书馆``. A
+character's confidence is its ``Glyph``'s ``TextEquiv/@conf`` (0–1) when the Word has one Glyph per
+character, else the Word's, else the Line's; a Glyph's further TextEquivs are the engine's
+alternatives. ``@readingDirection`` (``top-to-bottom`` for vertical Chinese) does not change the text:
+Words are read in document order, which is reading order.
+
+Writing: every changed element gets a new ``TextEquiv`` with the corrected reading at the lowest
+index and ``comments="restore: corrected"``, and its previous readings move one index down, the OCR
+reading first with ``comments="OCR"`` (indices are made explicit). Changed Words update their Line's
+and Region's TextEquiv the same way (the Line's text rebuilt with the separator it used). Glyphs
+follow their characters: a replaced Glyph gets a corrected TextEquiv the same way, a deleted
+character's Glyph goes, an inserted character gets a Glyph without ``Coords``… which PAGE requires,
+so an insertion updates the Word only and leaves the Glyphs as the engine cut them. Coordinates,
+baselines and every other attribute are unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from lxml import etree
+
+from restore.edits import Edit
+from restore.errors import InputError
+from restore.formats.model import DocumentBuilder, OcrDocument, first_engine
+from restore.formats.placement import Change, apply_changes, begin_write, char_steps
+from restore.formats.safexml import parse_xml, serialize
+
+_BASE = "http://schema.primaresearch.org/PAGE/gts/pagecontent/"
+VERSIONS = ("2009-03-16", "2010-01-12", "2010-03-19", "2013-07-15", "2016-07-15", "2017-07-15", "2018-07-15", "2019-07-15")
+CORRECTED_COMMENT = "restore: corrected"
+OCR_COMMENT = "OCR"
+
+
+def version_of(root: etree._Element, name: str) -> tuple[str, str]:
+    """``(namespace, version date)`` of a PAGE root; :class:`InputError` for an unknown namespace."""
+    ns = etree.QName(root).namespace or ""
+    version = ns[len(_BASE) :] if ns.startswith(_BASE) else ""
+    if version not in VERSIONS:
+        raise InputError(f"{name}: unknown PAGE namespace {ns or '(none)'!r}")
+    return ns, version
+
+
+def _q(ns: str, name: str) -> str:
+    return f"{{{ns}}}{name}"
+
+
+def reading(element: etree._Element, ns: str) -> tuple[etree._Element | None, str, float | None]:
+    """The element's own reading: ``(TextEquiv, Unicode text, conf)`` at the lowest index."""
+    equivs = list(element.iterchildren(_q(ns, "TextEquiv")))
+    if not equivs:
+        return None, "", None
+    best = min(equivs, key=lambda e: (_index(e), equivs.index(e)))
+    unicode = best.find(_q(ns, "Unicode"))
+    conf = best.get("conf")
+    return best, (unicode.text or "") if unicode is not None else "", float(conf) if conf else None
+
+
+def _index(equiv: etree._Element) -> int:
+    value = equiv.get("index")
+    return int(value) if value is not None and value.lstrip("-").isdigit() else 1 << 30
+
+
+def units(root: etree._Element, ns: str) -> Iterator[tuple[int, int, etree._Element, etree._Element]]:
+    """``(line number, word number, TextLine, Word or TextLine)`` for each text unit with a reading."""
+    for line_number, line in enumerate(root.iter(_q(ns, "TextLine"))):
+        words = list(line.iterchildren(_q(ns, "Word")))
+        holders = words if words else [line]
+        number = 0
+        for holder in holders:
+            if reading(holder, ns)[1]:
+                yield line_number, number, line, holder
+                number += 1
+
+
+def read(data: bytes, name: str, root: etree._Element | None = None) -> OcrDocument:
+    """Read a PAGE file; errors name the file."""
+    root = parse_xml(data, name) if root is None else root
+    ns, version = version_of(root, name)
+    builder = DocumentBuilder()
+    for line_number, number, line, holder in units(root, ns):
+        _equiv, text, conf = reading(holder, ns)
+        if conf is None and holder is not line:
+            conf = reading(line, ns)[2]
+        confidences: list[float | None] = [conf] * len(text)
+        alternatives: list[tuple[tuple[str, float | None], ...]] = []
+        glyphs = list(holder.iterchildren(_q(ns, "Glyph"))) if holder is not line else []
+        if glyphs and len(glyphs) == len(text):
+            for index, glyph in enumerate(glyphs):
+                _g, _text, glyph_conf = reading(glyph, ns)
+                if glyph_conf is not None:
+                    confidences[index] = glyph_conf
+                others = sorted(glyph.iterchildren(_q(ns, "TextEquiv")), key=_index)[1:]
+                alternatives.append(tuple(
+                    ((o.findtext(_q(ns, "Unicode")) or ""), float(o.get("conf")) if o.get("conf") else None)
+                    for o in others if o.findtext(_q(ns, "Unicode"))
+                ))
+        kind = "Word" if holder is not line else "TextLine"
+        ref = holder.get("id") or f"line {line_number + 1} word {number + 1}"
+        builder.add_word(text, line=line_number, ref=ref, kind=kind, confidences=confidences, alternatives=alternatives)
+    return builder.build(format="page", version=version, engine=_engine(root, ns), source=data, path=name)
+
+
+def _engine(root: etree._Element, ns: str) -> str:
+    metadata = root.find(_q(ns, "Metadata"))
+    if metadata is None:
+        return ""
+    return first_engine(
+        " ".join(filter(None, [element.text, element.get("value"), element.get("name")]))
+        for element in metadata.iter()
+        if isinstance(element.tag, str)
+    )
+
+
+def write(document: OcrDocument, edits: Sequence[Edit]) -> bytes:
+    """The PAGE file with ``edits`` written as new TextEquivs; the source bytes if none apply."""
+    begun = begin_write(document, edits)
+    if begun is None:
+        return document.source
+    placement, root = begun
+    ns, _version = version_of(root, document.path)
+    targets = [(line, holder) for _l, _n, line, holder in units(root, ns)]
+    confidence = min(c.confidence for changes in placement.changes.values() for c in changes)
+    # What the enclosing Lines and Regions read before any change, to rebuild them afterwards.
+    lines: dict[int, tuple[etree._Element, list[str]]] = {}
+    regions: dict[int, tuple[etree._Element, list[str]]] = {}
+    for index in placement.changes:
+        line, holder = targets[index]
+        if holder is not line:
+            lines.setdefault(id(line), (line, _word_texts(line, ns)))
+        region = line.getparent()
+        if region is not None:
+            regions.setdefault(id(region), (region, _line_texts(region, ns)))
+    for index, changes in sorted(placement.changes.items()):
+        line, holder = targets[index]
+        old = reading(holder, ns)[1]
+        if holder is not line:
+            _correct_glyphs(holder, ns, old, changes)
+        _push_reading(holder, ns, apply_changes(old, changes), min(c.confidence for c in changes))
+    for line, old_words in lines.values():
+        _update_line(line, ns, old_words, confidence)
+    for region, old_lines in regions.values():
+        _update_region(region, ns, old_lines, confidence)
+    return serialize(root)
+
+
+def _line_texts(region: etree._Element, ns: str) -> list[str]:
+    return [reading(line, ns)[1] for line in region.iterchildren(_q(ns, "TextLine"))]
+
+
+def _word_texts(line: etree._Element, ns: str) -> list[str]:
+    return [reading(word, ns)[1] for word in line.iterchildren(_q(ns, "Word"))]
+
+
+def _push_reading(element: etree._Element, ns: str, text: str, confidence: float) -> None:
+    """Put ``text`` at the lowest TextEquiv index; earlier readings move one down, the OCR one marked."""
+    equivs = sorted(element.iterchildren(_q(ns, "TextEquiv")), key=_index)
+    if equivs and equivs[0].findtext(_q(ns, "Unicode")) == text:
+        return
+    lowest = min((_index(e) for e in equivs if e.get("index") is not None), default=1)
+    for offset, equiv in enumerate(equivs):
+        equiv.set("index", str(lowest + 1 + offset))
+        if offset == 0 and equiv.get("comments") is None:
+            equiv.set("comments", OCR_COMMENT)
+    corrected = etree.Element(_q(ns, "TextEquiv"), index=str(lowest), conf=f"{confidence:.3f}", comments=CORRECTED_COMMENT)
+    etree.SubElement(corrected, _q(ns, "Unicode")).text = text
+    if equivs:
+        equivs[0].addprevious(corrected)
+        previous = corrected.getprevious()
+        corrected.tail = previous.tail if previous is not None else element.text
+    else:
+        _append_equiv(element, ns, corrected)
+
+
+def _append_equiv(element: etree._Element, ns: str, equiv: etree._Element) -> None:
+    # TextEquiv comes after Coords, Baseline, Words/Glyphs and before TextStyle (schema order).
+    style = element.find(_q(ns, "TextStyle"))
+    if style is not None:
+        style.addprevious(equiv)
+    else:
+        element.append(equiv)
+
+
+def _correct_glyphs(word: etree._Element, ns: str, old: str, changes: list[Change]) -> None:
+    glyphs = list(word.iterchildren(_q(ns, "Glyph")))
+    if len(glyphs) != len(old) or any(c.end - c.start != len(c.after) for c in changes):
+        return  # an insertion or deletion: Glyphs need Coords, so the engine's cut is kept
+    for step in char_steps(len(old), changes):
+        if step.op == "replace":
+            _push_reading(glyphs[step.old], ns, step.char, step.confidence)
+
+
+def _update_line(line: etree._Element, ns: str, old_words: list[str], confidence: float) -> None:
+    equiv, old_text, _conf = reading(line, ns)
+    if equiv is None:
+        return
+    new_words = _word_texts(line, ns)
+    for separator in (" ", ""):
+        if old_text == separator.join(old_words):
+            _push_reading(line, ns, separator.join(new_words), confidence)
+            return
+    # The line's text was not its words joined: replace each changed word where it stands.
+    text = old_text
+    for before, after in zip(old_words, new_words):
+        if before != after and before in text:
+            text = text.replace(before, after, 1)
+    _push_reading(line, ns, text, confidence)
+
+
+def _update_region(region: etree._Element, ns: str, old_lines: list[str], confidence: float) -> None:
+    """Rebuild a Region's TextEquiv from its Lines when it was their readings joined by line breaks."""
+    equiv, old_text, _conf = reading(region, ns)
+    if equiv is None or old_text != "\n".join(old_lines):
+        return
+    _push_reading(region, ns, "\n".join(_line_texts(region, ns)), confidence)

@@ -1,0 +1,88 @@
+"""The OCR engine's own confidence as evidence for the char stage (per engine, calibrated).
+
+An OCR file (ALTO, hOCR, PAGE, engine JSON; :mod:`restore.formats`) says how sure the engine was
+of every character: the best error detector there is (issue #15 measured ROC AUC 0.92 for
+Tesseract, 0.96 for PP-OCRv4, 0.95 for PP-OCRv6 ranking characters by 1 − confidence). Engines
+are calibrated differently (Tesseract is overconfident), so each has its own feature of
+:class:`~restore.stages.char_features.CharFeatures`, ``engine_doubt_<engine>`` =
+``clip(logit(1 − c), ±DOUBT_CLIP)`` of the character being replaced, with its own weight
+``CharConfig.calib_engine_doubt_<engine>`` (0 for the other engines' features), and
+``engine_read_<engine>`` (the engine gave a confidence: its own bias, so a doubted character can
+gain as well as a sure one lose); and ``engine_alternative``: the candidate is one of the engine's own alternatives (PP-OCR's top-k).
+The weights and each engine's detection threshold ``CharConfig.engine_detect_<engine>`` (a
+character the engine gives less is examined whatever the LM says) are fitted by
+``scripts/fit_engine_prior.py`` on DEV renders, never TEST. A character without a confidence
+(inserted by an earlier stage, or from a file without any) has every engine feature 0: scored as
+before.
+
+>>> from restore.config import CharConfig
+>>> prior = EnginePrior.for_engine("ppocr", CharConfig())
+>>> prior.engine, prior.values(0.5, True)
+('ppocrv4', {'engine_doubt_ppocrv4': 0.0, 'engine_read_ppocrv4': True, 'engine_alternative': True})
+>>> EnginePrior.for_engine("abbyy", CharConfig()) is None
+True
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from restore.config import CharConfig
+from restore.stages.char_features import CharFeatures
+
+# Confidences are clipped to [1e-3, 1 - 1e-3] before the logit: 0.9999 and 0.99999 are the same
+# certainty for a recogniser's softmax, and an unbounded logit would let one digit decide.
+DOUBT_CLIP = math.log(999)
+# Engine name (as restore.formats reads it from the file, or CharConfig.engine) -> the engine whose
+# calibration applies. "ppocr" is an engine JSON that does not say which PP-OCR model made it.
+CALIBRATED_AS = {"tesseract": "tesseract", "ppocrv4": "ppocrv4", "ppocrv6": "ppocrv6", "ppocr": "ppocrv4"}
+
+
+def doubt(confidence: float) -> float:
+    """``logit(1 − confidence)``, clipped: positive when the engine doubts the character.
+
+    >>> doubt(0.5), round(doubt(0.999999), 3) == round(-DOUBT_CLIP, 3)
+    (0.0, True)
+    """
+    c = min(max(confidence, 1e-3), 1 - 1e-3)
+    return max(-DOUBT_CLIP, min(DOUBT_CLIP, math.log((1 - c) / c)))
+
+
+@dataclass(frozen=True)
+class EnginePrior:
+    """One engine's evidence: which ``CharFeatures`` field carries its doubt, and its detection threshold."""
+
+    engine: str
+    detect_below: float
+
+    @classmethod
+    def for_engine(cls, engine: str, config: CharConfig) -> EnginePrior | None:
+        """The prior of ``engine``, or None for an engine without a calibration (confidences unused)."""
+        calibrated = CALIBRATED_AS.get(engine)
+        if calibrated is None:
+            return None
+        return cls(calibrated, getattr(config, f"engine_detect_{calibrated}"))
+
+    def doubtful(self, confidence: float | None) -> bool:
+        """Whether a character of this confidence is examined even when the LM finds it likely enough."""
+        return confidence is not None and confidence < self.detect_below
+
+    def values(self, confidence: float | None, is_alternative: bool) -> dict[str, float | bool]:
+        """The ``CharFeatures`` fields for a candidate replacing a character of ``confidence``:
+        the engine's doubt, that the engine read the character at all (its own bias), and whether
+        the candidate is one of its alternatives."""
+        if confidence is None:
+            return {}
+        return {
+            f"engine_doubt_{self.engine}": doubt(confidence),
+            f"engine_read_{self.engine}": True,
+            "engine_alternative": is_alternative,
+        }
+
+    def apply(self, features: CharFeatures, confidence: float | None, is_alternative: bool) -> CharFeatures:
+        """``features`` with this engine's evidence about the replaced character (unchanged without a confidence)."""
+        values: dict[str, Any] = dict(self.values(confidence, is_alternative))
+        return dataclasses.replace(features, **values) if values else features

@@ -1,0 +1,111 @@
+"""OCR files through the command line (subprocess), as a user runs ``restore fix``, ``clean`` and ``apply``."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from lxml import etree
+
+from restore.decisions import default_decisions
+from restore.formats import read_document
+
+DATA = Path(__file__).resolve().parent / "data" / "formats"
+ALTO4 = "{http://www.loc.gov/standards/alto/ns-v4#}"
+BILLION_LAUGHS = (
+    b'<?xml version="1.0"?>\n<!DOCTYPE lolz [\n <!ENTITY lol "lol">\n'
+    b' <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">\n]>\n'
+    b"<alto xmlns='http://www.loc.gov/standards/alto/ns-v4#'><Layout>&lol2;</Layout></alto>"
+)
+
+
+def run_restore(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "restore.cli", *args], capture_output=True, timeout=300)
+
+
+def test_fix_an_alto_file_writes_alto_with_the_correction(tmp_path: Path) -> None:
+    out, jsonl = tmp_path / "page.xml", tmp_path / "edits.jsonl"
+    done = run_restore("fix", str(DATA / "handmade-alto4.xml"), "-o", str(out), "--jsonl", str(jsonl))
+    assert done.returncode == 0, done.stderr.decode()
+    root = etree.parse(str(out)).getroot()
+    string = root.find(f".//{ALTO4}String[@ID='s_1']")
+    assert string.get("CONTENT") == "新馆已经开放"
+    assert string.find(f"{ALTO4}ALTERNATIVE").text == "新馆己经开放"
+    record = json.loads(jsonl.read_text(encoding="utf-8"))
+    assert record["format"] == "alto 4.4"
+    fixed = next(e for e in record["edits"] if e["before"] == "己")
+    assert fixed["element"] == "s_1"
+
+
+def test_fix_tsv_and_json_give_restored_text(tmp_path: Path) -> None:
+    for name in ("tesseract-sim.tsv", "rapidocr-sim.json"):
+        done = run_restore("fix", str(DATA / name))
+        assert done.returncode == 0, done.stderr.decode()
+        assert "新馆已经开放三层阅览室" in done.stdout.decode("utf-8")
+
+
+def test_fix_hostile_file_is_one_line_exit_1_nothing_written(tmp_path: Path) -> None:
+    bad, out = tmp_path / "laughs.xml", tmp_path / "out.xml"
+    bad.write_bytes(BILLION_LAUGHS)
+    done = run_restore("fix", str(bad), "-o", str(out))
+    assert done.returncode == 1
+    lines = done.stderr.decode().strip().splitlines()
+    assert len(lines) == 1 and str(bad) in lines[0] and "entit" in lines[0]
+    assert not out.exists()
+
+
+def test_clean_a_mixed_tree_then_apply_the_decisions(tmp_path: Path) -> None:
+    scans, out, jsonl = tmp_path / "scans", tmp_path / "out", tmp_path / "edits.jsonl"
+    (scans / "2026").mkdir(parents=True)
+    shutil.copy(DATA / "handmade-alto4.xml", scans / "2026" / "alto.xml")
+    shutil.copy(DATA / "tesseract-sim.hocr", scans / "2026" / "page.hocr")
+    shutil.copy(DATA / "handmade-page2019.xml", scans / "2026" / "page.xml")
+    shutil.copy(DATA / "rapidocr-sim.json", scans / "2026" / "rapid.json")
+    shutil.copy(DATA / "tesseract-sim.tsv", scans / "2026" / "tess.tsv")
+    (scans / "note.txt").write_text("会议于12月17日召开,地点在徐汇。", encoding="utf-8")
+    (scans / "settings.json").write_text('{"dpi": 300}', encoding="utf-8")
+    (scans / "laughs.xml").write_bytes(BILLION_LAUGHS)
+    done = run_restore("clean", str(scans), "-o", str(out), "--jsonl", str(jsonl))
+    assert done.returncode == 1
+    errors = done.stderr.decode()
+    assert "settings.json: not OCR engine JSON" in errors and "laughs.xml: declares XML entities" in errors
+    assert not (out / "settings.json").exists() and not (out / "settings.json.txt").exists()
+    assert not (out / "laughs.xml").exists()
+    # The rest of the batch is finished, each file in its own format.
+    assert read_document((out / "2026" / "alto.xml").read_bytes(), "alto.xml").text.startswith("新馆已经")
+    assert read_document((out / "2026" / "page.hocr").read_bytes(), "a.hocr").format == "hocr"
+    assert "已经开放" in read_document((out / "2026" / "page.hocr").read_bytes(), "a.hocr").text
+    assert read_document((out / "2026" / "page.xml").read_bytes(), "p.xml").text.startswith("新馆已经")
+    assert "新馆已经开放" in (out / "2026" / "rapid.json.txt").read_text(encoding="utf-8")
+    assert "新馆已经开放" in (out / "2026" / "tess.tsv.txt").read_text(encoding="utf-8")
+    assert (out / "note.txt").read_text(encoding="utf-8") == "会议于12月17日召开，地点在徐汇。"
+    records = {r["path"]: r for r in map(json.loads, jsonl.read_text(encoding="utf-8").splitlines())}
+    assert records["2026/page.hocr"]["format"] == "hocr"
+    assert next(e for e in records["2026/page.hocr"]["edits"] if e["before"] == "己")["element"] == "word_1_23"
+    assert "format" not in records["note.txt"]
+
+    # Review: accept only the 己 -> 已 edit of the ALTO page, then apply.
+    decisions = default_decisions([records["2026/alto.xml"]])
+    for item in decisions["documents"][0]["edits"]:
+        item["accepted"] = item["before"] == "己"
+    (tmp_path / "decisions.json").write_text(json.dumps(decisions, ensure_ascii=False), encoding="utf-8")
+    applied = tmp_path / "applied"
+    done = run_restore("apply", str(tmp_path / "decisions.json"), "-o", str(applied), "--jsonl", str(jsonl))
+    assert done.returncode == 0, done.stderr.decode()
+    root = etree.parse(str(applied / "2026" / "alto.xml")).getroot()
+    assert root.find(f".//{ALTO4}String[@ID='s_1']").get("CONTENT") == "新馆已经开放"
+
+
+def test_clean_formats_option_restricts_the_kinds(tmp_path: Path) -> None:
+    scans, out = tmp_path / "scans", tmp_path / "out"
+    scans.mkdir()
+    shutil.copy(DATA / "handmade-alto4.xml", scans / "alto.xml")
+    (scans / "note.txt").write_text("会议于12月17日召开,地点在徐汇。", encoding="utf-8")
+    done = run_restore("clean", str(scans), "-o", str(out), "--formats", "txt")
+    assert done.returncode == 0, done.stderr.decode()
+    assert (out / "note.txt").exists() and not (out / "alto.xml").exists()
+    done = run_restore("clean", str(scans), "-o", str(out), "--formats", "txt,pdf")
+    assert done.returncode == 1 and "unknown format 'pdf'" in done.stderr.decode()
