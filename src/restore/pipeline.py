@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import importlib
 import logging
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 
 from restore.config import Config
@@ -48,12 +50,15 @@ class Corrector:
     def __init__(self, config: Config | None = None) -> None:
         self.config = config if config is not None else Config()
         self._stages: list[Stage] | None = None
+        self._stages_lock = threading.Lock()
 
     @property
     def stages(self) -> list[Stage]:
-        """The stage objects, built on first access."""
+        """The stage objects, built once on first access (also when several threads ask at once)."""
         if self._stages is None:
-            self._stages = build_stages(self.config)
+            with self._stages_lock:
+                if self._stages is None:
+                    self._stages = build_stages(self.config)
         return self._stages
 
     def fix(self, text: str, *, notes: Mapping[str, object] | None = None) -> Result:
@@ -96,15 +101,49 @@ class Corrector:
         return Result(text, editlog.text, editlog.edits, tuple(sorted(suggestions, key=lambda e: (e.start, e.end))))
 
 
+# How many configs keep a shared corrector; the least recently used one is dropped beyond this
+# (each holds its stages' tables, about 100 MB; the language model is memory-mapped and shared).
+SHARED_CORRECTORS = 4
+_shared: OrderedDict[Config, Corrector] = OrderedDict()
+_shared_lock = threading.Lock()
+
+
+def shared_corrector(config: Config | None = None) -> Corrector:
+    """The process-wide :class:`Corrector` for ``config`` (the default config when None), built once.
+
+    :func:`fix`, :func:`fix_all` and ``restore fix`` go through here, so calling
+    ``restore.fix`` once per line costs what a reused corrector costs, not a reload of the
+    lexicons, tables and language model each time. Configs are frozen and hashable: equal
+    configs share one corrector. At most :data:`SHARED_CORRECTORS` are kept (least recently
+    used dropped). Safe to call from several threads: each config's corrector is built once.
+
+    >>> shared_corrector() is shared_corrector(Config())
+    True
+    >>> shared_corrector(Config(min_confidence=0.9)) is shared_corrector()
+    False
+    """
+    config = config if config is not None else Config()
+    with _shared_lock:
+        corrector = _shared.get(config)
+        if corrector is None:
+            corrector = _shared[config] = Corrector(config)
+            while len(_shared) > SHARED_CORRECTORS:
+                _shared.popitem(last=False)
+        else:
+            _shared.move_to_end(config)
+    return corrector
+
+
 def fix(text: str, *, config: Config | None = None) -> Result:
     """Restore ``text``: the restored text, every applied edit and every suggestion.
 
-    For many documents build one :class:`Corrector` and reuse it.
+    The corrector for ``config`` is built on the first call and reused by the next ones
+    (:func:`shared_corrector`), from any thread; ``Corrector(config)`` gives a private one.
     """
-    return Corrector(config).fix(text)
+    return shared_corrector(config).fix(text)
 
 
 def fix_all(texts: Sequence[str], *, config: Config | None = None) -> list[Result]:
-    """Restore several documents with one corrector."""
-    corrector = Corrector(config)
+    """Restore several documents with the shared corrector for ``config``."""
+    corrector = shared_corrector(config)
     return [corrector.fix(t) for t in texts]

@@ -10,7 +10,7 @@ import sys
 from restore.commands.options import add_config_arguments, config_from_arguments
 from restore.errors import InputError
 from restore.explain import explain
-from restore.pipeline import Corrector
+from restore.pipeline import shared_corrector
 from restore.textio import atomic_write_text, decode_text, read_text
 
 
@@ -38,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
         data = text.encode("utf-8")
     if args.output and args.input != "-" and _same_file(args.input, args.output):
         raise InputError(f"{args.output}: refusing to overwrite the input")
-    result = Corrector(config).fix(text)
+    result = shared_corrector(config).fix(text)
     if args.jsonl:
         record = {**result.to_json(), "path": name, "sha256": hashlib.sha256(data).hexdigest()}
         atomic_write_text(args.jsonl, json.dumps(record, ensure_ascii=False) + "\n")
