@@ -254,44 +254,20 @@ class CharStage:
     # -- scoring --------------------------------------------------------------------------------
     def _context(self, tokens: list[str], index: int):
         """The kenlm state after the ``order - 1`` tokens before ``index`` (or <s>)."""
-        import kenlm
+        from restore.lm.windows import begin_state
 
-        model = self.lm.model
-        state, scratch = kenlm.State(), kenlm.State()
-        start = index - model.order + 1
-        if start <= 0:
-            model.BeginSentenceWrite(state)
-            start = 0
-        else:
-            model.NullContextWrite(state)
-        for token in tokens[start:index]:
-            model.BaseScore(state, token, scratch)
-            state, scratch = scratch, state
-        return state
+        return begin_state(self.lm.model, tokens, index)
 
     def _windows(self, context, tokens: list[str], index: int, replacements: list[str]) -> list[float]:
         """log10 probability of tokens[index : index + order] (and </s> if reached), once per replacement.
 
-        Tokens further right have contexts that no longer reach ``index``: their scores cannot change.
-        The tail is the same for every replacement, so it is sliced once (this is the hot loop).
+        The hot loop: :func:`~restore.lm.windows.score_windows` walks the shared tail once for
+        all replacements, scoring each distinct kenlm state once (same totals as one walk each).
         """
-        import kenlm
+        from restore.lm.windows import score_windows, window_tail
 
         model = self.lm.model
-        score = model.BaseScore
-        end = index + model.order
-        tail = tokens[index + 1 : end]
-        if end > len(tokens):
-            tail = [*tail, "</s>"]
-        state, scratch = kenlm.State(), kenlm.State()
-        totals = []
-        for replacement in replacements:
-            total = score(context, replacement, state)
-            for token in tail:
-                total += score(state, token, scratch)
-                state, scratch = scratch, state
-            totals.append(total)
-        return totals
+        return score_windows(model, context, window_tail(model, tokens, index), replacements)
 
     def in_word(self, tokens: list[str], index: int, token: str) -> bool:
         """Whether a known word of 2-4 characters covers ``index`` when it holds ``token``."""
