@@ -6,11 +6,12 @@
 
 from __future__ import annotations
 
+import functools
 import importlib
 import logging
 import threading
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from restore.config import Config
 from restore.edits import Edit, EditLog
@@ -61,11 +62,20 @@ class Corrector:
                     self._stages = build_stages(self.config)
         return self._stages
 
-    def fix(self, text: str, *, notes: Mapping[str, object] | None = None) -> Result:
+    def fix(
+        self,
+        text: str,
+        *,
+        notes: Mapping[str, object] | None = None,
+        progress: Callable[[str, int, int], None] | None = None,
+    ) -> Result:
         """Restore one document; see :func:`restore.fix`.
 
         ``notes`` seed :attr:`Document.notes` with what is known from outside the
         document (batch mode passes the entities printed right across the batch).
+        ``progress(stage, done, total)`` is called as each stage works through the text
+        (``done`` of ``total`` characters of its input; ``done == total`` when it finishes),
+        so a caller can draw a bar for a long document.
         """
         if isinstance(text, (bytes, bytearray, memoryview)):
             raise TypeError("restore.fix expects str, got bytes: decode it first, e.g. data.decode('utf-8')")
@@ -78,7 +88,12 @@ class Corrector:
         if not text:
             return Result(text, text, (), ())
         for stage in self.stages:
+            if progress is not None:
+                document.progress = functools.partial(progress, stage.name)
+                progress(stage.name, 0, len(editlog.text))
             output = stage.propose(editlog.text, document)
+            if progress is not None:
+                progress(stage.name, len(editlog.text), len(editlog.text))
             for guard in output.protections:
                 lifted = editlog.lift(guard.start, guard.end, editlog.text[guard.start : guard.end])
                 protected.append((lifted.start, lifted.end))

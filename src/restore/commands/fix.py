@@ -8,6 +8,7 @@ import json
 import sys
 
 from restore.commands.options import add_config_arguments, config_from_arguments
+from restore.commands.progress import DocumentProgress
 from restore.errors import InputError
 from restore.explain import explain
 from restore.pipeline import shared_corrector
@@ -38,7 +39,8 @@ def run(args: argparse.Namespace) -> int:
         data = text.encode("utf-8")
     if args.output and args.input != "-" and _same_file(args.input, args.output):
         raise InputError(f"{args.output}: refusing to overwrite the input")
-    result = shared_corrector(config).fix(text)
+    with DocumentProgress(sys.stderr, name) as progress:
+        result = shared_corrector(config).fix(text, progress=progress)
     if args.jsonl:
         record = {**result.to_json(), "path": name, "sha256": hashlib.sha256(data).hexdigest()}
         atomic_write_text(args.jsonl, json.dumps(record, ensure_ascii=False) + "\n")

@@ -7,6 +7,7 @@ the pipeline lifts them to the original and the resolver decides.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -51,10 +52,13 @@ class Document:
 
     ``script`` is ``"traditional"``, ``"simplified"`` or ``""`` when undecided.
     ``batch`` carries cross-document information in batch mode (for consistency votes).
+    ``progress``, when set, is called as ``progress(done, total)`` in characters of the stage's
+    input by a stage that works through a long text piece by piece (the char stage, per sentence).
     """
 
     script: str = ""
     notes: dict[str, object] = field(default_factory=dict)
+    progress: Callable[[int, int], None] | None = None
 
 
 class Stage(Protocol):

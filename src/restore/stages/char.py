@@ -42,6 +42,7 @@ import logging
 import math
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from restore.config import CharConfig, Config
@@ -483,7 +484,7 @@ class CharStage:
             return StageOutput()  # nothing for a Chinese LM to judge
         script = document.script or self._detect_script(text)
         proposals = []
-        examined = self.examine_text(text, script)
+        examined = self.examine_text(text, script, progress=document.progress)
         deferred = document.notes.get("script:deferred") or {}
         if deferred:
             # Script conversions that may be misreads (圆 on a traditional page): kept when the LM
@@ -499,8 +500,13 @@ class CharStage:
                 proposals.append(self._proposal(text, offset, cand))
         return StageOutput(proposals=tuple(proposals))
 
-    def examine_text(self, text: str, script: str) -> list[tuple[int, Candidate]]:
-        """Every sentence's best candidates with their offsets in ``text`` (no confidence floor)."""
+    def examine_text(
+        self, text: str, script: str, progress: Callable[[int, int], None] | None = None
+    ) -> list[tuple[int, Candidate]]:
+        """Every sentence's best candidates with their offsets in ``text`` (no confidence floor).
+
+        ``progress(done, total)`` is called after each sentence, in characters of ``text``.
+        """
         prepared = self.lm.prepare(text)
         found: list[tuple[int, Candidate]] = []
         positions: list[int] = []
@@ -514,6 +520,8 @@ class CharStage:
                     tokens = [prepared[p] for p in positions]
                     found.extend((positions[c.index], c) for c in self.examine(chars, tokens, script))
                 positions = []
+                if progress is not None:
+                    progress(offset + 1, len(text))
         return found
 
     def channel_score(self, cand: Candidate) -> float:
