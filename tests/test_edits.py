@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from restore.edits import Edit, EditLog, apply_edits, check_edits, conflicts
+from restore.edits import Edit, EditLog, apply_edits, carry_span, carry_spans, check_edits, conflicts
 from restore.errors import EditError, SchemaError
 from restore.evidence import LexiconMatch, RuleMatch
 
@@ -175,3 +175,21 @@ def committed_logs(draw: st.DrawFn) -> EditLog:
 def test_to_original_by_binary_search_equals_the_scan(log: EditLog) -> None:
     for position in range(len(log.text) + 1):
         assert log._to_original(position) == _scan_to_original(log, position)
+
+
+@st.composite
+def disjoint_changes(draw: st.DrawFn) -> list[tuple[int, int, int]]:
+    """One stage's applied changes: disjoint ``(start, end, size)``, insertions at distinct points."""
+    changes: list[tuple[int, int, int]] = []
+    for at, length, size in draw(st.lists(st.tuples(st.integers(0, 20), st.integers(0, 3), st.integers(0, 3)), max_size=8)):
+        end = at + length
+        if all(end <= s or e <= at for s, e, _ in changes) and not any(s == e == at for s, e, _ in changes):
+            changes.append((at, end, size))
+    return draw(st.permutations(changes))
+
+
+@settings(max_examples=300, deadline=None)
+@given(disjoint_changes(), st.lists(st.integers(0, 22).flatmap(lambda s: st.tuples(st.just(s), st.integers(s, s + 2))), max_size=8))
+def test_carry_spans_equals_carry_span_each(changes: list[tuple[int, int, int]], spans: list[tuple[int, int]]) -> None:
+    ordered = sorted(changes)
+    assert carry_spans(spans, changes) == [carry_span(start, end, ordered) for start, end in spans]

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 
 from restore.config import Config
-from restore.edits import Edit, EditLog, carry_span
+from restore.edits import Edit, EditLog, carry_spans
 from restore.resolver import Candidate, decide
 from restore.result import Result
 from restore.stages import build_stages
@@ -143,8 +143,8 @@ class Corrector:
 def _carry(deferred: Sequence[Deferred], changes: Sequence[tuple[int, int, int]]) -> list[Deferred]:
     """Deferrals moved across a stage's applied changes; those whose span a change resized are dropped."""
     carried = []
-    for deferral in deferred:
-        start = carry_span(deferral.proposal.start, deferral.proposal.end, changes)
+    starts = carry_spans([(d.proposal.start, d.proposal.end) for d in deferred], changes)
+    for deferral, start in zip(deferred, starts):
         if start is None:
             continue
         end = start + deferral.proposal.end - deferral.proposal.start
