@@ -314,7 +314,7 @@ def _build(cls: type, data: Mapping[str, Any], prefix: str) -> Any:
 
 
 def _coerce(hint: Any, value: Any, name: str) -> Any:
-    if dataclasses.is_dataclass(hint):
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         return _build(hint, value, name + ".")
     origin = typing.get_origin(hint)
     if origin is tuple:

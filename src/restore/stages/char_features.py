@@ -24,6 +24,7 @@ import dataclasses
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from restore.config import CharConfig
 
@@ -161,7 +162,7 @@ class CharCalibration:
     @staticmethod
     def fitted(config: CharConfig, bias: float | None = None, weights: Mapping[str, float] | None = None) -> CharConfig:
         """``config`` with a fitted ``calib_bias`` and ``calib_<name>`` weights (rounded to 3 places)."""
-        changes = {f"calib_{name}": round(float(weight), 3) for name, weight in (weights or {}).items()}
+        changes: dict[str, Any] = {f"calib_{name}": round(float(weight), 3) for name, weight in (weights or {}).items()}
         unknown = [key for key in changes if key.removeprefix("calib_") not in CharCalibration.names()]
         if unknown:
             raise ValueError(f"unknown feature weight(s) {unknown}")

@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -445,7 +445,7 @@ class _Reach:
         return self.always | extra if extra else self.always
 
 
-def _converters(to_traditional: str, to_simplified: str):  # type: ignore[no-untyped-def]
+def _converters(to_traditional: str, to_simplified: str) -> tuple[Callable[[str], str], Callable[[str], str]]:
     try:
         import opencc
     except ImportError as exc:

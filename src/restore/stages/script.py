@@ -91,7 +91,10 @@ class ScriptStage:
                 document_counts[0] += simplified
                 document_counts[1] += traditional
             lines.append((line, script, simplified, traditional))
-        document_script = _dominant(*document_counts, settings.dominance_ratio, settings.min_distinctive_chars)
+        simplified_count, traditional_count = document_counts
+        document_script = _dominant(
+            simplified_count, traditional_count, settings.dominance_ratio, settings.min_distinctive_chars
+        )
         document.script = document.script or document_script
         # Leftover repair (聯系 → 聯繫) only on a page that shows conversion damage at all.
         mixed = any(simplified for _, _, simplified, _ in lines)
