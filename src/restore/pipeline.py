@@ -15,6 +15,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
+from typing import cast
 
 from restore.config import Config
 from restore.edits import Edit, EditLog, carry_spans
@@ -109,7 +110,7 @@ class Corrector:
                 document.progress = functools.partial(progress, stage.name)
                 progress(stage.name, 0, len(editlog.text))
             if arbiters[position]:
-                output = stage.propose(editlog.text, document, deferred=tuple(pending))
+                output = cast(Arbiter, stage).propose(editlog.text, document, deferred=tuple(pending))
                 pending = []
             else:
                 output = stage.propose(editlog.text, document)
