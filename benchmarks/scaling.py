@@ -48,7 +48,7 @@ def long_document(size: int, *, one_line: bool) -> str:
     return repeated.encode("utf-8")[:size].decode("utf-8", "ignore")
 
 
-def measure(size_name: str, *, one_line: bool, workdir: Path = OUT_DIR) -> dict[str, Any]:
+def measure(size_name: str, *, one_line: bool, stages: Sequence[str] = (), workdir: Path = OUT_DIR) -> dict[str, Any]:
     """Run one size in a fresh process; its JSON result or ``{"error": ...}``."""
     workdir.mkdir(parents=True, exist_ok=True)
     text = long_document(SIZES[size_name], one_line=one_line)
@@ -56,24 +56,25 @@ def measure(size_name: str, *, one_line: bool, workdir: Path = OUT_DIR) -> dict[
         handle.write(text)
         path = Path(handle.name)
     try:
-        _, proc = _run([*_python(), "-m", "benchmarks.scaling", "worker", str(path)], timeout=6 * 3600)
+        _, proc = _run([*_python(), "-m", "benchmarks.scaling", "worker", str(path), ",".join(stages)], timeout=6 * 3600)
     finally:
         path.unlink(missing_ok=True)
     if proc.returncode != 0:
         return {"error": (proc.stderr.strip().splitlines() or ["?"])[-1][:200]}
     result = json.loads(proc.stdout.strip().splitlines()[-1])
     result.update(size=size_name, one_line=one_line)
+    sys.stderr.write(f"scaling: {json.dumps(result)}\n")
     return result
 
 
-def worker(path: Path) -> dict[str, Any]:
-    """Load, warm, fix the document once; seconds, characters, edits and peak RSS."""
+def worker(path: Path, stages: Sequence[str] = ()) -> dict[str, Any]:
+    """Load, warm, fix the document once (with only ``stages`` when given); seconds, characters, edits, peak RSS."""
     ensure_restore_importable()
     import restore
     from benchmarks.systems import WARM_UP
 
     text = path.read_text(encoding="utf-8")
-    corrector = restore.Corrector()
+    corrector = restore.Corrector(restore.Config(stages=tuple(stages)) if stages else None)
     for line in WARM_UP:
         corrector.fix(line)
     rss_loaded = _peak_rss_mb()
@@ -91,16 +92,17 @@ def worker(path: Path) -> dict[str, Any]:
     }
 
 
-def run(sizes: Sequence[str]) -> list[dict[str, Any]]:
-    """Every size, many lines then one line."""
-    return [measure(size, one_line=one_line) for size in sizes for one_line in (False, True)]
+def run(sizes: Sequence[str], stages: Sequence[str] = ()) -> list[dict[str, Any]]:
+    """Every size, many lines then one line (all default stages unless ``stages``)."""
+    return [measure(size, one_line=one_line, stages=stages) for size in sizes for one_line in (False, True)]
 
 
-def table(results: Sequence[dict[str, Any]]) -> list[str]:
+def table(results: Sequence[dict[str, Any]], stages: Sequence[str] = ()) -> list[str]:
     """Markdown lines: one row per document, time per character relative to the smallest of its shape."""
     _, source = source_text()
+    which = f"stages {'+'.join(stages)}" if stages else "the default stages"
     lines = [
-        f"One long document ({source} repeated), one `Corrector.fix` after loading, each in a fresh process:",
+        f"One long document ({source} repeated), one `Corrector.fix` ({which}) after loading, each in a fresh process:",
         "",
         "| size | shape | chars | seconds | µs/char | vs smallest | edits | peak RSS MB |",
         "|---|---|---:|---:|---:|---:|---:|---:|",
@@ -123,18 +125,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     """``python -m benchmarks.scaling [--sizes 100K,1M,10M] [--output FILE]`` or ``worker PATH``."""
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["worker"]:
-        sys.stdout.write(json.dumps(worker(Path(argv[1]))) + "\n")
+        stages = [s for s in (argv[2] if len(argv) > 2 else "").split(",") if s]
+        sys.stdout.write(json.dumps(worker(Path(argv[1]), stages)) + "\n")
         return 0
     parser = argparse.ArgumentParser(prog="python -m benchmarks.scaling", description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default=",".join(SIZES), help=f"comma-separated, of {', '.join(SIZES)}")
+    parser.add_argument("--stages", default="", help="comma-separated stages (default: the default pipeline)")
     parser.add_argument("--output", type=Path, help="also write the table here")
     args = parser.parse_args(argv)
     sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
     unknown = [s for s in sizes if s not in SIZES]
     if unknown:
         parser.error(f"unknown size(s) {unknown}")
-    results = run(sizes)
-    text = "\n".join(table(results))
+    stages = [s.strip() for s in args.stages.split(",") if s.strip()]
+    results = run(sizes, stages)
+    text = "\n".join(table(results, stages))
     sys.stdout.write(text + "\n")
     sys.stdout.write(json.dumps(results) + "\n")
     if args.output:
