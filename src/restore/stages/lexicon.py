@@ -143,12 +143,15 @@ class LexiconStage:
         for hit in exact_hits:
             if hit.match == EXACT:
                 found[hit.entry].append((hit.start, hit.end))
+        # Sorted per entry: "printed right elsewhere?" is asked of every candidate, and a long
+        # document prints the same name thousands of times.
+        found_spans = {entry: SpanIndex(spans) for entry, spans in found.items()}
         batch = self._batch(document)
         years = frozenset(int(match) for match in _YEAR.findall(text))
-        candidates = [self._variant(text, hit, found, batch, years) for hit in exact_hits if hit.match == VARIANT]
-        forms = self.reach.forms(text, found, batch)
+        candidates = [self._variant(text, hit, found_spans, batch, years) for hit in exact_hits if hit.match == VARIANT]
+        forms = self.reach.forms(text, found_spans, batch)
         fuzzy_hits = [*index.find_fuzzy(text, forms=forms), *index.find_slips(text)]
-        candidates.extend(self._fuzzy(text, fuzzy_hits, found, batch, years))
+        candidates.extend(self._fuzzy(text, fuzzy_hits, found_spans, batch, years))
         exact_spans = sorted({(h.start, h.end) for h in exact_hits if h.match == EXACT})
         proposals = self._select(text, candidates, exact_spans, document)
         changed = SpanIndex((p.start, p.end) for p in proposals)
@@ -184,10 +187,11 @@ class LexiconStage:
         }
 
     def _support(
-        self, entry: int, start: int, end: int, found: dict[int, list[tuple[int, int]]], batch: dict[int, int]
+        self, entry: int, start: int, end: int, found: dict[int, SpanIndex], batch: dict[int, int]
     ) -> tuple[int, str, float]:
         """(occurrences, scope, log-odds bonus) of the right form elsewhere in the document, else the batch."""
-        elsewhere = _elsewhere(found.get(entry, ()), start, end)
+        spans = found.get(entry)
+        elsewhere = _elsewhere(spans, start, end) if spans is not None else 0
         if elsewhere:
             return elsewhere, "document", self.settings.consistency_logodds
         if entry in batch:
@@ -198,7 +202,7 @@ class LexiconStage:
         self,
         text: str,
         hit: ExactHit,
-        found: dict[int, list[tuple[int, int]]],
+        found: dict[int, SpanIndex],
         batch: dict[int, int],
         years: frozenset[int],
     ) -> _Candidate:
@@ -212,7 +216,7 @@ class LexiconStage:
         self,
         text: str,
         hits: Sequence[FuzzyHit],
-        found: dict[int, list[tuple[int, int]]],
+        found: dict[int, SpanIndex],
         batch: dict[int, int],
         years: frozenset[int],
     ) -> list[_Candidate]:
@@ -466,9 +470,9 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int], *, point: bool = False) ->
     return a[0] < b[1] and b[0] < a[1]
 
 
-def _elsewhere(spans: Sequence[tuple[int, int]], start: int, end: int) -> int:
-    """How many of ``spans`` lie outside ``[start, end)``."""
-    return sum(1 for s, e in spans if e <= start or s >= end)
+def _elsewhere(spans: SpanIndex, start: int, end: int) -> int:
+    """How many of ``spans`` lie outside ``[start, end)`` (those inside are among the few ``near`` it)."""
+    return len(spans) - sum(1 for s, e in spans.near(start, end) if not (e <= start or s >= end))
 
 
 def _changed_span(window: str, replacement: str, offset: int) -> tuple[int, int, str]:
