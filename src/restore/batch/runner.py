@@ -193,8 +193,9 @@ def _write_jsonl(target: Path, records: list[dict[str, Any]], options: BatchOpti
 
 def _write_report(target: Path, records: list[dict[str, Any]], options: BatchOptions) -> None:
     from restore.report import write_report
+    from restore.report.spellings import spelled_two_ways
 
-    write_report(records, target, config=options.config.to_json())
+    write_report(records, target, config=options.config.to_json(), spellings=spelled_two_ways(records, options.config))
 
 
 def _outcomes(options: BatchOptions, in_root: Path, out_root: Path, files: list[str]) -> Iterator[worker.Outcome]:
