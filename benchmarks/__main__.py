@@ -26,6 +26,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--pycorrector-cap", type=int, help="inputs per dataset for pycorrector (default 300, smoke 10)")
     parser.add_argument("--limit", type=int, help="inputs per dataset for every system")
     parser.add_argument("--output", type=Path, help="where to write the report")
+    parser.add_argument("--scaling", help="long-document sizes to time, of 100K,1M,10M ('' for none; default all, smoke none)")
     parser.add_argument("--workdir", type=Path, help="folder for the seeds' edit listing and scratch files (default benchmarks/out)")
     args = parser.parse_args(argv)
 
@@ -47,6 +48,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.limit is not None:
         settings = replace(settings, limit=args.limit, clean_limit=args.limit)
 
+    if args.scaling is not None:
+        settings = replace(settings, scaling=tuple(s.strip() for s in args.scaling.split(",") if s.strip()))
     if args.workdir is not None:
         settings = replace(settings, workdir=args.workdir)
 

@@ -62,6 +62,10 @@ def render(run: Run) -> str:
     out += _sweep(run)
     out += _engines(run)
     out += _speed(run)
+    if run.scaling:
+        from benchmarks import scaling
+
+        out += ["### Long documents", ""] + scaling.table(run.scaling)
     out += _seeds(run)
     out += _standalone()
     out += _scoring_notes()
@@ -411,6 +415,7 @@ def _speed(run: Run) -> list[str]:
             f"{c['process_wall_s']:.2f} s" if "process_wall_s" in c else "–",
         ])
     out += _table(["system", "inputs", "load s", "chars/s", "peak RSS MB", f"warm fix, {page.get('chars', 0):,}-char page", "page chars/s", "cold: process start to page fixed"], rows)
+    out += _shapes(s)
     pc = s.get("pycorrector", {})
     rows = []
     for name in ("restore", "restore-all"):
@@ -429,6 +434,44 @@ def _speed(run: Run) -> list[str]:
     if rows:
         out += ["Ratios, restore vs pycorrector:", ""]
         out += _table(["restore as", "measure", "restore vs pycorrector"], rows)
+    return out
+
+
+def _shapes(s: dict) -> list[str]:
+    """Lines and pages of the same characters: chars/s per system, and restore's cost against the others."""
+    inputs = s.get("inputs", {})
+
+    def rate(name: str, shape: str) -> float:
+        return s.get(name, {}).get(shape, {}).get("chars_per_s", 0.0)
+
+    rows = []
+    for name in ("restore", "restore-fix", "restore-all", "pycorrector", "kenlm-pass"):
+        if name in s:
+            lines, pages = rate(name, "throughput"), rate(name, "pages")
+            rows.append([name, _rate(lines) if lines else "–", _rate(pages) if pages else "–"])
+    if not rows:
+        return []
+    sets = ", ".join(inputs.get("sets", [])) or "every set"
+    out = [
+        f"The same {inputs.get('chars', 0):,} characters as {inputs.get('texts', 0):,} OCR lines ({sets}) and joined "
+        f"into {inputs.get('pages', 0):,} pages; `restore-fix` calls `restore.fix` once per line (the shared corrector), "
+        "`kenlm-pass` scores each line once with the same model (the floor for an LM-based corrector):",
+        "",
+    ]
+    out += _table(["system", "OCR lines chars/s", "pages chars/s"], rows)
+    ratios = []
+    for shape, label in (("throughput", "OCR lines"), ("pages", "pages")):
+        restore_rate = rate("restore", shape)
+        if not restore_rate:
+            continue
+        if rate("pycorrector", shape):
+            ratios.append([label, "restore vs pycorrector's kenlm corrector", f"{restore_rate / rate('pycorrector', shape):,.0f}× faster"])
+        if rate("kenlm-pass", shape):
+            ratios.append([label, "restore's time ÷ one kenlm pass", f"{rate('kenlm-pass', shape) / restore_rate:,.0f}×"])
+        if shape == "throughput" and rate("restore-fix", shape):
+            ratios.append([label, "`restore.fix` per line ÷ a reused `Corrector.fix`", f"{restore_rate / rate('restore-fix', shape):.2f}×"])
+    if ratios:
+        out += _table(["inputs", "measure", "ratio"], ratios)
     return out
 
 

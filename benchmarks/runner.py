@@ -46,11 +46,13 @@ class Settings:
     sweep_limit: int | None = 1000
     # Where the seeds' edit listing, the page and the speed inputs go (git-ignored by default).
     workdir: Path = OUT_DIR
+    # Long documents timed by benchmarks/scaling.py (the 10 MB ones take the longest part of a run).
+    scaling: tuple[str, ...] = ("100K", "1M", "10M")
 
     @classmethod
     def for_smoke(cls) -> Settings:
         """Tiny subsets: CI runs this in well under a minute."""
-        return cls(smoke=True, pycorrector_cap=5, limit=25, clean_limit=25, sweep_limit=25)
+        return cls(smoke=True, pycorrector_cap=5, limit=25, clean_limit=25, sweep_limit=25, scaling=())
 
 
 @dataclass
@@ -119,6 +121,7 @@ class Run:
     sweep_stages: tuple[str, ...] = ()
     seeds: dict[str, Any] = field(default_factory=dict)
     speed: dict[str, Any] = field(default_factory=dict)
+    scaling: list[dict[str, Any]] = field(default_factory=list)
     duration_s: float = 0.0
 
 
@@ -246,7 +249,12 @@ def execute(settings: Settings, command: str) -> Run:
         # Sweep the fullest pipeline that runs here: that is where confidences matter most.
         run.sweep_stages = stages.importable if "restore-all" in load_seconds else stages.default_on
         run.sweep = _sweep(run, settings)
-        run.speed = _speed(run, settings, lm if "pycorrector" in load_seconds else None)
+        run.speed = _speed(run, settings, lm, pycorrector="pycorrector" in load_seconds)
+        if settings.scaling:
+            from benchmarks import scaling
+
+            log.info("speed: long documents %s", ", ".join(settings.scaling))
+            run.scaling = scaling.run(settings.scaling)
     run.duration_s = time.perf_counter() - began
     return run
 
@@ -301,7 +309,7 @@ def _visible(text: str) -> str:
     return "`" + text.replace("\n", "⏎").replace(" ", "␠").replace("|", "\\|") + "`"
 
 
-def _speed(run: Run, settings: Settings, lm: Path | None) -> dict[str, Any]:
+def _speed(run: Run, settings: Settings, lm: Path | None, *, pycorrector: bool) -> dict[str, Any]:
     """Fresh-process measurements: import time, cold start, warm page, and throughput on shared inputs."""
     out: dict[str, Any] = {}
     page, page_source = speed.page_text()
@@ -314,27 +322,37 @@ def _speed(run: Run, settings: Settings, lm: Path | None) -> dict[str, Any]:
     out["import"] = speed.import_time(repeats=repeats)
     log.info("speed: cold start")
     out["cold_cli"] = speed.cold_start(page_path, repeats=1 if settings.smoke else 3)
-    # The same inputs for every system: the first of pycorrector's inputs from every set
-    # (pycorrector needs about a minute for these 20,000 or so characters).
+    # The same inputs for every system: the first of pycorrector's inputs from every OCR set (every
+    # set when no OCR render is here), as lines and joined into pages of the same characters.
     texts: list[str] = []
     per_set = 5 if settings.smoke else SPEED_INPUTS_PER_SET
-    for result in run.results:
+    ocr_results = [r for r in run.results if r.dataset.name.startswith("ocr")] or list(run.results)
+    for result in ocr_results:
         indices = stride_indices(len(result.dataset.pairs), settings.pycorrector_cap)[:per_set]
         texts += [result.dataset.pairs[i].ocr for i in indices]
+    pages = speed.pages_of(texts)
     # pycorrector takes ~20 s per worker: the smoke run leaves it out of the fresh-process figures.
-    use_pycorrector = lm is not None and not settings.smoke
-    names = ["restore"] + (["restore-all"] if "restore-all" in run.load_seconds else []) + (["pycorrector"] if use_pycorrector else []) + ["do-nothing"]
+    use_pycorrector = pycorrector and lm is not None and not settings.smoke
+    names = (
+        ["restore", "restore-fix"]
+        + (["restore-all"] if "restore-all" in run.load_seconds else [])
+        + (["pycorrector"] if use_pycorrector else [])
+        + (["kenlm-pass"] if lm is not None else [])
+        + ["do-nothing"]
+    )
     for name in names:
         log.info("speed: %s", name)
-        entry = {
-            "throughput": speed.measure(name, texts, lm=lm, workdir=settings.workdir),
-            "page": speed.measure(name, [page], mode="page", lm=lm, repeats=repeats if name != "pycorrector" else 1, workdir=settings.workdir),
-        }
+        entry = {"throughput": speed.measure(name, texts, lm=lm, workdir=settings.workdir)}
+        if name == "restore-fix":  # only the per-call cost on lines is of interest
+            out[name] = entry
+            continue
+        entry["pages"] = speed.measure(name, pages, lm=lm, workdir=settings.workdir)
+        entry["page"] = speed.measure(name, [page], mode="page", lm=lm, repeats=repeats if name != "pycorrector" else 1, workdir=settings.workdir)
         if not settings.smoke:
             entry["cold"] = speed.measure(name, [page], mode="cold", lm=lm, workdir=settings.workdir)
         out[name] = entry
     page_path.unlink(missing_ok=True)
-    out["inputs"] = {"texts": len(texts), "chars": sum(len(t) for t in texts)}
+    out["inputs"] = {"texts": len(texts), "chars": sum(len(t) for t in texts), "pages": len(pages), "sets": [r.dataset.name for r in ocr_results]}
     return out
 
 

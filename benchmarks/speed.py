@@ -64,6 +64,19 @@ def page_text(chars: int = PAGE_CHARS) -> tuple[str, str]:
     return "\n".join(page)[:chars], source
 
 
+def pages_of(lines: Sequence[str], chars: int = PAGE_CHARS) -> list[str]:
+    """The lines joined by line breaks into pages of about ``chars`` characters (the same text, longer inputs)."""
+    pages: list[list[str]] = [[]]
+    size = 0
+    for line in lines:
+        if size >= chars:
+            pages.append([])
+            size = 0
+        pages[-1].append(line)
+        size += len(line) + 1
+    return ["\n".join(page) for page in pages if page]
+
+
 def _python() -> list[str]:
     return [sys.executable]
 
@@ -163,10 +176,12 @@ def _build_system(name: str, lm: Path | None) -> Any:
         from restore.config import STAGE_NAMES
 
         return systems.RestoreSystem("restore-all", systems.restore_config(STAGE_NAMES))
-    if name == "pycorrector":
+    if name == "restore-fix":
+        return systems.RestoreFixSystem("restore-fix", systems.restore_config())
+    if name in ("pycorrector", "kenlm-pass"):
         if lm is None:
-            raise SystemExit("pycorrector needs --lm")
-        return systems.PycorrectorSystem(lm)
+            raise SystemExit(f"{name} needs --lm")
+        return systems.PycorrectorSystem(lm) if name == "pycorrector" else systems.KenlmPass(lm)
     if name == "do-nothing":
         return systems.DoNothing()
     raise SystemExit(f"unknown system {name!r}")

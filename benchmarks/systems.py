@@ -127,6 +127,57 @@ class RestoreSystem:
         return Output(result.text, tuple(result.edits), tuple(result.suggestions))
 
 
+class RestoreFixSystem(RestoreSystem):
+    """``restore.fix(text)`` called once per input, as a user looping over lines does (the shared corrector)."""
+
+    def load(self) -> None:
+        """Warm the shared corrector behind ``restore.fix`` the same way."""
+        import restore
+
+        for text in WARM_UP:
+            restore.fix(text, config=self.config)
+
+    def fix(self, text: str) -> Output:
+        """``restore.fix``."""
+        import restore
+
+        result = restore.fix(text, config=self.config)
+        return Output(result.text, tuple(result.edits), tuple(result.suggestions))
+
+
+class KenlmPass:
+    """The floor for an LM-based corrector: one kenlm whole-sentence pass over the text with restore's model.
+
+    Each line is scored as one sentence of characters (spaces dropped), as ``CharLanguageModel.score``
+    does; nothing is corrected.
+    """
+
+    name = "kenlm-pass"
+
+    def __init__(self, lm_path: Path) -> None:
+        self.lm_path = lm_path
+        self.description = f"one kenlm pass (model.score per line), LM {lm_path.name}"
+        self._model: Any = None
+
+    def load(self) -> None:
+        """Load the model the way restore does (lazy mmap)."""
+        import kenlm
+
+        config = kenlm.Config()
+        config.load_method = kenlm.LoadMethod.LAZY
+        self._model = kenlm.Model(str(self.lm_path), config)
+        self._model.score("会 议", bos=True, eos=True)
+
+    def fix(self, text: str) -> Output:
+        """Score every line; return the text unchanged."""
+        score = self._model.score
+        for line in text.splitlines():
+            chars = [ch for ch in line if not ch.isspace()]
+            if chars:
+                score(" ".join(chars), bos=True, eos=True)
+        return Output(text)
+
+
 def restore_config(stages: Sequence[str] | None = None, **changes: Any) -> Any:
     """``restore.Config()`` with only stages that import here (all defaults when ``stages`` is None)."""
     import restore

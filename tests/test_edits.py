@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from restore.edits import Edit, EditLog, apply_edits, check_edits, conflicts
+from restore.edits import Edit, EditLog, apply_edits, carry_span, carry_spans, check_edits, conflicts
 from restore.errors import EditError, SchemaError
 from restore.evidence import LexiconMatch, RuleMatch
 
@@ -126,3 +126,70 @@ def test_editlog_stays_replayable(case: tuple[str, list[list[tuple[int, int, str
 def test_conflicts_is_symmetric(a: int, b: int, c: int, d: int) -> None:
     x, y = (min(a, b), max(a, b)), (min(c, d), max(c, d))
     assert conflicts(x, y) == conflicts(y, x)
+
+
+def _scan_to_original(log: EditLog, position: int) -> tuple[int, int, int | None]:
+    """Reference: the scan over every committed edit that ``EditLog._to_original`` replaced."""
+    shift = 0
+    candidates: list[int] = []
+    for index, edit in enumerate(log.edits):
+        out_start = edit.start + shift
+        out_end = out_start + len(edit.after)
+        if out_end <= position:
+            shift += edit.delta
+            if out_end == position:
+                candidates.append(edit.end)
+                if out_start == position:
+                    candidates.append(edit.start)
+        elif out_start < position:
+            return edit.start, edit.end, index
+        else:
+            if out_start == position:
+                candidates.append(edit.start)
+            break
+    candidates.append(position - shift)
+    return min(candidates), max(candidates), None
+
+
+@st.composite
+def committed_logs(draw: st.DrawFn) -> EditLog:
+    """A log with disjoint edits of every shape: deletions (also adjacent ones), insertions, replacements."""
+    original = draw(st.text(alphabet, max_size=16))
+    edits = []
+    position = 0
+    while position <= len(original) and draw(st.booleans()):
+        start = draw(st.integers(position, len(original)))
+        end = draw(st.integers(start, min(len(original), start + 3)))
+        after = draw(st.text(alphabet, max_size=3))
+        if original[start:end] != after:
+            edits.append(make(start, end, original, after))
+        # An insertion at a point excludes a second one there; a span only what it covers.
+        position = end + 1 if start == end else end
+    log = EditLog(original)
+    log.commit(edits)
+    return log
+
+
+@settings(max_examples=400, deadline=None)
+@given(committed_logs())
+def test_to_original_by_binary_search_equals_the_scan(log: EditLog) -> None:
+    for position in range(len(log.text) + 1):
+        assert log._to_original(position) == _scan_to_original(log, position)
+
+
+@st.composite
+def disjoint_changes(draw: st.DrawFn) -> list[tuple[int, int, int]]:
+    """One stage's applied changes: disjoint ``(start, end, size)``, insertions at distinct points."""
+    changes: list[tuple[int, int, int]] = []
+    for at, length, size in draw(st.lists(st.tuples(st.integers(0, 20), st.integers(0, 3), st.integers(0, 3)), max_size=8)):
+        end = at + length
+        if all(end <= s or e <= at for s, e, _ in changes) and not any(s == e == at for s, e, _ in changes):
+            changes.append((at, end, size))
+    return draw(st.permutations(changes))
+
+
+@settings(max_examples=300, deadline=None)
+@given(disjoint_changes(), st.lists(st.integers(0, 22).flatmap(lambda s: st.tuples(st.just(s), st.integers(s, s + 2))), max_size=8))
+def test_carry_spans_equals_carry_span_each(changes: list[tuple[int, int, int]], spans: list[tuple[int, int]]) -> None:
+    ordered = sorted(changes)
+    assert carry_spans(spans, changes) == [carry_span(start, end, ordered) for start, end in spans]

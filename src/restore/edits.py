@@ -16,6 +16,7 @@ the proposal touches, so that the final list still replays onto the original.
 from __future__ import annotations
 
 import bisect
+import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -225,40 +226,43 @@ class EditLog:
         return self._text
 
     def _index(self) -> None:
-        # Working-text start of each edit's output, for bisecting working positions.
+        # Working-text start and end of each edit's output (both non-decreasing: outputs keep the
+        # edits' order and never overlap) and the total length change of the edits before each,
+        # so a working position maps to the original by binary search, not a scan.
         self._out_starts: list[int] = []
+        self._out_ends: list[int] = []
+        self._shift_before: list[int] = [0]
         shift = 0
         for edit in self._edits:
-            self._out_starts.append(edit.start + shift)
+            out_start = edit.start + shift
+            self._out_starts.append(out_start)
+            self._out_ends.append(out_start + len(edit.after))
             shift += edit.delta
+            self._shift_before.append(shift)
 
     def _out_range(self, index: int) -> tuple[int, int]:
-        start = self._out_starts[index]
-        return start, start + len(self._edits[index].after)
+        return self._out_starts[index], self._out_ends[index]
 
     def _to_original(self, position: int) -> tuple[int, int, int | None]:
         """Earliest and latest original positions of a working position, and the edit it is strictly inside.
 
         Where a deletion sits at ``position`` the working position stands for both
-        ends of the deleted text, hence two answers.
+        ends of the deleted text, hence two answers. O(log n + k) for n edits, k of them
+        ending exactly at ``position`` (deletions there).
         """
-        shift = 0
-        candidates: list[int] = []
-        for index, edit in enumerate(self._edits):
-            out_start, out_end = self._out_range(index)
-            if out_end <= position:
-                shift += edit.delta
-                if out_end == position:
-                    candidates.append(edit.end)
-                    if out_start == position:
-                        candidates.append(edit.start)
-            elif out_start < position:
-                return edit.start, edit.end, index
-            else:
-                if out_start == position:
-                    candidates.append(edit.start)
-                break
-        candidates.append(position - shift)
+        # Edits [0, done) have output ending at or before the position; [touch, done) exactly at it.
+        done = bisect.bisect_right(self._out_ends, position)
+        touch = bisect.bisect_left(self._out_ends, position, 0, done)
+        if done < len(self._edits) and self._out_starts[done] < position:
+            edit = self._edits[done]
+            return edit.start, edit.end, done
+        candidates = [position - self._shift_before[done]]
+        for index in range(touch, done):
+            candidates.append(self._edits[index].end)
+            if self._out_starts[index] == position:
+                candidates.append(self._edits[index].start)
+        if done < len(self._edits) and self._out_starts[done] == position:
+            candidates.append(self._edits[done].start)
         return min(candidates), max(candidates), None
 
     def _touching(self, start: int, end: int, w_start: int, w_end: int) -> set[int]:
@@ -359,3 +363,27 @@ def carry_span(start: int, end: int, changes: Sequence[tuple[int, int, int]]) ->
         elif change_start < end and size != change_end - change_start:
             return None
     return start + shift
+
+
+def carry_spans(spans: Sequence[tuple[int, int]], changes: Sequence[tuple[int, int, int]]) -> list[int | None]:
+    """:func:`carry_span` for many spans over the same changes, by binary search: O((n + m) log m).
+
+    >>> carry_spans([(5, 6), (1, 2)], [(0, 2, 1), (5, 6, 1), (7, 7, 3)])
+    [4, None]
+    """
+    ordered = sorted(changes)
+    # Disjoint changes sorted by start are sorted by end too: those ending by a position are a prefix.
+    ends = [change_end for _, change_end, _ in ordered]
+    shifts = [0, *itertools.accumulate(size - (change_end - change_start) for change_start, change_end, size in ordered)]
+    carried: list[int | None] = []
+    for start, end in spans:
+        before = bisect.bisect_right(ends, start)
+        resized = False
+        for change_start, change_end, size in itertools.islice(ordered, before, None):
+            if change_start >= end:
+                break
+            if size != change_end - change_start:
+                resized = True
+                break
+        carried.append(None if resized else start + shifts[before])
+    return carried

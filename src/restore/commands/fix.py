@@ -8,10 +8,11 @@ import sys
 
 from restore.commands.options import add_config_arguments, add_encoding_argument, config_from_arguments
 from restore.errors import OutputError
+from restore.commands.progress import DocumentProgress
 from restore.explain import explain
 from restore.formats import read_input
 from restore.formats.restoring import restore_bytes
-from restore.pipeline import Corrector
+from restore.pipeline import shared_corrector
 from restore.textio import display_path, write_all_or_nothing
 from restore.writeguard import WriteGuard
 
@@ -53,7 +54,8 @@ def run(args: argparse.Namespace) -> int:
         guard.check(target)
     if args.output and args.jsonl and guard.check(args.output) == guard.check(args.jsonl):
         raise OutputError(f"{display_path(args.output)}: given both as -o and as --jsonl")
-    restored = restore_bytes(Corrector(config), data, name, encoding=args.encoding)
+    with DocumentProgress(sys.stderr, name) as progress:
+        restored = restore_bytes(shared_corrector(config), data, name, encoding=args.encoding, progress=progress)
     result = restored.result
     files: list[tuple[str, str | bytes]] = []
     if args.jsonl:

@@ -12,7 +12,7 @@ for text, TSV and engine JSON) with the record fields that name the element of e
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,19 +62,26 @@ def annotate_record(record: dict[str, Any], document: OcrDocument | None) -> dic
 
 
 def restore_bytes(
-    corrector: Corrector, data: bytes, name: str, *, survey: Survey | None = None, encoding: str = "utf-8"
+    corrector: Corrector,
+    data: bytes,
+    name: str,
+    *,
+    survey: Survey | None = None,
+    encoding: str = "utf-8",
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> Restored:
     """Restore the file ``name`` whose content is ``data``; errors are :class:`InputError` naming it.
 
     ``survey`` is passed to :meth:`Corrector.fix` (what the batch's first pass learned); plain
-    text is decoded in ``encoding`` (:data:`restore.encodings.ENCODINGS`), OCR files as they declare.
+    text is decoded in ``encoding`` (:data:`restore.encodings.ENCODINGS`), OCR files as they declare;
+    ``progress`` as in :meth:`Corrector.fix`.
     """
     document = read_document(data, name)
     if document is None:
         decoded = decode_document(data, name, encoding)
-        result = corrector.fix(decoded.text, survey=survey)
+        result = corrector.fix(decoded.text, survey=survey, progress=progress)
         return Restored(result, result.text.encode("utf-8"), None, decoded.encoding)
-    result = corrector.fix(document.text, survey=survey, ocr=document)
+    result = corrector.fix(document.text, survey=survey, ocr=document, progress=progress)
     return Restored(result, render(document, result.edits), document)
 
 

@@ -14,7 +14,9 @@ All are read on first use by the char stage, never at import. A malformed line r
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -100,10 +102,23 @@ class ConfusionTable:
 
 
 def load_confusions(paths: list[str | Path] | None = None) -> ConfusionTable:
-    """Merge mined tables; by default every ``data/ocr_confusions*.tsv`` shipped in the package."""
+    """Merge mined tables; by default every ``data/ocr_confusions*.tsv`` shipped in the package.
+
+    The default tables are read once per process and shared (the char, script and lexicon
+    stages all use them; nobody modifies a loaded table).
+    """
     if paths is None:
-        folder = data_path("")
-        paths = sorted(folder.glob("ocr_confusions*.tsv")) if folder.is_dir() else []
+        return _bundled_confusions()
+    return _read_confusions(paths)
+
+
+@functools.cache
+def _bundled_confusions() -> ConfusionTable:
+    folder = data_path("")
+    return _read_confusions(sorted(folder.glob("ocr_confusions*.tsv")) if folder.is_dir() else [])
+
+
+def _read_confusions(paths: Sequence[str | Path]) -> ConfusionTable:
     table = ConfusionTable()
     for path in map(Path, paths):
         table.sources.append(path.name)

@@ -8,7 +8,7 @@ contract (order, what each stage reads and writes) is in ``src/restore/README.md
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar, Protocol, runtime_checkable
 
@@ -112,12 +112,16 @@ class Document:
     empty for a lone document). ``notes`` are free-form facts from the caller
     (``Corrector.fix(notes=...)``). ``engine`` is the OCR engine's reading of the text the current
     stage sees, when the input was an OCR file with confidences (:mod:`restore.formats`), else ``None``.
+    ``progress``, when set, is called as ``progress(done, total)``
+    in characters of the stage's input by a stage that works through a long text piece by piece
+    (the char stage, per sentence).
     """
 
     script: str = ""
     notes: dict[str, object] = field(default_factory=dict)
     batch: Survey = field(default_factory=Survey)
     engine: EngineView | None = None
+    progress: Callable[[int, int], None] | None = None
 
 
 @dataclass(frozen=True)

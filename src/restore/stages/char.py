@@ -45,7 +45,7 @@ from __future__ import annotations
 import logging
 import threading
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
@@ -290,44 +290,20 @@ class CharStage:
     # -- scoring --------------------------------------------------------------------------------
     def _context(self, tokens: list[str], index: int) -> Any:
         """The kenlm state after the ``order - 1`` tokens before ``index`` (or <s>)."""
-        import kenlm
+        from restore.lm.windows import begin_state
 
-        model = self.lm.model
-        state, scratch = kenlm.State(), kenlm.State()
-        start = index - model.order + 1
-        if start <= 0:
-            model.BeginSentenceWrite(state)
-            start = 0
-        else:
-            model.NullContextWrite(state)
-        for token in tokens[start:index]:
-            model.BaseScore(state, token, scratch)
-            state, scratch = scratch, state
-        return state
+        return begin_state(self.lm.model, tokens, index)
 
     def _windows(self, context: Any, tokens: list[str], index: int, replacements: list[str]) -> list[float]:
         """log10 probability of tokens[index : index + order] (and </s> if reached), once per replacement.
 
-        Tokens further right have contexts that no longer reach ``index``: their scores cannot change.
-        The tail is the same for every replacement, so it is sliced once (this is the hot loop).
+        The hot loop: :func:`~restore.lm.windows.score_windows` walks the shared tail once for
+        all replacements, scoring each distinct kenlm state once (same totals as one walk each).
         """
-        import kenlm
+        from restore.lm.windows import score_windows, window_tail
 
         model = self.lm.model
-        score = model.BaseScore
-        end = index + model.order
-        tail = tokens[index + 1 : end]
-        if end > len(tokens):
-            tail = [*tail, "</s>"]
-        state, scratch = kenlm.State(), kenlm.State()
-        totals = []
-        for replacement in replacements:
-            total = score(context, replacement, state)
-            for token in tail:
-                total += score(state, token, scratch)
-                state, scratch = scratch, state
-            totals.append(total)
-        return totals
+        return score_windows(model, context, window_tail(model, tokens, index), replacements)
 
     def in_word(self, tokens: list[str], index: int, token: str) -> bool:
         """Whether a known word of 2-4 characters covers ``index`` when it holds ``token``."""
@@ -544,7 +520,7 @@ class CharStage:
             return StageOutput()  # nothing for a Chinese LM to judge
         script = document.script or self._detect_script(text)
         proposals = []
-        examined = self.examine_text(text, script, document.engine)
+        examined = self.examine_text(text, script, document.engine, progress=document.progress)
         if deferred:
             # Script conversions that may be misreads (圆 on a traditional page): kept when the LM
             # has no likelier character at that position.
@@ -561,12 +537,17 @@ class CharStage:
         return StageOutput(proposals=tuple(proposals))
 
     def examine_text(
-        self, text: str, script: str, engine: EngineView | None = None
+        self,
+        text: str,
+        script: str,
+        engine: EngineView | None = None,
+        progress: Callable[[int, int], None] | None = None,
     ) -> list[tuple[int, CharCandidate]]:
         """Every sentence's best candidates with their offsets in ``text`` (no confidence floor).
 
         ``engine``: the OCR engine's reading of ``text`` (from an OCR file): its confidences and
         alternatives enter through the engine's prior when ``CharConfig.engine_prior`` is on.
+        ``progress(done, total)`` is called after each sentence, in characters of ``text``.
         """
         prior = self.engine_prior(engine)
         prepared = self.lm.prepare(text)
@@ -585,6 +566,8 @@ class CharStage:
                         hints = [(engine.confidences[p], _alternative_chars(engine, p)) for p in positions]
                     found.extend((positions[c.index], c) for c in self.examine(chars, tokens, script, prior, hints))
                 positions = []
+                if progress is not None:
+                    progress(offset + 1, len(text))
         return found
 
     def engine_prior(self, engine: EngineView | None) -> EnginePrior | None:

@@ -35,6 +35,7 @@ from restore.lexicon.index import EXACT, FUZZY, VARIANT, ExactHit, FuzzyHit, Lex
 from restore.lexicon.loading import load_lexicons
 from restore.lexicon.scoring import confidence, fuzzy_logodds, logit, margin_penalty
 from restore.scriptdata import SIMPLIFIED, TRADITIONAL, ScriptTables
+from restore.spans import SpanIndex
 from restore.stages.base import Document, Proposal, Protection, StageOutput, StagePlan
 
 log = logging.getLogger(__name__)
@@ -143,19 +144,22 @@ class LexiconStage:
         for hit in exact_hits:
             if hit.match == EXACT:
                 found[hit.entry].append((hit.start, hit.end))
+        # Sorted per entry: "printed right elsewhere?" is asked of every candidate, and a long
+        # document prints the same name thousands of times.
+        found_spans = {entry: SpanIndex(spans) for entry, spans in found.items()}
         batch = self._batch(document)
         years = frozenset(int(match) for match in _YEAR.findall(text))
-        candidates = [self._variant(text, hit, found, batch, years) for hit in exact_hits if hit.match == VARIANT]
-        forms = self.reach.forms(text, found, batch)
+        candidates = [self._variant(text, hit, found_spans, batch, years) for hit in exact_hits if hit.match == VARIANT]
+        forms = self.reach.forms(text, found_spans, batch)
         fuzzy_hits = [*index.find_fuzzy(text, forms=forms), *index.find_slips(text)]
-        candidates.extend(self._fuzzy(text, fuzzy_hits, found, batch, years))
+        candidates.extend(self._fuzzy(text, fuzzy_hits, found_spans, batch, years))
         exact_spans = sorted({(h.start, h.end) for h in exact_hits if h.match == EXACT})
         proposals = self._select(text, candidates, exact_spans, document)
-        changed = [(p.start, p.end) for p in proposals]
+        changed = SpanIndex((p.start, p.end) for p in proposals)
         protections: dict[tuple[int, int], Protection] = {}
         for hit in exact_hits:
             span = (hit.start, hit.end)
-            if hit.match != EXACT or span in protections or any(_overlaps(span, c) for c in changed):
+            if hit.match != EXACT or span in protections or any(_overlaps(span, c) for c in changed.near(*span)):
                 continue
             protections[span] = Protection(hit.start, hit.end, index.entries[hit.entry].lexicon.source_id)
         return StageOutput(tuple(proposals), tuple(sorted(protections.values(), key=lambda p: (p.start, p.end))))
@@ -184,10 +188,11 @@ class LexiconStage:
         }
 
     def _support(
-        self, entry: int, start: int, end: int, found: dict[int, list[tuple[int, int]]], batch: dict[int, int]
+        self, entry: int, start: int, end: int, found: dict[int, SpanIndex], batch: dict[int, int]
     ) -> tuple[int, str, float]:
         """(occurrences, scope, log-odds bonus) of the right form elsewhere in the document, else the batch."""
-        elsewhere = _elsewhere(found.get(entry, ()), start, end)
+        spans = found.get(entry)
+        elsewhere = _elsewhere(spans, start, end) if spans is not None else 0
         if elsewhere:
             return elsewhere, "document", self.settings.consistency_logodds
         if entry in batch:
@@ -198,7 +203,7 @@ class LexiconStage:
         self,
         text: str,
         hit: ExactHit,
-        found: dict[int, list[tuple[int, int]]],
+        found: dict[int, SpanIndex],
         batch: dict[int, int],
         years: frozenset[int],
     ) -> _Candidate:
@@ -212,7 +217,7 @@ class LexiconStage:
         self,
         text: str,
         hits: Sequence[FuzzyHit],
-        found: dict[int, list[tuple[int, int]]],
+        found: dict[int, SpanIndex],
         batch: dict[int, int],
         years: frozenset[int],
     ) -> list[_Candidate]:
@@ -321,6 +326,8 @@ class LexiconStage:
         self, text: str, candidates: list[_Candidate], exact_spans: list[tuple[int, int]], document: Document
     ) -> list[Proposal]:
         built: list[tuple[float, int, _Candidate, Proposal]] = []
+        exact = SpanIndex(exact_spans)
+        exact_set = frozenset(exact_spans)
         for candidate in candidates:
             item = self.index.entries[candidate.entry]
             replacement = item.form(self._script(text, candidate, document), spaced=candidate.spaced)
@@ -330,13 +337,12 @@ class LexiconStage:
             start, end, after = changed_span(window, replacement, candidate.start)
             width = candidate.end - candidate.start
             # A whole entry printed right over the changed characters outranks a near-miss reading.
-            if any(_overlaps((s, e), (start, end), point=True) and e - s >= width for s, e in exact_spans):
+            if any(_overlaps((s, e), (start, end), point=True) and e - s >= width for s, e in exact.near(start, end)):
                 continue
             # 徐汇通 is 徐汇 and a next word, not 徐汇区 misread: the intact side is an entry of its own.
-            if candidate.match == FUZZY and any(
-                (s == candidate.start and e == start and end == candidate.end)
-                or (e == candidate.end and s == end and start == candidate.start)
-                for s, e in exact_spans
+            if candidate.match == FUZZY and (
+                ((candidate.start, start) in exact_set and end == candidate.end)
+                or ((end, candidate.end) in exact_set and start == candidate.start)
             ):
                 continue
             built.append((confidence(candidate.logodds), width, candidate, Proposal(
@@ -346,10 +352,13 @@ class LexiconStage:
             )))
         built.sort(key=lambda b: (-b[0], -b[3].priority, -b[1], b[2].start))
         kept: list[tuple[_Candidate, Proposal]] = []
+        taken = SpanIndex()
         for _, _, candidate, proposal in built:
-            if any(_overlaps((candidate.start, candidate.end), (other.start, other.end)) for other, _ in kept):
+            span = (candidate.start, candidate.end)
+            if any(_overlaps(span, other) for other in taken.near(*span)):
                 continue
             kept.append((candidate, proposal))
+            taken.add(span)
         return sorted((p for _, p in kept), key=lambda p: (p.start, p.end))
 
     def _evidence(self, candidate: _Candidate, text: str) -> tuple[Evidence, ...]:
@@ -468,6 +477,6 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int], *, point: bool = False) ->
     return a[0] < b[1] and b[0] < a[1]
 
 
-def _elsewhere(spans: Sequence[tuple[int, int]], start: int, end: int) -> int:
-    """How many of ``spans`` lie outside ``[start, end)``."""
-    return sum(1 for s, e in spans if e <= start or s >= end)
+def _elsewhere(spans: SpanIndex, start: int, end: int) -> int:
+    """How many of ``spans`` lie outside ``[start, end)`` (those inside are among the few ``near`` it)."""
+    return len(spans) - sum(1 for s, e in spans.near(start, end) if not (e <= start or s >= end))

@@ -58,11 +58,12 @@ class PunctStage:
         """All punctuation proposals for ``text``."""
         parentheses = list(self._parentheses(text))
         # Marks next to a converted parenthesis see it full-width, as a second run would.
-        view = list(text)
-        for proposal in parentheses:
-            view[text.index("(" if proposal.after == "（" else ")", proposal.start, proposal.end)] = proposal.after
+        widened = {
+            text.index("(" if proposal.after == "（" else ")", proposal.start, proposal.end): proposal.after
+            for proposal in parentheses
+        }
         absorbed = {p.start for p in parentheses if p.after == "（" and text[p.start] in _DEBRIS}
-        marks = tuple(p for p in self._marks("".join(view)) if p.start not in absorbed)
+        marks = tuple(p for p in self._marks(_replaced(text, widened)) if p.start not in absorbed)
         return StageOutput(proposals=(*marks, *parentheses, *self._doubled(text)))
 
     def _doubled(self, text: str) -> Iterator[Proposal]:
@@ -123,11 +124,8 @@ class PunctStage:
                     found.append((at, self._proposal(text, start, end, mark, "halfwidth-parenthesis", confidence)))
             if not found:
                 return
-            chars = list(view)
-            for at, proposal in found:
-                chars[at] = proposal.after
-                yield proposal
-            view = "".join(chars)
+            yield from (proposal for _, proposal in found)
+            view = _replaced(view, {at: proposal.after for at, proposal in found})
 
 
 def _debris_before(text: str, at: int) -> bool:
@@ -157,3 +155,20 @@ def _with_spaces(text: str, start: int, end: int, mark: str) -> tuple[int, int]:
     if after > end and (after == len(text) or text[after] in "\r\n" or removable_space(mark, text[after])):
         end = after
     return start, end
+
+
+def _replaced(text: str, changes: dict[int, str]) -> str:
+    """``text`` with the character at each key replaced by its value, built from slices.
+
+    (A list of the text's characters costs about 80 bytes a character: 300 MB for a 10 MB book.)
+
+    >>> _replaced("a(b)c", {1: "（", 3: "）"})
+    'a（b）c'
+    """
+    pieces: list[str] = []
+    last = 0
+    for at, mark in sorted(changes.items()):
+        pieces += [text[last:at], mark]
+        last = at + 1
+    pieces.append(text[last:])
+    return "".join(pieces)

@@ -1,0 +1,151 @@
+"""How restore's cost grows with one long document: 100 KB, 1 MB, 10 MB, as many lines and as one line.
+
+Each document is the seed documents (``../shared/seeds``, else self-written filler) repeated
+up to the size in UTF-8 bytes; "one line" removes every line break. Each size runs in a
+fresh process (``python -m benchmarks.scaling worker``) that loads and warms a corrector,
+then times one ``Corrector.fix`` of the document and reports its peak RSS. The criterion of
+issue 13: time per character within 20 % across sizes, and the 10 MB input no more than
+10.5x the 1 MB input.
+
+``python -m benchmarks.scaling [--sizes 100K,1M,10M] [--output FILE]`` prints a Markdown table
+(and writes it to FILE).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from benchmarks import OUT_DIR, ensure_restore_importable
+from benchmarks.speed import _FALLBACK_SENTENCES, _peak_rss_mb, _python, _run
+
+SIZES = {"100K": 100_000, "1M": 1_000_000, "10M": 10_000_000}
+
+
+def source_text() -> tuple[str, str]:
+    """The text repeated into long documents, and where it came from."""
+    from benchmarks import datasets
+
+    try:
+        return "\n".join(p.ocr for p in datasets.load_seeds().pairs), "the seed documents"
+    except datasets.Unavailable:
+        return "\n".join(_FALLBACK_SENTENCES), "self-written filler sentences"
+
+
+def long_document(size: int, *, one_line: bool) -> str:
+    """``source_text()`` repeated to ``size`` UTF-8 bytes (cut at a character), line breaks removed for one line."""
+    text, _ = source_text()
+    if one_line:
+        text = text.replace("\n", "")
+    unit = len(text.encode("utf-8")) + 1
+    repeated = "\n".join([text] * (size // unit + 1)) if not one_line else text * (size // unit + 1)
+    return repeated.encode("utf-8")[:size].decode("utf-8", "ignore")
+
+
+def measure(size_name: str, *, one_line: bool, stages: Sequence[str] = (), workdir: Path = OUT_DIR) -> dict[str, Any]:
+    """Run one size in a fresh process; its JSON result or ``{"error": ...}``."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    text = long_document(SIZES[size_name], one_line=one_line)
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=workdir, prefix="scaling-", suffix=".txt", delete=False) as handle:
+        handle.write(text)
+        path = Path(handle.name)
+    try:
+        _, proc = _run([*_python(), "-m", "benchmarks.scaling", "worker", str(path), ",".join(stages)], timeout=6 * 3600)
+    finally:
+        path.unlink(missing_ok=True)
+    if proc.returncode != 0:
+        return {"error": (proc.stderr.strip().splitlines() or ["?"])[-1][:200]}
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    result.update(size=size_name, one_line=one_line)
+    sys.stderr.write(f"scaling: {json.dumps(result)}\n")
+    return result
+
+
+def worker(path: Path, stages: Sequence[str] = ()) -> dict[str, Any]:
+    """Load, warm, fix the document once (with only ``stages`` when given); seconds, characters, edits, peak RSS."""
+    ensure_restore_importable()
+    import restore
+    from benchmarks.systems import WARM_UP
+
+    text = path.read_text(encoding="utf-8")
+    corrector = restore.Corrector(restore.Config(stages=tuple(stages)) if stages else None)
+    for line in WARM_UP:
+        corrector.fix(line)
+    rss_loaded = _peak_rss_mb()
+    start = time.perf_counter()
+    result = corrector.fix(text)
+    seconds = time.perf_counter() - start
+    return {
+        "chars": len(text),
+        "bytes": len(text.encode("utf-8")),
+        "seconds": seconds,
+        "us_per_char": seconds / len(text) * 1e6,
+        "edits": len(result.edits),
+        "rss_loaded_mb": rss_loaded,
+        "peak_rss_mb": _peak_rss_mb(),
+    }
+
+
+def run(sizes: Sequence[str], stages: Sequence[str] = ()) -> list[dict[str, Any]]:
+    """Every size, many lines then one line (all default stages unless ``stages``)."""
+    return [measure(size, one_line=one_line, stages=stages) for size in sizes for one_line in (False, True)]
+
+
+def table(results: Sequence[dict[str, Any]], stages: Sequence[str] = ()) -> list[str]:
+    """Markdown lines: one row per document, time per character relative to the smallest of its shape."""
+    _, source = source_text()
+    which = f"stages {'+'.join(stages)}" if stages else "the default stages"
+    lines = [
+        f"One long document ({source} repeated), one `Corrector.fix` ({which}) after loading, each in a fresh process:",
+        "",
+        "| size | shape | chars | seconds | µs/char | vs smallest | edits | peak RSS MB |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    smallest: dict[bool, float] = {}
+    for r in results:
+        shape = "one line" if r.get("one_line") else "many lines"
+        if "error" in r:
+            lines.append(f"| {r.get('size', '?')} | {shape} | failed: {r['error']} | | | | | |")
+            continue
+        base = smallest.setdefault(r["one_line"], r["us_per_char"])
+        lines.append(
+            f"| {r['size']} | {shape} | {r['chars']:,} | {r['seconds']:.1f} | {r['us_per_char']:.0f} | "
+            f"{r['us_per_char'] / base:.2f}× | {r['edits']:,} | {r['peak_rss_mb']:.0f} |"
+        )
+    return lines + [""]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m benchmarks.scaling [--sizes 100K,1M,10M] [--output FILE]`` or ``worker PATH``."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["worker"]:
+        stages = [s for s in (argv[2] if len(argv) > 2 else "").split(",") if s]
+        sys.stdout.write(json.dumps(worker(Path(argv[1]), stages)) + "\n")
+        return 0
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.scaling", description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default=",".join(SIZES), help=f"comma-separated, of {', '.join(SIZES)}")
+    parser.add_argument("--stages", default="", help="comma-separated stages (default: the default pipeline)")
+    parser.add_argument("--output", type=Path, help="also write the table here")
+    args = parser.parse_args(argv)
+    sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
+    unknown = [s for s in sizes if s not in SIZES]
+    if unknown:
+        parser.error(f"unknown size(s) {unknown}")
+    stages = [s.strip() for s in args.stages.split(",") if s.strip()]
+    results = run(sizes, stages)
+    text = "\n".join(table(results, stages))
+    sys.stdout.write(text + "\n")
+    sys.stdout.write(json.dumps(results) + "\n")
+    if args.output:
+        args.output.write_text(text + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
