@@ -231,6 +231,17 @@ class CharConfig:
     # Weight of "the pair shares a reading", fitted by scripts/fit_char_calibration.py --phonetic on
     # synthetic typing errors in DEV lines 14001-15000 with the other weights held fixed.
     calib_phonetic: float = 1.269
+    # Context candidates (issue 12): at an examined Han character, also try what the neighbours
+    # predict there (People's Daily TRAIN gap counts, data/context_gaps.tsv, and two-character
+    # words completed with the left or right neighbour) when its rendered glyph resembles the
+    # printed one at least this much (glyph-embedding cosine, data/glyph_embedding.bin: 墓/基
+    # 0.6, 未/末 0.9, unrelated shapes < 0.4). Simplified and unknown-script text only: the
+    # tables are simplified.
+    context_candidates: bool = True
+    context_min_similarity: float = 0.55
+    # Weight of "the candidate came from the context, not from a table" (its similarity enters
+    # like a glyph neighbour's, through calib_glyph_similarity).
+    calib_context: float = 0.0
 
 
 @dataclass(frozen=True)

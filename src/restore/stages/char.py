@@ -26,6 +26,11 @@ neighbours. Each candidate is scored by the noisy-channel features
   junction is improbable (its own weight: the LM likes short clauses, so it must earn it);
 - ``width``: the candidate is the same mark in the other width (``,`` -> ``，``): the likeliest
   reading unless the LM clearly prefers another mark;
+- ``context``: the candidate was proposed by the context, not by a table (issue 12): at an
+  examined Han character of simplified text, the characters People's Daily TRAIN has between its
+  two neighbours (``data/context_gaps.tsv``) and those completing a two-character word with
+  either neighbour, kept when their rendered glyph resembles the printed one
+  (:mod:`restore.glyphs.context`; its ``similarity`` is the glyph-embedding cosine);
 - ``phonetic``: the pair shares a toneless pinyin reading (``data/phonetic_neighbours.tsv``),
   only with ``CharConfig.phonetic`` on: typed text (在/再, 已/以), not OCR, where sound-alike
   candidates add little but false edits. The ``phonetic_candidates`` most frequent characters
@@ -52,6 +57,7 @@ log = logging.getLogger(__name__)
 
 SOURCE = "lm:char5"
 GLYPH_TABLE_ID = "glyph:noto-cjk"
+EMBEDDING_ID = "glyph:embedding"
 PHONETIC_TABLE_ID = "phonetic:pypinyin"
 _NO_SOUNDS: frozenset[str] = frozenset()
 # Exponent applied to glyph similarity before calibration (0.96 -> 0.72, 0.6 -> 0.02).
@@ -144,6 +150,8 @@ class Candidate:
     insert: bool = False
     # True: ``after`` shares a reading with the character it replaces (the phonetic channel).
     phonetic: bool = False
+    # Which context source proposed ``after`` (restore.glyphs.context GAPS_ID / WORDS_ID), "" for a table.
+    context: str = ""
 
 
 class CharStage:
@@ -162,6 +170,7 @@ class CharStage:
         self._given: frozenset[str] = frozenset()
         self._candidates: dict[tuple[str, str, bool], list[tuple[str, str, float, int]]] = {}
         self._phonetic = None
+        self._context_candidates = None
         # (seen char, script) -> its sound-alike candidates (filled with _candidates).
         self._sounds: dict[tuple[str, str], frozenset[str]] = {}
 
@@ -184,6 +193,10 @@ class CharStage:
             from restore.glyphs.tables import PhoneticNeighbours
 
             self._phonetic = PhoneticNeighbours()
+        if self.config.context_candidates:
+            from restore.glyphs.context import ContextCandidates
+
+            self._context_candidates = ContextCandidates(words=self._words)
 
     @property
     def lm(self):
@@ -325,6 +338,7 @@ class CharStage:
         width: bool,
         insert: bool = False,
         phonetic: bool = False,
+        context: bool = False,
     ) -> float:
         cfg = self.config
         z = (
@@ -341,6 +355,7 @@ class CharStage:
             + cfg.calib_word_before * before
             + cfg.calib_word_after * after
             + cfg.calib_phonetic * phonetic
+            + cfg.calib_context * context
         )
         return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
@@ -368,6 +383,9 @@ class CharStage:
             and not (chars[index] in _QUOTES and any(c in _QUOTES for c in chars[:index]))
         )
         options = self.candidates_for(chars[index], script, line_end)
+        sources: dict[str, str] = {}
+        if self._context_candidates is not None and not seen_mark and script != "traditional":
+            options, sources = self._with_context(options, tokens, chars, index)
         if not options:
             return None
         context = self._context(tokens, index)
@@ -384,8 +402,10 @@ class CharStage:
             word_after = not punct and self.in_word(tokens, index, token)
             width = punct and unicodedata.normalize("NFKC", after) == unicodedata.normalize("NFKC", chars[index])
             phonetic = after in sounds
+            context = sources.get(after, "")
             confidence = self._confidence(
-                gain, sim, count, char_logprob, word_before, word_after, name, punct, width, phonetic=phonetic
+                gain, sim, count, char_logprob, word_before, word_after, name, punct, width,
+                phonetic=phonetic, context=bool(context),
             )
             if best is None or confidence > best.confidence:
                 best = Candidate(
@@ -404,8 +424,29 @@ class CharStage:
                     width,
                     confidence,
                     phonetic=phonetic,
+                    context=context,
                 )
         return best
+
+    def _with_context(self, options: list, tokens: list[str], chars: list[str], index: int) -> tuple[list, dict[str, str]]:
+        """``options`` plus the context's candidates the tables lack, and {candidate: context source}.
+
+        The neighbours are read in the LM's view (``tokens``); a neighbour that is a mark or missing
+        (a sentence edge) proposes nothing on its side.
+        """
+        left = tokens[index - 1] if index > 0 and is_han(tokens[index - 1]) else ""
+        right = tokens[index + 1] if index + 1 < len(tokens) and is_han(tokens[index + 1]) else ""
+        if not (left or right):
+            return options, {}
+        listed = {option[0] for option in options}
+        prepare = self.lm.prepare
+        extra, sources = [], {}
+        for cand in self._context_candidates.propose(chars[index], left, right, self.config.context_min_similarity):
+            if cand.char in listed or not is_han(cand.char):
+                continue
+            extra.append((cand.char, prepare(cand.char), cand.similarity, 0))
+            sources[cand.char] = cand.source
+        return [*options, *extra] if extra else options, sources
 
     def examine(self, chars: list[str], tokens: list[str], script: str) -> list[Candidate]:
         """Best candidates of one sentence, non-overlapping in LM windows, best first.
@@ -553,6 +594,7 @@ class CharStage:
             + cfg.calib_width * cand.width
             + cfg.calib_insert * cand.insert
             + cfg.calib_phonetic * cand.phonetic
+            + cfg.calib_context * bool(cand.context)
         )
         return channel / cfg.calib_lm_gain if cfg.calib_lm_gain else channel
 
@@ -580,7 +622,10 @@ class CharStage:
             evidence.append(ConfusionPair("ocr-mined", text[offset], cand.after, float(cand.mined)))
         elif cand.punct:
             evidence.append(ConfusionPair("punct-lookalike", text[offset], cand.after, 0.0))
-        if cand.similarity:
+        if cand.context:
+            evidence.append(ConfusionPair(cand.context, text[offset], cand.after, cand.similarity))
+            evidence.append(ConfusionPair(EMBEDDING_ID, text[offset], cand.after, cand.similarity))
+        elif cand.similarity:
             evidence.append(ConfusionPair(GLYPH_TABLE_ID, text[offset], cand.after, cand.similarity))
         if cand.phonetic:
             evidence.append(ConfusionPair(PHONETIC_TABLE_ID, text[offset], cand.after, 1.0))
