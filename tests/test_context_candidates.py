@@ -118,3 +118,22 @@ def test_context_candidates_must_look_like_the_printed_character(context):
     assert [c.similarity for c in strict] == sorted((c.similarity for c in strict), reverse=True)
     assert "墓" not in {c.char for c in loose}
     assert context.propose("墓", "", "", min_similarity=0.0) == []
+
+
+def test_char_stage_fixes_a_pair_no_table_has_with_context_evidence():
+    from restore.config import CharConfig, Config
+    from restore.evidence import ConfusionPair, LanguageModelScore
+    from restore.stages.base import Document
+    from restore.stages.char import EMBEDDING_ID, CharStage
+
+    text = "这项调查工作已经墓本结束。"
+    proposals = CharStage(Config()).propose(text, Document()).proposals
+    (p,) = [p for p in proposals if text[p.start : p.end] == "墓"]
+    assert p.after == "基" and p.confidence >= Config().min_confidence
+    pairs = {e.table: e for e in p.evidence if isinstance(e, ConfusionPair)}
+    assert pairs.keys() & {GAPS_ID, WORDS_ID}
+    assert 0.5 < pairs[EMBEDDING_ID].similarity < 0.8
+    assert any(isinstance(e, LanguageModelScore) and e.logprob_after > e.logprob_before for e in p.evidence)
+    # With context candidates off, nothing proposes 基 there.
+    off = CharStage(Config(char=CharConfig(context_candidates=False))).propose(text, Document()).proposals
+    assert not any(p.after == "基" for p in off)

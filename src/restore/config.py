@@ -238,10 +238,16 @@ class CharConfig:
     # 0.6, 未/末 0.9, unrelated shapes < 0.4). Simplified and unknown-script text only: the
     # tables are simplified.
     context_candidates: bool = True
+    # Also examine a Han character when the NEXT one is below detect_logprob (look-ahead: an
+    # error at i often surprises the LM at i + 1 only).
+    detect_lookahead: bool = False
     context_min_similarity: float = 0.55
-    # Weight of "the candidate came from the context, not from a table" (its similarity enters
-    # like a glyph neighbour's, through calib_glyph_similarity).
+    # Weights of "the candidate came from the context, not from a table", and of its glyph
+    # similarity above context_min_similarity (per unit of cosine; it also enters like a glyph
+    # neighbour's, through calib_glyph_similarity), fitted by
+    # scripts/experiments/fit_context_weight.py on FASPell train and DEV renders 14001-15000.
     calib_context: float = 0.0
+    calib_context_similarity: float = 0.0
 
 
 @dataclass(frozen=True)

@@ -355,7 +355,7 @@ class CharStage:
             + cfg.calib_word_before * before
             + cfg.calib_word_after * after
             + cfg.calib_phonetic * phonetic
-            + cfg.calib_context * context
+            + (cfg.calib_context + cfg.calib_context_similarity * (similarity - cfg.context_min_similarity)) * context
         )
         return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
@@ -462,9 +462,10 @@ class CharStage:
             log.debug("skipping a sentence kenlm tokenised differently (%d tokens)", len(tokens))
             return []
         found: list[Candidate] = []
-        # A typed sound-alike is often a likely character that makes the next one unlikely
-        # (他以经: 经 is the surprise), so the phonetic channel also looks one character back.
-        lookback = self._phonetic is not None
+        # A misread is often a likely character that makes the next one unlikely (在大安门: 大 is
+        # likely after 在, 安 after 在大 is the surprise; typed 他以经: 经), so a character is
+        # also examined when the next one is improbable.
+        lookback = self.config.detect_lookahead or self._phonetic is not None
         for i, char in enumerate(chars):
             if not is_mark(char):
                 suspicion = min(logprobs[i], logprobs[i + 1]) if lookback else logprobs[i]
@@ -594,7 +595,8 @@ class CharStage:
             + cfg.calib_width * cand.width
             + cfg.calib_insert * cand.insert
             + cfg.calib_phonetic * cand.phonetic
-            + cfg.calib_context * bool(cand.context)
+            + (cfg.calib_context + cfg.calib_context_similarity * (cand.similarity - cfg.context_min_similarity))
+            * bool(cand.context)
         )
         return channel / cfg.calib_lm_gain if cfg.calib_lm_gain else channel
 
