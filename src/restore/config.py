@@ -248,6 +248,12 @@ class CharConfig:
     # scripts/experiments/fit_context_weight.py on FASPell train and DEV renders 14001-15000.
     calib_context: float = 0.0
     calib_context_similarity: float = 0.0
+    # Delete a doubled Han character (看了了 -> 看了) when the LM prefers the single copy; a pair
+    # that is a known word (天天, 看看) is never examined. Weight of "the change deletes a doubled
+    # character", fitted by scripts/experiments/fit_delete_weight.py on DEV 14001-15000 with
+    # synthetic doublings (other weights fixed).
+    delete_doubled: bool = True
+    calib_delete: float = 1.892
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,8 @@ neighbours. Each candidate is scored by the noisy-channel features
   two neighbours (``data/context_gaps.tsv``) and those completing a two-character word with
   either neighbour, kept when their rendered glyph resembles the printed one
   (:mod:`restore.glyphs.context`; its ``similarity`` is the glyph-embedding cosine);
+- ``delete``: the change deletes a doubled Han character (看了了) where the LM prefers one copy;
+  a pair that is a known word (天天, 看看) is never examined;
 - ``phonetic``: the pair shares a toneless pinyin reading (``data/phonetic_neighbours.tsv``),
   only with ``CharConfig.phonetic`` on: typed text (在/再, 已/以), not OCR, where sound-alike
   candidates add little but false edits. The ``phonetic_candidates`` most frequent characters
@@ -152,6 +154,8 @@ class Candidate:
     phonetic: bool = False
     # Which context source proposed ``after`` (restore.glyphs.context GAPS_ID / WORDS_ID), "" for a table.
     context: str = ""
+    # True: token ``index`` is a doubled copy of the one before it and is deleted (``after`` is "").
+    delete: bool = False
 
 
 class CharStage:
@@ -339,6 +343,7 @@ class CharStage:
         insert: bool = False,
         phonetic: bool = False,
         context: bool = False,
+        delete: bool = False,
     ) -> float:
         cfg = self.config
         z = (
@@ -356,6 +361,7 @@ class CharStage:
             + cfg.calib_word_after * after
             + cfg.calib_phonetic * phonetic
             + (cfg.calib_context + cfg.calib_context_similarity * (similarity - cfg.context_min_similarity)) * context
+            + cfg.calib_delete * delete
         )
         return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
@@ -491,6 +497,17 @@ class CharStage:
                     best = self.best_insertion(tokens, j, logprobs[j])
                     if best is not None:
                         found.append(best)
+        if self.config.delete_doubled:
+            for j in range(1, len(chars)):
+                if (
+                    chars[j] == chars[j - 1]
+                    and is_han(chars[j])
+                    and min(logprobs[j], logprobs[j + 1]) < self.config.detect_logprob
+                    and chars[j - 1] + chars[j] not in self._words  # 天天, 看看: reduplications
+                ):
+                    best = self.best_deletion(tokens, j, logprobs[j])
+                    if best is not None:
+                        found.append(best)
         if len(found) < 2:
             return found
         # Close suspects share LM windows: take the most confident, re-score the rest in its light.
@@ -499,13 +516,13 @@ class CharStage:
         accepted: list[Candidate] = []
         for cand in found:
             if any(abs(cand.index - a.index) < order for a in accepted):
-                if cand.insert or any(a.insert for a in accepted if abs(cand.index - a.index) < order):
-                    continue  # an insertion shifts the window: keep only the more confident change
+                if cand.insert or cand.delete or any(a.insert or a.delete for a in accepted if abs(cand.index - a.index) < order):
+                    continue  # an insertion or deletion shifts the window: keep only the more confident change
                 cand = self.best_candidate(tokens, chars, cand.index, cand.char_logprob, script)
                 if cand is None:
                     continue
             accepted.append(cand)
-            if not cand.insert:
+            if not (cand.insert or cand.delete):
                 tokens[cand.index] = self.lm.prepare(cand.after)
         return accepted
 
@@ -541,6 +558,38 @@ class CharStage:
                     confidence, insert=True,
                 )
         return best
+
+    def best_deletion(self, tokens: list[str], index: int, char_logprob: float) -> Candidate | None:
+        """Deleting ``tokens[index]``, a copy of the token before it (看了了), or None when it gains too little.
+
+        The gain compares the tokens whose context the copy is in (``order - 1`` after it, and
+        ``</s>`` if reached) with and without the copy, both from the same context.
+        """
+        model = self.lm.model
+        context = self._context(tokens, index)
+        end = index + model.order
+        tail = tokens[index + 1 : end] + (["</s>"] if end > len(tokens) else [])
+        kept, dropped = [tokens[index], *tail], tail
+        before, after = (self._run(context, window) for window in (kept, dropped))
+        gain = after - before
+        if gain < self.config.min_lm_gain:
+            return None
+        confidence = self._confidence(gain, 0.0, 0, char_logprob, False, False, False, False, False, delete=True)
+        return Candidate(
+            index, "", gain, before, after, 0.0, 0, char_logprob, False, False, False, False, False, confidence, delete=True
+        )
+
+    def _run(self, context, window: list[str]) -> float:
+        """log10 probability of ``window`` after the kenlm state ``context``."""
+        import kenlm
+
+        model = self.lm.model
+        state, scratch = context, kenlm.State()
+        total = 0.0
+        for token in window:
+            total += model.BaseScore(state, token, scratch)
+            state, scratch = scratch, kenlm.State()
+        return total
 
     # -- the stage ------------------------------------------------------------------------------
     def propose(self, text: str, document: Document) -> StageOutput:
@@ -594,6 +643,7 @@ class CharStage:
             + cfg.calib_punct * cand.punct
             + cfg.calib_width * cand.width
             + cfg.calib_insert * cand.insert
+            + cfg.calib_delete * cand.delete
             + cfg.calib_phonetic * cand.phonetic
             + (cfg.calib_context + cfg.calib_context_similarity * (cand.similarity - cfg.context_min_similarity))
             * bool(cand.context)
@@ -609,6 +659,17 @@ class CharStage:
                 channel_logprob=round(self.channel_score(cand), 4),
             )
         ]
+        if cand.delete:
+            evidence.append(ConfusionPair("doubled-char", text[offset], "", 0.0))
+            return Proposal(
+                start=offset,
+                end=offset + 1,
+                after="",
+                kind="char",
+                confidence=round(cand.confidence, 4),
+                source=SOURCE,
+                evidence=tuple(evidence),
+            )
         if cand.insert:
             evidence.append(ConfusionPair("dropped-mark", "", cand.after, 0.0))
             return Proposal(
