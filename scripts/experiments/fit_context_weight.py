@@ -64,10 +64,10 @@ def samples(stage: CharStage, lines: str, renders: Path) -> list[tuple[float, fl
             rows.append((record["ocr"], list(sub), script, record["engine"], font_family(record.get("font", ""))))
     for seen, truth, script, engine, font in rows:
         for offset, cand in stage.examine_text(seen, script):
-            if not cand.context:
+            if not cand.proposed_by:
                 continue
             z = math.log(cand.confidence / (1 - cand.confidence)) if 0 < cand.confidence < 1 else (50.0 if cand.confidence else -50.0)
-            found.append((z, cand.similarity, truth[offset] == cand.after, f"{engine}|{font}"))
+            found.append((z, cand.features.glyph_similarity, truth[offset] == cand.after, f"{engine}|{font}"))
     return found
 
 
@@ -100,7 +100,7 @@ def main() -> int:
     args = parser.parse_args()
     config = Config()
     # Collect with the context weights at 0, so the offset is the rest of the calibration.
-    config = config.replace(char=dataclasses.replace(config.char, calib_context=0.0, calib_context_similarity=0.0))
+    config = config.replace(char=dataclasses.replace(config.char, calib_context=0.0, calib_context_similarity=0.0, context_candidates=True))
     floor = config.char.context_min_similarity
     data = samples(CharStage(config), args.lines, args.renders)
     right = sum(d[2] for d in data)

@@ -52,7 +52,7 @@ def deletions(stage: CharStage, items: list[tuple[str, int]]) -> list[tuple[floa
     found = []
     for text, added in items:
         for offset, cand in stage.examine_text(text, "simplified"):
-            if cand.delete:
+            if cand.features.delete:
                 c = min(max(cand.confidence, 1e-12), 1 - 1e-12)
                 # Deleting either copy gives the same text.
                 # Like the other weights, fitted without the run-time prior (prior_logodds).
@@ -93,7 +93,7 @@ def main() -> int:
     held = corrupt(held_sentences, args.rate, seed=2)
     threshold = config.min_confidence
     for name, items in (("held-out corrupted 15001-16000", held), ("held-out clean 15001-16000", [(s, -1) for s in held_sentences])):
-        got = [(offset, cand, k) for text, k in items for offset, cand in fitted.examine_text(text, "simplified") if cand.delete]
+        got = [(offset, cand, k) for text, k in items for offset, cand in fitted.examine_text(text, "simplified") if cand.features.delete]
         kept = [(o, k) for o, c, k in got if c.confidence >= threshold]
         right = sum(1 for o, k in kept if k >= 0 and o in (k - 1, k))
         chars = sum(len(t) for t, _ in items)

