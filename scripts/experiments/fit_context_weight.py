@@ -97,10 +97,13 @@ def main() -> int:
     parser.add_argument("--lines", default="14001-15000")
     parser.add_argument("--renders", type=Path, default=OCR_DEV)
     parser.add_argument("--folds", choices=("engine", "font"), default="engine")
+    parser.add_argument("--gap-min-similarity", type=float, default=None, help="CharConfig.context_gap_min_similarity")
     args = parser.parse_args()
     config = Config()
     # Collect with the context weights at 0, so the offset is the rest of the calibration.
     config = config.replace(char=dataclasses.replace(config.char, calib_context=0.0, calib_context_similarity=0.0, context_candidates=True))
+    if args.gap_min_similarity is not None:
+        config = config.replace(char=dataclasses.replace(config.char, context_gap_min_similarity=args.gap_min_similarity))
     floor = config.char.context_min_similarity
     data = samples(CharStage(config), args.lines, args.renders)
     right = sum(d[2] for d in data)

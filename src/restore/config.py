@@ -242,6 +242,9 @@ class CharConfig:
     # error at i often surprises the LM at i + 1 only).
     detect_lookahead: bool = False
     context_min_similarity: float = 0.55
+    # The same floor for gap fillers (a pool of 1-2 characters): lower, because Tesseract's
+    # misreads are often no look-alike (median glyph cosine 0.34 on DEV renders); -1 keeps all.
+    context_gap_min_similarity: float = 0.55
     # Weights of "the candidate came from the context, not from a table", and of its glyph
     # similarity above context_min_similarity (per unit of cosine; it also enters like a glyph
     # neighbour's, through calib_glyph_similarity), fitted by

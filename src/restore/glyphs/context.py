@@ -9,9 +9,13 @@ The mined tables and the glyph table can only propose what they list for the pri
 - word completion: the characters that make a known two-character word (``data/lm/words.txt``)
   with the left or the right neighbour (问隔 -> 间隔: 间 completes 间隔).
 
-Every proposal is kept only when its rendered glyph resembles the printed character
-(:class:`~restore.glyphs.embedding.GlyphEmbedding`, defined for any pair): an engine prints a
-look-alike, not whatever fits. The language model then weighs the survivors with the rest.
+A word completion is kept only when its rendered glyph resembles the printed character
+(:class:`~restore.glyphs.embedding.GlyphEmbedding`, defined for any pair): the pool is large (a
+character completes hundreds of words) and an engine mostly prints a look-alike. A gap filler
+may be kept at a lower similarity (``gap_min_similarity``): the pool is small (1.7 characters
+on average at a misread on DEV renders) and Tesseract's misreads of degraded print are often
+no look-alike at all (争 for 邹: their median glyph cosine is 0.34). The language model then
+weighs the survivors with the rest, the similarity entering the calibration.
 """
 
 from __future__ import annotations
@@ -112,8 +116,15 @@ class ContextCandidates:
         self._after = {ch: frozenset(v) for ch, v in after.items()}
         self._before = {ch: frozenset(v) for ch, v in before.items()}
 
-    def propose(self, seen: str, left: str, right: str, min_similarity: float) -> list[ContextCandidate]:
-        """Candidates for ``seen`` between ``left`` and ``right`` ("" at a sentence edge), most alike first."""
+    def propose(
+        self, seen: str, left: str, right: str, min_similarity: float, gap_min_similarity: float | None = None
+    ) -> list[ContextCandidate]:
+        """Candidates for ``seen`` between ``left`` and ``right`` ("" at a sentence edge), most alike first.
+
+        ``min_similarity``: the lowest glyph similarity kept; ``gap_min_similarity`` (default: the
+        same) for gap fillers.
+        """
+        gap_floor = min_similarity if gap_min_similarity is None else gap_min_similarity
         gaps = dict(self.gaps.middles(left, right)) if left and right else {}
         pool = set(gaps)
         pool.update(self._after.get(left, ()))
@@ -125,7 +136,7 @@ class ContextCandidates:
         found = [
             ContextCandidate(ch, sim, gaps.get(ch, 0), GAPS_ID if ch in gaps else WORDS_ID)
             for ch, sim in zip(chars, self.embedding.similarities(seen, chars))
-            if sim >= min_similarity
+            if sim >= (gap_floor if ch in gaps else min_similarity)
         ]
         found.sort(key=lambda c: (-c.similarity, c.char))
         return found

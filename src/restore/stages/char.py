@@ -451,7 +451,8 @@ class CharStage:
         prepare = self.lm.prepare
         extra: list[Option] = []
         sources: dict[str, str] = {}
-        for cand in context.propose(chars[index], left, right, self.config.context_min_similarity):
+        cfg = self.config
+        for cand in context.propose(chars[index], left, right, cfg.context_min_similarity, cfg.context_gap_min_similarity):
             if cand.char in listed or not is_han(cand.char):
                 continue
             extra.append((cand.char, prepare(cand.char), cand.similarity, 0))
