@@ -137,3 +137,37 @@ def test_char_stage_fixes_a_pair_no_table_has_with_context_evidence():
     # With context candidates off, nothing proposes 基 there.
     off = CharStage(Config(char=CharConfig(context_candidates=False))).propose(text, Document()).proposals
     assert not any(p.after == "基" for p in off)
+
+
+@pytest.fixture(scope="module")
+def deleting_stage():
+    from restore.config import CharConfig, Config
+    from restore.stages.char import CharStage
+
+    return CharStage(Config(char=CharConfig(delete_doubled=True)))
+
+
+def test_a_doubled_character_is_a_deletion_candidate_with_evidence(deleting_stage):
+    from restore.evidence import ConfusionPair
+
+    text = "他昨天去看了了一场演出。"
+    found = [(offset, c) for offset, c in deleting_stage.examine_text(text, "simplified") if c.features.delete]
+    assert [offset for offset, _ in found] == [6]
+    offset, cand = found[0]
+    assert cand.after == "" and cand.features.lm_gain > 2.0
+    proposal = deleting_stage._proposal(text, offset, cand)
+    assert (proposal.start, proposal.end, proposal.after) == (6, 7, "")
+    assert any(isinstance(e, ConfusionPair) and e.table == "doubled-char" for e in proposal.evidence)
+
+
+@pytest.mark.parametrize("text", ["他们天天都去公园散步。", "你看看这本书写得怎么样。", "这件事情情况比较复杂。", "观众们哈哈哈地笑了起来。"])
+def test_reduplications_runs_and_word_junctions_are_never_deletion_candidates(deleting_stage, text):
+    assert not [c for _, c in deleting_stage.examine_text(text, "simplified") if c.features.delete]
+
+
+def test_deletion_is_off_by_default():
+    from restore.config import Config
+    from restore.stages.char import CharStage
+
+    found = CharStage(Config()).examine_text("他昨天去看了了一场演出。", "simplified")
+    assert not [c for _, c in found if c.features.delete]

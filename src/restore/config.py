@@ -252,11 +252,14 @@ class CharConfig:
     calib_context: float = -2.916
     calib_context_similarity: float = 9.247
     # Delete a doubled Han character (看了了 -> 看了) when the LM prefers the single copy; a pair
-    # that is a known word (天天, 看看) is never examined. Weight of "the change deletes a doubled
+    # that is a known word (天天, 看看), a run of three (哈哈哈) and two words meeting on one
+    # character (事情情况) are never examined. Off by default: doublings are rare in OCR (2 in
+    # 5,000 DEV render lines) and on FASPell train the deletions were mostly wrong (subtitle
+    # interjections); see benchmarks/CHAR_NOTES.md. Weight of "the change deletes a doubled
     # character", fitted by scripts/experiments/fit_delete_weight.py on DEV 14001-15000 with
     # synthetic doublings (other weights fixed).
-    delete_doubled: bool = True
-    calib_delete: float = 1.892
+    delete_doubled: bool = False
+    calib_delete: float = 2.127
 
 
 @dataclass(frozen=True)

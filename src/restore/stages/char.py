@@ -510,6 +510,13 @@ class CharStage:
                     and is_han(chars[j])
                     and min(logprobs[j], logprobs[j + 1]) < self.config.detect_logprob
                     and chars[j - 1] + chars[j] not in words  # 天天, 看看: reduplications
+                    # 哈哈哈, 呐呐呐: a run of three is an interjection, not one doubled read.
+                    and chars[j - 2 : j - 1] != [chars[j]]
+                    and chars[j + 1 : j + 2] != [chars[j]]
+                    # 事情情况: two words meeting on the same character (事情 + 情况).
+                    and not (
+                        "".join(chars[j - 2 : j]) in words and "".join(chars[j : j + 2]) in words
+                    )
                 ):
                     deletion = self.best_deletion(tokens, j, logprobs[j])
                     if deletion is not None:
