@@ -148,8 +148,9 @@ def main() -> int:
     if args.examples:
         print("\nexamples of edits that are not right:")
     for key, lines in examples.items():
-        print(f"  {key}")
-        print("\n".join(lines))
+        if lines:
+            print(f"  {key}")
+            print("\n".join(lines))
     if args.curve:
         print("\ncurve:")
         for t in CURVE:
