@@ -39,6 +39,9 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
+# The glyph table's builder beside this file: same Han test and per-block normalisation.
+from build_glyph_table import _normalise, is_han
+
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "src" / "restore" / "data"
 OUT = DATA / "glyph_embedding.bin"
@@ -57,10 +60,6 @@ SIZE = 64
 GRIDS = (16, 8)
 MAGIC = b"RGLE"
 VERSION = 1
-
-
-def is_han(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
 
 
 def _decode_range(encoding: str, highs: range, lows: list[int]) -> set[str]:
@@ -90,11 +89,6 @@ def charset() -> list[str]:
     for text in texts:
         chars.update(text)
     return sorted(ch for ch in chars if is_han(ch))
-
-
-def _normalise(block: np.ndarray) -> np.ndarray:
-    block = block - block.mean(axis=1, keepdims=True)
-    return block / (np.linalg.norm(block, axis=1, keepdims=True) + 1e-6)
 
 
 def _pixels(font: ImageFont.FreeTypeFont, ch: str) -> np.ndarray:
