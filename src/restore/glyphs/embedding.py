@@ -61,6 +61,7 @@ class GlyphEmbedding:
         self._chars = [chr(code) for code in codes.tolist()]
         self._pairs: dict[tuple[str, str], float] = {}
         self._neighbours: dict[tuple[str, int], dict[str, float]] = {}
+        self._alike: dict[tuple[str, float], dict[str, float]] = {}
 
     @property
     def dim(self) -> int:
@@ -108,6 +109,28 @@ class GlyphEmbedding:
 
         cosine = np.clip(dot / (self._norms[row] * self._norms[others]), 0.0, 1.0)
         return dot + self._residual[row] * self._residual[others] * cosine**8
+
+    def alike(self, char: str, floor: float) -> dict[str, float]:
+        """Every other character at least ``floor`` similar to ``char`` (cached per char and floor; empty when unknown).
+
+        One matrix-vector product over all characters (about 0.2 ms); the context candidates
+        intersect their pools with this set instead of scoring each pool member.
+        """
+        import numpy as np
+
+        key = (char, floor)
+        cached = self._alike.get(key)
+        if cached is not None:
+            return cached
+        row = self._index.get(char)
+        found: dict[str, float] = {}
+        if row is not None:
+            sims = self._combine(self._vectors @ self._vectors[row], row, slice(None))
+            sims[row] = -2.0
+            for j in np.nonzero(sims >= floor)[0].tolist():
+                found[self._chars[j]] = round(float(sims[j]), 3)
+        self._alike[key] = found
+        return found
 
     def neighbours(self, char: str, k: int) -> dict[str, float]:
         """The ``k`` most similar other characters of ``char`` with their similarity (cached; empty when unknown)."""
