@@ -127,15 +127,16 @@ def test_char_stage_fixes_a_pair_no_table_has_with_context_evidence():
     from restore.stages.char import EMBEDDING_ID, CharStage
 
     text = "这项调查工作已经墓本结束。"
-    proposals = CharStage(Config()).propose(text, Document()).proposals
+    on = Config(char=CharConfig(context_candidates=True))
+    proposals = CharStage(on).propose(text, Document()).proposals
     (p,) = [p for p in proposals if text[p.start : p.end] == "墓"]
-    assert p.after == "基" and p.confidence >= Config().min_confidence
+    assert p.after == "基" and p.confidence >= on.min_confidence
     pairs = {e.table: e for e in p.evidence if isinstance(e, ConfusionPair)}
     assert pairs.keys() & {GAPS_ID, WORDS_ID}
     assert 0.5 < pairs[EMBEDDING_ID].similarity < 0.8
     assert any(isinstance(e, LanguageModelScore) and e.logprob_after > e.logprob_before for e in p.evidence)
-    # With context candidates off, nothing proposes 基 there.
-    off = CharStage(Config(char=CharConfig(context_candidates=False))).propose(text, Document()).proposals
+    # With context candidates off (the default), nothing proposes 基 there.
+    off = CharStage(Config()).propose(text, Document()).proposals
     assert not any(p.after == "基" for p in off)
 
 

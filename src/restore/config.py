@@ -237,8 +237,9 @@ class CharConfig:
     # words completed with the left or right neighbour) when its rendered glyph resembles the
     # printed one at least this much (glyph-embedding cosine, data/glyph_embedding.bin: 墓/基
     # 0.6, 未/末 0.9, unrelated shapes < 0.4). Simplified and unknown-script text only: the
-    # tables are simplified.
-    context_candidates: bool = True
+    # tables are simplified. Off by default: on held-out DEV renders it adds one right edit in
+    # 2,632 lines at the same precision and costs about 30% of fix speed (benchmarks/CHAR_NOTES.md).
+    context_candidates: bool = False
     # Also examine a Han character when the NEXT one is below detect_logprob (look-ahead: an
     # error at i often surprises the LM at i + 1 only).
     detect_lookahead: bool = False
