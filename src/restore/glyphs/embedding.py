@@ -118,34 +118,28 @@ class GlyphEmbedding:
         """
         import numpy as np
 
-        key = (char, floor)
-        cached = self._alike.get(key)
-        if cached is not None:
-            return cached
-        row = self._index.get(char)
-        found: dict[str, float] = {}
-        if row is not None:
-            sims = self._combine(self._vectors @ self._vectors[row], row, slice(None))
-            sims[row] = -2.0
-            for j in np.nonzero(sims >= floor)[0].tolist():
-                found[self._chars[j]] = round(float(sims[j]), 3)
-        self._alike[key] = found
-        return found
+        return self._select(self._alike, (char, floor), char, lambda sims: np.nonzero(sims >= floor)[0])
 
     def neighbours(self, char: str, k: int) -> dict[str, float]:
         """The ``k`` most similar other characters of ``char`` with their similarity (cached; empty when unknown)."""
         import numpy as np
 
-        cached = self._neighbours.get((char, k))
+        def top(sims):
+            best = np.argpartition(-sims, k)[:k]
+            return best[np.argsort(-sims[best])]
+
+        return self._select(self._neighbours, (char, k), char, top)
+
+    def _select(self, cache: dict, key: tuple, char: str, pick) -> dict[str, float]:
+        """``{other: similarity}`` for the rows ``pick(similarities to char)`` returns, in its order (cached)."""
+        cached = cache.get(key)
         if cached is not None:
             return cached
         row = self._index.get(char)
         found: dict[str, float] = {}
         if row is not None:
             sims = self._combine(self._vectors @ self._vectors[row], row, slice(None))
-            sims[row] = -2.0
-            top = np.argpartition(-sims, k)[:k]
-            top = top[np.argsort(-sims[top])]
-            found = {self._chars[j]: round(float(sims[j]), 3) for j in top.tolist()}
-        self._neighbours[(char, k)] = found
+            sims[row] = -2.0  # never the character itself
+            found = {self._chars[j]: round(float(sims[j]), 3) for j in pick(sims).tolist()}
+        cache[key] = found
         return found
