@@ -172,3 +172,15 @@ def test_deletion_is_off_by_default():
 
     found = CharStage(Config()).examine_text("他昨天去看了了一场演出。", "simplified")
     assert not [c for _, c in found if c.features.delete]
+
+
+def test_module_examples_hold() -> None:
+    import doctest
+
+    from benchmarks import error_kinds
+    from restore.glyphs import context as context_module
+    from restore.glyphs import embedding as embedding_module
+    from restore.stages import char_features
+
+    for module in (embedding_module, context_module, error_kinds, char_features):
+        assert doctest.testmod(module).failed == 0, module.__name__
