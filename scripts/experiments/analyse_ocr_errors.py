@@ -10,9 +10,13 @@ applied edits down by ``kind``/``source`` (and, for rule edits, the before→aft
 - partial: not that, but applying this edit alone brings the line closer to the truth;
 - wrong: everything else.
 
+``--kinds`` also classifies every gold change (``benchmarks.error_kinds``: mark, Han substitution
+in the mined table / a glyph neighbour only / in no table, script variant, dropped, added …) and
+prints, per kind, its share and the part the output fixes, overall and per engine × script.
+
 Prints to stdout only (examples are DEV sentences: never commit the output).
 
-Run: ``python scripts/experiments/analyse_ocr_errors.py [--lines 15001-16000] [--examples 5] [--curve]``
+Run: ``python scripts/experiments/analyse_ocr_errors.py [--lines 15001-16000] [--examples 5] [--curve] [--kinds]``
 """
 
 from __future__ import annotations
@@ -41,20 +45,29 @@ def load(first: int, last: int, path: Path = OCR_DEV) -> list[dict]:
     records = []
     for line in path.read_text(encoding="utf-8").splitlines():
         record = json.loads(line)
-        number = int(record["id"].split("-")[1])
-        if first <= number <= last:
+        split, number = record["id"].split("-")[:2]
+        if split != "dev":
+            raise SystemExit(f"{path}: record {record['id']} is not from DEV (this script only reads DEV renders)")
+        if first <= int(number) <= last:
             records.append(record)
     return records
 
 
-def run(records: list[dict], min_confidence: float) -> tuple[Counts, list[tuple[dict, object, bool]]]:
-    """Score every record at ``min_confidence``; also (record, applied edit, right) triples."""
+def run(
+    records: list[dict], min_confidence: float, outputs: dict[str, str] | None = None
+) -> tuple[Counts, list[tuple[dict, object, bool]]]:
+    """Score every record at ``min_confidence``; also (record, applied edit, right) triples.
+
+    ``outputs``: when given, filled with each record's restored text by id.
+    """
     corrector = restore.Corrector(restore.Config().replace(min_confidence=min_confidence))
     total = Counts()
     judged = []
     for record in records:
         script = record.get("script") or "simplified"
         result = corrector.fix(record["ocr"])
+        if outputs is not None:
+            outputs[record["id"]] = result.text
         total.add(score_pair(record["ocr"], record["truth"], result.text, script))
         verdicts = judge_edits(record["ocr"], record["truth"], result.edits, script, applied=True)
         judged.extend((record, edit, v.right) for edit, v in zip(result.edits, verdicts, strict=True))
@@ -97,11 +110,14 @@ def main() -> int:
     parser.add_argument("--threshold", type=float, default=None, help="min_confidence (default: Config's)")
     parser.add_argument("--examples", type=int, default=4, help="wrong examples printed per group")
     parser.add_argument("--curve", action="store_true", help="also run the pipeline at several thresholds")
+    parser.add_argument("--kinds", action="store_true", help="gold changes by kind of OCR error, fixed or not")
+    parser.add_argument("--renders", type=Path, default=OCR_DEV, help="JSONL of OCR renders (DEV only)")
     args = parser.parse_args()
     first, last = map(int, args.lines.split("-"))
-    records = load(first, last)
+    records = load(first, last, args.renders)
     threshold = restore.Config().min_confidence if args.threshold is None else args.threshold
-    counts, judged = run(records, threshold)
+    outputs: dict[str, str] = {}
+    counts, judged = run(records, threshold, outputs)
     print(f"{len(records)} records from DEV lines {first}-{last}, threshold {threshold}")
     print(summary("default pipeline", counts, judged))
     groups: dict[str, Counter] = defaultdict(Counter)
@@ -127,11 +143,14 @@ def main() -> int:
     for key, c in sorted(by_engine.items()):
         n = sum(c.values())
         print(f"  {key:30s} {n:5d} right {c['right'] / n:.3f}")
+    if args.kinds:
+        print_kinds(records, outputs)
     if args.examples:
         print("\nexamples of edits that are not right:")
     for key, lines in examples.items():
-        print(f"  {key}")
-        print("\n".join(lines))
+        if lines:
+            print(f"  {key}")
+            print("\n".join(lines))
     if args.curve:
         print("\ncurve:")
         for t in CURVE:
@@ -141,6 +160,34 @@ def main() -> int:
     n9, p9 = cal.at_least(0.9)
     print(f"\napplied edits with confidence >= 0.9: {n9}, precision {p9:.3f}")
     return 0
+
+
+def print_kinds(records: list[dict], outputs: dict[str, str]) -> None:
+    """Gold changes by kind: share, fixed, and per engine × script (n and fixed share)."""
+    from benchmarks.error_kinds import KINDS, ErrorKinds
+
+    kinds = ErrorKinds.shipped()
+    tally: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    for record in records:
+        script = record.get("script") or "simplified"
+        cell = f"{record['engine']}/{script[:4]}"
+        for _, kind, fixed in kinds.gold(record["ocr"], record["truth"], outputs[record["id"]], script):
+            for key in ((kind, "all"), (kind, cell), ("all", "all"), ("all", cell)):
+                tally[key]["n"] += 1
+                tally[key]["fixed"] += fixed
+    cells = sorted({cell for _, cell in tally if cell != "all"})
+    total = tally[("all", "all")]["n"] or 1
+    print("\ngold changes by kind (n, share, fixed share; then per engine/script: n fixed%):")
+    print(f"{'kind':14s} {'n':>6s} {'share':>6s} {'fixed':>6s}  " + " ".join(f"{c:>18s}" for c in cells))
+    for kind in (*KINDS, "all"):
+        row = tally.get((kind, "all"))
+        if not row:
+            continue
+        parts = []
+        for cell in cells:
+            c = tally.get((kind, cell), Counter())
+            parts.append(f"{c['n']:>10d} {c['fixed'] / c['n']:6.1%}" if c["n"] else f"{'-':>18s}")
+        print(f"{kind:14s} {row['n']:6d} {row['n'] / total:6.1%} {row['fixed'] / row['n']:6.1%}  " + " ".join(parts))
 
 
 def _judged(edit: object, right: bool):

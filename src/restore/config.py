@@ -256,6 +256,36 @@ class CharConfig:
     # Weight of "the pair shares a reading", fitted by scripts/build/fit_char_calibration.py --phonetic on
     # synthetic typing errors in DEV lines 14001-15000 with the other weights held fixed.
     calib_phonetic: float = 1.269
+    # Context candidates (issue 12): at an examined Han character, also try what the neighbours
+    # predict there (People's Daily TRAIN gap counts, data/context_gaps.tsv, and two-character
+    # words completed with the left or right neighbour) when its rendered glyph resembles the
+    # printed one at least this much (glyph-embedding cosine, data/glyph_embedding.bin: 墓/基
+    # 0.6, 未/末 0.9, unrelated shapes < 0.4). Simplified and unknown-script text only: the
+    # tables are simplified. Off by default: on held-out DEV renders it adds one right edit in
+    # 2,632 lines at the same precision and costs about 30% of fix speed (benchmarks/CHAR_NOTES.md).
+    context_candidates: bool = False
+    # Also examine a Han character when the NEXT one is below detect_logprob (look-ahead: an
+    # error at i often surprises the LM at i + 1 only).
+    detect_lookahead: bool = False
+    context_min_similarity: float = 0.55
+    # The same floor for gap fillers (a pool of 1-2 characters): lower, because Tesseract's
+    # misreads are often no look-alike (median glyph cosine 0.34 on DEV renders); -1 keeps all.
+    context_gap_min_similarity: float = 0.55
+    # Weights of "the candidate came from the context, not from a table", and of its glyph
+    # similarity above context_min_similarity (per unit of cosine; it also enters like a glyph
+    # neighbour's, through calib_glyph_similarity), fitted by
+    # scripts/experiments/fit_context_weight.py on FASPell train and DEV renders 14001-15000.
+    calib_context: float = -2.916
+    calib_context_similarity: float = 9.247
+    # Delete a doubled Han character (看了了 -> 看了) when the LM prefers the single copy; a pair
+    # that is a known word (天天, 看看), a run of three (哈哈哈) and two words meeting on one
+    # character (事情情况) are never examined. Off by default: doublings are rare in OCR (2 in
+    # 5,000 DEV render lines) and on FASPell train the deletions were mostly wrong (subtitle
+    # interjections); see benchmarks/CHAR_NOTES.md. Weight of "the change deletes a doubled
+    # character", fitted by scripts/experiments/fit_delete_weight.py on DEV 14001-15000 with
+    # synthetic doublings (other weights fixed).
+    delete_doubled: bool = False
+    calib_delete: float = 2.127
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,13 @@ neighbours. Each candidate is scored by the noisy-channel features
   junction is improbable (its own weight: the LM likes short clauses, so it must earn it);
 - ``width``: the candidate is the same mark in the other width (``,`` -> ``，``): the likeliest
   reading unless the LM clearly prefers another mark;
+- ``context``: the candidate was proposed by the context, not by a table (issue 12): at an
+  examined Han character of simplified text, the characters People's Daily TRAIN has between its
+  two neighbours (``data/context_gaps.tsv``) and those completing a two-character word with
+  either neighbour, kept when their rendered glyph resembles the printed one
+  (:mod:`restore.glyphs.context`; its similarity is the glyph-embedding cosine);
+- ``delete``: the change deletes a doubled Han character (看了了) where the LM prefers one copy;
+  a pair that is a known word (天天, 看看) is never examined;
 - ``phonetic``: the pair shares a toneless pinyin reading (``data/phonetic_neighbours.tsv``),
   only with ``CharConfig.phonetic`` on: typed text (在/再, 已/以), not OCR, where sound-alike
   candidates add little but false edits. The ``phonetic_candidates`` most frequent characters
@@ -52,6 +59,7 @@ from typing import Any, ClassVar
 from restore.chars import is_bmp_han
 from restore.config import CharConfig, Config
 from restore.evidence import ConfusionPair, Evidence, LanguageModelScore
+from restore.glyphs.context import ContextCandidates
 from restore.glyphs.tables import ConfusionTable, GlyphNeighbours, PhoneticNeighbours, load_confusions
 from restore.lm.model import CharLanguageModel, load_name_chars, load_words
 from restore.lm.t2s import load_script_sets, load_t2s
@@ -66,6 +74,7 @@ log = logging.getLogger(__name__)
 
 SOURCE = "lm:char5"
 GLYPH_TABLE_ID = "glyph:noto-cjk"
+EMBEDDING_ID = "glyph:embedding"
 PHONETIC_TABLE_ID = "phonetic:pypinyin"
 _NO_SOUNDS: frozenset[str] = frozenset()
 # Sentence boundaries of the LM (as in training): after these marks and at line breaks.
@@ -127,6 +136,11 @@ def _alternative_chars(engine: EngineView, offset: int) -> frozenset[str]:
     return frozenset(char for char, _p in engine.alternatives.get(offset, ()))
 
 
+def _shifts(cand: CharCandidate) -> bool:
+    """An insertion or deletion: the tokens after it move, so no other change shares its window."""
+    return cand.features.insert or cand.features.delete
+
+
 def is_mark(ch: str) -> bool:
     """True for a punctuation mark or symbol, including ideographs that only look like one (丶)."""
     return ch in PUNCT_LOOKALIKES or not (is_bmp_han(ch) or ch.isalnum() or ch.isspace())
@@ -147,6 +161,8 @@ class CharCandidate:
     logprob_before: float
     logprob_after: float
     confidence: float
+    # Which context source proposed ``after`` (restore.glyphs.context GAPS_ID / WORDS_ID), "" for a table.
+    proposed_by: str = ""
 
 
 @dataclass(frozen=True)
@@ -164,6 +180,8 @@ class CharResources:
     given: frozenset[str]
     # The sound-alike table, only with CharConfig.phonetic.
     phonetic: PhoneticNeighbours | None
+    # Gap filling and word completion filtered by glyph similarity, only with CharConfig.context_candidates.
+    context: ContextCandidates | None = None
 
     @classmethod
     def load(cls, config: CharConfig) -> CharResources:
@@ -172,16 +190,18 @@ class CharResources:
         lm.model  # noqa: B018 - load now: a missing model is an error, never a silent no-op
         simplified_only, traditional_only = load_script_sets()
         surnames, given = load_name_chars()
+        words = load_words()
         return cls(
             lm=lm,
             glyphs=GlyphNeighbours(),
             confusions=load_confusions(list(config.confusion_tables) or None),
             simplified_only=simplified_only,
             traditional_only=traditional_only,
-            words=load_words(),
+            words=words,
             surnames=surnames,
             given=given,
             phonetic=PhoneticNeighbours() if config.phonetic else None,
+            context=ContextCandidates(words=words) if config.context_candidates else None,
         )
 
 
@@ -365,6 +385,9 @@ class CharStage:
         alternatives = hint[1] if prior is not None and hint is not None else frozenset()
         if alternatives:
             options = options + self._engine_alternatives(chars[index], alternatives, options)
+        sources: dict[str, str] = {}
+        if self.resources.context is not None and not seen_mark and script != "traditional":
+            options, sources = self._with_context(options, tokens, chars, index)
         if not options:
             return None
         context = self._context(tokens, index)
@@ -391,12 +414,14 @@ class CharStage:
                 punct=punct,
                 width=width,
                 phonetic=after in sounds,
+                context=after in sources,
+                context_similarity=sim - self.config.context_min_similarity if after in sources else 0.0,
             )
             if prior is not None and hint is not None:
                 features = prior.apply(features, hint[0], after in alternatives)
             confidence = self.calibration.confidence(features)
             if best is None or confidence > best.confidence:
-                best = CharCandidate(index, after, features, before, score, confidence)
+                best = CharCandidate(index, after, features, before, score, confidence, sources.get(after, ""))
         return best
 
     def _engine_alternatives(self, char: str, alternatives: frozenset[str], options: list[Option]) -> list[Option]:
@@ -408,6 +433,32 @@ class CharStage:
             for alternative in sorted(alternatives - known)
             if len(alternative) == 1 and is_bmp_han(alternative) == is_bmp_han(char) and prepare(alternative) != prepare(char)
         ]
+
+    def _with_context(
+        self, options: list[Option], tokens: list[str], chars: list[str], index: int
+    ) -> tuple[list[Option], dict[str, str]]:
+        """``options`` plus the context's candidates the tables lack, and {candidate: context source}.
+
+        The neighbours are read in the LM's view (``tokens``); a neighbour that is not Han (a mark,
+        a sentence edge) proposes nothing on its side.
+        """
+        context = self.resources.context
+        assert context is not None
+        left = tokens[index - 1] if index > 0 and is_bmp_han(tokens[index - 1]) else ""
+        right = tokens[index + 1] if index + 1 < len(tokens) and is_bmp_han(tokens[index + 1]) else ""
+        if not (left or right):
+            return options, {}
+        listed = {option[0] for option in options}
+        prepare = self.lm.prepare
+        extra: list[Option] = []
+        sources: dict[str, str] = {}
+        cfg = self.config
+        for cand in context.propose(chars[index], left, right, cfg.context_min_similarity, cfg.context_gap_min_similarity):
+            if cand.char in listed or not is_bmp_han(cand.char):
+                continue
+            extra.append((cand.char, prepare(cand.char), cand.similarity, 0))
+            sources[cand.char] = cand.source
+        return ([*options, *extra] if extra else options), sources
 
     def examine(
         self,
@@ -431,9 +482,10 @@ class CharStage:
             log.debug("skipping a sentence kenlm tokenised differently (%d tokens)", len(tokens))
             return []
         found: list[CharCandidate] = []
-        # A typed sound-alike is often a likely character that makes the next one unlikely
-        # (他以经: 经 is the surprise), so the phonetic channel also looks one character back.
-        lookback = self.resources.phonetic is not None
+        # A misread is often a likely character that makes the next one unlikely (在大安门: 大 is
+        # likely after 在, 安 after 在大 is the surprise; typed 他以经: 经), so with look-ahead (and
+        # the phonetic channel) a character is also examined when the next one is improbable.
+        lookback = self.config.detect_lookahead or self.resources.phonetic is not None
         for i, char in enumerate(chars):
             if not is_mark(char):
                 suspicion = min(logprobs[i], logprobs[i + 1]) if lookback else logprobs[i]
@@ -460,6 +512,25 @@ class CharStage:
                     best = self.best_insertion(tokens, j, logprobs[j])
                     if best is not None:
                         found.append(best)
+        if self.config.delete_doubled:
+            words = self.resources.words
+            for j in range(1, len(chars)):
+                if (
+                    chars[j] == chars[j - 1]
+                    and is_bmp_han(chars[j])
+                    and min(logprobs[j], logprobs[j + 1]) < self.config.detect_logprob
+                    and chars[j - 1] + chars[j] not in words  # 天天, 看看: reduplications
+                    # 哈哈哈, 呐呐呐: a run of three is an interjection, not one doubled read.
+                    and chars[j - 2 : j - 1] != [chars[j]]
+                    and chars[j + 1 : j + 2] != [chars[j]]
+                    # 事情情况: two words meeting on the same character (事情 + 情况).
+                    and not (
+                        "".join(chars[j - 2 : j]) in words and "".join(chars[j : j + 2]) in words
+                    )
+                ):
+                    deletion = self.best_deletion(tokens, j, logprobs[j])
+                    if deletion is not None:
+                        found.append(deletion)
         if len(found) < 2:
             return found
         # Close suspects share LM windows: take the most confident, re-score the rest in its light.
@@ -468,17 +539,15 @@ class CharStage:
         accepted: list[CharCandidate] = []
         for cand in found:
             if any(abs(cand.index - a.index) < order for a in accepted):
-                if cand.features.insert or any(
-                    a.features.insert for a in accepted if abs(cand.index - a.index) < order
-                ):
-                    continue  # an insertion shifts the window: keep only the more confident change
+                if _shifts(cand) or any(_shifts(a) for a in accepted if abs(cand.index - a.index) < order):
+                    continue  # an insertion or deletion shifts the window: keep only the more confident change
                 hint = hints[cand.index] if hints else None
                 rescored = self.best_candidate(tokens, chars, cand.index, cand.features.logprob, script, prior, hint)
                 if rescored is None:
                     continue
                 cand = rescored
             accepted.append(cand)
-            if not cand.features.insert:
+            if not _shifts(cand):
                 tokens[cand.index] = self.lm.prepare(cand.after)
         return accepted
 
@@ -512,6 +581,35 @@ class CharStage:
             if best is None or confidence > best.confidence:
                 best = CharCandidate(index, mark, features, before, score, confidence)
         return best
+
+    def best_deletion(self, tokens: list[str], index: int, char_logprob: float) -> CharCandidate | None:
+        """Deleting ``tokens[index]``, a copy of the token before it (看了了), or None when it gains too little.
+
+        The gain compares the tokens whose context the copy is in (``order - 1`` after it, and
+        ``</s>`` if reached) with and without the copy, both from the same context.
+        """
+        model = self.lm.model
+        context = self._context(tokens, index)
+        end = index + model.order
+        tail = tokens[index + 1 : end] + (["</s>"] if end > len(tokens) else [])
+        before, after = (self._run(context, window) for window in ([tokens[index], *tail], tail))
+        gain = after - before
+        if gain < self.config.min_lm_gain:
+            return None
+        features = CharFeatures(lm_gain=gain, logprob=char_logprob, delete=True)
+        return CharCandidate(index, "", features, before, after, self.calibration.confidence(features))
+
+    def _run(self, context: Any, window: list[str]) -> float:
+        """log10 probability of ``window`` after the kenlm state ``context``."""
+        import kenlm
+
+        model = self.lm.model
+        state, scratch = context, kenlm.State()
+        total = 0.0
+        for token in window:
+            total += model.BaseScore(state, token, scratch)
+            state, scratch = scratch, kenlm.State()
+        return total
 
     # -- the stage ------------------------------------------------------------------------------
     def propose(self, text: str, document: Document, *, deferred: Sequence[Deferred] = ()) -> StageOutput:
@@ -587,6 +685,17 @@ class CharStage:
                 channel_logprob=round(self.calibration.channel_score(features), 4),
             )
         ]
+        if features.delete:
+            evidence.append(ConfusionPair("doubled-char", text[offset], "", 0.0))
+            return Proposal(
+                start=offset,
+                end=offset + 1,
+                after="",
+                kind="char",
+                confidence=round(cand.confidence, 4),
+                source=SOURCE,
+                evidence=tuple(evidence),
+            )
         if features.insert:
             evidence.append(ConfusionPair("dropped-mark", "", cand.after, 0.0))
             return Proposal(
@@ -602,7 +711,10 @@ class CharStage:
             evidence.append(ConfusionPair("ocr-mined", text[offset], cand.after, float(features.mined)))
         elif features.punct:
             evidence.append(ConfusionPair("punct-lookalike", text[offset], cand.after, 0.0))
-        if features.glyph_similarity:
+        if cand.proposed_by:
+            evidence.append(ConfusionPair(cand.proposed_by, text[offset], cand.after, features.glyph_similarity))
+            evidence.append(ConfusionPair(EMBEDDING_ID, text[offset], cand.after, features.glyph_similarity))
+        elif features.glyph_similarity:
             evidence.append(ConfusionPair(GLYPH_TABLE_ID, text[offset], cand.after, features.glyph_similarity))
         if features.phonetic:
             evidence.append(ConfusionPair(PHONETIC_TABLE_ID, text[offset], cand.after, 1.0))

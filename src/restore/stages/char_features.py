@@ -56,6 +56,12 @@ class CharFeatures:
       engine that read it; 0 without an OCR file or a confidence;
     - ``engine_read_<engine>``: that engine gave the seen character a confidence (its bias);
     - ``engine_alternative``: the candidate is one of the engine's own alternatives (PP-OCR top-k).
+    - ``context``: the candidate was proposed by the context (gap counts, word completion:
+      :mod:`restore.glyphs.context`), not by a table; its ``glyph_similarity`` is then the
+      glyph-embedding cosine;
+    - ``context_similarity``: for a context candidate, its glyph-embedding cosine above
+      ``CharConfig.context_min_similarity`` (0 for table candidates);
+    - ``delete``: the change deletes a doubled Han character (看了了).
     """
 
     lm_gain: float
@@ -76,6 +82,9 @@ class CharFeatures:
     engine_read_ppocrv4: bool = False
     engine_read_ppocrv6: bool = False
     engine_alternative: bool = False
+    context: bool = False
+    context_similarity: float = 0.0
+    delete: bool = False
 
 
 @dataclass(frozen=True)
@@ -85,8 +94,9 @@ class Feature:
     name: str
     # Part of the channel's evidence (the noisy-channel score beside the LM's): see channel_score.
     channel: bool
-    # Which fit sets its weight: "ocr" (fit_char_calibration.py), "phonetic" (its --phonetic) or
-    # "engine" (scripts/fit_engine_prior.py).
+    # Which fit sets its weight: "ocr" (fit_char_calibration.py), "phonetic" (its --phonetic),
+    # "engine" (scripts/fit_engine_prior.py), "context" (scripts/experiments/fit_context_weight.py),
+    # "delete" (fit_delete_weight.py).
     fit: str
 
 
@@ -110,12 +120,17 @@ FEATURES = (
     Feature("engine_read_ppocrv4", channel=True, fit="engine"),
     Feature("engine_read_ppocrv6", channel=True, fit="engine"),
     Feature("engine_alternative", channel=True, fit="engine"),
+    Feature("context", channel=True, fit="context"),
+    Feature("context_similarity", channel=True, fit="context"),
+    Feature("delete", channel=True, fit="delete"),
 )
+
 # The order the channel score sums its terms in (as it always has, for identical figures).
 _CHANNEL_ORDER = (
     "glyph_similarity", "mined", "punct", "width", "insert", "phonetic",
     "engine_doubt_tesseract", "engine_doubt_ppocrv4", "engine_doubt_ppocrv6",
     "engine_read_tesseract", "engine_read_ppocrv4", "engine_read_ppocrv6", "engine_alternative",
+    "context", "context_similarity", "delete",
 )
 
 
@@ -160,6 +175,9 @@ class CharCalibration:
             features.engine_read_ppocrv4,
             features.engine_read_ppocrv6,
             features.engine_alternative,
+            features.context,
+            features.context_similarity,
+            features.delete,
         )
 
     def vector(self, features: CharFeatures, names: Sequence[str]) -> list[float]:

@@ -1,0 +1,145 @@
+"""Context candidates: the characters the neighbours predict at a position, whatever the OCR printed.
+
+The mined tables and the glyph table can only propose what they list for the printed character;
+28 of 60 misreads in real OCR had a right character that no table pairs with it (墓 for 基 in
+``工作墓本完成``). Here the *context* proposes and the visual channel filters:
+
+- gap filling: the characters People's Daily TRAIN has between the left and the right neighbour
+  (``data/context_gaps.tsv``, ``scripts/build/build_context_gaps.py``), with their counts;
+- word completion: the characters that make a known two-character word (``data/lm/words.txt``)
+  with the left or the right neighbour (问隔 -> 间隔: 间 completes 间隔).
+
+A word completion is kept only when its rendered glyph resembles the printed character
+(:class:`~restore.glyphs.embedding.GlyphEmbedding`, defined for any pair): the pool is large (a
+character completes hundreds of words) and an engine mostly prints a look-alike. A gap filler
+may be kept at a lower similarity (``gap_min_similarity``): the pool is small (1.7 characters
+on average at a misread on DEV renders) and Tesseract's misreads of degraded print are often
+no look-alike at all (争 for 邹: their median glyph cosine is 0.34). The language model then
+weighs the survivors with the rest, the similarity entering the calibration.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from restore.errors import ResourceError
+from restore.glyphs.embedding import GlyphEmbedding
+
+GAPS_FILE = "context_gaps.tsv"
+_NONE: frozenset[str] = frozenset()
+GAPS_ID = "context:pd-train-gaps"
+WORDS_ID = "context:words"
+
+
+class ContextGaps:
+    """``middles(left, right)``: what TRAIN has between two characters, most frequent first.
+
+    Rows are parsed on first request (loading reads the file once and splits lines only).
+    """
+
+    def __init__(self, path: str | Path | None = None) -> None:
+        self.path = Path(path) if path else Path(str(importlib.resources.files("restore") / "data" / GAPS_FILE))
+        try:
+            text = self.path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ResourceError(f"{self.path}: cannot read context gaps: {exc}") from exc
+        self._raw: dict[str, tuple[int, str]] = {}
+        for number, line in enumerate(text.splitlines(), 1):
+            if not line or line.startswith("#"):
+                continue
+            key, tab, rest = line.partition("\t")
+            if len(key) != 2 or not tab:
+                raise ResourceError(f"{self.path}:{number}: expected left+right<TAB>middle:count ...")
+            self._raw[key] = (number, rest)
+        self._parsed: dict[str, tuple[tuple[str, int], ...]] = {}
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    def middles(self, left: str, right: str) -> tuple[tuple[str, int], ...]:
+        """``((middle, count), ...)`` seen between ``left`` and ``right`` in TRAIN (empty when never)."""
+        key = left + right
+        parsed = self._parsed.get(key)
+        if parsed is not None:
+            return parsed
+        entry = self._raw.get(key)
+        if entry is None:
+            return ()
+        number, rest = entry
+        found = []
+        for item in rest.split(" "):
+            middle, _, count = item.rpartition(":")
+            if len(middle) != 1 or not count.isdigit():
+                raise ResourceError(f"{self.path}:{number}: bad middle {item!r}")
+            found.append((middle, int(count)))
+        parsed = self._parsed[key] = tuple(found)
+        return parsed
+
+
+@dataclass(frozen=True)
+class ContextCandidate:
+    """A character the context proposes at a position: how alike it looks and where it came from."""
+
+    char: str
+    similarity: float
+    # Count of left+char+right in TRAIN (0 when only a word completion proposed it).
+    gap_count: int
+    source: str
+
+
+class ContextCandidates:
+    """Gap filling and word completion, filtered by glyph similarity to the printed character.
+
+    >>> ctx = ContextCandidates()
+    >>> found = ctx.propose("墓", "作", "本", min_similarity=0.55)   # 工作墓本完成: 基 completes 基本
+    >>> "基" in [c.char for c in found], all(c.similarity >= 0.55 for c in found)
+    (True, True)
+    """
+
+    def __init__(
+        self, words: frozenset[str] | None = None, gaps: ContextGaps | None = None, embedding: GlyphEmbedding | None = None
+    ) -> None:
+        if words is None:
+            from restore.lm.model import load_words
+
+            words = load_words()
+        self.gaps = gaps or ContextGaps()
+        self.embedding = embedding or GlyphEmbedding()
+        after: dict[str, list[str]] = defaultdict(list)
+        before: dict[str, list[str]] = defaultdict(list)
+        for word in words:
+            if len(word) == 2:
+                after[word[0]].append(word[1])
+                before[word[1]].append(word[0])
+        self._after = {ch: frozenset(v) for ch, v in after.items()}
+        self._before = {ch: frozenset(v) for ch, v in before.items()}
+
+    def propose(
+        self, seen: str, left: str, right: str, min_similarity: float, gap_min_similarity: float | None = None
+    ) -> list[ContextCandidate]:
+        """Candidates for ``seen`` between ``left`` and ``right`` ("" at a sentence edge), most alike first.
+
+        ``min_similarity``: the lowest glyph similarity kept; ``gap_min_similarity`` (default: the
+        same) for gap fillers.
+        """
+        gap_floor = min_similarity if gap_min_similarity is None else gap_min_similarity
+        gaps = dict(self.gaps.middles(left, right)) if left and right else {}
+        after = self._after.get(left, _NONE)
+        before = self._before.get(right, _NONE)
+        # The glyphs alike enough are few (about 1% of characters at 0.55): walk them, not the pools.
+        alike = self.embedding.alike(seen, min_similarity)
+        found = [
+            ContextCandidate(ch, sim, gaps.get(ch, 0), GAPS_ID if ch in gaps else WORDS_ID)
+            for ch, sim in alike.items()
+            if ch in gaps or ch in after or ch in before
+        ]
+        if gap_floor < min_similarity:
+            rest = [ch for ch in gaps if ch not in alike and ch != seen]
+            for ch, sim in zip(rest, self.embedding.similarities(seen, rest)):
+                if sim >= gap_floor:
+                    found.append(ContextCandidate(ch, sim, gaps[ch], GAPS_ID))
+        found.sort(key=lambda c: (-c.similarity, c.char))
+        return found
