@@ -291,3 +291,17 @@ class Calibration:
             if e.applied:
                 kinds.setdefault(e.kind, []).append(e)
         return {k: (len(v), sum(e.right for e in v) / len(v)) for k, v in sorted(kinds.items())}
+
+
+def truth_map(ocr: str, truth: str) -> dict[int, str]:
+    """OCR position -> truth character, for positions kept or substituted one for one.
+
+    >>> truth_map("公圆里", "公园里")
+    {0: '公', 1: '园', 2: '里'}
+    """
+    mapping = {}
+    for tag, i1, i2, j1, j2 in Levenshtein.opcodes(ocr, truth):
+        if tag in ("equal", "replace") and i2 - i1 == j2 - j1:
+            for k in range(i2 - i1):
+                mapping[i1 + k] = truth[j1 + k]
+    return mapping

@@ -10,7 +10,7 @@ import pytest
 from restore.config import Config
 from restore.errors import LexiconError
 from restore.lexicon import (
-    KINDS,
+    ENTRY_KINDS,
     bundled_lexicon_dir,
     bundled_lexicon_files,
     lint_lexicon,
@@ -46,7 +46,7 @@ def test_every_bundled_lexicon_is_clean(path: str, tables: ScriptTables) -> None
 
 def test_bundled_lexicons_cover_the_issue() -> None:
     lexicons = {lexicon.name: lexicon for lexicon in load_bundled_lexicons()}
-    assert {lexicon.kind for lexicon in lexicons.values()} == set(KINDS)
+    assert {lexicon.kind for lexicon in lexicons.values()} == set(ENTRY_KINDS)
     officials = {e.canonical: e for e in lexicons["xuhui-officials"].entries}
     assert officials["钟晓咏"].traditional == "鍾曉詠" and "鐘曉暉" in officials["钟晓咏"].variants
     assert "高世均" in officials["高世昀"].variants and "习挺松" in officials
@@ -155,7 +155,7 @@ def test_a_bad_user_lexicon_names_file_and_line(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_the_wheel_ships_the_lexicons(tmp_path: Path) -> None:
+def test_the_wheel_ships_the_lexicons_and_the_type_marker(tmp_path: Path) -> None:
     hatchling = pytest.importorskip("hatchling.builders.wheel")
     builder = hatchling.WheelBuilder(str(REPO))
     (wheel,) = list(builder.build(directory=str(tmp_path), versions=["standard"]))
@@ -163,6 +163,8 @@ def test_the_wheel_ships_the_lexicons(tmp_path: Path) -> None:
         names = set(archive.namelist())
     shipped = {name.rsplit("/", 1)[-1] for name in names if name.startswith("restore/_lexicons/")}
     assert {f.name for f in bundled_lexicon_files()} <= shipped and "README.md" in shipped
+    # PEP 561: type checkers of projects that install restore read its annotations.
+    assert "restore/py.typed" in names
 
 
 def test_an_empty_file_is_a_problem(tmp_path: Path) -> None:

@@ -60,12 +60,15 @@ def test_traditional_form_engines_read_off_traditional_print_is_a_suggestion(tex
 
 def test_traditional_leftover_without_misread_evidence_is_converted() -> None:
     text = "会上发布了藥品管理的新举措。"
-    out = ScriptStage(Config(stages=CORE)).propose(text, Document())
-    assert [(p.after, p.confidence) for p in out.proposals] == [("药", 0.97)]
+    # The stage defers the conversion (藥 may be a misread) to whichever stage arbitrates.
+    out = ScriptStage(Config()).propose(text, Document())
+    assert out.proposals == ()
+    assert [(d.proposal.start, d.recheck, d.proposal.after, d.proposal.confidence, d.hedged.confidence)
+            for d in out.deferred] == [(5, "藥", "药", 0.97, 0.5)]
+    # Without a char stage the pipeline proposes it as is.
+    alone = restore.Corrector(Config(stages=CORE)).fix(text)
+    assert [(e.after, e.confidence) for e in alone.edits] == [("药", 0.97)]
     # With the char stage after it, the conversion goes through it (the LM has nothing likelier).
-    document = Document()
-    assert ScriptStage(Config()).propose(text, document).proposals == ()
-    assert list(document.notes["script:deferred"]) == [5]
     result = restore.Corrector(Config()).fix(text)
     assert result.text == "会上发布了药品管理的新举措。"
     assert [(e.after, e.confidence, e.source) for e in result.edits] == [("药", 0.97, "script:opencc-t2s")]

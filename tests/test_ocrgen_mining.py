@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SCRIPT = ROOT / "scripts" / "mine_ocr_confusions.py"
+SCRIPT = ROOT / "scripts" / "build" / "mine_ocr_confusions.py"
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
@@ -27,7 +27,7 @@ def test_faspell_table_and_coverage(tmp_path):
     assert proc.returncode == 0, proc.stderr
     text = out.read_text(encoding="utf-8")
     assert text.startswith("# ")
-    assert "# command: python scripts/mine_ocr_confusions.py faspell" in text
+    assert "# command: python scripts/build/mine_ocr_confusions.py faspell" in text
     assert rows(out) == [[",", "，", "1"], ["已", "己", "1"], ["末", "未", "2"]]
 
     held = tmp_path / "held.txt"

@@ -100,7 +100,7 @@ def test_phonetic_off_makes_no_phonetic_change(text, truth):
         isinstance(e, ConfusionPair) and e.table == PHONETIC_TABLE_ID for p in proposals for e in p.evidence
     )
     assert Corrector(Config()).fix(text).text == text
-    assert stage._phonetic is None  # the table is not even read
+    assert stage.resources.phonetic is None  # the table is not even read
 
 
 def test_sound_alike_below_the_threshold_is_a_suggestion(typed):

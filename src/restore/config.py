@@ -50,7 +50,7 @@ class PunctConfig:
     line_end_confidence: float = 0.85
     # Half-width marks OCR engines also print for *other* marks: an OCR ":" is often a gold "，"
     # or "、" (the width rule was right for 31 of 43 on held-out DEV renders, see
-    # scripts/analyse_ocr_errors.py). When the char stage runs after this one with punctuation
+    # scripts/experiments/analyse_ocr_errors.py). When the char stage runs after this one with punctuation
     # on, these marks get ``confusable_confidence`` (a suggestion at the default threshold) and
     # the char stage's LM weighs the full-width form against the other marks in context (it was
     # right for 26 of 26 there); without the char stage the width rule keeps its confidence.
@@ -88,7 +88,7 @@ class ScriptConfig:
     # Ceiling on traditional -> simplified conversions (1.0 = none, the default). OCR engines with
     # a simplified model read traditional pages as mostly simplified text, so such a line with a
     # few traditional forms may be a misread traditional line: on held-out DEV renders these
-    # conversions were right 17 of 33 times (scripts/analyse_ocr_errors.py). The default keeps
+    # conversions were right 17 of 33 times (scripts/experiments/analyse_ocr_errors.py). The default keeps
     # them because a traditional leftover in simplified text is the common case elsewhere
     # (tests/golden/core_must_fix.json); lower it for pages of both scripts read by one engine.
     to_simplified_max_confidence: float = 1.0
@@ -186,7 +186,7 @@ class CharConfig:
     mined_count_cap: int = 50
     # Proposals below this confidence are dropped rather than offered as suggestions.
     min_suggestion_confidence: float = 0.3
-    # Logistic calibration of confidence, fitted by scripts/fit_char_calibration.py on DEV
+    # Logistic calibration of confidence, fitted by scripts/build/fit_char_calibration.py on DEV
     # synthetic errors, OCR renders of DEV lines 14001-15000 and FASPell train (never test):
     # confidence = sigmoid(bias + prior_logodds + sum w * feature);
     # glyph similarity enters as similarity**8 (see restore.stages.char). Fitted with the render
@@ -228,7 +228,7 @@ class CharConfig:
     phonetic: bool = False
     # Sound-alikes tried per reading of an examined character (most frequent first).
     phonetic_candidates: int = 10
-    # Weight of "the pair shares a reading", fitted by scripts/fit_char_calibration.py --phonetic on
+    # Weight of "the pair shares a reading", fitted by scripts/build/fit_char_calibration.py --phonetic on
     # synthetic typing errors in DEV lines 14001-15000 with the other weights held fixed.
     calib_phonetic: float = 1.269
 
@@ -314,7 +314,7 @@ def _build(cls: type, data: Mapping[str, Any], prefix: str) -> Any:
 
 
 def _coerce(hint: Any, value: Any, name: str) -> Any:
-    if dataclasses.is_dataclass(hint):
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         return _build(hint, value, name + ".")
     origin = typing.get_origin(hint)
     if origin is tuple:

@@ -308,3 +308,25 @@ class EditLog:
         self._edits = merged
         self._text = apply_edits(self.original, merged)
         self._index()
+
+
+def carry_span(start: int, end: int, changes: Sequence[tuple[int, int, int]]) -> int | None:
+    """Where ``text[start:end]`` starts once each ``text[s:e]`` of ``changes`` became ``size`` characters.
+
+    ``changes`` are disjoint ``(s, e, size)`` triples in ``text``'s coordinates. A change of the
+    same length over the span leaves it in place (its characters may differ: the caller
+    rechecks them); a change that resizes any of it gives ``None``. An insertion at ``start``
+    goes before the span.
+
+    >>> carry_span(5, 6, [(0, 2, 1), (5, 6, 1), (7, 7, 3)])
+    4
+    >>> carry_span(5, 6, [(4, 6, 1)]) is None
+    True
+    """
+    shift = 0
+    for change_start, change_end, size in changes:
+        if change_end <= start:
+            shift += size - (change_end - change_start)
+        elif change_start < end and size != change_end - change_start:
+            return None
+    return start + shift

@@ -122,7 +122,7 @@ def evidence_from_json(payload: dict[str, Any]) -> Evidence:
     """Read back a record written by :func:`evidence_to_json`; unknown types are a :class:`SchemaError`."""
     data = dict(payload)
     kind = data.pop("type", None)
-    cls = EVIDENCE_TYPES.get(kind)  # type: ignore[arg-type]
+    cls = EVIDENCE_TYPES.get(kind) if isinstance(kind, str) else None
     if cls is None:
         raise SchemaError(f"unknown evidence type {kind!r}")
     fields = {field.name: field for field in dataclasses.fields(cls)}

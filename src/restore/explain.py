@@ -14,7 +14,14 @@ import dataclasses
 import json
 
 from restore.edits import Edit
-from restore.evidence import Evidence
+from restore.evidence import (
+    ConfusionPair,
+    Evidence,
+    LanguageModelScore,
+    LexiconMatch,
+    RuleMatch,
+    ScriptConversion,
+)
 from restore.result import Result
 
 
@@ -27,20 +34,20 @@ def line_column(text: str, offset: int) -> tuple[int, int]:
 
 def describe_evidence(record: Evidence) -> str:
     """One short phrase for an evidence record."""
-    if record.type == "rule":
+    if isinstance(record, RuleMatch):
         return f"rule {record.rule} matched {json.dumps(record.pattern, ensure_ascii=False)} in {json.dumps(record.context, ensure_ascii=False)}"
-    if record.type == "script":
+    if isinstance(record, ScriptConversion):
         chosen = f"phrase {record.phrase}" if record.phrase else "character table"
         return f"OpenCC {record.config} on a {record.dominant_script} page, {chosen}, forms {'/'.join(record.candidates)}"
-    if record.type == "lexicon":
+    if isinstance(record, LexiconMatch):
         cue = f", cue {record.cue}" if record.cue else ""
         return f"{record.match} match of {record.entry} ({record.lexicon}:{record.line}), similarity {record.similarity:.2f}{cue}"
-    if record.type == "lm":
+    if isinstance(record, LanguageModelScore):
         return (
             f"{record.model} log10 P {record.logprob_before:.2f} → {record.logprob_after:.2f}"
             f", channel {record.channel_logprob:.2f}"
         )
-    if record.type == "confusion":
+    if isinstance(record, ConfusionPair):
         # Mined tables store the (log-scaled) count of real OCR sightings, not a similarity.
         measure = "seen by OCR engines, weight" if record.table == "ocr-mined" else "similarity"
         return f"{record.table}: {record.seen}→{record.meant} {measure} {record.similarity:.2f}"

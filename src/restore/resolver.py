@@ -27,7 +27,7 @@ class Candidate:
 
 
 @dataclass(frozen=True)
-class Decision:
+class Resolution:
     """What the resolver decided for one stage."""
 
     applied: tuple[Edit, ...]
@@ -40,7 +40,7 @@ def decide(
     *,
     min_confidence: float,
     protected: Sequence[tuple[int, int]],
-) -> Decision:
+) -> Resolution:
     """Choose the edits to apply among one stage's candidates.
 
     Order of preference: higher confidence, then higher priority, then the longer
@@ -65,7 +65,7 @@ def decide(
             suggestions.append(candidate.edit)
     applied.sort(key=lambda c: (c.edit.start, c.edit.end))
     absorbed = tuple(edit for c in applied for edit in c.lifted.absorbed)
-    return Decision(
+    return Resolution(
         applied=tuple(c.edit for c in applied),
         absorbed=absorbed,
         suggestions=tuple(sorted(suggestions, key=lambda e: (e.start, e.end))),

@@ -1,7 +1,7 @@
 """Script knowledge: which characters belong to one script only, and OpenCC's phrase choices.
 
 Built from ``data/opencc_tables.tsv`` (derived from OpenCC's dictionaries by
-``scripts/build_script_tables.py``) on first use and held by the stage that uses it.
+``scripts/build/build_script_tables.py``) on first use and held by the stage that uses it.
 
 >>> tables = ScriptTables.load()
 >>> tables.is_simplified_only("层"), tables.is_simplified_only("台"), tables.is_traditional_only("層")

@@ -1,9 +1,9 @@
-"""The first pass of a batch: which curated entities each document prints right.
+"""The first pass of a batch: what the stages that learn from a whole batch need to know.
 
 A near-miss of a name in one document gains support when the right form is
 printed elsewhere in the batch (evidence ``Consistency(scope="batch")``). The
-counts are gathered here before any document is restored and handed to every
-worker as ``Document.notes``.
+facts are surveyed here (:meth:`restore.pipeline.Corrector.survey`) before any
+document is restored and handed to every worker as a :class:`~restore.survey.Survey`.
 """
 
 from __future__ import annotations
@@ -11,42 +11,43 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from restore.config import Config
 from restore.errors import RestoreError
+from restore.pipeline import Corrector
+from restore.survey import Survey
 from restore.textio import read_text
 
 log = logging.getLogger(__name__)
 
 
-def collect_batch_notes(config: Config, in_root: Path, files: Sequence[str]) -> dict[str, object]:
-    """``{BATCH_NOTE: {canonical form: documents printing it}}``, or ``{}`` without the lexicon stage.
+def survey_batch(config: Config, in_root: Path, files: Sequence[str]) -> Survey:
+    """The merged survey of every readable file (empty when no stage surveys or no file is given).
 
     Files that cannot be read are passed over here; the restoring pass reports them.
     """
-    if "lexicon" not in config.stages or not files:
-        return {}
-    from restore.stages.lexicon import BATCH_NOTE, LexiconStage
+    if not files:
+        return Survey()
+    survey = Corrector(config).survey(_readable(in_root, files))
+    log.debug("batch survey of %d files: %s", len(files), ", ".join(survey.facts) or "nothing to learn")
+    return survey
 
-    stage = LexiconStage(config)
-    documents: Counter[str] = Counter()
+
+def _readable(in_root: Path, files: Sequence[str]) -> Iterator[str]:
     for relative in files:
         path = in_root / relative
         if not path.is_file():
             continue
         try:
-            text = read_text(path)
+            yield read_text(path)
         except RestoreError:
             continue
-        documents.update(stage.entities(text).keys())
-    log.debug("batch consistency: %d entities printed right in %d files", len(documents), len(files))
-    return {BATCH_NOTE: dict(sorted(documents.items()))} if documents else {}
 
 
-def notes_hash(notes: dict[str, object]) -> str:
-    """A short stable hash of the notes, so resumed outputs are redone when the batch's votes change."""
+def notes_hash(notes: dict[str, Any]) -> str:
+    """A short stable hash of the batch's facts, so resumed outputs are redone when they change."""
     payload = json.dumps(notes, ensure_ascii=False, sort_keys=True).encode("utf-8")
     return hashlib.sha256(payload).hexdigest()[:16]

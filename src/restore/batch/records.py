@@ -46,7 +46,7 @@ def read_records(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
             continue
         try:
             record = json.loads(line)
-        except ValueError as exc:
+        except json.JSONDecodeError as exc:
             raise SchemaError(f"{path}:{number}: not JSON ({exc.msg})") from exc
         if not isinstance(record, dict):
             raise SchemaError(f"{path}:{number}: a record must be a JSON object")

@@ -111,8 +111,8 @@ def run_batch(
 
 def _outcomes(options: BatchOptions, in_root: Path, out_root: Path, files: list[str]) -> Iterator[worker.Outcome]:
     # Cross-document consistency: every worker sees which entities the whole batch prints right.
-    notes = consistency.collect_batch_notes(options.config, in_root, files)
-    initargs = (options.config, str(in_root), str(out_root), notes)
+    survey = consistency.survey_batch(options.config, in_root, files)
+    initargs = (options.config, str(in_root), str(out_root), survey)
     if options.jobs == 1 or len(files) <= 1:
         worker.init_worker(*initargs)
         for name in files:

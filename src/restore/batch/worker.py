@@ -18,6 +18,7 @@ from restore.batch.records import make_record
 from restore.config import Config
 from restore.errors import InputError, RestoreError
 from restore.pipeline import Corrector
+from restore.survey import Survey
 from restore.textio import atomic_write_text, decode_text
 
 log = logging.getLogger(__name__)
@@ -39,20 +40,20 @@ class _WorkerState:
     in_root: Path
     out_root: Path
     config_hash: str
-    notes: dict[str, object]
+    survey: Survey
 
 
 # Per-process state, set once by init_worker (see the module docstring).
 _state: _WorkerState | None = None
 
 
-def init_worker(config: Config, in_root: str, out_root: str, notes: dict[str, object] | None = None) -> None:
-    """Build this process's corrector (pool initializer); ``notes`` are the batch's shared facts."""
+def init_worker(config: Config, in_root: str, out_root: str, survey: Survey | None = None) -> None:
+    """Build this process's corrector (pool initializer); ``survey`` is the batch's first pass."""
     global _state
-    notes = notes or {}
+    survey = survey or Survey()
     # Outputs depend on the batch's consistency votes too: a changed batch redoes them.
-    config_hash = state.config_hash(config) + (f"+{notes_hash(notes)}" if notes else "")
-    _state = _WorkerState(Corrector(config), Path(in_root), Path(out_root), config_hash, notes)
+    config_hash = state.config_hash(config) + (f"+{notes_hash(survey.to_json())}" if survey else "")
+    _state = _WorkerState(Corrector(config), Path(in_root), Path(out_root), config_hash, survey)
 
 
 def process(relative: str) -> Outcome:
@@ -82,7 +83,7 @@ def _process(worker: _WorkerState, relative: Path) -> Outcome:
     if state.is_up_to_date(state.load_sidecar(sidecar_file), input_sha, worker.config_hash, target):
         return Outcome(relative.as_posix(), "skipped")
     text = decode_text(data, str(source))
-    result = worker.corrector.fix(text, notes=worker.notes)
+    result = worker.corrector.fix(text, survey=worker.survey)
     atomic_write_text(target, result.text)
     record = make_record(result, path=relative.as_posix(), root=str(worker.in_root), sha256=input_sha)
     record["config_hash"] = worker.config_hash

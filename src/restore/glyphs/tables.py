@@ -1,10 +1,10 @@
 """Readers for the shipped confusion tables.
 
-- ``glyph_neighbours.tsv`` (``scripts/build_glyph_table.py``): ``char<TAB>n:sim n:sim ...``,
+- ``glyph_neighbours.tsv`` (``scripts/build/build_glyph_table.py``): ``char<TAB>n:sim n:sim ...``,
   the most similar rendered glyphs of each character, most similar first.
 - ``ocr_confusions*.tsv`` (the OCR-mining script): ``seen<TAB>meant<TAB>count``, what real OCR
   engines printed (seen) for what was on the page (meant).
-- ``phonetic_neighbours.tsv`` (``scripts/build_phonetic_table.py``): ``reading<TAB>characters``,
+- ``phonetic_neighbours.tsv`` (``scripts/build/build_phonetic_table.py``): ``reading<TAB>characters``,
   the characters sharing a toneless pinyin reading, most frequent first (typing errors; read
   only when ``CharConfig.phonetic`` is on).
 

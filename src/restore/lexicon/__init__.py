@@ -8,7 +8,6 @@ True
 from __future__ import annotations
 
 from restore.lexicon.loading import (
-    add_lexicon_option,
     bundled_lexicon_dir,
     bundled_lexicon_files,
     load_bundled_lexicons,
@@ -16,17 +15,16 @@ from restore.lexicon.loading import (
     load_user_lexicons,
     with_user_lexicons,
 )
-from restore.lexicon.model import COLUMNS, FORMAT_VERSION, KINDS, Entry, Lexicon, Problem
+from restore.lexicon.model import COLUMNS, FORMAT_VERSION, ENTRY_KINDS, Entry, Lexicon, Problem
 from restore.lexicon.parse import lint_lexicon, load_lexicon, parse_lexicon, read_lexicon
 
 __all__ = [
     "COLUMNS",
     "FORMAT_VERSION",
-    "KINDS",
+    "ENTRY_KINDS",
     "Entry",
     "Lexicon",
     "Problem",
-    "add_lexicon_option",
     "bundled_lexicon_dir",
     "bundled_lexicon_files",
     "lint_lexicon",

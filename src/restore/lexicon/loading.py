@@ -93,15 +93,3 @@ def with_user_lexicons(config: Config, paths: Sequence[str | Path]) -> Config:
         return config
     load_user_lexicons(paths)
     return config.replace(lexicons=(*config.lexicons, *(str(p) for p in paths)))
-
-
-def add_lexicon_option(parser) -> None:  # type: ignore[no-untyped-def]
-    """Add ``--lexicon FILE`` (repeatable) to an argparse parser; read it back with :func:`with_user_lexicons`."""
-    parser.add_argument(
-        "--lexicon",
-        dest="lexicons",
-        action="append",
-        default=[],
-        metavar="FILE",
-        help="an extra lexicon (TSV, see lexicons/README.md); repeat for several",
-    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 FORMAT_VERSION = "1"
-KINDS = ("person", "place", "org", "event", "term")
+ENTRY_KINDS = ("person", "place", "org", "event", "term")
 COLUMNS = ("canonical", "traditional", "variants", "cues", "period", "note")
 # Separates the items of the multi-valued columns (variants, cues); themes contain spaces.
 ITEM_SEPARATOR = "|"

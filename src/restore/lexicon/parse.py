@@ -13,11 +13,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 
 from restore.errors import LexiconError
-from restore.lexicon.model import COLUMNS, FORMAT_VERSION, ITEM_SEPARATOR, KINDS, Entry, Lexicon, Problem
+from restore.lexicon.model import COLUMNS, FORMAT_VERSION, ITEM_SEPARATOR, ENTRY_KINDS, Entry, Lexicon, Problem
 from restore.scriptdata import ScriptTables
+
+# Records one problem: (line number, reason).
+Report = Callable[[int, str], None]
 
 _NAME = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 _DATE = r"\d{4}(?:-(?:0[1-9]|1[0-2]))?"
@@ -121,7 +125,7 @@ def parse_lexicon(text: str, label: str, *, tables: ScriptTables | None = None) 
         _check_header(header, len(lines), report)
         if "kind" in header:
             report(len(lines), "no entries")
-    if any(key not in header for key in ("name", "kind")) or header.get("kind") not in KINDS:
+    if any(key not in header for key in ("name", "kind")) or header.get("kind") not in ENTRY_KINDS:
         return None, problems
     lexicon = Lexicon(
         name=header["name"],
@@ -134,7 +138,7 @@ def parse_lexicon(text: str, label: str, *, tables: ScriptTables | None = None) 
     return lexicon, problems
 
 
-def _check_header(header: dict[str, str], line: int, report) -> None:  # type: ignore[no-untyped-def]
+def _check_header(header: dict[str, str], line: int, report: Report) -> None:
     for key in _REQUIRED:
         if not header.get(key):
             report(line, f"header is missing '# {key}: ...'")
@@ -142,15 +146,15 @@ def _check_header(header: dict[str, str], line: int, report) -> None:  # type: i
     if name and not _NAME.match(name):
         report(line, f"name {name!r} must be lowercase letters, digits and '-'")
     kind = header.get("kind")
-    if kind and kind not in KINDS:
-        report(line, f"kind {kind!r} is not one of {', '.join(KINDS)}")
+    if kind and kind not in ENTRY_KINDS:
+        report(line, f"kind {kind!r} is not one of {', '.join(ENTRY_KINDS)}")
     columns = header.get("columns")
     if columns and tuple(columns.split()) != COLUMNS:
         report(line, f"columns must be: {' '.join(COLUMNS)} (tab-separated)")
 
 
-def _parse_entry(  # type: ignore[no-untyped-def]
-    line: str, number: int, report, tables: ScriptTables | None
+def _parse_entry(
+    line: str, number: int, report: Report, tables: ScriptTables | None
 ) -> Entry | None:
     fields = line.split("\t")
     if len(fields) != len(COLUMNS):
@@ -185,7 +189,7 @@ def _parse_entry(  # type: ignore[no-untyped-def]
     return Entry(canonical, traditional, variants, cues, period, note, number)
 
 
-def _items(value: str, column: str, number: int, report) -> tuple[str, ...]:  # type: ignore[no-untyped-def]
+def _items(value: str, column: str, number: int, report: Report) -> tuple[str, ...]:
     if not value:
         return ()
     items = value.split(ITEM_SEPARATOR)

@@ -82,7 +82,7 @@ def build_model(
             except CorpusTooSmall as exc:
                 raise CorpusTooSmall(f"{', '.join(map(str, paths))}: {exc}") from exc
         result = arpa
-        if binary:
+        if binary and build_binary is not None:  # checked above: binary needs build_binary
             result = work / "model.klm"
             _run([build_binary, "-s", "trie", "-q", "8", "-b", "8", "-a", "22", str(arpa), str(result)], paths)
         os.replace(result, output)

@@ -2,15 +2,18 @@
 
 A stage looks at the partly restored text and *proposes*; it never applies.
 Offsets in a :class:`Proposal` are code points of the text the stage was given;
-the pipeline lifts them to the original and the resolver decides.
+the pipeline lifts them to the original and the resolver decides. The whole
+contract (order, what each stage reads and writes) is in ``src/restore/README.md``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import ClassVar, Protocol, runtime_checkable
 
 from restore.evidence import Evidence, RuleMatch
+from restore.survey import Facts, Survey
 
 
 @dataclass(frozen=True)
@@ -38,11 +41,35 @@ class Protection:
 
 
 @dataclass(frozen=True)
+class Deferred:
+    """A proposal its stage leaves to a later stage that arbitrates (see :class:`Arbiter`).
+
+    ``proposal`` is the change as its stage would make it; ``hedged`` the same change at the
+    confidence to use when the arbiter finds a likelier reading at that position (a script
+    conversion of a character that may be a misread); ``recheck`` the character at
+    ``proposal.start`` that must still be there when the arbiter sees the text. Offsets are
+    in the coordinates of the text the deferring stage was given; the pipeline carries them
+    to the arbiter's, or, when no arbiter follows, hands ``proposal`` to the resolver with
+    the stage's other proposals.
+    """
+
+    proposal: Proposal
+    hedged: Proposal
+    recheck: str
+
+    def __post_init__(self) -> None:
+        spans = {(self.proposal.start, self.proposal.end), (self.hedged.start, self.hedged.end)}
+        if len(spans) != 1 or len(self.recheck) != self.proposal.end - self.proposal.start:
+            raise ValueError(f"a deferral needs one span and its character: {self!r}")
+
+
+@dataclass(frozen=True)
 class StageOutput:
     """Everything a stage returns for one document."""
 
     proposals: tuple[Proposal, ...] = ()
     protections: tuple[Protection, ...] = ()
+    deferred: tuple[Deferred, ...] = ()
 
 
 @dataclass
@@ -50,20 +77,78 @@ class Document:
     """Facts about the document being restored that stages share (filled in as stages learn them).
 
     ``script`` is ``"traditional"``, ``"simplified"`` or ``""`` when undecided.
-    ``batch`` carries cross-document information in batch mode (for consistency votes).
+    ``batch`` is what the batch's first pass learned (:meth:`restore.pipeline.Corrector.survey`;
+    empty for a lone document). ``notes`` are free-form facts from the caller
+    (``Corrector.fix(notes=...)``).
     """
 
     script: str = ""
     notes: dict[str, object] = field(default_factory=dict)
+    batch: Survey = field(default_factory=Survey)
+
+
+@dataclass(frozen=True)
+class StagePlan:
+    """What the pipeline tells a stage about the stages that run after it.
+
+    >>> plan = StagePlan.of(("layout", "punct", "char"), "punct")
+    >>> plan.follows("char"), plan.follows("layout")
+    (True, False)
+    """
+
+    following: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, stages: Sequence[str], name: str) -> StagePlan:
+        """The plan of stage ``name`` in the pipeline ``stages`` (nothing follows a stage not in it)."""
+        names = tuple(stages)
+        return cls(names[names.index(name) + 1 :] if name in names else ())
+
+    def follows(self, name: str) -> bool:
+        """Whether stage ``name`` runs after this one."""
+        return name in self.following
 
 
 class Stage(Protocol):
-    """A pipeline stage: a name (used in sources and config) and a pure ``propose``."""
+    """A pipeline stage: a name (used in sources and config) and a pure ``propose``.
+
+    Built by ``factory(config, plan=StagePlan)`` (see :data:`restore.stages.STAGES`); loads its
+    resources on first use, publishing each whole (a corrector may be shared by threads).
+    """
 
     name: str
 
     def propose(self, text: str, document: Document) -> StageOutput:
         """Propose changes to ``text``; must not raise on any ``str``."""
+        ...
+
+
+@runtime_checkable
+class Arbiter(Stage, Protocol):
+    """A stage that decides what earlier stages deferred (``arbitrates = True``).
+
+    The pipeline calls ``propose(text, document, deferred=...)`` with the deferrals of every
+    stage since the previous arbiter, carried to ``text``'s coordinates; their proposals
+    come back among its own (``proposal`` or ``hedged``), or not at all.
+    """
+
+    arbitrates: ClassVar[bool]
+
+    def propose(self, text: str, document: Document, *, deferred: Sequence[Deferred] = ()) -> StageOutput:
+        """Propose changes to ``text``, deciding ``deferred`` too."""
+        ...
+
+
+@runtime_checkable
+class Surveyor(Stage, Protocol):
+    """A stage that learns from a whole batch: ``survey`` one document (a map), merge the facts.
+
+    :meth:`restore.pipeline.Corrector.survey` runs it over the batch and merges what it
+    returns; the merged :class:`~restore.survey.Facts` come back as ``document.batch``.
+    """
+
+    def survey(self, text: str) -> Facts:
+        """What ``text`` tells about the batch (a record whose ``merge`` combines documents)."""
         ...
 
 

@@ -6,12 +6,12 @@ the cost grows with the number of suspicious characters, not with the text. Cand
 from OCR-mined confusion pairs (what engines printed for what was meant) and from rendered-glyph
 neighbours. Each candidate is scored by the noisy-channel features
 
-- ``gain``: log10 probability of the window the change touches (the character and the
+- ``lm_gain``: log10 probability of the window the change touches (the character and the
   ``order - 1`` after it), after minus before;
-- ``similarity``: rendered-glyph similarity of the pair raised to ``GLYPH_SHARPNESS`` (0 when not
-  neighbours): only near-identical glyphs are likely confusions, so the feature is sharpened;
-- ``mined``: log10(1 + count) of the pair in the mined tables (count capped at
-  ``mined_count_cap``, so a bigger table does not push confidences past what was fitted);
+- ``glyph_similarity``: rendered-glyph similarity of the pair, sharpened (only near-identical
+  glyphs are likely confusions);
+- ``mined``: the count of the pair in the mined tables (capped at ``mined_count_cap``, so a
+  bigger table does not push confidences past what was fitted);
 - ``logprob``: the original character's log10 probability in context;
 - ``word_before`` / ``word_after``: whether a known word (``data/lm/words.txt``) of 2-4
   characters covers the position before / after the change;
@@ -32,21 +32,30 @@ neighbours. Each candidate is scored by the noisy-channel features
   of each reading are tried;
 
 and its confidence is a logistic function of them whose weights are fitted by
-``scripts/fit_char_calibration.py``. Latin, digits, punctuation and spaces are never changed;
-the resolver drops proposals inside protected spans (lexicon hits).
+``scripts/build/fit_char_calibration.py``; both the features and the calibration are defined
+once, in :mod:`restore.stages.char_features`. Latin, digits, punctuation and spaces are never
+changed; the resolver drops proposals inside protected spans (lexicon hits).
+
+The stage arbitrates what the script stage defers (a conversion that may be a misread): the
+conversion is proposed as is unless the LM finds a likelier character at that position.
 """
 
 from __future__ import annotations
 
 import logging
-import math
 import re
+import threading
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Any, ClassVar
 
 from restore.config import CharConfig, Config
 from restore.evidence import ConfusionPair, Evidence, LanguageModelScore
-from restore.stages.base import Document, Proposal, StageOutput
+from restore.glyphs.tables import ConfusionTable, GlyphNeighbours, PhoneticNeighbours
+from restore.lm.model import CharLanguageModel
+from restore.stages.base import Deferred, Document, Proposal, StageOutput, StagePlan
+from restore.stages.char_features import CharCalibration, CharFeatures
 
 log = logging.getLogger(__name__)
 
@@ -54,8 +63,6 @@ SOURCE = "lm:char5"
 GLYPH_TABLE_ID = "glyph:noto-cjk"
 PHONETIC_TABLE_ID = "phonetic:pypinyin"
 _NO_SOUNDS: frozenset[str] = frozenset()
-# Exponent applied to glyph similarity before calibration (0.96 -> 0.72, 0.6 -> 0.02).
-GLYPH_SHARPNESS = 8
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # Sentence boundaries of the LM (as in training): after these marks and at line breaks.
 _SENTENCE_END = frozenset("。！？；!?\n")
@@ -123,76 +130,107 @@ def is_mark(ch: str) -> bool:
 
 
 @dataclass(frozen=True)
-class Candidate:
-    """One scored replacement of the character at token index ``index``."""
+class CharCandidate:
+    """One scored replacement of the character at token index ``index``.
+
+    With ``features.insert``, ``after`` is inserted before token ``index`` (a mark the engine
+    dropped). ``logprob_before`` / ``logprob_after``: log10 probability of the LM window the
+    change touches, before and after.
+    """
 
     index: int
     after: str
-    gain: float
+    features: CharFeatures
     logprob_before: float
     logprob_after: float
-    similarity: float
-    mined: int
-    char_logprob: float
-    word_before: bool
-    word_after: bool
-    name: bool
-    punct: bool
-    width: bool
     confidence: float
-    # True: ``after`` is inserted before token ``index`` (a mark the engine dropped).
-    insert: bool = False
-    # True: ``after`` shares a reading with the character it replaces (the phonetic channel).
-    phonetic: bool = False
+
+
+@dataclass(frozen=True)
+class CharResources:
+    """Everything the char stage reads, loaded whole before the stage publishes it."""
+
+    lm: CharLanguageModel
+    glyphs: GlyphNeighbours
+    confusions: ConfusionTable
+    simplified_only: frozenset[str]
+    traditional_only: frozenset[str]
+    # Known words (data/lm/words.txt); surnames and given-name characters (data/lm/names.txt).
+    words: frozenset[str]
+    surnames: frozenset[str]
+    given: frozenset[str]
+    # The sound-alike table, only with CharConfig.phonetic.
+    phonetic: PhoneticNeighbours | None
+
+    @classmethod
+    def load(cls, config: CharConfig) -> CharResources:
+        """Load every resource; a missing model is a :class:`~restore.errors.ResourceError`, never a no-op."""
+        from restore.glyphs.tables import load_confusions
+        from restore.lm.model import load_name_chars, load_words
+        from restore.lm.t2s import load_script_sets, load_t2s
+
+        lm = CharLanguageModel(config.model or None, t2s=load_t2s())
+        lm.model  # noqa: B018 - load now: a missing model is an error, never a silent no-op
+        simplified_only, traditional_only = load_script_sets()
+        surnames, given = load_name_chars()
+        return cls(
+            lm=lm,
+            glyphs=GlyphNeighbours(),
+            confusions=load_confusions(list(config.confusion_tables) or None),
+            simplified_only=simplified_only,
+            traditional_only=traditional_only,
+            words=load_words(),
+            surnames=surnames,
+            given=given,
+            phonetic=PhoneticNeighbours() if config.phonetic else None,
+        )
+
+
+# (candidate, lm token, glyph similarity, mined count) for a seen character.
+Option = tuple[str, str, float, int]
 
 
 class CharStage:
     """Noisy-channel correction of single characters with a char n-gram LM."""
 
     name = "char"
+    # Decides the script stage's deferred conversions (see restore.stages.base.Arbiter).
+    arbitrates: ClassVar[bool] = True
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, *, plan: StagePlan | None = None) -> None:
+        """``plan`` is unused: nothing this stage does depends on the stages after it."""
         self.config: CharConfig = config.char
-        self._lm = None
-        self._glyphs = None
-        self._confusions = None
-        self._scripts: tuple[frozenset[str], frozenset[str]] | None = None
-        self._words: frozenset[str] = frozenset()
-        self._surnames: frozenset[str] = frozenset()
-        self._given: frozenset[str] = frozenset()
-        self._candidates: dict[tuple[str, str, bool], list[tuple[str, str, float, int]]] = {}
-        self._phonetic = None
+        self.calibration = CharCalibration(config.char)
+        self._resources: CharResources | None = None
+        self._loading = threading.Lock()
+        # Caches filled as documents are read (whole values: safe to share between threads).
+        self._candidates: dict[tuple[str, str, bool], list[Option]] = {}
         # (seen char, script) -> its sound-alike candidates (filled with _candidates).
         self._sounds: dict[tuple[str, str], frozenset[str]] = {}
 
     # -- resources (loaded on first propose) --------------------------------------------------
-    def _load(self) -> None:
-        from restore.glyphs.tables import GlyphNeighbours, load_confusions
-        from restore.lm.model import CharLanguageModel, load_name_chars, load_words
-        from restore.lm.t2s import load_script_sets, load_t2s
-
-        lm = CharLanguageModel(self.config.model or None, t2s=load_t2s())
-        lm.model  # noqa: B018 - load now: a missing model is an error, never a silent no-op
-        self._lm = lm
-        self._glyphs = GlyphNeighbours()
-        tables = list(self.config.confusion_tables) or None
-        self._confusions = load_confusions(tables)
-        self._scripts = load_script_sets()
-        self._words = load_words()
-        self._surnames, self._given = load_name_chars()
-        if self.config.phonetic:
-            from restore.glyphs.tables import PhoneticNeighbours
-
-            self._phonetic = PhoneticNeighbours()
+    @property
+    def resources(self) -> CharResources:
+        """The LM and tables, loaded on first use under a lock and published whole."""
+        resources = self._resources
+        if resources is None:
+            with self._loading:
+                resources = self._resources
+                if resources is None:
+                    resources = self._resources = CharResources.load(self.config)
+        return resources
 
     @property
-    def lm(self):
+    def lm(self) -> CharLanguageModel:
         """The language model (loaded on first use)."""
-        if self._lm is None:
-            self._load()
-        return self._lm
+        return self.resources.lm
 
-    def candidates_for(self, char: str, script: str, line_end: bool = False) -> list[tuple[str, str, float, int]]:
+    def clear_caches(self) -> None:
+        """Forget cached candidates (after changing ``resources.confusions``, as the fitter does)."""
+        self._candidates = {}
+        self._sounds = {}
+
+    def candidates_for(self, char: str, script: str, line_end: bool = False) -> list[Option]:
         """``(candidate, lm token, glyph similarity, mined count)`` for a seen character (cached).
 
         ``line_end``: the character ends its line, where a symbol may be a misread ``。``.
@@ -201,37 +239,36 @@ class CharStage:
         cached = self._candidates.get(key)
         if cached is not None:
             return cached
-        if self._lm is None:
-            self._load()
+        res = self.resources
         if is_mark(char):
             result = self._punct_candidates(char, line_end)
             self._candidates[key] = result
             return result
         cfg = self.config
-        simplified_only, traditional_only = self._scripts
+        simplified_only, traditional_only = res.simplified_only, res.traditional_only
         wrong_script = traditional_only if script == "simplified" else simplified_only if script else frozenset()
-        found: dict[str, list] = {}
-        for meant, count in self._confusions.meant_for(char).items():
+        found: dict[str, list[Any]] = {}
+        for meant, count in res.confusions.meant_for(char).items():
             # A Han character may be a misread mark too (一 for the dash —): the LM weighs it.
             if len(meant) == 1 and (is_han(meant) or meant in _HAN_MARKS) and meant not in wrong_script:
                 found[meant] = [0.0, count]
-        for neighbour, sim in self._glyphs.get(char, ())[: cfg.glyph_candidates]:
+        for neighbour, sim in res.glyphs.get(char, ())[: cfg.glyph_candidates]:
             if sim < cfg.min_glyph_similarity:
                 break
             if neighbour in wrong_script:
                 continue
             found.setdefault(neighbour, [0.0, 0])[0] = sim
-        if self._phonetic is not None:
-            sounds = self._phonetic.neighbours(char, cfg.phonetic_candidates, wrong_script)
+        if res.phonetic is not None:
+            sounds = res.phonetic.neighbours(char, cfg.phonetic_candidates, wrong_script)
             for sound in sounds:
                 found.setdefault(sound, [0.0, 0])
             self._sounds[(char, script)] = frozenset(sounds)
-        prepare = self._lm.prepare
+        prepare = res.lm.prepare
         result = [(c, prepare(c), sim, count) for c, (sim, count) in found.items() if prepare(c) != prepare(char)]
         self._candidates[key] = result
         return result
 
-    def _punct_candidates(self, char: str, line_end: bool = False) -> list[tuple[str, str, float, int]]:
+    def _punct_candidates(self, char: str, line_end: bool = False) -> list[Option]:
         """Marks an OCR engine may have misread as ``char`` (which is a mark or symbol)."""
         if char in _SENTENCE_END or char in _NEVER_MARKS or not is_mark(char):
             return []
@@ -239,20 +276,20 @@ class CharStage:
         if line_end and char not in _SEPARATORS and char not in _SEPARATOR_LOOKALIKES:
             # A symbol ending a line (会议*) is mostly a misread full stop; the LM weighs "。</s>".
             # Separators stay: a line may end inside a sentence (，) and the LM always prefers 。.
-            for meant, count in self._confusions.meant_for(char).items():
+            for meant, count in self.resources.confusions.meant_for(char).items():
                 if meant in _FINAL_TARGETS:
                     found[meant] = count
         if not char.isascii():
             # ASCII marks only get their full-width form: mined pairs for them (，vs：after 说)
             # reflect another domain's habits and the LM's house style, not the page.
-            for meant, count in self._confusions.meant_for(char).items():
+            for meant, count in self.resources.confusions.meant_for(char).items():
                 if meant in PUNCT_TARGETS:
                     found[meant] = count
-        prepare = self._lm.prepare
+        prepare = self.lm.prepare
         return [(c, prepare(c), 0.0, count) for c, count in found.items() if c != char]
 
     # -- scoring --------------------------------------------------------------------------------
-    def _context(self, tokens: list[str], index: int):
+    def _context(self, tokens: list[str], index: int) -> Any:
         """The kenlm state after the ``order - 1`` tokens before ``index`` (or <s>)."""
         import kenlm
 
@@ -269,7 +306,7 @@ class CharStage:
             state, scratch = scratch, state
         return state
 
-    def _windows(self, context, tokens: list[str], index: int, replacements: list[str]) -> list[float]:
+    def _windows(self, context: Any, tokens: list[str], index: int, replacements: list[str]) -> list[float]:
         """log10 probability of tokens[index : index + order] (and </s> if reached), once per replacement.
 
         Tokens further right have contexts that no longer reach ``index``: their scores cannot change.
@@ -295,7 +332,7 @@ class CharStage:
 
     def in_word(self, tokens: list[str], index: int, token: str) -> bool:
         """Whether a known word of 2-4 characters covers ``index`` when it holds ``token``."""
-        words = self._words
+        words = self.resources.words
         n = len(tokens)
         for length in (2, 3, 4):
             for start in range(max(0, index - length + 1), min(index, n - length) + 1):
@@ -306,43 +343,12 @@ class CharStage:
 
     def name_like(self, tokens: list[str], index: int) -> bool:
         """Whether ``tokens[index]`` reads as part of a given name (after a surname)."""
-        if tokens[index] not in self._given or index == 0:
+        res = self.resources
+        if tokens[index] not in res.given or index == 0:
             return False
-        if tokens[index - 1] in self._surnames:
+        if tokens[index - 1] in res.surnames:
             return True
-        return index >= 2 and tokens[index - 2] in self._surnames and tokens[index - 1] in self._given
-
-    def _confidence(
-        self,
-        gain: float,
-        similarity: float,
-        mined: int,
-        char_logprob: float,
-        before: bool,
-        after: bool,
-        name: bool,
-        punct: bool,
-        width: bool,
-        insert: bool = False,
-        phonetic: bool = False,
-    ) -> float:
-        cfg = self.config
-        z = (
-            cfg.calib_bias
-            + cfg.prior_logodds
-            + cfg.calib_name * name
-            + cfg.calib_punct * punct
-            + cfg.calib_width * width
-            + cfg.calib_insert * insert
-            + cfg.calib_lm_gain * gain
-            + cfg.calib_glyph_similarity * similarity**GLYPH_SHARPNESS
-            + cfg.calib_mined * math.log10(1 + min(mined, cfg.mined_count_cap))
-            + cfg.calib_logprob * char_logprob
-            + cfg.calib_word_before * before
-            + cfg.calib_word_after * after
-            + cfg.calib_phonetic * phonetic
-        )
-        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+        return index >= 2 and tokens[index - 2] in res.surnames and tokens[index - 1] in res.given
 
     @staticmethod
     def _punct_ok(chars: list[str], index: int) -> bool:
@@ -356,7 +362,9 @@ class CharStage:
             return False
         return _widening_pairs(chars, index)
 
-    def best_candidate(self, tokens: list[str], chars: list[str], index: int, char_logprob: float, script: str):
+    def best_candidate(
+        self, tokens: list[str], chars: list[str], index: int, char_logprob: float, script: str
+    ) -> CharCandidate | None:
         """The highest-confidence candidate for ``chars[index]`` in the current tokens, or None."""
         seen_mark = is_mark(chars[index])
         # A unit ends at a sentence-final mark, a line break or the end of the text. A quote mark
@@ -374,8 +382,8 @@ class CharStage:
         before, *scores = self._windows(context, tokens, index, [tokens[index], *(option[1] for option in options)])
         word_before = not seen_mark and self.in_word(tokens, index, tokens[index])
         name = not seen_mark and self.name_like(tokens, index)
-        sounds = self._sounds.get((chars[index], script), _NO_SOUNDS) if self._phonetic is not None else _NO_SOUNDS
-        best: Candidate | None = None
+        sounds = self._sounds.get((chars[index], script), _NO_SOUNDS) if self.resources.phonetic is not None else _NO_SOUNDS
+        best: CharCandidate | None = None
         for (after, token, sim, count), score in zip(options, scores):
             gain = score - before
             if gain < self.config.min_lm_gain:
@@ -383,31 +391,24 @@ class CharStage:
             punct = seen_mark or is_mark(after)
             word_after = not punct and self.in_word(tokens, index, token)
             width = punct and unicodedata.normalize("NFKC", after) == unicodedata.normalize("NFKC", chars[index])
-            phonetic = after in sounds
-            confidence = self._confidence(
-                gain, sim, count, char_logprob, word_before, word_after, name, punct, width, phonetic=phonetic
+            features = CharFeatures(
+                lm_gain=gain,
+                glyph_similarity=sim,
+                mined=count,
+                logprob=char_logprob,
+                word_before=word_before,
+                word_after=word_after,
+                name=name,
+                punct=punct,
+                width=width,
+                phonetic=after in sounds,
             )
+            confidence = self.calibration.confidence(features)
             if best is None or confidence > best.confidence:
-                best = Candidate(
-                    index,
-                    after,
-                    gain,
-                    before,
-                    score,
-                    sim,
-                    count,
-                    char_logprob,
-                    word_before,
-                    word_after,
-                    name,
-                    punct,
-                    width,
-                    confidence,
-                    phonetic=phonetic,
-                )
+                best = CharCandidate(index, after, features, before, score, confidence)
         return best
 
-    def examine(self, chars: list[str], tokens: list[str], script: str) -> list[Candidate]:
+    def examine(self, chars: list[str], tokens: list[str], script: str) -> list[CharCandidate]:
         """Best candidates of one sentence, non-overlapping in LM windows, best first.
 
         ``chars`` are the sentence's characters as written, ``tokens`` the LM's view of them
@@ -420,10 +421,10 @@ class CharStage:
             # kenlm split a token we did not (a character it treats as a separator): skip, never misalign.
             log.debug("skipping a sentence kenlm tokenised differently (%d tokens)", len(tokens))
             return []
-        found: list[Candidate] = []
+        found: list[CharCandidate] = []
         # A typed sound-alike is often a likely character that makes the next one unlikely
         # (他以经: 经 is the surprise), so the phonetic channel also looks one character back.
-        lookback = self._phonetic is not None
+        lookback = self.resources.phonetic is not None
         for i, char in enumerate(chars):
             if not is_mark(char):
                 suspicion = min(logprobs[i], logprobs[i + 1]) if lookback else logprobs[i]
@@ -454,20 +455,23 @@ class CharStage:
         # Close suspects share LM windows: take the most confident, re-score the rest in its light.
         found.sort(key=lambda c: -c.confidence)
         tokens = list(tokens)
-        accepted: list[Candidate] = []
+        accepted: list[CharCandidate] = []
         for cand in found:
             if any(abs(cand.index - a.index) < order for a in accepted):
-                if cand.insert or any(a.insert for a in accepted if abs(cand.index - a.index) < order):
+                if cand.features.insert or any(
+                    a.features.insert for a in accepted if abs(cand.index - a.index) < order
+                ):
                     continue  # an insertion shifts the window: keep only the more confident change
-                cand = self.best_candidate(tokens, chars, cand.index, cand.char_logprob, script)
-                if cand is None:
+                rescored = self.best_candidate(tokens, chars, cand.index, cand.features.logprob, script)
+                if rescored is None:
                     continue
+                cand = rescored
             accepted.append(cand)
-            if not cand.insert:
+            if not cand.features.insert:
                 tokens[cand.index] = self.lm.prepare(cand.after)
         return accepted
 
-    def best_insertion(self, tokens: list[str], index: int, char_logprob: float) -> Candidate | None:
+    def best_insertion(self, tokens: list[str], index: int, char_logprob: float) -> CharCandidate | None:
         """The best mark to insert before ``tokens[index]``, or None when none gains enough."""
         import kenlm
 
@@ -477,7 +481,7 @@ class CharStage:
         tail = tokens[index:end]
         closes = end > len(tokens)
 
-        def run(state, first: str | None) -> float:
+        def run(state: Any, first: str | None) -> float:
             total = 0.0
             scratch = kenlm.State()
             for token in ([first] if first else []) + tail + (["</s>"] if closes else []):
@@ -486,36 +490,34 @@ class CharStage:
             return total
 
         before = run(context, None)
-        best: Candidate | None = None
+        best: CharCandidate | None = None
         for mark in INSERT_MARKS:
             score = run(context, mark)
             gain = score - before
             if gain < self.config.min_lm_gain:
                 continue
-            confidence = self._confidence(gain, 0.0, 0, char_logprob, False, False, False, True, False, True)
+            features = CharFeatures(lm_gain=gain, logprob=char_logprob, punct=True, insert=True)
+            confidence = self.calibration.confidence(features)
             if best is None or confidence > best.confidence:
-                best = Candidate(
-                    index, mark, gain, before, score, 0.0, 0, char_logprob, False, False, False, True, False,
-                    confidence, insert=True,
-                )
+                best = CharCandidate(index, mark, features, before, score, confidence)
         return best
 
     # -- the stage ------------------------------------------------------------------------------
-    def propose(self, text: str, document: Document) -> StageOutput:
-        """Propose character and mark substitutions for ``text``."""
+    def propose(self, text: str, document: Document, *, deferred: Sequence[Deferred] = ()) -> StageOutput:
+        """Propose character and mark substitutions for ``text``; decide ``deferred`` conversions."""
         if not any(is_han(ch) for ch in text):
             return StageOutput()  # nothing for a Chinese LM to judge
         script = document.script or self._detect_script(text)
         proposals = []
         examined = self.examine_text(text, script)
-        deferred = document.notes.get("script:deferred") or {}
         if deferred:
             # Script conversions that may be misreads (圆 on a traditional page): kept when the LM
             # has no likelier character at that position.
             contested = {offset for offset, cand in examined if cand.confidence >= self.config.min_suggestion_confidence}
-            for offset, (char, conversion, hedged) in deferred.items():  # type: ignore[union-attr]
-                if offset < len(text) and text[offset] == char:
-                    proposals.append(hedged if offset in contested else conversion)
+            for deferral in deferred:
+                offset = deferral.proposal.start
+                if text[offset : deferral.proposal.end] == deferral.recheck:
+                    proposals.append(deferral.hedged if offset in contested else deferral.proposal)
         for offset, cand in examined:
             if self._simplified_on_traditional_line(text, offset, cand.after):
                 cand = replace(cand, confidence=min(cand.confidence, self.config.mixed_line_max_confidence))
@@ -523,10 +525,10 @@ class CharStage:
                 proposals.append(self._proposal(text, offset, cand))
         return StageOutput(proposals=tuple(proposals))
 
-    def examine_text(self, text: str, script: str) -> list[tuple[int, Candidate]]:
+    def examine_text(self, text: str, script: str) -> list[tuple[int, CharCandidate]]:
         """Every sentence's best candidates with their offsets in ``text`` (no confidence floor)."""
         prepared = self.lm.prepare(text)
-        found: list[tuple[int, Candidate]] = []
+        found: list[tuple[int, CharCandidate]] = []
         positions: list[int] = []
         last = len(text) - 1
         for offset, ch in enumerate(text):
@@ -540,32 +542,17 @@ class CharStage:
                 positions = []
         return found
 
-    def channel_score(self, cand: Candidate) -> float:
-        """The channel's evidence for ``cand`` in the LM's log10 units (calibrated weights / LM weight).
-
-        ``logprob_after - logprob_before + channel_score`` is the candidate's noisy-channel score.
-        """
-        cfg = self.config
-        channel = (
-            cfg.calib_glyph_similarity * cand.similarity**GLYPH_SHARPNESS
-            + cfg.calib_mined * math.log10(1 + min(cand.mined, cfg.mined_count_cap))
-            + cfg.calib_punct * cand.punct
-            + cfg.calib_width * cand.width
-            + cfg.calib_insert * cand.insert
-            + cfg.calib_phonetic * cand.phonetic
-        )
-        return channel / cfg.calib_lm_gain if cfg.calib_lm_gain else channel
-
-    def _proposal(self, text: str, offset: int, cand: Candidate) -> Proposal:
+    def _proposal(self, text: str, offset: int, cand: CharCandidate) -> Proposal:
+        features = cand.features
         evidence: list[Evidence] = [
             LanguageModelScore(
                 model=self.lm.path.name,
                 logprob_before=round(cand.logprob_before, 4),
                 logprob_after=round(cand.logprob_after, 4),
-                channel_logprob=round(self.channel_score(cand), 4),
+                channel_logprob=round(self.calibration.channel_score(features), 4),
             )
         ]
-        if cand.insert:
+        if features.insert:
             evidence.append(ConfusionPair("dropped-mark", "", cand.after, 0.0))
             return Proposal(
                 start=offset,
@@ -576,19 +563,19 @@ class CharStage:
                 source=SOURCE,
                 evidence=tuple(evidence),
             )
-        if cand.mined:
-            evidence.append(ConfusionPair("ocr-mined", text[offset], cand.after, float(cand.mined)))
-        elif cand.punct:
+        if features.mined:
+            evidence.append(ConfusionPair("ocr-mined", text[offset], cand.after, float(features.mined)))
+        elif features.punct:
             evidence.append(ConfusionPair("punct-lookalike", text[offset], cand.after, 0.0))
-        if cand.similarity:
-            evidence.append(ConfusionPair(GLYPH_TABLE_ID, text[offset], cand.after, cand.similarity))
-        if cand.phonetic:
+        if features.glyph_similarity:
+            evidence.append(ConfusionPair(GLYPH_TABLE_ID, text[offset], cand.after, features.glyph_similarity))
+        if features.phonetic:
             evidence.append(ConfusionPair(PHONETIC_TABLE_ID, text[offset], cand.after, 1.0))
         return Proposal(
             start=offset,
             end=offset + 1,
             after=cand.after,
-            kind="punct" if cand.punct else "char",
+            kind="punct" if features.punct else "char",
             confidence=round(cand.confidence, 4),
             source=SOURCE,
             evidence=tuple(evidence),
@@ -601,19 +588,17 @@ class CharStage:
         such a line is usually traditional and the simplified form of the right character is
         still wrong (13 of 14 on DEV renders; the reverse case was right 74 of 76).
         """
-        simplified_only, traditional_only = self._scripts
-        if after not in simplified_only:
+        res = self.resources
+        if after not in res.simplified_only:
             return False
         start = text.rfind("\n", 0, offset) + 1
         end = text.find("\n", offset)
-        return any(ch in traditional_only for ch in text[start : end if end >= 0 else len(text)])
+        return any(ch in res.traditional_only for ch in text[start : end if end >= 0 else len(text)])
 
     def _detect_script(self, text: str) -> str:
-        if self._scripts is None:
-            self._load()
-        simplified_only, traditional_only = self._scripts
-        simp = sum(1 for ch in text if ch in simplified_only)
-        trad = sum(1 for ch in text if ch in traditional_only)
+        res = self.resources
+        simp = sum(1 for ch in text if ch in res.simplified_only)
+        trad = sum(1 for ch in text if ch in res.traditional_only)
         if trad > simp:
             return "traditional"
         if simp > trad:

@@ -42,7 +42,7 @@ from restore.chars import (
     removable_space,
 )
 from restore.config import Config
-from restore.stages.base import Document, Proposal, StageOutput, rule_proposal
+from restore.stages.base import Document, Proposal, StageOutput, StagePlan, rule_proposal
 
 # Lines starting with one of these open a new item (a byline, a caption, a bullet).
 _MARKERS = frozenset("□■●◆▲△○◎★☆▌※")
@@ -60,7 +60,8 @@ class LayoutStage:
 
     name = "layout"
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, *, plan: StagePlan | None = None) -> None:
+        """``plan`` is unused: nothing this stage does depends on the stages after it."""
         self.settings = config.layout
         self.min_confidence = config.min_confidence
 

@@ -8,9 +8,7 @@ around it, the margin over the runner-up entry and whether the right form
 appears elsewhere in the document (see :mod:`restore.lexicon.scoring`). Fixes
 are written in the script of the page around them.
 
->>> import ahocorasick
-
-from restore.config import Config, LexiconConfig
+>>> from restore.config import Config
 >>> from restore.stages.base import Document
 >>> out = LexiconStage(Config()).propose("副区长高世均出席。", Document())
 >>> [(p.start, p.after, p.confidence >= 0.9) for p in out.proposals]
@@ -22,8 +20,9 @@ from __future__ import annotations
 import logging
 import re
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
 import ahocorasick
 
@@ -35,12 +34,12 @@ from restore.lexicon.index import EXACT, FUZZY, VARIANT, ExactHit, FuzzyHit, Lex
 from restore.lexicon.loading import load_lexicons
 from restore.lexicon.scoring import confidence, fuzzy_logodds, logit, margin_penalty
 from restore.scriptdata import SIMPLIFIED, TRADITIONAL, ScriptTables
-from restore.stages.base import Document, Proposal, Protection, StageOutput
+from restore.stages.base import Document, Proposal, Protection, StageOutput, StagePlan
 
 log = logging.getLogger(__name__)
 
-# Document.notes key for batch mode: canonical form -> documents of the batch printing it right
-# (fill it from LexiconStage.entities over the batch); a near-miss of such a form gains confidence.
+# Document.notes key for callers of ``Corrector.fix(notes=...)``: canonical form -> documents of
+# the batch printing it right (as :class:`EntityVotes`, which ``Corrector.survey`` gathers).
 BATCH_NOTE = "lexicon.batch"
 
 # A year the text is about: 2023年, 2023 年.
@@ -48,6 +47,30 @@ _YEAR = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})\s?年")
 
 # Breaks ties between proposals of equal confidence: a listed variant beats a fuzzy reading.
 _PRIORITY = {VARIANT: 2, FUZZY: 1}
+
+
+@dataclass(frozen=True)
+class EntityVotes:
+    """The lexicon stage's batch facts: canonical form -> documents of the batch printing it right.
+
+    A near-miss of such a form gains ``LexiconConfig.batch_consistency_logodds``.
+
+    >>> EntityVotes({"徐匯區": 1}).merge(EntityVotes({"徐匯區": 2})).documents["徐匯區"]
+    3
+    """
+
+    documents: Mapping[str, int] = field(default_factory=dict)
+
+    def merge(self, other: EntityVotes) -> EntityVotes:
+        """Votes of both batches (counts added)."""
+        total = dict(self.documents)
+        for form, count in other.documents.items():
+            total[form] = total.get(form, 0) + count
+        return EntityVotes(total)
+
+    def to_json(self) -> dict[str, Any]:
+        """``{form: documents}``, sorted by form."""
+        return dict(sorted(self.documents.items()))
 
 
 @dataclass
@@ -74,8 +97,8 @@ class LexiconStage:
 
     name = "lexicon"
 
-    def __init__(self, config: Config, *, glyphs: GlyphTable | None = None) -> None:
-        """``glyphs`` replaces the installed glyph tables (tests, experiments)."""
+    def __init__(self, config: Config, *, plan: StagePlan | None = None, glyphs: GlyphTable | None = None) -> None:
+        """``glyphs`` replaces the installed glyph tables (tests, experiments); ``plan`` is unused."""
         self.config = config
         self.settings = config.lexicon
         self._index: LexiconIndex | None = None
@@ -144,9 +167,14 @@ class LexiconStage:
                 counts[self.index.entries[hit.entry].entry.canonical] += 1
         return dict(counts)
 
+    def survey(self, text: str) -> EntityVotes:
+        """This document's vote: one for each canonical form it prints right (the batch's first pass)."""
+        return EntityVotes(dict.fromkeys(self.entities(text), 1))
+
     def _batch(self, document: Document) -> dict[int, int]:
-        """Entry ids printed right elsewhere in the batch (from ``document.notes[BATCH_NOTE]``)."""
-        seen = document.notes.get(BATCH_NOTE)
+        """Entry ids printed right elsewhere in the batch (``document.batch``, else ``notes[BATCH_NOTE]``)."""
+        votes = document.batch.get(self.name)
+        seen = votes.documents if isinstance(votes, EntityVotes) else document.notes.get(BATCH_NOTE)
         if not isinstance(seen, Mapping) or not seen:
             return {}
         by_canonical = self.reach.by_canonical
@@ -412,7 +440,7 @@ class _Reach:
         return self.always | extra if extra else self.always
 
 
-def _converters(to_traditional: str, to_simplified: str):  # type: ignore[no-untyped-def]
+def _converters(to_traditional: str, to_simplified: str) -> tuple[Callable[[str], str], Callable[[str], str]]:
     try:
         import opencc
     except ImportError as exc:

@@ -21,7 +21,7 @@ from collections.abc import Iterator
 
 from restore.chars import CLOSERS, OPENERS, is_cjk_punct, is_han, removable_space
 from restore.config import Config
-from restore.stages.base import Document, Proposal, StageOutput, rule_proposal
+from restore.stages.base import Document, Proposal, StageOutput, StagePlan, rule_proposal
 
 FULL_WIDTH = {",": "，", "!": "！", "?": "？", ":": "：", ";": "；", "(": "（", ")": "）"}
 _MARK = re.compile(r"[ \t]*([,!?:;])[ \t]*")
@@ -46,13 +46,12 @@ class PunctStage:
 
     name = "punct"
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, *, plan: StagePlan | None = None) -> None:
+        """``plan``: the stages after this one (default: those after it in ``config.stages``)."""
         self.settings = config.punct
+        plan = plan if plan is not None else StagePlan.of(config.stages, self.name)
         # Marks the char stage's LM decides instead (see PunctConfig.confusable_marks).
-        stages = config.stages
-        lm_decides = (
-            "char" in stages and self.name in stages and stages.index("char") > stages.index(self.name) and config.char.punctuation
-        )
+        lm_decides = plan.follows("char") and config.char.punctuation
         self._deferred = self.settings.confusable_marks if lm_decides else ""
 
     def propose(self, text: str, document: Document) -> StageOutput:

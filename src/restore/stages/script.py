@@ -10,6 +10,9 @@ with several (``发`` → 發/髮) is confident only when a dictionary phrase ch
 otherwise it is a suggestion. On a mixed line of a traditional page, conversion
 leftovers that are valid characters (``聯系`` → ``聯繫``) are repaired when
 OpenCC's phrase data says so, except forms traditional print accepts (``平台``).
+A confident conversion of a character engines also print for other characters
+(``圆`` on a traditional page) is *deferred*: the char stage proposes it as is
+unless its LM finds a likelier character there (:class:`~restore.stages.base.Deferred`).
 
 >>> from restore.config import Config
 >>> from restore.stages.base import Document
@@ -28,11 +31,9 @@ from restore.config import Config
 from restore.errors import ResourceError
 from restore.evidence import ScriptConversion
 from restore.scriptdata import SIMPLIFIED, TRADITIONAL, ScriptTables
-from restore.stages.base import Document, Proposal, StageOutput
+from restore.stages.base import Deferred, Document, Proposal, StageOutput, StagePlan
 
 _HAN_RUN = re.compile(r"[\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
-# Document.notes key: {offset: (character, conversion, hedged conversion)} left to the char stage.
-DEFERRED_NOTE = "script:deferred"
 _LINE = re.compile(r"[^\r\n]+")
 
 
@@ -41,14 +42,12 @@ class ScriptStage:
 
     name = "script"
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, *, plan: StagePlan | None = None) -> None:
+        """``plan`` is unused: nothing this stage does depends on the stages after it."""
         self.settings = config.script
         self._tables: ScriptTables | None = None
         self._converters: dict[str, object] = {}
         self._confusions: dict[str, dict[str, int]] | None = None
-        # With the char stage after this one, conversions that may be misreads are left to it.
-        stages = config.stages
-        self._lm_follows = "char" in stages and self.name in stages and stages.index("char") > stages.index(self.name)
 
     @property
     def tables(self) -> ScriptTables:
@@ -92,20 +91,26 @@ class ScriptStage:
                 document_counts[0] += simplified
                 document_counts[1] += traditional
             lines.append((line, script, simplified, traditional))
-        document_script = _dominant(*document_counts, settings.dominance_ratio, settings.min_distinctive_chars)
+        simplified_count, traditional_count = document_counts
+        document_script = _dominant(
+            simplified_count, traditional_count, settings.dominance_ratio, settings.min_distinctive_chars
+        )
         document.script = document.script or document_script
         # Leftover repair (聯系 → 聯繫) only on a page that shows conversion damage at all.
         mixed = any(simplified for _, _, simplified, _ in lines)
-        proposals: list[Proposal] = []
+        found: list[Proposal | Deferred] = []
         for line, script, simplified, traditional in lines:
             script = script or document_script
             if script == TRADITIONAL and (simplified or mixed):
-                proposals.extend(self._to_script(line.group(), line.start(), TRADITIONAL, script, document))
+                found.extend(self._to_script(line.group(), line.start(), TRADITIONAL, script))
             elif script == SIMPLIFIED and traditional:
-                proposals.extend(self._to_script(line.group(), line.start(), SIMPLIFIED, script, document))
-        return StageOutput(proposals=tuple(proposals))
+                found.extend(self._to_script(line.group(), line.start(), SIMPLIFIED, script))
+        return StageOutput(
+            proposals=tuple(p for p in found if isinstance(p, Proposal)),
+            deferred=tuple(d for d in found if isinstance(d, Deferred)),
+        )
 
-    def _to_script(self, line: str, offset: int, target: str, dominant: str, document: Document) -> Iterator[Proposal]:
+    def _to_script(self, line: str, offset: int, target: str, dominant: str) -> Iterator[Proposal | Deferred]:
         tables = self.tables
         settings = self.settings
         if target == TRADITIONAL:
@@ -149,8 +154,7 @@ class ScriptStage:
                 if target == SIMPLIFIED and char in minority and self._own_form_share(char, after) < settings.misread_min_share:
                     confidence = min(confidence, settings.ambiguous_confidence)
                 deferred = (
-                    self._lm_follows
-                    and char in minority
+                    char in minority
                     and confidence > settings.ambiguous_confidence
                     and (target == SIMPLIFIED or self._misread_share(char, after) < settings.misread_min_share)
                 )
@@ -171,11 +175,11 @@ class ScriptStage:
                     ),
                 )
                 if deferred:
-                    # The char stage proposes it, as is unless its LM finds a likelier character there.
-                    hedged = replace(proposal, confidence=settings.ambiguous_confidence)
-                    document.notes.setdefault(DEFERRED_NOTE, {})[proposal.start] = (char, proposal, hedged)  # type: ignore[index]
-                    continue
-                yield proposal
+                    # Possibly a misread: the char stage proposes it, as is unless its LM finds a
+                    # likelier character there (without a char stage it is proposed as is).
+                    yield Deferred(proposal, replace(proposal, confidence=settings.ambiguous_confidence), char)
+                else:
+                    yield proposal
 
     @property
     def confusions(self) -> dict[str, dict[str, int]]:

@@ -14,7 +14,7 @@ first few as candidates; traditional characters count as their OpenCC t2s simpli
 ties by overall frequency, then code point. pypinyin and jieba are build-time tools only:
 the run time reads the shipped table.
 
-Run: ``python scripts/build_phonetic_table.py`` (a few seconds; byte-identical on rebuild).
+Run: ``python scripts/build/build_phonetic_table.py`` (a few seconds; byte-identical on rebuild).
 """
 
 from __future__ import annotations
@@ -28,10 +28,10 @@ import jieba
 import pypinyin
 from pypinyin import Style, lazy_pinyin, pinyin
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "src" / "restore" / "data"
 OUT = DATA / "phonetic_neighbours.tsv"
-COMMAND = "python scripts/build_phonetic_table.py"
+COMMAND = "python scripts/build/build_phonetic_table.py"
 # A secondary reading used for less than this share of a character's occurrences is not listed.
 MIN_READING_SHARE = 0.02
 # Particle readings a dictionary of words never shows (地 as de: 慢慢地), kept regardless:

@@ -2,7 +2,7 @@
 
 Runs ``restore.Corrector`` (default stages) on the held-out part of ``benchmarks/out/ocr_dev.jsonl``
 (records made from DEV lines 15001-16000: the char stage's calibration was fitted on the renders
-of lines 14001-15000, see ``scripts/fit_char_calibration.py``), scores the outputs with the
+of lines 14001-15000, see ``scripts/build/fit_char_calibration.py``), scores the outputs with the
 benchmark harness's alignment (``benchmarks.metrics.score_pair``/``judge_edits``) and breaks the
 applied edits down by ``kind``/``source`` (and, for rule edits, the before→after pair):
 
@@ -12,7 +12,7 @@ applied edits down by ``kind``/``source`` (and, for rule edits, the before→aft
 
 Prints to stdout only (examples are DEV sentences: never commit the output).
 
-Run: ``python scripts/analyse_ocr_errors.py [--lines 15001-16000] [--examples 5] [--curve]``
+Run: ``python scripts/experiments/analyse_ocr_errors.py [--lines 15001-16000] [--examples 5] [--curve]``
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from pathlib import Path
 
 from rapidfuzz.distance import Levenshtein
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 import restore

@@ -8,7 +8,7 @@ proposals at or above it. Character level: a change is right when the new charac
 truth at its offset (any other change, marks included, is wrong); recall = right changes / error
 characters. False edits: proposals on the correct side, per 10k characters.
 
-Run: ``python scripts/eval_char_sighan.py [--sets 15 14 13] [--scripts simplified traditional]``
+Run: ``python scripts/experiments/eval_char_sighan.py [--sets 15 14 13] [--scripts simplified traditional]``
 (prints "skipped" and exits 0 when the data is absent).
 """
 
@@ -23,7 +23,7 @@ from restore.config import Config
 from restore.stages.base import Document
 from restore.stages.char import CharStage
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "sighan_raw" / "pair_data"
+DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "sighan_raw" / "pair_data"
 FALLBACK = Path("/work/shared/data/sighan_raw/pair_data")
 THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
 DEFAULT = 0.8

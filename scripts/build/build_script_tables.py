@@ -5,7 +5,7 @@ sure to be: every form a character may take in the other script (so a one-to-man
 character is known to be ambiguous) and the dictionary phrases that decide such
 characters. OpenCC's dictionaries are Apache-2.0; the header says which version.
 
-Run: ``python scripts/build_script_tables.py`` (needs the ``opencc`` wheel, which
+Run: ``python scripts/build/build_script_tables.py`` (needs the ``opencc`` wheel, which
 ships its dictionaries and the ``opencc_dict`` tool).
 """
 
@@ -19,7 +19,7 @@ from pathlib import Path
 
 import opencc
 
-OUT = Path(__file__).resolve().parent.parent / "src" / "restore" / "data" / "opencc_tables.tsv"
+OUT = Path(__file__).resolve().parents[2] / "src" / "restore" / "data" / "opencc_tables.tsv"
 
 
 def dump(share: Path, tool: Path, name: str, workdir: Path) -> list[tuple[str, list[str]]]:
@@ -50,7 +50,7 @@ def main() -> int:
     ambiguous_t = {key for key, values in ts_chars if len(values) > 1}
     lines = [
         "# restore script tables: derived from OpenCC dictionaries (Apache-2.0)",
-        f"# opencc {metadata.version('opencc')}; built by scripts/build_script_tables.py",
+        f"# opencc {metadata.version('opencc')}; built by scripts/build/build_script_tables.py",
         "# section<TAB>key<TAB>space-separated values",
     ]
     sections = [

@@ -5,7 +5,7 @@ of SIGHAN15 (traditional and simplified). Counts applied edits of the char stage
 characters at the default threshold, and characters per second of ``Corrector.fix`` with the
 default stages plus ``char`` (after a warm-up, so model loading is not counted).
 
-Run: ``python scripts/eval_char_clean.py [--show]``
+Run: ``python scripts/experiments/eval_char_clean.py [--show]``
 """
 
 from __future__ import annotations

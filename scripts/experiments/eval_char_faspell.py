@@ -5,7 +5,7 @@ level: a change is right when the new character equals the truth; recall = right
 error characters; F1 from those. Also false edits on clean text (the truth side) per 10k chars.
 Use ``--split train`` while tuning; report ``--split test`` (never tune on it).
 
-Run: ``python scripts/eval_char_faspell.py --split test``
+Run: ``python scripts/experiments/eval_char_faspell.py --split test``
 """
 
 from __future__ import annotations

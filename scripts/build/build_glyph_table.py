@@ -7,7 +7,7 @@ fixed em box (position matters: 未 and 末 differ only in stroke length), box-f
 mean-centred and L2-normalised; similarity is the cosine averaged over the two faces. The top-K
 neighbours of each character above a floor are written, one character per line.
 
-Run: ``python scripts/build_glyph_table.py`` (about a minute on 2 cores; needs numpy and Pillow).
+Run: ``python scripts/build/build_glyph_table.py`` (about a minute on 2 cores; needs numpy and Pillow).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "src" / "restore" / "data" / "glyph_neighbours.tsv"
 FONTS = [
     ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2),
@@ -90,7 +90,7 @@ def main() -> int:
     print(f"{len(chars)} characters rendered in {time.time() - start:.0f}s")
     lines = [
         "# restore glyph neighbours: cosine similarity of rendered glyphs (Noto Sans/Serif CJK SC, 16x16)",
-        f"# built by scripts/build_glyph_table.py; k={args.k} floor={args.floor}; {len(chars)} characters",
+        f"# built by scripts/build/build_glyph_table.py; k={args.k} floor={args.floor}; {len(chars)} characters",
         "# char<TAB>space-separated neighbour:similarity, most similar first",
     ]
     step = 1024

@@ -6,13 +6,14 @@ character sits in a substitution whose truth character is the proposal's. Report
 threshold, changes, precision and the CER after applying the char edits alone; and the number
 of Han-for-Han substitutions whose truth is among the stage's candidates (coverage).
 
-Run: ``python scripts/eval_char_ocr_dev.py [--limit N]``
+Run: ``python scripts/experiments/eval_char_ocr_dev.py [--limit N]``
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -22,18 +23,12 @@ from restore.config import Config
 from restore.stages.base import Document
 from restore.stages.char import CharStage, is_han
 
-DATA = Path(__file__).resolve().parent.parent / "benchmarks" / "out" / "ocr_dev.jsonl"
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+from benchmarks.metrics import truth_map  # noqa: E402
+
+DATA = ROOT / "benchmarks" / "out" / "ocr_dev.jsonl"
 THRESHOLDS = (0.3, 0.5, 0.7, 0.8, 0.9)
-
-
-def truth_map(ocr: str, truth: str) -> dict[int, str]:
-    """OCR position -> truth character for positions kept or substituted."""
-    mapping = {}
-    for tag, i1, i2, j1, j2 in Levenshtein.opcodes(ocr, truth):
-        if tag in ("equal", "replace") and i2 - i1 == j2 - j1:
-            for k in range(i2 - i1):
-                mapping[i1 + k] = truth[j1 + k]
-    return mapping
 
 
 def main() -> int:

@@ -12,7 +12,10 @@ ranking of candidates inside a position uses the weights of the previous round.
 Evaluation: false edits per 10k characters on clean DEV lines 15001-16000 (held out from the
 fit) and precision/recall on the training sets at the resulting weights.
 
-Run: ``python scripts/fit_char_calibration.py [--rounds 2]``; prints the CharConfig values.
+Run: ``python scripts/build/fit_char_calibration.py [--rounds 2]``; prints the CharConfig values.
+The features and the calibration are ``restore.stages.char_features``'s (the stage's own): the
+design matrix is ``CharCalibration.vector`` of each candidate's ``CharFeatures``, the fitted
+weights go back through ``CharCalibration.fitted``, so a new feature needs no change here.
 
 ``--phonetic`` fits only ``calib_phonetic`` (the sound-alike channel for typed text), the other
 weights held at their CharConfig values: DEV lines 14001-15000 with 3% of Han characters
@@ -25,24 +28,30 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import random
 import json
+import random
+import sys
 import time
 from collections import Counter
 from pathlib import Path
 
 import numpy as np
-from rapidfuzz.distance import Levenshtein
 import snownlp
+from rapidfuzz.distance import Levenshtein
 
 from restore.config import CharConfig, Config
 from restore.lm.corpus import normalize_chars, split_sentences, strip_tags
-from eval_char_ocr_dev import truth_map
-from restore.stages.char import GLYPH_SHARPNESS, INSERT_MARKS, PUNCT_LOOKALIKES, PUNCT_TARGETS, CharStage, is_han
+from restore.stages.char import INSERT_MARKS, PUNCT_LOOKALIKES, PUNCT_TARGETS, CharStage, is_han
+from restore.stages.char_features import CharCalibration
 
-FASPELL_TRAIN = Path("/work/shared/data/faspell_ocr/ocr_train_3575.txt")
-OCR_DEV = Path(__file__).resolve().parent.parent / "benchmarks" / "out" / "ocr_dev.jsonl"
-FEATURES = ("lm_gain", "glyph_similarity", "mined", "logprob", "word_before", "word_after", "name", "punct", "width", "insert")
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+from benchmarks.metrics import truth_map  # noqa: E402
+
+FASPELL_TRAIN = ROOT.parent / "shared" / "data" / "faspell_ocr" / "ocr_train_3575.txt"
+OCR_DEV = ROOT / "benchmarks" / "out" / "ocr_dev.jsonl"
+# The features the main fit sets (calib_phonetic is fitted alone, by --phonetic).
+FEATURES = CharCalibration.names(fit="ocr")
 
 
 def dev_sentences(first: int, last: int) -> list[str]:
@@ -57,7 +66,7 @@ def punct_sources(stage: CharStage) -> dict[str, list[tuple[str, int]]]:
     for seen, meants in PUNCT_LOOKALIKES.items():
         for meant in meants:
             sources.setdefault(meant, []).append((seen, 1))
-    for seen, meants in stage._confusions.by_seen.items():
+    for seen, meants in stage.resources.confusions.by_seen.items():
         for meant, count in meants.items():
             if meant in PUNCT_TARGETS and len(seen) == 1 and not is_han(seen):
                 sources.setdefault(meant, []).append((seen, count))
@@ -69,7 +78,7 @@ def corrupt(
 ) -> list[tuple[str, dict[int, str], str, dict[int, str]]]:
     """Items (seen, {offset: truth}, script, {offset: dropped mark}) with synthetic OCR errors."""
     rng = random.Random(seed)
-    glyphs = stage._glyphs
+    glyphs = stage.resources.glyphs
     marks = punct_sources(stage)
     common = [ch for ch in "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处队南给色光门即保治北造百规热领七海口东导器压志世金增争济阶油思术极交受联什认六共权收证改清己美再采转更单风切打白教速花带安场身车例真务具万每目至达走积示议声报斗完类八离华名确才科张信马节话米整空元况今集温传土许步群广石记需段研界拉林律叫且究观越织装影算低持音众书布复容儿须际商非验连断深难近矿千周委素技备半办青省列习响约支般史感劳便团往酸历市克何除消构府称太准精值号率族维划选标写存候毛亲快效斯院查江型眼王按格养易置派层片始却专状育厂京识适属圆包火住调满县局照参红细引听该铁价严"]
     out = []
@@ -118,11 +127,11 @@ def _pairs_of(seen: str, truth: str) -> Counter:
 
 def _shift_mined(stage: CharStage, pairs: Counter, sign: int) -> None:
     """Leave-one-out: remove (or restore) a sentence's own pairs from the mined table."""
-    table = stage._confusions.by_seen
+    table = stage.resources.confusions.by_seen
     for (seen, meant), count in pairs.items():
         if meant in table.get(seen, {}):
             table[seen][meant] += sign * count
-        stage._candidates = {k: v for k, v in stage._candidates.items() if k[0] != seen}
+    stage.clear_caches()
 
 
 def collect(
@@ -136,6 +145,7 @@ def collect(
     sentence's own pairs are taken out of the table while it is examined.
     ``phonetic``: add the candidate's phonetic feature as a last column.
     """
+    names = (*FEATURES, "phonetic") if phonetic else FEATURES
     rows, labels = [], []
     errors = chars_total = 0
     for seen, truth, script, inserted in items:
@@ -145,22 +155,8 @@ def collect(
         errors += sum(1 for i, t in truth.items() if seen[i] != t)
         chars_total += len(seen)
         for offset, cand in stage.examine_text(seen, script):
-            rows.append(
-                (
-                    cand.gain,
-                    cand.similarity**GLYPH_SHARPNESS,
-                    np.log10(1 + min(cand.mined, stage.config.mined_count_cap)),
-                    cand.char_logprob,
-                    cand.word_before,
-                    cand.word_after,
-                    cand.name,
-                    cand.punct,
-                    cand.width,
-                    cand.insert,
-                )
-                + ((cand.phonetic,) if phonetic else ())
-            )
-            labels.append((inserted if cand.insert else truth).get(offset) == cand.after)
+            rows.append(stage.calibration.vector(cand.features, names))
+            labels.append((inserted if cand.features.insert else truth).get(offset) == cand.after)
         if own:
             _shift_mined(stage, own, +1)
     return np.array(rows, dtype=float), np.array(labels, dtype=float), errors, chars_total
@@ -205,37 +201,13 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1e-2, iterations: int
 
 
 def with_weights(config: CharConfig, w: np.ndarray) -> CharConfig:
-    return dataclasses.replace(
-        config,
-        calib_bias=round(float(w[0]), 3),
-        calib_lm_gain=round(float(w[1]), 3),
-        calib_glyph_similarity=round(float(w[2]), 3),
-        calib_mined=round(float(w[3]), 3),
-        calib_logprob=round(float(w[4]), 3),
-        calib_word_before=round(float(w[5]), 3),
-        calib_word_after=round(float(w[6]), 3),
-        calib_name=round(float(w[7]), 3),
-        calib_punct=round(float(w[8]), 3),
-        calib_width=round(float(w[9]), 3),
-        calib_insert=round(float(w[10]), 3),
-    )
+    """``config`` with the fitted ``[bias, weights in FEATURES order]``."""
+    return CharCalibration.fitted(config, bias=w[0], weights=dict(zip(FEATURES, w[1:])))
 
 
 def confidences(config: CharConfig, x: np.ndarray) -> np.ndarray:
-    w = np.array(
-        [
-            config.calib_lm_gain,
-            config.calib_glyph_similarity,
-            config.calib_mined,
-            config.calib_logprob,
-            config.calib_word_before,
-            config.calib_word_after,
-            config.calib_name,
-            config.calib_punct,
-            config.calib_width,
-            config.calib_insert,
-        ]
-    )
+    """The calibrated confidence of each row of ``x`` (columns in FEATURES order)."""
+    w = np.array([getattr(config, f"calib_{name}") for name in FEATURES])
     return 1 / (1 + np.exp(-(config.calib_bias + config.prior_logodds + x @ w)))
 
 
@@ -258,8 +230,9 @@ def report(name: str, config: CharConfig, x: np.ndarray, y: np.ndarray, errors: 
 def corrupt_typing(sentences: list[str], stage: CharStage, rate: float, seed: int) -> list[tuple]:
     """Items (seen, {offset: truth}, script, {}) with synthetic typing errors: same-reading swaps."""
     rng = random.Random(seed)
-    table = stage._phonetic
-    _, traditional_only = stage._scripts
+    table = stage.resources.phonetic
+    assert table is not None, "the phonetic fit needs CharConfig(phonetic=True)"
+    traditional_only = stage.resources.traditional_only
     limit = stage.config.phonetic_candidates
     out = []
     for sentence in sentences:

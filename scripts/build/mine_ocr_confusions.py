@@ -11,9 +11,9 @@ Three subcommands, standard library only (the alignment lives in benchmarks/ocrg
            (measuring on a test file is fine; nothing is tuned on it).
 
 Rebuild the shipped tables (see benchmarks/ocrgen/README.md for the render step):
-  python scripts/mine_ocr_confusions.py renders benchmarks/out/ocr_train.jsonl \
+  python scripts/build/mine_ocr_confusions.py renders benchmarks/out/ocr_train.jsonl \
       -o src/restore/data/ocr_confusions.tsv --indels src/restore/data/ocr_indels.tsv
-  python scripts/mine_ocr_confusions.py faspell ../shared/data/faspell_ocr/ocr_train_3575.txt \
+  python scripts/build/mine_ocr_confusions.py faspell ../shared/data/faspell_ocr/ocr_train_3575.txt \
       -o src/restore/data/ocr_confusions_faspell.tsv
 """
 
@@ -28,14 +28,14 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.ocrgen.align import ConfusionCounts, Op, align, char_class  # noqa: E402
 
 
 def command_line() -> str:
-    return "python scripts/mine_ocr_confusions.py " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+    return "python scripts/build/mine_ocr_confusions.py " + " ".join(shlex.quote(a) for a in sys.argv[1:])
 
 
 def write_atomic(path: Path, text: str) -> None:

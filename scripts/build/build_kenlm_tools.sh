@@ -2,9 +2,9 @@
 # Build kenlm's lmplz / build_binary / query from the kenlm source package on PyPI (about 2 minutes
 # on 2 cores). Needs: cmake g++ libboost-program-options-dev libboost-system-dev libboost-thread-dev
 # libboost-test-dev zlib1g-dev libbz2-dev liblzma-dev (Debian 12); kenlm's ``interpolate`` (log-linear
-# interpolation of ARPA models, used by scripts/build_default_lm.py) is built too when libeigen3-dev is
+# interpolation of ARPA models, used by scripts/build/build_default_lm.py) is built too when libeigen3-dev is
 # installed.
-# Usage: scripts/build_kenlm_tools.sh [PREFIX]   (binaries go to PREFIX/bin, default /tmp/kenlm)
+# Usage: scripts/build/build_kenlm_tools.sh [PREFIX]   (binaries go to PREFIX/bin, default /tmp/kenlm)
 set -euo pipefail
 prefix=${1:-/tmp/kenlm}
 work=$(mktemp -d)

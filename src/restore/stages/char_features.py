@@ -1,0 +1,171 @@
+"""The char stage's candidate features and their calibration: the one definition of both.
+
+The char stage scores each candidate replacement by the noisy-channel features of a
+:class:`CharFeatures` record; :class:`CharCalibration` maps them to a confidence with a
+logistic function whose weights are ``CharConfig.calib_<feature>`` (fitted by
+``scripts/build/fit_char_calibration.py``, which imports this module to build its design
+matrix and to write the fitted weights back, so the fitter and the runtime cannot disagree).
+
+A new feature is a field of :class:`CharFeatures`, a line in :data:`FEATURES` and a
+``calib_<name>`` weight (with its meaning and fitting data) in :class:`restore.config.CharConfig`.
+
+>>> from restore.config import CharConfig
+>>> calibration = CharCalibration(CharConfig())
+>>> likely = CharFeatures(lm_gain=4.0, glyph_similarity=0.95, mined=12, logprob=-6.0, word_after=True)
+>>> round(calibration.confidence(likely), 3)
+0.973
+>>> round(calibration.confidence(CharFeatures(lm_gain=0.5, logprob=-5.0)), 3)
+0.002
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from restore.config import CharConfig
+
+# Exponent applied to glyph similarity before calibration (0.96 -> 0.72, 0.6 -> 0.02): only
+# near-identical glyphs are likely confusions, so the feature is sharpened.
+GLYPH_SHARPNESS = 8
+
+
+@dataclass(frozen=True)
+class CharFeatures:
+    """What the char stage knows about one candidate replacement (raw values, before weighting).
+
+    - ``lm_gain``: log10 probability of the window the change touches (the character and the
+      ``order - 1`` after it), after minus before;
+    - ``glyph_similarity``: rendered-glyph similarity of the pair in [0, 1] (0 when not
+      neighbours); enters the calibration raised to :data:`GLYPH_SHARPNESS`;
+    - ``mined``: how often OCR engines printed the seen character for the candidate (mined
+      tables); enters as log10(1 + count) with the count capped at ``CharConfig.mined_count_cap``;
+    - ``logprob``: the seen character's log10 probability in context (<= 0);
+    - ``word_before`` / ``word_after``: a known word of 2-4 characters covers the position before
+      / after the change;
+    - ``name``: the seen character reads as part of a given name (after a surname);
+    - ``punct``: the change is mark for mark (or a Han character for a mark);
+    - ``width``: the candidate is the same mark in the other width (``,`` -> ``，``);
+    - ``insert``: the change puts back a dropped mark between two characters;
+    - ``phonetic``: the pair shares a toneless pinyin reading (the typed-text channel).
+    """
+
+    lm_gain: float
+    glyph_similarity: float = 0.0
+    mined: int = 0
+    logprob: float = 0.0
+    word_before: bool = False
+    word_after: bool = False
+    name: bool = False
+    punct: bool = False
+    width: bool = False
+    insert: bool = False
+    phonetic: bool = False
+
+
+@dataclass(frozen=True)
+class Feature:
+    """One calibrated feature: its :class:`CharFeatures` field (weight ``CharConfig.calib_<name>``)."""
+
+    name: str
+    # Part of the channel's evidence (the noisy-channel score beside the LM's): see channel_score.
+    channel: bool
+    # Which fit sets its weight: "ocr" (fit_char_calibration.py) or "phonetic" (its --phonetic).
+    fit: str
+
+
+# Every feature, in the order the log-odds are summed (kept: the sums are reproducible bit for bit).
+FEATURES = (
+    Feature("name", channel=False, fit="ocr"),
+    Feature("punct", channel=True, fit="ocr"),
+    Feature("width", channel=True, fit="ocr"),
+    Feature("insert", channel=True, fit="ocr"),
+    Feature("lm_gain", channel=False, fit="ocr"),
+    Feature("glyph_similarity", channel=True, fit="ocr"),
+    Feature("mined", channel=True, fit="ocr"),
+    Feature("logprob", channel=False, fit="ocr"),
+    Feature("word_before", channel=False, fit="ocr"),
+    Feature("word_after", channel=False, fit="ocr"),
+    Feature("phonetic", channel=True, fit="phonetic"),
+)
+# The order the channel score sums its terms in (as it always has, for identical figures).
+_CHANNEL_ORDER = ("glyph_similarity", "mined", "punct", "width", "insert", "phonetic")
+
+
+class CharCalibration:
+    """The logistic calibration of :class:`CharFeatures`: ``confidence = sigmoid(bias + prior + w · x)``.
+
+    ``x`` are the feature values of :meth:`values` (transformed as :class:`CharFeatures`
+    says), ``w`` the ``calib_*`` weights of ``config``, ``bias`` its ``calib_bias`` and
+    ``prior`` its ``prior_logodds``.
+    """
+
+    def __init__(self, config: CharConfig) -> None:
+        self.config = config
+        self._names = tuple(feature.name for feature in FEATURES)
+        self._weights = tuple(float(getattr(config, f"calib_{name}")) for name in self._names)
+        self._channel = tuple((self._names.index(name), getattr(config, f"calib_{name}")) for name in _CHANNEL_ORDER)
+
+    @staticmethod
+    def names(fit: str | None = None) -> tuple[str, ...]:
+        """Feature names in calibration order (only those of fit ``fit`` when given)."""
+        return tuple(f.name for f in FEATURES if fit is None or f.fit == fit)
+
+    def values(self, features: CharFeatures) -> tuple[float, ...]:
+        """The transformed feature values, in :data:`FEATURES` order."""
+        cap = self.config.mined_count_cap
+        return (
+            features.name,
+            features.punct,
+            features.width,
+            features.insert,
+            features.lm_gain,
+            features.glyph_similarity**GLYPH_SHARPNESS,
+            math.log10(1 + min(features.mined, cap)),
+            features.logprob,
+            features.word_before,
+            features.word_after,
+            features.phonetic,
+        )
+
+    def vector(self, features: CharFeatures, names: Sequence[str]) -> list[float]:
+        """The values of the features ``names`` (a design-matrix row for the fitter)."""
+        values = dict(zip(self._names, self.values(features)))
+        return [float(values[name]) for name in names]
+
+    def logodds(self, features: CharFeatures) -> float:
+        """``bias + prior + w · x`` (summed in :data:`FEATURES` order)."""
+        z = self.config.calib_bias + self.config.prior_logodds
+        for weight, value in zip(self._weights, self.values(features)):
+            z += weight * value
+        return z
+
+    def confidence(self, features: CharFeatures) -> float:
+        """P(the replacement is right) in [0, 1]."""
+        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, self.logodds(features)))))
+
+    def channel_score(self, features: CharFeatures) -> float:
+        """The channel's evidence in the LM's log10 units (its calibrated terms / the LM gain's weight).
+
+        ``logprob_after - logprob_before + channel_score`` is the candidate's noisy-channel score.
+        """
+        values = self.values(features)
+        channel = 0.0
+        for index, weight in self._channel:
+            channel += weight * values[index]
+        lm_weight = self.config.calib_lm_gain
+        return channel / lm_weight if lm_weight else channel
+
+    @staticmethod
+    def fitted(config: CharConfig, bias: float | None = None, weights: Mapping[str, float] | None = None) -> CharConfig:
+        """``config`` with a fitted ``calib_bias`` and ``calib_<name>`` weights (rounded to 3 places)."""
+        changes: dict[str, Any] = {f"calib_{name}": round(float(weight), 3) for name, weight in (weights or {}).items()}
+        unknown = [key for key in changes if key.removeprefix("calib_") not in CharCalibration.names()]
+        if unknown:
+            raise ValueError(f"unknown feature weight(s) {unknown}")
+        if bias is not None:
+            changes["calib_bias"] = round(float(bias), 3)
+        return dataclasses.replace(config, **changes)
