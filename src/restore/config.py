@@ -231,6 +231,26 @@ class CharConfig:
     # Weight of "the pair shares a reading", fitted by scripts/build/fit_char_calibration.py --phonetic on
     # synthetic typing errors in DEV lines 14001-15000 with the other weights held fixed.
     calib_phonetic: float = 1.269
+    # Word-level second opinion (restore.lm.wordlm, fcitx5's word trigram): a window of
+    # word_lm_context characters either side of the change is segmented and scored before and
+    # after; the margin (log10) is a calibrated feature. Only Han-for-Han candidates that already
+    # gain in the char LM are scored (speed).
+    word_lm: bool = True
+    word_lm_context: int = 4
+    # Weight of the word LM's margin (log10 units), fitted with the other weights held fixed by
+    # scripts/build/fit_char_calibration.py --modern (see that script for the data).
+    calib_word_gain: float = 0.0
+    # Adaptation to the text itself (restore.lm.cache): the log10 ratio of how often the document
+    # (or, in `restore clean`, the batch) repeats the character 3-grams the candidate makes against
+    # those the character as read makes; negative when a phrase recurs as read. Weight fitted as
+    # calib_word_gain is; 0 turns the cache off.
+    calib_cache: float = 0.0
+    # A phrase the text repeats as read is not changed on the LM's word alone: when the 3-gram as
+    # read occurs at least cache_repeat_support more times in the document (or batch) and the
+    # candidate's never does, the change is at most a suggestion at this confidence (a repeated
+    # misread still reaches the reviewer, once per occurrence). Needs the cache (calib_cache != 0).
+    cache_repeat_support: int = 2
+    cache_repeat_max_confidence: float = 0.6
 
 
 @dataclass(frozen=True)

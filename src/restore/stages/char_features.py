@@ -50,7 +50,12 @@ class CharFeatures:
     - ``punct``: the change is mark for mark (or a Han character for a mark);
     - ``width``: the candidate is the same mark in the other width (``,`` -> ``，``);
     - ``insert``: the change puts back a dropped mark between two characters;
-    - ``phonetic``: the pair shares a toneless pinyin reading (the typed-text channel).
+    - ``phonetic``: the pair shares a toneless pinyin reading (the typed-text channel);
+    - ``word_gain``: the word model's log10 margin for the change over a window around it
+      (:mod:`restore.lm.wordlm`; 0 when the word model is off or the change is a mark);
+    - ``cache``: log10 of (1 + how often the document or batch repeats the 3-grams the candidate
+      makes) / (1 + how often it repeats those of the character as read, this one excluded)
+      (:mod:`restore.lm.cache`; 0 with no repetition either way).
     """
 
     lm_gain: float
@@ -64,6 +69,8 @@ class CharFeatures:
     width: bool = False
     insert: bool = False
     phonetic: bool = False
+    word_gain: float = 0.0
+    cache: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -73,7 +80,7 @@ class Feature:
     name: str
     # Part of the channel's evidence (the noisy-channel score beside the LM's): see channel_score.
     channel: bool
-    # Which fit sets its weight: "ocr" (fit_char_calibration.py) or "phonetic" (its --phonetic).
+    # Which fit sets its weight: "ocr" (fit_char_calibration.py), "phonetic" (its --phonetic) or "modern" (its --modern).
     fit: str
 
 
@@ -90,6 +97,8 @@ FEATURES = (
     Feature("word_before", channel=False, fit="ocr"),
     Feature("word_after", channel=False, fit="ocr"),
     Feature("phonetic", channel=True, fit="phonetic"),
+    Feature("word_gain", channel=False, fit="modern"),
+    Feature("cache", channel=False, fit="modern"),
 )
 # The order the channel score sums its terms in (as it always has, for identical figures).
 _CHANNEL_ORDER = ("glyph_similarity", "mined", "punct", "width", "insert", "phonetic")
@@ -129,6 +138,8 @@ class CharCalibration:
             features.word_before,
             features.word_after,
             features.phonetic,
+            features.word_gain,
+            features.cache,
         )
 
     def vector(self, features: CharFeatures, names: Sequence[str]) -> list[float]:
