@@ -238,13 +238,16 @@ class CharConfig:
     word_lm: bool = True
     word_lm_context: int = 4
     # Weight of the word LM's margin (log10 units), fitted with the other weights held fixed by
-    # scripts/build/fit_char_calibration.py --modern (see that script for the data).
+    # scripts/build/fit_char_calibration.py --modern (modern law renders, even pages, and DEV
+    # 14001-15000 renders): the fit gives -0.022, no evidence beyond the char LM's, so 0 (the word
+    # model is then not even loaded; benchmarks/CHAR_NOTES.md).
     calib_word_gain: float = 0.0
     # Adaptation to the text itself (restore.lm.cache): the log10 ratio of how often the document
     # (or, in `restore clean`, the batch) repeats the character 3-grams the candidate makes against
-    # those the character as read makes; negative when a phrase recurs as read. Weight fitted as
-    # calib_word_gain is; 0 turns the cache off.
-    calib_cache: float = 0.0
+    # those the character as read makes; negative when a phrase recurs as read. Fitted with
+    # calib_word_gain (each render set one batch); held-out fold (odd pages of the modern renders)
+    # recall 12.8% -> 14.1% at precision 0.986 -> 0.987 (t=0.8). 0 turns the cache off.
+    calib_cache: float = 1.771
     # A phrase the text repeats as read is not changed on the LM's word alone: when the 3-gram as
     # read occurs at least cache_repeat_support more times in the document (or batch) and the
     # candidate's never does, the change is at most a suggestion at this confidence (a repeated
