@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from restore.batch.records import make_record
+from restore.batch.records import make_record, write_records
 from restore.decisions import SCHEMA, DocumentDecisions, default_decisions, find_conflicts, parse_decisions
 from restore.edits import Edit, apply_edits
 from restore.errors import SchemaError
@@ -51,7 +51,18 @@ def originals(tmp_path: Path) -> Path:
     (root / "sub").mkdir(parents=True)
     (root / "sub" / "page.txt").write_text(PAGE, encoding="utf-8")
     (root / "other.txt").write_text(OTHER, encoding="utf-8")
+    write_records(tmp_path / "edits.jsonl", records(root))  # what `clean --jsonl` would have written
     return root
+
+
+def edits_jsonl(originals: Path) -> Path:
+    """The JSONL the originals' records were written to (confirms the recorded root for ``apply``)."""
+    return originals.parent / "edits.jsonl"
+
+
+def apply_cli(decisions: Path, out: Path, originals: Path) -> subprocess.CompletedProcess[str]:
+    """``restore apply DECISIONS -o OUT --jsonl EDITS`` as the review loop runs it."""
+    return run_cli("apply", decisions, "-o", out, "--jsonl", edits_jsonl(originals))
 
 
 def records(root: Path) -> list[dict]:
@@ -83,7 +94,7 @@ def test_default_decisions_reproduce_the_restored_text(originals: Path, tmp_path
     decisions = default_decisions(records(originals))
     assert decisions["schema"] == SCHEMA
     out = tmp_path / "out"
-    proc = run_cli("apply", write_decisions(tmp_path / "d.json", decisions), "-o", out)
+    proc = apply_cli(write_decisions(tmp_path / "d.json", decisions), out, originals)
     assert proc.returncode == 0, proc.stderr
     assert (out / "sub/page.txt").read_text(encoding="utf-8") == page_result().text
     assert (out / "other.txt").read_text(encoding="utf-8") == "今天，天氣晴朗。\n"
@@ -96,7 +107,7 @@ def test_applies_exactly_the_accepted_edits(originals: Path, tmp_path: Path) -> 
         {(9, 10, "，"): False, (2, 5, "鍾曉詠"): True, (10, 13, "鍾曉詠"): True},
     )
     out = tmp_path / "out"
-    proc = run_cli("apply", write_decisions(tmp_path / "d.json", decisions), "-o", out)
+    proc = apply_cli(write_decisions(tmp_path / "d.json", decisions), out, originals)
     assert proc.returncode == 0, proc.stderr
     assert (out / "sub/page.txt").read_text(encoding="utf-8") == "區長鍾曉詠出席會議,鍾曉詠表示將加強基層服務。\n"
 
@@ -105,7 +116,7 @@ def test_changed_original_is_an_error_and_nothing_is_written(originals: Path, tm
     decisions = default_decisions(records(originals))
     (originals / "sub/page.txt").write_text(PAGE.replace("會議", "会议"), encoding="utf-8")
     out = tmp_path / "out"
-    proc = run_cli("apply", write_decisions(tmp_path / "d.json", decisions), "-o", out)
+    proc = apply_cli(write_decisions(tmp_path / "d.json", decisions), out, originals)
     assert proc.returncode == 1
     assert "page.txt" in proc.stderr and "sha256" in proc.stderr
     assert "other.txt" not in proc.stderr
@@ -117,7 +128,7 @@ def test_conflicting_accepted_edits_are_named(originals: Path, tmp_path: Path) -
         default_decisions(records(originals)), "sub/page.txt", {(2, 5, "鍾曉詠"): True, (4, 5, "輝"): True}
     )
     out = tmp_path / "out"
-    proc = run_cli("apply", write_decisions(tmp_path / "d.json", decisions), "-o", out)
+    proc = apply_cli(write_decisions(tmp_path / "d.json", decisions), out, originals)
     assert proc.returncode == 1
     assert "page.txt" in proc.stderr and "conflict" in proc.stderr
     assert "'鐘曉暉' → '鍾曉詠'" in proc.stderr and "'暉' → '輝'" in proc.stderr
@@ -128,7 +139,7 @@ def test_root_override_finds_moved_originals(originals: Path, tmp_path: Path) ->
     decisions = default_decisions(records(originals))
     moved = originals.rename(tmp_path / "moved")
     out = tmp_path / "out"
-    missing = run_cli("apply", write_decisions(tmp_path / "d.json", decisions), "-o", out)
+    missing = apply_cli(write_decisions(tmp_path / "d.json", decisions), out, originals)
     assert missing.returncode == 1 and "page.txt" in missing.stderr
     proc = run_cli("apply", tmp_path / "d.json", "-o", out, "--root", moved)
     assert proc.returncode == 0, proc.stderr
@@ -137,7 +148,7 @@ def test_root_override_finds_moved_originals(originals: Path, tmp_path: Path) ->
 
 def test_refuses_to_overwrite_the_originals(originals: Path, tmp_path: Path) -> None:
     decisions = default_decisions(records(originals))
-    proc = run_cli("apply", write_decisions(tmp_path / "d.json", decisions), "-o", originals)
+    proc = apply_cli(write_decisions(tmp_path / "d.json", decisions), originals, originals)
     assert proc.returncode == 1 and "overwrite" in proc.stderr
     assert (originals / "sub/page.txt").read_text(encoding="utf-8") == PAGE
 
@@ -145,7 +156,7 @@ def test_refuses_to_overwrite_the_originals(originals: Path, tmp_path: Path) -> 
 def test_edit_that_does_not_match_the_original_is_an_error(originals: Path, tmp_path: Path) -> None:
     decisions = default_decisions(records(originals))
     decisions["documents"][0]["edits"][0]["before"] = "。"
-    proc = run_cli("apply", write_decisions(tmp_path / "d.json", decisions), "-o", tmp_path / "out")
+    proc = apply_cli(write_decisions(tmp_path / "d.json", decisions), tmp_path / "out", originals)
     assert proc.returncode == 1 and "other.txt" in proc.stderr
 
 

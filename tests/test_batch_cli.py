@@ -5,13 +5,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
+from reliability import kill_midway, make_many
 
 import restore
 
@@ -169,37 +169,12 @@ def test_missing_input_directory_is_an_error(tmp_path: Path) -> None:
     assert proc.returncode == 1 and "nowhere" in proc.stderr and "no such directory" in proc.stderr
 
 
-def make_many(root: Path, count: int) -> None:
-    """Pages long enough that a batch of them takes a few seconds on one worker."""
-    for index in range(count):
-        body = "".join(
-            f"第{index}期 {line % 12 + 1} 月 {line % 28 + 1} 日,區文化中心舉辦讀書會,參加者交流了閱讀心得!\n"
-            for line in range(40)
-        )
-        path = root / f"d{index % 7}" / f"page{index:03d}.txt"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text("社 區 新 聞\n" + body, encoding="utf-8")
-
-
 @pytest.mark.slow
 def test_killed_run_leaves_no_partial_output_and_resumes(tmp_path: Path) -> None:
     source, out = tmp_path / "in", tmp_path / "out"
     make_many(source, 120)
     total = 120
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "restore.cli", "clean", str(source), "-o", str(out), "--jobs", "1"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while len(outputs(out) if out.exists() else {}) < 5:
-            assert proc.poll() is None, "the batch finished before it could be interrupted"
-            assert time.monotonic() < deadline
-            time.sleep(0.01)
-        os.kill(proc.pid, signal.SIGKILL)
-    finally:
-        proc.wait()
+    kill_midway("clean", source, "-o", out, "--jobs", "1", out=out, after=5)
     done = outputs(out)
     assert 5 <= len(done) < total, "the kill did not land mid-batch"
     corrector = restore.Corrector()

@@ -270,7 +270,7 @@ def test_decisions_export_and_apply(browser: Any, batch: dict[str, Any], tmp_pat
     assert errors_in_console(browser) == []
 
     out = tmp_path / "applied"
-    proc = run_cli("apply", downloads / "decisions.json", "-o", out)
+    proc = run_cli("apply", downloads / "decisions.json", "-o", out, "--jsonl", batch["root"] / "edits.jsonl")
     assert proc.returncode == 0, proc.stderr
     kept = [Edit.from_json(e) for e in record["edits"] if e["before"] not in ("层", "养")]
     kept.append(Edit.from_json(accepted))

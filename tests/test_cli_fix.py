@@ -62,7 +62,11 @@ def test_explain_lists_each_edit_with_confidence_and_source(tmp_path: Path) -> N
 
 @pytest.mark.parametrize(
     "content, reason",
-    [(b"\xff\xfe\x00b\xe5", "binary"), ("徐匯".encode("big5") + b"\xff", "not valid UTF-8")],
+    [
+        (b"PK\x03\x04\x14\x00\x00\x00", "binary"),
+        (b"\xff\xfe\x00b\xe5", "UTF-16"),
+        ("徐匯".encode("big5") + b"\xff", "not valid UTF-8"),
+    ],
 )
 def test_bad_input_exits_1_naming_the_file_and_writes_nothing(tmp_path: Path, content: bytes, reason: str) -> None:
     bad, out = tmp_path / "bad.txt", tmp_path / "out.txt"

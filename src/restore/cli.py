@@ -9,8 +9,10 @@ stderr and exit 1; usage errors exit 2.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
@@ -42,10 +44,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(f"restore: error: {exc}\n")
         return 1
     except BrokenPipeError:
+        _silence_stdout()
+        return 1
+    except OSError as exc:  # standard output on a full disk, say: the environment, not a bug
+        where = exc.filename if exc.filename is not None else "standard output"
+        sys.stderr.write(f"restore: error: {where}: {exc.strerror or exc}\n")
+        _silence_stdout()
         return 1
     except KeyboardInterrupt:
         sys.stderr.write("restore: interrupted\n")
         return 130
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush cannot fail a second time."""
+    with contextlib.suppress(OSError, ValueError):  # stdout already closed or not a real file
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 if __name__ == "__main__":

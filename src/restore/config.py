@@ -15,6 +15,7 @@ restore.errors.ConfigError: unknown config key 'min_confidense' (known: char, la
 from __future__ import annotations
 
 import dataclasses
+import math
 import tomllib
 import types
 import typing
@@ -272,8 +273,7 @@ class Config:
     char: CharConfig = field(default_factory=CharConfig)
 
     def __post_init__(self) -> None:
-        if not 0.0 <= self.min_confidence <= 1.0:
-            raise ConfigError(f"min_confidence must be in [0, 1], got {self.min_confidence!r}")
+        check_ranges(self)
         unknown = [name for name in self.stages if name not in STAGE_NAMES]
         if unknown:
             raise ConfigError(f"unknown stage(s) {unknown}; known: {list(STAGE_NAMES)}")
@@ -293,8 +293,14 @@ class Config:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError as exc:
             raise ConfigError(f"{path}: no such config file") from exc
+        except IsADirectoryError as exc:
+            raise ConfigError(f"{path}: is a directory, not a config file") from exc
+        except OSError as exc:
+            raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from exc
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+        except RecursionError as exc:
+            raise ConfigError(f"{path}: not a config file (arrays or tables nested too deeply)") from exc
         # Lexicon paths in a config file are relative to the file, not to where the command runs.
         if isinstance(data.get("lexicons"), list):
             data["lexicons"] = [
@@ -313,6 +319,81 @@ class Config:
     def to_json(self) -> dict[str, Any]:
         """The config as plain JSON data (embedded in reports)."""
         return _jsonable(dataclasses.asdict(self))
+
+
+# Allowed ranges of the numeric settings (inclusive), by field name, whichever section holds it:
+# an exact name first, then the first matching prefix or suffix. Every number must also be finite.
+# tests/test_config_ranges.py checks that every numeric field of every section is covered, so a
+# new or moved setting cannot go unchecked. Log-odds weights are bounded at +-20 (a probability
+# within 2e-9 of 0 or 1): the fitted ones are within +-6, and larger values only mean "always".
+_UNIT = (0.0, 1.0)
+_WEIGHT = (-20.0, 20.0)
+_LOGPROB = (-20.0, 0.0)
+_RANGES_BY_NAME: dict[str, tuple[float, float]] = {
+    "confidence": _UNIT,
+    "min_join_chars": (0, 10_000),
+    "min_spaced_heading_chars": (2, 1_000),
+    "dominance_ratio": (1.0, 1_000.0),
+    "min_distinctive_chars": (0, 10_000),
+    "misread_min_count": (0, 1_000_000),
+    "misread_min_count_traditional": (0, 1_000_000),
+    "fuzzy_min_length": (1, 100),
+    "fuzzy_two_edit_min_length": (1, 100),
+    "fuzzy_indel_min_length": (1, 100),
+    "cue_window": (0, 1_000),
+    "script_window": (0, 10_000),
+    "intact_char_cap": (0, 100),
+    "margin_scale": (0.001, 100.0),
+    "glyph_candidates": (0, 1_000),
+    "phonetic_candidates": (0, 1_000),
+    "min_lm_gain": (0.0, 20.0),
+    "mined_count_cap": (1, 1_000_000_000),
+}
+_RANGES_BY_AFFIX: tuple[tuple[str, tuple[float, float]], ...] = (
+    ("calib_", _WEIGHT),
+    ("_confidence", _UNIT),
+    ("_share", _UNIT),
+    ("_similarity", _UNIT),
+    ("_logodds", _WEIGHT),
+    ("_logprob", _LOGPROB),
+)
+
+
+def declared_range(name: str) -> tuple[float, float] | None:
+    """The inclusive range of the numeric setting called ``name``, or ``None`` when none is declared.
+
+    >>> declared_range("join_confidence"), declared_range("calib_bias"), declared_range("model")
+    ((0.0, 1.0), (-20.0, 20.0), None)
+    """
+    if name in _RANGES_BY_NAME:
+        return _RANGES_BY_NAME[name]
+    for affix, bounds in _RANGES_BY_AFFIX:
+        if name.startswith(affix) or name.endswith(affix):
+            return bounds
+    return None
+
+
+def check_ranges(section: Any, prefix: str = "") -> None:
+    """Raise :class:`ConfigError` naming the dotted key of the first number that is not finite or out of range.
+
+    >>> Config.from_mapping({"char": {"calib_bias": float("nan")}})
+    Traceback (most recent call last):
+    ...
+    restore.errors.ConfigError: config key 'char.calib_bias' must be a finite number in [-20.0, 20.0], got nan
+    """
+    for item in dataclasses.fields(section):
+        value = getattr(section, item.name)
+        key = prefix + item.name
+        if dataclasses.is_dataclass(value):
+            check_ranges(value, key + ".")
+            continue
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            continue
+        bounds = declared_range(item.name)
+        low, high = bounds if bounds is not None else (-math.inf, math.inf)
+        if not (math.isfinite(value) and low <= value <= high):
+            shown = f" in [{low}, {high}]" if bounds is not None else ""
+            raise ConfigError(f"config key {key!r} must be a finite number{shown}, got {value!r}")
 
 
 def _jsonable(value: Any) -> Any:

@@ -11,8 +11,13 @@ edits were made for::
                                "kind": "punct", "source": "punct:halfwidth",
                                "confidence": 0.95, "origin": "edit", "accepted": true}]}]}
 
-Everything is checked before anything is written, so a bad decisions file never
-leaves half the outputs behind.
+Everything is checked before anything is written, and the outputs are written
+to temporaries and renamed only once all of them are on disk, so a bad decisions
+file or a failing disk never leaves half the outputs behind. Paths are
+normalised (``./a.txt`` and ``a.txt`` are one document), and a ``root`` is only
+trusted when the JSONL the report was built from records it (or it is given on
+the command line): a decisions file cannot make ``apply`` copy files from
+elsewhere.
 """
 
 from __future__ import annotations
@@ -20,17 +25,24 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import posixpath
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from restore.edits import Edit, apply_edits, conflicts
+from restore.encodings import ENCODINGS, decode_document
 from restore.errors import EditError, InputError, SchemaError
-from restore.textio import atomic_write_text, decode_text
+from restore.textio import display_path, read_bytes, write_all_or_nothing
+from restore.writeguard import WriteGuard
 
 SCHEMA = "restore.decisions/1"
 ORIGINS = ("edit", "suggestion")
+_SHA256 = re.compile(r"[0-9a-f]{64}\Z")
+# Characters no document path may hold: NUL and the other controls.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -55,6 +67,8 @@ class DocumentDecisions:
     root: str
     sha256: str
     decisions: tuple[Decision, ...]
+    # How the original's bytes are decoded (one of restore.encodings.ENCODINGS but "auto").
+    encoding: str = "utf-8"
 
     @property
     def accepted(self) -> list[Edit]:
@@ -67,9 +81,10 @@ def default_decisions(records: Iterable[dict[str, Any]]) -> dict[str, Any]:
     for record in records:
         items = [_item(edit, "edit", True) for edit in record.get("edits", [])]
         items += [_item(edit, "suggestion", False) for edit in record.get("suggestions", [])]
-        documents.append(
-            {"path": record["path"], "root": record.get("root", ""), "sha256": record["sha256"], "edits": items}
-        )
+        document = {"path": record["path"], "root": record.get("root", ""), "sha256": record["sha256"], "edits": items}
+        if record.get("encoding", "utf-8") != "utf-8":
+            document["encoding"] = _family(record["encoding"])
+        documents.append(document)
     return {"schema": SCHEMA, "documents": documents}
 
 
@@ -79,7 +94,10 @@ def _item(edit: dict[str, Any], origin: str, accepted: bool) -> dict[str, Any]:
 
 
 def parse_decisions(payload: Any, *, name: str = "decisions") -> list[DocumentDecisions]:
-    """Validate a decisions object; errors are :class:`SchemaError` naming the document and edit."""
+    """Validate a decisions object; errors are :class:`SchemaError` naming the document and edit.
+
+    Paths are normalised (``./a.txt`` is ``a.txt``) before the duplicate check.
+    """
     if not isinstance(payload, dict) or payload.get("schema") != SCHEMA:
         found = payload.get("schema") if isinstance(payload, dict) else type(payload).__name__
         raise SchemaError(f"{name}: expected schema {SCHEMA!r}, got {found!r}")
@@ -87,7 +105,7 @@ def parse_decisions(payload: Any, *, name: str = "decisions") -> list[DocumentDe
     if not isinstance(documents, list):
         raise SchemaError(f"{name}: 'documents' must be a list")
     parsed = []
-    seen: set[str] = set()
+    seen: dict[str, int] = {}
     for number, document in enumerate(documents, start=1):
         where = f"{name}: document {number}"
         if not isinstance(document, dict):
@@ -97,14 +115,23 @@ def parse_decisions(payload: Any, *, name: str = "decisions") -> list[DocumentDe
             items = document["edits"]
         except KeyError as exc:
             raise SchemaError(f"{where}: missing field {exc.args[0]!r}") from exc
-        if not isinstance(path, str) or not _safe_relative(path):
+        normal = normalise_path(path)
+        if normal is None:
             raise SchemaError(f"{where}: path {path!r} must be relative and stay inside the root")
-        if path in seen:
-            raise SchemaError(f"{where}: {path} appears twice")
-        seen.add(path)
+        if normal in seen:
+            raise SchemaError(f"{where}: {normal} appears twice (as document {seen[normal]} too)")
+        seen[normal] = number
+        if not isinstance(root, str) or _CONTROL.search(root):
+            raise SchemaError(f"{where} ({normal}): 'root' must be a folder name, got {root!r}")
+        if not isinstance(sha, str) or not _SHA256.match(sha):
+            raise SchemaError(f"{where} ({normal}): 'sha256' must be 64 lowercase hex digits, got {sha!r}")
+        encoding = document.get("encoding", "utf-8")
+        if encoding not in ENCODINGS or encoding == "auto":
+            raise SchemaError(f"{where} ({normal}): unknown encoding {encoding!r}")
         if not isinstance(items, list):
-            raise SchemaError(f"{where} ({path}): 'edits' must be a list")
-        parsed.append(DocumentDecisions(path, str(root), str(sha), tuple(_decision(i, path, name) for i in items)))
+            raise SchemaError(f"{where} ({normal}): 'edits' must be a list")
+        decisions = tuple(_decision(i, normal, name) for i in items)
+        parsed.append(DocumentDecisions(normal, root, sha, decisions, encoding))
     return parsed
 
 
@@ -123,21 +150,46 @@ def _decision(item: Any, path: str, name: str) -> Decision:
     return Decision(edit, origin, accepted)
 
 
-def _safe_relative(path: str) -> bool:
+def normalise_path(path: Any) -> str | None:
+    """``path`` in one spelling (``./a.txt`` and ``sub//b.txt`` become ``a.txt`` and ``sub/b.txt``).
+
+    ``None`` when it is not a relative POSIX path that stays inside its root.
+
+    >>> normalise_path("./sub//b.txt"), normalise_path("../a.txt"), normalise_path("a" + chr(0) + ".txt")
+    ('sub/b.txt', None, None)
+    """
+    if not isinstance(path, str) or not path or "\\" in path or _CONTROL.search(path):
+        return None
     pure = PurePosixPath(path)
-    return bool(path) and not pure.is_absolute() and ".." not in pure.parts and "\\" not in path
+    if pure.is_absolute() or ".." in pure.parts:
+        return None
+    normal = posixpath.normpath(path)
+    return None if normal in (".", "") else normal
 
 
 def load_decisions(path: str | os.PathLike[str]) -> list[DocumentDecisions]:
-    """Read and validate a decisions JSON file."""
-    path = Path(path)
+    """Read and validate a decisions JSON file; every problem is one :class:`RestoreError` line naming it."""
+    shown = display_path(path)
+    data = read_bytes(path)
     try:
-        payload = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise InputError(f"{path}: no such file") from exc
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise SchemaError(f"{path}: not a JSON file: {exc}") from exc
-    return parse_decisions(payload, name=str(path))
+        payload = json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise SchemaError(f"{shown}: not a JSON file (not UTF-8 at byte {exc.start})") from exc
+    except ValueError as exc:
+        raise SchemaError(f"{shown}: not a JSON file: {exc}") from exc
+    except RecursionError as exc:
+        raise SchemaError(f"{shown}: not a decisions file (JSON nested too deeply)") from exc
+    return parse_decisions(payload, name=shown)
+
+
+def recorded_roots(records: Iterable[dict[str, Any]]) -> dict[str, tuple[str, str]]:
+    """``{normalised path: (root, sha256)}`` of JSONL document records, to confirm decisions against."""
+    roots = {}
+    for record in records:
+        normal = normalise_path(record.get("path"))
+        if normal is not None:
+            roots[normal] = (str(record.get("root", "")), str(record.get("sha256", "")))
+    return roots
 
 
 def find_conflicts(document: DocumentDecisions) -> list[tuple[str, str]]:
@@ -156,24 +208,30 @@ def find_conflicts(document: DocumentDecisions) -> list[tuple[str, str]]:
     return clashes
 
 
-def plan(documents: list[DocumentDecisions], *, root: Path | None = None) -> list[tuple[Path, str, str]]:
+def plan(
+    documents: list[DocumentDecisions],
+    *,
+    root: Path | None = None,
+    recorded: dict[str, tuple[str, str]] | None = None,
+) -> list[tuple[Path, str, str]]:
     """Check every document and compute its text: ``(input file, relative path, new text)``.
 
-    All problems of all documents are gathered into one error, so a reviewer
-    sees everything that needs fixing at once.
+    The originals are looked for under ``root`` when given; otherwise under each
+    document's own ``root``, which ``recorded`` (from :func:`recorded_roots`) must
+    confirm. All problems of all documents are gathered into one error, so a
+    reviewer sees everything that needs fixing at once.
     """
     problems: list[str] = []
     planned: list[tuple[Path, str, str]] = []
     for document in documents:
-        base = root if root is not None else Path(document.root) if document.root else None
+        base = root if root is not None else _confirmed_root(document, recorded, problems)
         if base is None:
-            problems.append(f"{document.path}: the decisions do not say where the original is; pass --root")
             continue
         source = base / document.path
         try:
-            data = source.read_bytes()
-        except OSError as exc:
-            problems.append(f"{source}: cannot read the original: {exc.strerror}")
+            data = read_bytes(source)
+        except InputError as exc:
+            problems.append(f"cannot read the original: {exc}")
             continue
         if hashlib.sha256(data).hexdigest() != document.sha256:
             problems.append(f"{source}: sha256 differs from the decisions (the file changed since it was reviewed)")
@@ -183,7 +241,8 @@ def plan(documents: list[DocumentDecisions], *, root: Path | None = None) -> lis
             problems.extend(f"{source}: accepted edits conflict: {a} and {b}" for a, b in clashes)
             continue
         try:
-            text = apply_edits(decode_text(data, str(source)), document.accepted)
+            decoded = decode_document(data, str(source), document.encoding, suggest=False)
+            text = apply_edits(decoded.text, document.accepted)
         except (EditError, InputError) as exc:
             problems.append(f"{source}: {exc}")
             continue
@@ -195,22 +254,52 @@ def plan(documents: list[DocumentDecisions], *, root: Path | None = None) -> lis
     return planned
 
 
+def _confirmed_root(
+    document: DocumentDecisions, recorded: dict[str, tuple[str, str]] | None, problems: list[str]
+) -> Path | None:
+    if not document.root:
+        problems.append(f"{document.path}: the decisions do not say where the original is; pass --root")
+        return None
+    if recorded is None:
+        problems.append(
+            f"{document.path}: the originals' folder {document.root} is named only by the decisions file; "
+            "confirm it with --jsonl EDITS.jsonl (the records the report was built from) or --root"
+        )
+        return None
+    if recorded.get(document.path) != (document.root, document.sha256):
+        problems.append(
+            f"{document.path}: the JSONL records no such document under {document.root} "
+            "(root or sha256 differ); pass --root to name the originals' folder"
+        )
+        return None
+    return Path(document.root)
+
+
 def apply_decisions(
-    documents: list[DocumentDecisions], out_dir: str | os.PathLike[str], *, root: Path | None = None
+    documents: list[DocumentDecisions],
+    out_dir: str | os.PathLike[str],
+    *,
+    root: Path | None = None,
+    recorded: dict[str, tuple[str, str]] | None = None,
 ) -> list[Path]:
     """Write every document with exactly its accepted edits under ``out_dir``; returns the files written.
 
-    Nothing is written unless every document checks out; an output that would
-    replace its own original is refused.
+    Nothing is written unless every document checks out and every output can be
+    written; an output inside the originals' folder, onto an original, or through
+    a symbolic link out of ``out_dir`` is refused (:class:`~restore.errors.OutputError`).
+    Outputs are UTF-8 whatever the originals' encoding. ``root`` and ``recorded``: see :func:`plan`.
     """
+    planned = plan(documents, root=root, recorded=recorded)
+    roots = [root] if root is not None else sorted({Path(document.root) for document in documents})
+    guard = WriteGuard(out_dir, input_roots=roots, input_files=[source for source, _relative, _text in planned])
     out_root = Path(out_dir).resolve()
-    planned = plan(documents, root=root)
-    targets = []
-    for source, relative, _text in planned:
-        target = out_root / relative
-        if target.resolve() == source.resolve():
-            raise InputError(f"{target}: would overwrite its original; choose another output directory")
-        targets.append(target)
-    for target, (_source, _relative, text) in zip(targets, planned):
-        atomic_write_text(target, text)
+    targets = [out_root / relative for _source, relative, _text in planned]
+    for target in targets:
+        guard.check(target)
+    write_all_or_nothing([(target, text) for target, (_source, _relative, text) in zip(targets, planned)])
     return targets
+
+
+def _family(encoding: str) -> str:
+    """The ``--encoding`` value that reads what a record says was read (``utf-16-le`` → ``utf-16``)."""
+    return "utf-16" if encoding.startswith("utf-16") else encoding

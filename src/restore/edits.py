@@ -24,6 +24,11 @@ from restore.errors import EditError, SchemaError
 from restore.evidence import Evidence, Merged, evidence_from_json, evidence_to_json
 
 KINDS = ("layout", "punct", "script", "entity", "char")
+# JSON types of an edit's fields (checked by Edit.from_json before anything else reads them).
+_FIELD_TYPES: dict[str, type | tuple[type, ...]] = {
+    "start": int, "end": int, "before": str, "after": str, "kind": str, "source": str,
+    "confidence": (int, float), "evidence": list,
+}
 
 
 @dataclass(frozen=True)
@@ -83,6 +88,12 @@ class Edit:
     @classmethod
     def from_json(cls, payload: dict[str, Any]) -> Edit:
         """Read an edit written by :meth:`to_json`; malformed input is a :class:`SchemaError`."""
+        if not isinstance(payload, dict):
+            raise SchemaError(f"an edit must be a JSON object, got {type(payload).__name__}")
+        for name, types in _FIELD_TYPES.items():
+            value = payload.get(name)
+            if name in payload and (isinstance(value, bool) or not isinstance(value, types)):
+                raise SchemaError(f"edit field {name!r} has the wrong type ({type(value).__name__})")
         try:
             return cls(
                 start=payload["start"],
@@ -96,7 +107,7 @@ class Edit:
             )
         except KeyError as exc:
             raise SchemaError(f"edit is missing field {exc.args[0]!r}") from exc
-        except EditError as exc:
+        except (EditError, ValueError, TypeError) as exc:  # evidence records of the wrong shape too
             raise SchemaError(f"invalid edit: {exc}") from exc
 
 

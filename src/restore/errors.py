@@ -11,6 +11,10 @@ class InputError(RestoreError):
     """The input cannot be restored: not text, not UTF-8, not a readable file."""
 
 
+class OutputError(RestoreError):
+    """An output cannot be written: it would land in the input, go through a symbolic link, or the write failed."""
+
+
 class ConfigError(RestoreError):
     """A configuration value or file is invalid (unknown key, wrong type, out of range)."""
 

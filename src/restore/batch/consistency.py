@@ -24,25 +24,27 @@ from restore.textio import read_text
 log = logging.getLogger(__name__)
 
 
-def survey_batch(config: Config, in_root: Path, files: Sequence[str]) -> Survey:
+def survey_batch(config: Config, in_root: Path, files: Sequence[str], *, encoding: str = "utf-8") -> Survey:
     """The merged survey of every readable file (empty when no stage surveys or no file is given).
+
+    ``encoding`` is how the files are decoded (one of :data:`restore.encodings.ENCODINGS`).
 
     Files that cannot be read are passed over here; the restoring pass reports them.
     """
     if not files:
         return Survey()
-    survey = Corrector(config).survey(_readable(in_root, files))
+    survey = Corrector(config).survey(_readable(in_root, files, encoding))
     log.debug("batch survey of %d files: %s", len(files), ", ".join(survey.facts) or "nothing to learn")
     return survey
 
 
-def _readable(in_root: Path, files: Sequence[str]) -> Iterator[str]:
+def _readable(in_root: Path, files: Sequence[str], encoding: str) -> Iterator[str]:
     for relative in files:
         path = in_root / relative
         if not path.is_file():
             continue
         try:
-            yield read_text(path)
+            yield read_text(path, encoding=encoding)
         except RestoreError:
             continue
 

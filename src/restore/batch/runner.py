@@ -1,12 +1,8 @@
-"""Running a batch: discover, restore in worker processes, then write the JSONL and the report."""
+"""Running a batch: discover, restore in supervised worker processes, then write the JSONL and the report."""
 
 from __future__ import annotations
 
-import itertools
 import logging
-import multiprocessing
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,20 +11,26 @@ from typing import Any, TextIO
 from restore.batch import consistency, paths, state, worker
 from restore.batch.progress import Progress
 from restore.batch.records import write_records
+from restore.batch.supervisor import WorkerPool
 from restore.config import Config
 from restore.errors import RestoreError
+from restore.textio import display_path
+from restore.writeguard import WriteGuard
 
 log = logging.getLogger(__name__)
 
-# Files queued per worker beyond the one it is working on, so no worker waits for the next file.
-_IN_FLIGHT_PER_WORKER = 4
 # Bookkeeping fields of a sidecar that are not part of the published record.
 _PRIVATE_FIELDS = ("output_sha256",)
 
 
 @dataclass(frozen=True)
 class BatchOptions:
-    """What ``restore clean`` was asked to do."""
+    """What ``restore clean`` was asked to do.
+
+    ``encoding`` is one of :data:`restore.encodings.ENCODINGS`; ``overwrite_edited``
+    replaces outputs edited by hand since restore wrote them (kept by default);
+    ``retry_failed`` tries again files that killed their worker twice before.
+    """
 
     in_dir: Path
     out_dir: Path
@@ -36,17 +38,24 @@ class BatchOptions:
     jobs: int = 1
     jsonl: Path | None = None
     report: Path | None = None
+    encoding: str = "utf-8"
+    overwrite_edited: bool = False
+    retry_failed: bool = False
 
 
 @dataclass
 class BatchSummary:
-    """Counts and failures of one run; ``ok`` is False when any file failed."""
+    """Counts and failures of one run; ``ok`` is False when any file (or the JSONL or report) failed.
+
+    ``edited`` are the outputs kept because they were edited by hand since restore wrote them.
+    """
 
     total: int = 0
     done: int = 0
     skipped: int = 0
     chars: int = 0
     errors: list[worker.Outcome] = field(default_factory=list)
+    edited: list[worker.Outcome] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -58,16 +67,26 @@ def run_batch(
     *,
     progress_stream: TextIO | None = None,
     on_error: Callable[[worker.Outcome], None] | None = None,
+    on_edited: Callable[[worker.Outcome], None] | None = None,
 ) -> BatchSummary:
     """Restore every ``.txt`` under ``options.in_dir`` into ``options.out_dir``.
 
     Bad files are collected in the summary (and passed to ``on_error`` as they
-    happen); the rest are finished. ``progress_stream`` gets a progress bar when
-    it is a terminal.
+    happen), as are outputs kept because they were edited (``on_edited``); the
+    rest are finished. A failure to write the JSONL or the report is one more
+    error of the summary. ``progress_stream`` gets a progress bar when it is a terminal.
+
+    With ``jobs > 1`` the workers are fresh interpreters (``spawn``), so a script calling this
+    needs the usual ``if __name__ == "__main__":`` guard.
     """
     in_root, out_root = paths.check_roots(options.in_dir, options.out_dir)
     if options.jobs < 1:
         raise ValueError(f"jobs must be at least 1, got {options.jobs}")
+    # The JSONL and the report may go anywhere but into the input.
+    side_outputs = WriteGuard(input_roots=[in_root])
+    for extra in (options.jsonl, options.report):
+        if extra is not None:
+            side_outputs.check(extra)
     files = [p.as_posix() for p in paths.discover(in_root)]
     summary = BatchSummary(total=len(files))
     out_root.mkdir(parents=True, exist_ok=True)
@@ -76,71 +95,88 @@ def run_batch(
         if stale:
             log.info("removed %d temporary file(s) left by an interrupted run", stale)
         progress = Progress(len(files), progress_stream) if progress_stream is not None else None
+
+        def tell(callback: Callable[[worker.Outcome], None] | None, outcome: worker.Outcome) -> None:
+            if callback is not None:
+                if progress is not None:
+                    progress.clear()
+                callback(outcome)
+
         try:
             for outcome in _outcomes(options, in_root, out_root, files):
-                if outcome.status == "done":
+                if outcome.status == worker.DONE:
                     summary.done += 1
                     summary.chars += outcome.chars
-                elif outcome.status == "skipped":
+                elif outcome.status == worker.SKIPPED:
                     summary.skipped += 1
+                elif outcome.status == worker.EDITED:
+                    summary.edited.append(outcome)
+                    tell(on_edited, outcome)
                 else:
                     summary.errors.append(outcome)
-                    if on_error is not None:
-                        if progress is not None:
-                            progress.clear()
-                        on_error(outcome)
+                    tell(on_error, outcome)
                 if progress is not None:
                     progress.update(outcome.chars)
         finally:
             if progress is not None:
                 progress.close()
-        failed = {outcome.path for outcome in summary.errors}
-        finished = [name for name in files if name not in failed]
+        unfinished = {outcome.path for outcome in (*summary.errors, *summary.edited)}
+        finished = [name for name in files if name not in unfinished]
         if options.jsonl is not None or options.report is not None:
             records = list(_records(out_root, finished))
-            if options.jsonl is not None:
-                write_records(options.jsonl, records)
-            if options.report is not None:
-                from restore.report import write_report
-
-                write_report(records, options.report, config=options.config.to_json())
-    log.info("%d file(s): %d restored, %d up to date, %d failed",
-             summary.total, summary.done, summary.skipped, len(summary.errors))
+            for target, write in ((options.jsonl, _write_jsonl), (options.report, _write_report)):
+                if target is None:
+                    continue
+                try:
+                    write(target, records, options)
+                except RestoreError as exc:  # the summary of the run still counts: report and go on
+                    outcome = worker.Outcome(display_path(target), worker.ERROR, message=str(exc))
+                    summary.errors.append(outcome)
+                    tell(on_error, outcome)
+    log.info("%d file(s): %d restored, %d up to date, %d edited by hand and kept, %d failed",
+             summary.total, summary.done, summary.skipped, len(summary.edited), len(summary.errors))
     return summary
+
+
+def _write_jsonl(target: Path, records: list[dict[str, Any]], options: BatchOptions) -> None:
+    write_records(target, records)
+
+
+def _write_report(target: Path, records: list[dict[str, Any]], options: BatchOptions) -> None:
+    from restore.report import write_report
+
+    write_report(records, target, config=options.config.to_json())
 
 
 def _outcomes(options: BatchOptions, in_root: Path, out_root: Path, files: list[str]) -> Iterator[worker.Outcome]:
     # Cross-document consistency: every worker sees which entities the whole batch prints right.
-    survey = consistency.survey_batch(options.config, in_root, files)
-    initargs = (options.config, str(in_root), str(out_root), survey)
+    survey = consistency.survey_batch(options.config, in_root, files, encoding=options.encoding)
+    settings = worker.WorkerSettings(
+        config=options.config,
+        in_root=str(in_root),
+        out_root=str(out_root),
+        survey=survey,
+        encoding=options.encoding,
+        overwrite_edited=options.overwrite_edited,
+        retry_failed=options.retry_failed,
+    )
     if options.jobs == 1 or len(files) <= 1:
-        worker.init_worker(*initargs)
+        worker.init_worker(settings)
         for name in files:
             yield worker.process(name)
         return
-    workers = min(options.jobs, len(files))
-    # A bounded window of files in flight: slow files never hold back others, memory stays flat.
-    window = workers * _IN_FLIGHT_PER_WORKER
-    pending: set[Future[worker.Outcome]] = set()
-    queue = iter(files)
-    with ProcessPoolExecutor(
-        workers, mp_context=multiprocessing.get_context(), initializer=worker.init_worker, initargs=initargs
-    ) as pool:
+
+    def record_death(name: str, message: str) -> None:
+        relative = Path(name)
         try:
-            while True:
-                for name in itertools.islice(queue, window - len(pending)):
-                    pending.add(pool.submit(worker.process, name))
-                if not pending:
-                    return
-                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    yield future.result()
-        except BrokenProcessPool as exc:
-            # A worker was killed (out of memory, a signal): what is finished stays finished.
-            raise RestoreError(f"a worker process died ({exc}); rerun to resume the batch") from exc
-        finally:
-            for future in pending:
-                future.cancel()
+            input_sha = state.sha256_bytes((in_root / relative).read_bytes())
+        except OSError:
+            return  # gone or unreadable: the next run reports it as such
+        state.record_failure(state.failure_path(out_root, relative), input_sha=input_sha,
+                             run=settings.run_hash, message=message)
+
+    pool = WorkerPool(min(options.jobs, len(files)), settings, on_death=record_death)
+    yield from pool.run(files)
 
 
 def _records(out_root: Path, names: list[str]) -> Iterator[dict[str, Any]]:

@@ -5,6 +5,13 @@ of the input, the hash of the configuration and the sha256 of the output. An
 output is up to date when all three still match; a rerun then does no work and
 still has the record for ``--jsonl`` and ``--report``. The sidecar is written
 after the output, so a sidecar never vouches for an output that is not there.
+An output whose sha256 no longer matches its sidecar was edited by hand since
+restore wrote it, and is kept.
+
+A file whose worker process died while restoring it gets a failure record
+beside its sidecar (``NAME.failed.json``: the input's sha256, the run hash, the
+error, the number of attempts); after :data:`MAX_ATTEMPTS` a rerun skips it with
+that error instead of losing another worker to it.
 """
 
 from __future__ import annotations
@@ -22,10 +29,14 @@ from typing import Any
 from restore import __version__
 from restore.config import Config
 from restore.errors import InputError
+from restore.survey import Survey
 from restore.textio import atomic_write_text
 
 STATE_DIR = ".restore-state"
 _LOCK_NAME = "lock"
+_FAILURE_SUFFIX = ".failed.json"
+# A file that killed its worker this many times is skipped on later runs (unless --retry-failed).
+MAX_ATTEMPTS = 2
 # Temporary files of restore.textio.atomic_write_text: ".{name}.{random}.tmp".
 _TEMPORARY = re.compile(r"^\..+\.[A-Za-z0-9_]+\.tmp$")
 
@@ -39,6 +50,14 @@ def config_hash(config: Config) -> str:
     """A hash of everything that changes the output: the configuration and the library version."""
     payload = json.dumps({"version": __version__, "config": config.to_json()}, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def run_hash(config: Config, survey: Survey, encoding: str = "utf-8") -> str:
+    """What an output depends on besides its input: the configuration, the batch's survey, the encoding read."""
+    from restore.batch.consistency import notes_hash
+
+    digest = config_hash(config) + (f"+{notes_hash(survey.to_json())}" if survey else "")
+    return digest + (f"+{encoding}" if encoding != "utf-8" else "")
 
 
 def sidecar_path(out_root: Path, relative: Path) -> Path:
@@ -70,6 +89,31 @@ def save_sidecar(path: Path, record: dict[str, Any]) -> None:
     atomic_write_text(path, json.dumps(record, ensure_ascii=False, sort_keys=True))
 
 
+def failure_path(out_root: Path, relative: Path) -> Path:
+    """Where the failure record of one input lives (inputs end in .txt, so it never meets a sidecar)."""
+    return out_root / STATE_DIR / relative.parent / (relative.name + _FAILURE_SUFFIX)
+
+
+def record_failure(path: Path, *, input_sha: str, run: str, message: str) -> int:
+    """Count one more attempt that killed its worker; returns the attempts so far."""
+    previous = load_sidecar(path)
+    same = previous is not None and previous.get("sha256") == input_sha and previous.get("run_hash") == run
+    attempts = int(previous.get("attempts", 0)) + 1 if same and previous is not None else 1
+    save_sidecar(path, {"sha256": input_sha, "run_hash": run, "message": message, "attempts": attempts})
+    return attempts
+
+
+def known_failure(path: Path, *, input_sha: str, run: str) -> str | None:
+    """The recorded error when this input, under this run hash, killed its worker :data:`MAX_ATTEMPTS` times."""
+    record = load_sidecar(path)
+    if record is None or record.get("sha256") != input_sha or record.get("run_hash") != run:
+        return None
+    attempts = record.get("attempts")
+    if not isinstance(attempts, int) or attempts < MAX_ATTEMPTS:
+        return None
+    return str(record.get("message", "the worker process died"))
+
+
 def remove_stale_temporaries(out_root: Path) -> int:
     """Delete temporary files a killed run left in the output tree; returns how many."""
     removed = 0
@@ -85,8 +129,14 @@ def remove_stale_temporaries(out_root: Path) -> int:
 def locked(out_root: Path) -> Iterator[None]:
     """Hold an exclusive lock on the output tree so two runs never write into it at once."""
     state = out_root / STATE_DIR
+    if state.is_symlink():
+        raise InputError(f"{state}: is a symbolic link; refusing to keep the batch state through it")
     state.mkdir(parents=True, exist_ok=True)
-    with open(state / _LOCK_NAME, "w", encoding="utf-8") as handle:
+    try:  # O_NOFOLLOW: a link planted as the lock file must not be followed (nor truncated)
+        descriptor = os.open(state / _LOCK_NAME, os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+    except OSError as exc:
+        raise InputError(f"{state / _LOCK_NAME}: cannot open the lock file: {exc.strerror}") from exc
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as exc:

@@ -3,30 +3,34 @@
 This is the one module allowed per-process state: each worker builds a single
 :class:`~restore.Corrector` in :func:`init_worker` and reuses it for every file,
 so resources (OpenCC, lexicons, the memory-mapped language model) load once per
-process.
+process. :mod:`restore.batch.supervisor` starts the processes and watches them.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from restore.batch import state
-from restore.batch.consistency import notes_hash
 from restore.batch.records import make_record
 from restore.config import Config
+from restore.encodings import decode_document
 from restore.errors import InputError, RestoreError
 from restore.pipeline import Corrector
 from restore.survey import Survey
-from restore.textio import atomic_write_text, decode_text
+from restore.textio import atomic_write_text, display_path
+from restore.writeguard import WriteGuard
 
 log = logging.getLogger(__name__)
+
+# Outcome statuses: restored, up to date, kept because edited by hand, failed.
+DONE, SKIPPED, EDITED, ERROR = "done", "skipped", "edited", "error"
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """What happened to one file: ``done``, ``skipped`` (up to date) or ``error`` (with a message)."""
+    """What happened to one file: ``done``, ``skipped`` (up to date), ``edited`` (kept) or ``error`` (with a message)."""
 
     path: str
     status: str
@@ -34,26 +38,48 @@ class Outcome:
     message: str = ""
 
 
+@dataclass(frozen=True)
+class WorkerSettings:
+    """Everything a worker needs to restore files (sent to each worker process once).
+
+    ``survey`` is the batch's first pass (:mod:`restore.batch.consistency`);
+    ``encoding`` is one of :data:`restore.encodings.ENCODINGS`.
+    """
+
+    config: Config
+    in_root: str
+    out_root: str
+    survey: Survey = field(default_factory=Survey)
+    encoding: str = "utf-8"
+    overwrite_edited: bool = False
+    retry_failed: bool = False
+
+    @property
+    def run_hash(self) -> str:
+        """What every output of this run depends on besides its input (see :func:`state.run_hash`)."""
+        return state.run_hash(self.config, self.survey, self.encoding)
+
+
 @dataclass
 class _WorkerState:
     corrector: Corrector
+    settings: WorkerSettings
     in_root: Path
     out_root: Path
-    config_hash: str
-    survey: Survey
+    run_hash: str
+    guard: WriteGuard
 
 
 # Per-process state, set once by init_worker (see the module docstring).
 _state: _WorkerState | None = None
 
 
-def init_worker(config: Config, in_root: str, out_root: str, survey: Survey | None = None) -> None:
-    """Build this process's corrector (pool initializer); ``survey`` is the batch's first pass."""
+def init_worker(settings: WorkerSettings) -> None:
+    """Build this process's corrector and output guard."""
     global _state
-    survey = survey or Survey()
-    # Outputs depend on the batch's consistency votes too: a changed batch redoes them.
-    config_hash = state.config_hash(config) + (f"+{notes_hash(survey.to_json())}" if survey else "")
-    _state = _WorkerState(Corrector(config), Path(in_root), Path(out_root), config_hash, survey)
+    in_root, out_root = Path(settings.in_root), Path(settings.out_root)
+    guard = WriteGuard(out_root, input_roots=[in_root])
+    _state = _WorkerState(Corrector(settings.config), settings, in_root, out_root, settings.run_hash, guard)
 
 
 def process(relative: str) -> Outcome:
@@ -63,30 +89,66 @@ def process(relative: str) -> Outcome:
     try:
         return _process(_state, Path(relative))
     except RestoreError as exc:
-        return Outcome(relative, "error", message=str(exc))
+        return Outcome(relative, ERROR, message=str(exc))
     except Exception as exc:  # a bug in one stage must not stop the batch; the file is reported
         log.debug("unexpected failure on %s", relative, exc_info=True)
-        return Outcome(relative, "error", message=f"{_state.in_root / relative}: internal error: {exc!r}")
+        shown = display_path(_state.in_root / relative)
+        return Outcome(relative, ERROR, message=f"{shown}: internal error: {exc!r}")
 
 
 def _process(worker: _WorkerState, relative: Path) -> Outcome:
     source = worker.in_root / relative
+    shown = display_path(source)
+    name = relative.as_posix()
+    if display_path(relative) != str(relative):
+        # Such a name cannot go into the UTF-8 JSONL records (and the report, and apply) intact.
+        raise InputError(f"{shown}: the file name is not valid UTF-8; rename the file to restore it")
     target = worker.out_root / relative
+    sidecar_file = state.sidecar_path(worker.out_root, relative)
+    worker.guard.check(target)
+    worker.guard.check(sidecar_file)
     if not source.is_file():  # a FIFO or device would block the read; a broken link has nothing to read
-        raise InputError(f"{source}: not a regular file")
+        raise InputError(f"{shown}: not a regular file")
     try:
         data = source.read_bytes()
     except OSError as exc:
-        raise InputError(f"{source}: cannot read: {exc.strerror}") from exc
+        raise InputError(f"{shown}: cannot read: {exc.strerror}") from exc
     input_sha = state.sha256_bytes(data)
-    sidecar_file = state.sidecar_path(worker.out_root, relative)
-    if state.is_up_to_date(state.load_sidecar(sidecar_file), input_sha, worker.config_hash, target):
-        return Outcome(relative.as_posix(), "skipped")
-    text = decode_text(data, str(source))
-    result = worker.corrector.fix(text, survey=worker.survey)
+    sidecar = state.load_sidecar(sidecar_file)
+    if state.is_up_to_date(sidecar, input_sha, worker.run_hash, target):
+        return Outcome(name, SKIPPED)
+    failure_file = state.failure_path(worker.out_root, relative)
+    known = state.known_failure(failure_file, input_sha=input_sha, run=worker.run_hash)
+    if known is not None and not worker.settings.retry_failed:
+        return Outcome(name, ERROR, message=f"{known} (skipped: it failed {state.MAX_ATTEMPTS} times; "
+                       "--retry-failed tries it again)")
+    decoded = decode_document(data, shown, worker.settings.encoding)
+    result = worker.corrector.fix(decoded.text, survey=worker.settings.survey)
+    output_sha = state.sha256_bytes(result.text.encode("utf-8"))
+    if not worker.settings.overwrite_edited and _edited_by_hand(target, sidecar, output_sha):
+        return Outcome(name, EDITED, message=f"{display_path(target)}: edited since restore wrote it; kept "
+                       "(--overwrite-edited replaces it)")
     atomic_write_text(target, result.text)
-    record = make_record(result, path=relative.as_posix(), root=str(worker.in_root), sha256=input_sha)
-    record["config_hash"] = worker.config_hash
-    record["output_sha256"] = state.sha256_bytes(result.text.encode("utf-8"))
+    record = make_record(result, path=name, root=str(worker.in_root), sha256=input_sha)
+    record["encoding"] = decoded.encoding
+    record["config_hash"] = worker.run_hash
+    record["output_sha256"] = output_sha
     state.save_sidecar(sidecar_file, record)
-    return Outcome(relative.as_posix(), "done", chars=len(text))
+    failure_file.unlink(missing_ok=True)
+    return Outcome(name, DONE, chars=len(decoded.text))
+
+
+def _edited_by_hand(target: Path, sidecar: dict[str, object] | None, new_sha: str) -> bool:
+    """True when ``target`` holds text restore did not write: not its last output, not the new one.
+
+    With no sidecar (a run killed between the output and its sidecar, or a file
+    put there by someone else) only an output equal to the new one is restore's.
+    """
+    try:
+        current = state.sha256_bytes(target.read_bytes())
+    except FileNotFoundError:
+        return False
+    except OSError as exc:
+        raise InputError(f"{display_path(target)}: cannot read the existing output: {exc.strerror}") from exc
+    written = sidecar.get("output_sha256") if sidecar is not None else None
+    return current not in (written, new_sha)

@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from restore.commands.options import add_config_arguments, config_from_arguments
+from restore.commands.options import add_config_arguments, add_encoding_argument, config_from_arguments
 from restore.errors import ConfigError
 
 
@@ -17,13 +17,25 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "clean",
         help="restore every .txt file under a directory into another directory",
         description="Restore every .txt file under IN (recursively) into OUT, keeping the tree. "
-        "Finished outputs are skipped on a rerun; bad files are reported and skipped.",
+        "Finished outputs are skipped on a rerun, outputs edited by hand are kept; bad files are reported "
+        "and skipped.",
     )
     parser.add_argument("input", metavar="IN", type=Path, help="directory of .txt files (never written to)")
     parser.add_argument("-o", "--output", metavar="OUT", type=Path, required=True, help="output directory")
     parser.add_argument("-j", "--jobs", type=int, default=1, help="worker processes (0: one per CPU; default 1)")
     parser.add_argument("--jsonl", type=Path, metavar="FILE", help="write one JSON record per document")
     parser.add_argument("--report", type=Path, metavar="FILE", help="write the HTML review report")
+    add_encoding_argument(parser)
+    parser.add_argument(
+        "--overwrite-edited",
+        action="store_true",
+        help="replace outputs edited by hand since restore wrote them (default: keep them, with a warning)",
+    )
+    parser.add_argument(
+        "--retry-failed",
+        action="store_true",
+        help="try again files whose worker process died on them twice before (default: skip them)",
+    )
     add_config_arguments(parser)
     parser.set_defaults(run=run)
 
@@ -43,13 +55,26 @@ def run(args: argparse.Namespace) -> int:
         jobs=jobs,
         jsonl=args.jsonl,
         report=args.report,
+        encoding=args.encoding,
+        overwrite_edited=args.overwrite_edited,
+        retry_failed=args.retry_failed,
     )
 
     def report_error(outcome: Outcome) -> None:
         sys.stderr.write(f"restore: error: {outcome.message}\n")
         sys.stderr.flush()
 
-    summary = run_batch(options, progress_stream=sys.stderr, on_error=report_error)
+    def report_edited(outcome: Outcome) -> None:
+        sys.stderr.write(f"restore: warning: {outcome.message}\n")
+        sys.stderr.flush()
+
+    summary = run_batch(options, progress_stream=sys.stderr, on_error=report_error, on_edited=report_edited)
+    if summary.edited:
+        sys.stderr.write(
+            f"restore: kept {len(summary.edited)} output(s) edited by hand: "
+            + ", ".join(outcome.path for outcome in summary.edited)
+            + "\n"
+        )
     if summary.errors:
         sys.stderr.write(
             f"restore: {len(summary.errors)} of {summary.total} file(s) failed: "

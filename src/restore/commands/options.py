@@ -22,6 +22,19 @@ def add_config_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_encoding_argument(parser: argparse.ArgumentParser) -> None:
+    """Add ``--encoding`` (see :mod:`restore.encodings`)."""
+    from restore.encodings import ENCODINGS
+
+    parser.add_argument(
+        "--encoding",
+        choices=ENCODINGS,
+        default="utf-8",
+        help="encoding of the input (default utf-8; auto: a byte-order mark, else UTF-8, else GB18030 or Big5 "
+        "as detected); outputs are always UTF-8",
+    )
+
+
 def config_from_arguments(args: argparse.Namespace) -> Config:
     """The Config the shared options describe; user lexicons are checked now, before any work."""
     from restore.lexicon.loading import with_user_lexicons

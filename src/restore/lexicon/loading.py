@@ -53,7 +53,7 @@ def load_bundled_lexicons(*, tables: ScriptTables | None = None) -> list[Lexicon
             text = item.read_text(encoding="utf-8")
         except UnicodeDecodeError as exc:
             raise ResourceError(f"bundled lexicon {item.name} is not UTF-8: {exc}") from exc
-        lexicon, problems = parse_lexicon(text, item.name, tables=tables)
+        lexicon, problems = parse_lexicon(text, item.name, tables=tables, known_words=False)
         if problems or lexicon is None:
             raise ResourceError(f"bundled lexicon is broken: {problems[0] if problems else item.name}")
         lexicons.append(lexicon)

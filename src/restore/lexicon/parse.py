@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Callable
@@ -30,6 +31,19 @@ _REQUIRED = ("name", "kind", "source", "licence", "columns")
 _HEADER_KEYS = frozenset((*_REQUIRED, "license", "restore-lexicon"))
 # Format characters that are never part of a name: zero-width space/joiners, BOM, bidi marks.
 _FORBIDDEN = frozenset("\ufffd\u3000\u00a0\u200b\u200c\u200d\u2060\ufeff\u200e\u200f")
+# Length limits, in characters. The longest bundled form is 16 characters, cue 9, note 67; the
+# limits leave room for real names and formulas while keeping absurd entries (a million-character
+# line crashes the Aho-Corasick library) from ever reaching the matcher.
+MAX_LINE_CHARS = 4_000
+MAX_FORM_CHARS = 64
+MAX_CUE_CHARS = 32
+MAX_NOTE_CHARS = 1_000
+MAX_ITEMS = 100
+MAX_FILE_BYTES = 50_000_000
+# A variant is rewritten wherever it occurs, so a real word (one of the known words of
+# data/lm/words.txt) or a single character as a variant would rewrite ordinary text. Written
+# with this mark in front (``!中心``) the lint accepts it: the author means it.
+COMMON_MARK = "!"
 
 
 def read_lexicon(
@@ -39,9 +53,13 @@ def read_lexicon(
     path = Path(path)
     shown = label if label is not None else str(path)
     try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            return None, [Problem(shown, 0, f"larger than {MAX_FILE_BYTES:,} bytes; not a lexicon")]
         data = path.read_bytes()
     except OSError as exc:
         return None, [Problem(shown, 0, f"cannot read: {exc.strerror or exc}")]
+    except ValueError as exc:  # a NUL byte in the name
+        return None, [Problem(shown, 0, f"not a usable file name ({exc})")]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -65,8 +83,14 @@ def lint_lexicon(path: str | Path, *, tables: ScriptTables | None = None) -> lis
     return read_lexicon(path, tables=tables)[1]
 
 
-def parse_lexicon(text: str, label: str, *, tables: ScriptTables | None = None) -> tuple[Lexicon | None, list[Problem]]:
-    """Parse lexicon text; ``tables`` (when given) lets the traditional column be checked char by char."""
+def parse_lexicon(
+    text: str, label: str, *, tables: ScriptTables | None = None, known_words: bool = True
+) -> tuple[Lexicon | None, list[Problem]]:
+    """Parse lexicon text; ``tables`` (when given) lets the traditional column be checked char by char.
+
+    ``known_words=False`` skips the check of variants against the known-word list (the bundled
+    lexicons, linted by the test suite, load without reading it).
+    """
     problems: list[Problem] = []
 
     def report(line: int, reason: str) -> None:
@@ -109,7 +133,7 @@ def parse_lexicon(text: str, label: str, *, tables: ScriptTables | None = None) 
         if in_header:
             in_header = False
             _check_header(header, number, report)
-        entry = _parse_entry(line, number, report, tables)
+        entry = _parse_entry(line, number, report, tables, known_words)
         if entry is None:
             continue
         if entry.canonical in seen:
@@ -154,8 +178,11 @@ def _check_header(header: dict[str, str], line: int, report: Report) -> None:
 
 
 def _parse_entry(
-    line: str, number: int, report: Report, tables: ScriptTables | None
+    line: str, number: int, report: Report, tables: ScriptTables | None, known_words: bool
 ) -> Entry | None:
+    if len(line) > MAX_LINE_CHARS:
+        report(number, f"line is {len(line):,} characters long (at most {MAX_LINE_CHARS:,})")
+        return None
     fields = line.split("\t")
     if len(fields) != len(COLUMNS):
         report(number, f"expected {len(COLUMNS)} tab-separated columns, found {len(fields)}")
@@ -178,15 +205,64 @@ def _parse_entry(
             report(number, f"traditional: {reason}")
     variants = _items(variants_field, "variants", number, report)
     cues = _items(cues_field, "cues", number, report)
+    _check_lengths(canonical, traditional, variants, cues, note, number, report)
+    marked = {variant for variant in variants if variant.startswith(COMMON_MARK)}
+    variants = tuple(variant.removeprefix(COMMON_MARK) for variant in variants)
     for variant in variants:
         if variant in (canonical, traditional):
             report(number, f"variant {variant!r} is the entry's own form")
+        elif COMMON_MARK + variant not in marked:
+            reason = _common_variant(variant, known_words)
+            if reason:
+                report(number, f"variant {variant!r} is {reason}: it would be rewritten wherever it occurs "
+                       f"(write it '{COMMON_MARK}{variant}' if that is meant)")
     match = _PERIOD.match(period)
     if period and (not match or not (match["start"] or match["end"]) or (match["end"] and not match["slash"])):
         report(number, f"period {period!r} must look like 2023, 2021/2024, 2024-12/ or /2023")
     elif period and match and match["start"] and match["end"] and match["start"] > match["end"]:
         report(number, f"period {period!r} ends before it starts")
     return Entry(canonical, traditional, variants, cues, period, note, number)
+
+
+def _check_lengths(
+    canonical: str,
+    traditional: str,
+    variants: tuple[str, ...],
+    cues: tuple[str, ...],
+    note: str,
+    number: int,
+    report: Report,
+) -> None:
+    for column, values, limit in (
+        ("canonical", (canonical,), MAX_FORM_CHARS),
+        ("traditional", (traditional,), MAX_FORM_CHARS),
+        ("variants", variants, MAX_FORM_CHARS + len(COMMON_MARK)),
+        ("cues", cues, MAX_CUE_CHARS),
+        ("note", (note,), MAX_NOTE_CHARS),
+    ):
+        longest = max(values, key=len, default="")
+        if len(longest) > limit:
+            report(number, f"{column}: {longest[:12]!r}… is {len(longest):,} characters long (at most {limit})")
+    for column, items in (("variants", variants), ("cues", cues)):
+        if len(items) > MAX_ITEMS:
+            report(number, f"{column}: {len(items)} items (at most {MAX_ITEMS})")
+
+
+def _common_variant(variant: str, known_words: bool) -> str:
+    """Why a variant would rewrite ordinary text (a single character, a known word), or ``""``."""
+    if len(variant.replace(" ", "")) <= 1:
+        return "a single character"
+    if known_words and variant in _known_words():
+        return "a common word (data/lm/words.txt)"
+    return ""
+
+
+@functools.lru_cache(maxsize=1)
+def _known_words() -> frozenset[str]:
+    """The shipped known-word list, read once (a read-only resource)."""
+    from restore.lm.model import load_words
+
+    return load_words()
 
 
 def _items(value: str, column: str, number: int, report: Report) -> tuple[str, ...]:

@@ -15,7 +15,7 @@ from restore.textio import atomic_write_text
 
 REPORT_SCHEMA = "restore.report/1"
 # Fields of a record the page needs; the rest (config hash, restored text) stays out to keep it small.
-_DOCUMENT_FIELDS = ("path", "root", "sha256", "original", "edits", "suggestions")
+_DOCUMENT_FIELDS = ("path", "root", "sha256", "encoding", "original", "edits", "suggestions")
 
 
 def _asset(name: str) -> str:

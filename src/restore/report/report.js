@@ -239,13 +239,18 @@
     return {
       schema: data.decisions_schema,
       documents: data.documents.map(function (doc) {
-        return {
+        var entry = {
           path: doc.path, root: doc.root, sha256: doc.sha256,
           edits: doc.items.map(function (it) {
             return { start: it.start, end: it.end, before: it.before, after: it.after, kind: it.kind,
               source: it.source, confidence: it.confidence, origin: it.origin, accepted: it.accepted };
           })
         };
+        // The original's encoding, as --encoding names it, when it was not UTF-8 (apply decodes it so).
+        if (doc.encoding && doc.encoding !== "utf-8") {
+          entry.encoding = doc.encoding.indexOf("utf-16") === 0 ? "utf-16" : doc.encoding;
+        }
+        return entry;
       })
     };
   }

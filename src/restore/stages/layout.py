@@ -131,9 +131,7 @@ class LayoutStage:
         return gaps
 
     def _joins(self, text: str) -> Iterator[Proposal]:
-        lines = [m.group().strip(" \t") for m in re.finditer(r"[^\r\n]+", text)]
-        prose_widths = [display_width(line) for line in lines if _reads_as_prose(line)]
-        column = statistics.median(prose_widths) if prose_widths else 0.0
+        column = _column_width(text)
         minimum = self.settings.min_join_chars
         carried = ""  # the lines already joined into the current one, as a second run will see them
         for match in _GAP.finditer(text):
@@ -146,7 +144,7 @@ class LayoutStage:
             carried = ""
             line_end = text.find("\n", end)
             following = text[end : line_end if line_end >= 0 else len(text)]
-            if len(previous) < minimum or not following:
+            if len(previous) < minimum or not following or _DATELINE.match(previous):
                 continue
             last, first = previous[-1], following[0]
             if last in TERMINAL or (last in CLOSERS and len(previous) > 1 and previous[-2] in TERMINAL):
@@ -156,12 +154,47 @@ class LayoutStage:
             if first in _MARKERS or not (is_cjk(first) or is_ascii_alnum(first)):
                 continue
             width = display_width(previous)
-            column_line = column > 0 and abs(width - column) <= 0.15 * column
+            # A full column-width line runs on into the next only if that one is running text too
+            # (prose, or column-wide itself): a headline as wide as the column stays above its subhead.
+            column_line = _fits(width, column) and (
+                _reads_as_prose(following) or _fits(display_width(following.strip(" \t")), column)
+            )
             confident = last not in "：:" and (_reads_as_prose(previous) or column_line)
             confidence = self.settings.join_confidence if confident else self.settings.bare_join_confidence
             if confidence >= self.min_confidence:
                 carried = previous
             yield self._proposal(text, start, end, "", "join-lines", confidence)
+
+
+# A dateline ("2024年7月1日 星期一") stands alone above a headline however wide it is.
+_DATELINE = re.compile(
+    r"\d{2,4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:(?:星期|週|周|礼拜|禮拜)[一二三四五六日天])?\Z"
+)
+# Wrapped prose lines needed before their median width counts as the page's column width.
+_MIN_COLUMN_LINES = 3
+
+
+def _column_width(text: str) -> float:
+    """The display width of the page's text column, or 0.0 when the page does not show one.
+
+    Measured on wrapped prose lines only: lines with sentence punctuation that run on into the
+    next line of their block. A paragraph's last line is as short as its text, and a paragraph
+    already joined into one line is no longer wrapped, so neither moves the estimate: a second
+    pass measures the column the first did (or none) and joins nothing new.
+    """
+    blocks = re.split(r"\n[ \t]*(?:\r?\n)+", text.replace("\r\n", "\n"))
+    widths = []
+    for block in blocks:
+        lines = [line.strip(" \t") for line in block.split("\n")]
+        for line, following in zip(lines, lines[1:]):
+            if line and following and line[-1] not in TERMINAL and _reads_as_prose(line):
+                widths.append(display_width(line))
+    return statistics.median(widths) if len(widths) >= _MIN_COLUMN_LINES else 0.0
+
+
+def _fits(width: float, column: float) -> bool:
+    """True when a line of ``width`` fills a text column of ``column`` (within 15%)."""
+    return column > 0 and abs(width - column) <= 0.15 * column
 
 
 def _is_digit(char: str) -> bool:
@@ -190,6 +223,8 @@ def _reads_as_prose(line: str) -> bool:
     for index, char in enumerate(line):
         if char in PROSE_PUNCT:
             return True
-        if char in _HALF_PROSE and 0 < index < len(line) - 1 and is_han(line[index - 1]):
+        # A half-width mark after Chinese counts as the full-width one the punct stage makes of it,
+        # at a line end too: otherwise a second pass would see prose the first did not.
+        if char in _HALF_PROSE and 0 < index and is_han(line[index - 1]):
             return True
     return False
