@@ -24,13 +24,11 @@ restore.errors.ResourceError: language model /nonexistent/words.lm: no such file
 from __future__ import annotations
 
 import importlib.resources
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from restore.errors import ResourceError
 from restore.lm.corpus import normalize_chars
-from restore.lm.model import _load
+from restore.lm.model import LazyKenlmModel
 
 DEFAULT_WORD_MODEL = "zh_CN.lm"
 # The longest word tried at a position, in characters (longer words are rare: 7+ character
@@ -54,7 +52,7 @@ class Segmentation:
     words: tuple[str, ...]
 
 
-class WordLanguageModel:
+class WordLanguageModel(LazyKenlmModel):
     """A kenlm word n-gram model that scores unsegmented Chinese text.
 
     ``t2s`` maps characters before scoring (traditional -> simplified, as the char model does;
@@ -72,21 +70,10 @@ class WordLanguageModel:
     ) -> None:
         if max_word < 1 or beam < 1:
             raise ValueError("max_word and beam must be at least 1")
-        self.path = Path(path) if path else default_word_model_path()
+        super().__init__(Path(path) if path else default_word_model_path())
         self._table = str.maketrans(t2s) if t2s else None
         self.max_word = max_word
         self.beam = beam
-        self._model = None
-        self._lock = threading.Lock()
-
-    @property
-    def model(self):  # -> kenlm.Model
-        """The loaded kenlm model; raises :class:`ResourceError` naming the path when it cannot load."""
-        if self._model is None:
-            with self._lock:
-                if self._model is None:
-                    self._model = _load(self.path)
-        return self._model
 
     def _pieces(self, text: str) -> list[str]:
         """Characters, with each run of ASCII letters/digits kept as one piece."""
