@@ -14,7 +14,8 @@ from restore.glyphs.tables import load_confusions, load_glyph_neighbours
 from restore.lm.t2s import load_script_sets
 from restore.pipeline import Corrector
 from restore.stages.base import Document
-from restore.stages.char import INSERT_MARKS, CharStage, is_han
+from restore.chars import is_bmp_han as is_han
+from restore.stages.char import INSERT_MARKS, CharStage
 
 # Sentences written for these tests.
 CLEAN = [

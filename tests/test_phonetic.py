@@ -14,7 +14,8 @@ from restore.evidence import ConfusionPair
 from restore.glyphs.tables import PhoneticNeighbours
 from restore.pipeline import Corrector
 from restore.stages.base import Document
-from restore.stages.char import PHONETIC_TABLE_ID, CharStage, is_han
+from restore.chars import is_bmp_han as is_han
+from restore.stages.char import PHONETIC_TABLE_ID, CharStage
 
 # Sentences written for these tests: a typed same-sound error each, and its correction.
 TYPED = [

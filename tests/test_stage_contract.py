@@ -4,6 +4,8 @@ one definition of the char features, and a corrector shared by threads."""
 from __future__ import annotations
 
 import dataclasses
+import math
+import pickle
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import ClassVar
@@ -206,7 +208,7 @@ def test_logodds_weigh_each_feature_by_its_own_weight() -> None:
         if name == "glyph_similarity":
             value = value**GLYPH_SHARPNESS
         elif name == "mined":
-            value = __import__("math").log10(1 + min(value, config.mined_count_cap))
+            value = math.log10(1 + min(value, config.mined_count_cap))
         expected += weights[name] * value
     calibration = CharCalibration(config)
     assert calibration.logodds(features) == pytest.approx(expected, abs=1e-12)
@@ -241,3 +243,11 @@ def test_a_fresh_corrector_shared_by_eight_threads_gives_the_sequential_results(
     with ThreadPoolExecutor(max_workers=8) as pool:
         threaded = list(pool.map(lambda page: shared.fix(page).to_json(), _THREAD_PAGES * 2))
     assert threaded == sequential * 2
+
+
+def test_a_pickled_corrector_is_its_config() -> None:
+    used = restore.Corrector(Config(min_confidence=0.9))
+    used.fix(_THREAD_PAGES[0])  # loads resources, which stay behind
+    copy = pickle.loads(pickle.dumps(used))
+    assert copy.config == used.config
+    assert copy.fix(_THREAD_PAGES[1]).to_json() == used.fix(_THREAD_PAGES[1]).to_json()

@@ -48,8 +48,9 @@ from rapidfuzz.distance import Levenshtein
 
 from restore.config import CharConfig, Config
 from restore.lm.corpus import normalize_chars, split_sentences, strip_tags
+from restore.chars import is_bmp_han as is_han
 from restore.lm.cache import NgramCounts
-from restore.stages.char import INSERT_MARKS, PUNCT_LOOKALIKES, PUNCT_TARGETS, CharStage, is_han
+from restore.stages.char import INSERT_MARKS, PUNCT_LOOKALIKES, PUNCT_TARGETS, CharStage
 from restore.stages.char_features import CharCalibration
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -21,7 +21,8 @@ from rapidfuzz.distance import Levenshtein
 
 from restore.config import Config
 from restore.stages.base import Document
-from restore.stages.char import CharStage, is_han
+from restore.chars import is_bmp_han as is_han
+from restore.stages.char import CharStage
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))

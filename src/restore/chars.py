@@ -1,10 +1,18 @@
 """Character classes shared by the stages (pure functions over single characters).
 
+The one definition of a Han character in the library: :func:`is_han` (every CJK ideograph),
+:func:`is_bmp_han` (those of the Basic Multilingual Plane, the char stage's vocabulary) and
+:data:`HAN_RUN` (runs of :func:`is_han` characters), all from :data:`HAN_RANGES`.
+
 >>> is_han("徐"), is_han("a"), is_cjk_punct("，"), is_cjk_punct(",")
+(True, False, True, False)
+>>> is_han("〇"), is_bmp_han("〇"), is_han("\U00020000"), is_bmp_han("\U00020000")
 (True, False, True, False)
 """
 
 from __future__ import annotations
+
+import re
 
 # Full-width punctuation of Chinese text.
 CJK_PUNCT = frozenset("，。、；：？！“”‘’（）《》〈〉【】「」『』—…·～〔〕")
@@ -16,21 +24,33 @@ OPENERS = frozenset("“‘（《「『【〔")
 # Sentence punctuation that shows a line is running prose, not a heading.
 PROSE_PUNCT = frozenset("，。、；：“”‘’（）《》「」")
 
-_HAN_RANGES = (
-    (0x3400, 0x4DBF),
-    (0x4E00, 0x9FFF),
-    (0xF900, 0xFAFF),
-    (0x20000, 0x2FA1F),
-    (0x30000, 0x3134F),
+# CJK ideograph blocks of the Basic Multilingual Plane: Extension A, the unified block, the
+# compatibility ideographs.
+BMP_HAN_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
+# Every CJK ideograph: the BMP blocks and Extensions B-H with the supplementary compatibility block.
+HAN_RANGES = (*BMP_HAN_RANGES, (0x20000, 0x2FA1F), (0x30000, 0x3134F))
+# 〇 (U+3007, the ideographic zero of dates) counts as Han outside the blocks.
+IDEOGRAPHIC_ZERO = "\u3007"
+# A run of is_han characters.
+HAN_RUN = re.compile(
+    "[" + IDEOGRAPHIC_ZERO + "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in HAN_RANGES) + "]+"
 )
 
 
 def is_han(char: str) -> bool:
     """True for a CJK ideograph (including extensions and compatibility ideographs, and 〇)."""
+    if "\u4e00" <= char <= "\u9fff":  # the common block first: this runs per character
+        return True
     code = ord(char)
     if code == 0x3007:
         return True
-    return any(lo <= code <= hi for lo, hi in _HAN_RANGES)
+    return any(lo <= code <= hi for lo, hi in HAN_RANGES)
+
+
+def is_bmp_han(char: str) -> bool:
+    """True for a CJK ideograph of the Basic Multilingual Plane (not 〇): what the char stage changes."""
+    code = ord(char)
+    return any(lo <= code <= hi for lo, hi in BMP_HAN_RANGES)
 
 
 def is_cjk_punct(char: str) -> bool:

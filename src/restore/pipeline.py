@@ -13,6 +13,7 @@ import logging
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
+from typing import Any
 
 from restore.config import Config
 from restore.edits import Edit, EditLog, carry_span
@@ -38,6 +39,13 @@ class Corrector:
         self.config = config if config is not None else Config()
         self._stages: list[Stage] | None = None
         self._building = threading.Lock()
+
+    def __getstate__(self) -> dict[str, Any]:
+        # A pickled corrector is its config: the receiving process builds and loads its own stages.
+        return {"config": self.config}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        Corrector.__init__(self, state["config"])
 
     @property
     def stages(self) -> list[Stage]:

@@ -82,12 +82,7 @@ class ScriptTables:
 
     def detect(self, text: str, *, ratio: float = 3.0, minimum: int = 1) -> str:
         """``"simplified"``, ``"traditional"`` or ``""`` when neither clearly dominates."""
-        simplified, traditional = self.counts(text)
-        if traditional >= minimum and traditional >= ratio * simplified:
-            return TRADITIONAL
-        if simplified >= minimum and simplified >= ratio * traditional:
-            return SIMPLIFIED
-        return ""
+        return dominant_script(*self.counts(text), ratio=ratio, minimum=minimum)
 
     def phrase_choice(self, view: str, index: int, *, to_script: str) -> tuple[str, str]:
         """The longest dictionary phrase of ``view`` covering ``index``, and the character it writes there.
@@ -104,3 +99,18 @@ class ScriptTables:
                 if converted is not None:
                     return view[start : start + length], converted[index - start]
         return "", ""
+
+
+def dominant_script(simplified: int, traditional: int, *, ratio: float, minimum: int) -> str:
+    """The script of ``simplified``/``traditional``-only character counts, or ``""`` when neither dominates.
+
+    A script dominates with at least ``minimum`` characters and ``ratio`` times the other's.
+
+    >>> dominant_script(1, 9, ratio=3.0, minimum=2), dominant_script(4, 6, ratio=3.0, minimum=2)
+    ('traditional', '')
+    """
+    if traditional >= minimum and traditional >= ratio * simplified:
+        return TRADITIONAL
+    if simplified >= minimum and simplified >= ratio * traditional:
+        return SIMPLIFIED
+    return ""

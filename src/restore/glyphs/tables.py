@@ -14,19 +14,15 @@ All are read on first use by the char stage, never at import. A malformed line r
 
 from __future__ import annotations
 
-import importlib.resources
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from restore.errors import ResourceError
+from restore.resources import data_path
 
 GLYPH_TABLE = "glyph_neighbours.tsv"
 PHONETIC_TABLE = "phonetic_neighbours.tsv"
-
-
-def _data_path(name: str) -> Path:
-    return Path(str(importlib.resources.files("restore") / "data" / name))
 
 
 def _read_lines(path: Path) -> list[str]:
@@ -42,7 +38,7 @@ class GlyphNeighbours:
     """Rendered-glyph neighbours, parsed per character on first request (loading stays cheap)."""
 
     def __init__(self, path: str | Path | None = None) -> None:
-        self.path = Path(path) if path else _data_path(GLYPH_TABLE)
+        self.path = Path(path) if path else data_path(GLYPH_TABLE)
         self._raw: dict[str, tuple[int, str]] = {}
         self._parsed: dict[str, tuple[tuple[str, float], ...]] = {}
         for number, line in enumerate(_read_lines(self.path), 1):
@@ -106,7 +102,7 @@ class ConfusionTable:
 def load_confusions(paths: list[str | Path] | None = None) -> ConfusionTable:
     """Merge mined tables; by default every ``data/ocr_confusions*.tsv`` shipped in the package."""
     if paths is None:
-        folder = _data_path("")
+        folder = data_path("")
         paths = sorted(folder.glob("ocr_confusions*.tsv")) if folder.is_dir() else []
     table = ConfusionTable()
     for path in map(Path, paths):
@@ -136,7 +132,7 @@ class PhoneticNeighbours:
     """
 
     def __init__(self, path: str | Path | None = None) -> None:
-        self.path = Path(path) if path else _data_path(PHONETIC_TABLE)
+        self.path = Path(path) if path else data_path(PHONETIC_TABLE)
         self._groups: dict[str, str] = {}
         readings: dict[str, list[str]] = defaultdict(list)
         for number, line in enumerate(_read_lines(self.path), 1):

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import ahocorasick
 from rapidfuzz.distance import Hamming, Levenshtein
 
-from restore.chars import is_han as _is_han_slow
+from restore.chars import is_han
 from restore.config import LexiconConfig
 from restore.lexicon.model import Entry, Lexicon
 from restore.scriptdata import SIMPLIFIED, TRADITIONAL, ScriptTables
@@ -302,10 +302,6 @@ def _add_key(keys: dict[str, list[tuple[int, str, bool]]], form: str, index: int
     if " " in form:
         keys[form.replace(" ", "")].append((index, match, False))
 
-
-def is_han(char: str) -> bool:
-    """:func:`restore.chars.is_han` with the common block tested first (this runs per candidate)."""
-    return "\u4e00" <= char <= "\u9fff" or _is_han_slow(char)
 
 
 def _doubled(window: str, position: int) -> bool:

@@ -9,13 +9,13 @@ restore.errors.ResourceError: language model /nonexistent/model.klm: no such fil
 
 from __future__ import annotations
 
-import importlib.resources
 import logging
 import threading
 from pathlib import Path
 
 from restore.errors import ResourceError
 from restore.lm.corpus import normalize_chars
+from restore.resources import data_path
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +25,7 @@ WORDS = "words.txt"
 
 def default_model_path() -> Path:
     """Where the shipped model lives inside the installed package."""
-    return Path(str(importlib.resources.files("restore") / "data" / "lm" / DEFAULT_MODEL))
+    return data_path(f"lm/{DEFAULT_MODEL}")
 
 
 class LazyKenlmModel:

@@ -43,18 +43,19 @@ conversion is proposed as is unless the LM finds a likelier character at that po
 from __future__ import annotations
 
 import logging
-import re
 import threading
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
+from restore.chars import is_bmp_han
 from restore.config import CharConfig, Config
 from restore.evidence import ConfusionPair, Consistency, Evidence, LanguageModelScore
-from restore.glyphs.tables import ConfusionTable, GlyphNeighbours, PhoneticNeighbours
+from restore.glyphs.tables import ConfusionTable, GlyphNeighbours, PhoneticNeighbours, load_confusions
 from restore.lm.cache import NgramCounts
-from restore.lm.model import CharLanguageModel
+from restore.lm.model import CharLanguageModel, load_name_chars, load_words
+from restore.lm.t2s import load_script_sets, load_t2s
 from restore.lm.wordlm import WordLanguageModel
 from restore.stages.base import Deferred, Document, Proposal, StageOutput, StagePlan
 from restore.stages.char_features import CharCalibration, CharFeatures
@@ -65,7 +66,6 @@ SOURCE = "lm:char5"
 GLYPH_TABLE_ID = "glyph:noto-cjk"
 PHONETIC_TABLE_ID = "phonetic:pypinyin"
 _NO_SOUNDS: frozenset[str] = frozenset()
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # Sentence boundaries of the LM (as in training): after these marks and at line breaks.
 _SENTENCE_END = frozenset("。！？；!?\n")
 # Marks the LM may choose between inside a sentence (sentence-final marks end the scored unit,
@@ -121,14 +121,9 @@ def _widening_pairs(chars: list[str], index: int) -> bool:
     return True
 
 
-def is_han(ch: str) -> bool:
-    """True for a CJK unified ideograph (the only characters this stage changes)."""
-    return bool(_HAN.match(ch))
-
-
 def is_mark(ch: str) -> bool:
     """True for a punctuation mark or symbol, including ideographs that only look like one (丶)."""
-    return ch in PUNCT_LOOKALIKES or not (is_han(ch) or ch.isalnum() or ch.isspace())
+    return ch in PUNCT_LOOKALIKES or not (is_bmp_han(ch) or ch.isalnum() or ch.isspace())
 
 
 @dataclass(frozen=True)
@@ -174,10 +169,6 @@ class CharResources:
     @classmethod
     def load(cls, config: CharConfig) -> CharResources:
         """Load every resource; a missing model is a :class:`~restore.errors.ResourceError`, never a no-op."""
-        from restore.glyphs.tables import load_confusions
-        from restore.lm.model import load_name_chars, load_words
-        from restore.lm.t2s import load_script_sets, load_t2s
-
         t2s = load_t2s()
         lm = CharLanguageModel(config.model or None, t2s=t2s)
         lm.model  # noqa: B018 - load now: a missing model is an error, never a silent no-op
@@ -265,7 +256,7 @@ class CharStage:
         found: dict[str, list[Any]] = {}
         for meant, count in res.confusions.meant_for(char).items():
             # A Han character may be a misread mark too (一 for the dash —): the LM weighs it.
-            if len(meant) == 1 and (is_han(meant) or meant in _HAN_MARKS) and meant not in wrong_script:
+            if len(meant) == 1 and (is_bmp_han(meant) or meant in _HAN_MARKS) and meant not in wrong_script:
                 found[meant] = [0.0, count]
         for neighbour, sim in res.glyphs.get(char, ())[: cfg.glyph_candidates]:
             if sim < cfg.min_glyph_similarity:
@@ -488,7 +479,7 @@ class CharStage:
         for i, char in enumerate(chars):
             if not is_mark(char):
                 suspicion = min(logprobs[i], logprobs[i + 1]) if lookback else logprobs[i]
-                if not is_han(char) or suspicion >= self.config.detect_logprob:
+                if not is_bmp_han(char) or suspicion >= self.config.detect_logprob:
                     continue
             elif (
                 not self.config.punctuation
@@ -504,8 +495,8 @@ class CharStage:
             for j in range(1, len(chars)):
                 if (
                     logprobs[j] < self.config.detect_insert_logprob
-                    and is_han(chars[j])
-                    and (is_han(chars[j - 1]) or chars[j - 1] in _CLOSERS)
+                    and is_bmp_han(chars[j])
+                    and (is_bmp_han(chars[j - 1]) or chars[j - 1] in _CLOSERS)
                 ):
                     best = self.best_insertion(tokens, j, logprobs[j])
                     if best is not None:
@@ -565,7 +556,7 @@ class CharStage:
     # -- the stage ------------------------------------------------------------------------------
     def propose(self, text: str, document: Document, *, deferred: Sequence[Deferred] = ()) -> StageOutput:
         """Propose character and mark substitutions for ``text``; decide ``deferred`` conversions."""
-        if not any(is_han(ch) for ch in text):
+        if not any(is_bmp_han(ch) for ch in text):
             return StageOutput()  # nothing for a Chinese LM to judge
         script = document.script or self._detect_script(text)
         proposals = []
@@ -615,7 +606,7 @@ class CharStage:
                 positions.append(offset)
             if (ch in _SENTENCE_END or offset == last) and positions:
                 chars = [text[p] for p in positions]
-                if any(is_han(c) for c in chars):
+                if any(is_bmp_han(c) for c in chars):
                     tokens = [prepared[p] for p in positions]
                     found.extend(
                         (positions[c.index], c) for c in self.examine(chars, tokens, script, cache, cache_scope)

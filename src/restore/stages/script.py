@@ -27,13 +27,13 @@ import re
 from collections.abc import Iterator
 from dataclasses import replace
 
+from restore.chars import HAN_RUN
 from restore.config import Config
 from restore.errors import ResourceError
 from restore.evidence import ScriptConversion
-from restore.scriptdata import SIMPLIFIED, TRADITIONAL, ScriptTables
+from restore.scriptdata import SIMPLIFIED, TRADITIONAL, ScriptTables, dominant_script
 from restore.stages.base import Deferred, Document, Proposal, StageOutput, StagePlan
 
-_HAN_RUN = re.compile(r"[\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
 _LINE = re.compile(r"[^\r\n]+")
 
 
@@ -92,8 +92,8 @@ class ScriptStage:
                 document_counts[1] += traditional
             lines.append((line, script, simplified, traditional))
         simplified_count, traditional_count = document_counts
-        document_script = _dominant(
-            simplified_count, traditional_count, settings.dominance_ratio, settings.min_distinctive_chars
+        document_script = dominant_script(
+            simplified_count, traditional_count, ratio=settings.dominance_ratio, minimum=settings.min_distinctive_chars
         )
         document.script = document.script or document_script
         # Leftover repair (聯系 → 聯繫) only on a page that shows conversion damage at all.
@@ -119,7 +119,7 @@ class ScriptStage:
         else:
             minority, candidates_of, view_map = tables.traditional_only, tables.to_simplified, tables.to_traditional
             config_name, phrases = settings.to_simplified, tables.simplified_phrases
-        for run in _HAN_RUN.finditer(line):
+        for run in HAN_RUN.finditer(line):
             chars = run.group()
             # The run as it would read entirely in the source script, so phrases match across mixed text.
             view = "".join(c if c in minority else _source_form(c, view_map, candidates_of) for c in chars)
@@ -231,11 +231,3 @@ def _source_form(char: str, view_map: dict[str, tuple[str, ...]], candidates_of:
     if not forms or char in candidates_of:
         return char
     return forms[0]
-
-
-def _dominant(simplified: int, traditional: int, ratio: float, minimum: int) -> str:
-    if traditional >= minimum and traditional >= ratio * simplified:
-        return TRADITIONAL
-    if simplified >= minimum and simplified >= ratio * traditional:
-        return SIMPLIFIED
-    return ""
