@@ -348,6 +348,8 @@ _RANGES_BY_NAME: dict[str, tuple[float, float]] = {
     "phonetic_candidates": (0, 1_000),
     "min_lm_gain": (0.0, 20.0),
     "mined_count_cap": (1, 1_000_000_000),
+    "word_lm_context": (0, 100),
+    "cache_repeat_support": (0, 1_000_000),
 }
 _RANGES_BY_AFFIX: tuple[tuple[str, tuple[float, float]], ...] = (
     ("calib_", _WEIGHT),
