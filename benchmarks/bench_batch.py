@@ -1,15 +1,19 @@
-"""Batch throughput: ``restore clean --jobs 2`` against ``--jobs 1`` on 200 generated pages.
+"""Batch throughput: ``restore clean --jobs 1|2`` and ``--scheduler local:1|2`` (Dask) on 200 generated pages.
 
-Run: ``nice python benchmarks/bench_batch.py [--pages 200] [--repeat 2]``. Pages are generated
-from phrases written for this benchmark (no outside text) into ``benchmarks/out/bench_batch/``;
+Run: ``nice python benchmarks/bench_batch.py [--pages 200] [--repeat 2] [--no-dask]``. Pages are
+generated from phrases written for this benchmark (no outside text) into ``benchmarks/out/bench_batch/``;
 each run is a fresh ``restore clean`` subprocess into an empty output directory, so the time
-includes process start-up and resource loading, as a user would see it. Prints the best time of
-each setting, characters per second and the jobs-2 / jobs-1 throughput ratio (target: >= 1.7).
+includes process start-up, resource loading and (for Dask) starting the local cluster, as a user
+would see it. Prints the best time of each setting, characters per second, the jobs-2 / jobs-1
+throughput ratio (target: >= 1.7), the Dask scaling ratio local:2 / local:1, the per-file overhead
+of local:2 over --jobs 2, a rerun over the up-to-date outputs of each parallel setting, and the
+peak RSS of the largest worker process (polled every 0.2 s with psutil; target for Dask: <= 400 MB).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -59,22 +63,64 @@ def generate(root: Path, pages: int, lines: int) -> int:
     return chars
 
 
-def run_clean(source: Path, jobs: int) -> tuple[float, float]:
-    """Wall seconds and CPU seconds (all processes of the run) of one fresh ``restore clean``."""
-    target = OUT / f"clean-j{jobs}"
-    if target.exists():
+# Settings: how restore clean is asked to run in parallel.
+SETTINGS = {
+    "jobs 1": ["--jobs", "1"],
+    "jobs 2": ["--jobs", "2"],
+    "local:1": ["--scheduler", "local:1"],
+    "local:2": ["--scheduler", "local:2"],
+}
+# How often the peak RSS of the run's processes is sampled (seconds).
+RSS_INTERVAL = 0.2
+
+
+def run_clean(source: Path, setting: str, *, fresh: bool = True) -> tuple[float, float, int]:
+    """Wall seconds, CPU seconds (all processes of the run) and the largest child's peak RSS in bytes."""
+    import psutil
+
+    target = OUT / ("clean-" + setting.replace(" ", "").replace(":", ""))
+    if fresh and target.exists():
         shutil.rmtree(target)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "-m", "restore.cli", "clean", str(source), "-o", str(target), "--jobs", str(jobs)],
-        check=True,
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "restore.cli", "clean", str(source), "-o", str(target), *SETTINGS[setting]],
         stdin=subprocess.DEVNULL,
     )
+    peaks: dict[int, int] = {}
+    driver = psutil.Process(proc.pid)
+    while proc.poll() is None:
+        try:
+            # --jobs 1 restores in the driver itself: then it is the worker measured.
+            for child in driver.children(recursive=True) or [driver]:
+                with contextlib.suppress(psutil.Error):
+                    peaks[child.pid] = max(peaks.get(child.pid, 0), child.memory_info().rss)
+        except psutil.Error:
+            pass  # the run ended between poll() and children()
+        time.sleep(RSS_INTERVAL)
+    if proc.returncode != 0:
+        raise SystemExit(f"restore clean {setting} failed with exit code {proc.returncode}")
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return wall, cpu
+    return wall, cpu, max(peaks.values(), default=0)
+
+
+def rerun_on_running_cluster(source: Path) -> float:
+    """Seconds of a rerun over local:2's up-to-date outputs, on a cluster started (and warmed up) beforehand."""
+    from distributed import LocalCluster
+
+    from restore.batch import BatchOptions, run_batch
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, host="127.0.0.1", dashboard_address=None) as cluster:
+        options = BatchOptions(in_dir=source, out_dir=OUT / "clean-local2", scheduler=cluster.scheduler_address)
+        run_batch(options)  # registers the worker plugin (each worker loads its corrector) and checks all is done
+        started = time.perf_counter()
+        summary = run_batch(options)
+        elapsed = time.perf_counter() - started
+    if summary.done:
+        raise SystemExit(f"the rerun restored {summary.done} file(s); expected none")
+    return elapsed
 
 
 def main() -> None:
@@ -82,33 +128,58 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=200)
     parser.add_argument("--lines", type=int, default=60, help="news lines per page (about 40 characters each)")
     parser.add_argument("--repeat", type=int, default=2, help="runs per setting; the best is kept")
+    parser.add_argument("--no-dask", action="store_true", help="only --jobs 1 and 2 (without restore[dask])")
     args = parser.parse_args()
     source = OUT / "in"
     chars = generate(source, args.pages, args.lines)
     print(f"{args.pages} pages, {chars:,} characters, {os.cpu_count()} CPUs")
-    best: dict[int, tuple[float, float]] = {}
+    settings = [name for name in SETTINGS if not (args.no_dask and name.startswith("local"))]
+    best: dict[str, tuple[float, float, int]] = {}
     for _ in range(args.repeat):
-        for jobs in (1, 2):
+        for setting in settings:
             load = os.getloadavg()[0]
-            wall, cpu = run_clean(source, jobs)
-            print(f"  --jobs {jobs}: {wall:.2f} s wall, {cpu:.2f} s CPU (load average before: {load:.1f})")
-            if jobs not in best or wall < best[jobs][0]:
-                best[jobs] = (wall, cpu)
-    for jobs in (1, 2):
-        wall, cpu = best[jobs]
-        print(f"--jobs {jobs}: {wall:.2f} s, {chars / wall:,.0f} chars/s, {cpu:.2f} CPU s")
-    print(f"throughput ratio jobs 2 / jobs 1: {best[1][0] / best[2][0]:.2f}")
-    # Other processes on a shared machine steal CPU from the parallel run first; the CPU
-    # seconds show whether the parallel run itself wastes work (the bound on an idle machine).
-    print(f"CPU seconds jobs 2 / jobs 1: {best[2][1] / best[1][1]:.2f}")
-    summary = {
+            wall, cpu, rss = run_clean(source, setting)
+            print(f"  {setting}: {wall:.2f} s wall, {cpu:.2f} s CPU, largest worker {rss / 2**20:.0f} MiB "
+                  f"(load average before: {load:.1f})")
+            if setting not in best or wall < best[setting][0]:
+                best[setting] = (wall, cpu, max(rss, best.get(setting, (0, 0, 0))[2]))
+    for setting in settings:
+        wall, cpu, rss = best[setting]
+        print(f"{setting}: {wall:.2f} s, {chars / wall:,.0f} chars/s, {cpu:.2f} CPU s, largest worker {rss / 2**20:.0f} MiB")
+    summary: dict[str, object] = {
         "pages": args.pages,
         "chars": chars,
         "cpus": os.cpu_count(),
-        "wall_seconds": {str(jobs): round(best[jobs][0], 3) for jobs in (1, 2)},
-        "cpu_seconds": {str(jobs): round(best[jobs][1], 3) for jobs in (1, 2)},
-        "ratio_jobs2_over_jobs1": round(best[1][0] / best[2][0], 3),
+        "wall_seconds": {name: round(best[name][0], 3) for name in settings},
+        "cpu_seconds": {name: round(best[name][1], 3) for name in settings},
+        "largest_worker_rss_mib": {name: round(best[name][2] / 2**20, 1) for name in settings},
+        "ratio_jobs2_over_jobs1": round(best["jobs 1"][0] / best["jobs 2"][0], 3),
     }
+    print(f"throughput ratio jobs 2 / jobs 1: {best['jobs 1'][0] / best['jobs 2'][0]:.2f}")
+    # Other processes on a shared machine steal CPU from the parallel run first; the CPU
+    # seconds show whether the parallel run itself wastes work (the bound on an idle machine).
+    print(f"CPU seconds jobs 2 / jobs 1: {best['jobs 2'][1] / best['jobs 1'][1]:.2f}")
+    if not args.no_dask:
+        scaling = best["local:1"][0] / best["local:2"][0]
+        overhead = (best["local:2"][0] - best["jobs 2"][0]) / args.pages
+        print(f"Dask scaling ratio local:2 / local:1: {scaling:.2f}")
+        cpu_overhead = (best["local:2"][1] - best["jobs 2"][1]) / args.pages
+        print(f"Dask per-file overhead, local:2 over --jobs 2: {overhead * 1000:+.1f} ms/file wall, "
+              f"{cpu_overhead * 1000:+.1f} ms/file CPU (start-up included)")
+        summary["ratio_local2_over_local1"] = round(scaling, 3)
+        summary["overhead_ms_per_file_local2_vs_jobs2"] = round(overhead * 1000, 2)
+        summary["cpu_overhead_ms_per_file_local2_vs_jobs2"] = round(cpu_overhead * 1000, 2)
+    # A rerun over up-to-date outputs: every file is hashed and skipped, nothing is restored.
+    reruns = {}
+    for setting in [name for name in ("jobs 2", "local:2") if name in settings]:
+        wall, _cpu, _rss = run_clean(source, setting, fresh=False)
+        reruns[setting] = round(wall, 3)
+        print(f"rerun over {args.pages} up-to-date files, {setting}: {wall:.2f} s")
+    if "local:2" in settings:
+        reruns["local:2, cluster already running"] = round(rerun_on_running_cluster(source), 3)
+        print(f"rerun over {args.pages} up-to-date files on a running 2-worker cluster: "
+              f"{reruns['local:2, cluster already running']:.2f} s")
+    summary["rerun_wall_seconds"] = reruns
     (OUT / "result.json").write_text(json.dumps(summary, indent=1) + "\n", encoding="utf-8")
 
 

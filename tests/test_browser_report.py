@@ -279,3 +279,100 @@ def test_decisions_export_and_apply(browser: Any, batch: dict[str, Any], tmp_pat
     assert "基层" in expected and "养老" in expected and "養老" not in expected
     assert expected != batch["records"]["page.txt"]["text"]
     assert (out / "markup.txt").read_text(encoding="utf-8") == batch["records"]["markup.txt"]["text"]
+
+
+# A batch for the project-rule buttons, written for these tests: 高世均 is printed for the official
+# 高世昀 in two pages (the lexicon fixes it) and right in a third; 活動室 is a leftover the script
+# stage only suggests.
+LEARNING = {
+    "a.txt": "本报讯 12月17日,副区长高世均出席社区养老服务座谈会。\n会后大家参观了新建的活動室。\n",
+    "b.txt": "居民代表就基层治理提出建议,副区长高世均出席。\n大家参观了新建的活動室。\n",
+    "c.txt": "天气晴朗,副区长高世昀也来了。\n",
+}
+
+
+@pytest.fixture(scope="module")
+def learning_batch(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    root = tmp_path_factory.mktemp("learning")
+    source = root / "in"
+    source.mkdir()
+    for name, text in LEARNING.items():
+        (source / name).write_text(text, encoding="utf-8")
+    jsonl, report = root / "edits.jsonl", root / "report.html"
+    proc = run_cli("clean", source, "-o", root / "out", "--jsonl", jsonl, "--report", report)
+    assert proc.returncode == 0, proc.stderr
+    records = {r["path"]: r for r in map(json.loads, jsonl.read_text(encoding="utf-8").splitlines())}
+    return {"root": root, "report": report, "records": records, "order": sorted(records)}
+
+
+def exported(browser: Any) -> dict[str, Any]:
+    from selenium.webdriver.common.by import By
+
+    click(browser, browser.find_element(By.ID, "export-decisions"))
+    return json.loads(browser.find_element(By.ID, "decisions-json").get_attribute("value"))
+
+
+def exported_items(decisions: dict[str, Any]) -> dict[tuple[str, str, str], list[dict[str, Any]]]:
+    """Exported items by (document, before, after)."""
+    found: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+    for document in decisions["documents"]:
+        for item in document["edits"]:
+            found.setdefault((document["path"], item["before"], item["after"]), []).append(item)
+    return found
+
+
+def test_rule_buttons_are_exported_as_explicit_decisions_that_restore_learn_reads(
+    browser: Any, learning_batch: dict[str, Any], tmp_path: Path
+) -> None:
+    from selenium.webdriver.common.by import By
+
+    load(browser, learning_batch["report"])
+    assert errors_in_console(browser) == []
+    # Nothing decided yet: the export says so for every item.
+    untouched = exported(browser)
+    assert all(item["decided"] is False and "rule" not in item
+               for document in untouched["documents"] for item in document["edits"])
+
+    [fix_a] = item_id(learning_batch, "a.txt", "edit", lambda e: e["after"] == "昀")
+    click(browser, browser.find_element(By.CSS_SELECTOR, f".chip[data-id='{fix_a}']"))
+    click(browser, browser.find_element(By.CSS_SELECTOR, f"#doc-0 .detail button.never"))
+    chip = browser.find_element(By.CSS_SELECTOR, f".chip[data-id='{fix_a}']")
+    assert "rule-never" in chip.get_attribute("class") and "rejected" in chip.get_attribute("class")
+    assert "never change this" in browser.find_element(By.CSS_SELECTOR, "#doc-0 .fact-decision").text
+
+    [leftover_b] = item_id(learning_batch, "b.txt", "suggestion", lambda e: e["after"] == "动")
+    click(browser, browser.find_element(By.CSS_SELECTOR, f".chip[data-id='{leftover_b}']"))
+    always_all = browser.find_element(By.CSS_SELECTOR, "#doc-1 .detail button.always-all")
+    assert always_all.text == "Always make all 2 of this change"
+    click(browser, always_all)
+
+    items = exported_items(exported(browser))
+    assert items[("a.txt", "均", "昀")] == [{**items[("a.txt", "均", "昀")][0], "accepted": False, "decided": True,
+                                           "rule": "never"}]
+    for path in ("a.txt", "b.txt"):
+        [leftover] = items[(path, "動", "动")]
+        assert (leftover["origin"], leftover["accepted"], leftover["decided"], leftover["rule"]) == (
+            "suggestion", True, True, "always")
+    # The other fix of the name was not touched: still a default.
+    [fix_b] = items[("b.txt", "均", "昀")]
+    assert fix_b["accepted"] is True and fix_b["decided"] is False and "rule" not in fix_b
+
+    # The batch prints the name two ways: decide the misprint once for both pages.
+    rows = browser.find_elements(By.CSS_SELECTOR, "#spellings tr.spelling[data-entry='高世昀']")
+    assert [(r.get_attribute("data-form"), r.find_elements(By.CSS_SELECTOR, "td")[1].text) for r in rows] == [
+        ("高世均", "2 change(s)"), ("高世昀", "right")]
+    click(browser, rows[0].find_element(By.CSS_SELECTOR, "button.spelling-never"))
+    final = exported(browser)
+    items = exported_items(final)
+    assert [(i["accepted"], i["decided"], i["rule"]) for p in ("a.txt", "b.txt") for i in items[(p, "均", "昀")]] == [
+        (False, True, "never")] * 2
+
+    decisions = tmp_path / "decisions.json"
+    decisions.write_text(json.dumps(final, ensure_ascii=False), encoding="utf-8")
+    rules = tmp_path / "project.tsv"
+    proc = run_cli("learn", decisions, "-o", rules, "--only-rules")
+    assert proc.returncode == 0, proc.stderr
+    assert run_cli("lexicon", "check", rules).returncode == 0
+    lines = [line.split("\t") for line in rules.read_text(encoding="utf-8").splitlines() if line[0] != "#"]
+    assert [(f[0], f[2], f[6], f[9]) for f in lines] == [
+        ("的活动室。", "的活動室。", "variant", "2"), ("高世均出席", "", "keep", "2")]

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from restore.errors import RestoreError
 
 # Module names under restore.commands; each registers one or more subcommands.
-COMMAND_MODULES = ("fix", "clean", "report", "apply", "lexicon", "lm")
+COMMAND_MODULES = ("fix", "clean", "report", "apply", "learn", "lexicon", "lm")
 
 
 def build_parser() -> argparse.ArgumentParser:

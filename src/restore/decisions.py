@@ -9,7 +9,15 @@ edits were made for::
      "documents": [{"path": "2024/a.txt", "root": "/archive/in", "sha256": "…",
                     "edits": [{"start": 3, "end": 4, "before": ",", "after": "，",
                                "kind": "punct", "source": "punct:halfwidth",
-                               "confidence": 0.95, "origin": "edit", "accepted": true}]}]}
+                               "confidence": 0.95, "origin": "edit", "accepted": true,
+                               "decided": true, "rule": "never"}]}]}
+
+``decided`` (optional, default ``false``) says the reviewer set this item (an untouched
+default is no lesson); ``rule`` (optional) is ``"never"`` (never change this, with
+``accepted: false``) or ``"always"`` (always make this change, ``accepted: true``) when
+the reviewer asked for a project rule. ``restore learn`` (:mod:`restore.lexicon.learn`)
+turns decided items into project rules; files without these fields still load, as
+undecided.
 
 Everything is checked before anything is written, and the outputs are written
 to temporaries and renamed only once all of them are on disk, so a bad decisions
@@ -43,15 +51,23 @@ ORIGINS = ("edit", "suggestion")
 _SHA256 = re.compile(r"[0-9a-f]{64}\Z")
 # Characters no document path may hold: NUL and the other controls.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# A reviewer's request for a project rule, and the decision it implies (accepted or not).
+RULE_REQUESTS = {"never": False, "always": True}
 
 
 @dataclass(frozen=True)
 class Decision:
-    """One edit or suggestion of a document and whether the reviewer accepted it."""
+    """One edit or suggestion of a document and whether the reviewer accepted it.
+
+    ``decided`` is true when the reviewer set it explicitly; ``rule`` is ``"never"``,
+    ``"always"`` or ``""`` (see the module docstring).
+    """
 
     edit: Edit
     origin: str
     accepted: bool
+    decided: bool = False
+    rule: str = ""
 
     def describe(self, index: int) -> str:
         """A short human description used in error messages."""
@@ -90,7 +106,7 @@ def default_decisions(records: Iterable[dict[str, Any]]) -> dict[str, Any]:
 
 def _item(edit: dict[str, Any], origin: str, accepted: bool) -> dict[str, Any]:
     fields = ("start", "end", "before", "after", "kind", "source", "confidence")
-    return {**{name: edit[name] for name in fields}, "origin": origin, "accepted": accepted}
+    return {**{name: edit[name] for name in fields}, "origin": origin, "accepted": accepted, "decided": False}
 
 
 def parse_decisions(payload: Any, *, name: str = "decisions") -> list[DocumentDecisions]:
@@ -143,11 +159,19 @@ def _decision(item: Any, path: str, name: str) -> Decision:
         raise SchemaError(f"{name}: {path}: unknown origin {origin!r}")
     if not isinstance(accepted, bool):
         raise SchemaError(f"{name}: {path}: 'accepted' must be true or false, got {accepted!r}")
+    decided, rule = item.get("decided", False), item.get("rule", "")
+    if not isinstance(decided, bool):
+        raise SchemaError(f"{name}: {path}: 'decided' must be true or false, got {decided!r}")
+    if rule:
+        if not isinstance(rule, str) or rule not in RULE_REQUESTS:
+            raise SchemaError(f"{name}: {path}: 'rule' must be one of {sorted(RULE_REQUESTS)}, got {rule!r}")
+        if RULE_REQUESTS[rule] != accepted:
+            raise SchemaError(f"{name}: {path}: rule {rule!r} contradicts 'accepted': {accepted}")
     try:
         edit = Edit.from_json({**item, "evidence": []})
     except SchemaError as exc:
         raise SchemaError(f"{name}: {path}: {exc}") from exc
-    return Decision(edit, origin, accepted)
+    return Decision(edit, origin, accepted, decided or bool(rule), rule)
 
 
 def normalise_path(path: Any) -> str | None:

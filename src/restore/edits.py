@@ -124,6 +124,24 @@ def conflicts(a: Edit | tuple[int, int], b: Edit | tuple[int, int]) -> bool:
     return not (a_end <= b_start or b_end <= a_start)
 
 
+def changed_span(window: str, replacement: str, offset: int = 0) -> tuple[int, int, str]:
+    """The smallest span of ``window`` to replace (and by what) to make ``replacement``.
+
+    Offsets are code points, shifted by ``offset`` (where ``window`` starts in its text).
+
+    >>> changed_span("尚末完成", "尚未完成", 10), changed_span("ab", "abc")
+    ((11, 12, '未'), (2, 2, 'c'))
+    """
+    prefix = 0
+    limit = min(len(window), len(replacement))
+    while prefix < limit and window[prefix] == replacement[prefix]:
+        prefix += 1
+    suffix = 0
+    while suffix < limit - prefix and window[-1 - suffix] == replacement[-1 - suffix]:
+        suffix += 1
+    return offset + prefix, offset + len(window) - suffix, replacement[prefix : len(replacement) - suffix]
+
+
 def check_edits(original: str, edits: Sequence[Edit]) -> None:
     """Raise :class:`EditError` unless the edits are sorted, disjoint, in bounds and match ``original``."""
     previous: Edit | None = None

@@ -59,6 +59,25 @@ class LexiconMatch:
 
 
 @dataclass(frozen=True)
+class LearnedRule:
+    """A project rule learned from review decisions (``restore learn``) decided the span.
+
+    ``lexicon`` is the rule file as given, ``line`` its line, ``rule`` the rule kind
+    (``variant``, ``entity``), ``phrase`` the phrase it matched as printed,
+    ``decisions`` the decisions files it was learned from and ``confirmed`` how many
+    explicit decisions agreed with it.
+    """
+
+    lexicon: str
+    line: int
+    rule: str
+    phrase: str
+    decisions: tuple[str, ...]
+    confirmed: int
+    type: ClassVar[str] = "learned"
+
+
+@dataclass(frozen=True)
 class LanguageModelScore:
     """Language-model log10 probabilities of the window before and after the change."""
 
@@ -100,12 +119,21 @@ class Merged:
 
 
 Evidence = (
-    RuleMatch | ScriptConversion | LexiconMatch | LanguageModelScore | ConfusionPair | Consistency | Merged
+    RuleMatch
+    | ScriptConversion
+    | LexiconMatch
+    | LearnedRule
+    | LanguageModelScore
+    | ConfusionPair
+    | Consistency
+    | Merged
 )
 
 EVIDENCE_TYPES: dict[str, type] = {
     cls.type: cls
-    for cls in (RuleMatch, ScriptConversion, LexiconMatch, LanguageModelScore, ConfusionPair, Consistency, Merged)
+    for cls in (
+        RuleMatch, ScriptConversion, LexiconMatch, LearnedRule, LanguageModelScore, ConfusionPair, Consistency, Merged
+    )
 }
 
 

@@ -18,6 +18,7 @@ from restore.evidence import (
     ConfusionPair,
     Evidence,
     LanguageModelScore,
+    LearnedRule,
     LexiconMatch,
     RuleMatch,
     ScriptConversion,
@@ -42,6 +43,11 @@ def describe_evidence(record: Evidence) -> str:
     if isinstance(record, LexiconMatch):
         cue = f", cue {record.cue}" if record.cue else ""
         return f"{record.match} match of {record.entry} ({record.lexicon}:{record.line}), similarity {record.similarity:.2f}{cue}"
+    if isinstance(record, LearnedRule):
+        times = "once" if record.confirmed == 1 else f"{record.confirmed} times"
+        phrase = json.dumps(record.phrase, ensure_ascii=False)
+        return (f"learned {record.rule} rule ({record.lexicon}:{record.line}) on {phrase}"
+                f", from {', '.join(record.decisions)}, confirmed {times}")
     if isinstance(record, LanguageModelScore):
         return (
             f"{record.model} log10 P {record.logprob_before:.2f} → {record.logprob_after:.2f}"

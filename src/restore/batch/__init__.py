@@ -7,7 +7,9 @@ The pieces are small on purpose:
 - :mod:`restore.batch.worker` is the only module with per-process state (one ``Corrector``);
 - :mod:`restore.batch.progress` draws the progress bar on a terminal;
 - :mod:`restore.batch.records` reads and writes the JSONL document records;
-- :mod:`restore.batch.runner` ties them together.
+- :mod:`restore.batch.runner` ties them together;
+- :mod:`restore.batch.cluster` runs the same batch on Dask (``--scheduler``, imported only then);
+- :mod:`restore.batch.storage` addresses trees by URL (object storage) for the cluster.
 """
 
 from __future__ import annotations

@@ -4,6 +4,8 @@ A near-miss of a name in one document gains support when the right form is
 printed elsewhere in the batch (evidence ``Consistency(scope="batch")``). The
 facts are surveyed here (:meth:`restore.pipeline.Corrector.survey`) before any
 document is restored and handed to every worker as a :class:`~restore.survey.Survey`.
+On a Dask cluster the same survey runs as a map over chunks of files and a merge
+(:mod:`restore.batch.cluster`).
 """
 
 from __future__ import annotations
@@ -33,12 +35,13 @@ def survey_batch(config: Config, in_root: Path, files: Sequence[str], *, encodin
     """
     if not files:
         return Survey()
-    survey = Corrector(config).survey(_readable(in_root, files, encoding))
+    survey = Corrector(config).survey(readable_texts(in_root, files, encoding))
     log.debug("batch survey of %d files: %s", len(files), ", ".join(survey.facts) or "nothing to learn")
     return survey
 
 
-def _readable(in_root: Path, files: Sequence[str], encoding: str) -> Iterator[str]:
+def readable_texts(in_root: Path, files: Sequence[str], encoding: str = "utf-8") -> Iterator[str]:
+    """The texts of ``files`` under ``in_root`` that can be read; the restoring pass reports the others."""
     for relative in files:
         path = in_root / relative
         if not path.is_file():

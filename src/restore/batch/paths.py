@@ -25,13 +25,28 @@ def check_roots(in_dir: Path, out_dir: Path) -> tuple[Path, Path]:
         raise InputError(f"{out_dir}: exists and is not a directory")
     source = in_dir.resolve()
     target = out_dir.resolve()
-    if source == target:
-        raise InputError(f"{out_dir}: the output directory is the input directory; choose another")
-    if target.is_relative_to(source):
-        raise InputError(f"{out_dir}: the output directory is inside the input directory {in_dir}")
-    if source.is_relative_to(target):
-        raise InputError(f"{out_dir}: the output directory contains the input directory {in_dir}")
+    refuse_overlap(str(in_dir), str(out_dir), source.as_posix(), target.as_posix())
     return source, target
+
+
+def refuse_overlap(in_name: str, out_name: str, source: str, target: str) -> None:
+    """Raise :class:`InputError` when the tree ``target`` is ``source``, inside it, or contains it.
+
+    ``source`` and ``target`` are absolute POSIX paths or object-store keys
+    (compared component-wise, so ``in-2`` is not inside ``in``); the names are
+    what the messages show.
+
+    >>> refuse_overlap("in", "in/out", "/data/in", "/data/in/out")
+    Traceback (most recent call last):
+    restore.errors.InputError: in/out: the output directory is inside the input directory in
+    """
+    inner, outer = source.rstrip("/") + "/", target.rstrip("/") + "/"
+    if inner == outer:
+        raise InputError(f"{out_name}: the output directory is the input directory; choose another")
+    if outer.startswith(inner):
+        raise InputError(f"{out_name}: the output directory is inside the input directory {in_name}")
+    if inner.startswith(outer):
+        raise InputError(f"{out_name}: the output directory contains the input directory {in_name}")
 
 
 def discover(root: Path) -> list[Path]:

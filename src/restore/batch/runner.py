@@ -5,15 +5,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from os import PathLike
 from pathlib import Path
 from typing import Any, TextIO
 
-from restore.batch import consistency, paths, state, worker
+from restore.batch import consistency, paths, state, storage, worker
 from restore.batch.progress import Progress
 from restore.batch.records import write_records
 from restore.batch.supervisor import WorkerPool
 from restore.config import Config
-from restore.errors import RestoreError
+from restore.errors import ConfigError, RestoreError
 from restore.textio import display_path
 from restore.writeguard import WriteGuard
 
@@ -30,10 +31,16 @@ class BatchOptions:
     ``encoding`` is one of :data:`restore.encodings.ENCODINGS`; ``overwrite_edited``
     replaces outputs edited by hand since restore wrote them (kept by default);
     ``retry_failed`` tries again files that killed their worker twice before.
+
+    ``in_dir`` and ``out_dir`` are directories, or URLs (``s3://bucket/key``,
+    ``gs://…``, ``file://…``) when ``scheduler`` is set: ``local:N`` (a Dask cluster of
+    N worker processes here) or ``tcp://HOST:PORT`` (an existing Dask scheduler);
+    ``chunk`` is the files per Dask task (0: automatic). Without ``scheduler``,
+    ``jobs`` worker processes of this machine do the work and Dask is not imported.
     """
 
-    in_dir: Path
-    out_dir: Path
+    in_dir: str | PathLike[str]
+    out_dir: str | PathLike[str]
     config: Config = field(default_factory=Config)
     jobs: int = 1
     jsonl: Path | None = None
@@ -41,6 +48,8 @@ class BatchOptions:
     encoding: str = "utf-8"
     overwrite_edited: bool = False
     retry_failed: bool = False
+    scheduler: str | None = None
+    chunk: int = 0
 
 
 @dataclass
@@ -79,63 +88,103 @@ def run_batch(
     With ``jobs > 1`` the workers are fresh interpreters (``spawn``), so a script calling this
     needs the usual ``if __name__ == "__main__":`` guard.
     """
-    in_root, out_root = paths.check_roots(options.in_dir, options.out_dir)
+    if options.scheduler is not None:
+        from restore.batch.cluster import run_on_cluster  # Dask is imported only here
+
+        return run_on_cluster(options, progress_stream=progress_stream, on_error=on_error, on_edited=on_edited)
+    in_dir, out_dir = storage.local_path(options.in_dir), storage.local_path(options.out_dir)
+    if in_dir is None or out_dir is None:
+        raise ConfigError("object storage (a URL other than file://) needs a Dask scheduler: --scheduler local:N")
+    in_root, out_root = paths.check_roots(in_dir, out_dir)
     if options.jobs < 1:
         raise ValueError(f"jobs must be at least 1, got {options.jobs}")
-    # The JSONL and the report may go anywhere but into the input.
-    side_outputs = WriteGuard(input_roots=[in_root])
-    for extra in (options.jsonl, options.report):
-        if extra is not None:
-            side_outputs.check(extra)
+    check_side_outputs(options, in_root)
     files = [p.as_posix() for p in paths.discover(in_root)]
-    summary = BatchSummary(total=len(files))
     out_root.mkdir(parents=True, exist_ok=True)
     with state.locked(out_root):
         stale = state.remove_stale_temporaries(out_root)
         if stale:
             log.info("removed %d temporary file(s) left by an interrupted run", stale)
-        progress = Progress(len(files), progress_stream) if progress_stream is not None else None
+        outcomes = _outcomes(options, in_root, out_root, files)
+        summary = collect(files, outcomes, progress_stream, on_error, on_edited)
+        write_reports(options, summary, files, lambda names: records_from(out_root, names), on_error)
+    log_summary(summary)
+    return summary
 
-        def tell(callback: Callable[[worker.Outcome], None] | None, outcome: worker.Outcome) -> None:
-            if callback is not None:
-                if progress is not None:
-                    progress.clear()
-                callback(outcome)
 
-        try:
-            for outcome in _outcomes(options, in_root, out_root, files):
-                if outcome.status == worker.DONE:
-                    summary.done += 1
-                    summary.chars += outcome.chars
-                elif outcome.status == worker.SKIPPED:
-                    summary.skipped += 1
-                elif outcome.status == worker.EDITED:
-                    summary.edited.append(outcome)
-                    tell(on_edited, outcome)
-                else:
-                    summary.errors.append(outcome)
-                    tell(on_error, outcome)
-                if progress is not None:
-                    progress.update(outcome.chars)
-        finally:
+def check_side_outputs(options: BatchOptions, in_root: Path) -> None:
+    """The JSONL and the report may go anywhere but into the input."""
+    side_outputs = WriteGuard(input_roots=[in_root])
+    for extra in (options.jsonl, options.report):
+        if extra is not None:
+            side_outputs.check(extra)
+
+
+def collect(
+    files: list[str],
+    outcomes: Iterator[worker.Outcome],
+    progress_stream: TextIO | None,
+    on_error: Callable[[worker.Outcome], None] | None,
+    on_edited: Callable[[worker.Outcome], None] | None,
+) -> BatchSummary:
+    """Count the outcomes into a summary, drawing progress and telling errors and kept edits as they come."""
+    summary = BatchSummary(total=len(files))
+    progress = Progress(len(files), progress_stream) if progress_stream is not None else None
+
+    def tell(callback: Callable[[worker.Outcome], None] | None, outcome: worker.Outcome) -> None:
+        if callback is not None:
             if progress is not None:
-                progress.close()
-        unfinished = {outcome.path for outcome in (*summary.errors, *summary.edited)}
-        finished = [name for name in files if name not in unfinished]
-        if options.jsonl is not None or options.report is not None:
-            records = list(_records(out_root, finished))
-            for target, write in ((options.jsonl, _write_jsonl), (options.report, _write_report)):
-                if target is None:
-                    continue
-                try:
-                    write(target, records, options)
-                except RestoreError as exc:  # the summary of the run still counts: report and go on
-                    outcome = worker.Outcome(display_path(target), worker.ERROR, message=str(exc))
-                    summary.errors.append(outcome)
-                    tell(on_error, outcome)
+                progress.clear()
+            callback(outcome)
+
+    try:
+        for outcome in outcomes:
+            if outcome.status == worker.DONE:
+                summary.done += 1
+                summary.chars += outcome.chars
+            elif outcome.status == worker.SKIPPED:
+                summary.skipped += 1
+            elif outcome.status == worker.EDITED:
+                summary.edited.append(outcome)
+                tell(on_edited, outcome)
+            else:
+                summary.errors.append(outcome)
+                tell(on_error, outcome)
+            if progress is not None:
+                progress.update(outcome.chars)
+    finally:
+        if progress is not None:
+            progress.close()
+    return summary
+
+
+def write_reports(
+    options: BatchOptions,
+    summary: BatchSummary,
+    files: list[str],
+    records_of: Callable[[list[str]], Iterator[dict[str, Any]]],
+    on_error: Callable[[worker.Outcome], None] | None,
+) -> None:
+    """Write ``--jsonl`` and ``--report`` from the finished files' records; a failed write is one more error."""
+    if options.jsonl is None and options.report is None:
+        return
+    unfinished = {outcome.path for outcome in (*summary.errors, *summary.edited)}
+    records = list(records_of([name for name in files if name not in unfinished]))
+    for target, write in ((options.jsonl, _write_jsonl), (options.report, _write_report)):
+        if target is None:
+            continue
+        try:
+            write(target, records, options)
+        except RestoreError as exc:  # the summary of the run still counts: report and go on
+            outcome = worker.Outcome(display_path(target), worker.ERROR, message=str(exc))
+            summary.errors.append(outcome)
+            if on_error is not None:
+                on_error(outcome)
+
+
+def log_summary(summary: BatchSummary) -> None:
     log.info("%d file(s): %d restored, %d up to date, %d edited by hand and kept, %d failed",
              summary.total, summary.done, summary.skipped, len(summary.edited), len(summary.errors))
-    return summary
 
 
 def _write_jsonl(target: Path, records: list[dict[str, Any]], options: BatchOptions) -> None:
@@ -144,8 +193,9 @@ def _write_jsonl(target: Path, records: list[dict[str, Any]], options: BatchOpti
 
 def _write_report(target: Path, records: list[dict[str, Any]], options: BatchOptions) -> None:
     from restore.report import write_report
+    from restore.report.spellings import spelled_two_ways
 
-    write_report(records, target, config=options.config.to_json())
+    write_report(records, target, config=options.config.to_json(), spellings=spelled_two_ways(records, options.config))
 
 
 def _outcomes(options: BatchOptions, in_root: Path, out_root: Path, files: list[str]) -> Iterator[worker.Outcome]:
@@ -179,12 +229,18 @@ def _outcomes(options: BatchOptions, in_root: Path, out_root: Path, files: list[
     yield from pool.run(files)
 
 
-def _records(out_root: Path, names: list[str]) -> Iterator[dict[str, Any]]:
+def records_from(out_root: Path, names: list[str]) -> Iterator[dict[str, Any]]:
+    """The published records of finished files, read from their sidecars under ``out_root``."""
     for name in names:
         record = state.load_sidecar(state.sidecar_path(out_root, Path(name)))
         if record is None:  # removed behind our back since the file was finished
             log.warning("%s: no record found; left out of the JSONL and the report", name)
             continue
-        for private in _PRIVATE_FIELDS:
-            record.pop(private, None)
-        yield record
+        yield published(record)
+
+
+def published(sidecar: dict[str, Any]) -> dict[str, Any]:
+    """A sidecar without its private bookkeeping: the JSONL record."""
+    for private in _PRIVATE_FIELDS:
+        sidecar.pop(private, None)
+    return sidecar

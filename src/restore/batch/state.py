@@ -47,9 +47,20 @@ def sha256_bytes(data: bytes) -> str:
 
 
 def config_hash(config: Config) -> str:
-    """A hash of everything that changes the output: the configuration and the library version."""
-    payload = json.dumps({"version": __version__, "config": config.to_json()}, sort_keys=True, ensure_ascii=False)
+    """A hash of everything that changes the output: the configuration, the library version and the
+    content of the user's lexicons (a rule file learned again under the same name redoes the batch)."""
+    lexicons = [_file_sha256(path) for path in config.lexicons]
+    payload = json.dumps(
+        {"version": __version__, "config": config.to_json(), "lexicons": lexicons}, sort_keys=True, ensure_ascii=False
+    )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _file_sha256(path: str) -> str:
+    try:
+        return sha256_bytes(Path(path).read_bytes())
+    except OSError:  # the run itself reports the missing file
+        return ""
 
 
 def run_hash(config: Config, survey: Survey, encoding: str = "utf-8") -> str:

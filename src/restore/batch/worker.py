@@ -4,6 +4,8 @@ This is the one module allowed per-process state: each worker builds a single
 :class:`~restore.Corrector` in :func:`init_worker` and reuses it for every file,
 so resources (OpenCC, lexicons, the memory-mapped language model) load once per
 process. :mod:`restore.batch.supervisor` starts the processes and watches them.
+A Dask worker keeps its corrector on a worker plugin instead (:mod:`restore.batch.cluster`)
+and calls :func:`process_in` with a context from :func:`make_context`.
 """
 
 from __future__ import annotations
@@ -61,7 +63,9 @@ class WorkerSettings:
 
 
 @dataclass
-class _WorkerState:
+class WorkerContext:
+    """What restoring one file needs: the corrector, the settings, both roots, the run hash, the output guard."""
+
     corrector: Corrector
     settings: WorkerSettings
     in_root: Path
@@ -71,32 +75,43 @@ class _WorkerState:
 
 
 # Per-process state, set once by init_worker (see the module docstring).
-_state: _WorkerState | None = None
+_state: WorkerContext | None = None
+
+
+def make_context(settings: WorkerSettings, corrector: Corrector | None = None) -> WorkerContext:
+    """The context of :func:`process_in`; ``corrector`` is reused when given (a Dask worker's)."""
+    in_root, out_root = Path(settings.in_root), Path(settings.out_root)
+    guard = WriteGuard(out_root, input_roots=[in_root])
+    corrector = corrector if corrector is not None else Corrector(settings.config)
+    return WorkerContext(corrector, settings, in_root, out_root, settings.run_hash, guard)
 
 
 def init_worker(settings: WorkerSettings) -> None:
     """Build this process's corrector and output guard."""
     global _state
-    in_root, out_root = Path(settings.in_root), Path(settings.out_root)
-    guard = WriteGuard(out_root, input_roots=[in_root])
-    _state = _WorkerState(Corrector(settings.config), settings, in_root, out_root, settings.run_hash, guard)
+    _state = make_context(settings)
 
 
 def process(relative: str) -> Outcome:
     """Restore one file unless its output is up to date; never raises for a bad file."""
     if _state is None:
         raise RuntimeError("init_worker was not called in this process")
+    return process_in(_state, relative)
+
+
+def process_in(context: WorkerContext, relative: str) -> Outcome:
+    """:func:`process` with an explicit context; never raises for a bad file."""
     try:
-        return _process(_state, Path(relative))
+        return _process(context, Path(relative))
     except RestoreError as exc:
         return Outcome(relative, ERROR, message=str(exc))
     except Exception as exc:  # a bug in one stage must not stop the batch; the file is reported
         log.debug("unexpected failure on %s", relative, exc_info=True)
-        shown = display_path(_state.in_root / relative)
+        shown = display_path(context.in_root / relative)
         return Outcome(relative, ERROR, message=f"{shown}: internal error: {exc!r}")
 
 
-def _process(worker: _WorkerState, relative: Path) -> Outcome:
+def _process(worker: WorkerContext, relative: Path) -> Outcome:
     source = worker.in_root / relative
     shown = display_path(source)
     name = relative.as_posix()

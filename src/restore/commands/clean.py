@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from pathlib import Path
@@ -20,9 +21,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "Finished outputs are skipped on a rerun, outputs edited by hand are kept; bad files are reported "
         "and skipped.",
     )
-    parser.add_argument("input", metavar="IN", type=Path, help="directory of .txt files (never written to)")
-    parser.add_argument("-o", "--output", metavar="OUT", type=Path, required=True, help="output directory")
+    # Kept as strings: Path would fold the '//' of s3://bucket/key.
+    parser.add_argument("input", metavar="IN", help="directory of .txt files, or a URL with --scheduler (never written to)")
+    parser.add_argument("-o", "--output", metavar="OUT", required=True, help="output directory, or a URL with --scheduler")
     parser.add_argument("-j", "--jobs", type=int, default=1, help="worker processes (0: one per CPU; default 1)")
+    parser.add_argument(
+        "--scheduler",
+        metavar="local:N|tcp://HOST:PORT",
+        help="run on Dask instead of --jobs: a local cluster of N workers, or an existing scheduler "
+        "(needs restore[dask]; IN and OUT may then be s3://, gs:// or file:// URLs)",
+    )
+    parser.add_argument("--chunk", type=int, default=0, metavar="K", help="files per Dask task (default: automatic)")
     parser.add_argument("--jsonl", type=Path, metavar="FILE", help="write one JSON record per document")
     parser.add_argument("--report", type=Path, metavar="FILE", help="write the HTML review report")
     add_encoding_argument(parser)
@@ -47,6 +56,10 @@ def run(args: argparse.Namespace) -> int:
 
     if args.jobs < 0:
         raise ConfigError(f"--jobs must be 0 or more, got {args.jobs}")
+    if args.scheduler is None and args.chunk:
+        raise ConfigError("--chunk needs --scheduler")
+    if args.scheduler is not None:
+        _quiet_dask(args.verbose)
     jobs = args.jobs or os.cpu_count() or 1
     options = BatchOptions(
         in_dir=args.input,
@@ -58,6 +71,8 @@ def run(args: argparse.Namespace) -> int:
         encoding=args.encoding,
         overwrite_edited=args.overwrite_edited,
         retry_failed=args.retry_failed,
+        scheduler=args.scheduler,
+        chunk=args.chunk,
     )
 
     def report_error(outcome: Outcome) -> None:
@@ -83,3 +98,17 @@ def run(args: argparse.Namespace) -> int:
         )
         return 1
     return 0
+
+
+def _quiet_dask(verbose: int) -> None:
+    """Check that Dask is installed; keep its lifecycle chatter (INFO) out of the user's terminal unless -vv."""
+    try:
+        import distributed  # noqa: F401  (importing it sets its own log levels, so set ours after)
+    except ImportError as exc:
+        raise ConfigError("--scheduler needs Dask: pip install 'restore[dask]' (and 'restore[s3]' for s3:// URLs)") from exc
+    level = logging.WARNING if verbose < 2 else logging.DEBUG
+    for name in ("distributed", "dask"):
+        logging.getLogger(name).setLevel(level)
+    # Closing a local cluster on a busy machine kills workers that are slow to exit, with a warning
+    # each time; restore names the files whose worker died, so the nanny's own line is noise.
+    logging.getLogger("distributed.nanny").setLevel(logging.ERROR if verbose == 0 else level)

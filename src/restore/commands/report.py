@@ -17,13 +17,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("jsonl", metavar="EDITS.jsonl", type=Path, help="document records, one per line")
     parser.add_argument("-o", "--output", metavar="HTML", type=Path, required=True, help="report file to write")
     parser.add_argument("--title", default="restore review report", help="page title")
+    parser.add_argument("--config", metavar="TOML", help="configuration of the run (its lexicons name the spellings)")
+    parser.add_argument("--lexicon", action="append", default=[], metavar="TSV",
+                        help="a lexicon the run used, e.g. learned project rules (repeatable)")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    """Read the records (schema-checked) and write the page."""
+    """Read the records (schema-checked) and write the page with the batch's names spelled two ways."""
     from restore.batch.records import read_records
+    from restore.config import Config
+    from restore.lexicon.loading import with_user_lexicons
     from restore.report import write_report
+    from restore.report.spellings import spelled_two_ways
 
-    write_report(read_records(args.jsonl), args.output, title=args.title)
+    config = with_user_lexicons(Config.from_toml(args.config) if args.config else Config(), args.lexicon)
+    records = read_records(args.jsonl)
+    write_report(records, args.output, title=args.title, spellings=spelled_two_ways(records, config))
     return 0

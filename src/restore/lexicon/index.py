@@ -142,6 +142,8 @@ class LexiconIndex:
         variant_keys: dict[str, list[tuple[int, str, bool]]] = defaultdict(list)
         for lexicon in lexicons:
             for entry in lexicon.entries:
+                if not entry.is_entity:  # keep and variant rules are the project stage's
+                    continue
                 traditional = entry.traditional or to_traditional(entry.canonical)
                 cues = tuple(dict.fromkeys([*entry.cues, *(to_traditional(c) for c in entry.cues)]))
                 index = len(entries)
@@ -165,6 +167,25 @@ class LexiconIndex:
         pieces, gaps = _piece_automata(forms)
         log.debug("lexicon index: %d entries, %d keys, %d fuzzy forms", len(entries), len(exact or ()), len(forms))
         return cls(entries, forms, exact, pieces, gaps, tables)
+
+    def fixed_entry(
+        self, text: str, start: int, end: int, after: str, *, reach: int = 48
+    ) -> tuple[int, int, int] | None:
+        """The entry a change completes: ``(entry id, start, end)`` of the printed name in ``text``.
+
+        Replacing ``text[start:end]`` by ``after`` fixes a name when the corrected text
+        prints an entry right over the change; the longest such entry wins (``None``
+        without one). ``reach`` bounds how far around the change a name may extend.
+        """
+        low = max(0, start - reach)
+        window = text[low:start] + after + text[end : end + reach]
+        first, last = start - low, start - low + len(after)
+        hits = [h for h in self.find_exact(window) if h.match == EXACT and h.start <= first and last <= h.end]
+        if not hits:
+            return None
+        best = min(hits, key=lambda h: (h.start - h.end, h.start, h.entry))
+        shift = (end - start) - len(after)
+        return best.entry, low + best.start, low + best.end + shift
 
     def find_exact(self, text: str) -> list[ExactHit]:
         """Every canonical and variant occurrence (overlapping ones included)."""

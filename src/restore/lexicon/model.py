@@ -5,8 +5,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 FORMAT_VERSION = "1"
+# Version 2 adds the columns of project rules learned from review decisions (``restore learn``).
+RULES_VERSION = "2"
+FORMAT_VERSIONS = (FORMAT_VERSION, RULES_VERSION)
 ENTRY_KINDS = ("person", "place", "org", "event", "term")
+# A version-2 file learned from decisions mixes rules about names, terms and any phrase.
+PROJECT_KIND = "project"
 COLUMNS = ("canonical", "traditional", "variants", "cues", "period", "note")
+RULE_COLUMNS = ("rule", "edit_kind", "span", "confirmed", "decisions")
+COLUMNS_V2 = COLUMNS + RULE_COLUMNS
+# What a version-2 line is: an ordinary entry (the lexicon stage's), text to keep as written,
+# or a known variant of a phrase (seen -> right, with its context).
+ENTITY, KEEP, VARIANT = "entity", "keep", "variant"
+RULES = (ENTITY, KEEP, VARIANT)
+# Longest phrase (context included) a keep or variant rule may hold, in code points: a rule is
+# a change in its immediate surroundings, never a paragraph (restore learn skips longer ones).
+MAX_RULE_PHRASE = 48
 # Separates the items of the multi-valued columns (variants, cues); themes contain spaces.
 ITEM_SEPARATOR = "|"
 
@@ -19,6 +33,14 @@ class Entry:
     ``variants`` are known wrong spellings (OCR or conversion slips);
     ``cues`` are words that appear near the name (titles, roles);
     ``line`` is the 1-based line number in the file.
+
+    Lines of a version-2 file also say which ``rule`` they are (``entity``, ``keep``,
+    ``variant``; ``""`` in version 1), the ``edit_kind`` of the change they were learned
+    from, the ``span`` ``(start, end)`` of a keep rule's protected text inside
+    ``canonical`` (the phrase as written), how often reviewers ``confirmed`` the rule and
+    the ``decisions`` files it was learned from. A keep rule's ``canonical`` is the phrase
+    as printed; a variant rule's is the right phrase and its one ``variants`` item the
+    phrase as printed.
     """
 
     canonical: str
@@ -28,6 +50,16 @@ class Entry:
     period: str = ""
     note: str = ""
     line: int = 0
+    rule: str = ""
+    edit_kind: str = ""
+    span: tuple[int, int] | None = None
+    confirmed: int = 0
+    decisions: tuple[str, ...] = ()
+
+    @property
+    def is_entity(self) -> bool:
+        """Whether the lexicon stage matches this entry (every version-1 line, ``entity`` rules)."""
+        return self.rule in ("", ENTITY)
 
     def years(self) -> tuple[int, int] | None:
         """The years of ``period`` as an inclusive range (open ends widened), ``None`` without one.
@@ -57,6 +89,7 @@ class Lexicon:
     licence: str
     label: str
     entries: tuple[Entry, ...]
+    version: str = FORMAT_VERSION
 
     @property
     def source_id(self) -> str:

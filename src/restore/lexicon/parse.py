@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 import unicodedata
@@ -18,7 +19,25 @@ from collections.abc import Callable
 from pathlib import Path
 
 from restore.errors import LexiconError
-from restore.lexicon.model import COLUMNS, FORMAT_VERSION, ITEM_SEPARATOR, ENTRY_KINDS, Entry, Lexicon, Problem
+from restore.lexicon.escape import FORBIDDEN, decode_rule_text
+from restore.lexicon.model import (
+    COLUMNS,
+    COLUMNS_V2,
+    ENTITY,
+    ENTRY_KINDS,
+    FORMAT_VERSION,
+    FORMAT_VERSIONS,
+    ITEM_SEPARATOR,
+    KEEP,
+    MAX_RULE_PHRASE,
+    PROJECT_KIND,
+    RULES,
+    RULES_VERSION,
+    VARIANT,
+    Entry,
+    Lexicon,
+    Problem,
+)
 from restore.scriptdata import ScriptTables
 
 # Records one problem: (line number, reason).
@@ -30,7 +49,13 @@ _PERIOD = re.compile(rf"(?P<start>{_DATE})?(?P<slash>/)?(?P<end>{_DATE})?\Z")
 _REQUIRED = ("name", "kind", "source", "licence", "columns")
 _HEADER_KEYS = frozenset((*_REQUIRED, "license", "restore-lexicon"))
 # Format characters that are never part of a name: zero-width space/joiners, BOM, bidi marks.
-_FORBIDDEN = frozenset("\ufffd\u3000\u00a0\u200b\u200c\u200d\u2060\ufeff\u200e\u200f")
+_FORBIDDEN = FORBIDDEN
+_FIRST_LINES = {f"# restore-lexicon: {version}": version for version in FORMAT_VERSIONS}
+_FIRST_LINE_HELP = " or ".join(f"'# restore-lexicon: {version}'" for version in FORMAT_VERSIONS)
+# Edit kinds a learned rule may name (restore.edits.KINDS; not imported to keep this module light).
+_EDIT_KINDS = ("layout", "punct", "script", "entity", "char")
+_SPAN = re.compile(r"(\d{1,9}):(\d{1,9})\Z")
+_COUNT = re.compile(r"[1-9]\d{0,8}\Z")
 # Length limits, in characters. The longest bundled form is 16 characters, cue 9, note 67; the
 # limits leave room for real names and formulas while keeping absurd entries (a million-character
 # line crashes the Aho-Corasick library) from ever reaching the matcher.
@@ -105,10 +130,10 @@ def parse_lexicon(
     else:
         report(len(lines), "no newline at the end of the file")
     header: dict[str, str] = {}
-    entries: list[Entry] = []
+    entries: list[tuple[tuple[str, ...], Entry]] = []
     in_header = True
-    previous = ""
-    seen: set[str] = set()
+    previous: tuple[str, ...] = ()
+    seen: set[tuple[str, ...]] = set()
     for number, raw in enumerate(lines, start=1):
         line = raw[:-1] if raw.endswith("\r") else raw
         if raw.endswith("\r"):
@@ -117,9 +142,9 @@ def parse_lexicon(
             continue
         if line.startswith("#"):
             if number == 1:
-                if line != f"# restore-lexicon: {FORMAT_VERSION}":
-                    report(1, f"first line must be '# restore-lexicon: {FORMAT_VERSION}'")
-                header["restore-lexicon"] = FORMAT_VERSION
+                if line not in _FIRST_LINES:
+                    report(1, f"first line must be {_FIRST_LINE_HELP}")
+                header["restore-lexicon"] = _FIRST_LINES.get(line, FORMAT_VERSION)
             elif in_header:
                 key, sep, value = line[1:].strip().partition(":")
                 key = key.strip().lower()
@@ -129,27 +154,31 @@ def parse_lexicon(
                     header["licence" if key == "license" else key] = value.strip()
             continue
         if number == 1:
-            report(1, f"first line must be '# restore-lexicon: {FORMAT_VERSION}'")
+            report(1, f"first line must be {_FIRST_LINE_HELP}")
         if in_header:
             in_header = False
             _check_header(header, number, report)
-        entry = _parse_entry(line, number, report, tables, known_words)
-        if entry is None:
+        version = header.get("restore-lexicon", FORMAT_VERSION)
+        parsed = _parse_line(line, number, report, tables, version, known_words)
+        if parsed is None:
             continue
-        if entry.canonical in seen:
-            report(number, f"duplicate entry {entry.canonical!r}")
-        elif previous and entry.canonical < previous:
-            report(number, f"not sorted: {entry.canonical!r} comes after {previous!r}")
-        seen.add(entry.canonical)
-        previous = max(previous, entry.canonical)
-        entries.append(entry)
+        sort_key, entry = parsed
+        shown = " ".join(sort_key)
+        if sort_key in seen:
+            report(number, f"duplicate entry {shown!r}")
+        elif previous and sort_key < previous:
+            report(number, f"not sorted: {shown!r} comes after {' '.join(previous)!r}")
+        seen.add(sort_key)
+        previous = max(previous, sort_key)
+        entries.append((sort_key, entry))
     if not lines:
         report(1, "empty file")
     elif in_header:
         _check_header(header, len(lines), report)
         if "kind" in header:
             report(len(lines), "no entries")
-    if any(key not in header for key in ("name", "kind")) or header.get("kind") not in ENTRY_KINDS:
+    version = header.get("restore-lexicon", FORMAT_VERSION)
+    if any(key not in header for key in ("name", "kind")) or header.get("kind") not in _kinds(version):
         return None, problems
     lexicon = Lexicon(
         name=header["name"],
@@ -157,12 +186,18 @@ def parse_lexicon(
         source=header.get("source", ""),
         licence=header.get("licence", ""),
         label=label,
-        entries=tuple(sorted(entries, key=lambda e: e.canonical)),
+        entries=tuple(entry for _key, entry in sorted(entries, key=lambda pair: pair[0])),
+        version=version,
     )
     return lexicon, problems
 
 
+def _kinds(version: str) -> tuple[str, ...]:
+    return (*ENTRY_KINDS, PROJECT_KIND) if version == RULES_VERSION else ENTRY_KINDS
+
+
 def _check_header(header: dict[str, str], line: int, report: Report) -> None:
+    version = header.get("restore-lexicon", FORMAT_VERSION)
     for key in _REQUIRED:
         if not header.get(key):
             report(line, f"header is missing '# {key}: ...'")
@@ -170,20 +205,119 @@ def _check_header(header: dict[str, str], line: int, report: Report) -> None:
     if name and not _NAME.match(name):
         report(line, f"name {name!r} must be lowercase letters, digits and '-'")
     kind = header.get("kind")
-    if kind and kind not in ENTRY_KINDS:
-        report(line, f"kind {kind!r} is not one of {', '.join(ENTRY_KINDS)}")
+    kinds = _kinds(version)
+    if kind and kind not in kinds:
+        report(line, f"kind {kind!r} is not one of {', '.join(kinds)}")
     columns = header.get("columns")
-    if columns and tuple(columns.split()) != COLUMNS:
-        report(line, f"columns must be: {' '.join(COLUMNS)} (tab-separated)")
+    expected = COLUMNS_V2 if version == RULES_VERSION else COLUMNS
+    if columns and tuple(columns.split()) != expected:
+        report(line, f"columns must be: {' '.join(expected)} (tab-separated)")
 
 
-def _parse_entry(
-    line: str, number: int, report: Report, tables: ScriptTables | None, known_words: bool
-) -> Entry | None:
+def _parse_line(
+    line: str, number: int, report: Report, tables: ScriptTables | None, version: str, known_words: bool
+) -> tuple[tuple[str, ...], Entry] | None:
+    """The entry of one data line and its sort key (the canonical form; in version 2 the rule's fields)."""
     if len(line) > MAX_LINE_CHARS:
         report(number, f"line is {len(line):,} characters long (at most {MAX_LINE_CHARS:,})")
         return None
     fields = line.split("\t")
+    if version != RULES_VERSION:
+        entry = _parse_entry(fields, number, report, tables, known_words)
+        return None if entry is None else ((entry.canonical,), entry)
+    if len(fields) != len(COLUMNS_V2):
+        report(number, f"expected {len(COLUMNS_V2)} tab-separated columns, found {len(fields)}")
+        return None
+    rule, edit_kind, span_field, confirmed_field, decisions_field = fields[len(COLUMNS):]
+    key = (fields[0], rule, fields[2], span_field)
+    if rule not in RULES:
+        report(number, f"rule {rule!r} is not one of {', '.join(RULES)}")
+        return None
+    if edit_kind and edit_kind not in _EDIT_KINDS:
+        report(number, f"edit_kind {edit_kind!r} is not one of {', '.join(_EDIT_KINDS)}")
+    if not _COUNT.match(confirmed_field):
+        report(number, f"confirmed {confirmed_field!r} must be a positive whole number")
+    decisions = _items(decisions_field, "decisions", number, report) if decisions_field else ()
+    for column, value in (("decisions", decisions_field), ("edit_kind", edit_kind), ("span", span_field)):
+        reason = _bad_text(value, allow_separator=column == "decisions")
+        if reason:
+            report(number, f"{column}: {reason}")
+            return None
+    if rule == ENTITY:
+        entry = _parse_entry(fields[: len(COLUMNS)], number, report, tables, known_words)
+        if entry is None:
+            return None
+        if span_field:
+            report(number, "span: only keep rules have a span")
+    else:
+        entry = _parse_rule(fields[: len(COLUMNS)], rule, span_field, number, report)
+        if entry is None:
+            return None
+    extra = {
+        "rule": rule,
+        "edit_kind": edit_kind,
+        "confirmed": int(confirmed_field) if _COUNT.match(confirmed_field) else 0,
+        "decisions": tuple(_decoded(item, "decisions", number, report) for item in decisions),
+    }
+    return key, dataclasses.replace(entry, **extra)  # type: ignore[arg-type]
+
+
+def _decoded(value: str, column: str, number: int, report: Report) -> str:
+    try:
+        return decode_rule_text(value)
+    except ValueError as exc:
+        report(number, f"{column}: {exc}")
+        return value
+
+
+def _parse_rule(
+    fields: list[str], rule: str, span_field: str, number: int, report: Report
+) -> Entry | None:
+    """A keep or variant rule: escaped phrases (lexicons/README.md), no traditional, cues or period."""
+    canonical_field, traditional, variants_field, cues_field, period, note = fields
+    for column, value in zip(COLUMNS, fields):
+        reason = _bad_text(value, allow_separator=column in ("variants", "note"))
+        if reason:
+            report(number, f"{column}: {reason}")
+            return None
+    if not canonical_field:
+        report(number, "canonical form is empty")
+        return None
+    if traditional or cues_field or period:
+        report(number, f"{rule} rules leave traditional, cues and period empty")
+    canonical = _decoded(canonical_field, "canonical", number, report)
+    items = _items(variants_field, "variants", number, report)
+    variants = tuple(_decoded(item, "variants", number, report) for item in items)
+    longest = max(len(phrase) for phrase in (canonical, *variants))
+    if longest > MAX_RULE_PHRASE:
+        report(number, f"a {rule} rule's phrase has {longest} characters (at most {MAX_RULE_PHRASE})")
+        return None
+    span = None
+    if rule == KEEP:
+        match = _SPAN.match(span_field)
+        if variants:
+            report(number, "keep rules have no variants")
+        if match is None:
+            report(number, f"span {span_field!r} must be START:END inside the phrase")
+            return None
+        span = (int(match[1]), int(match[2]))
+        if not span[0] <= span[1] <= len(canonical):
+            report(number, f"span {span_field!r} is not inside the phrase ({len(canonical)} characters)")
+            return None
+    else:
+        if span_field:
+            report(number, "span: only keep rules have a span")
+        if len(variants) != 1:
+            report(number, "a variant rule has exactly one variant (the phrase as printed)")
+            return None
+        if variants[0] == canonical:
+            report(number, f"variant {variants[0]!r} is the entry's own form")
+    return Entry(canonical, "", variants, (), "", note, number, span=span)
+
+
+def _parse_entry(
+    fields: list[str], number: int, report: Report, tables: ScriptTables | None, known_words: bool
+) -> Entry | None:
     if len(fields) != len(COLUMNS):
         report(number, f"expected {len(COLUMNS)} tab-separated columns, found {len(fields)}")
         return None

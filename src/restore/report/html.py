@@ -40,10 +40,13 @@ def build_report(
     *,
     title: str = "restore review report",
     config: dict[str, Any] | None = None,
+    spellings: list[dict[str, Any]] | None = None,
 ) -> str:
     """The report page for some document records, as one HTML string.
 
-    ``config`` (:meth:`restore.Config.to_json`) is shown on the page when given.
+    ``config`` (:meth:`restore.Config.to_json`) is shown on the page when given;
+    ``spellings`` (:func:`restore.report.spellings.spelled_two_ways`) lists the names and
+    terms the batch prints two ways.
     """
     documents = []
     for record in records:
@@ -57,6 +60,7 @@ def build_report(
         "generator": f"restore {__version__}",
         "documents": documents,
         "config": config,
+        "spellings": spellings or [],
     }
     page = _asset("template.html")
     # The data goes in last so that nothing inside it is ever taken for a placeholder.

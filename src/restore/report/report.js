@@ -1,4 +1,7 @@
-/* The review report: highlights, evidence, filters, accept/reject and the decisions export.
+/* The review report: highlights, evidence, filters, accept/reject, project rules ("never change
+ * this", "always make this change"), names spelled two ways, and the decisions export.
+ * An item a reviewer sets is exported with decided: true (restore learn learns only from those);
+ * the two rule buttons add rule: "never" | "always".
  * All document text reaches the page through textContent, never as markup.
  * Offsets in the data are code points (Python); strings are split with Array.from to match. */
 (function () {
@@ -49,7 +52,7 @@
         pair[1].forEach(function (raw, j) {
           var item = Object.assign({}, raw, {
             id: "d" + d + "-" + pair[0][0] + j, doc: d, origin: pair[0], accepted: pair[0] === "edit",
-            chip: null, extras: []
+            decided: false, rule: "", chip: null, extras: []
           });
           doc.items.push(item);
           items.push(item);
@@ -175,7 +178,7 @@
     var facts = el("table", "facts");
     [["kind", item.kind], ["source", item.source], ["confidence", item.confidence.toFixed(3)],
      ["origin", item.origin], ["offsets", "[" + item.start + ", " + item.end + ")"],
-     ["decision", item.accepted ? "accepted" : "rejected"]].forEach(function (pair) {
+     ["decision", describeDecision(item)]].forEach(function (pair) {
       var row = facts.insertRow();
       row.appendChild(el("th", "", pair[0]));
       row.appendChild(el("td", "fact-" + pair[0], pair[1]));
@@ -192,18 +195,44 @@
     buttons.appendChild(button("Reject all " + same.length + " of this change", "reject-all",
       function () { decide(same, false); }));
     detail.appendChild(buttons);
+    // Project rules: what restore learn turns into keep and variant rules for the next runs.
+    var rules = el("div", "buttons rules");
+    rules.appendChild(button("Never change this", "never", function () { decide([item], false, "never"); }));
+    rules.appendChild(button("Always make this change", "always", function () { decide([item], true, "always"); }));
+    rules.appendChild(button("Never change any of the " + same.length, "never-all",
+      function () { decide(same, false, "never"); }));
+    rules.appendChild(button("Always make all " + same.length + " of this change", "always-all",
+      function () { decide(same, true, "always"); }));
+    detail.appendChild(rules);
     detail.hidden = false;
+  }
+
+  function describeDecision(item) {
+    var word = item.accepted ? "accepted" : "rejected";
+    if (item.rule === "never") return word + ", never change this (a project rule)";
+    if (item.rule === "always") return word + ", always make this change (a project rule)";
+    return item.decided ? word + " by the reviewer" : word + " (default)";
   }
 
   function paint(item) {
     item.chip.classList.toggle("accepted", item.accepted);
     item.chip.classList.toggle("rejected", !item.accepted);
+    item.chip.classList.toggle("decided", item.decided);
+    item.chip.classList.toggle("rule-never", item.rule === "never");
+    item.chip.classList.toggle("rule-always", item.rule === "always");
     item.chip.querySelector(".plain").textContent = item.extra ? "" : item.accepted ? item.after : item.before;
   }
 
-  function decide(list, accepted) {
+  // Every click is an explicit decision; rule is "never", "always" or "" (a decision for this review only).
+  function decide(list, accepted, rule) {
     var touched = new Set();
-    list.forEach(function (item) { item.accepted = accepted; paint(item); touched.add(item.doc); });
+    list.forEach(function (item) {
+      item.accepted = accepted;
+      item.decided = true;
+      item.rule = rule || "";
+      paint(item);
+      touched.add(item.doc);
+    });
     var open = list.length ? list[0] : null;
     if (open && data.documents[open.doc].detail.dataset.id === open.id) select(open);
     touched.forEach(function (d) { markConflicts(data.documents[d]); });
@@ -242,8 +271,11 @@
         var entry = {
           path: doc.path, root: doc.root, sha256: doc.sha256,
           edits: doc.items.map(function (it) {
-            return { start: it.start, end: it.end, before: it.before, after: it.after, kind: it.kind,
-              source: it.source, confidence: it.confidence, origin: it.origin, accepted: it.accepted };
+            var item = { start: it.start, end: it.end, before: it.before, after: it.after, kind: it.kind,
+              source: it.source, confidence: it.confidence, origin: it.origin, accepted: it.accepted,
+              decided: it.decided };
+            if (it.rule) item.rule = it.rule;
+            return item;
           })
         };
         // The original's encoding, as --encoding names it, when it was not UTF-8 (apply decodes it so).
@@ -347,6 +379,48 @@
     });
   }
 
+  // Names and terms the batch prints two ways: each misprint decided once for all its items.
+  function buildSpellings() {
+    var box = document.getElementById("spellings");
+    var list = data.spellings || [];
+    if (!list.length) return;
+    box.hidden = false;
+    box.querySelector("summary").textContent = "Spelled two ways across the batch (" + list.length + ")";
+    var table = el("table", "spellings");
+    list.forEach(function (spelling) {
+      spelling.forms.forEach(function (form, i) {
+        var row = table.insertRow();
+        row.className = "spelling";
+        row.dataset.entry = spelling.entry;
+        row.dataset.form = form.form;
+        if (i === 0) {
+          var head = el("th", "", spelling.entry);
+          head.rowSpan = spelling.forms.length;
+          row.appendChild(head);
+        }
+        var cell = el("td", form.right ? "form right" : "form");
+        cell.appendChild(visible(form.form));
+        row.appendChild(cell);
+        row.appendChild(el("td", "", form.right ? "right" : form.items.length + " change(s)"));
+        row.appendChild(el("td", "", form.documents + " document(s)"));
+        var actions = el("td", "buttons");
+        var targets = form.items.map(function (id) { return byId.get(id); }).filter(Boolean);
+        if (targets.length) {
+          actions.appendChild(button("Always fix (" + targets.length + ")", "spelling-always",
+            function () { decide(targets, true, "always"); }));
+          actions.appendChild(button("Never change (" + targets.length + ")", "spelling-never",
+            function () { decide(targets, false, "never"); }));
+          actions.appendChild(button("Show", "spelling-show", function () {
+            targets[0].chip.scrollIntoView({ block: "center" });
+            select(targets[0]);
+          }));
+        }
+        row.appendChild(actions);
+      });
+    });
+    box.appendChild(table);
+  }
+
   function main() {
     collect();
     buildDocumentList();
@@ -355,6 +429,7 @@
     items.forEach(paint);
     buildFilters();
     applyFilters();
+    buildSpellings();
     data.documents.forEach(markConflicts);
     showConflictCount();
     var edits = items.filter(function (it) { return it.origin === "edit"; }).length;
@@ -372,7 +447,7 @@
   window.restoreReport = {
     decisions: decisions,
     exportDecisions: exportDecisions,
-    setDecision: function (id, accepted) { decide([byId.get(id)], accepted); },
+    setDecision: function (id, accepted, rule) { decide([byId.get(id)], accepted, rule); },
     setChange: function (before, after, accepted) { decide(byChange.get(before + "\u0000" + after) || [], accepted); }
   };
 

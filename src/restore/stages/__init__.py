@@ -17,6 +17,7 @@ from restore.stages.base import Stage, StagePlan
 from restore.stages.char import CharStage
 from restore.stages.layout import LayoutStage
 from restore.stages.lexicon import LexiconStage
+from restore.stages.project import ProjectStage
 from restore.stages.punct import PunctStage
 from restore.stages.script import ScriptStage
 
@@ -39,5 +40,12 @@ STAGES: dict[str, StageFactory] = {
 
 
 def build_stages(config: Config) -> list[Stage]:
-    """Instantiate the configured stages in ``config.stages`` order, each told what follows it."""
-    return [STAGES[name](config, plan=StagePlan.of(config.stages, name)) for name in config.stages]
+    """Instantiate the configured stages in ``config.stages`` order, each told what follows it.
+
+    With user lexicons, the project stage (rules learned from review decisions,
+    :mod:`restore.stages.project`) comes first whatever ``config.stages`` says: a keep rule
+    protects its text from every stage.
+    """
+    stages: list[Stage] = [ProjectStage(config)] if config.lexicons else []
+    stages.extend(STAGES[name](config, plan=StagePlan.of(config.stages, name)) for name in config.stages)
+    return stages

@@ -27,8 +27,9 @@ from typing import Any
 import ahocorasick
 
 from restore.config import Config, LexiconConfig
+from restore.edits import changed_span
 from restore.errors import ResourceError
-from restore.evidence import ConfusionPair, Consistency, Evidence, LexiconMatch
+from restore.evidence import ConfusionPair, Consistency, Evidence, LearnedRule, LexiconMatch
 from restore.lexicon.glyphs import GlyphTable
 from restore.lexicon.index import EXACT, FUZZY, VARIANT, ExactHit, FuzzyHit, LexiconIndex
 from restore.lexicon.loading import load_lexicons
@@ -326,7 +327,7 @@ class LexiconStage:
             window = text[candidate.start : candidate.end]
             if replacement == window:
                 continue
-            start, end, after = _changed_span(window, replacement, candidate.start)
+            start, end, after = changed_span(window, replacement, candidate.start)
             width = candidate.end - candidate.start
             # A whole entry printed right over the changed characters outranks a near-miss reading.
             if any(_overlaps((s, e), (start, end), point=True) and e - s >= width for s, e in exact_spans):
@@ -363,6 +364,12 @@ class LexiconStage:
                 cue=candidate.cue,
             )
         ]
+        if item.entry.confirmed:  # an entry learned from review decisions (restore learn)
+            records.append(LearnedRule(
+                lexicon=item.lexicon.label, line=item.entry.line, rule=item.entry.rule,
+                phrase=text[candidate.start : candidate.end], decisions=item.entry.decisions,
+                confirmed=item.entry.confirmed,
+            ))
         for _, seen, meant in candidate.substitutions:
             known = self.glyphs.similarity(seen, meant)
             if known is not None:
@@ -464,15 +471,3 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int], *, point: bool = False) ->
 def _elsewhere(spans: Sequence[tuple[int, int]], start: int, end: int) -> int:
     """How many of ``spans`` lie outside ``[start, end)``."""
     return sum(1 for s, e in spans if e <= start or s >= end)
-
-
-def _changed_span(window: str, replacement: str, offset: int) -> tuple[int, int, str]:
-    """The smallest span of ``window`` to replace (and by what) to make ``replacement``."""
-    prefix = 0
-    limit = min(len(window), len(replacement))
-    while prefix < limit and window[prefix] == replacement[prefix]:
-        prefix += 1
-    suffix = 0
-    while suffix < limit - prefix and window[-1 - suffix] == replacement[-1 - suffix]:
-        suffix += 1
-    return offset + prefix, offset + len(window) - suffix, replacement[prefix : len(replacement) - suffix]
