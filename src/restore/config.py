@@ -286,6 +286,29 @@ class CharConfig:
     # synthetic doublings (other weights fixed).
     delete_doubled: bool = False
     calib_delete: float = 2.127
+    # Word-level second opinion (restore.lm.wordlm, fcitx5's word trigram): a window of
+    # word_lm_context characters either side of the change is segmented and scored before and
+    # after; the margin (log10) is a calibrated feature. Only Han-for-Han candidates that already
+    # gain in the char LM are scored (speed).
+    word_lm: bool = True
+    word_lm_context: int = 4
+    # Weight of the word LM's margin (log10 units), fitted with the other weights held fixed by
+    # scripts/build/fit_char_calibration.py --modern (modern law renders, even pages, and DEV
+    # 14001-15000 renders): the fit gives -0.022, no evidence beyond the char LM's, so 0 (the word
+    # model is then not even loaded; benchmarks/CHAR_NOTES.md).
+    calib_word_gain: float = 0.0
+    # Adaptation to the text itself (restore.lm.cache): the log10 ratio of how often the document
+    # (or, in `restore clean`, the batch) repeats the character 3-grams the candidate makes against
+    # those the character as read makes; negative when a phrase recurs as read. Fitted with
+    # calib_word_gain (each render set one batch); held-out fold (odd pages of the modern renders)
+    # recall 12.8% -> 14.1% at precision 0.986 -> 0.987 (t=0.8). 0 turns the cache off.
+    calib_cache: float = 1.771
+    # A phrase the text repeats as read is not changed on the LM's word alone: when the 3-gram as
+    # read occurs at least cache_repeat_support more times in the document (or batch) and the
+    # candidate's never does, the change is at most a suggestion at this confidence (a repeated
+    # misread still reaches the reviewer, once per occurrence). Needs the cache (calib_cache != 0).
+    cache_repeat_support: int = 2
+    cache_repeat_max_confidence: float = 0.6
 
 
 @dataclass(frozen=True)
@@ -379,6 +402,8 @@ _RANGES_BY_NAME: dict[str, tuple[float, float]] = {
     "phonetic_candidates": (0, 1_000),
     "min_lm_gain": (0.0, 20.0),
     "mined_count_cap": (1, 1_000_000_000),
+    "word_lm_context": (0, 100),
+    "cache_repeat_support": (0, 1_000_000),
 }
 _RANGES_BY_AFFIX: tuple[tuple[str, tuple[float, float]], ...] = (
     ("calib_", _WEIGHT),

@@ -28,19 +28,11 @@ def default_model_path() -> Path:
     return data_path(f"lm/{DEFAULT_MODEL}")
 
 
-class CharLanguageModel:
-    """A character n-gram model backed by kenlm.
+class LazyKenlmModel:
+    """A kenlm model file opened on first use (lazy mmap, so worker processes share its pages), once."""
 
-    The file is opened on first use with kenlm's lazy mmap load, so worker
-    processes share its pages. Text is normalised the way the corpus was
-    (full-width digits and Latin to half-width) and passed through ``t2s``,
-    a character map applied before scoring (traditional -> simplified).
-    """
-
-    def __init__(self, path: str | Path | None = None, *, t2s: dict[str, str] | None = None) -> None:
-        self.path = Path(path) if path else default_model_path()
-        self.t2s = t2s or {}
-        self._table = str.maketrans(self.t2s) if self.t2s else None
+    def __init__(self, path: Path) -> None:
+        self.path = path
         self._model = None
         self._lock = threading.Lock()
 
@@ -52,6 +44,21 @@ class CharLanguageModel:
                 if self._model is None:
                     self._model = _load(self.path)
         return self._model
+
+
+class CharLanguageModel(LazyKenlmModel):
+    """A character n-gram model backed by kenlm.
+
+    The file is opened on first use with kenlm's lazy mmap load, so worker
+    processes share its pages. Text is normalised the way the corpus was
+    (full-width digits and Latin to half-width) and passed through ``t2s``,
+    a character map applied before scoring (traditional -> simplified).
+    """
+
+    def __init__(self, path: str | Path | None = None, *, t2s: dict[str, str] | None = None) -> None:
+        super().__init__(Path(path) if path else default_model_path())
+        self.t2s = t2s or {}
+        self._table = str.maketrans(self.t2s) if self.t2s else None
 
     @property
     def order(self) -> int:

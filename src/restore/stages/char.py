@@ -58,11 +58,13 @@ from typing import Any, ClassVar
 
 from restore.chars import is_bmp_han
 from restore.config import CharConfig, Config
-from restore.evidence import ConfusionPair, Evidence, LanguageModelScore
+from restore.evidence import ConfusionPair, Consistency, Evidence, LanguageModelScore
 from restore.glyphs.context import ContextCandidates
 from restore.glyphs.tables import ConfusionTable, GlyphNeighbours, PhoneticNeighbours, load_confusions
+from restore.lm.cache import NgramCounts
 from restore.lm.model import CharLanguageModel, load_name_chars, load_words
 from restore.lm.t2s import load_script_sets, load_t2s
+from restore.lm.wordlm import WordLanguageModel
 from restore.stages.base import Deferred, Document, EngineView, Proposal, StageOutput, StagePlan
 from restore.stages.char_features import CharCalibration, CharFeatures
 from restore.stages.engine_prior import EnginePrior
@@ -163,6 +165,11 @@ class CharCandidate:
     confidence: float
     # Which context source proposed ``after`` (restore.glyphs.context GAPS_ID / WORDS_ID), "" for a table.
     proposed_by: str = ""
+    # The word model's log10 scores of its window, before and after (None: not consulted).
+    word_logprobs: tuple[float, float] | None = None
+    # How often the document or batch repeats the 3-gram the candidate makes, and where ("" = no cache).
+    cache_support: int = 0
+    cache_scope: str = ""
 
 
 @dataclass(frozen=True)
@@ -182,12 +189,19 @@ class CharResources:
     phonetic: PhoneticNeighbours | None
     # Gap filling and word completion filtered by glyph similarity, only with CharConfig.context_candidates.
     context: ContextCandidates | None = None
+    # The word-level second opinion, only with CharConfig.word_lm and a non-zero weight.
+    word_lm: WordLanguageModel | None = None
 
     @classmethod
     def load(cls, config: CharConfig) -> CharResources:
         """Load every resource; a missing model is a :class:`~restore.errors.ResourceError`, never a no-op."""
-        lm = CharLanguageModel(config.model or None, t2s=load_t2s())
+        t2s = load_t2s()
+        lm = CharLanguageModel(config.model or None, t2s=t2s)
         lm.model  # noqa: B018 - load now: a missing model is an error, never a silent no-op
+        word_lm = None
+        if config.word_lm and config.calib_word_gain:
+            word_lm = WordLanguageModel(t2s=t2s)
+            word_lm.model  # noqa: B018 - as above
         simplified_only, traditional_only = load_script_sets()
         surnames, given = load_name_chars()
         words = load_words()
@@ -202,6 +216,7 @@ class CharResources:
             given=given,
             phonetic=PhoneticNeighbours() if config.phonetic else None,
             context=ContextCandidates(words=words) if config.context_candidates else None,
+            word_lm=word_lm,
         )
 
 
@@ -357,6 +372,16 @@ class CharStage:
             return False
         return _widening_pairs(chars, index)
 
+    def word_window(self, tokens: list[str], index: int, token: str) -> float:
+        """The word model's log10 score of ``CharConfig.word_lm_context`` tokens either side of
+        ``index`` (holding ``token``), with ``<s>`` / ``</s>`` where the window reaches the sentence's ends."""
+        word_lm = self.resources.word_lm
+        assert word_lm is not None
+        width = self.config.word_lm_context
+        start, end = max(0, index - width), min(len(tokens), index + width + 1)
+        window = "".join(tokens[start:index]) + token + "".join(tokens[index + 1 : end])
+        return word_lm.score(window, bos=start == 0, eos=end == len(tokens))
+
     def best_candidate(
         self,
         tokens: list[str],
@@ -366,11 +391,15 @@ class CharStage:
         script: str,
         prior: EnginePrior | None = None,
         hint: EngineHint | None = None,
+        cache: NgramCounts | None = None,
+        cache_scope: str = "",
     ) -> CharCandidate | None:
         """The highest-confidence candidate for ``chars[index]`` in the current tokens, or None.
 
         ``prior`` and ``hint`` (the OCR engine's confidence and alternatives for this character)
         add the engine's alternatives as candidates and its doubt as a feature.
+        ``cache``: n-gram counts of the document or batch (``cache_scope`` says which), whose
+        repetitions are a feature (see :mod:`restore.lm.cache`).
         """
         seen_mark = is_mark(chars[index])
         # A unit ends at a sentence-final mark, a line break or the end of the text. A quote mark
@@ -395,6 +424,9 @@ class CharStage:
         word_before = not seen_mark and self.in_word(tokens, index, tokens[index])
         name = not seen_mark and self.name_like(tokens, index)
         sounds = self._sounds.get((chars[index], script), _NO_SOUNDS) if self.resources.phonetic is not None else _NO_SOUNDS
+        use_words = self.resources.word_lm is not None and not seen_mark
+        words_before: float | None = None
+        use_cache = cache is not None and bool(self.config.calib_cache) and not seen_mark
         best: CharCandidate | None = None
         for (after, token, sim, count), score in zip(options, scores):
             gain = score - before
@@ -403,6 +435,16 @@ class CharStage:
             punct = seen_mark or is_mark(after)
             word_after = not punct and self.in_word(tokens, index, token)
             width = punct and unicodedata.normalize("NFKC", after) == unicodedata.normalize("NFKC", chars[index])
+            word_logprobs = None
+            if use_words and not punct:
+                if words_before is None:
+                    words_before = self.word_window(tokens, index, tokens[index])
+                word_logprobs = (words_before, self.word_window(tokens, index, token))
+            cache_ratio, support = 0.0, 0
+            if use_cache and not punct:
+                assert cache is not None
+                cache_ratio = cache.log_ratio(tokens, index, token, own=1)
+                support = cache.support(tokens, index, token)
             features = CharFeatures(
                 lm_gain=gain,
                 glyph_similarity=sim,
@@ -416,12 +458,21 @@ class CharStage:
                 phonetic=after in sounds,
                 context=after in sources,
                 context_similarity=sim - self.config.context_min_similarity if after in sources else 0.0,
+                word_gain=word_logprobs[1] - word_logprobs[0] if word_logprobs else 0.0,
+                cache=cache_ratio,
             )
             if prior is not None and hint is not None:
                 features = prior.apply(features, hint[0], after in alternatives)
             confidence = self.calibration.confidence(features)
+            if use_cache and not punct and not support:
+                assert cache is not None
+                if cache.support(tokens, index, tokens[index]) - 1 >= self.config.cache_repeat_support:
+                    confidence = min(confidence, self.config.cache_repeat_max_confidence)
             if best is None or confidence > best.confidence:
-                best = CharCandidate(index, after, features, before, score, confidence, sources.get(after, ""))
+                best = CharCandidate(
+                    index, after, features, before, score, confidence, sources.get(after, ""), word_logprobs, support,
+                    cache_scope if use_cache else "",
+                )
         return best
 
     def _engine_alternatives(self, char: str, alternatives: frozenset[str], options: list[Option]) -> list[Option]:
@@ -467,6 +518,8 @@ class CharStage:
         script: str,
         prior: EnginePrior | None = None,
         hints: list[EngineHint] | None = None,
+        cache: NgramCounts | None = None,
+        cache_scope: str = "",
     ) -> list[CharCandidate]:
         """Best candidates of one sentence, non-overlapping in LM windows, best first.
 
@@ -498,7 +551,9 @@ class CharStage:
                 or not self._punct_ok(chars, i)
             ):
                 continue
-            best = self.best_candidate(tokens, chars, i, logprobs[i], script, prior, hints[i] if hints else None)
+            best = self.best_candidate(
+                tokens, chars, i, logprobs[i], script, prior, hints[i] if hints else None, cache, cache_scope
+            )
             if best is not None:
                 found.append(best)
         # Only a sentence that uses marks can have lost one (subtitles and headings use none).
@@ -542,7 +597,7 @@ class CharStage:
                 if _shifts(cand) or any(_shifts(a) for a in accepted if abs(cand.index - a.index) < order):
                     continue  # an insertion or deletion shifts the window: keep only the more confident change
                 hint = hints[cand.index] if hints else None
-                rescored = self.best_candidate(tokens, chars, cand.index, cand.features.logprob, script, prior, hint)
+                rescored = self.best_candidate(tokens, chars, cand.index, cand.features.logprob, script, prior, hint, cache, cache_scope)
                 if rescored is None:
                     continue
                 cand = rescored
@@ -618,7 +673,10 @@ class CharStage:
             return StageOutput()  # nothing for a Chinese LM to judge
         script = document.script or self._detect_script(text)
         proposals = []
-        examined = self.examine_text(text, script, document.engine, progress=document.progress)
+        cache, scope = self.cache_for(text, document)
+        examined = self.examine_text(
+            text, script, document.engine, progress=document.progress, cache=cache, cache_scope=scope
+        )
         if deferred:
             # Script conversions that may be misreads (圆 on a traditional page): kept when the LM
             # has no likelier character at that position.
@@ -634,18 +692,37 @@ class CharStage:
                 proposals.append(self._proposal(text, offset, cand))
         return StageOutput(proposals=tuple(proposals))
 
+    def survey(self, text: str) -> NgramCounts:
+        """The document's character 3-gram counts, for the batch's cache (empty with the cache off)."""
+        if not self.config.calib_cache:
+            return NgramCounts()
+        return NgramCounts.from_texts([self.lm.prepare(text)])
+
+    def cache_for(self, text: str, document: Document) -> tuple[NgramCounts | None, str]:
+        """The n-gram counts the candidates are weighed against: the batch's when a first pass
+        counted them (they include this document), else this document's own; None with the cache off."""
+        if not self.config.calib_cache:
+            return None, ""
+        batch = document.batch.get(self.name)
+        if isinstance(batch, NgramCounts) and batch.counts:
+            return batch, "batch"
+        return NgramCounts.from_texts([self.lm.prepare(text)]), "document"
+
     def examine_text(
         self,
         text: str,
         script: str,
         engine: EngineView | None = None,
         progress: Callable[[int, int], None] | None = None,
+        cache: NgramCounts | None = None,
+        cache_scope: str = "",
     ) -> list[tuple[int, CharCandidate]]:
         """Every sentence's best candidates with their offsets in ``text`` (no confidence floor).
 
         ``engine``: the OCR engine's reading of ``text`` (from an OCR file): its confidences and
         alternatives enter through the engine's prior when ``CharConfig.engine_prior`` is on.
         ``progress(done, total)`` is called after each sentence, in characters of ``text``.
+        ``cache``/``cache_scope``: see :meth:`best_candidate`.
         """
         prior = self.engine_prior(engine)
         prepared = self.lm.prepare(text)
@@ -662,7 +739,7 @@ class CharStage:
                     hints = None
                     if prior is not None and engine is not None:
                         hints = [(engine.confidences[p], _alternative_chars(engine, p)) for p in positions]
-                    found.extend((positions[c.index], c) for c in self.examine(chars, tokens, script, prior, hints))
+                    found.extend((positions[c.index], c) for c in self.examine(chars, tokens, script, prior, hints, cache, cache_scope))
                 positions = []
                 if progress is not None:
                     progress(offset + 1, len(text))
@@ -718,6 +795,18 @@ class CharStage:
             evidence.append(ConfusionPair(GLYPH_TABLE_ID, text[offset], cand.after, features.glyph_similarity))
         if features.phonetic:
             evidence.append(ConfusionPair(PHONETIC_TABLE_ID, text[offset], cand.after, 1.0))
+        if cand.word_logprobs is not None:
+            word_lm = self.resources.word_lm
+            evidence.append(
+                LanguageModelScore(
+                    model=word_lm.path.name if word_lm else "",
+                    logprob_before=round(cand.word_logprobs[0], 4),
+                    logprob_after=round(cand.word_logprobs[1], 4),
+                )
+            )
+        if cand.cache_scope and features.cache > 0:
+            # How often the text repeats the 3-gram the change makes (the cache decided with it).
+            evidence.append(Consistency(form=cand.after, occurrences=cand.cache_support, scope=cand.cache_scope))
         return Proposal(
             start=offset,
             end=offset + 1,

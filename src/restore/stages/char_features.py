@@ -62,6 +62,11 @@ class CharFeatures:
     - ``context_similarity``: for a context candidate, its glyph-embedding cosine above
       ``CharConfig.context_min_similarity`` (0 for table candidates);
     - ``delete``: the change deletes a doubled Han character (看了了).
+    - ``word_gain``: the word model's log10 margin for the change over a window around it
+      (:mod:`restore.lm.wordlm`; 0 when the word model is off or the change is a mark);
+    - ``cache``: log10 of (1 + how often the document or batch repeats the 3-grams the candidate
+      makes) / (1 + how often it repeats those of the character as read, this one excluded)
+      (:mod:`restore.lm.cache`; 0 with no repetition either way).
     """
 
     lm_gain: float
@@ -85,6 +90,8 @@ class CharFeatures:
     context: bool = False
     context_similarity: float = 0.0
     delete: bool = False
+    word_gain: float = 0.0
+    cache: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -95,8 +102,8 @@ class Feature:
     # Part of the channel's evidence (the noisy-channel score beside the LM's): see channel_score.
     channel: bool
     # Which fit sets its weight: "ocr" (fit_char_calibration.py), "phonetic" (its --phonetic),
-    # "engine" (scripts/fit_engine_prior.py), "context" (scripts/experiments/fit_context_weight.py),
-    # "delete" (fit_delete_weight.py).
+    # "modern" (its --modern), "engine" (scripts/fit_engine_prior.py), "context"
+    # (scripts/experiments/fit_context_weight.py), "delete" (fit_delete_weight.py).
     fit: str
 
 
@@ -123,6 +130,8 @@ FEATURES = (
     Feature("context", channel=True, fit="context"),
     Feature("context_similarity", channel=True, fit="context"),
     Feature("delete", channel=True, fit="delete"),
+    Feature("word_gain", channel=False, fit="modern"),
+    Feature("cache", channel=False, fit="modern"),
 )
 
 # The order the channel score sums its terms in (as it always has, for identical figures).
@@ -178,6 +187,8 @@ class CharCalibration:
             features.context,
             features.context_similarity,
             features.delete,
+            features.word_gain,
+            features.cache,
         )
 
     def vector(self, features: CharFeatures, names: Sequence[str]) -> list[float]:

@@ -1,0 +1,102 @@
+"""Adaptation to the user's own text: counts of the character n-grams a document or batch repeats.
+
+An archive of one paper repeats its names, places and coinages, and its OCR text is mostly right:
+an n-gram the text itself repeats is evidence that its characters are what was printed (the
+classic cache language model, Kuhn and De Mori 1990). A repeated *misread* repeats too, so the
+char stage weighs the cache against the mined confusions: the feature is the log-ratio of how
+often the text supports the candidate and the character as read (:meth:`NgramCounts.log_ratio`),
+and the calibration fitted on OCR renders decides how much it counts.
+
+Counts are over LM tokens (normalised, traditional mapped to simplified: ``CharLanguageModel.prepare``)
+of Han-bearing n-grams inside one line, so a batch of either script shares one table. Records
+merge associatively and commutatively (a batch's first pass sums its documents' counts).
+
+>>> counts = NgramCounts.from_texts(["网格员走访商户。网格员记录诉求。", "网格员回访。"], n=3)
+>>> counts.count("网格员")
+3
+>>> tokens = list("网格贝走访")
+>>> counts.support(tokens, 2, "员"), counts.support(tokens, 2, "贝")
+(3, 0)
+>>> round(counts.log_ratio(tokens, 2, "员", own=1), 3)     # the text supports 员 three times over
+0.602
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+# n-gram length: long enough that a repeat is specific to the text (a 3-gram like 的发展 is
+# everywhere), short enough that a name or coinage of 2-3 characters plus a neighbour repeats.
+CACHE_ORDER = 3
+
+
+def _has_han(piece: str) -> bool:
+    return any("\u3400" <= ch <= "\u9fff" for ch in piece)
+
+
+@dataclass(frozen=True)
+class NgramCounts:
+    """How often each character n-gram (of length ``n``) occurs in a document or batch."""
+
+    counts: Mapping[str, int] = field(default_factory=dict)
+    n: int = CACHE_ORDER
+
+    def __post_init__(self) -> None:
+        if self.n < 2:
+            raise ValueError(f"n must be at least 2, got {self.n}")
+        object.__setattr__(self, "counts", MappingProxyType(dict(self.counts)))
+
+    @classmethod
+    def from_texts(cls, texts: Iterable[str], n: int = CACHE_ORDER) -> NgramCounts:
+        """Count the n-grams of ``texts`` (already prepared for the LM), line by line, spaces dropped."""
+        counter: Counter[str] = Counter()
+        for text in texts:
+            for line in text.splitlines():
+                chars = "".join(ch for ch in line if not ch.isspace())
+                counter.update(g for g in (chars[i : i + n] for i in range(len(chars) - n + 1)) if _has_han(g))
+        return cls(counter, n)
+
+    def count(self, ngram: str) -> int:
+        """Occurrences of ``ngram`` (0 when unseen)."""
+        return self.counts.get(ngram, 0)
+
+    def support(self, tokens: list[str], index: int, token: str) -> int:
+        """The most often seen n-gram that covers ``index`` when it holds ``token``: its count."""
+        n = self.n
+        best = 0
+        for start in range(max(0, index - n + 1), min(index, len(tokens) - n) + 1):
+            piece = "".join(tokens[start:index]) + token + "".join(tokens[index + 1 : start + n])
+            best = max(best, self.counts.get(piece, 0))
+        return best
+
+    def log_ratio(self, tokens: list[str], index: int, token: str, *, own: int = 0) -> float:
+        """log10 of (1 + support of ``token``) / (1 + support of what is read), in [-inf, inf].
+
+        ``own``: occurrences of the text being corrected inside the counts (1 when the counts
+        include this very sentence), taken off the support of what is read, so a phrase that
+        occurs once only is no evidence. Positive: the text supports the candidate more often.
+        """
+        before = max(0, self.support(tokens, index, tokens[index]) - own)
+        after = self.support(tokens, index, token)
+        return math.log10((1 + after) / (1 + before))
+
+    def merge(self, other: NgramCounts) -> NgramCounts:
+        """Both texts' counts together (same ``n``)."""
+        if other.n != self.n:
+            raise ValueError(f"cannot merge {self.n}-gram and {other.n}-gram counts")
+        total = Counter(self.counts)
+        total.update(other.counts)
+        return NgramCounts(total, self.n)
+
+    def to_json(self) -> dict[str, Any]:
+        """``{"n": n, "counts": {ngram: count}}`` sorted by n-gram (part of a batch's resume hash)."""
+        return {"n": self.n, "counts": dict(sorted(self.counts.items()))}
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # MappingProxyType does not pickle; batch workers receive the counts from the parent.
+        return (NgramCounts, (dict(self.counts), self.n))

@@ -1,0 +1,77 @@
+"""The char stage's modern knowledge and adaptation: the word model's opinion and the n-gram cache."""
+
+from __future__ import annotations
+
+import pytest
+
+import restore
+from restore.evidence import Consistency, LanguageModelScore
+from restore.stages.base import Document
+
+# Written by us in the style of a regulation; the 1998 news model prefers 五倍 here on its own.
+PENALTY = "没收其违法所得，另处违法所得二倍以上四倍以下的罚款。"
+
+
+@pytest.fixture(scope="module")
+def adapted() -> restore.Corrector:
+    return restore.Corrector(restore.Config.from_mapping({"char": {"calib_cache": 1.0, "calib_word_gain": 0.5}}))
+
+
+@pytest.fixture(scope="module")
+def no_cache() -> restore.Corrector:
+    return restore.Corrector(restore.Config.from_mapping({"char": {"calib_cache": 0.0}}))
+
+
+def _changes(result: restore.Result) -> list[tuple[str, str]]:
+    return [(e.before, e.after) for e in result.edits]
+
+
+def _proposed(result: restore.Result) -> list[tuple[str, str]]:
+    return [(e.before, e.after) for e in (*result.edits, *result.suggestions)]
+
+
+def test_a_repeated_correct_phrase_is_never_changed(corrector, no_cache):
+    page = "\n".join([PENALTY, "经营者应当依法纳税。", PENALTY, PENALTY])
+    # Without the cache the model doubts 二 in every occurrence alike (the 1998-only model
+    # applied 二 -> 五 at 0.97; the law-mixed model still suggests it).
+    alone = no_cache.fix(page)
+    assert _proposed(alone).count(("二", "五")) == 3
+    result = corrector.fix(page)  # the defaults: the cache on
+    assert result.edits == (), _changes(result)
+    assert result.text == page
+    assert ("二", "五") not in _proposed(result)  # the repetition answers the doubt
+
+
+def test_the_batch_cache_comes_from_the_first_pass(adapted):
+    # One document alone says nothing; a batch that repeats the phrase does.
+    survey = adapted.survey([PENALTY, PENALTY, PENALTY])
+    assert survey.get("char").count("二倍以") == 3
+    assert adapted.fix(PENALTY, survey=survey).edits == ()
+
+
+def test_the_cache_supports_a_form_the_document_prints_right():
+    # 议事会 three times as printed, once misread as 仪事会: the text itself backs 议.
+    corrector = restore.Corrector(restore.Config.from_mapping({"char": {"calib_cache": 1.0, "word_lm": False}}))
+    stage = next(s for s in corrector.stages if s.name == "char")
+    text = "居民议事会讨论停车。居民议事会投票。居民议事会闭幕。居民仪事会通知。"
+    cache, scope = stage.cache_for(text, Document())
+    assert scope == "document"
+    tokens = list(stage.lm.prepare("居民仪事会通知。"))
+    assert cache.log_ratio(tokens, 2, "议", own=1) > 0.5
+
+
+def test_word_model_evidence_records_its_scores(adapted):
+    result = adapted.fix("区快链技术在政务服务中得到应用。")
+    records = [r for e in (*result.edits, *result.suggestions) for r in e.evidence if isinstance(r, LanguageModelScore)]
+    word_records = [r for r in records if r.model == "zh_CN.lm"]
+    for record in word_records:
+        assert record.logprob_before <= 0 and record.logprob_after <= 0
+
+
+def test_cache_evidence_is_a_consistency_record(adapted):
+    text = "居民议事会讨论停车。居民议事会投票。居民议事会闭幕。居民仪事会通知。"
+    result = adapted.fix(text)
+    for edit in (*result.edits, *result.suggestions):
+        for record in edit.evidence:
+            if isinstance(record, Consistency):
+                assert record.scope == "document" and record.occurrences >= 1

@@ -1,0 +1,50 @@
+"""The document / batch n-gram cache (restore.lm.cache): counts, support, merging."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from restore.lm.cache import NgramCounts
+
+texts = st.lists(st.text(alphabet="网格员走访商户记录。\n A1", max_size=30), max_size=4)
+
+
+@given(texts, texts, texts)
+def test_merge_is_associative_and_commutative(a, b, c):
+    x, y, z = (NgramCounts.from_texts(t) for t in (a, b, c))
+    assert x.merge(y).counts == y.merge(x).counts
+    assert x.merge(y).merge(z).counts == x.merge(y.merge(z)).counts
+    assert x.merge(y).counts == NgramCounts.from_texts(a + b).counts
+
+
+def test_counts_stay_inside_lines_and_skip_ngrams_without_han():
+    counts = NgramCounts.from_texts(["网格员\n走访", "AB1 2"], n=3)
+    assert counts.to_json() == {"n": 3, "counts": {"网格员": 1}}
+
+
+def test_a_repeated_phrase_supports_what_is_read_and_a_repeated_form_supports_the_candidate():
+    counts = NgramCounts.from_texts(["居民议事会讨论停车。居民议事会投票。居民议事会闭幕。"], n=3)
+    read = list("居民议事会")
+    # Read correctly: the text supports 议 far more than its look-alike 仪.
+    assert counts.log_ratio(read, 2, "仪", own=1) < 0
+    misread = list("居民仪事会")
+    assert counts.log_ratio(misread, 2, "议", own=0) > 0.5
+    # A phrase seen once (this sentence itself) is no evidence either way.
+    once = NgramCounts.from_texts(["居民议事会讨论停车。"], n=3)
+    assert once.log_ratio(read, 2, "仪", own=1) == 0.0
+
+
+def test_pickles_for_batch_workers():
+    counts = NgramCounts.from_texts(["网格员走访网格员"])
+    assert pickle.loads(pickle.dumps(counts)) == counts
+
+
+def test_bad_arguments():
+    with pytest.raises(ValueError):
+        NgramCounts(n=1)
+    with pytest.raises(ValueError):
+        NgramCounts(n=3).merge(NgramCounts(n=4))
