@@ -111,7 +111,7 @@ def test_clean_restores_good_files_and_reports_bad_ones(tree: Path, tmp_path: Pa
 def test_second_run_does_no_work_and_changed_input_is_redone(tree: Path, tmp_path: Path, cache: bool) -> None:
     out, jsonl = tmp_path / "out", tmp_path / "edits.jsonl"
     config = tmp_path / "restore.toml"
-    config.write_text("[char]\ncalib_cache = %s\n" % ("1.771" if cache else "0.0"), encoding="utf-8")
+    config.write_text("[char]\nbatch_cache = %s\n" % ("true" if cache else "false"), encoding="utf-8")
     first = run_cli("clean", tree, "-o", out, "--jsonl", jsonl, "--config", config)
     assert first.returncode == 1
     stamps, records = outputs(out), jsonl.read_text(encoding="utf-8")

@@ -14,7 +14,9 @@ PENALTY = "没收其违法所得，另处违法所得二倍以上四倍以下的
 
 @pytest.fixture(scope="module")
 def adapted() -> restore.Corrector:
-    return restore.Corrector(restore.Config.from_mapping({"char": {"calib_cache": 1.0, "calib_word_gain": 0.5}}))
+    return restore.Corrector(
+        restore.Config.from_mapping({"char": {"calib_cache": 1.0, "calib_word_gain": 0.5, "batch_cache": True}})
+    )
 
 
 @pytest.fixture(scope="module")

@@ -309,6 +309,12 @@ class CharConfig:
     # misread still reaches the reviewer, once per occurrence). Needs the cache (calib_cache != 0).
     cache_repeat_support: int = 2
     cache_repeat_max_confidence: float = 0.6
+    # In `restore clean`, let the first pass count the whole batch's 3-grams and weigh every
+    # document's candidates against them (instead of the document's own). Off by default: the
+    # counts are part of every output's resume hash, so with it on one changed input redoes the
+    # whole batch, and its gain over the per-document cache has not been measured on held-out
+    # batches yet (benchmarks/CHAR_NOTES.md). Needs the cache (calib_cache != 0).
+    batch_cache: bool = False
 
 
 @dataclass(frozen=True)

@@ -693,8 +693,9 @@ class CharStage:
         return StageOutput(proposals=tuple(proposals))
 
     def survey(self, text: str) -> NgramCounts:
-        """The document's character 3-gram counts, for the batch's cache (empty with the cache off)."""
-        if not self.config.calib_cache:
+        """The document's character 3-gram counts, for the batch's cache (empty unless
+        ``CharConfig.batch_cache`` is on and the cache is not off)."""
+        if not (self.config.calib_cache and self.config.batch_cache):
             return NgramCounts()
         return NgramCounts.from_texts([self.lm.prepare(text)])
 
