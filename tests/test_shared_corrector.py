@@ -60,3 +60,17 @@ def test_eight_threads_on_a_cold_config_give_the_sequential_results() -> None:
         got += pool.map(lambda line: restore.fix(line, config=config), LINES * 2)
     assert got == expected
     assert pipeline.shared_corrector(config).stages  # one corrector was built and kept
+
+
+def test_an_edited_lexicon_gets_a_new_corrector(tmp_path) -> None:
+    # A user who edits their lexicon between two restore.fix calls must not be served the old rules.
+    lexicon = tmp_path / "mine.tsv"
+    header = "# restore-lexicon: 1\n# name: mine\n# kind: place\n# source: written for this test\n# licence: CC0-1.0\n"
+    header += "# columns: canonical\ttraditional\tvariants\tcues\tperiod\tnote\n"
+    lexicon.write_text(header + "青石板广场\t\t青石极广场\t\t\t\n", encoding="utf-8")
+    config = restore.Config(lexicons=(str(lexicon),))
+    assert restore.fix("我们在青石极广场集合。", config=config).text == "我们在青石板广场集合。"
+    first = pipeline.shared_corrector(config)
+    lexicon.write_text(header + "青石板广场\t\t\t\t\tno variants now\n", encoding="utf-8")
+    assert pipeline.shared_corrector(config) is not first
+    assert restore.fix("我们在青石极广场集合。", config=config).text == "我们在青石极广场集合。"

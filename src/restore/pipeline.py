@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -213,7 +214,8 @@ def _moved(proposal: Proposal, start: int, end: int) -> Proposal:
 # How many configs keep a shared corrector; the least recently used one is dropped beyond this
 # (each holds its stages' tables, about 100 MB; the language model is memory-mapped and shared).
 SHARED_CORRECTORS = 4
-_shared: OrderedDict[Config, Corrector] = OrderedDict()
+# Keyed by the config and the state of the files it names, so an edited lexicon is reloaded.
+_shared: OrderedDict[tuple[Config, tuple[tuple[str, int, int], ...]], Corrector] = OrderedDict()
 _shared_lock = threading.Lock()
 
 
@@ -224,6 +226,8 @@ def shared_corrector(config: Config | None = None) -> Corrector:
     line costs what a reused corrector costs, not a reload of the lexicons, tables and
     language model each time. Configs are frozen and hashable: equal configs share one
     corrector. At most :data:`SHARED_CORRECTORS` are kept (least recently used dropped).
+    A file the config names (a lexicon, a model, a confusion table) that changed on disk since
+    (size or modification time) gets a new corrector, so an edited lexicon is never served stale.
     Safe to call from several threads: each config's corrector is built once.
 
     >>> shared_corrector() is shared_corrector(Config())
@@ -232,15 +236,30 @@ def shared_corrector(config: Config | None = None) -> Corrector:
     False
     """
     config = config if config is not None else Config()
+    key = (config, _file_states(config))
     with _shared_lock:
-        corrector = _shared.get(config)
+        corrector = _shared.get(key)
         if corrector is None:
-            corrector = _shared[config] = Corrector(config)
+            corrector = _shared[key] = Corrector(config)
             while len(_shared) > SHARED_CORRECTORS:
                 _shared.popitem(last=False)
         else:
-            _shared.move_to_end(config)
+            _shared.move_to_end(key)
     return corrector
+
+
+def _file_states(config: Config) -> tuple[tuple[str, int, int], ...]:
+    """(path, size, mtime in ns) of each file ``config`` names; (path, -1, -1) for a missing one."""
+    paths = [*config.lexicons, *config.char.confusion_tables, *([config.char.model] if config.char.model else [])]
+    states = []
+    for path in paths:
+        try:
+            stat = os.stat(path)
+        except OSError:
+            states.append((path, -1, -1))
+        else:
+            states.append((path, stat.st_size, stat.st_mtime_ns))
+    return tuple(states)
 
 
 def fix(text: str, *, config: Config | None = None) -> Result:
