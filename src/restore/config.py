@@ -235,7 +235,7 @@ class CharConfig:
     # The engine that read the input (tesseract, ppocrv4, ppocrv6, ppocr); empty = as the file names it.
     engine: str = ""
     # Weights of each engine's doubt of the seen character, clip(logit(1 - confidence), +-6.9), and of
-    # "the candidate is one of the engine's alternatives"; fitted by scripts/fit_engine_prior.py with
+    # "the candidate is one of the engine's alternatives"; fitted by scripts/build/fit_engine_prior.py with
     # the other weights held fixed, on 1,500 DEV renders with confidences (benchmarks/ocrgen --split dev
     # --n 1500, lines 14001-16000; never TEST), read as hOCR / RapidOCR JSON / ALTO. 0 = not used.
     calib_engine_doubt_tesseract: float = 0.199

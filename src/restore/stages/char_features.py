@@ -102,7 +102,7 @@ class Feature:
     # Part of the channel's evidence (the noisy-channel score beside the LM's): see channel_score.
     channel: bool
     # Which fit sets its weight: "ocr" (fit_char_calibration.py), "phonetic" (its --phonetic),
-    # "modern" (its --modern), "engine" (scripts/fit_engine_prior.py), "context"
+    # "modern" (its --modern), "engine" (scripts/build/fit_engine_prior.py), "context"
     # (scripts/experiments/fit_context_weight.py), "delete" (fit_delete_weight.py).
     fit: str
 

@@ -11,7 +11,7 @@ are calibrated differently (Tesseract is overconfident), so each has its own fea
 gain as well as a sure one lose); and ``engine_alternative``: the candidate is one of the engine's own alternatives (PP-OCR's top-k).
 The weights and each engine's detection threshold ``CharConfig.engine_detect_<engine>`` (a
 character the engine gives less is examined whatever the LM says) are fitted by
-``scripts/fit_engine_prior.py`` on DEV renders, never TEST. A character without a confidence
+``scripts/build/fit_engine_prior.py`` on DEV renders, never TEST. A character without a confidence
 (inserted by an earlier stage, or from a file without any) has every engine feature 0: scored as
 before.
 

@@ -7,7 +7,7 @@ confidences (never TEST: the script refuses ``test-`` ids), read through the for
 1. Candidates: every character the char stage examines, with detection widened to characters the
    engine gives less than ``--collect-below`` (so the fit also sees what widening adds) and the
    engine's alternatives among the candidates. A candidate is right when the truth has its
-   replacement at that position (Levenshtein alignment, ``eval_char_ocr_dev.truth_map``).
+   replacement at that position (Levenshtein alignment, ``benchmarks.metrics.truth_map``).
 2. Per engine, a logistic regression of right/wrong on (``engine_doubt_<engine>``,
    ``engine_read_<engine>``, ``engine_alternative``) with the shipped text-only log-odds as a fixed offset: the other weights
    stay as fitted, the engine's evidence is added on top.
@@ -15,7 +15,7 @@ confidences (never TEST: the script refuses ``test-`` ids), read through the for
    default threshold among settings whose correction precision is at least ``--min-precision``
    (or, where text only is already below it, within ``PRECISION_SLACK`` of text only); an engine whose evidence does not beat text only keeps weight 0.
 
-    python scripts/fit_engine_prior.py benchmarks/out-conf/ocr_dev_conf.jsonl
+    python scripts/build/fit_engine_prior.py benchmarks/out-conf/ocr_dev_conf.jsonl
 
 Prints the ``CharConfig`` values.
 """
@@ -29,11 +29,11 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts" / "experiments"))
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from eval_char_ocr_dev import truth_map  # noqa: E402
+from benchmarks.metrics import truth_map  # noqa: E402
+from fit_char_calibration import fit_with_offset  # noqa: E402  (scripts/build, beside this script)
 
 from benchmarks.engine_confidence import evaluate, load  # noqa: E402
 from restore.config import CharConfig, Config  # noqa: E402
@@ -65,20 +65,6 @@ def collect(items, engine: str, collect_below: float) -> tuple[np.ndarray, np.nd
             offsets.append(stage.calibration.logodds(cand.features))  # engine weights are 0 here
             labels.append(truth.get(offset) == cand.after)
     return np.array(rows, dtype=float), np.array(offsets), np.array(labels, dtype=float)
-
-
-def fit_with_offset(x: np.ndarray, offset: np.ndarray, y: np.ndarray, l2: float = 1e-2) -> np.ndarray:
-    """Newton-Raphson logistic regression of y on x with a fixed offset and no bias; returns the weights."""
-    w = np.zeros(x.shape[1])
-    for _ in range(50):
-        p = 1 / (1 + np.exp(-(offset + x @ w)))
-        grad = x.T @ (p - y) + l2 * w
-        hess = (x * (p * (1 - p))[:, None]).T @ x + l2 * np.eye(len(w))
-        step = np.linalg.solve(hess, grad)
-        w -= step
-        if np.abs(step).max() < 1e-8:
-            break
-    return w
 
 
 def main() -> int:
