@@ -20,7 +20,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="restore every text and OCR file under a directory into another directory",
         description="Restore every .txt file and OCR file (ALTO/PAGE .xml, hOCR .hocr/.html, Tesseract "
         ".tsv, engine .json) under IN (recursively) into OUT, keeping the tree; each is written in its "
-        "own format (TSV and JSON as NAME.txt). Finished outputs are skipped on a rerun; bad files "
+        "own format (TSV and JSON as text: NAME.tsv.txt, NAME.json.txt). Finished outputs are skipped on a rerun; bad files "
         "are reported and skipped; outputs edited by hand are kept.",
     )
     # Kept as strings: Path would fold the '//' of s3://bucket/key.
