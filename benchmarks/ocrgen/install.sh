@@ -33,6 +33,10 @@ fi
 "$VENV/bin/pip" install -q "numpy<3" pillow opencv-python-headless onnxruntime pyclipper shapely \
     pyyaml tqdm "omegaconf!=2.2.1" requests colorlog six opencc "rapidocr==3.10.0"
 "$VENV/bin/pip" install -q --no-deps "rapidocr-onnxruntime==1.4.4"
+# The generator reads Tesseract's hOCR and writes renders as OCR files with restore.formats (lxml):
+# restore itself without its other dependencies (no kenlm build needed here).
+"$VENV/bin/pip" install -q lxml
+"$VENV/bin/pip" install -q --no-deps -e "$(cd "$(dirname "$0")/../.." && pwd)"
 "$VENV/bin/python" - <<'PY'
 import importlib.resources as r
 import rapidocr, rapidocr_onnxruntime  # noqa: F401  (import check only)
