@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import hashlib
 import sys
 
 from restore.commands.options import add_config_arguments, add_encoding_argument, config_from_arguments
 from restore.errors import OutputError
 from restore.commands.progress import DocumentProgress
-from restore.explain import explain
 from restore.formats import read_input
 from restore.formats.restoring import restore_bytes
 from restore.pipeline import shared_corrector
@@ -38,8 +36,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Restore the input and write the outputs; nothing is written unless everything succeeded."""
-    from restore.batch.records import encode_line
-
     config = config_from_arguments(args)
     if args.input == "-":
         name = "<stdin>"
@@ -59,6 +55,11 @@ def run(args: argparse.Namespace) -> int:
     result = restored.result
     files: list[tuple[str, str | bytes]] = []
     if args.jsonl:
+        # Imported here: a plain `restore fix PAGE` does not pay for them at start-up.
+        import hashlib
+
+        from restore.batch.records import encode_line
+
         record = {**result.to_json(), "path": name, "sha256": hashlib.sha256(data).hexdigest()}
         record["encoding"] = restored.encoding
         files.append((args.jsonl, encode_line(restored.annotate(record)) + "\n"))
@@ -73,5 +74,7 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.buffer.write(restored.output)
         sys.stdout.buffer.flush()
     if args.explain:
+        from restore.explain import explain
+
         sys.stderr.write(explain(result, name=name))
     return 0

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import importlib.resources
 from collections import defaultdict
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -100,7 +101,7 @@ class ContextCandidates:
     """
 
     def __init__(
-        self, words: frozenset[str] | None = None, gaps: ContextGaps | None = None, embedding: GlyphEmbedding | None = None
+        self, words: AbstractSet[str] | None = None, gaps: ContextGaps | None = None, embedding: GlyphEmbedding | None = None
     ) -> None:
         if words is None:
             from restore.lm.model import load_words

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from restore.errors import ResourceError
 from restore.resources import data_path
+from restore.tablecache import cached
 
 GLYPH_TABLE = "glyph_neighbours.tsv"
 PHONETIC_TABLE = "phonetic_neighbours.tsv"
@@ -41,15 +42,27 @@ class GlyphNeighbours:
 
     def __init__(self, path: str | Path | None = None) -> None:
         self.path = Path(path) if path else data_path(GLYPH_TABLE)
-        self._raw: dict[str, tuple[int, str]] = {}
+        # The rows split once per machine, then loaded from restore.tablecache.
+        self._raw: dict[str, tuple[int, str]] = cached("glyph-rows", [self.path], self._read_rows, version=1)
         self._parsed: dict[str, tuple[tuple[str, float], ...]] = {}
+
+    def _read_rows(self) -> dict[str, tuple[int, str]]:
+        """``{char: (line number, unparsed neighbours)}`` of every row."""
+        rows = {}
         for number, line in enumerate(_read_lines(self.path), 1):
             if not line or line.startswith("#"):
                 continue
             char, tab, rest = line.partition("\t")
             if len(char) != 1 or not tab:
                 raise ResourceError(f"{self.path}:{number}: expected char<TAB>neighbours")
-            self._raw[char] = (number, rest)
+            rows[char] = (number, rest)
+        return rows
+
+    @classmethod
+    def bundled(cls) -> GlyphNeighbours:
+        """The shipped table, read once per process (the char and lexicon stages share it; only
+        its per-character parse memo ever changes)."""
+        return _bundled_glyphs()
 
     def __len__(self) -> int:
         return len(self._raw)
@@ -83,6 +96,11 @@ class GlyphNeighbours:
         return self.get(char)
 
 
+@functools.cache
+def _bundled_glyphs() -> GlyphNeighbours:
+    return GlyphNeighbours()
+
+
 def load_glyph_neighbours(path: str | Path | None = None) -> dict[str, tuple[tuple[str, float], ...]]:
     """Every row parsed: ``{char: ((neighbour, similarity), ...)}`` (a malformed row raises at once)."""
     table = GlyphNeighbours(path)
@@ -114,11 +132,23 @@ def load_confusions(paths: list[str | Path] | None = None) -> ConfusionTable:
 
 @functools.cache
 def _bundled_confusions() -> ConfusionTable:
+    return _read_confusions(bundled_confusion_paths())
+
+
+def bundled_confusion_paths() -> list[Path]:
+    """The shipped ``data/ocr_confusions*.tsv``, sorted by name."""
     folder = data_path("")
-    return _read_confusions(sorted(folder.glob("ocr_confusions*.tsv")) if folder.is_dir() else [])
+    return sorted(folder.glob("ocr_confusions*.tsv")) if folder.is_dir() else []
 
 
 def _read_confusions(paths: Sequence[str | Path]) -> ConfusionTable:
+    # Merged once per machine, then loaded from restore.tablecache.
+    paths = [Path(path) for path in paths]
+    by_seen, sources = cached("confusions", paths, lambda: _merge_confusions(paths), version=1)
+    return ConfusionTable(by_seen, sources)
+
+
+def _merge_confusions(paths: Sequence[Path]) -> tuple[dict[str, dict[str, int]], list[str]]:
     table = ConfusionTable()
     for path in map(Path, paths):
         table.sources.append(path.name)
@@ -135,8 +165,7 @@ def _read_confusions(paths: Sequence[str | Path]) -> ConfusionTable:
             seen, meant = fields[0], fields[1]
             if seen != meant:
                 table.by_seen[seen][meant] = table.by_seen[seen].get(meant, 0) + count
-    table.by_seen = dict(table.by_seen)
-    return table
+    return dict(table.by_seen), table.sources
 
 
 class PhoneticNeighbours:

@@ -99,13 +99,30 @@ class GlyphTable:
         however its glyphs compare. Reads through :mod:`restore.glyphs.tables`, the one parser
         of those files; an empty table when none is installed.
         """
+        from restore.glyphs.tables import GLYPH_TABLE, bundled_confusion_paths
+        from restore.resources import data_path
+        from restore.tablecache import cached
+
+        # Merged once per machine for these settings and characters (restore.tablecache): a
+        # cold start otherwise spends more time here than on the page.
+        sources = [data_path(GLYPH_TABLE), *(bundled_confusion_paths() if confusion_similarity > 0 else [])]
+        variant = f"{confusion_similarity!r}\0{'*' if keep is None else ''.join(sorted(keep))}"
+        pairs, name = cached(
+            "lexicon-glyphs", sources, lambda: cls._merge_installed(confusion_similarity, keep), version=1, variant=variant
+        )
+        return cls(name, pairs)
+
+    @classmethod
+    def _merge_installed(
+        cls, confusion_similarity: float, keep: AbstractSet[str] | None
+    ) -> tuple[dict[tuple[str, str], float], str]:
         from restore.errors import ResourceError
         from restore.glyphs.tables import GLYPH_TABLE, GlyphNeighbours, load_confusions
 
         merged = cls("")
         names = []
         try:
-            neighbours = GlyphNeighbours()
+            neighbours = GlyphNeighbours.bundled()
         except ResourceError as exc:
             log.info("no glyph table (%s): fuzzy lexicon hits rely on length, cues and consistency", exc)
         else:
@@ -120,5 +137,4 @@ class GlyphTable:
                 for meant in meanings:
                     if len(seen) == 1 and len(meant) == 1 and (keep is None or seen in keep or meant in keep):
                         merged._add(seen, meant, confusion_similarity)
-        merged.name = "+".join(names)
-        return merged
+        return merged.pairs, "+".join(names)

@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Iterator
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 
 from restore.errors import ResourceError
 from restore.lm.corpus import normalize_chars
 from restore.resources import data_path
+from restore.tablecache import cached
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +62,9 @@ class CharLanguageModel(LazyKenlmModel):
         super().__init__(Path(path) if path else default_model_path())
         self.t2s = t2s or {}
         self._table = str.maketrans(self.t2s) if self.t2s else None
+        # prepare() of single characters, remembered: candidate lists ask for the same few
+        # thousand characters tens of thousands of times (whole values: safe between threads).
+        self._chars: dict[str, str] = {}
 
     @property
     def order(self) -> int:
@@ -67,6 +73,14 @@ class CharLanguageModel(LazyKenlmModel):
 
     def prepare(self, text: str) -> str:
         """Normalise text for scoring, keeping one character per character (offsets stay valid)."""
+        if len(text) == 1:
+            found = self._chars.get(text)
+            if found is None:
+                found = self._chars[text] = self._prepare(text)
+            return found
+        return self._prepare(text)
+
+    def _prepare(self, text: str) -> str:
         text = normalize_chars(text)
         return text.translate(self._table) if self._table else text
 
@@ -120,6 +134,57 @@ def load_words(path: str | Path | None = None) -> frozenset[str]:
     except (OSError, UnicodeDecodeError) as exc:
         raise ResourceError(f"word list {path}: cannot read: {exc}") from exc
     return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
+
+
+class KnownWords(AbstractSet[str]):
+    """A word list as a read-only set whose words are hashed per first character, on first lookup.
+
+    A page asks about the words of a few hundred first characters; building the set of all
+    173,000 shipped words costs more than the rest of a cold start's loading.
+
+    >>> words = KnownWords({"一": "一一\\n一二", "天": "天天"})
+    >>> "天天" in words, "一二" in words, "天下" in words, "" in words, len(words)
+    (True, True, False, False, 3)
+    """
+
+    def __init__(self, by_first: dict[str, str]) -> None:
+        # {first character: its words joined by line breaks}
+        self._by_first = by_first
+        self._sets: dict[str, frozenset[str]] = {}
+        self._len = sum(chunk.count("\n") + 1 for chunk in by_first.values())
+
+    def __contains__(self, word: object) -> bool:
+        if not isinstance(word, str) or not word:
+            return False
+        found = self._sets.get(word[0])
+        if found is None:
+            chunk = self._by_first.get(word[0])
+            if chunk is None:
+                return False
+            # A whole set is published at once: threads racing here build equal sets.
+            found = self._sets[word[0]] = frozenset(chunk.split("\n"))
+        return word in found
+
+    def __iter__(self) -> Iterator[str]:
+        for chunk in self._by_first.values():
+            yield from chunk.split("\n")
+
+    def __len__(self) -> int:
+        return self._len
+
+
+def load_known_words(path: str | Path | None = None) -> KnownWords:
+    """The words of :func:`load_words` as a :class:`KnownWords` (grouped once per machine, then
+    loaded from :mod:`restore.tablecache`)."""
+    path = Path(path) if path else default_model_path().with_name(WORDS)
+
+    def group() -> dict[str, str]:
+        by_first: dict[str, list[str]] = {}
+        for word in sorted(load_words(path)):
+            by_first.setdefault(word[0], []).append(word)
+        return {first: "\n".join(words) for first, words in by_first.items()}
+
+    return KnownWords(cached("known-words", [path], group, version=1))
 
 
 def load_name_chars(path: str | Path | None = None) -> tuple[frozenset[str], frozenset[str]]:

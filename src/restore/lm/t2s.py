@@ -8,7 +8,8 @@ one-character to one-character entries are kept, so offsets never move.
 from __future__ import annotations
 
 from restore.errors import ResourceError
-from restore.resources import read_data_lines
+from restore.resources import data_path, read_data_lines
+from restore.tablecache import cached
 
 TABLE = "opencc_tables.tsv"
 
@@ -21,8 +22,16 @@ SCORING_VARIANTS = {"牠": "它", "妳": "你", "祂": "他", "祢": "你", "「
 def load_t2s() -> dict[str, str]:
     """``{traditional char: simplified char}`` for every character whose form differs.
 
-    Callers load it once and keep it (the char stage holds it per corrector).
+    Callers load it once and keep it (the char stage holds it per corrector). Parsed once per
+    machine and then loaded from :mod:`restore.tablecache`.
     """
+    mapping: dict[str, str] = cached("t2s-chars", [data_path(TABLE)], _read_t2s, version=1)
+    for variant, mainland in SCORING_VARIANTS.items():
+        mapping.setdefault(variant, mainland)
+    return mapping
+
+
+def _read_t2s() -> dict[str, str]:
     mapping: dict[str, str] = {}
     for line in read_data_lines(TABLE):
         if not line.startswith("t2s-char\t"):
@@ -33,8 +42,6 @@ def load_t2s() -> dict[str, str]:
         first = fields[2].split(" ")[0]
         if len(fields[1]) == 1 and len(first) == 1 and first != fields[1]:
             mapping[fields[1]] = first
-    for variant, mainland in SCORING_VARIANTS.items():
-        mapping.setdefault(variant, mainland)
     return mapping
 
 
@@ -42,8 +49,13 @@ def load_script_sets() -> tuple[frozenset[str], frozenset[str]]:
     """(simplified-only characters, traditional-only characters) by OpenCC's character tables.
 
     Simpler than :class:`restore.scriptdata.ScriptTables`' sets on purpose: the char stage
-    was calibrated with these.
+    was calibrated with these. Parsed once per machine (:mod:`restore.tablecache`).
     """
+    simplified, traditional = cached("script-sets", [data_path(TABLE)], _read_script_sets, version=1)
+    return simplified, traditional
+
+
+def _read_script_sets() -> tuple[frozenset[str], frozenset[str]]:
     simplified_only: set[str] = set()
     traditional_only: set[str] = set()
     for line in read_data_lines(TABLE):

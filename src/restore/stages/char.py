@@ -53,6 +53,7 @@ import logging
 import threading
 import unicodedata
 from collections.abc import Callable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
@@ -62,7 +63,7 @@ from restore.evidence import ConfusionPair, Consistency, Evidence, LanguageModel
 from restore.glyphs.context import ContextCandidates
 from restore.glyphs.tables import ConfusionTable, GlyphNeighbours, PhoneticNeighbours, load_confusions
 from restore.lm.cache import NgramCounts
-from restore.lm.model import CharLanguageModel, load_name_chars, load_words
+from restore.lm.model import CharLanguageModel, load_known_words, load_name_chars
 from restore.lm.t2s import load_script_sets, load_t2s
 from restore.lm.wordlm import WordLanguageModel
 from restore.stages.base import Deferred, Document, EngineView, Proposal, StageOutput, StagePlan
@@ -182,7 +183,7 @@ class CharResources:
     simplified_only: frozenset[str]
     traditional_only: frozenset[str]
     # Known words (data/lm/words.txt); surnames and given-name characters (data/lm/names.txt).
-    words: frozenset[str]
+    words: AbstractSet[str]
     surnames: frozenset[str]
     given: frozenset[str]
     # The sound-alike table, only with CharConfig.phonetic.
@@ -204,10 +205,10 @@ class CharResources:
             word_lm.model  # noqa: B018 - as above
         simplified_only, traditional_only = load_script_sets()
         surnames, given = load_name_chars()
-        words = load_words()
+        words = load_known_words()
         return cls(
             lm=lm,
-            glyphs=GlyphNeighbours(),
+            glyphs=GlyphNeighbours.bundled(),
             confusions=load_confusions(list(config.confusion_tables) or None),
             simplified_only=simplified_only,
             traditional_only=traditional_only,
@@ -298,7 +299,9 @@ class CharStage:
                 found.setdefault(sound, [0.0, 0])
             self._sounds[(char, script)] = frozenset(sounds)
         prepare = res.lm.prepare
-        result = [(c, prepare(c), sim, count) for c, (sim, count) in found.items() if prepare(c) != prepare(char)]
+        own = prepare(char)
+        prepared = [(c, prepare(c), sim, count) for c, (sim, count) in found.items()]
+        result = [option for option in prepared if option[1] != own]
         self._candidates[key] = result
         return result
 

@@ -20,19 +20,20 @@ from __future__ import annotations
 import logging
 import re
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import ahocorasick
 
 from restore.config import Config, LexiconConfig
 from restore.edits import changed_span
-from restore.errors import ResourceError
 from restore.evidence import ConfusionPair, Consistency, Evidence, LearnedRule, LexiconMatch
 from restore.lexicon.glyphs import GlyphTable
 from restore.lexicon.index import EXACT, FUZZY, VARIANT, ExactHit, FuzzyHit, LexiconIndex
-from restore.lexicon.loading import load_lexicons
+from restore.lexicon.conversions import RememberedConversions
+from restore.lexicon.loading import bundled_lexicon_files, load_lexicons
 from restore.lexicon.scoring import confidence, fuzzy_logodds, logit, margin_penalty
 from restore.scriptdata import SIMPLIFIED, TRADITIONAL, ScriptTables
 from restore.spans import SpanIndex
@@ -113,9 +114,14 @@ class LexiconStage:
         if self._index is None:
             tables = ScriptTables.load()
             script = self.config.script
-            to_traditional, to_simplified = _converters(script.to_traditional, script.to_simplified)
             lexicons = load_lexicons(self.config, tables=tables)
-            self._index = LexiconIndex.build(lexicons, self.settings, tables, to_traditional, to_simplified)
+            # OpenCC is loaded only for strings an earlier process did not convert already.
+            bundled = bundled_lexicon_files() if self.settings.bundled else []
+            files = [*(Path(str(f)) for f in bundled), *map(Path, self.config.lexicons)]
+            conversions = RememberedConversions(script.to_traditional, script.to_simplified, files)
+            index = LexiconIndex.build(lexicons, self.settings, tables, conversions.forward, conversions.backward)
+            conversions.save()
+            self._index = index
         return self._index
 
     @property
@@ -454,18 +460,6 @@ class _Reach:
         for entry in (*found, *batch):
             extra.update(self.by_entry.get(entry, ()))
         return self.always | extra if extra else self.always
-
-
-def _converters(to_traditional: str, to_simplified: str) -> tuple[Callable[[str], str], Callable[[str], str]]:
-    try:
-        import opencc
-    except ImportError as exc:
-        raise ResourceError("the lexicon stage needs the 'opencc' package") from exc
-    try:
-        forward, backward = opencc.OpenCC(to_traditional), opencc.OpenCC(to_simplified)
-    except Exception as exc:  # OpenCC raises bare RuntimeError/ValueError for a bad config name
-        raise ResourceError(f"OpenCC configs {to_traditional!r}/{to_simplified!r} cannot be loaded: {exc}") from exc
-    return forward.convert, backward.convert
 
 
 def _overlaps(a: tuple[int, int], b: tuple[int, int], *, point: bool = False) -> bool:
