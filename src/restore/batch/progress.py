@@ -1,7 +1,8 @@
 """The progress bar of a batch on a terminal (files done, characters per second), drawn by tqdm; silent otherwise.
 
 The same bar serves the process pool and a Dask cluster: the runner counts each
-finished file (a cluster reports them a chunk at a time).
+finished file (a cluster reports them a chunk at a time). With local workers it also shows
+how far a long file is, stage by stage (:meth:`Progress.document`).
 """
 
 from __future__ import annotations
@@ -28,6 +29,9 @@ class Progress:
         self.enabled = stream.isatty() if enabled is None else enabled
         self.chars = 0
         self._started = time.monotonic()
+        # The long document a worker is on ("" between files), and when it was last drawn.
+        self._document = ""
+        self._drawn = 0.0
         columns, rows = _terminal_size(stream)
         self._bar = tqdm(
             total=total,
@@ -44,9 +48,27 @@ class Progress:
     def update(self, chars: int) -> None:
         """Count one more finished file of ``chars`` characters."""
         self.chars += chars
-        rate = self.chars / max(time.monotonic() - self._started, 1e-9)
-        self._bar.set_postfix_str(f"{rate:,.0f} chars/s", refresh=False)
+        self._document = ""
+        self._bar.set_postfix_str(self._postfix(), refresh=False)
         self._bar.update(1)
+
+    def document(self, name: str, stage: str, done: int, total: int) -> None:
+        """Show how far a long file still running is: ``big.txt char 45%`` after the rate.
+
+        Called as a worker reports its document (``Corrector.fix(progress=...)``); redrawn at
+        most every :data:`_MIN_INTERVAL` seconds.
+        """
+        if not self.enabled:
+            return
+        self._document = f"{name} {stage} {100 * done // max(total, 1)}%"
+        now = time.monotonic()
+        if now - self._drawn >= _MIN_INTERVAL:
+            self._drawn = now
+            self._bar.set_postfix_str(self._postfix(), refresh=True)
+
+    def _postfix(self) -> str:
+        rate = self.chars / max(time.monotonic() - self._started, 1e-9)
+        return f"{rate:,.0f} chars/s" + (f", {self._document}" if self._document else "")
 
     def clear(self) -> None:
         """Erase the bar so a message can take its line; the next update draws it again."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -107,8 +108,10 @@ def run_batch(
         stale = state.remove_stale_temporaries(out_root)
         if stale:
             log.info("removed %d temporary file(s) left by an interrupted run", stale)
-        outcomes = _outcomes(options, in_root, out_root, files)
-        summary = collect(files, outcomes, progress_stream, on_error, on_edited)
+        progress = Progress(len(files), progress_stream) if progress_stream is not None else None
+        on_step = progress.document if progress is not None and progress.enabled else None
+        outcomes = _outcomes(options, in_root, out_root, files, on_step=on_step)
+        summary = collect(files, outcomes, progress_stream, on_error, on_edited, progress=progress)
         write_reports(options, summary, files, lambda names: records_from(out_root, names), on_error)
     log_summary(summary)
     return summary
@@ -128,10 +131,17 @@ def collect(
     progress_stream: TextIO | None,
     on_error: Callable[[worker.Outcome], None] | None,
     on_edited: Callable[[worker.Outcome], None] | None,
+    *,
+    progress: Progress | None = None,
 ) -> BatchSummary:
-    """Count the outcomes into a summary, drawing progress and telling errors and kept edits as they come."""
+    """Count the outcomes into a summary, drawing progress and telling errors and kept edits as they come.
+
+    The bar is ``progress`` when given (the runner's, which also shows the documents' steps),
+    else a new one on ``progress_stream``.
+    """
     summary = BatchSummary(total=len(files))
-    progress = Progress(len(files), progress_stream) if progress_stream is not None else None
+    if progress is None and progress_stream is not None:
+        progress = Progress(len(files), progress_stream)
 
     def tell(callback: Callable[[worker.Outcome], None] | None, outcome: worker.Outcome) -> None:
         if callback is not None:
@@ -200,7 +210,15 @@ def _write_report(target: Path, records: list[dict[str, Any]], options: BatchOpt
     write_report(records, target, config=options.config.to_json(), spellings=spelled_two_ways(records, options.config))
 
 
-def _outcomes(options: BatchOptions, in_root: Path, out_root: Path, files: list[str]) -> Iterator[worker.Outcome]:
+def _outcomes(
+    options: BatchOptions,
+    in_root: Path,
+    out_root: Path,
+    files: list[str],
+    *,
+    on_step: Callable[[str, str, int, int], None] | None = None,
+) -> Iterator[worker.Outcome]:
+    """Each file's outcome as it finishes; ``on_step(name, stage, done, total)`` follows long files."""
     # Cross-document consistency: every worker sees which entities the whole batch prints right.
     survey = consistency.survey_batch(options.config, in_root, files, encoding=options.encoding)
     settings = worker.WorkerSettings(
@@ -215,7 +233,7 @@ def _outcomes(options: BatchOptions, in_root: Path, out_root: Path, files: list[
     if options.jobs == 1 or len(files) <= 1:
         worker.init_worker(settings)
         for name in files:
-            yield worker.process(name)
+            yield worker.process(name, progress=functools.partial(on_step, name) if on_step is not None else None)
         return
 
     def record_death(name: str, message: str) -> None:
@@ -227,7 +245,7 @@ def _outcomes(options: BatchOptions, in_root: Path, out_root: Path, files: list[
         state.record_failure(state.failure_path(out_root, relative), input_sha=input_sha,
                              run=settings.run_hash, message=message)
 
-    pool = WorkerPool(min(options.jobs, len(files)), settings, on_death=record_death)
+    pool = WorkerPool(min(options.jobs, len(files)), settings, on_death=record_death, on_step=on_step)
     yield from pool.run(files)
 
 

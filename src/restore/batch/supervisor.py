@@ -35,6 +35,8 @@ from restore.textio import display_path
 
 log = logging.getLogger(__name__)
 
+# How often a worker tells the parent how far its current document is, at most (seconds).
+STEP_INTERVAL = 0.5
 # How often a worker's watchdog checks that its parent is alive (seconds).
 _PARENT_CHECK_INTERVAL = 0.2
 # How long a stopping worker may take to leave before it is killed (seconds).
@@ -56,7 +58,8 @@ class WorkerPool:
 
     ``on_death(name, message)`` is called in the parent when a worker dies on
     file ``name`` (the runner records the failure); the file's outcome is then an
-    error naming it.
+    error naming it. ``on_step(name, stage, done, total)`` is called in the parent as a
+    worker gets through file ``name`` (at most every ``step_interval`` seconds per worker).
     """
 
     def __init__(
@@ -65,12 +68,17 @@ class WorkerPool:
         settings: worker.WorkerSettings,
         *,
         on_death: Callable[[str, str], None] | None = None,
+        on_step: Callable[[str, str, int, int], None] | None = None,
+        step_interval: float = STEP_INTERVAL,
     ) -> None:
         if size < 1:
             raise ValueError(f"a pool needs at least one worker, got {size}")
         self.size = size
         self.settings = settings
         self.on_death = on_death
+        self.on_step = on_step
+        # None: the workers do not report steps at all.
+        self._step_interval = step_interval if on_step is not None else None
         self._context = multiprocessing.get_context("spawn")
         self._slots: list[_Slot] = []
 
@@ -88,6 +96,8 @@ class WorkerPool:
                 ready = wait([slot.connection for slot in busy])
                 for slot in [slot for slot in busy if slot.connection in ready]:
                     outcome = self._receive(slot)
+                    if outcome is _STEP:  # still on its file
+                        continue
                     if outcome is None:  # the worker died on its file
                         outcome = self._replace(slot, more=bool(queue))
                     yield outcome
@@ -107,11 +117,16 @@ class WorkerPool:
             return
         slot.current = name
 
-    def _receive(self, slot: _Slot) -> worker.Outcome | None:
+    def _receive(self, slot: _Slot) -> worker.Outcome | object | None:
+        """The file's outcome, :data:`_STEP` for a progress report, ``None`` when the worker died."""
         try:
             kind, payload = slot.connection.recv()
         except (EOFError, OSError):
             return None
+        if kind == "step":
+            if self.on_step is not None and slot.current is not None:
+                self.on_step(slot.current, *payload)
+            return _STEP
         if kind != "outcome":
             raise RestoreError(f"a worker process sent {kind!r} instead of an outcome")
         slot.current = None
@@ -143,7 +158,10 @@ class WorkerPool:
         """Start one worker and wait until its corrector is built."""
         parent_end, child_end = self._context.Pipe(duplex=True)
         process = self._context.Process(
-            target=serve, args=(child_end, self.settings, os.getpid()), name="restore-worker", daemon=True
+            target=serve,
+            args=(child_end, self.settings, os.getpid(), self._step_interval),
+            name="restore-worker",
+            daemon=True,
         )
         process.start()
         child_end.close()  # the parent keeps only its end, so a dead worker reads as end-of-file
@@ -176,8 +194,33 @@ class WorkerPool:
         self._slots.clear()
 
 
-def serve(connection: Connection, settings: worker.WorkerSettings, parent_pid: int) -> None:
-    """A worker process's main loop: restore each file name received, send back its outcome."""
+# What _receive returns for a worker's progress report (the file is not done).
+_STEP = object()
+
+
+class _StepReporter:
+    """``progress(stage, done, total)`` for a worker's document: sent to the parent as
+    ``("step", (stage, done, total))``, at most every ``interval`` seconds (a page sends none)."""
+
+    def __init__(self, connection: Connection, interval: float) -> None:
+        self.connection = connection
+        self.interval = interval
+        self._last = time.monotonic()
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - self._last >= self.interval:
+            self._last = now
+            self.connection.send(("step", (stage, done, total)))
+
+
+def serve(
+    connection: Connection, settings: worker.WorkerSettings, parent_pid: int, step_interval: float | None = None
+) -> None:
+    """A worker process's main loop: restore each file name received, send back its outcome.
+
+    With a ``step_interval`` the worker also reports how far each document is (see
+    :class:`_StepReporter`)."""
     _leave_with_parent(parent_pid)
     # Ctrl-C goes to the whole process group: the parent decides, the worker just finishes or is stopped.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -194,7 +237,8 @@ def serve(connection: Connection, settings: worker.WorkerSettings, parent_pid: i
             return  # the parent is gone
         if name is None:
             return
-        connection.send(("outcome", worker.process(name)))
+        reporter = _StepReporter(connection, step_interval) if step_interval is not None else None
+        connection.send(("outcome", worker.process(name, progress=reporter)))
 
 
 def _leave_with_parent(parent_pid: int) -> None:

@@ -11,6 +11,7 @@ and calls :func:`process_in` with a context from :func:`make_context`.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,6 +30,9 @@ log = logging.getLogger(__name__)
 
 # Outcome statuses: restored, up to date, kept because edited by hand, failed.
 DONE, SKIPPED, EDITED, ERROR = "done", "skipped", "edited", "error"
+
+# ``progress(stage, done, total)``: how far a document is (characters of the stage's input).
+DocumentSteps = Callable[[str, int, int], None]
 
 
 @dataclass(frozen=True)
@@ -93,17 +97,21 @@ def init_worker(settings: WorkerSettings) -> None:
     _state = make_context(settings)
 
 
-def process(relative: str) -> Outcome:
-    """Restore one file unless its output is up to date; never raises for a bad file."""
+def process(relative: str, *, progress: DocumentSteps | None = None) -> Outcome:
+    """Restore one file unless its output is up to date; never raises for a bad file.
+
+    ``progress(stage, done, total)`` follows the document through the stages (see
+    :meth:`restore.Corrector.fix`).
+    """
     if _state is None:
         raise RuntimeError("init_worker was not called in this process")
-    return process_in(_state, relative)
+    return process_in(_state, relative, progress=progress)
 
 
-def process_in(context: WorkerContext, relative: str) -> Outcome:
+def process_in(context: WorkerContext, relative: str, *, progress: DocumentSteps | None = None) -> Outcome:
     """:func:`process` with an explicit context; never raises for a bad file."""
     try:
-        return _process(context, Path(relative))
+        return _process(context, Path(relative), progress)
     except RestoreError as exc:
         return Outcome(relative, ERROR, message=str(exc))
     except Exception as exc:  # a bug in one stage must not stop the batch; the file is reported
@@ -112,7 +120,7 @@ def process_in(context: WorkerContext, relative: str) -> Outcome:
         return Outcome(relative, ERROR, message=f"{shown}: internal error: {exc!r}")
 
 
-def _process(worker: WorkerContext, relative: Path) -> Outcome:
+def _process(worker: WorkerContext, relative: Path, progress: DocumentSteps | None = None) -> Outcome:
     source = worker.in_root / relative
     shown = display_path(source)
     name = relative.as_posix()
@@ -136,7 +144,7 @@ def _process(worker: WorkerContext, relative: Path) -> Outcome:
         return Outcome(name, ERROR, message=f"{known} (skipped: it failed {state.MAX_ATTEMPTS} times; "
                        "--retry-failed tries it again)")
     restored = restore_bytes(worker.corrector, data, shown, survey=worker.settings.survey,
-                             encoding=worker.settings.encoding)
+                             encoding=worker.settings.encoding, progress=progress)
     result = restored.result
     output_sha = state.sha256_bytes(restored.output)
     if not worker.settings.overwrite_edited and _edited_by_hand(target, sidecar, output_sha):
