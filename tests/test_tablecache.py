@@ -18,7 +18,7 @@ from restore.lexicon.glyphs import GlyphTable
 from restore.lm.model import KnownWords, load_known_words, load_words
 from restore.lm.t2s import _read_script_sets, _read_t2s, load_script_sets, load_t2s
 from restore.glyphs.tables import GlyphNeighbours, _merge_confusions, bundled_confusion_paths, load_confusions
-from restore.scriptdata import ScriptTables, _table_fields
+from restore.scriptdata import ScriptTables
 
 
 @pytest.fixture
@@ -109,7 +109,7 @@ def test_the_shipped_tables_equal_a_fresh_parse(cache: Path, runs: int) -> None:
         t2s, script_sets, words = load_t2s(), load_script_sets(), load_known_words()
         glyphs, confusions = GlyphNeighbours(), load_confusions([*bundled_confusion_paths()])
     _bundled_tables.cache_clear()
-    assert tables == ScriptTables(*_table_fields())
+    assert tables == ScriptTables.read()
     assert {k: t2s[k] for k in _read_t2s()} == _read_t2s()
     assert script_sets == _read_script_sets()
     assert set(words) == load_words() and len(words) == len(load_words())

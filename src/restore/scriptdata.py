@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from restore.errors import ResourceError
 from restore.resources import data_path, read_data_lines
@@ -30,8 +32,8 @@ class ScriptTables:
 
     to_traditional: dict[str, tuple[str, ...]]
     to_simplified: dict[str, tuple[str, ...]]
-    traditional_phrases: dict[str, str]
-    simplified_phrases: dict[str, str]
+    traditional_phrases: Mapping[str, str]
+    simplified_phrases: Mapping[str, str]
     simplified_only: frozenset[str]
     traditional_only: frozenset[str]
     # Simplified views of forms traditional print accepts (平台, 發布), for matching mixed text.
@@ -124,14 +126,68 @@ def dominant_script(simplified: int, traditional: int, *, ratio: float, minimum:
     return ""
 
 
+# The fields read only when a text needs converting: 49,000 of the 53,000 rows are phrases.
+_PHRASE_FIELDS = ("traditional_phrases", "simplified_phrases")
+
+
 @functools.cache
 def _bundled_tables() -> ScriptTables:
-    # Parsed once per machine, not per process (restore.tablecache): 5x faster than parsing.
-    sources = [data_path("opencc_tables.tsv"), data_path("script_accepted.tsv")]
-    fields = cached("script-tables", sources, _table_fields, version=1)
-    return ScriptTables(*fields)
+    # Parsed once per machine, not per process (restore.tablecache), the phrases on first use.
+    fields = dict(zip(_CORE_FIELDS, cached("script-tables", _sources(), _core_fields, version=2)))
+    for index, name in enumerate(_PHRASE_FIELDS):
+        fields[name] = _DeferredTable(functools.partial(_bundled_phrase_table, index))
+    return ScriptTables(**fields)
 
 
-def _table_fields() -> tuple:
+_CORE_FIELDS = tuple(field.name for field in dataclasses.fields(ScriptTables) if field.name not in _PHRASE_FIELDS)
+
+
+def _sources() -> list:
+    return [data_path("opencc_tables.tsv"), data_path("script_accepted.tsv")]
+
+
+def _core_fields() -> tuple:
     tables = ScriptTables.read()
-    return tuple(getattr(tables, field.name) for field in dataclasses.fields(ScriptTables))
+    return tuple(getattr(tables, name) for name in _CORE_FIELDS)
+
+
+def _bundled_phrase_table(index: int) -> dict[str, str]:
+    return _bundled_phrases()[index]  # type: ignore[no-any-return]
+
+
+@functools.cache
+def _bundled_phrases() -> tuple:
+    def read() -> tuple:
+        tables = ScriptTables.read()
+        return tuple(getattr(tables, name) for name in _PHRASE_FIELDS)
+
+    return cached("script-phrases", _sources(), read, version=1)  # type: ignore[no-any-return]
+
+
+class _DeferredTable(Mapping[str, str]):
+    """A read-only table loaded on first use (a simplified page never converts a phrase)."""
+
+    def __init__(self, load: Callable[[], dict[str, str]]) -> None:
+        self._load = load
+        self._table: dict[str, str] | None = None
+
+    def _loaded(self) -> dict[str, str]:
+        table = self._table
+        if table is None:
+            table = self._table = self._load()
+        return table
+
+    def __getitem__(self, key: str) -> str:
+        return self._loaded()[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._loaded().get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._loaded()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._loaded())
+
+    def __len__(self) -> int:
+        return len(self._loaded())
