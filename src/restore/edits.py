@@ -32,7 +32,7 @@ _FIELD_TYPES: dict[str, type | tuple[type, ...]] = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Edit:
     """One change: ``original[start:end]`` (``before``) becomes ``after``.
 
@@ -182,7 +182,7 @@ def apply_edits(original: str, edits: Iterable[Edit]) -> str:
     return "".join(pieces)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Lifted:
     """A change of the working text expressed in original coordinates.
 

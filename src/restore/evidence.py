@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 from restore.errors import SchemaError
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RuleMatch:
     """A deterministic rule fired: which rule, the pattern it matched, where."""
 
@@ -29,7 +29,7 @@ class RuleMatch:
     type: ClassVar[str] = "rule"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ScriptConversion:
     """An OpenCC conversion of a minority-script character.
 
@@ -45,7 +45,7 @@ class ScriptConversion:
     type: ClassVar[str] = "script"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LexiconMatch:
     """A curated lexicon entry matched the span (exactly, as a known variant, or fuzzily)."""
 
@@ -58,7 +58,7 @@ class LexiconMatch:
     type: ClassVar[str] = "lexicon"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LearnedRule:
     """A project rule learned from review decisions (``restore learn``) decided the span.
 
@@ -77,7 +77,7 @@ class LearnedRule:
     type: ClassVar[str] = "learned"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LanguageModelScore:
     """Language-model log10 probabilities of the window before and after the change."""
 
@@ -88,7 +88,7 @@ class LanguageModelScore:
     type: ClassVar[str] = "lm"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ConfusionPair:
     """The confusion-table pair (what was seen, what was meant) and its weight."""
 
@@ -99,7 +99,7 @@ class ConfusionPair:
     type: ClassVar[str] = "confusion"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Consistency:
     """The same entity appears elsewhere in the document or batch in its right form."""
 
@@ -109,7 +109,7 @@ class Consistency:
     type: ClassVar[str] = "consistency"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Merged:
     """This edit absorbed earlier edits by other stages that touched the same characters."""
 

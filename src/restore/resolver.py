@@ -19,7 +19,7 @@ from restore.edits import Edit, Lifted
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Candidate:
     """A proposal lifted to the original: the edit it would make and the earlier edits it absorbs."""
 

@@ -53,7 +53,7 @@ class IndexedEntry:
         return text if spaced else text.replace(" ", "")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ExactHit:
     """A canonical form (``match="exact"``) or a known variant found verbatim at ``[start, end)``."""
 
@@ -75,7 +75,7 @@ class FuzzyForm:
     indels: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FuzzyHit:
     """A window ``text[start:end]`` a few edits from a form.
 

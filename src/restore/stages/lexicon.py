@@ -76,7 +76,7 @@ class EntityVotes:
         return dict(sorted(self.documents.items()))
 
 
-@dataclass
+@dataclass(slots=True)
 class _Candidate:
     start: int
     end: int
