@@ -152,7 +152,7 @@ def _core_fields() -> tuple:
 
 
 def _bundled_phrase_table(index: int) -> dict[str, str]:
-    return _bundled_phrases()[index]  # type: ignore[no-any-return]
+    return _bundled_phrases()[index]
 
 
 @functools.cache
@@ -161,7 +161,7 @@ def _bundled_phrases() -> tuple:
         tables = ScriptTables.read()
         return tuple(getattr(tables, name) for name in _PHRASE_FIELDS)
 
-    return cached("script-phrases", _sources(), read, version=1)  # type: ignore[no-any-return]
+    return cached("script-phrases", _sources(), read, version=1)
 
 
 class _DeferredTable(Mapping[str, str]):

@@ -76,7 +76,7 @@ def cached(name: str, sources: Sequence[Path], build: Callable[[], T], *, versio
         return build()
     found = load(path)
     if found is not None:
-        return found  # type: ignore[no-any-return]
+        return found
     value = build()
     store(path, value)
     return value

@@ -95,12 +95,12 @@ class WorkerPool:
                 busy = [slot for slot in self._slots if slot.current is not None]
                 ready = wait([slot.connection for slot in busy])
                 for slot in [slot for slot in busy if slot.connection in ready]:
-                    outcome = self._receive(slot)
-                    if outcome is _STEP:  # still on its file
-                        continue
-                    if outcome is None:  # the worker died on its file
-                        outcome = self._replace(slot, more=bool(queue))
-                    yield outcome
+                    received = self._receive(slot)
+                    if isinstance(received, worker.Outcome):
+                        yield received
+                    elif received is None:  # the worker died on its file
+                        yield self._replace(slot, more=bool(queue))
+                    # else a progress report: the worker is still on its file
         finally:
             self._stop()
 

@@ -143,8 +143,8 @@ def bundled_confusion_paths() -> list[Path]:
 
 def _read_confusions(paths: Sequence[str | Path]) -> ConfusionTable:
     # Merged once per machine, then loaded from restore.tablecache.
-    paths = [Path(path) for path in paths]
-    by_seen, sources = cached("confusions", paths, lambda: _merge_confusions(paths), version=1)
+    files = [Path(path) for path in paths]
+    by_seen, sources = cached("confusions", files, lambda: _merge_confusions(files), version=1)
     return ConfusionTable(by_seen, sources)
 
 
