@@ -13,6 +13,7 @@ import copy
 import doctest
 import importlib
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -114,8 +115,6 @@ def test_tesseract_alto3_reads_words_without_spaces_between_han() -> None:
 
 def test_tesseract_old_wc_percentages_read_as_fractions() -> None:
     data = (DATA / "tesseract-sim.alto.xml").read_bytes()
-    import re
-
     percent = re.sub(rb'WC="([01])\.(\d\d)"', lambda m: b'WC="' + str(int(m.group(1) + m.group(2))).encode() + b'"', data)
     assert percent != data and b'WC="96"' in percent
     fraction, old = read_document(data, "a.xml"), read_document(percent, "a.xml")
@@ -312,7 +311,8 @@ def test_page_corrected_reading_first_ocr_next_and_the_line_rebuilt_with_spaces(
                 for e in element.findall("p:TextEquiv", ns)]
 
     assert readings("w2") == [("1", "restore: corrected", "已经"), ("2", "OCR", "己经")]
-    assert readings("w2g1") == [("1", "restore: corrected", "已"), ("2", "OCR", "己"), ("3", None, "已")]
+    # The engine's alternative 已 was chosen: it is the corrected reading now, not repeated below it.
+    assert readings("w2g1") == [("1", "restore: corrected", "已"), ("2", "OCR", "己")]
     assert readings("l1")[0] == ("1", "restore: corrected", "新馆 已经 开放")  # PAGE's word spaces kept
     assert readings("r1")[0][2] == "新馆 已经 开放"
     # The vertical line: corrected, still top-to-bottom, its glyph boxes unchanged.
@@ -365,8 +365,12 @@ def test_random_edits_round_trip_through_alto_and_page(data: st.DataObject) -> N
         root = etree.fromstring(output)
         schema("alto-4-4.xsd" if name.startswith("handmade-alto") else "pagecontent-2019-07-15.xsd").assertValid(root)
         again = read_document(output, name)
-        # Deleting a whole one-character word leaves an empty word the reader skips: compare without spaces.
-        assert again.text.replace(" ", "") == apply_edits(document.text, edits).replace(" ", "")
+        # Deleting a whole word (or line) leaves an empty String/Word the reader skips, with the space
+        # (line break) beside it: compare without spaces and empty lines.
+        def squeeze(text: str) -> str:
+            return re.sub(r"\n+", "\n", text.replace(" ", ""))
+
+        assert squeeze(again.text) == squeeze(apply_edits(document.text, edits))
         if document.format == "alto":
             for string in root.iter(f"{{{ALTO4}}}String"):
                 if string.get("CC") is not None:

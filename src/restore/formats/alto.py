@@ -29,7 +29,8 @@ from restore.edits import Edit
 from restore.errors import InputError
 from restore.formats.model import DocumentBuilder, OcrDocument, first_engine
 from restore.formats.placement import Change, apply_changes, begin_write, char_steps
-from restore.formats.safexml import parse_xml, serialize
+from restore.formats.safexml import parse_xml
+from restore.formats.xmledit import insert_child, remove_child, serialize
 
 NAMESPACES = {
     "http://www.loc.gov/standards/alto/ns-v2#": "2",
@@ -151,7 +152,7 @@ def write(document: OcrDocument, edits: Sequence[Edit]) -> bytes:
     reference = _add_processing(root, ns, version, sum(len(c) for c in placement.changes.values()))
     for index, changes in sorted(placement.changes.items()):
         _correct_string(targets[index], ns, changes, reference)
-    return serialize(root)
+    return serialize(root, document.source)
 
 
 def _cc_digit(confidence: float) -> str:
@@ -191,24 +192,34 @@ def _correct_glyphs(string: etree._Element, glyphs: list[etree._Element], ns: st
         if step.op == "keep":
             previous = glyphs[step.old]
         elif step.op == "delete":
-            string.remove(glyphs[step.old])
+            remove_child(glyphs[step.old])
         elif step.op == "replace":
-            glyph = glyphs[step.old]
-            variant = etree.Element(_q(ns, "Variant"), CONTENT=glyph.get("CONTENT", ""))
-            if glyph.get("GC") is not None:
-                variant.set("VC", glyph.get("GC"))
-            _insert_after(glyph, variant, ("Shape",), ns)
-            glyph.set("CONTENT", step.char)
-            glyph.set("GC", f"{step.confidence:.3f}")
-            previous = glyph
+            _reread_glyph(glyphs[step.old], ns, step.char, step.confidence)
+            previous = glyphs[step.old]
         else:  # insert: a new Glyph without coordinates right after the previous one
             glyph = etree.Element(_q(ns, "Glyph"), CONTENT=step.char, GC=f"{step.confidence:.3f}")
-            glyph.tail = previous.tail if previous is not None else None
             if previous is not None:
-                previous.addnext(glyph)
+                insert_child(string, string.index(previous) + 1, glyph)
             else:
                 _insert_after(string, glyph, ("Shape", "ALTERNATIVE"), ns)
             previous = glyph
+
+
+def _reread_glyph(glyph: etree._Element, ns: str, char: str, confidence: float) -> None:
+    """The Glyph reads ``char`` now; its OCR reading becomes a Variant (VC = its GC) and no Variant
+    repeats the reading chosen (an engine alternative restore picked is the CONTENT now)."""
+    ocr = glyph.get("CONTENT", "")
+    variants = list(glyph.iterchildren(_q(ns, "Variant")))
+    for variant in variants:
+        if variant.get("CONTENT") == char:
+            remove_child(variant)
+    if ocr != char and not any(v.get("CONTENT") == ocr for v in variants):
+        variant = etree.Element(_q(ns, "Variant"), CONTENT=ocr)
+        if glyph.get("GC") is not None:
+            variant.set("VC", glyph.get("GC"))
+        _insert_after(glyph, variant, ("Shape",), ns)
+    glyph.set("CONTENT", char)
+    glyph.set("GC", f"{confidence:.3f}")
 
 
 def _insert_after(parent: etree._Element, child: etree._Element, before_names: tuple[str, ...], ns: str) -> None:
@@ -217,7 +228,7 @@ def _insert_after(parent: etree._Element, child: etree._Element, before_names: t
     for index, existing in enumerate(parent):
         if isinstance(existing.tag, str) and etree.QName(existing).localname in before_names:
             position = index + 1
-    parent.insert(position, child)
+    insert_child(parent, position, child)
 
 
 def _add_processing(root: etree._Element, ns: str, version: str, count: int) -> str:
@@ -227,7 +238,7 @@ def _add_processing(root: etree._Element, ns: str, version: str, count: int) -> 
         description = etree.Element(_q(ns, "Description"))
         unit = etree.SubElement(description, _q(ns, "MeasurementUnit"))
         unit.text = "pixel"
-        root.insert(0, description)
+        insert_child(root, 0, description)
     step_name = "Processing" if version.startswith("4") else "postProcessingStep"
     step = etree.Element(_q(ns, step_name))
     category = etree.SubElement(step, _q(ns, "processingCategory"))
@@ -245,7 +256,6 @@ def _add_processing(root: etree._Element, ns: str, version: str, count: int) -> 
             identifier = f"{PROCESSING_ID}_{number}"
         step.set("ID", identifier)
         _insert_after(description, step, ("MeasurementUnit", "sourceImageInformation", "OCRProcessing", "Processing"), ns)
-        _copy_indent(description, step)
         return identifier
     processing = description.find(_q(ns, "OCRProcessing"))
     if processing is None:
@@ -254,13 +264,6 @@ def _add_processing(root: etree._Element, ns: str, version: str, count: int) -> 
         processing.append(step)
         _insert_after(description, processing, ("MeasurementUnit", "sourceImageInformation", "OCRProcessing"), ns)
         return ""
-    processing.append(step)
+    insert_child(processing, len(processing), step)
     return ""
 
-
-def _copy_indent(parent: etree._Element, child: etree._Element) -> None:
-    """Give a new child the whitespace its siblings have, so the file stays readable."""
-    index = parent.index(child)
-    if index > 0 and parent[index - 1].tail is not None:
-        child.tail = parent[index - 1].tail
-        parent[index - 1].tail = parent[index - 1].tail
