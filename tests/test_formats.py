@@ -177,6 +177,26 @@ def test_rapidocr_1x_and_paddleocr_3_json() -> None:
     assert (document.format, document.text, document.confidences) == ("paddleocr-json", "新馆\n开放", (0.9, 0.9, None, 0.8, 0.8))
 
 
+def test_paddleocr_2_lines_and_pages_and_paddleocr_3_save_to_json() -> None:
+    box = [[0.0, 0.0], [90.0, 0.0], [90.0, 30.0], [0.0, 30.0]]
+    lines = [[box, ["新馆己经", 0.71]], [box, ["开放", 0.98]]]
+    one_page = read_document(json.dumps(lines, ensure_ascii=False).encode(), "p2.json")
+    assert (one_page.format, one_page.version, one_page.engine) == ("paddleocr-json", "2", "ppocr")
+    assert one_page.text == "新馆己经\n开放" and one_page.confidences[0] == 0.71
+    # ocr.ocr() on a PDF: one list per page, None for a page without text.
+    pages = read_document(json.dumps([lines, None, [[box, ["三层", 0.9]]]], ensure_ascii=False).encode(), "p.json")
+    assert pages.text == "新馆己经\n开放\n三层"
+    # PaddleOCR 3.x res.save_to_json() writes the result without the "res" wrapper of res.json.
+    saved = {"input_path": "page.png", "page_index": None, "model_settings": {"use_doc_preprocessor": False},
+             "dt_polys": [box], "text_rec_score_thresh": 0.0, "rec_texts": ["新馆己经"], "rec_scores": [0.71],
+             "rec_polys": [box], "rec_boxes": [[0, 0, 90, 30]]}
+    document = read_document(json.dumps(saved, ensure_ascii=False).encode(), "p3.json")
+    assert (document.format, document.text, document.confidences[0]) == ("paddleocr-json", "新馆己经", 0.71)
+    # A list of something else is still refused, naming the line.
+    with pytest.raises(InputError, match=r"^x\.json: line 1 is not an OCR result"):
+        read_document(json.dumps([[box, ["text", "high"]]]).encode(), "x.json")
+
+
 def test_page_word_spaces_glyph_confidences_alternatives_and_vertical_line() -> None:
     document = load("handmade-page2019.xml")
     assert (document.format, document.version, document.engine) == ("page", "2019-07-15", "tesseract")
