@@ -12,9 +12,11 @@ Writing: the String's ``CONTENT`` becomes the corrected text and the OCR reading
 is added and referenced from the String's ``PROCESSINGREFS``; ALTO 2/3 have no ``Processing``, so a
 ``postProcessingStep`` is added to ``OCRProcessing`` instead. ``CC`` keeps one digit per character
 (an inserted or replaced character gets ``round(9 × (1 − confidence))``); a replaced ``Glyph`` reads
-the new character with ``GC`` = restore's confidence and keeps the OCR reading as a ``Variant``; a
-deleted character's ``Glyph`` goes; an inserted one gets a ``Glyph`` without coordinates. Nothing
-else changes: every coordinate, ``WC``, ``SP`` and ``HYP`` stays as it was.
+the new character with ``GC`` = restore's confidence and keeps the OCR reading as a ``Variant`` (a
+``Variant`` equal to the new character goes: it is the CONTENT now); a deleted character's ``Glyph``
+goes; an inserted one gets a ``Glyph`` without coordinates. Nothing else changes: every coordinate,
+``WC``, ``SP`` (Tesseract's negative widths too) and ``HYP`` stays as it was, and the bytes around
+the root element are kept (:mod:`restore.formats.xmledit`).
 """
 
 from __future__ import annotations

@@ -11,7 +11,8 @@ Words are read in document order, which is reading order.
 
 Writing: every changed element gets a new ``TextEquiv`` with the corrected reading at the lowest
 index and ``comments="restore: corrected"``, and its previous readings move one index down, the OCR
-reading first with ``comments="OCR"`` (indices are made explicit). Changed Words update their Line's
+reading first with ``comments="OCR"`` (indices are made explicit), and a further reading equal to
+the correction (an engine alternative restore chose) goes. Changed Words update their Line's
 and Region's TextEquiv the same way (the Line's text rebuilt with the separator it used). Glyphs
 follow their characters: a replaced Glyph gets a corrected TextEquiv the same way, a deleted
 character's Glyph goes, an inserted character gets a Glyph without ``Coords``… which PAGE requires,
