@@ -155,3 +155,11 @@ def test_root_span_finds_exactly_the_root_element(declaration: bytes, before: li
     except etree.XMLSyntaxError:
         assume(False)  # two DOCTYPEs, a declaration after whitespace: not XML, never given to root_span
     assert root_span(source) == (len(prolog), len(prolog) + len(root))
+
+
+def test_a_utf16_file_is_read_as_xml_and_written_in_utf16() -> None:
+    """Found while re-checking: a UTF-16 PAGE file was taken for plain text (its XML markup restored)."""
+    text = (DATA / "handmade-page2019.xml").read_text(encoding="utf-8").replace('encoding="UTF-8"', 'encoding="UTF-16"')
+    output = fix_one(text.encode("utf-16"), "p.xml")
+    assert output.startswith(b"\xff\xfe") and output.decode("utf-16").startswith("<?xml")
+    assert read_document(output, "p.xml").text.startswith("新馆已经开放")

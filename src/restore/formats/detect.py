@@ -16,6 +16,7 @@ import re
 from restore.formats import tsv
 
 _XML_START = re.compile(rb"^\s*(<\?xml|<!--|<!DOCTYPE|<[A-Za-z_][\w:.-]*[\s>/])")
+_UTF16_BOMS = {b"\xff\xfe": "utf-16-le", b"\xfe\xff": "utf-16-be"}
 # Suffixes whose files are always text, whatever their first character.
 TEXT_SUFFIXES = (".txt",)
 
@@ -30,6 +31,8 @@ def detect_kind(data: bytes, name: str) -> str:
     body = data.removeprefix(b"\xef\xbb\xbf")
     if name.lower().endswith(TEXT_SUFFIXES):
         return "text"
+    if body[:2] in _UTF16_BOMS and _XML_START.match(body[2:400].decode(_UTF16_BOMS[body[:2]], "ignore").encode()):
+        return "xml"  # XML in UTF-16 (libxml2 reads it by its byte-order mark)
     if _XML_START.match(body) and body.rstrip().endswith(b">"):
         return "xml"
     stripped = body.lstrip()

@@ -113,9 +113,10 @@ def serialize(root: etree._Element, source: bytes, *, encoding: str | None = Non
     encoding = encoding or tree.docinfo.encoding or "UTF-8"
     span = root_span(source) if _ascii_compatible(encoding) else None
     if span is None:  # UTF-16/32 or a prolog we cannot read: libxml2 writes the whole document
-        standalone = b"standalone=" in source[:200]
-        return etree.tostring(tree, xml_declaration=True, encoding=encoding,
-                              standalone=tree.docinfo.standalone if standalone else None) + b"\n"
+        standalone = "standalone=" in source[:400].decode(encoding, "ignore")
+        whole = etree.tostring(tree, xml_declaration=True, encoding=encoding,
+                               standalone=tree.docinfo.standalone if standalone else None)
+        return whole + (b"\n" if _ascii_compatible(encoding) else b"")
     start, end = span
     body = etree.tostring(root, encoding=encoding, xml_declaration=False, with_tail=False)
     if b"\r\n" in source and source.count(b"\n") == source.count(b"\r\n"):
