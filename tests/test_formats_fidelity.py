@@ -9,6 +9,8 @@ Variant equal to its new CONTENT; each test here failed on the main of 2026-11-2
 from __future__ import annotations
 
 import difflib
+import logging
+import re
 from pathlib import Path
 
 import pytest
@@ -129,6 +131,9 @@ def test_a_gb18030_file_is_written_in_gb18030() -> None:
         output.decode("utf-8")
     equiv = etree.fromstring(output).find(f".//{PAGE}Word[@id='w2']/{PAGE}TextEquiv")
     assert equiv.findtext(f"{PAGE}Unicode") == "已经"
+    # Character for character what the UTF-8 file gives: only the changed elements differ.
+    utf8 = fix_one((DATA / "handmade-page2019.xml").read_bytes(), "p.xml").decode("utf-8")
+    assert output.decode("gb18030") == utf8.replace('encoding="UTF-8"', 'encoding="GB18030"')
 
 
 def test_crlf_line_ends_are_kept() -> None:
@@ -163,3 +168,81 @@ def test_a_utf16_file_is_read_as_xml_and_written_in_utf16() -> None:
     output = fix_one(text.encode("utf-16"), "p.xml")
     assert output.startswith(b"\xff\xfe") and output.decode("utf-16").startswith("<?xml")
     assert read_document(output, "p.xml").text.startswith("新馆已经开放")
+
+
+def diff_lines(source: bytes, output: bytes) -> tuple[list[str], list[str]]:
+    removed, added = [], []
+    for line in difflib.unified_diff(source.decode().splitlines(), output.decode().splitlines(), n=0, lineterm=""):
+        if line.startswith("-") and not line.startswith("---"):
+            removed.append(line[1:])
+        elif line.startswith("+") and not line.startswith("+++"):
+            added.append(line[1:])
+    return removed, added
+
+
+def test_an_edited_tesseract_hocr_differs_in_the_corrected_character_only() -> None:
+    """Tesseract quotes most hOCR attributes with '; lxml would rewrite every line with "."""
+    source = (DATA / "tesseract-sim.hocr").read_bytes()
+    removed, added = diff_lines(source, fix_one(source, "a.hocr"))
+    assert removed == ["       <span class='ocrx_cinfo' title='x_bboxes 80 135 114 160; x_conf 96.568298'>己</span>"]
+    assert added == [removed[0].replace("己", "已")]
+
+
+def test_untouched_bytes_stay_as_written_quotes_references_and_comments() -> None:
+    source = (
+        "<?xml version='1.0' encoding='UTF-8'?>\n"
+        "<alto xmlns='http://www.loc.gov/standards/alto/ns-v4#'><Layout><Page ID='p' PHYSICAL_IMG_NR='1'><PrintSpace>"
+        "<TextBlock ID='b'><TextLine ID='l'>\n"
+        "  <String ID='s1' CONTENT='&#x65B0;馆' STYLEREFS=\"a 'b'\" HPOS='1'/>\n"
+        "  <String ID='s2' CONTENT='己经'   HPOS = '9' ><!-- engine note --></String>\n"
+        "</TextLine></TextBlock></PrintSpace></Page></Layout></alto>\n"
+    ).encode()
+    output = fix_one(source, "a.xml")
+    assert "<String ID='s1' CONTENT='&#x65B0;馆' STYLEREFS=\"a 'b'\" HPOS='1'/>".encode() in output
+    # The changed String keeps its own spacing and quotes; what restore adds uses double quotes.
+    assert "<String ID='s2' CONTENT='已经'   HPOS = '9' PROCESSINGREFS=\"restore_correction\" >".encode() in output
+    assert '<ALTERNATIVE PURPOSE="ocr">己经</ALTERNATIVE><!-- engine note --></String>'.encode() in output
+    assert b"xmlns=" not in output.split(b"<Layout>", 1)[1]  # no namespace repeated on new elements
+
+
+def _single_quoted(data: bytes) -> bytes:
+    return re.sub(rb'(\s[\w:]+)="([^"\']*)"', rb"\1='\2'", data)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.data())
+def test_random_edits_are_spliced_into_the_source(data: st.DataObject) -> None:
+    """Whatever the edits, the writers take the faithful path (no fallback to lxml's whole rewrite)
+    and the file reads back as the edited text."""
+    name = data.draw(st.sampled_from(XML_FILES))
+    source = (DATA / name).read_bytes()
+    if data.draw(st.booleans()):
+        source = _single_quoted(source)
+    document = read_document(source, name)
+    han = [i for i, ch in enumerate(document.text) if "\u4e00" <= ch <= "\u9fff"]
+    edits = []
+    for offset in sorted(data.draw(st.sets(st.sampled_from(han), min_size=1, max_size=4))):
+        after = data.draw(st.sampled_from(["甲", "", "乙丙"]))
+        edits.append(Edit(offset, offset + 1, document.text[offset], after, kind="char", confidence=0.9, source="x"))
+    handler = _Records()
+    logger = logging.getLogger("restore.formats.splice")
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    try:
+        output = write_document(document, edits)
+    finally:
+        logger.removeHandler(handler)
+    assert handler.messages == []
+    again = read_document(output, name)
+    assert re.sub(r"\s+", "", again.text) == re.sub(r"\s+", "", apply_edits(document.text, edits))
+    if name.startswith("tesseract-sim.hocr"):
+        assert b'class="' not in output  # Tesseract's quotes everywhere
+
+
+class _Records(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__()
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())

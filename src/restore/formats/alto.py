@@ -32,6 +32,7 @@ from restore.errors import InputError
 from restore.formats.model import DocumentBuilder, OcrDocument, first_engine
 from restore.formats.placement import Change, apply_changes, begin_write, char_steps
 from restore.formats.safexml import parse_xml
+from restore.formats.splice import Original
 from restore.formats.xmledit import insert_child, remove_child, serialize
 
 NAMESPACES = {
@@ -149,12 +150,19 @@ def write(document: OcrDocument, edits: Sequence[Edit]) -> bytes:
     if begun is None:
         return document.source
     placement, root = begun
+    original = Original(root)
     ns, version = version_of(root, document.path)
     targets = [string for _line, _word, string in strings(root, ns)]
+    original.watch(root, deep=False)
+    description = root.find(_q(ns, "Description"))
+    if description is not None:
+        original.watch(description)
+    for index in placement.changes:
+        original.watch(targets[index])
     reference = _add_processing(root, ns, version, sum(len(c) for c in placement.changes.values()))
     for index, changes in sorted(placement.changes.items()):
         _correct_string(targets[index], ns, changes, reference)
-    return serialize(root, document.source)
+    return serialize(root, document.source, original)
 
 
 def _cc_digit(confidence: float) -> str:

@@ -27,7 +27,8 @@ from restore.edits import Edit
 from restore.formats.model import DocumentBuilder, OcrDocument, engine_from_software
 from restore.formats.placement import Change, apply_changes, begin_write, char_steps
 from restore.formats.safexml import parse_xml
-from restore.formats.xmledit import serialize
+from restore.formats.splice import Original
+from restore.formats.xmledit import serialize, serialize_spliced
 
 LINE_CLASSES = frozenset({"ocr_line", "ocr_header", "ocr_caption", "ocr_textfloat", "ocrx_line"})
 _CONF = re.compile(r"\bx_w?conf\s+(-?[\d.]+)")
@@ -103,10 +104,12 @@ def write(document: OcrDocument, edits: Sequence[Edit]) -> bytes:
     if begun is None:
         return document.source
     placement, root = begun
+    original = Original(root)
     targets = [word for _line, _number, word in words(root)]
     for index, changes in sorted(placement.changes.items()):
+        original.watch(targets[index])
         _correct_word(targets[index], changes)
-    return _serialize_xhtml(root, document.source)
+    return serialize_spliced(root, document.source, original) or _serialize_xhtml(root, document.source)
 
 
 # HTML elements written as <br/>; every other empty element must be <x></x> for browsers.

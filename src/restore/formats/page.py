@@ -32,6 +32,7 @@ from restore.errors import InputError
 from restore.formats.model import DocumentBuilder, OcrDocument, first_engine
 from restore.formats.placement import Change, apply_changes, begin_write, char_steps
 from restore.formats.safexml import parse_xml
+from restore.formats.splice import Original
 from restore.formats.xmledit import insert_child, remove_child, serialize
 
 _BASE = "http://schema.primaresearch.org/PAGE/gts/pagecontent/"
@@ -126,6 +127,7 @@ def write(document: OcrDocument, edits: Sequence[Edit]) -> bytes:
     if begun is None:
         return document.source
     placement, root = begun
+    original = Original(root)
     ns, _version = version_of(root, document.path)
     targets = [(line, holder) for _l, _n, line, holder in units(root, ns)]
     confidence = min(c.confidence for changes in placement.changes.values() for c in changes)
@@ -139,6 +141,7 @@ def write(document: OcrDocument, edits: Sequence[Edit]) -> bytes:
         region = line.getparent()
         if region is not None:
             regions.setdefault(id(region), (region, _line_texts(region, ns)))
+        original.watch(region if region is not None else line)  # its lines, words and glyphs
     for index, changes in sorted(placement.changes.items()):
         line, holder = targets[index]
         old = reading(holder, ns)[1]
@@ -149,7 +152,7 @@ def write(document: OcrDocument, edits: Sequence[Edit]) -> bytes:
         _update_line(line, ns, old_words, confidence)
     for region, old_lines in regions.values():
         _update_region(region, ns, old_lines, confidence)
-    return serialize(root, document.source)
+    return serialize(root, document.source, original)
 
 
 def _line_texts(region: etree._Element, ns: str) -> list[str]:

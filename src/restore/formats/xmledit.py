@@ -2,7 +2,9 @@
 
 The writers change a few elements of a large file that people diff, version and re-validate, so:
 
-- :func:`serialize` writes the root element again but keeps every byte outside it as it was: the
+- :func:`serialize` writes only the nodes that changed (:mod:`restore.formats.splice`: every other
+  byte is copied from the source, quotes and character references included) or, when that cannot
+  be done faithfully, the root element again, and keeps every byte outside it as it was: the
   XML declaration (version, encoding spelling, quotes, ``standalone``), the DOCTYPE, comments and
   processing instructions before and after the root and the line breaks between them (libxml2
   would rewrite the declaration and drop the break after a leading comment). The root is written
@@ -30,6 +32,8 @@ import codecs
 import re
 
 from lxml import etree
+
+from restore.formats.splice import Original, splice
 
 _SPACE = b" \t\r\n"
 _NAME_START = re.compile(rb"<[A-Za-z_:]")
@@ -106,9 +110,23 @@ def _ascii_compatible(encoding: str) -> bool:
     return not name.startswith(("utf-16", "utf-32"))
 
 
-def serialize(root: etree._Element, source: bytes, *, encoding: str | None = None) -> bytes:
+def serialize_spliced(root: etree._Element, source: bytes, original: Original) -> bytes | None:
+    """``source`` with only what changed in ``root`` since ``original`` was taken rewritten
+    (:func:`restore.formats.splice.splice`), or None when that cannot be done faithfully."""
+    encoding = root.getroottree().docinfo.encoding or "UTF-8"
+    span = root_span(source) if _ascii_compatible(encoding) else None
+    return None if span is None else splice(root, source, original, span=span, encoding=encoding)
+
+
+def serialize(root: etree._Element, source: bytes, original: Original | None = None, *,
+              encoding: str | None = None) -> bytes:
     """``source`` with its root element replaced by ``root`` (see the module docstring), written in
-    ``encoding`` (default: the one ``root``'s document declares)."""
+    ``encoding`` (default: the one ``root``'s document declares). Given the ``original`` state of the
+    tree, only the changed nodes are rewritten when that can be done faithfully."""
+    if original is not None:
+        spliced = serialize_spliced(root, source, original)
+        if spliced is not None:
+            return spliced
     tree = root.getroottree()
     encoding = encoding or tree.docinfo.encoding or "UTF-8"
     span = root_span(source) if _ascii_compatible(encoding) else None
