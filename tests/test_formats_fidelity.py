@@ -51,6 +51,16 @@ def with_declaration(data: bytes, declaration: bytes) -> bytes:
     return declaration + b"\n" + rest if declaration else rest
 
 
+def diff_lines(source: bytes, output: bytes) -> tuple[list[str], list[str]]:
+    removed, added = [], []
+    for line in difflib.unified_diff(source.decode().splitlines(), output.decode().splitlines(), n=0, lineterm=""):
+        if line.startswith("-") and not line.startswith("---"):
+            removed.append(line[1:])
+        elif line.startswith("+") and not line.startswith("+++"):
+            added.append(line[1:])
+    return removed, added
+
+
 @pytest.mark.parametrize("declaration", DECLARATIONS)
 @pytest.mark.parametrize("name", XML_FILES)
 def test_an_edited_file_keeps_its_xml_declaration_byte_for_byte(name: str, declaration: bytes) -> None:
@@ -86,12 +96,7 @@ def test_only_the_lines_of_changed_elements_change() -> None:
     each new element on its own line at its siblings' depth, and nothing else."""
     source = (DATA / "handmade-alto4.xml").read_bytes()
     output = fix_one(source, "a.xml")
-    removed, added = [], []
-    for line in difflib.unified_diff(source.decode().splitlines(), output.decode().splitlines(), n=0, lineterm=""):
-        if line.startswith("-") and not line.startswith("---"):
-            removed.append(line[1:])
-        elif line.startswith("+") and not line.startswith("+++"):
-            added.append(line[1:])
+    removed, added = diff_lines(source, output)
     assert [line.split(" HPOS")[0].strip() for line in removed] == [
         '<String ID="s_1"', '<Glyph ID="g_1_3"', '<Variant CONTENT="已" VC="0.38"/>']
     assert added[0] == '    <Processing ID="restore_correction">' and added[7] == "    </Processing>"
@@ -168,16 +173,6 @@ def test_a_utf16_file_is_read_as_xml_and_written_in_utf16() -> None:
     output = fix_one(text.encode("utf-16"), "p.xml")
     assert output.startswith(b"\xff\xfe") and output.decode("utf-16").startswith("<?xml")
     assert read_document(output, "p.xml").text.startswith("新馆已经开放")
-
-
-def diff_lines(source: bytes, output: bytes) -> tuple[list[str], list[str]]:
-    removed, added = [], []
-    for line in difflib.unified_diff(source.decode().splitlines(), output.decode().splitlines(), n=0, lineterm=""):
-        if line.startswith("-") and not line.startswith("---"):
-            removed.append(line[1:])
-        elif line.startswith("+") and not line.startswith("+++"):
-            added.append(line[1:])
-    return removed, added
 
 
 def test_an_edited_tesseract_hocr_differs_in_the_corrected_character_only() -> None:
