@@ -48,8 +48,7 @@ def read(data: bytes, name: str, text: str) -> OcrDocument:
         return builder.build(format="paddleocr-json", version="3", engine="ppocr", source=data, path=name)
     if not isinstance(payload, list):
         raise InputError(f"{name}: not OCR engine JSON (expected a RapidOCR or PaddleOCR list of lines or PaddleOCR rec_texts)")
-    if payload and all(page is None or (isinstance(page, list) and all(map(_is_paddle2_line, page))) for page in payload) \
-            and any(page for page in payload):
+    if any(payload) and all(page is None or (isinstance(page, list) and all(map(_is_paddle2_line, page))) for page in payload):
         payload = [line for page in payload if page for line in page]  # PaddleOCR 2.x: one list per page
     paddle2 = bool(payload) and all(map(_is_paddle2_line, payload))
     for line, item in enumerate(payload):

@@ -36,6 +36,7 @@ from restore.errors import InputError
 from restore.formats.safexml import parse_xml
 
 log = logging.getLogger(__name__)
+QUOTE = '"'  # around the attributes restore adds
 # Encodings in which "<", ">" and quotes are never part of another character.
 _SCANNABLE = frozenset({"utf-8", "iso8859-1", "ascii", "cp1252"})
 
@@ -124,13 +125,19 @@ def _escape_attribute(value: str, quote: str) -> str:
     return value.replace('"', "&quot;") if quote == '"' else value.replace("'", "&apos;")
 
 
-def _qualified(node: etree._Element, name: str) -> str:
-    """``name`` (``{ns}local`` or ``local``) as written with the prefixes in scope at ``node``."""
+def _attribute(name: str, value: str) -> str:
+    """`` name="value"`` as restore writes a new attribute."""
+    return f' {name}="{_escape_attribute(value, QUOTE)}"'
+
+
+def _qualified(node: etree._Element, name: str, *, attribute: bool = False) -> str:
+    """``name`` (``{ns}local`` or ``local``) as written with the prefixes in scope at ``node`` (an
+    attribute in a namespace needs a prefix: the default namespace does not apply to attributes)."""
     if not name.startswith("{"):
         return name
     namespace, local = name[1:].split("}", 1)
     for prefix, uri in node.nsmap.items():
-        if uri == namespace:
+        if uri == namespace and (prefix or not attribute):
             return f"{prefix}:{local}" if prefix else local
     raise ValueError(f"no prefix in scope for {namespace}")
 
@@ -224,7 +231,7 @@ class _Writer:
         for name, value in node.attrib.items():
             if before.get(name) == value:
                 continue
-            written = _qualified(node, name)
+            written = _qualified(node, name, attribute=True)
             found = re.search(r"(\s)" + re.escape(written) + r"(\s*=\s*)(\"[^\"]*\"|'[^']*')", tag)
             if name in before and found:
                 quote = found.group(3)[0]
@@ -236,7 +243,7 @@ class _Writer:
                 close = len(tag) - (2 if tag.endswith("/>") else 1)
                 while tag[close - 1].isspace():
                     close -= 1
-                tag = tag[:close] + f' {written}="{_escape_attribute(value, chr(34))}"' + tag[close:]
+                tag = tag[:close] + _attribute(written, value) + tag[close:]
         if any(name not in node.attrib for name in before):
             raise ValueError("an attribute was removed")
         return tag.encode(self.encoding, "xmlcharrefreplace")
@@ -247,7 +254,7 @@ class _Writer:
             self.parts.append(etree.tostring(node, encoding=self.encoding, with_tail=False))
             return
         name = _qualified(node, node.tag)
-        attributes = "".join(f' {_qualified(node, k)}="{_escape_attribute(v, chr(34))}"' for k, v in node.attrib.items())
+        attributes = "".join(_attribute(_qualified(node, k, attribute=True), v) for k, v in node.attrib.items())
         if not node.text and len(node) == 0:
             self.parts.append(f"<{name}{attributes}/>".encode(self.encoding, "xmlcharrefreplace"))
             return
@@ -287,7 +294,7 @@ def splice(root: etree._Element, source: bytes, original: Original, *, span: tup
             body = body.decode("utf-8").encode(encoding, "xmlcharrefreplace")
         output = source[:start] + body + source[end:]
         same = etree.tostring(parse_xml(output, "spliced"), method="c14n") == etree.tostring(root, method="c14n")
-    except (ValueError, LookupError, UnicodeError, InputError) as exc:
+    except (ValueError, IndexError, LookupError, UnicodeError, InputError) as exc:
         log.debug("splice: %s", exc)
         return None
     if not same:
