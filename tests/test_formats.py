@@ -2,9 +2,9 @@
 
 Engine-made fixtures (tests/data/formats/, made by scripts/make_format_fixtures.py from page images
 of sentences written for this project): Tesseract 5.3 hOCR with character boxes, ALTO 3 and TSV
-(chi_sim), hOCR (chi_tra), RapidOCR 3.x JSON with per-character scores. Hand-made: an ALTO 4.4 page
-with Glyphs, Variants, CC and a vertical column, and a PAGE 2019 page with Words, Glyphs,
-alternative TextEquivs and a top-to-bottom line.
+(chi_sim), hOCR (chi_tra), RapidOCR 3.x JSON with per-character scores, rapidocr-onnxruntime 1.x
+(PP-OCRv4) JSON. Hand-made: an ALTO 4.4 page with Glyphs, Variants, CC and a vertical column, and a
+PAGE 2019 page with Words, Glyphs, alternative TextEquivs and a top-to-bottom line.
 """
 
 from __future__ import annotations
@@ -165,6 +165,14 @@ def test_rapidocr_json_gives_every_character_its_score() -> None:
     assert document.text == SIMPLIFIED_TEXT
     payload = json.loads((DATA / "rapidocr-sim.json").read_text(encoding="utf-8"))
     assert document.confidences[:2] == tuple(c[1] for c in payload[0]["word_results"][:2])
+    assert document.element_at(14).ref == "line 2"
+
+
+def test_rapidocr_onnxruntime_1x_json_made_by_the_engine() -> None:
+    document = load("rapidocr1-sim.json")  # PP-OCRv4 read 已 right on this page; one score per line
+    assert (document.format, document.engine) == ("rapidocr-json", "ppocr")
+    assert document.text == SIMPLIFIED_TEXT.replace("己", "已")
+    assert document.confidences[0] == 0.979 and document.confidences[14] == 0.99904
     assert document.element_at(14).ref == "line 2"
 
 
