@@ -217,12 +217,16 @@ class _Writer:
     def tail(self, child: etree._Element, parent: _Span) -> None:
         number = self.original.index.get(child)
         state = self.original.states.get(number) if number is not None else None
-        if number is None or number not in parent.children or (state is not None and child.tail != state.tail):
+        if number is None or (state is not None and child.tail != state.tail) or not self.child_of(number, parent):
             self.text(child.tail)
             return
         following = self.spans[number].position + 1
         end = self.spans[parent.children[following]].start if following < len(parent.children) else parent.end_start
         self.raw(self.spans[number].end, end)
+
+    def child_of(self, number: int, parent: _Span) -> bool:
+        position = self.spans[number].position
+        return position < len(parent.children) and parent.children[position] == number
 
     def start_tag(self, node: etree._Element, span: _Span, state: _State) -> bytes:
         """The original start tag with changed attributes patched in place and new ones appended."""
