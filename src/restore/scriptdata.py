@@ -16,6 +16,7 @@ import dataclasses
 import functools
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from restore.errors import ResourceError
@@ -142,7 +143,7 @@ def _bundled_tables() -> ScriptTables:
 _CORE_FIELDS = tuple(field.name for field in dataclasses.fields(ScriptTables) if field.name not in _PHRASE_FIELDS)
 
 
-def _sources() -> list:
+def _sources() -> list[Path]:
     return [data_path("opencc_tables.tsv"), data_path("script_accepted.tsv")]
 
 
