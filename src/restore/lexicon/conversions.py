@@ -26,7 +26,11 @@ class RememberedConversions:
 
     ``sources`` are the files whose strings will be converted (the lexicons): they key the
     stored conversions. Call :meth:`save` once the conversions are done. Not shared between
-    threads (one index build uses one).
+    threads (one index build uses one). :class:`ResourceError` when OpenCC is needed and missing.
+
+    >>> conversions = RememberedConversions("s2t", "t2s", [])
+    >>> conversions.forward("发展"), conversions.backward("發展")
+    ('發展', '发展')
     """
 
     def __init__(self, to_traditional: str, to_simplified: str, sources: Sequence[Path]) -> None:
