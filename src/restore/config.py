@@ -268,6 +268,19 @@ class CharConfig:
     # error at i often surprises the LM at i + 1 only).
     detect_lookahead: bool = False
     context_min_similarity: float = 0.55
+    # Deferred script conversions (ScriptStage defers those that may be misreads: 舉 on a
+    # simplified page may be 要, not 举). On simplified text, when the conversion makes no known
+    # word with a neighbour, the char stage also looks for a rival among the context's candidates
+    # (restore.glyphs.context) whose glyph resembles the printed character at least
+    # deferral_min_similarity (embedding cosine) and whose LM window gains at least
+    # deferral_min_gain (log10) over the conversion; with one, the conversion becomes a
+    # suggestion and the rival is proposed beside it. Chosen on the 33 conversions on simplified
+    # pages of the DEV renders (benchmarks/out/ocr_dev.jsonl, 27 right, 6 misreads): applied
+    # script edits there went from 31 (27 right) to 29 (27 right), every other edit unchanged
+    # (python -m benchmarks.edit_precision run ocr_dev; docs/notes, issue 12).
+    deferral_rivals: bool = True
+    deferral_min_similarity: float = 0.42
+    deferral_min_gain: float = 1.5
     # The same floor for gap fillers (a pool of 1-2 characters): lower, because Tesseract's
     # misreads are often no look-alike (median glyph cosine 0.34 on DEV renders); -1 keeps all.
     context_gap_min_similarity: float = 0.55
@@ -407,6 +420,7 @@ _RANGES_BY_NAME: dict[str, tuple[float, float]] = {
     "glyph_candidates": (0, 1_000),
     "phonetic_candidates": (0, 1_000),
     "min_lm_gain": (0.0, 20.0),
+    "deferral_min_gain": (0.0, 20.0),
     "mined_count_cap": (1, 1_000_000_000),
     "word_lm_context": (0, 100),
     "cache_repeat_support": (0, 1_000_000),
