@@ -57,7 +57,8 @@ class PunctConfig:
     # right for 26 of 26 there); without the char stage the width rule keeps its confidence.
     # ";", "!" and "?" inside a line are rarely the mark itself in OCR output (";" for "，" or
     # "：", "!" for "（" or "1", "?" for a digit: 1 right of 9 there); at a line end they are the
-    # same mark in the wrong width (37 of 40) and keep the line-end confidence.
+    # same mark in the wrong width (37 of 40) and keep the line-end confidence. So do "!" and "?"
+    # followed by a space (喜报! 全区…: a headline's end as typed; a misread sits inside a word).
     confusable_marks: str = ":;!?"
     confusable_confidence: float = 0.6
     # A separator or quote printed twice (。。 、、 ““) is an engine's double read: none of
@@ -279,6 +280,15 @@ class CharConfig:
     # script edits there went from 31 (27 right) to 29 (27 right), every other edit unchanged
     # (python -m benchmarks.edit_precision run ocr_dev; docs/notes, issue 12).
     deferral_rivals: bool = True
+    # A 。 between two Han characters may be a comma an engine read as a stop (25 of the 111
+    # such 。 on DEV renders; the reverse, ， for 。, once in 3,682 commas). The LM weighs both readings over the
+    # same tokens (restore.lm.sentence_marks); where the comma's is higher by at least
+    # stop_to_comma_margin (log10) the comma is offered at stop_to_comma_confidence. The two
+    # readings overlap too much to apply it: on DEV renders a margin of 2.3 finds 3 of the 25
+    # and none of the 81 right stops; on clean People's Daily DEV (14001-16000) it finds 11 of
+    # 2,203 right stops (0.5 per 10k characters), so a suggestion (0 switches it off).
+    stop_to_comma_margin: float = 2.3
+    stop_to_comma_confidence: float = 0.6
     deferral_min_similarity: float = 0.42
     deferral_min_gain: float = 1.5
     # The same floor for gap fillers (a pool of 1-2 characters): lower, because Tesseract's
@@ -421,6 +431,7 @@ _RANGES_BY_NAME: dict[str, tuple[float, float]] = {
     "phonetic_candidates": (0, 1_000),
     "min_lm_gain": (0.0, 20.0),
     "deferral_min_gain": (0.0, 20.0),
+    "stop_to_comma_margin": (0.0, 20.0),
     "mined_count_cap": (1, 1_000_000_000),
     "word_lm_context": (0, 100),
     "cache_repeat_support": (0, 1_000_000),

@@ -681,6 +681,8 @@ class CharStage:
         )
         if deferred:
             proposals.extend(self.arbitrate(text, deferred, script, examined))
+        if self.config.punctuation and self.config.stop_to_comma_margin > 0:
+            proposals.extend(self.stops_read_for_commas(text))
         for offset, cand in examined:
             if self._simplified_on_traditional_line(text, offset, cand.after):
                 cand = replace(cand, confidence=min(cand.confidence, self.config.mixed_line_max_confidence))
@@ -770,6 +772,42 @@ class CharStage:
             if best is None or confidence > best.confidence:
                 best = CharCandidate(index, cand.char, features, before, score, confidence, cand.source)
         return best
+
+    def stops_read_for_commas(self, text: str) -> list[Proposal]:
+        """``，`` for a ``。`` between two Han characters where the LM finds a comma likelier by at
+        least ``CharConfig.stop_to_comma_margin`` (log10), scored over the same tokens with the
+        sentence split and without (:mod:`restore.lm.sentence_marks`); a suggestion at
+        ``stop_to_comma_confidence``: the LM separates the two readings too weakly to apply them.
+        """
+        from restore.lm.sentence_marks import stop_and_comma
+
+        found: list[Proposal] = []
+        start = text.find("。", 1)
+        while 0 < start < len(text) - 1:
+            offset, start = start, text.find("。", start + 1)
+            if not (is_bmp_han(text[offset - 1]) and is_bmp_han(text[offset + 1])):
+                continue
+            first = max(text.rfind(end, 0, offset) for end in _SENTENCE_END) + 1
+            last = min((at for at in (text.find(end, offset + 1) for end in _SENTENCE_END) if at >= 0), default=len(text))
+            positions = [p for p in range(first, last) if not text[p].isspace()]
+            tokens = list(self.lm.prepare("".join(text[p] for p in positions)))
+            stop, comma = stop_and_comma(self.lm.model, tokens, positions.index(offset))
+            if comma - stop >= self.config.stop_to_comma_margin:
+                found.append(
+                    Proposal(
+                        start=offset,
+                        end=offset + 1,
+                        after="，",
+                        kind="punct",
+                        confidence=self.config.stop_to_comma_confidence,
+                        source=SOURCE,
+                        evidence=(
+                            LanguageModelScore(model=self.lm.path.name, logprob_before=round(stop, 4), logprob_after=round(comma, 4)),
+                            ConfusionPair("stop-read-for-comma", "。", "，", 0.0),
+                        ),
+                    )
+                )
+        return found
 
     def _misread_context(self) -> ContextCandidates:
         """The context candidates (the resources' when loaded with ``context_candidates``, else built
