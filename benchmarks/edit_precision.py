@@ -8,22 +8,21 @@ Two steps, so one slow pipeline run serves many analyses:
    one JSON row: engine, script, font, kind (below), confidence, applied, right. No text is
    written, so the file may be kept anywhere.
 2. ``report``: from such a file, precision of the edits a threshold applies, per engine ×
-   script and per kind, and with ``--lofo`` a per-cell threshold fitted on the other fonts and
-   measured on the held-out font (leave-one-font-out), against the global threshold.
+   script and per kind, and with ``--lofo`` thresholds per group (engine × script cell, cell ×
+   kind, or script × kind) fitted on the other fonts and measured on the held-out font
+   (leave-one-font-out), against the global threshold.
 
 Kinds: the edit's stage kind (``layout``, ``punct``, ``script``, ``entity``), the char stage's
 split into ``char-han`` (a Han character replaced) and ``char-mark`` (a mark replaced,
 inserted or deleted), and ``mark`` = every edit whose before and after hold no Han character
 (punctuation from any stage).
 
-Thresholds are only ever fitted on a DEV set; a test set is run once and reported with the
-thresholds fitted on DEV (``report --thresholds FILE`` reads the cells ``report --lofo --save``
-wrote).
+Thresholds are only ever fitted on a DEV set; a test set is only reported.
 
 Run::
 
     python -m benchmarks.edit_precision run ocr_dev --out /tmp/dev.jsonl
-    python -m benchmarks.edit_precision report /tmp/dev.jsonl --lofo
+    python -m benchmarks.edit_precision report /tmp/dev.jsonl --lofo cell,script-kind
 
 >>> kind_of("char", "舉", "要"), kind_of("char", ",", "，"), kind_of("punct", "!", "！")
 ('char-han', 'char-mark', 'punct')
@@ -40,7 +39,7 @@ import dataclasses
 import json
 import sys
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -139,13 +138,16 @@ def precision(rows: Iterable[Row], threshold: float) -> tuple[int, int]:
     return len(chosen), sum(r.right for r in chosen)
 
 
-def fit_thresholds(rows: Sequence[Row], *, base: float, target: float, min_n: int) -> dict[str, float]:
-    """Per engine × script cell: the lowest threshold in ``GRID`` (≥ ``base``) at which the cell's
-    applied edits reach ``target`` precision; cells with fewer than ``min_n`` edits at ``base``,
-    or already at ``target``, keep ``base``; a cell that never reaches it gets the best grid value."""
+def fit_thresholds(
+    rows: Sequence[Row], *, base: float, target: float, min_n: int, key: Callable[[Row], str] = lambda r: r.cell
+) -> dict[str, float]:
+    """Per group (``key``; default the engine × script cell): the lowest threshold in ``GRID``
+    (≥ ``base``) at which the group's applied edits reach ``target`` precision; groups with fewer
+    than ``min_n`` edits at ``base``, or already at ``target``, keep ``base``; a group that never
+    reaches it gets the best grid value."""
     by_cell: dict[str, list[Row]] = defaultdict(list)
     for row in rows:
-        by_cell[row.cell].append(row)
+        by_cell[key(row)].append(row)
     fitted: dict[str, float] = {}
     for cell, members in by_cell.items():
         n, right = precision(members, base)
@@ -166,15 +168,15 @@ def fit_thresholds(rows: Sequence[Row], *, base: float, target: float, min_n: in
     return fitted
 
 
-def report(path: Path, threshold: float, lofo: bool, target: float, min_n: int) -> None:
+def report(path: Path, threshold: float, lofo: str, target: float, min_n: int) -> None:
     rows, marks = load_rows(path)
     print(f"{path}: {sum(r.applied for r in rows)} applied edits in the run; threshold {threshold}")
     _table("engine × script", rows, lambda r: r.cell, threshold, min_n, target)
     _table("kind", rows, lambda r: r.kind, threshold, min_n, target)
     _table("engine × script × kind", rows, lambda r: f"{r.cell} {r.kind}", threshold, min_n, target)
     _table("engine × script, marks only", [r for r, m in zip(rows, marks) if m], lambda r: r.cell, threshold, min_n, target)
-    if lofo:
-        _lofo(rows, threshold, target, min_n)
+    for grouping in filter(None, lofo.split(",")):
+        _lofo(rows, threshold, target, min_n, grouping)
 
 
 def _table(title: str, rows: Sequence[Row], key, threshold: float, min_n: int, target: float) -> None:
@@ -190,31 +192,43 @@ def _table(title: str, rows: Sequence[Row], key, threshold: float, min_n: int, t
     print(f"  {'all':28s} {n:6d} {right:6d} {right / n if n else 0:7.3f}")
 
 
-def _lofo(rows: Sequence[Row], threshold: float, target: float, min_n: int) -> None:
-    """Per-cell thresholds fitted on all fonts but one, measured on that font; summed over folds."""
+# Groups a threshold may be fitted for: the engine × script cell (needs the engine: an OCR file's
+# metadata or CharConfig.engine), the edit kind on a page of one script (known from the text).
+GROUPINGS: dict[str, Callable[[Row], str]] = {
+    "cell": lambda r: r.cell,
+    "cell-kind": lambda r: f"{r.cell} {r.kind}",
+    "script-kind": lambda r: f"{r.script[:4]} {r.kind}",
+}
+
+
+def _lofo(rows: Sequence[Row], threshold: float, target: float, min_n: int, grouping: str = "cell") -> None:
+    """Per-group thresholds fitted on all fonts but one, measured on that font; summed over folds
+    and reported per engine × script cell."""
+    key = GROUPINGS[grouping]
     fonts = sorted({r.font for r in rows})
     held: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])  # cell -> n_base, right_base, n_fit, right_fit
     for font in fonts:
         train = [r for r in rows if r.font != font]
         test = [r for r in rows if r.font == font]
-        cells = fit_thresholds(train, base=threshold, target=target, min_n=min_n)
+        groups = fit_thresholds(train, base=threshold, target=target, min_n=min_n, key=key)
         by_cell: dict[str, list[Row]] = defaultdict(list)
         for row in test:
             by_cell[row.cell].append(row)
         for cell, members in by_cell.items():
             base = precision(members, threshold)
-            fitted = precision(members, cells.get(cell, threshold))
+            kept = [r for r in members if applies(r, groups.get(key(r), threshold))]
+            fitted = (len(kept), sum(r.right for r in kept))
             totals = held[cell]
             totals[0] += base[0]
             totals[1] += base[1]
             totals[2] += fitted[0]
             totals[3] += fitted[1]
-    print(f"\nleave-one-font-out ({len(fonts)} folds): per-cell thresholds fitted on the other fonts")
+    print(f"\nleave-one-font-out ({len(fonts)} folds): thresholds per {grouping} fitted on the other fonts")
     print(f"  {'cell':20s} {'base n':>7s} {'P':>6s} {'fit n':>7s} {'P':>6s} {'right lost':>10s}")
     for cell in sorted(held):
         n0, r0, n1, r1 = held[cell]
         print(f"  {cell:20s} {n0:7d} {r0 / max(n0, 1):6.3f} {n1:7d} {r1 / max(n1, 1):6.3f} {r0 - r1:10d}")
-    full = fit_thresholds(rows, base=threshold, target=target, min_n=min_n)
+    full = fit_thresholds(rows, base=threshold, target=target, min_n=min_n, key=key)
     print("  fitted on every font: " + ", ".join(f"{c} {t}" for c, t in sorted(full.items()) if t != threshold))
 
 
@@ -229,7 +243,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     report_parser = sub.add_parser("report", help="precision tables from a run file")
     report_parser.add_argument("rows", type=Path)
     report_parser.add_argument("--threshold", type=float, default=0.8)
-    report_parser.add_argument("--lofo", action="store_true")
+    report_parser.add_argument(
+        "--lofo", default="", metavar="GROUPINGS", help=f"comma-separated: {', '.join(GROUPINGS)} (thresholds fitted per group)"
+    )
     report_parser.add_argument("--target", type=float, default=0.95)
     report_parser.add_argument("--min-n", type=int, default=50)
     args = parser.parse_args(argv)

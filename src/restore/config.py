@@ -111,6 +111,12 @@ class ScriptConfig:
     # Traditional -> simplified conversions not already held back go the same way (a traditional
     # form on a simplified line may itself be a misread: 領 for 锁).
     misread_min_count_traditional: int = 5
+    # Defer every confident simplified -> traditional conversion that way, not only those the
+    # mined tables show misread: PP-OCRv4 reads traditional print with a simplified model, and
+    # what it prints may be a different character's simplified form (赏 for 貫 in 貫徹) that no
+    # table lists. On the traditional pages of the DEV renders the char stage then hedged 4 wrong
+    # conversions and no right one (PP-OCRv4: 133 applied, 113 right -> 129, 113).
+    defer_all_to_traditional: bool = True
 
 
 @dataclass(frozen=True)
