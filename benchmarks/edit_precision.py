@@ -26,10 +26,10 @@ Run::
 
 >>> kind_of("char", "舉", "要"), kind_of("char", ",", "，"), kind_of("punct", "!", "！")
 ('char-han', 'char-mark', 'punct')
->>> cells = fit_thresholds([Row("e", "s", "f", "k", 0.85, True, False)] * 3 + [Row("e", "s", "f", "k", 0.95, True, True)] * 60,
+>>> cells = fit_thresholds([Row("e", "s", "f", "k", 0.85, True, False)] * 5 + [Row("e", "s", "f", "k", 0.95, True, True)] * 60,
 ...                        base=0.8, target=0.95, min_n=50)
 >>> cells["e/s"]
-0.9
+0.88
 """
 
 from __future__ import annotations
