@@ -5,8 +5,9 @@ Two steps, so one slow pipeline run serves many analyses:
 1. ``run``: the default pipeline (or ``--set section.key=value`` overrides) over an OCR render
    set (``ocr_dev``, ``ocr_test``, ``ocr_modern_dev``); every applied edit and every suggestion
    is judged on its own against the truth (``benchmarks.metrics.judge_edits``) and written as
-   one JSON row: engine, script, font, kind (below), confidence, applied, right. No text is
-   written, so the file may be kept anywhere.
+   one JSON row: engine, script, font, kind (below), confidence, applied, right; the CER before
+   and after, overall and per engine × script, go to ``OUT.cer.json``. No text is written, so
+   the files may be kept anywhere.
 2. ``report``: from such a file, precision of the edits a threshold applies, per engine ×
    script and per kind, and with ``--lofo`` thresholds per group (engine × script cell, cell ×
    kind, or script × kind) fitted on the other fonts and measured on the held-out font
@@ -80,16 +81,20 @@ def run(name: str, overrides: Sequence[str], out: Path, limit: int | None = None
     """Run the pipeline over the render set ``name`` and write one row per judged edit to ``out``."""
     import restore
     from benchmarks import datasets
-    from benchmarks.metrics import judge_edits
+    from benchmarks.metrics import Counts, judge_edits, score_pair
 
     config = restore.Config.from_mapping(_mapping(overrides))
     corrector = restore.Corrector(config)
     dataset = datasets.load(name).spread(limit)
+    counts: dict[str, Counts] = defaultdict(Counts)
     with out.open("w", encoding="utf-8") as sink:
         for pair in dataset.pairs:
             meta = pair.meta
             script = meta.get("script") or dataset.script
             result = corrector.fix(pair.ocr)
+            line = score_pair(pair.ocr, pair.truth, result.text, script)
+            for key in ("all", f"{meta['engine']}/{script[:4]}"):
+                counts[key].add(line)
             for edits, applied in ((result.edits, True), (result.suggestions, False)):
                 verdicts = judge_edits(pair.ocr, pair.truth, edits, script, applied=applied)
                 for edit, verdict in zip(edits, verdicts, strict=True):
@@ -97,6 +102,9 @@ def run(name: str, overrides: Sequence[str], out: Path, limit: int | None = None
                               round(edit.confidence, 4), applied, verdict.right)
                     marks = not _han(edit.before + edit.after)
                     sink.write(json.dumps({**dataclasses.asdict(row), "mark": marks}) + "\n")
+    cer = {key: {"cer_before": round(c.cer_before, 5), "cer_after": round(c.cer_after, 5), "change": round(c.cer_reduction, 4)}
+           for key, c in sorted(counts.items())}
+    out.with_suffix(".cer.json").write_text(json.dumps(cer, indent=1) + "\n", encoding="utf-8")
 
 
 def _mapping(overrides: Sequence[str]) -> dict:
@@ -202,8 +210,7 @@ GROUPINGS: dict[str, Callable[[Row], str]] = {
 
 
 def _lofo(rows: Sequence[Row], threshold: float, target: float, min_n: int, grouping: str = "cell") -> None:
-    """Per-group thresholds fitted on all fonts but one, measured on that font; summed over folds
-    and reported per engine × script cell."""
+    """Per-group thresholds fitted on all fonts but one, measured on that font; summed over folds."""
     key = GROUPINGS[grouping]
     fonts = sorted({r.font for r in rows})
     held: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])  # cell -> n_base, right_base, n_fit, right_fit
@@ -213,10 +220,10 @@ def _lofo(rows: Sequence[Row], threshold: float, target: float, min_n: int, grou
         groups = fit_thresholds(train, base=threshold, target=target, min_n=min_n, key=key)
         by_cell: dict[str, list[Row]] = defaultdict(list)
         for row in test:
-            by_cell[row.cell].append(row)
+            by_cell[key(row)].append(row)
         for cell, members in by_cell.items():
             base = precision(members, threshold)
-            kept = [r for r in members if applies(r, groups.get(key(r), threshold))]
+            kept = [r for r in members if applies(r, groups.get(cell, threshold))]
             fitted = (len(kept), sum(r.right for r in kept))
             totals = held[cell]
             totals[0] += base[0]
@@ -224,10 +231,12 @@ def _lofo(rows: Sequence[Row], threshold: float, target: float, min_n: int, grou
             totals[2] += fitted[0]
             totals[3] += fitted[1]
     print(f"\nleave-one-font-out ({len(fonts)} folds): thresholds per {grouping} fitted on the other fonts")
-    print(f"  {'cell':20s} {'base n':>7s} {'P':>6s} {'fit n':>7s} {'P':>6s} {'right lost':>10s}")
+    print(f"  {grouping:24s} {'base n':>7s} {'P':>6s} {'fit n':>7s} {'P':>6s} {'right lost':>10s}")
     for cell in sorted(held):
         n0, r0, n1, r1 = held[cell]
-        print(f"  {cell:20s} {n0:7d} {r0 / max(n0, 1):6.3f} {n1:7d} {r1 / max(n1, 1):6.3f} {r0 - r1:10d}")
+        if n0 < min_n:
+            continue
+        print(f"  {cell:24s} {n0:7d} {r0 / max(n0, 1):6.3f} {n1:7d} {r1 / max(n1, 1):6.3f} {r0 - r1:10d}")
     full = fit_thresholds(rows, base=threshold, target=target, min_n=min_n, key=key)
     print("  fitted on every font: " + ", ".join(f"{c} {t}" for c, t in sorted(full.items()) if t != threshold))
 

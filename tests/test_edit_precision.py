@@ -50,7 +50,7 @@ def test_report_reads_a_run_file(tmp_path: Path, capsys: pytest.CaptureFixture[s
     out = capsys.readouterr().out
     assert "a/trad" in out and "0.900 *" in out  # 200 applied, 180 right: flagged under 0.95
     # Each font's threshold is fitted on the other font alone: 0.88 both times, nothing right lost.
-    assert "a/trad                   200  0.900     180  1.000          0" in out
+    assert "a/trad                       200  0.900     180  1.000          0" in out
 
 
 def test_module_examples_hold() -> None:

@@ -284,7 +284,7 @@ class CharConfig:
     # suggestion and the rival is proposed beside it. Chosen on the 33 conversions on simplified
     # pages of the DEV renders (benchmarks/out/ocr_dev.jsonl, 27 right, 6 misreads): applied
     # script edits there went from 31 (27 right) to 29 (27 right), every other edit unchanged
-    # (python -m benchmarks.edit_precision run ocr_dev; docs/notes, issue 12).
+    # (python -m benchmarks.edit_precision run ocr_dev, then report).
     deferral_rivals: bool = True
     # A 。 between two Han characters may be a comma an engine read as a stop (25 of the 111
     # such 。 on DEV renders; the reverse, ， for 。, once in 3,682 commas). The LM weighs both readings over the
