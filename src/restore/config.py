@@ -275,6 +275,15 @@ class CharConfig:
     # error at i often surprises the LM at i + 1 only).
     detect_lookahead: bool = False
     context_min_similarity: float = 0.55
+    # The same floor for gap fillers (a pool of 1-2 characters): lower, because Tesseract's
+    # misreads are often no look-alike (median glyph cosine 0.34 on DEV renders); -1 keeps all.
+    context_gap_min_similarity: float = 0.55
+    # Weights of "the candidate came from the context, not from a table", and of its glyph
+    # similarity above context_min_similarity (per unit of cosine; it also enters like a glyph
+    # neighbour's, through calib_glyph_similarity), fitted by
+    # scripts/experiments/fit_context_weight.py on FASPell train and DEV renders 14001-15000.
+    calib_context: float = -2.916
+    calib_context_similarity: float = 9.247
     # Deferred script conversions (ScriptStage defers those that may be misreads: 舉 on a
     # simplified page may be 要, not 举). On simplified text, when the conversion makes no known
     # word with a neighbour, the char stage also looks for a rival among the context's candidates
@@ -286,26 +295,17 @@ class CharConfig:
     # script edits there went from 31 (27 right) to 29 (27 right), every other edit unchanged
     # (python -m benchmarks.edit_precision run ocr_dev, then report).
     deferral_rivals: bool = True
-    # A 。 between two Han characters may be a comma an engine read as a stop (25 of the 111
-    # such 。 on DEV renders; the reverse, ， for 。, once in 3,682 commas). The LM weighs both readings over the
-    # same tokens (restore.lm.sentence_marks); where the comma's is higher by at least
-    # stop_to_comma_margin (log10) the comma is offered at stop_to_comma_confidence. The two
-    # readings overlap too much to apply it: on DEV renders a margin of 2.3 finds 3 of the 25
-    # and none of the 81 right stops; on clean People's Daily DEV (14001-16000) it finds 11 of
-    # 2,203 right stops (0.5 per 10k characters), so a suggestion (0 switches it off).
-    stop_to_comma_margin: float = 2.3
-    stop_to_comma_confidence: float = 0.6
     deferral_min_similarity: float = 0.42
     deferral_min_gain: float = 1.5
-    # The same floor for gap fillers (a pool of 1-2 characters): lower, because Tesseract's
-    # misreads are often no look-alike (median glyph cosine 0.34 on DEV renders); -1 keeps all.
-    context_gap_min_similarity: float = 0.55
-    # Weights of "the candidate came from the context, not from a table", and of its glyph
-    # similarity above context_min_similarity (per unit of cosine; it also enters like a glyph
-    # neighbour's, through calib_glyph_similarity), fitted by
-    # scripts/experiments/fit_context_weight.py on FASPell train and DEV renders 14001-15000.
-    calib_context: float = -2.916
-    calib_context_similarity: float = 9.247
+    # A 。 between two Han characters may be a comma an engine read as a stop (25 of the 111
+    # such 。 on DEV renders; the reverse, ， for 。, once in 3,682 commas). The LM weighs both
+    # readings over the same tokens (restore.lm.sentence_marks); where the comma's is higher by
+    # at least stop_to_comma_margin (log10) the comma is offered at stop_to_comma_confidence.
+    # The readings overlap too much to apply it: on DEV renders a margin of 2.3 finds 3 of the
+    # 25 and none of the 81 right stops; on clean People's Daily DEV (lines 14001-16000) it
+    # flags 11 of 2,203 right stops (0.5 per 10k characters): a suggestion (0 switches it off).
+    stop_to_comma_margin: float = 2.3
+    stop_to_comma_confidence: float = 0.6
     # Delete a doubled Han character (看了了 -> 看了) when the LM prefers the single copy; a pair
     # that is a known word (天天, 看看), a run of three (哈哈哈) and two words meeting on one
     # character (事情情况) are never examined. Off by default: doublings are rare in OCR (2 in
