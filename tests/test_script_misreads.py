@@ -58,3 +58,20 @@ def test_rival_needs_a_gain_and_a_look_alike() -> None:
     assert _stage(deferral_min_similarity=0.9).misread_rival(text, 4, "simplified") is None
     # Traditional text: the context tables are simplified, so no rival is looked for.
     assert stage.misread_rival(text, 4, "traditional") is None
+
+
+def test_every_conversion_to_traditional_is_deferred_to_the_char_stage() -> None:
+    from restore.stages.base import Document
+    from restore.stages.script import ScriptStage
+
+    text = "我們參觀了井网山革命根據地。"
+    config = restore.Config()
+    out = ScriptStage(config).propose(text, Document())
+    assert [(d.proposal.start, d.proposal.after, d.hedged.confidence) for d in out.deferred] == [
+        (6, "網", config.script.ambiguous_confidence)
+    ]
+    # Switched off, only conversions the mined tables show misread are deferred; 网 -> 網 is not one.
+    off = config.replace(script=dataclasses.replace(config.script, defer_all_to_traditional=False))
+    out = ScriptStage(off).propose(text, Document())
+    assert out.deferred == () and [(p.start, p.after) for p in out.proposals] == [(6, "網")]
+    assert restore.Corrector(off).fix(text).text == "我們參觀了井網山革命根據地。"
