@@ -731,12 +731,8 @@ class CharStage:
         if script == "traditional" or not is_bmp_han(text[offset]):
             return None
         cfg = self.config
-        start = max(text.rfind(end, 0, offset) for end in _SENTENCE_END) + 1
-        stop = min((at for at in (text.find(end, offset) for end in _SENTENCE_END) if at >= 0), default=len(text) - 1)
-        positions = [p for p in range(start, stop + 1) if not text[p].isspace()]
+        positions, tokens, index = self._unit_around(text, offset, with_end=True)
         chars = [text[p] for p in positions]
-        tokens = list(self.lm.prepare("".join(chars)))
-        index = positions.index(offset)
         left = tokens[index - 1] if index > 0 and is_bmp_han(tokens[index - 1]) else ""
         right = tokens[index + 1] if index + 1 < len(tokens) and is_bmp_han(tokens[index + 1]) else ""
         if not (left or right):
@@ -787,11 +783,8 @@ class CharStage:
             offset, start = start, text.find("。", start + 1)
             if not (is_bmp_han(text[offset - 1]) and is_bmp_han(text[offset + 1])):
                 continue
-            first = max(text.rfind(end, 0, offset) for end in _SENTENCE_END) + 1
-            last = min((at for at in (text.find(end, offset + 1) for end in _SENTENCE_END) if at >= 0), default=len(text))
-            positions = [p for p in range(first, last) if not text[p].isspace()]
-            tokens = list(self.lm.prepare("".join(text[p] for p in positions)))
-            stop, comma = stop_and_comma(self.lm.model, tokens, positions.index(offset))
+            _, tokens, index = self._unit_around(text, offset, with_end=False)
+            stop, comma = stop_and_comma(self.lm.model, tokens, index)
             if comma - stop >= self.config.stop_to_comma_margin:
                 found.append(
                     Proposal(
@@ -808,6 +801,18 @@ class CharStage:
                     )
                 )
         return found
+
+    def _unit_around(self, text: str, offset: int, *, with_end: bool) -> tuple[list[int], list[str], int]:
+        """The LM unit holding ``text[offset]``: its non-space positions (from after the previous
+        sentence end to the next one after ``offset``, that mark included when ``with_end``), their
+        tokens in the LM's view, and the index of ``offset`` among them."""
+        first = max(text.rfind(end, 0, offset) for end in _SENTENCE_END) + 1
+        last = min((at for at in (text.find(end, offset + 1) for end in _SENTENCE_END) if at >= 0), default=len(text))
+        if with_end:
+            last = min(last + 1, len(text))
+        positions = [p for p in range(first, last) if not text[p].isspace()]
+        tokens = list(self.lm.prepare("".join(text[p] for p in positions)))
+        return positions, tokens, positions.index(offset)
 
     def _misread_context(self) -> ContextCandidates:
         """The context candidates (the resources' when loaded with ``context_candidates``, else built
