@@ -17,7 +17,7 @@ page with the line breaks taken out of the OCR text, the truth and the output al
 pages are reported apart (``--by parity``) as the fold nothing was fitted on.
 
 Run: ``python scripts/experiments/eval_batch.py ocr_modern_dev [--pages N] [--modes lines,pages,batch]
-[--lm MODEL] [--by parity|engine]``
+[--lm MODEL] [--char KEY=VALUE] [--by parity|engine]``
 """
 
 from __future__ import annotations
@@ -67,12 +67,15 @@ def main() -> int:
     parser.add_argument("--pages", type=int, help="this many pages, spread over the set")
     parser.add_argument("--modes", default="lines,pages,batch")
     parser.add_argument("--lm", help="char model path ([char] model)")
+    parser.add_argument("--char", action="append", default=[], metavar="KEY=VALUE",
+                        help="another [char] setting, e.g. calib_cache=0 (value read as JSON)")
     parser.add_argument("--by", choices=("parity", "engine", "font"), help="also split the figures")
     args = parser.parse_args()
     pages = read_pages(args.name, args.pages)
     print(f"{args.name}: {len(pages)} pages, {sum(map(len, pages))} lines", flush=True)
     for mode in args.modes.split(","):
         char = {"batch_cache": mode == "batch", **({"model": args.lm} if args.lm else {})}
+        char.update((key, json.loads(value)) for key, value in (item.split("=", 1) for item in args.char))
         corrector = restore.Corrector(restore.Config.from_mapping({"char": char}))
         start = time.perf_counter()
         restored = outputs(corrector, pages, mode)
