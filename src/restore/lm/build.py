@@ -137,6 +137,19 @@ def build_adapted_model(
     token's probability and the shipped model (``default``, for tests) the rest, and names
     the sources (file, bytes, sha256) of both. ``weight`` must lie strictly between 0 and 1
     (:class:`InputError` otherwise, before anything is read).
+
+    >>> import pathlib, shutil, tempfile
+    >>> from restore.lm.model import CharLanguageModel
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "paper.txt").write_text("梓潼湾社区举行邻里节。\\n梓潼湾社区居民参加义诊。\\n" * 3, encoding="utf-8")
+    >>> manifest = build_adapted_model([folder / "paper.txt"], folder / "paper.lm", weight=0.1,
+    ...                                order=3, use_kenlm_tools=False, discount_fallback=True)
+    >>> adapted = CharLanguageModel(manifest)
+    >>> adapted.name
+    'paper.lm (adapted: 0.10 paper.lm.archive.arpa + 0.90 char5.klm)'
+    >>> adapted.score("梓潼湾社区") > CharLanguageModel().score("梓潼湾社区")
+    True
+    >>> shutil.rmtree(folder)
     """
     from restore.lm.model import default_model_path
 
