@@ -118,6 +118,16 @@ def test_clean_uses_the_adapted_model(adapted, tmp_path):
     assert (outbox / "a.txt").read_text(encoding="utf-8") == "梓潼湾社区居民参加了活动。\n"
 
 
+def test_every_lm_decision_of_the_char_stage_runs_on_the_adapted_model(adapted):
+    """The 。-or-， check walks the model with its own states: it must take the mixture's too."""
+    corrector = restore.Corrector(restore.Config.from_mapping({"char": {"model": str(adapted)}}))
+    result = corrector.fix("近年来。我国的农业发展很快。梓憧湾社区举行邻里节。")
+    offered = {(s.before, s.after): s for s in result.suggestions}
+    assert ("憧", "潼") in offered
+    assert ("。", "，") in offered
+    assert "adapted" in offered[("。", "，")].evidence[0].model
+
+
 def test_rebuilt_model_changes_the_resume_hash(tmp_path):
     corpus = write_archive(tmp_path)
     out = tmp_path / "m.lm"

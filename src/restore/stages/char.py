@@ -797,7 +797,7 @@ class CharStage:
                         confidence=self.config.stop_to_comma_confidence,
                         source=SOURCE,
                         evidence=(
-                            LanguageModelScore(model=self.lm.path.name, logprob_before=round(stop, 4), logprob_after=round(comma, 4)),
+                            LanguageModelScore(model=self.lm.name, logprob_before=round(stop, 4), logprob_after=round(comma, 4)),
                             ConfusionPair("stop-read-for-comma", "。", "，", 0.0),
                         ),
                     )
