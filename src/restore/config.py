@@ -344,8 +344,8 @@ class CharConfig:
     # document's candidates against them (instead of the document's own). Off by default: the
     # counts are part of every output's resume hash, so with it on one changed input redoes the
     # whole batch; and measured with each render page a document and the set one batch, it adds
-    # 0.5-0.7 points of CER reduction at 0.1-0.3 points of precision (ocr_modern_dev -32.3 % ->
-    # -32.9 %, P 0.960 -> 0.959; ocr_dev -26.5 % -> -27.0 %, P 0.945 -> 0.942, under 0.95;
+    # 0.5-0.6 points of CER reduction at 0.1-0.3 points of precision (ocr_modern_dev -32.2 % ->
+    # -32.8 %, P 0.962 -> 0.961; ocr_dev -26.5 % -> -27.0 %, P 0.951 -> 0.948, under 0.95;
     # scripts/experiments/eval_batch.py, benchmarks/CHAR_NOTES.md). Needs calib_cache != 0.
     batch_cache: bool = False
 
