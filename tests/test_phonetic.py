@@ -106,8 +106,9 @@ def test_phonetic_off_makes_no_phonetic_change(text, truth):
 
 @pytest.mark.xfail(
     strict=True,
-    reason="the law-mixed default model (issue 11) no longer doubts 再 before 会议; calib_phonetic was "
-    "fitted with the 1998-only model and is not refitted yet",
+    reason="with the law-mixed default model (issue 11) 再 -> 在 is still proposed but at confidence 0.09, "
+    "under min_suggestion_confidence: 再会 is a known word (word_before) and the LM gain is smaller; "
+    "calib_phonetic refitted on DEV for this model (1.269 -> 1.156) lowers it further",
 )
 def test_sound_alike_below_the_threshold_is_a_suggestion(typed):
     # 再 for 在: the LM is unsure enough (再 is a word here too) that it is offered, not applied.

@@ -172,7 +172,7 @@ def collect(
             _shift_mined(stage, own, -1)
         errors += sum(1 for i, t in truth.items() if seen[i] != t)
         chars_total += len(seen)
-        for offset, cand in stage.examine_text(seen, script, cache, "batch" if cache else ""):
+        for offset, cand in stage.examine_text(seen, script, cache=cache, cache_scope="batch" if cache else ""):
             rows.append(stage.calibration.vector(cand.features, names))
             labels.append((inserted if cand.features.insert else truth).get(offset) == cand.after)
         if own:

@@ -48,10 +48,14 @@ def sha256_bytes(data: bytes) -> str:
 
 def config_hash(config: Config) -> str:
     """A hash of everything that changes the output: the configuration, the library version and the
-    content of the user's lexicons (a rule file learned again under the same name redoes the batch)."""
+    content of the user's lexicons and char model (a rule file learned again, or a model rebuilt,
+    under the same name redoes the batch; a mixture manifest records its components' sha256)."""
     lexicons = [_file_sha256(path) for path in config.lexicons]
+    model = _file_sha256(config.char.model) if config.char.model else ""
     payload = json.dumps(
-        {"version": __version__, "config": config.to_json(), "lexicons": lexicons}, sort_keys=True, ensure_ascii=False
+        {"version": __version__, "config": config.to_json(), "lexicons": lexicons, **({"model": model} if model else {})},
+        sort_keys=True,
+        ensure_ascii=False,
     )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 

@@ -70,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
     options = BatchOptions(
         in_dir=args.input,
         out_dir=args.output,
-        config=config_from_arguments(args),
+        config=config_from_arguments(args, open_model=True),
         jobs=jobs,
         jsonl=args.jsonl,
         report=args.report,

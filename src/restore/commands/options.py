@@ -9,11 +9,16 @@ from restore.config import Config
 
 
 def add_config_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add ``--config``, ``--min-confidence``, ``--lexicon``, ``--phonetic`` and ``--engine``."""
+    """Add ``--config``, ``--min-confidence``, ``--lexicon``, ``--lm``, ``--phonetic`` and ``--engine``."""
     parser.add_argument("--config", metavar="TOML", help="configuration file (unknown keys are an error)")
     parser.add_argument("--min-confidence", type=float, metavar="X", help="apply edits at or above X (0..1)")
     parser.add_argument(
         "--lexicon", action="append", default=[], metavar="TSV", help="an extra lexicon file (repeatable)"
+    )
+    parser.add_argument(
+        "--lm", metavar="MODEL",
+        help="character model instead of the shipped one: a kenlm file, or what `restore lm build "
+        "--mix-with-default` wrote (as [char] model)",
     )
     parser.add_argument(
         "--phonetic",
@@ -41,15 +46,30 @@ def add_encoding_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def config_from_arguments(args: argparse.Namespace) -> Config:
-    """The Config the shared options describe; user lexicons are checked now, before any work."""
+def config_from_arguments(args: argparse.Namespace, *, open_model: bool = False) -> Config:
+    """The Config the shared options describe; user lexicons are checked now, before any work.
+
+    ``open_model``: open the char model now too (``clean``: a bad ``--lm`` stops the batch
+    before any worker starts, rather than failing every file)."""
     from restore.lexicon.loading import with_user_lexicons
 
     config = Config.from_toml(args.config) if args.config else Config()
     if args.min_confidence is not None:
         config = config.replace(min_confidence=args.min_confidence)
+    if getattr(args, "lm", None):
+        config = config.replace(char=dataclasses.replace(config.char, model=args.lm))
+    if open_model and config.char.model:
+        check_model(config.char.model)
     if args.phonetic:
         config = config.replace(char=dataclasses.replace(config.char, phonetic=True))
     if getattr(args, "engine", None):
         config = config.replace(char=dataclasses.replace(config.char, engine=args.engine))
     return with_user_lexicons(config, args.lexicon)
+
+
+def check_model(path: str) -> None:
+    """Open the char model now, so a bad ``--lm`` stops the command before any work
+    (:class:`~restore.errors.ResourceError` naming the file)."""
+    from restore.lm.model import CharLanguageModel
+
+    CharLanguageModel(path).model  # noqa: B018 - loading is the check (lazy mmap: cheap)

@@ -2,7 +2,12 @@
 
 Uses kenlm's ``lmplz`` and ``build_binary`` when they are on PATH; otherwise the
 project's own modified Kneser-Ney estimator writes ARPA (which kenlm also loads).
-Every failure names the file and leaves no partial output behind.
+Every failure names the file and leaves no partial output behind. The corpus is normalised
+as the run-time model normalises what it scores (half-width digits and Latin, traditional
+characters mapped to simplified), so a traditional archive's model is not all unknown tokens.
+
+:func:`build_adapted_model` builds an archive's model the same way and mixes it with the
+shipped one (:mod:`restore.lm.mixture`).
 """
 
 from __future__ import annotations
@@ -18,7 +23,9 @@ from pathlib import Path
 from restore.errors import InputError, RestoreError
 from restore.lm.corpus import corpus_sentences
 from restore.lm.estimate import CorpusTooSmall, build_arpa
-from restore.textio import read_text
+from restore.lm.mixture import DEFAULT_COMPONENT, Component, file_sha256, manifest_text
+from restore.lm.t2s import load_t2s
+from restore.textio import atomic_write_text, read_text
 
 log = logging.getLogger(__name__)
 
@@ -34,8 +41,9 @@ def read_corpus(path: Path) -> list[str]:
 
 
 def _sentences(paths: Sequence[Path]) -> Iterator[str]:
+    table = str.maketrans(load_t2s())
     for path in paths:
-        yield from corpus_sentences(read_corpus(path))
+        yield from corpus_sentences([line.translate(table) for line in read_corpus(path)])
 
 
 def build_model(
@@ -111,3 +119,58 @@ def _run(command: list[str], paths: Sequence[Path]) -> None:
                 "use more text, a lower --order, or --discount-fallback"
             )
         raise RestoreError(f"{Path(command[0]).name} failed on {', '.join(map(str, paths))}: {tail}")
+
+
+def build_adapted_model(
+    corpora: Sequence[str | Path],
+    output: str | Path,
+    *,
+    weight: float,
+    default: Path | None = None,
+    **options,
+) -> Path:
+    """Build a model of ``corpora`` and mix it with the shipped model; returns the manifest ``output``.
+
+    The archive's model is written beside ``output`` as ``OUTPUT.archive.klm`` (``.arpa``
+    without kenlm's ``build_binary``) by :func:`build_model` with ``options``; ``output`` is
+    a JSON manifest (:mod:`restore.lm.mixture`) that gives the archive ``weight`` of every
+    token's probability and the shipped model (``default``, for tests) the rest, and names
+    the sources (file, bytes, sha256) of both. ``weight`` must lie strictly between 0 and 1
+    (:class:`InputError` otherwise, before anything is read).
+
+    >>> import pathlib, shutil, tempfile
+    >>> from restore.lm.model import CharLanguageModel
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "paper.txt").write_text("梓潼湾社区举行邻里节。\\n梓潼湾社区居民参加义诊。\\n" * 3, encoding="utf-8")
+    >>> manifest = build_adapted_model([folder / "paper.txt"], folder / "paper.lm", weight=0.1,
+    ...                                order=3, use_kenlm_tools=False, discount_fallback=True)
+    >>> adapted = CharLanguageModel(manifest)
+    >>> adapted.name
+    'paper.lm (adapted: 0.10 paper.lm.archive.arpa + 0.90 char5.klm)'
+    >>> adapted.score("梓潼湾社区") > CharLanguageModel().score("梓潼湾社区")
+    True
+    >>> shutil.rmtree(folder)
+    """
+    from restore.lm.model import default_model_path
+
+    if not 0.0 < weight < 1.0:
+        raise InputError(f"--weight must be strictly between 0 and 1 (the archive's share), got {weight}")
+    output = Path(output)
+    default = default or default_model_path()
+    if not default.is_file():
+        raise RestoreError(f"the shipped model {default} is missing: nothing to mix with")
+    binary = options.get("use_kenlm_tools", True) and shutil.which("build_binary") is not None
+    component = output.with_name(output.name + (".archive.klm" if binary else ".archive.arpa"))
+    paths = [Path(p) for p in corpora]
+    if any(p.resolve() in (output.resolve(), component.resolve()) for p in paths):
+        raise InputError(f"{output}: output would overwrite a corpus file")
+    build_model(paths, component, binary=binary, **options)
+    sources = tuple({"file": str(p), "bytes": p.stat().st_size, "sha256": file_sha256(p)} for p in paths)
+    shipped_notice = default.with_name(default.name + ".NOTICE")
+    components = [
+        Component("archive", component, weight, file_sha256(component), sources),
+        Component(DEFAULT_COMPONENT, None, round(1.0 - weight, 12), file_sha256(default),
+                  ({"file": default.name, "notice": shipped_notice.name},)),
+    ]
+    atomic_write_text(output, manifest_text(components))
+    return output

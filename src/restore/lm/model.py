@@ -67,6 +67,11 @@ class CharLanguageModel(LazyKenlmModel):
         self._chars: dict[str, str] = {}
 
     @property
+    def name(self) -> str:
+        """What evidence records call the model: the file name, or an adapted model's mixture."""
+        return str(getattr(self.model, "description", self.path.name))
+
+    @property
     def order(self) -> int:
         """The model's n-gram order."""
         return int(self.model.order)
@@ -110,6 +115,15 @@ class CharLanguageModel(LazyKenlmModel):
 
 
 def _load(path: Path):
+    """A kenlm model, or the mixture a manifest of ``restore lm build --mix-with-default`` names."""
+    from restore.lm.mixture import is_manifest, load_mixture
+
+    if path.is_file() and is_manifest(path):
+        return load_mixture(path, default_model_path(), _load_kenlm)
+    return _load_kenlm(path)
+
+
+def _load_kenlm(path: Path):
     if not path.is_file():
         raise ResourceError(f"language model {path}: no such file")
     try:

@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from restore.lm.windows import begin_state
+from restore.lm.windows import begin_state, state_class
 
 
 def stop_and_comma(model: Any, tokens: Sequence[str], index: int) -> tuple[float, float]:
@@ -35,8 +35,6 @@ def stop_and_comma(model: Any, tokens: Sequence[str], index: int) -> tuple[float
     ``index`` is ignored: both readings replace it); the unit ends at ``len(tokens)``.
     Raises IndexError when ``index`` is outside ``tokens``.
     """
-    import kenlm
-
     if not 0 <= index < len(tokens):
         raise IndexError(f"mark index {index} outside {len(tokens)} tokens")
     order = model.order
@@ -44,16 +42,17 @@ def stop_and_comma(model: Any, tokens: Sequence[str], index: int) -> tuple[float
     if index + order >= len(tokens):
         right.append("</s>")
     context = begin_state(model, tokens, index)
+    new_state = state_class(model)  # kenlm.State, or an adapted model's (restore.lm.mixture)
 
     def walk(state: Any, sequence: Sequence[str]) -> float:
-        total, scratch = 0.0, kenlm.State()
+        total, scratch = 0.0, new_state()
         for token in sequence:
             total += model.BaseScore(state, token, scratch)
-            state, scratch = scratch, kenlm.State()
+            state, scratch = scratch, new_state()
         return total
 
     comma = walk(context, ["，", *right])
-    start = kenlm.State()
+    start = new_state()
     model.BeginSentenceWrite(start)
     stop = walk(context, ["。", "</s>"]) + walk(start, right)
     return stop, comma

@@ -25,11 +25,17 @@ from collections.abc import Sequence
 from typing import Any
 
 
-def begin_state(model: Any, tokens: Sequence[str], index: int) -> Any:
-    """The kenlm state after the ``order - 1`` tokens before ``index`` (from <s> near the start)."""
+def state_class(model: Any) -> Any:
+    """What makes a fresh state of ``model``: ``kenlm.State``, or a mixture's own (:mod:`restore.lm.mixture`)."""
     import kenlm
 
-    state, scratch = kenlm.State(), kenlm.State()
+    return getattr(model, "State", kenlm.State)
+
+
+def begin_state(model: Any, tokens: Sequence[str], index: int) -> Any:
+    """The kenlm state after the ``order - 1`` tokens before ``index`` (from <s> near the start)."""
+    new_state = state_class(model)
+    state, scratch = new_state(), new_state()
     start = index - model.order + 1
     if start <= 0:
         model.BeginSentenceWrite(state)
@@ -55,9 +61,7 @@ def score_windows(model: Any, context: Any, tail: Sequence[str], replacements: S
     ``model`` is a ``kenlm.Model``, ``context`` a ``kenlm.State`` (:func:`begin_state`); the
     result lists one total per replacement, in their order.
     """
-    import kenlm
-
-    new_state = kenlm.State
+    new_state = state_class(model)  # bound once: this is the hot loop
     score = model.BaseScore
     totals: list[float] = []
     states = []

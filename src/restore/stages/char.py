@@ -613,9 +613,10 @@ class CharStage:
 
     def best_insertion(self, tokens: list[str], index: int, char_logprob: float) -> CharCandidate | None:
         """The best mark to insert before ``tokens[index]``, or None when none gains enough."""
-        import kenlm
+        from restore.lm.windows import state_class
 
         model = self.lm.model
+        new_state = state_class(model)
         context = self._context(tokens, index)
         end = index + model.order - 1
         tail = tokens[index:end]
@@ -623,10 +624,10 @@ class CharStage:
 
         def run(state: Any, first: str | None) -> float:
             total = 0.0
-            scratch = kenlm.State()
+            scratch = new_state()
             for token in ([first] if first else []) + tail + (["</s>"] if closes else []):
                 total += model.BaseScore(state, token, scratch)
-                state, scratch = scratch, kenlm.State()
+                state, scratch = scratch, new_state()
             return total
 
         before = run(context, None)
@@ -661,14 +662,15 @@ class CharStage:
 
     def _run(self, context: Any, window: list[str]) -> float:
         """log10 probability of ``window`` after the kenlm state ``context``."""
-        import kenlm
+        from restore.lm.windows import state_class
 
         model = self.lm.model
-        state, scratch = context, kenlm.State()
+        new_state = state_class(model)
+        state, scratch = context, new_state()
         total = 0.0
         for token in window:
             total += model.BaseScore(state, token, scratch)
-            state, scratch = scratch, kenlm.State()
+            state, scratch = scratch, new_state()
         return total
 
     # -- the stage ------------------------------------------------------------------------------
@@ -798,7 +800,7 @@ class CharStage:
                         confidence=self.config.stop_to_comma_confidence,
                         source=SOURCE,
                         evidence=(
-                            LanguageModelScore(model=self.lm.path.name, logprob_before=round(stop, 4), logprob_after=round(comma, 4)),
+                            LanguageModelScore(model=self.lm.name, logprob_before=round(stop, 4), logprob_after=round(comma, 4)),
                             ConfusionPair("stop-read-for-comma", "。", "，", 0.0),
                         ),
                     )
@@ -893,7 +895,7 @@ class CharStage:
         features = cand.features
         evidence: list[Evidence] = [
             LanguageModelScore(
-                model=self.lm.path.name,
+                model=self.lm.name,
                 logprob_before=round(cand.logprob_before, 4),
                 logprob_after=round(cand.logprob_after, 4),
                 channel_logprob=round(self.calibration.channel_score(features), 4),
