@@ -127,16 +127,6 @@ def test_support_is_the_engines_posterior_ratio_clipped() -> None:
     assert engine_prior.support(None, 0.9) == engine_prior.support(0.1, None) == 0.0
 
 
-def test_an_alternative_close_to_the_printed_character_makes_it_examined() -> None:
-    config = dataclasses.replace(Config().char, engine_detect_ppocrv6=0.0, engine_detect_support_ppocrv6=2.5)
-    prior = EnginePrior.for_engine("ppocrv6", config)
-    assert prior.doubtful(0.6, {"己": 0.3})  # support 3 + log10(0.5) = 2.7
-    assert not prior.doubtful(0.6, {"己": 0.003})  # support 0.7
-    assert not prior.doubtful(0.6, {}) and not prior.doubtful(None, {"己": 0.3})
-    off = EnginePrior.for_engine("ppocrv6", dataclasses.replace(config, engine_detect_support_ppocrv6=0.0))
-    assert not off.doubtful(0.6, {"己": 0.3})
-
-
 def test_the_engines_support_for_an_alternative_raises_its_confidence() -> None:
     index = LINE.index("己")
     stage = CharStage(Config().replace(char=dataclasses.replace(Config().char, calib_engine_support_ppocrv6=1.0)))

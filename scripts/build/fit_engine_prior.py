@@ -6,20 +6,21 @@ through the format path (``benchmarks.engine_confidence.load``: Tesseract hOCR, 
 PP-OCRv6 ALTO 4).
 
 1. Candidates: every character the char stage examines, with detection widened to characters the
-   engine gives less than ``--collect-below`` or whose best alternative has support ≥
-   ``--collect-support``, the engine's alternatives among the candidates with a low LM-gain floor
-   (so the fit also sees what widening adds). A candidate is right when the truth has its
-   replacement at that position (Levenshtein alignment, ``benchmarks.metrics.truth_map``).
+   engine gives less than ``--collect-below`` (so the fit also sees what widening adds) and the
+   engine's alternatives among the candidates. A candidate is right when the truth has its
+   replacement at that position, in the page's script (Levenshtein alignment,
+   ``benchmarks.metrics.truth_map``).
 2. Per engine, a logistic regression of right/wrong on (``engine_doubt_<engine>``,
-   ``engine_read_<engine>``, ``engine_support_<engine>``) with the shipped text-only log-odds (and
-   the shared ``calib_engine_alternative``) as a fixed offset: the other weights stay as fitted,
-   the engine's evidence is added on top. The candidates are collected twice: the second time with the first
-   fit's weights, so the candidate kept at each position is the one the fitted stage would keep.
-3. The detection and LM-gain settings (``engine_detect_<engine>``, ``engine_detect_support_<engine>``,
-   ``engine_alternative_min_lm_gain_<engine>``) are chosen from a grid by the end-to-end DEV CER reduction at
-   the default threshold among settings whose correction precision is at least ``--min-precision``
-   (or, where text only is already below it, within ``PRECISION_SLACK`` of text only); an engine
-   whose evidence does not beat text only keeps weight 0.
+   ``engine_read_<engine>``) with the shipped text-only log-odds (and the shared
+   ``calib_engine_alternative``) as a fixed offset: the other weights stay as fitted, the
+   engine's evidence is added on top.
+3. The weight of the engine's support for its alternatives (``calib_engine_support_<engine>``,
+   engines that give alternatives) and the detection threshold ``engine_detect_<engine>`` are
+   chosen from a grid by the end-to-end DEV CER reduction at the default threshold among settings
+   whose correction precision is at least ``--min-precision`` (or, when none reaches it, within
+   ``PRECISION_SLACK`` of text only); an engine whose evidence does not beat text only keeps
+   weight 0. (A logistic fit of the support weight with the offset above overweighs it: the
+   candidates it is fitted on are the best per position, not the ones the threshold admits.)
 4. ``--folds``: the same fit with leave-one-font-family-out folds (Noto Sans, Noto Serif, AR PL
    UKai, AR PL UMing): weights and settings fitted on three families, scored on the fourth; the
    held-out figures are summed over the folds. This is the check that the gain transfers to a
@@ -57,15 +58,13 @@ from restore.stages.char_features import CharCalibration  # noqa: E402
 ENGINES = ("tesseract", "ppocrv4", "ppocrv6")
 # Detection by the engine's confidence (engine_detect_<engine>).
 DETECT_GRID = (0.0, 0.5, 0.8, 0.9, 0.95)
-# Detection by an alternative's support (engine_detect_support_<engine>; 0 = off) and the LM gain an
-# alternative needs (engine_alternative_min_lm_gain_<engine>), for engines that give alternatives.
-SUPPORT_GRID = (0.0, 2.0)
-ALTERNATIVE_GAIN_GRID = (0.5, 0.0)
+# calib_engine_support_<engine>, for engines that give alternatives with probabilities.
+SUPPORT_GRID = (0.0, 0.25, 0.5, 0.75, 1.0)
 # How far below text only's precision a setting may fall when text only is under --min-precision
 # (one wrong change in 200 on DEV).
 PRECISION_SLACK = 0.005
 FAMILIES = {"noto-sans": "Noto Sans", "noto-serif": "Noto Serif", "ukai": "AR PL UKai", "uming": "AR PL UMing"}
-COLUMNS = ("doubt", "read", "support")
+COLUMNS = ("doubt", "read")
 
 Item = tuple[dict[str, Any], Any]
 
@@ -100,50 +99,31 @@ def collect(items: Sequence[Item], engine: str, char: CharConfig) -> tuple[np.nd
             if stage._simplified_on_traditional_line(document.text, offset, after):
                 # As the stage proposes it: in the page's script (None: held back as a suggestion).
                 after = stage.traditional_form(document.text, offset, after) or ""
-            rows.append((getattr(f, f"engine_doubt_{engine}"), 1.0, getattr(f, f"engine_support_{engine}")))
+            rows.append((getattr(f, f"engine_doubt_{engine}"), 1.0, float(f.engine_alternative)))
             offsets.append(text_only.logodds(f))
             labels.append(truth.get(offset) == after)
     return np.array(rows, dtype=float), np.array(offsets), np.array(labels, dtype=float)
 
 
-def fit_weights(items: Sequence[Item], engine: str, args: argparse.Namespace) -> dict[str, float] | None:
-    """The engine's calib_* weights fitted on ``items`` (None: too few candidates to fit)."""
-    wide = {
-        "engine": engine,
-        f"engine_detect_{engine}": args.collect_below,
-        f"engine_detect_support_{engine}": args.collect_support,
-        f"engine_alternative_min_lm_gain_{engine}": min(ALTERNATIVE_GAIN_GRID),
-    }
-    # First pass: alternatives favoured (a guessed support weight) so they are the candidates kept.
-    char = dataclasses.replace(CharConfig(), **wide, **{f"calib_engine_support_{engine}": 1.0})
-    weights: dict[str, float] | None = None
-    for _round in range(2):
-        x, offset, y = collect(items, engine, char)
-        print(f"  {engine}: {len(y)} candidates, {int(y.sum())} right", flush=True)
-        if len(y) < 20 or not 3 <= y.sum() <= len(y) - 3:
-            return None
-        # No alternatives seen (Tesseract hOCR): fit the doubt and the bias alone.
-        columns = [0, 1, 2] if x[:, 2].any() else [0, 1]
-        w = fit_with_offset(x[:, columns], offset, y)
-        fitted = dict(zip((COLUMNS[c] for c in columns), (round(float(v), 3) for v in w)))
-        weights = {
-            f"calib_engine_doubt_{engine}": fitted["doubt"],
-            f"calib_engine_read_{engine}": fitted["read"],
-            f"calib_engine_support_{engine}": fitted.get("support", 0.0),
-        }
-        print(f"  weights {fitted}", flush=True)
-        char = dataclasses.replace(CharConfig(), **wide, **weights)
-    return weights
+def fit_weights(items: Sequence[Item], engine: str, args: argparse.Namespace) -> tuple[dict[str, float], bool] | None:
+    """(the engine's doubt and bias weights fitted on ``items``, whether it gave alternatives), or
+    None with too few candidates to fit."""
+    char = dataclasses.replace(CharConfig(), engine=engine, **{f"engine_detect_{engine}": args.collect_below})
+    x, offset, y = collect(items, engine, char)
+    print(f"  {engine}: {len(y)} candidates, {int(y.sum())} right", flush=True)
+    if len(y) < 20 or not 3 <= y.sum() <= len(y) - 3:
+        return None
+    w = fit_with_offset(x[:, :2], offset, y)
+    print(f"  doubt {w[0]:.3f}, bias {w[1]:.3f}", flush=True)
+    weights = {f"calib_engine_doubt_{engine}": round(float(w[0]), 3), f"calib_engine_read_{engine}": round(float(w[1]), 3)}
+    return weights, bool(x[:, 2].any())
 
 
 def settings_grid(has_alternatives: bool) -> list[dict[str, float]]:
-    """Every detection / LM-gain setting tried for one engine."""
+    """Every (detection threshold, support weight) tried for one engine."""
     if not has_alternatives:
-        return [{"detect": below, "support": 0.0, "gain": 0.5} for below in DETECT_GRID]
-    return [
-        {"detect": below, "support": support, "gain": gain}
-        for below, support, gain in itertools.product((0.0, 0.9), SUPPORT_GRID, ALTERNATIVE_GAIN_GRID)
-    ]
+        return [{"detect": below, "support": 0.0} for below in DETECT_GRID]
+    return [{"detect": below, "support": weight} for below, weight in itertools.product((0.0, 0.9), SUPPORT_GRID)]
 
 
 def configured(engine: str, weights: dict[str, float], setting: dict[str, float]) -> CharConfig:
@@ -151,18 +131,18 @@ def configured(engine: str, weights: dict[str, float], setting: dict[str, float]
     return dataclasses.replace(
         CharConfig(),
         **weights,
-        **{f"engine_detect_{engine}": setting["detect"]},
-        **{f"engine_detect_support_{engine}": setting["support"], f"engine_alternative_min_lm_gain_{engine}": setting["gain"]},
+        **{f"engine_detect_{engine}": setting["detect"], f"calib_engine_support_{engine}": setting["support"]},
     )
 
 
-def choose(items: Sequence[Item], engine: str, weights: dict[str, float], args: argparse.Namespace) -> tuple[dict[str, float], Counts, Counts] | None:
+def choose(items: Sequence[Item], engine: str, fitted: tuple[dict[str, float], bool], args: argparse.Namespace) -> tuple[dict[str, float], Counts, Counts] | None:
     """(the best grid setting, its DEV counts, text only's) or None when nothing beats text only."""
     base = evaluate(items, engine, prior=False, threshold=args.threshold)
     print(f"  text only: CER {base.cer_before:.2%} -> {base.cer_after:.2%}, P {base.correction[0]:.3f}", flush=True)
     floor = min(args.min_precision, (base.correction[0] or 1.0) - PRECISION_SLACK)
+    weights, has_alternatives = fitted
     tried: list[tuple[dict[str, float], Counts]] = []
-    for setting in settings_grid(bool(weights[f"calib_engine_support_{engine}"])):
+    for setting in settings_grid(has_alternatives):
         counts = evaluate(items, engine, prior=True, threshold=args.threshold, char=configured(engine, weights, setting))
         print(f"  {setting}: CER {counts.cer_after:.2%} ({-counts.cer_reduction:+.1%}), P {counts.correction[0]:.3f}, changes {counts.system}", flush=True)
         tried.append((setting, counts))
@@ -184,13 +164,13 @@ def fold_report(items: Sequence[Item], engine: str, args: argparse.Namespace) ->
         train = [item for item in items if family(item[0]) != name]
         test = [item for item in items if family(item[0]) == name and item[0]["engine"] == engine]
         print(f" fold: {label} held out ({len(test)} lines)", flush=True)
-        weights = fit_weights(train, engine, args)
-        chosen = choose(train, engine, weights, args) if weights else None
+        fitted = fit_weights(train, engine, args)
+        chosen = choose(train, engine, fitted, args) if fitted else None
         without = evaluate(test, engine, prior=False, threshold=args.threshold)
-        if chosen is None:
+        if chosen is None or fitted is None:
             with_ = without
         else:
-            with_ = evaluate(test, engine, prior=True, threshold=args.threshold, char=configured(engine, weights or {}, chosen[0]))
+            with_ = evaluate(test, engine, prior=True, threshold=args.threshold, char=configured(engine, fitted[0], chosen[0]))
         held_with.add(with_)
         held_without.add(without)
         print(f" HELD OUT {label}: text only {-without.cer_reduction:+.1%} P {without.correction[0]:.3f} | "
@@ -204,7 +184,6 @@ def main() -> int:
     parser.add_argument("renders", type=Path)
     parser.add_argument("--engines", default=",".join(ENGINES))
     parser.add_argument("--collect-below", type=float, default=0.95)
-    parser.add_argument("--collect-support", type=float, default=1.5)
     parser.add_argument("--min-precision", type=float, default=0.95)
     parser.add_argument("--threshold", type=float, default=0.8, help="the default min_confidence")
     parser.add_argument("--folds", action="store_true", help="report leave-one-font-family-out figures too")
@@ -217,17 +196,15 @@ def main() -> int:
         print(f"{engine}:", flush=True)
         if args.folds:
             fold_report(items, engine, args)
-        weights = fit_weights(items, engine, args)
-        result = choose(items, engine, weights, args) if weights else None
-        if weights is None or result is None:
+        fitted = fit_weights(items, engine, args)
+        result = choose(items, engine, fitted, args) if fitted else None
+        if fitted is None or result is None:
             print("  no setting beats text only on DEV: weight 0")
             continue
         setting, _counts, _base = result
-        chosen.update(weights)
+        chosen.update(fitted[0])
         chosen[f"engine_detect_{engine}"] = setting["detect"]
-        if weights[f"calib_engine_support_{engine}"]:
-            chosen[f"engine_detect_support_{engine}"] = setting["support"]
-            chosen[f"engine_alternative_min_lm_gain_{engine}"] = setting["gain"]
+        chosen[f"calib_engine_support_{engine}"] = setting["support"]
     print("CharConfig values:")
     for key, value in chosen.items():
         print(f"    {key} = {value}")

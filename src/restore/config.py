@@ -252,16 +252,6 @@ class CharConfig:
     calib_engine_support_tesseract: float = 0.0
     calib_engine_support_ppocrv4: float = 0.0
     calib_engine_support_ppocrv6: float = 0.0
-    # Examine a character whose best engine alternative has at least this support, whatever the LM
-    # says (0 = off); chosen by scripts/build/fit_engine_prior.py on DEV renders.
-    engine_detect_support_tesseract: float = 0.0
-    engine_detect_support_ppocrv4: float = 0.0
-    engine_detect_support_ppocrv6: float = 0.0
-    # The LM gain (log10) an engine's own alternative needs to be proposed (the recogniser already
-    # weighed it, so it may be less than min_lm_gain); chosen with the weights above.
-    engine_alternative_min_lm_gain_tesseract: float = 0.5
-    engine_alternative_min_lm_gain_ppocrv4: float = 0.5
-    engine_alternative_min_lm_gain_ppocrv6: float = 0.5
     # A character the engine gives less than this confidence is examined even when the LM finds it
     # likely enough (0 = only the LM decides what to examine); chosen by the same script on DEV
     # (widening changed nothing for the PP-OCR engines at the default threshold).
@@ -433,12 +423,9 @@ _RANGES_BY_AFFIX: tuple[tuple[str, tuple[float, float]], ...] = (
     ("_similarity", _UNIT),
     ("_logodds", _WEIGHT),
     ("_logprob", _LOGPROB),
-    # An engine alternative's support (restore.stages.engine_prior.support: 3 + log10(ratio) in [0, 4]).
-    ("engine_detect_support_", (0.0, 4.0)),
     # An OCR engine's confidence below which a character is examined (CharConfig.engine_detect_<engine>).
     ("engine_detect_", _UNIT),
-    # log10 units; may be negative (an engine alternative the LM finds slightly less likely).
-    ("engine_alternative_min_lm_gain_", (-20.0, 20.0)),
+
 )
 
 

@@ -441,9 +441,7 @@ class CharStage:
         best: CharCandidate | None = None
         for (after, token, sim, count), score in zip(options, scores):
             gain = score - before
-            # The engine's own alternative needs less of the LM: the recogniser already weighed it.
-            floor = prior.alternative_min_lm_gain if prior is not None and after in alternatives else self.config.min_lm_gain
-            if gain < floor:
+            if gain < self.config.min_lm_gain:
                 continue
             punct = seen_mark or is_mark(after)
             word_after = not punct and self.in_word(tokens, index, token)
@@ -555,7 +553,7 @@ class CharStage:
         for i, char in enumerate(chars):
             if not is_mark(char):
                 suspicion = min(logprobs[i], logprobs[i + 1]) if lookback else logprobs[i]
-                doubted = prior is not None and hints is not None and prior.doubtful(*hints[i])
+                doubted = prior is not None and hints is not None and prior.doubtful(hints[i][0])
                 if not is_bmp_han(char) or (suspicion >= self.config.detect_logprob and not doubted):
                     continue
             elif (

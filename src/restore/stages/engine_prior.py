@@ -34,7 +34,6 @@ from __future__ import annotations
 import dataclasses
 import math
 from dataclasses import dataclass
-from collections.abc import Mapping
 from typing import Any
 
 from restore.config import CharConfig
@@ -78,10 +77,6 @@ class EnginePrior:
 
     engine: str
     detect_below: float
-    # Examine a character whose best alternative has at least this support (0 = off).
-    detect_support: float = 0.0
-    # The LM gain (log10) the engine's own alternative needs.
-    alternative_min_lm_gain: float = 0.5
 
     @classmethod
     def for_engine(cls, engine: str, config: CharConfig) -> EnginePrior | None:
@@ -89,23 +84,15 @@ class EnginePrior:
         calibrated = CALIBRATED_AS.get(engine)
         if calibrated is None:
             return None
-        return cls(
-            calibrated,
-            getattr(config, f"engine_detect_{calibrated}"),
-            getattr(config, f"engine_detect_support_{calibrated}"),
-            getattr(config, f"engine_alternative_min_lm_gain_{calibrated}"),
-        )
+        return cls(calibrated, getattr(config, f"engine_detect_{calibrated}"))
 
-    def doubtful(self, confidence: float | None, alternatives: Mapping[str, float | None] | None = None) -> bool:
-        """Whether a character of this confidence (and these alternatives: {character: probability})
-        is examined even when the LM finds it likely enough."""
-        if confidence is None:
-            return False
-        if confidence < self.detect_below:
-            return True
-        return bool(self.detect_support and alternatives) and max(
-            support(p, confidence) for p in alternatives.values()  # type: ignore[union-attr]
-        ) >= self.detect_support
+    def doubtful(self, confidence: float | None) -> bool:
+        """Whether a character of this confidence is examined even when the LM finds it likely enough.
+
+        (Examining characters whose alternatives the engine supports, and a lower LM-gain floor for
+        those alternatives, changed no edit at the default threshold on DEV renders: not offered.)
+        """
+        return confidence is not None and confidence < self.detect_below
 
     def values(
         self, confidence: float | None, is_alternative: bool, probability: float | None = None
