@@ -1,14 +1,16 @@
 """Make the engine-written fixtures of tests/data/formats/ (hOCR, ALTO, TSV from Tesseract; JSON from RapidOCR).
 
 The page text is written for this project (no corpus sentences). Run with the OCR venv
-(benchmarks/ocrgen/install.sh): Pillow, rapidocr 3.x and the Debian tesseract with chi_sim/chi_tra::
+(benchmarks/ocrgen/install.sh): Pillow, rapidocr 3.x, rapidocr-onnxruntime 1.x and the Debian tesseract
+with chi_sim/chi_tra::
 
     /tmp/ocrvenv/bin/python scripts/make_format_fixtures.py tests/data/formats
 
 Outputs (a few KB each): tesseract-sim.{hocr,xml,tsv} (ALTO is Tesseract's own, version 3 with WC
 only), tesseract-tra.hocr, rapidocr-sim.json (``RapidOCROutput.to_json()`` lines with the per-character
 ``word_results`` of ``return_word_box=True, return_single_char_box=True``) and the page images are not
-kept (regenerate them with this script).
+kept (regenerate them with this script); rapidocr1-sim.json is rapidocr-onnxruntime 1.x (PP-OCRv4)
+``[box, text, score]`` lines, the shape its result has when saved with ``json.dump``.
 """
 
 from __future__ import annotations
@@ -72,6 +74,16 @@ def rapidocr_json(image: Image.Image) -> list[dict]:
     return lines
 
 
+def rapidocr1_json(image: Image.Image) -> list[list]:
+    """rapidocr-onnxruntime 1.x (PP-OCRv4): ``[[box, text, score], …]`` as ``json.dump`` writes its result."""
+    import numpy as np
+    from rapidocr_onnxruntime import RapidOCR
+
+    result, _elapsed = RapidOCR()(np.asarray(image.convert("RGB")))
+    return [[[[round(float(x)), round(float(y))] for x, y in box], text, round(float(score), 5)]
+            for box, text, score in result or []]
+
+
 def main(out_dir: str) -> int:
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -83,6 +95,8 @@ def main(out_dir: str) -> int:
     payload = rapidocr_json(sim)
     lines = ",\n".join(" " + json.dumps(line, ensure_ascii=False) for line in payload)
     (out / "rapidocr-sim.json").write_text("[\n" + lines + "\n]\n", encoding="utf-8")
+    lines = ",\n".join(" " + json.dumps(line, ensure_ascii=False) for line in rapidocr1_json(sim))
+    (out / "rapidocr1-sim.json").write_text("[\n" + lines + "\n]\n", encoding="utf-8")
     return 0
 
 

@@ -57,7 +57,8 @@ class PunctConfig:
     # right for 26 of 26 there); without the char stage the width rule keeps its confidence.
     # ";", "!" and "?" inside a line are rarely the mark itself in OCR output (";" for "，" or
     # "：", "!" for "（" or "1", "?" for a digit: 1 right of 9 there); at a line end they are the
-    # same mark in the wrong width (37 of 40) and keep the line-end confidence.
+    # same mark in the wrong width (37 of 40) and keep the line-end confidence. So do "!" and "?"
+    # followed by a space (喜报! 全区…: a headline's end as typed; a misread sits inside a word).
     confusable_marks: str = ":;!?"
     confusable_confidence: float = 0.6
     # A separator or quote printed twice (。。 、、 ““) is an engine's double read: none of
@@ -110,6 +111,12 @@ class ScriptConfig:
     # Traditional -> simplified conversions not already held back go the same way (a traditional
     # form on a simplified line may itself be a misread: 領 for 锁).
     misread_min_count_traditional: int = 5
+    # Defer every confident simplified -> traditional conversion that way, not only those the
+    # mined tables show misread: PP-OCRv4 reads traditional print with a simplified model, and
+    # what it prints may be a different character's simplified form (赏 for 貫 in 貫徹) that no
+    # table lists. On the traditional pages of the DEV renders the char stage then hedged 4 wrong
+    # conversions and no right one (PP-OCRv4: 133 applied, 113 right -> 129, 113).
+    defer_all_to_traditional: bool = True
 
 
 @dataclass(frozen=True)
@@ -282,6 +289,28 @@ class CharConfig:
     # scripts/experiments/fit_context_weight.py on FASPell train and DEV renders 14001-15000.
     calib_context: float = -2.916
     calib_context_similarity: float = 9.247
+    # Deferred script conversions (ScriptStage defers those that may be misreads: 舉 on a
+    # simplified page may be 要, not 举). On simplified text, when the conversion makes no known
+    # word with a neighbour, the char stage also looks for a rival among the context's candidates
+    # (restore.glyphs.context) whose glyph resembles the printed character at least
+    # deferral_min_similarity (embedding cosine) and whose LM window gains at least
+    # deferral_min_gain (log10) over the conversion; with one, the conversion becomes a
+    # suggestion and the rival is proposed beside it. Chosen on the 33 conversions on simplified
+    # pages of the DEV renders (benchmarks/out/ocr_dev.jsonl, 27 right, 6 misreads): applied
+    # script edits there went from 31 (27 right) to 29 (27 right), every other edit unchanged
+    # (python -m benchmarks.edit_precision run ocr_dev, then report).
+    deferral_rivals: bool = True
+    deferral_min_similarity: float = 0.42
+    deferral_min_gain: float = 1.5
+    # A 。 between two Han characters may be a comma an engine read as a stop (25 of the 111
+    # such 。 on DEV renders; the reverse, ， for 。, once in 3,682 commas). The LM weighs both
+    # readings over the same tokens (restore.lm.sentence_marks); where the comma's is higher by
+    # at least stop_to_comma_margin (log10) the comma is offered at stop_to_comma_confidence.
+    # The readings overlap too much to apply it: on DEV renders a margin of 2.3 finds 3 of the
+    # 25 and none of the 81 right stops; on clean People's Daily DEV (lines 14001-16000) it
+    # flags 11 of 2,203 right stops (0.5 per 10k characters): a suggestion (0 switches it off).
+    stop_to_comma_margin: float = 2.3
+    stop_to_comma_confidence: float = 0.6
     # Delete a doubled Han character (看了了 -> 看了) when the LM prefers the single copy; a pair
     # that is a known word (天天, 看看), a run of three (哈哈哈) and two words meeting on one
     # character (事情情况) are never examined. Off by default: doublings are rare in OCR (2 in
@@ -412,6 +441,8 @@ _RANGES_BY_NAME: dict[str, tuple[float, float]] = {
     "glyph_candidates": (0, 1_000),
     "phonetic_candidates": (0, 1_000),
     "min_lm_gain": (0.0, 20.0),
+    "deferral_min_gain": (0.0, 20.0),
+    "stop_to_comma_margin": (0.0, 20.0),
     "mined_count_cap": (1, 1_000_000_000),
     "word_lm_context": (0, 100),
     "cache_repeat_support": (0, 1_000_000),

@@ -36,8 +36,8 @@ def add_encoding_argument(parser: argparse.ArgumentParser) -> None:
         "--encoding",
         choices=ENCODINGS,
         default="utf-8",
-        help="encoding of the input (default utf-8; auto: a byte-order mark, else UTF-8, else GB18030 or Big5 "
-        "as detected); outputs are always UTF-8",
+        help="encoding of text input (default utf-8; auto: a byte-order mark, else UTF-8, else GB18030 or Big5 "
+        "as detected); text outputs are always UTF-8, XML OCR files keep the encoding they declare",
     )
 
 

@@ -31,7 +31,7 @@ from restore.textio import decode_text, read_bytes
 
 # Formats corrections are written back into; the others give restored text.
 WRITABLE = frozenset({"alto", "hocr", "page"})
-# Suffixes of the read-only formats (their output is restored text beside them, NAME.txt).
+# Suffixes of the read-only formats (their output is restored text beside them: NAME.tsv.txt, NAME.json.txt).
 READ_ONLY_SUFFIXES = (".json", ".tsv")
 # File suffixes ``restore clean`` picks up, by --formats name.
 SUFFIXES = {"txt": (".txt",), "xml": (".xml",), "hocr": (".hocr",), "html": (".html", ".htm"),
@@ -106,7 +106,7 @@ def write_document(document: OcrDocument, edits: Sequence[Edit]) -> bytes | None
 
 def output_name(name: str) -> str:
     """Where the restored form of ``name`` goes: the same name for text and the writable formats,
-    ``NAME.txt`` for the read-only ones (TSV and engine JSON give restored text).
+    the name with ``.txt`` added for the read-only ones (TSV and engine JSON give restored text).
 
     >>> output_name("2024/scan.json"), output_name("2024/scan.xml"), output_name("2024/page.txt")
     ('2024/scan.json.txt', '2024/scan.xml', '2024/page.txt')

@@ -12,9 +12,11 @@ Writing: the String's ``CONTENT`` becomes the corrected text and the OCR reading
 is added and referenced from the String's ``PROCESSINGREFS``; ALTO 2/3 have no ``Processing``, so a
 ``postProcessingStep`` is added to ``OCRProcessing`` instead. ``CC`` keeps one digit per character
 (an inserted or replaced character gets ``round(9 × (1 − confidence))``); a replaced ``Glyph`` reads
-the new character with ``GC`` = restore's confidence and keeps the OCR reading as a ``Variant``; a
-deleted character's ``Glyph`` goes; an inserted one gets a ``Glyph`` without coordinates. Nothing
-else changes: every coordinate, ``WC``, ``SP`` and ``HYP`` stays as it was.
+the new character with ``GC`` = restore's confidence and keeps the OCR reading as a ``Variant`` (a
+``Variant`` equal to the new character goes: it is the CONTENT now); a deleted character's ``Glyph``
+goes; an inserted one gets a ``Glyph`` without coordinates. Nothing else changes: every coordinate,
+``WC``, ``SP`` (Tesseract's negative widths too) and ``HYP`` stays as it was, and the bytes around
+the root element are kept (:mod:`restore.formats.xmledit`).
 """
 
 from __future__ import annotations
@@ -29,7 +31,9 @@ from restore.edits import Edit
 from restore.errors import InputError
 from restore.formats.model import DocumentBuilder, OcrDocument, first_engine
 from restore.formats.placement import Change, apply_changes, begin_write, char_steps
-from restore.formats.safexml import parse_xml, serialize
+from restore.formats.safexml import parse_xml
+from restore.formats.splice import Original
+from restore.formats.xmledit import insert_child, remove_child, serialize
 
 NAMESPACES = {
     "http://www.loc.gov/standards/alto/ns-v2#": "2",
@@ -146,12 +150,19 @@ def write(document: OcrDocument, edits: Sequence[Edit]) -> bytes:
     if begun is None:
         return document.source
     placement, root = begun
+    original = Original(root)
     ns, version = version_of(root, document.path)
     targets = [string for _line, _word, string in strings(root, ns)]
+    original.watch(root, deep=False)
+    description = root.find(_q(ns, "Description"))
+    if description is not None:
+        original.watch(description)
+    for index in placement.changes:
+        original.watch(targets[index])
     reference = _add_processing(root, ns, version, sum(len(c) for c in placement.changes.values()))
     for index, changes in sorted(placement.changes.items()):
         _correct_string(targets[index], ns, changes, reference)
-    return serialize(root)
+    return serialize(root, document.source, original)
 
 
 def _cc_digit(confidence: float) -> str:
@@ -191,24 +202,34 @@ def _correct_glyphs(string: etree._Element, glyphs: list[etree._Element], ns: st
         if step.op == "keep":
             previous = glyphs[step.old]
         elif step.op == "delete":
-            string.remove(glyphs[step.old])
+            remove_child(glyphs[step.old])
         elif step.op == "replace":
-            glyph = glyphs[step.old]
-            variant = etree.Element(_q(ns, "Variant"), CONTENT=glyph.get("CONTENT", ""))
-            if glyph.get("GC") is not None:
-                variant.set("VC", glyph.get("GC"))
-            _insert_after(glyph, variant, ("Shape",), ns)
-            glyph.set("CONTENT", step.char)
-            glyph.set("GC", f"{step.confidence:.3f}")
-            previous = glyph
+            _reread_glyph(glyphs[step.old], ns, step.char, step.confidence)
+            previous = glyphs[step.old]
         else:  # insert: a new Glyph without coordinates right after the previous one
             glyph = etree.Element(_q(ns, "Glyph"), CONTENT=step.char, GC=f"{step.confidence:.3f}")
-            glyph.tail = previous.tail if previous is not None else None
             if previous is not None:
-                previous.addnext(glyph)
+                insert_child(string, string.index(previous) + 1, glyph)
             else:
                 _insert_after(string, glyph, ("Shape", "ALTERNATIVE"), ns)
             previous = glyph
+
+
+def _reread_glyph(glyph: etree._Element, ns: str, char: str, confidence: float) -> None:
+    """The Glyph reads ``char`` now; its OCR reading becomes a Variant (VC = its GC) and no Variant
+    repeats the reading chosen (an engine alternative restore picked is the CONTENT now)."""
+    ocr = glyph.get("CONTENT", "")
+    variants = list(glyph.iterchildren(_q(ns, "Variant")))
+    for variant in variants:
+        if variant.get("CONTENT") == char:
+            remove_child(variant)
+    if ocr != char and not any(v.get("CONTENT") == ocr for v in variants):
+        variant = etree.Element(_q(ns, "Variant"), CONTENT=ocr)
+        if glyph.get("GC") is not None:
+            variant.set("VC", glyph.get("GC"))
+        _insert_after(glyph, variant, ("Shape",), ns)
+    glyph.set("CONTENT", char)
+    glyph.set("GC", f"{confidence:.3f}")
 
 
 def _insert_after(parent: etree._Element, child: etree._Element, before_names: tuple[str, ...], ns: str) -> None:
@@ -217,7 +238,7 @@ def _insert_after(parent: etree._Element, child: etree._Element, before_names: t
     for index, existing in enumerate(parent):
         if isinstance(existing.tag, str) and etree.QName(existing).localname in before_names:
             position = index + 1
-    parent.insert(position, child)
+    insert_child(parent, position, child)
 
 
 def _add_processing(root: etree._Element, ns: str, version: str, count: int) -> str:
@@ -227,7 +248,7 @@ def _add_processing(root: etree._Element, ns: str, version: str, count: int) -> 
         description = etree.Element(_q(ns, "Description"))
         unit = etree.SubElement(description, _q(ns, "MeasurementUnit"))
         unit.text = "pixel"
-        root.insert(0, description)
+        insert_child(root, 0, description)
     step_name = "Processing" if version.startswith("4") else "postProcessingStep"
     step = etree.Element(_q(ns, step_name))
     category = etree.SubElement(step, _q(ns, "processingCategory"))
@@ -245,7 +266,6 @@ def _add_processing(root: etree._Element, ns: str, version: str, count: int) -> 
             identifier = f"{PROCESSING_ID}_{number}"
         step.set("ID", identifier)
         _insert_after(description, step, ("MeasurementUnit", "sourceImageInformation", "OCRProcessing", "Processing"), ns)
-        _copy_indent(description, step)
         return identifier
     processing = description.find(_q(ns, "OCRProcessing"))
     if processing is None:
@@ -254,13 +274,6 @@ def _add_processing(root: etree._Element, ns: str, version: str, count: int) -> 
         processing.append(step)
         _insert_after(description, processing, ("MeasurementUnit", "sourceImageInformation", "OCRProcessing"), ns)
         return ""
-    processing.append(step)
+    insert_child(processing, len(processing), step)
     return ""
 
-
-def _copy_indent(parent: etree._Element, child: etree._Element) -> None:
-    """Give a new child the whitespace its siblings have, so the file stays readable."""
-    index = parent.index(child)
-    if index > 0 and parent[index - 1].tail is not None:
-        child.tail = parent[index - 1].tail
-        parent[index - 1].tail = parent[index - 1].tail

@@ -6,6 +6,8 @@ Accepted shapes (anything else is an error naming the file):
   a line may carry ``"word_results": [[text, score, box], …]`` (``return_word_box=True``,
   ``return_single_char_box=True``), which gives every character its own score;
 - rapidocr-onnxruntime 1.x: ``[[box, text, score], …]``;
+- PaddleOCR 2.x ``ocr.ocr()`` as ``json.dump`` writes it: ``[[box, [text, score]], …]``, or one such
+  list per page (``[[[box, [text, score]], …], …]``; an empty page is ``null``);
 - PaddleOCR 3.x ``save_to_json`` (optionally under ``"res"``): ``{"rec_texts": [...],
   "rec_scores": [...], …}``: a score per line only (and lines under ``text_rec_score_thresh`` are
   already gone).
@@ -45,12 +47,17 @@ def read(data: bytes, name: str, text: str) -> OcrDocument:
             builder.add_word(line_text, line=line, ref=f"line {line + 1}", kind="line", confidences=[score] * len(line_text))
         return builder.build(format="paddleocr-json", version="3", engine="ppocr", source=data, path=name)
     if not isinstance(payload, list):
-        raise InputError(f"{name}: not OCR engine JSON (expected a RapidOCR list of lines or PaddleOCR rec_texts)")
+        raise InputError(f"{name}: not OCR engine JSON (expected a RapidOCR or PaddleOCR list of lines or PaddleOCR rec_texts)")
+    if any(payload) and all(page is None or (isinstance(page, list) and all(map(_is_paddle2_line, page))) for page in payload):
+        payload = [line for page in payload if page for line in page]  # PaddleOCR 2.x: one list per page
+    paddle2 = bool(payload) and all(map(_is_paddle2_line, payload))
     for line, item in enumerate(payload):
         if isinstance(item, dict) and isinstance(item.get("txt"), str):
             line_text, score, chars = item["txt"], _number(item.get("score")), item.get("word_results")
         elif isinstance(item, list) and len(item) == 3 and isinstance(item[1], str):
             line_text, score, chars = item[1], _number(item[2]), None
+        elif _is_paddle2_line(item):
+            line_text, score, chars = item[1][0], _number(item[1][1]), None
         else:
             raise InputError(f"{name}: line {line + 1} is not an OCR result (expected txt and score)")
         confidences: list[float | None] = [score] * len(line_text)
@@ -58,4 +65,13 @@ def read(data: bytes, name: str, text: str) -> OcrDocument:
             if "".join(c[0] for c in chars) == line_text and all(len(c[0]) == 1 for c in chars):
                 confidences = [_number(c[1]) for c in chars]
         builder.add_word(line_text, line=line, ref=f"line {line + 1}", kind="line", confidences=confidences)
+    if paddle2:
+        return builder.build(format="paddleocr-json", version="2", engine="ppocr", source=data, path=name)
     return builder.build(format="rapidocr-json", version="", engine="ppocr", source=data, path=name)
+
+
+def _is_paddle2_line(item: Any) -> bool:
+    """``[box, [text, score]]``: one line of PaddleOCR 2.x's ``ocr.ocr()`` result."""
+    return (isinstance(item, list) and len(item) == 2 and isinstance(item[0], list)
+            and isinstance(item[1], list) and len(item[1]) == 2 and isinstance(item[1][0], str)
+            and _number(item[1][1]) is not None)

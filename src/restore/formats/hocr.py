@@ -27,6 +27,8 @@ from restore.edits import Edit
 from restore.formats.model import DocumentBuilder, OcrDocument, engine_from_software
 from restore.formats.placement import Change, apply_changes, begin_write, char_steps
 from restore.formats.safexml import parse_xml
+from restore.formats.splice import Original
+from restore.formats.xmledit import serialize, serialize_spliced
 
 LINE_CLASSES = frozenset({"ocr_line", "ocr_header", "ocr_caption", "ocr_textfloat", "ocrx_line"})
 _CONF = re.compile(r"\bx_w?conf\s+(-?[\d.]+)")
@@ -102,26 +104,29 @@ def write(document: OcrDocument, edits: Sequence[Edit]) -> bytes:
     if begun is None:
         return document.source
     placement, root = begun
+    original = Original(root)
     targets = [word for _line, _number, word in words(root)]
     for index, changes in sorted(placement.changes.items()):
+        original.watch(targets[index])
         _correct_word(targets[index], changes)
-    return _serialize_xhtml(root)
+    return serialize_spliced(root, document.source, original) or _serialize_xhtml(root, document.source)
 
 
 # HTML elements written as <br/>; every other empty element must be <x></x> for browsers.
 _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"})
 
 
-def _serialize_xhtml(root: etree._Element) -> bytes:
+def _serialize_xhtml(root: etree._Element, source: bytes) -> bytes:
     """Serialize without libxml2's XHTML mode (which adds ``xml:lang`` beside every ``lang``), keeping
-    the DOCTYPE and writing empty non-void elements open and closed as browsers need."""
-    doctype = root.getroottree().docinfo.doctype
+    the declaration and DOCTYPE as they were and writing empty non-void elements open and closed as
+    browsers need. The root is copied out of its document: with the XHTML DOCTYPE attached,
+    libxml2 would serialize in XHTML mode."""
     copy = deepcopy(root)
     for element in copy.iter():
         if isinstance(element.tag, str) and element.text is None and len(element) == 0:
             if etree.QName(element).localname not in _VOID:
                 element.text = ""
-    return etree.tostring(etree.ElementTree(copy), xml_declaration=True, encoding="UTF-8", doctype=doctype or None) + b"\n"
+    return serialize(copy, source, encoding=root.getroottree().docinfo.encoding)
 
 
 def _correct_word(word: etree._Element, changes: list[Change]) -> None:

@@ -11,7 +11,8 @@ Words are read in document order, which is reading order.
 
 Writing: every changed element gets a new ``TextEquiv`` with the corrected reading at the lowest
 index and ``comments="restore: corrected"``, and its previous readings move one index down, the OCR
-reading first with ``comments="OCR"`` (indices are made explicit). Changed Words update their Line's
+reading first with ``comments="OCR"`` (indices are made explicit), and a further reading equal to
+the correction (an engine alternative restore chose) goes. Changed Words update their Line's
 and Region's TextEquiv the same way (the Line's text rebuilt with the separator it used). Glyphs
 follow their characters: a replaced Glyph gets a corrected TextEquiv the same way, a deleted
 character's Glyph goes, an inserted character gets a Glyph without ``Coords``… which PAGE requires,
@@ -22,6 +23,7 @@ baselines and every other attribute are unchanged.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from copy import deepcopy
 
 from lxml import etree
 
@@ -29,7 +31,9 @@ from restore.edits import Edit
 from restore.errors import InputError
 from restore.formats.model import DocumentBuilder, OcrDocument, first_engine
 from restore.formats.placement import Change, apply_changes, begin_write, char_steps
-from restore.formats.safexml import parse_xml, serialize
+from restore.formats.safexml import parse_xml
+from restore.formats.splice import Original
+from restore.formats.xmledit import insert_child, remove_child, serialize
 
 _BASE = "http://schema.primaresearch.org/PAGE/gts/pagecontent/"
 VERSIONS = ("2009-03-16", "2010-01-12", "2010-03-19", "2013-07-15", "2016-07-15", "2017-07-15", "2018-07-15", "2019-07-15")
@@ -123,6 +127,7 @@ def write(document: OcrDocument, edits: Sequence[Edit]) -> bytes:
     if begun is None:
         return document.source
     placement, root = begun
+    original = Original(root)
     ns, _version = version_of(root, document.path)
     targets = [(line, holder) for _l, _n, line, holder in units(root, ns)]
     confidence = min(c.confidence for changes in placement.changes.values() for c in changes)
@@ -136,6 +141,7 @@ def write(document: OcrDocument, edits: Sequence[Edit]) -> bytes:
         region = line.getparent()
         if region is not None:
             regions.setdefault(id(region), (region, _line_texts(region, ns)))
+        original.watch(region if region is not None else line)  # its lines, words and glyphs
     for index, changes in sorted(placement.changes.items()):
         line, holder = targets[index]
         old = reading(holder, ns)[1]
@@ -146,7 +152,7 @@ def write(document: OcrDocument, edits: Sequence[Edit]) -> bytes:
         _update_line(line, ns, old_words, confidence)
     for region, old_lines in regions.values():
         _update_region(region, ns, old_lines, confidence)
-    return serialize(root)
+    return serialize(root, document.source, original)
 
 
 def _line_texts(region: etree._Element, ns: str) -> list[str]:
@@ -158,32 +164,50 @@ def _word_texts(line: etree._Element, ns: str) -> list[str]:
 
 
 def _push_reading(element: etree._Element, ns: str, text: str, confidence: float) -> None:
-    """Put ``text`` at the lowest TextEquiv index; earlier readings move one down, the OCR one marked."""
+    """Put ``text`` at the lowest TextEquiv index; earlier readings move one down, the OCR one marked.
+
+    A further reading that says ``text`` (an engine alternative restore chose) goes: the corrected
+    TextEquiv says it now. The new TextEquiv is laid out like the current reading's.
+    """
     equivs = sorted(element.iterchildren(_q(ns, "TextEquiv")), key=_index)
     if equivs and equivs[0].findtext(_q(ns, "Unicode")) == text:
         return
     lowest = min((_index(e) for e in equivs if e.get("index") is not None), default=1)
+    for equiv in equivs[1:]:
+        if equiv.findtext(_q(ns, "Unicode")) == text:
+            remove_child(equiv)
+    equivs = [equiv for equiv in equivs if equiv.getparent() is not None]
     for offset, equiv in enumerate(equivs):
         equiv.set("index", str(lowest + 1 + offset))
         if offset == 0 and equiv.get("comments") is None:
             equiv.set("comments", OCR_COMMENT)
-    corrected = etree.Element(_q(ns, "TextEquiv"), index=str(lowest), conf=f"{confidence:.3f}", comments=CORRECTED_COMMENT)
-    etree.SubElement(corrected, _q(ns, "Unicode")).text = text
+    corrected = _new_equiv(equivs[0] if equivs else None, ns, text)
+    for name, value in (("index", str(lowest)), ("conf", f"{confidence:.3f}"), ("comments", CORRECTED_COMMENT)):
+        corrected.set(name, value)
     if equivs:
-        equivs[0].addprevious(corrected)
-        previous = corrected.getprevious()
-        corrected.tail = previous.tail if previous is not None else element.text
+        insert_child(element, element.index(equivs[0]), corrected)
     else:
         _append_equiv(element, ns, corrected)
+
+
+def _new_equiv(template: etree._Element | None, ns: str, text: str) -> etree._Element:
+    """A TextEquiv reading ``text``: a copy of ``template`` (its layout, its PlainText if any) or a bare one."""
+    if template is None:
+        equiv = etree.Element(_q(ns, "TextEquiv"))
+        etree.SubElement(equiv, _q(ns, "Unicode")).text = text
+        return equiv
+    equiv = deepcopy(template)
+    equiv.attrib.clear()
+    equiv.tail = None
+    for child in equiv.iterchildren(_q(ns, "PlainText"), _q(ns, "Unicode")):
+        child.text = text
+    return equiv
 
 
 def _append_equiv(element: etree._Element, ns: str, equiv: etree._Element) -> None:
     # TextEquiv comes after Coords, Baseline, Words/Glyphs and before TextStyle (schema order).
     style = element.find(_q(ns, "TextStyle"))
-    if style is not None:
-        style.addprevious(equiv)
-    else:
-        element.append(equiv)
+    insert_child(element, element.index(style) if style is not None else len(element), equiv)
 
 
 def _correct_glyphs(word: etree._Element, ns: str, old: str, changes: list[Change]) -> None:

@@ -56,8 +56,3 @@ def parse_xml(data: bytes, name: str, limit: int = MAX_INPUT_BYTES) -> etree._El
 def _has_entity_references(root: etree._Element) -> bool:
     return any(True for _ in root.iter(etree.Entity))
 
-
-def serialize(root: etree._Element) -> bytes:
-    """The whole document (declaration, doctype, root) as UTF-8 bytes."""
-    tree = root.getroottree()
-    return etree.tostring(tree, xml_declaration=True, encoding="UTF-8", standalone=tree.docinfo.standalone) + b"\n"

@@ -252,6 +252,8 @@ class CharStage:
         # OpenCC config writing a candidate in traditional print's form (the script stage's).
         self._to_traditional = config.script.to_traditional
         self._converter: Any = None
+        # Context candidates for deferred conversions when the resources have none (see _misread_context).
+        self._deferral_context: ContextCandidates | None = None
 
     # -- resources (loaded on first propose) --------------------------------------------------
     @property
@@ -689,13 +691,9 @@ class CharStage:
             text, script, document.engine, progress=document.progress, cache=cache, cache_scope=scope
         )
         if deferred:
-            # Script conversions that may be misreads (圆 on a traditional page): kept when the LM
-            # has no likelier character at that position.
-            contested = {offset for offset, cand in examined if cand.confidence >= self.config.min_suggestion_confidence}
-            for deferral in deferred:
-                offset = deferral.proposal.start
-                if text[offset : deferral.proposal.end] == deferral.recheck:
-                    proposals.append(deferral.hedged if offset in contested else deferral.proposal)
+            proposals.extend(self.arbitrate(text, deferred, script, examined))
+        if self.config.punctuation and self.config.stop_to_comma_margin > 0:
+            proposals.extend(self.stops_read_for_commas(text))
         for offset, cand in examined:
             if self._simplified_on_traditional_line(text, offset, cand.after):
                 # The right character in the wrong script (an engine reading traditional print with a
@@ -709,6 +707,141 @@ class CharStage:
             if cand.confidence >= self.config.min_suggestion_confidence:
                 proposals.append(self._proposal(text, offset, cand))
         return StageOutput(proposals=tuple(proposals))
+
+    def arbitrate(
+        self, text: str, deferred: Sequence[Deferred], script: str, examined: list[tuple[int, CharCandidate]]
+    ) -> list[Proposal]:
+        """Decide the script stage's deferred conversions (that may be misreads: 圆 on a traditional
+        page, 舉 on a simplified one): each is kept as proposed unless a likelier character fits there,
+        when it is hedged (a suggestion) and the likelier character proposed beside it.
+
+        Likelier: a candidate this stage found when it examined the position, or, on simplified
+        text, a rival from :meth:`misread_rival` (what the context predicts, in any glyph alike
+        enough: a misread need not be in the tables).
+        """
+        contested = {offset for offset, cand in examined if cand.confidence >= self.config.min_suggestion_confidence}
+        found: list[Proposal] = []
+        for deferral in deferred:
+            offset = deferral.proposal.start
+            if text[offset : deferral.proposal.end] != deferral.recheck:
+                continue
+            if offset in contested:
+                found.append(deferral.hedged)
+                continue
+            rival = self.misread_rival(text, offset, script) if self.config.deferral_rivals else None
+            if rival is None:
+                found.append(deferral.proposal)
+            else:
+                found += [deferral.hedged, self._proposal(text, offset, rival)]
+        return found
+
+    def misread_rival(self, text: str, offset: int, script: str) -> CharCandidate | None:
+        """The best character the context predicts at ``offset`` instead of the printed one, or None.
+
+        Only where the printed character (in the LM's view: its conversion, as the LM reads
+        simplified) makes no known word with a neighbour (a leftover 舉行 does, a misread 舉求 does
+        not). Candidates are the context's (gap fillers and word completions, :mod:`restore.glyphs.context`)
+        whose glyph resembles the printed character at least ``CharConfig.deferral_min_similarity``
+        and whose LM window gains at least ``deferral_min_gain`` over it; the one with the highest
+        calibrated confidence is returned (a context candidate's confidence: usually a suggestion).
+        Simplified and unknown-script text only (the context tables are simplified).
+        """
+        if script == "traditional" or not is_bmp_han(text[offset]):
+            return None
+        cfg = self.config
+        positions, tokens, index = self._unit_around(text, offset, with_end=True)
+        chars = [text[p] for p in positions]
+        left = tokens[index - 1] if index > 0 and is_bmp_han(tokens[index - 1]) else ""
+        right = tokens[index + 1] if index + 1 < len(tokens) and is_bmp_han(tokens[index + 1]) else ""
+        if not (left or right):
+            return None
+        if self.in_word(tokens, index, tokens[index]):
+            return None  # the conversion makes a word with a neighbour: a leftover, not a misread
+        res = self.resources
+        options = [
+            cand
+            for cand in self._misread_context().propose(chars[index], left, right, cfg.deferral_min_similarity)
+            if is_bmp_han(cand.char) and cand.char not in res.traditional_only and self.lm.prepare(cand.char) != tokens[index]
+        ]
+        if not options:
+            return None
+        logprob = self.lm.char_logprobs("".join(tokens))[index]
+        before, *scores = self._windows(
+            self._context(tokens, index), tokens, index, [tokens[index], *(self.lm.prepare(c.char) for c in options)]
+        )
+        best: CharCandidate | None = None
+        for cand, score in zip(options, scores):
+            gain = score - before
+            if gain < cfg.deferral_min_gain:
+                continue
+            features = CharFeatures(
+                lm_gain=gain,
+                glyph_similarity=cand.similarity,
+                logprob=logprob,
+                word_after=self.in_word(tokens, index, self.lm.prepare(cand.char)),
+                context=True,
+                context_similarity=cand.similarity - cfg.context_min_similarity,
+            )
+            confidence = self.calibration.confidence(features)
+            if best is None or confidence > best.confidence:
+                best = CharCandidate(index, cand.char, features, before, score, confidence, cand.source)
+        return best
+
+    def stops_read_for_commas(self, text: str) -> list[Proposal]:
+        """``，`` for a ``。`` between two Han characters where the LM finds a comma likelier by at
+        least ``CharConfig.stop_to_comma_margin`` (log10), scored over the same tokens with the
+        sentence split and without (:mod:`restore.lm.sentence_marks`); a suggestion at
+        ``stop_to_comma_confidence``: the LM separates the two readings too weakly to apply them.
+        """
+        from restore.lm.sentence_marks import stop_and_comma
+
+        found: list[Proposal] = []
+        start = text.find("。", 1)
+        while 0 < start < len(text) - 1:
+            offset, start = start, text.find("。", start + 1)
+            if not (is_bmp_han(text[offset - 1]) and is_bmp_han(text[offset + 1])):
+                continue
+            _, tokens, index = self._unit_around(text, offset, with_end=False)
+            stop, comma = stop_and_comma(self.lm.model, tokens, index)
+            if comma - stop >= self.config.stop_to_comma_margin:
+                found.append(
+                    Proposal(
+                        start=offset,
+                        end=offset + 1,
+                        after="，",
+                        kind="punct",
+                        confidence=self.config.stop_to_comma_confidence,
+                        source=SOURCE,
+                        evidence=(
+                            LanguageModelScore(model=self.lm.path.name, logprob_before=round(stop, 4), logprob_after=round(comma, 4)),
+                            ConfusionPair("stop-read-for-comma", "。", "，", 0.0),
+                        ),
+                    )
+                )
+        return found
+
+    def _unit_around(self, text: str, offset: int, *, with_end: bool) -> tuple[list[int], list[str], int]:
+        """The LM unit holding ``text[offset]``: its non-space positions (from after the previous
+        sentence end to the next one after ``offset``, that mark included when ``with_end``), their
+        tokens in the LM's view, and the index of ``offset`` among them."""
+        first = max(text.rfind(end, 0, offset) for end in _SENTENCE_END) + 1
+        last = min((at for at in (text.find(end, offset + 1) for end in _SENTENCE_END) if at >= 0), default=len(text))
+        if with_end:
+            last = min(last + 1, len(text))
+        positions = [p for p in range(first, last) if not text[p].isspace()]
+        tokens = list(self.lm.prepare("".join(text[p] for p in positions)))
+        return positions, tokens, positions.index(offset)
+
+    def _misread_context(self) -> ContextCandidates:
+        """The context candidates (the resources' when loaded with ``context_candidates``, else built
+        once on the first deferral: most documents never need them)."""
+        context = self.resources.context or self._deferral_context
+        if context is None:
+            with self._loading:
+                context = self._deferral_context
+                if context is None:
+                    context = self._deferral_context = ContextCandidates(words=self.resources.words)
+        return context
 
     def survey(self, text: str) -> NgramCounts:
         """The document's character 3-gram counts, for the batch's cache (empty unless

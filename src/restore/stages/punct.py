@@ -101,7 +101,12 @@ class PunctStage:
                 # A mark straight after a full-width separator ("。," "、,") is a double read or
                 # debris: widening it gives "。，", right 1 of 6 times on DEV renders.
                 confidence = min(confidence, self.settings.confusable_confidence)
-            elif match.group(1) in self._deferred and right not in "\r\n" and left not in _CUES.get(match.group(1), ""):
+            elif (
+                match.group(1) in self._deferred
+                and right not in "\r\n"
+                and left not in _CUES.get(match.group(1), "")
+                and not _headline_mark(text, match.group(1), match.end(1))
+            ):
                 confidence = min(confidence, self.settings.confusable_confidence)
             start, end = _with_spaces(text, start, match.end(1), FULL_WIDTH[match.group(1)])
             yield self._proposal(text, start, end, FULL_WIDTH[match.group(1)], "halfwidth-mark", confidence)
@@ -126,6 +131,19 @@ class PunctStage:
                 return
             yield from (proposal for _, proposal in found)
             view = _replaced(view, {at: proposal.after for at, proposal in found})
+
+
+def _headline_mark(text: str, mark: str, end: int) -> bool:
+    """True when ``mark`` (ending at ``end``) is ``!`` or ``?`` followed by a space, as a headline's
+    or a sentence's end is typed (``喜报! 全区…``).
+
+    The misreads that make these marks confusable inside a line (``!`` for ``（`` or ``1``, ``?``
+    for a digit) sit inside a word, with no space after them.
+
+    >>> _headline_mark("喜报! 全区", "!", 3), _headline_mark("喜报!全区", "!", 3), _headline_mark("比分3: 2", ":", 4)
+    (True, False, False)
+    """
+    return mark in "!?" and end < len(text) and text[end] in " \t\u3000"
 
 
 def _debris_before(text: str, at: int) -> bool:

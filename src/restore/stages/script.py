@@ -10,15 +10,16 @@ with several (``发`` → 發/髮) is confident only when a dictionary phrase ch
 otherwise it is a suggestion. On a mixed line of a traditional page, conversion
 leftovers that are valid characters (``聯系`` → ``聯繫``) are repaired when
 OpenCC's phrase data says so, except forms traditional print accepts (``平台``).
-A confident conversion of a character engines also print for other characters
-(``圆`` on a traditional page) is *deferred*: the char stage proposes it as is
-unless its LM finds a likelier character there (:class:`~restore.stages.base.Deferred`).
+A confident conversion of a minority character is *deferred* (it may be an OCR
+misread: ``圆`` for ``團`` on a traditional page, ``舉`` for ``要`` on a simplified one):
+the char stage proposes it as is unless a likelier character fits there
+(:class:`~restore.stages.base.Deferred`).
 
 >>> from restore.config import Config
 >>> from restore.stages.base import Document
 >>> out = ScriptStage(Config()).propose("服務在基层，區域聯系", Document())
->>> [(p.start, p.after) for p in out.proposals]
-[(4, '層'), (9, '繫')]
+>>> [(p.start, p.after) for p in out.proposals], [(d.proposal.start, d.proposal.after) for d in out.deferred]
+([(9, '繫')], [(4, '層')])
 """
 
 from __future__ import annotations
@@ -156,7 +157,11 @@ class ScriptStage:
                 deferred = (
                     char in minority
                     and confidence > settings.ambiguous_confidence
-                    and (target == SIMPLIFIED or self._misread_share(char, after) < settings.misread_min_share)
+                    and (
+                        target == SIMPLIFIED
+                        or settings.defer_all_to_traditional
+                        or self._misread_share(char, after) < settings.misread_min_share
+                    )
                 )
                 proposal = Proposal(
                     start=offset + run.start() + index,

@@ -1,0 +1,59 @@
+"""Does a sentence end here? The char LM weighs a full stop against a comma between two clauses.
+
+OCR engines print ``。`` for ``，`` (a small comma read as a round stop) and, less often, the
+reverse or an ASCII ``,`` where the sentence ends. The char stage cannot weigh those marks like
+other characters: its LM was trained on sentences (``。`` is followed by ``</s>``), so a full
+stop ends the scored unit. Here both readings of a mark between two Han clauses are scored over
+the same tokens:
+
+- as a comma: ``left ， right`` (one sentence);
+- as a full stop: ``left 。 </s>`` then ``<s> right`` (two sentences),
+
+where ``left`` is the ``order - 1`` tokens before the mark (from ``<s>`` when the sentence starts
+there) and ``right`` the ``order - 1`` tokens after it (to the next sentence end, then ``</s>``).
+:func:`stop_and_comma` returns the log10 probabilities of both readings over the same tokens.
+
+>>> from restore.lm.model import CharLanguageModel
+>>> lm = CharLanguageModel()
+>>> stop, comma = stop_and_comma(lm.model, list("尽管下着大雨，比赛照常进行"), 6)
+>>> comma > stop   # the clause after the mark does not start a sentence
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from restore.lm.windows import begin_state
+
+
+def stop_and_comma(model: Any, tokens: Sequence[str], index: int) -> tuple[float, float]:
+    """(log10 P of the full-stop reading, log10 P of the comma reading) of the mark at ``index``.
+
+    ``model``: a ``kenlm.Model``; ``tokens``: one sentence-like unit in the LM's view (the mark at
+    ``index`` is ignored: both readings replace it); the unit ends at ``len(tokens)``.
+    Raises IndexError when ``index`` is outside ``tokens``.
+    """
+    import kenlm
+
+    if not 0 <= index < len(tokens):
+        raise IndexError(f"mark index {index} outside {len(tokens)} tokens")
+    order = model.order
+    right = list(tokens[index + 1 : index + order])
+    if index + order >= len(tokens):
+        right.append("</s>")
+    context = begin_state(model, tokens, index)
+
+    def walk(state: Any, sequence: Sequence[str]) -> float:
+        total, scratch = 0.0, kenlm.State()
+        for token in sequence:
+            total += model.BaseScore(state, token, scratch)
+            state, scratch = scratch, kenlm.State()
+        return total
+
+    comma = walk(context, ["，", *right])
+    start = kenlm.State()
+    model.BeginSentenceWrite(start)
+    stop = walk(context, ["。", "</s>"]) + walk(start, right)
+    return stop, comma
