@@ -149,7 +149,7 @@ def test_a_simplified_alternative_is_written_in_the_pages_script(corrector: rest
     index = TRADITIONAL_LINE.index("資")
     confidences = [0.99] * len(TRADITIONAL_LINE)
     confidences[index] = 0.45
-    reading = Reading("ppocrv4", tuple(confidences), {index: (("贫", 0.4),)})
+    reading = Reading("ppocrv6", tuple(confidences), {index: (("贫", 0.4),)})
     result = corrector.fix(TRADITIONAL_LINE, ocr=reading)
     assert result.text == TRADITIONAL_LINE.replace("資", "貧")
     (edit,) = result.edits

@@ -22,9 +22,11 @@ character the engine gives less is examined whatever the LM says) are fitted by
 before.
 
 >>> from restore.config import CharConfig
->>> prior = EnginePrior.for_engine("ppocr", CharConfig())
+>>> prior = EnginePrior.for_engine("ppocrv6", CharConfig())
 >>> prior.engine, prior.values(0.5, True, 0.05)
-('ppocrv4', {'engine_doubt_ppocrv4': 0.0, 'engine_read_ppocrv4': True, 'engine_alternative': True, 'engine_support_ppocrv4': 2.0})
+('ppocrv6', {'engine_doubt_ppocrv6': 0.0, 'engine_read_ppocrv6': True, 'engine_alternative': True, 'engine_support_ppocrv6': 2.0})
+>>> EnginePrior.for_engine("ppocr", CharConfig()) is None  # PP-OCRv4's weights are all 0 (text only was better)
+True
 >>> EnginePrior.for_engine("abbyy", CharConfig()) is None
 True
 """
@@ -80,9 +82,15 @@ class EnginePrior:
 
     @classmethod
     def for_engine(cls, engine: str, config: CharConfig) -> EnginePrior | None:
-        """The prior of ``engine``, or None for an engine without a calibration (confidences unused)."""
+        """The prior of ``engine``, or None for an engine without a calibration or whose weights are
+        all 0 (confidences and alternatives unused)."""
         calibrated = CALIBRATED_AS.get(engine)
         if calibrated is None:
+            return None
+        own = ("calib_engine_doubt_", "calib_engine_read_", "calib_engine_support_", "engine_detect_")
+        if not any(getattr(config, prefix + calibrated) for prefix in own):
+            # Every weight 0: the fit found no setting better than text only (PP-OCRv4 on DEV), so
+            # its confidences and alternatives are not used at all.
             return None
         return cls(calibrated, getattr(config, f"engine_detect_{calibrated}"))
 
