@@ -2,12 +2,12 @@
 
 Renders come from ``benchmarks/ocrgen`` run with per-character confidences (``conf``, and the
 PP-OCR engines' top-3 ``alts``); each record is written as the file its engine gives
-(``benchmarks.ocrgen.formats``: Tesseract hOCR, PP-OCRv4 RapidOCR JSON, PP-OCRv6 ALTO 4 with Glyph
-GC and Variants), read back with :func:`restore.formats.read_document` and restored twice: text
-only (``CharConfig.engine_prior = False``) and with the engine's prior. A RapidOCR JSON does not
-say which PP-OCR model made it, so ``CharConfig.engine`` names it, as ``--engine ppocrv4`` would.
+(``benchmarks.ocrgen.formats``: Tesseract hOCR, PP-OCRv4 PAGE 2019 with Glyph TextEquiv
+alternatives, PP-OCRv6 ALTO 4 with Glyph GC and Variants), read back with :func:`restore.formats.read_document` and restored twice: text
+only (``CharConfig.engine_prior = False``) and with the engine's prior. ``CharConfig.engine`` names
+the engine, as ``--engine ppocrv4`` would (a RapidOCR JSON does not say which PP-OCR model made it).
 
-    python -m benchmarks.engine_confidence benchmarks/out-conf/ocr_test_conf.jsonl [--thresholds 0.8,0.9]
+    python -m benchmarks.engine_confidence benchmarks/out/ocr_test.jsonl [--thresholds 0.8,0.9]
 
 Prints, per engine and threshold, CER before/after, the relative reduction, the correction
 precision of the changed slots and false changes per 10k characters (``benchmarks.metrics``).
@@ -65,6 +65,25 @@ def evaluate(items, engine: str, *, prior: bool, threshold: float, char: CharCon
     return counts
 
 
+def measure(path: Path, thresholds: tuple[float, ...] = (0.8,), engines: tuple[str, ...] = ENGINES) -> list[tuple[str, float, str, metrics.Counts]]:
+    """``(engine, threshold, "text only" | "with", counts)`` for every engine and threshold of the renders at ``path``."""
+    items = load(path)
+    rows = []
+    for engine in engines:
+        for threshold in thresholds:
+            for prior in (False, True):
+                rows.append((engine, threshold, "with" if prior else "text only", evaluate(items, engine, prior=prior, threshold=threshold)))
+    return rows
+
+
+HEADER = "| engine | threshold | confidences | lines | CER before | CER after | CER reduction | precision | changes | false/10k |"
+
+
+def table(rows: list[tuple[str, float, str, metrics.Counts]]) -> list[str]:
+    """Markdown table lines of :func:`measure`'s rows."""
+    return [HEADER, "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|", *(row(*r) for r in rows)]
+
+
 def row(engine: str, threshold: float, mode: str, counts: metrics.Counts) -> str:
     precision = counts.correction[0]
     return (
@@ -79,15 +98,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--thresholds", default="0.8")
     parser.add_argument("--engines", default=",".join(ENGINES))
     args = parser.parse_args(argv)
-    items = load(args.renders)
-    print(f"{len(items)} renders from {args.renders}")
-    print("| engine | threshold | confidences | lines | CER before | CER after | CER reduction | precision | changes | false/10k |")
-    print("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|")
-    for engine in args.engines.split(","):
-        for threshold in (float(t) for t in args.thresholds.split(",")):
-            for prior in (False, True):
-                counts = evaluate(items, engine, prior=prior, threshold=threshold)
-                print(row(engine, threshold, "with" if prior else "text only", counts), flush=True)
+    rows = measure(args.renders, tuple(float(t) for t in args.thresholds.split(",")), tuple(args.engines.split(",")))
+    print(f"renders from {args.renders}")
+    print("\n".join(table(rows)))
     return 0
 
 

@@ -61,6 +61,7 @@ def render(run: Run) -> str:
     out += _calibration(run)
     out += _sweep(run)
     out += _engines(run)
+    out += _engine_confidence(run)
     out += _speed(run)
     if run.scaling:
         from benchmarks import scaling
@@ -369,6 +370,27 @@ def _engines_of(result: DatasetRun) -> list[str]:
             if c.sentences:
                 rows.append([engine, system, _size(c.sentences, c.chars), _pct(c.cer_before), _pct(c.cer_after), _delta(c), _p(c.correction[0]), _p(c.correction[1]), f"{c.false_per_10k:.1f}"])
     out += _table(["engine, script", "system", "size", "CER before", "CER after", "ΔCER", "cor P", "cor R", "false/10k"], rows)
+    return out
+
+
+def _engine_confidence(run: Run) -> list[str]:
+    if not run.engine_confidence:
+        return []
+    from benchmarks import engine_confidence
+
+    out = [
+        "## OCR files: with and without the engine's confidences",
+        "",
+        "Each render read as the file its engine gives (Tesseract hOCR with `x_conf`, PP-OCRv4 PAGE 2019 with "
+        "Glyph TextEquiv alternatives, PP-OCRv6 ALTO 4 with Glyph GC and Variants: `benchmarks/ocrgen/formats.py`) and "
+        "restored at the default threshold, text only (`[char] engine_prior = false`) and with the engine's "
+        "calibrated prior (`restore.stages.engine_prior`, weights fitted on DEV renders only by "
+        "`scripts/build/fit_engine_prior.py`). `python -m benchmarks.engine_confidence benchmarks/out/ocr_test.jsonl`.",
+        "",
+    ]
+    for name, rows in run.engine_confidence:
+        out += [f"### {name}{' (held out)' if name == 'ocr_test' else ' (the weights were fitted here)'}", ""]
+        out += engine_confidence.table(rows) + [""]
     return out
 
 

@@ -122,6 +122,8 @@ class Run:
     seeds: dict[str, Any] = field(default_factory=dict)
     speed: dict[str, Any] = field(default_factory=dict)
     scaling: list[dict[str, Any]] = field(default_factory=list)
+    # OCR renders read as OCR files: (renders file, benchmarks.engine_confidence.measure rows).
+    engine_confidence: list[tuple[str, list[tuple[str, float, str, metrics.Counts]]]] = field(default_factory=list)
     duration_s: float = 0.0
 
 
@@ -245,6 +247,14 @@ def execute(settings: Settings, command: str) -> Run:
                     judged += metrics.judge_edits(pair.ocr, pair.truth, output.suggestions, script, applied=False)
         run.results.append(result)
 
+    if any(s.name == "restore" for s in ready) and not settings.smoke:
+        from benchmarks import engine_confidence
+
+        for name in ("ocr_dev", "ocr_test"):
+            renders = OUT_DIR / f"{name}.jsonl"
+            if name in settings.datasets and renders.exists():
+                log.info("engine confidences: %s", renders.name)
+                run.engine_confidence.append((name, engine_confidence.measure(renders)))
     if any(s.name == "restore" for s in ready):
         # Sweep the fullest pipeline that runs here: that is where confidences matter most.
         run.sweep_stages = stages.importable if "restore-all" in load_seconds else stages.default_on

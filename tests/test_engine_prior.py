@@ -72,8 +72,11 @@ def test_each_engine_has_its_own_feature_and_threshold() -> None:
     config = dataclasses.replace(Config().char, engine_detect_ppocrv6=0.9, engine_detect_tesseract=0.0)
     v6, tesseract = EnginePrior.for_engine("ppocrv6", config), EnginePrior.for_engine("tesseract", config)
     assert v6.values(0.2, True) == {
-        "engine_doubt_ppocrv6": pytest.approx(doubt(0.2)), "engine_read_ppocrv6": True, "engine_alternative": True
+        "engine_doubt_ppocrv6": pytest.approx(doubt(0.2)), "engine_read_ppocrv6": True, "engine_alternative": True,
+        "engine_support_ppocrv6": 0.0,  # no probability given for the alternative
     }
+    assert v6.values(0.2, True, 0.02)["engine_support_ppocrv6"] == pytest.approx(2.0)
+    assert v6.values(0.2, False, 0.02)["engine_support_ppocrv6"] == 0.0
     assert v6.values(None, True) == {}  # a character without a confidence is scored as before
     assert v6.doubtful(0.5) and not v6.doubtful(0.95) and not v6.doubtful(None)
     assert not tesseract.doubtful(0.1)  # threshold 0: only the LM decides what Tesseract's text shows
@@ -113,5 +116,43 @@ def test_an_engine_alternative_becomes_a_candidate() -> None:
     stage = CharStage(Config())
     options = stage.candidates_for("借", "simplified")
     assert "错" not in {o[0] for o in options}
-    extra = stage._engine_alternatives("借", frozenset({"错", ",", "借"}), options)
+    extra = stage._engine_alternatives("借", {"错": 0.2, ",": 0.1, "借": None}, options)
     assert [o[0] for o in extra] == ["错"]  # same kind (Han for Han), not the seen character itself
+
+
+def test_support_is_the_engines_posterior_ratio_clipped() -> None:
+    assert engine_prior.support(0.4, 0.4) == pytest.approx(engine_prior.SUPPORT_DECADES)
+    assert engine_prior.support(0.9, 0.001) == engine_prior.SUPPORT_DECADES + 1  # clipped above
+    assert engine_prior.support(1e-9, 0.9) == 0.0  # clipped below
+    assert engine_prior.support(None, 0.9) == engine_prior.support(0.1, None) == 0.0
+
+
+def test_the_engines_support_for_an_alternative_raises_its_confidence() -> None:
+    index = LINE.index("己")
+    stage = CharStage(Config().replace(char=dataclasses.replace(Config().char, calib_engine_support_ppocrv6=1.0)))
+
+    def confidence(probability: float) -> float:
+        confidences = [0.99] * len(LINE)
+        confidences[index] = 0.5
+        view = EngineView("ppocrv6", tuple(confidences), {index: (("已", probability),)})
+        return dict(stage.examine_text(LINE, "simplified", view))[index].confidence
+
+    assert confidence(0.45) > confidence(0.01) > confidence(0.0001)
+
+
+# Written for this test: a traditional page whose 貧 the engine printed as 資, with 贫 (the
+# simplified form a simplified recognition model knows) as its alternative.
+TRADITIONAL_LINE = "政府幫助資困戶發展生產，讓他們過上好日子。"
+
+
+def test_a_simplified_alternative_is_written_in_the_pages_script(corrector: restore.Corrector) -> None:
+    index = TRADITIONAL_LINE.index("資")
+    confidences = [0.99] * len(TRADITIONAL_LINE)
+    confidences[index] = 0.45
+    reading = Reading("ppocrv6", tuple(confidences), {index: (("贫", 0.4),)})
+    result = corrector.fix(TRADITIONAL_LINE, ocr=reading)
+    assert result.text == TRADITIONAL_LINE.replace("資", "貧")
+    (edit,) = result.edits
+    assert [e.type for e in edit.evidence][:2] == ["lm", "script"]
+    # The channel evidence names the pair the engine and the tables know: 資 read for 贫.
+    assert all(getattr(e, "after", "贫") == "贫" for e in edit.evidence if e.type == "confusion")

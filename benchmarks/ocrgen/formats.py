@@ -2,9 +2,12 @@
 
 The benchmarks read renders *through the format path* (restore.formats), as a user's archive
 would hand them over: Tesseract renders as hOCR with character boxes and ``x_conf`` (what
-``tesseract … -c hocr_char_boxes=1 hocr`` writes), PP-OCRv4 renders as RapidOCR JSON with
-per-character ``word_results``, PP-OCRv6 renders as ALTO 4 with a ``Glyph`` per character (``GC``)
-and the engine's top-k as ``Variant``/``VC``, as kraken-style ALTO carries them. Boxes are
+``tesseract … -c hocr_char_boxes=1 hocr`` writes), PP-OCRv4 renders as PAGE 2019 with a ``Glyph``
+per character whose further ``TextEquiv``s (index 2, 3, with ``@conf``) are the engine's top-k, as
+OCR-D's processors keep a recogniser's alternatives, PP-OCRv6 renders as ALTO 4 with a ``Glyph`` per
+character (``GC``) and the top-k as ``Variant``/``VC``, as kraken-style ALTO carries them.
+(:func:`to_rapidocr_json` writes RapidOCR 3.x JSON, which has per-character scores but no
+alternatives, for ``--format json``.) Boxes are
 placeholders (20 px per character): the text, the confidences and the alternatives are the
 engine's. ``python -m benchmarks.ocrgen.formats RENDERS.jsonl OUTDIR`` writes one file per record.
 
@@ -112,8 +115,39 @@ def to_rapidocr_json(record: dict[str, Any]) -> bytes:
     return (json.dumps([line], ensure_ascii=False) + "\n").encode("utf-8")
 
 
+def to_page(record: dict[str, Any]) -> bytes:
+    """PAGE 2019: one TextLine and Word for the line, a Glyph per character with its confidence at
+    TextEquiv index 1 and the engine's top-k at the next indices."""
+    glyphs = []
+    for index, (char, conf, alts) in enumerate(zip(record["ocr"], _confidences(record), _alternatives(record))):
+        x0, x1 = index * CHAR_WIDTH, (index + 1) * CHAR_WIDTH
+        readings = [(char, conf)] + [(c, p) for c, p in alts if len(c) == 1]
+        equivs = "".join(
+            f'<TextEquiv index="{rank}"' + ("" if p is None else f' conf="{min(max(p, 0.0), 1.0):.4f}"')
+            + f"><Unicode>{escape(c)}</Unicode></TextEquiv>"
+            for rank, (c, p) in enumerate(readings, start=1)
+        )
+        glyphs.append(f'<Glyph id="g{index}"><Coords points="{x0},0 {x1},0 {x1},{HEIGHT} {x0},{HEIGHT}"/>{equivs}</Glyph>')
+    width = max(1, len(record["ocr"])) * CHAR_WIDTH
+    box = f'<Coords points="0,0 {width},0 {width},{HEIGHT} 0,{HEIGHT}"/>'
+    text = escape(record["ocr"])
+    line = (
+        f'<TextLine id="l1">{box}<Word id="w1">{box}{"".join(glyphs)}<TextEquiv><Unicode>{text}</Unicode></TextEquiv>'
+        f"</Word><TextEquiv><Unicode>{text}</Unicode></TextEquiv></TextLine>"
+        if record["ocr"] else ""
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<PcGts xmlns="http://schema.primaresearch.org/PAGE/gts/pagecontent/2019-07-15"><Metadata>'
+        "<Creator>PP-OCRv4 (rapidocr 3.10.0)</Creator><Created>2026-11-30T00:00:00</Created>"
+        "<LastChange>2026-11-30T00:00:00</LastChange></Metadata>"
+        f'<Page imageFilename="{escape(record["id"])}.png" imageWidth="{width}" imageHeight="{HEIGHT}">'
+        f'<TextRegion id="r1">{box}{line}</TextRegion></Page></PcGts>\n'
+    ).encode("utf-8")
+
+
 # Each engine's renders in the format that engine's users keep.
-WRITERS = {"tesseract": (to_hocr, ".hocr"), "ppocrv4": (to_rapidocr_json, ".json"), "ppocrv6": (to_alto, ".xml")}
+WRITERS = {"tesseract": (to_hocr, ".hocr"), "ppocrv4": (to_page, ".xml"), "ppocrv6": (to_alto, ".xml")}
 
 
 def to_file(record: dict[str, Any]) -> tuple[bytes, str]:

@@ -1,21 +1,32 @@
 """Fit each OCR engine's evidence weights for the char stage (restore.stages.engine_prior) on DEV renders.
 
 Data: renders of People's Daily DEV lines made by ``benchmarks/ocrgen`` with per-character
-confidences (never TEST: the script refuses ``test-`` ids), read through the format path
-(``benchmarks.engine_confidence.load``: Tesseract hOCR, PP-OCRv4 RapidOCR JSON, PP-OCRv6 ALTO 4).
+confidences and PP-OCR's top-k alternatives (never TEST: the script refuses ``test-`` ids), read
+through the format path (``benchmarks.engine_confidence.load``: Tesseract hOCR, PP-OCRv4 PAGE 2019,
+PP-OCRv6 ALTO 4).
 
 1. Candidates: every character the char stage examines, with detection widened to characters the
    engine gives less than ``--collect-below`` (so the fit also sees what widening adds) and the
    engine's alternatives among the candidates. A candidate is right when the truth has its
-   replacement at that position (Levenshtein alignment, ``benchmarks.metrics.truth_map``).
+   replacement at that position, in the page's script (Levenshtein alignment,
+   ``benchmarks.metrics.truth_map``).
 2. Per engine, a logistic regression of right/wrong on (``engine_doubt_<engine>``,
-   ``engine_read_<engine>``, ``engine_alternative``) with the shipped text-only log-odds as a fixed offset: the other weights
-   stay as fitted, the engine's evidence is added on top.
-3. ``engine_detect_<engine>`` is chosen from a grid by the end-to-end DEV CER reduction at the
-   default threshold among settings whose correction precision is at least ``--min-precision``
-   (or, where text only is already below it, within ``PRECISION_SLACK`` of text only); an engine whose evidence does not beat text only keeps weight 0.
+   ``engine_read_<engine>``) with the shipped text-only log-odds (and the shared
+   ``calib_engine_alternative``) as a fixed offset: the other weights stay as fitted, the
+   engine's evidence is added on top.
+3. The weight of the engine's support for its alternatives (``calib_engine_support_<engine>``,
+   engines that give alternatives) and the detection threshold ``engine_detect_<engine>`` are
+   chosen from a grid by the end-to-end DEV CER reduction at the default threshold among settings
+   whose correction precision is at least ``--min-precision`` (or, when none reaches it, within
+   ``PRECISION_SLACK`` of text only); an engine whose evidence does not beat text only keeps
+   weight 0. (A logistic fit of the support weight with the offset above overweighs it: the
+   candidates it is fitted on are the best per position, not the ones the threshold admits.)
+4. ``--folds``: the same fit with leave-one-font-family-out folds (Noto Sans, Noto Serif, AR PL
+   UKai, AR PL UMing): weights and settings fitted on three families, scored on the fourth; the
+   held-out figures are summed over the folds. This is the check that the gain transfers to a
+   typeface the fit never saw.
 
-    python scripts/build/fit_engine_prior.py benchmarks/out-conf/ocr_dev_conf.jsonl
+    python scripts/build/fit_engine_prior.py benchmarks/out/ocr_dev.jsonl [--engines ppocrv4,ppocrv6] [--folds]
 
 Prints the ``CharConfig`` values.
 """
@@ -24,33 +35,56 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import itertools
 import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.metrics import truth_map  # noqa: E402
+from benchmarks.metrics import Counts, truth_map  # noqa: E402
 from fit_char_calibration import fit_with_offset  # noqa: E402  (scripts/build, beside this script)
 
 from benchmarks.engine_confidence import evaluate, load  # noqa: E402
 from restore.config import CharConfig, Config  # noqa: E402
 from restore.pipeline import engine_view  # noqa: E402
 from restore.stages.char import CharStage  # noqa: E402
+from restore.stages.char_features import CharCalibration  # noqa: E402
 
 ENGINES = ("tesseract", "ppocrv4", "ppocrv6")
-GRID = (0.0, 0.5, 0.8, 0.9, 0.95)
+# Detection by the engine's confidence (engine_detect_<engine>).
+DETECT_GRID = (0.0, 0.5, 0.8, 0.9, 0.95)
+# calib_engine_support_<engine>, for engines that give alternatives with probabilities.
+SUPPORT_GRID = (0.0, 0.25, 0.5, 0.75, 1.0)
 # How far below text only's precision a setting may fall when text only is under --min-precision
 # (one wrong change in 200 on DEV).
 PRECISION_SLACK = 0.005
+FAMILIES = {"noto-sans": "Noto Sans", "noto-serif": "Noto Serif", "ukai": "AR PL UKai", "uming": "AR PL UMing"}
+COLUMNS = ("doubt", "read")
+
+Item = tuple[dict[str, Any], Any]
 
 
-def collect(items, engine: str, collect_below: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(engine features, text-only log-odds, right?) of every examined candidate of one engine's renders."""
-    char = dataclasses.replace(CharConfig(), engine=engine, **{f"engine_detect_{engine}": collect_below})
+def family(record: dict[str, Any]) -> str:
+    """The font family of a render (``noto-serif-sc-bold`` -> ``noto-serif``)."""
+    return next(name for name in FAMILIES if record["font"].startswith(name))
+
+
+def engine_weights_off(config: CharConfig) -> CharConfig:
+    """``config`` with every engine weight 0 but ``calib_engine_alternative`` (shared by the engines
+    and kept as shipped): the log-odds the engine's own terms are fitted on top of."""
+    zero = {f"calib_{name}": 0.0 for name in CharCalibration.names("engine") if name != "engine_alternative"}
+    return dataclasses.replace(config, **zero)
+
+
+def collect(items: Sequence[Item], engine: str, char: CharConfig) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(engine features, text-only log-odds, right?) of every candidate the stage keeps with ``char``."""
     stage = CharStage(Config().replace(char=char))
+    text_only = CharCalibration(engine_weights_off(char))
     rows, offsets, labels = [], [], []
     for record, document in items:
         if record["engine"] != engine:
@@ -58,64 +92,119 @@ def collect(items, engine: str, collect_below: float) -> tuple[np.ndarray, np.nd
         view = engine_view(document, [])
         truth = truth_map(record["ocr"], record["truth"])
         for offset, cand in stage.examine_text(document.text, record.get("script", ""), view):
-            doubt = getattr(cand.features, f"engine_doubt_{engine}")
-            if cand.features.insert or document.confidences[offset] is None:
+            f = cand.features
+            if f.insert or f.delete or document.confidences[offset] is None:
                 continue
-            rows.append((doubt, 1.0, float(cand.features.engine_alternative)))
-            offsets.append(stage.calibration.logodds(cand.features))  # engine weights are 0 here
-            labels.append(truth.get(offset) == cand.after)
+            after = cand.after
+            if stage._simplified_on_traditional_line(document.text, offset, after):
+                # As the stage proposes it: in the page's script (None: held back as a suggestion).
+                after = stage.traditional_form(document.text, offset, after) or ""
+            rows.append((getattr(f, f"engine_doubt_{engine}"), 1.0, float(f.engine_alternative)))
+            offsets.append(text_only.logodds(f))
+            labels.append(truth.get(offset) == after)
     return np.array(rows, dtype=float), np.array(offsets), np.array(labels, dtype=float)
+
+
+def fit_weights(items: Sequence[Item], engine: str, args: argparse.Namespace) -> tuple[dict[str, float], bool] | None:
+    """(the engine's doubt and bias weights fitted on ``items``, whether it gave alternatives), or
+    None with too few candidates to fit."""
+    char = dataclasses.replace(CharConfig(), engine=engine, **{f"engine_detect_{engine}": args.collect_below})
+    x, offset, y = collect(items, engine, char)
+    print(f"  {engine}: {len(y)} candidates, {int(y.sum())} right", flush=True)
+    if len(y) < 20 or not 3 <= y.sum() <= len(y) - 3:
+        return None
+    w = fit_with_offset(x[:, :2], offset, y)
+    print(f"  doubt {w[0]:.3f}, bias {w[1]:.3f}", flush=True)
+    weights = {f"calib_engine_doubt_{engine}": round(float(w[0]), 3), f"calib_engine_read_{engine}": round(float(w[1]), 3)}
+    return weights, bool(x[:, 2].any())
+
+
+def settings_grid(has_alternatives: bool) -> list[dict[str, float]]:
+    """Every (detection threshold, support weight) tried for one engine."""
+    if not has_alternatives:
+        return [{"detect": below, "support": 0.0} for below in DETECT_GRID]
+    return [{"detect": below, "support": weight} for below, weight in itertools.product((0.0, 0.9), SUPPORT_GRID)]
+
+
+def configured(engine: str, weights: dict[str, float], setting: dict[str, float]) -> CharConfig:
+    """The shipped CharConfig with an engine's weights and one grid setting."""
+    return dataclasses.replace(
+        CharConfig(),
+        **weights,
+        **{f"engine_detect_{engine}": setting["detect"], f"calib_engine_support_{engine}": setting["support"]},
+    )
+
+
+def choose(items: Sequence[Item], engine: str, fitted: tuple[dict[str, float], bool], args: argparse.Namespace) -> tuple[dict[str, float], Counts, Counts] | None:
+    """(the best grid setting, its DEV counts, text only's) or None when nothing beats text only."""
+    base = evaluate(items, engine, prior=False, threshold=args.threshold)
+    print(f"  text only: CER {base.cer_before:.2%} -> {base.cer_after:.2%}, P {base.correction[0]:.3f}", flush=True)
+    floor = min(args.min_precision, (base.correction[0] or 1.0) - PRECISION_SLACK)
+    weights, has_alternatives = fitted
+    tried: list[tuple[dict[str, float], Counts]] = []
+    for setting in settings_grid(has_alternatives):
+        counts = evaluate(items, engine, prior=True, threshold=args.threshold, char=configured(engine, weights, setting))
+        print(f"  {setting}: CER {counts.cer_after:.2%} ({-counts.cer_reduction:+.1%}), P {counts.correction[0]:.3f}, changes {counts.system}", flush=True)
+        tried.append((setting, counts))
+    # Settings that reach --min-precision first; only when none does, those within the slack of text only.
+    for bar in (args.min_precision, floor):
+        good = [pair for pair in tried if pair[1].correction[0] >= bar and pair[1].cer_reduction < base.cer_reduction]
+        if good:
+            best = min(good, key=lambda pair: pair[1].cer_reduction)
+            break
+    else:
+        best = None
+    return (best[0], best[1], base) if best else None
+
+
+def fold_report(items: Sequence[Item], engine: str, args: argparse.Namespace) -> None:
+    """Leave-one-font-family-out: fit on three families, score the fourth; print each fold and the sum."""
+    held_with, held_without = Counts(), Counts()
+    for name, label in FAMILIES.items():
+        train = [item for item in items if family(item[0]) != name]
+        test = [item for item in items if family(item[0]) == name and item[0]["engine"] == engine]
+        print(f" fold: {label} held out ({len(test)} lines)", flush=True)
+        fitted = fit_weights(train, engine, args)
+        chosen = choose(train, engine, fitted, args) if fitted else None
+        without = evaluate(test, engine, prior=False, threshold=args.threshold)
+        if chosen is None or fitted is None:
+            with_ = without
+        else:
+            with_ = evaluate(test, engine, prior=True, threshold=args.threshold, char=configured(engine, fitted[0], chosen[0]))
+        held_with.add(with_)
+        held_without.add(without)
+        print(f" HELD OUT {label}: text only {-without.cer_reduction:+.1%} P {without.correction[0]:.3f} | "
+              f"with confidences {-with_.cer_reduction:+.1%} P {with_.correction[0]:.3f}", flush=True)
+    print(f"{engine} ALL FOLDS HELD OUT: CER {held_without.cer_before:.2%}; text only {-held_without.cer_reduction:+.1%} "
+          f"P {held_without.correction[0]:.3f} | with {-held_with.cer_reduction:+.1%} P {held_with.correction[0]:.3f}", flush=True)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("renders", type=Path)
+    parser.add_argument("--engines", default=",".join(ENGINES))
     parser.add_argument("--collect-below", type=float, default=0.95)
     parser.add_argument("--min-precision", type=float, default=0.95)
+    parser.add_argument("--threshold", type=float, default=0.8, help="the default min_confidence")
+    parser.add_argument("--folds", action="store_true", help="report leave-one-font-family-out figures too")
     args = parser.parse_args()
     items = load(args.renders)
     if any(record["id"].startswith("test-") for record, _document in items):
         raise SystemExit("refusing TEST renders: fit on DEV only")
     chosen: dict[str, float] = {}
-    alternative_weights = []
-    for engine in ENGINES:
-        x, offset, y = collect(items, engine, args.collect_below)
-        print(f"{engine}: {len(y)} candidates, {int(y.sum())} right", flush=True)
-        if len(y) < 20 or not 3 <= y.sum() <= len(y) - 3:
-            print("  too few to fit: weight 0 (text only)")
-            continue
-        # No alternatives seen (Tesseract hOCR, RapidOCR JSON): fit the doubt and the bias alone.
-        columns = [0, 1, 2] if x[:, 2].any() else [0, 1]
-        w = fit_with_offset(x[:, columns], offset, y)
-        weights = {f"calib_engine_doubt_{engine}": round(float(w[0]), 3), f"calib_engine_read_{engine}": round(float(w[1]), 3)}
-        if len(columns) == 3:
-            alternative_weights.append((float(w[2]), int(x[:, 2].sum())))
-            print(f"  doubt {w[0]:.3f}, bias {w[1]:.3f}, alternative {w[2]:.3f}")
-        else:
-            print(f"  doubt {w[0]:.3f}, bias {w[1]:.3f}")
-        base = evaluate(items, engine, prior=False, threshold=0.8)
-        print(f"  text only: CER {base.cer_before:.2%} -> {base.cer_after:.2%}, P {base.correction[0]:.3f}", flush=True)
-        best: tuple[float, float] | None = None
-        for below in GRID:
-            char = dataclasses.replace(CharConfig(), **weights, **{f"engine_detect_{engine}": below},
-                                       calib_engine_alternative=round(float(w[2]), 3) if len(columns) == 3 else 0.0)
-            counts = evaluate(items, engine, prior=True, threshold=0.8, char=char)
-            precision = counts.correction[0]
-            print(f"  detect below {below}: CER {counts.cer_after:.2%} ({-counts.cer_reduction:+.1%}), "
-                  f"P {precision:.3f}, changes {counts.system}", flush=True)
-            # Precision must reach --min-precision, or (when text only is below it already, as for
-            # PP-OCRv4 on traditional pages) stay within PRECISION_SLACK of text only.
-            good = precision >= min(args.min_precision, (base.correction[0] or 1.0) - PRECISION_SLACK)
-            if good and counts.cer_reduction < (best or (base.cer_reduction,))[0]:
-                best = (counts.cer_reduction, below)
-        if best is None:
+    for engine in args.engines.split(","):
+        print(f"{engine}:", flush=True)
+        if args.folds:
+            fold_report(items, engine, args)
+        fitted = fit_weights(items, engine, args)
+        result = choose(items, engine, fitted, args) if fitted else None
+        if fitted is None or result is None:
             print("  no setting beats text only on DEV: weight 0")
             continue
-        chosen.update(weights)
-        chosen[f"engine_detect_{engine}"] = best[1]
-    if alternative_weights:
-        total = sum(n for _w, n in alternative_weights)
-        chosen["calib_engine_alternative"] = round(sum(w * n for w, n in alternative_weights) / total, 3)
+        setting, _counts, _base = result
+        chosen.update(fitted[0])
+        chosen[f"engine_detect_{engine}"] = setting["detect"]
+        chosen[f"calib_engine_support_{engine}"] = setting["support"]
     print("CharConfig values:")
     for key, value in chosen.items():
         print(f"    {key} = {value}")

@@ -52,14 +52,14 @@ from __future__ import annotations
 import logging
 import threading
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
 from restore.chars import is_bmp_han
 from restore.config import CharConfig, Config
-from restore.evidence import ConfusionPair, Consistency, Evidence, LanguageModelScore
+from restore.evidence import ConfusionPair, Consistency, Evidence, LanguageModelScore, ScriptConversion
 from restore.glyphs.context import ContextCandidates
 from restore.glyphs.tables import ConfusionTable, GlyphNeighbours, PhoneticNeighbours, load_confusions
 from restore.lm.cache import NgramCounts
@@ -70,8 +70,8 @@ from restore.stages.base import Deferred, Document, EngineView, Proposal, StageO
 from restore.stages.char_features import CharCalibration, CharFeatures
 from restore.stages.engine_prior import EnginePrior
 
-# The OCR engine's (confidence, alternative characters) of one character of a sentence.
-EngineHint = tuple[float | None, frozenset[str]]
+# The OCR engine's (confidence, {alternative character: its probability or None}) of one character.
+EngineHint = tuple[float | None, Mapping[str, float | None]]
 
 log = logging.getLogger(__name__)
 
@@ -135,8 +135,14 @@ def _widening_pairs(chars: list[str], index: int) -> bool:
     return True
 
 
-def _alternative_chars(engine: EngineView, offset: int) -> frozenset[str]:
-    return frozenset(char for char, _p in engine.alternatives.get(offset, ()))
+def _alternative_chars(engine: EngineView, offset: int) -> dict[str, float | None]:
+    """The engine's alternatives for the character at ``offset``: {character: probability or None}
+    (the likeliest probability when a character is listed twice)."""
+    found: dict[str, float | None] = {}
+    for char, probability in engine.alternatives.get(offset, ()):
+        if char not in found or (probability or 0.0) > (found[char] or 0.0):
+            found[char] = probability
+    return found
 
 
 def _shifts(cand: CharCandidate) -> bool:
@@ -171,6 +177,8 @@ class CharCandidate:
     # How often the document or batch repeats the 3-gram the candidate makes, and where ("" = no cache).
     cache_support: int = 0
     cache_scope: str = ""
+    # The simplified candidate ``after`` was converted from, on a traditional line ("" = none).
+    in_script: str = ""
 
 
 @dataclass(frozen=True)
@@ -242,6 +250,9 @@ class CharStage:
         self._candidates: dict[tuple[str, str, bool], list[Option]] = {}
         # (seen char, script) -> its sound-alike candidates (filled with _candidates).
         self._sounds: dict[tuple[str, str], frozenset[str]] = {}
+        # OpenCC config writing a candidate in traditional print's form (the script stage's).
+        self._to_traditional = config.script.to_traditional
+        self._converter: Any = None
         # Context candidates for deferred conversions when the resources have none (see _misread_context).
         self._deferral_context: ContextCandidates | None = None
 
@@ -416,7 +427,7 @@ class CharStage:
             and not (chars[index] in _QUOTES and any(c in _QUOTES for c in chars[:index]))
         )
         options = self.candidates_for(chars[index], script, line_end)
-        alternatives = hint[1] if prior is not None and hint is not None else frozenset()
+        alternatives: Mapping[str, float | None] = hint[1] if prior is not None and hint is not None else {}
         if alternatives:
             options = options + self._engine_alternatives(chars[index], alternatives, options)
         sources: dict[str, str] = {}
@@ -467,7 +478,7 @@ class CharStage:
                 cache=cache_ratio,
             )
             if prior is not None and hint is not None:
-                features = prior.apply(features, hint[0], after in alternatives)
+                features = prior.apply(features, hint[0], after in alternatives, alternatives.get(after))
             confidence = self.calibration.confidence(features)
             if use_cache and not punct and not support:
                 assert cache is not None
@@ -480,13 +491,13 @@ class CharStage:
                 )
         return best
 
-    def _engine_alternatives(self, char: str, alternatives: frozenset[str], options: list[Option]) -> list[Option]:
+    def _engine_alternatives(self, char: str, alternatives: Mapping[str, float | None], options: list[Option]) -> list[Option]:
         """The engine's other readings of ``char`` not yet among ``options``, of the same kind (Han or not)."""
         known = {option[0] for option in options}
         prepare = self.lm.prepare
         return [
             (alternative, prepare(alternative), 0.0, 0)
-            for alternative in sorted(alternatives - known)
+            for alternative in sorted(set(alternatives) - known)
             if len(alternative) == 1 and is_bmp_han(alternative) == is_bmp_han(char) and prepare(alternative) != prepare(char)
         ]
 
@@ -690,7 +701,14 @@ class CharStage:
             proposals.extend(self.stops_read_for_commas(text))
         for offset, cand in examined:
             if self._simplified_on_traditional_line(text, offset, cand.after):
-                cand = replace(cand, confidence=min(cand.confidence, self.config.mixed_line_max_confidence))
+                # The right character in the wrong script (an engine reading traditional print with a
+                # simplified model proposes 贫 for 資 where the page prints 貧): written in the page's
+                # script when OpenCC gives one form for it in context, else held back as a suggestion.
+                traditional = self.traditional_form(text, offset, cand.after)
+                if traditional is None:
+                    cand = replace(cand, confidence=min(cand.confidence, self.config.mixed_line_max_confidence))
+                else:
+                    cand = replace(cand, after=traditional, in_script=cand.after)
             if cand.confidence >= self.config.min_suggestion_confidence:
                 proposals.append(self._proposal(text, offset, cand))
         return StageOutput(proposals=tuple(proposals))
@@ -923,17 +941,20 @@ class CharStage:
                 source=SOURCE,
                 evidence=tuple(evidence),
             )
+        if cand.in_script:
+            # Proposed in simplified, written in the page's script: the channel evidence is the simplified pair's.
+            evidence.append(ScriptConversion(self._to_traditional, "traditional", "", (cand.after,)))
         if features.mined:
-            evidence.append(ConfusionPair("ocr-mined", text[offset], cand.after, float(features.mined)))
+            evidence.append(ConfusionPair("ocr-mined", text[offset], cand.in_script or cand.after, float(features.mined)))
         elif features.punct:
-            evidence.append(ConfusionPair("punct-lookalike", text[offset], cand.after, 0.0))
+            evidence.append(ConfusionPair("punct-lookalike", text[offset], cand.in_script or cand.after, 0.0))
         if cand.proposed_by:
-            evidence.append(ConfusionPair(cand.proposed_by, text[offset], cand.after, features.glyph_similarity))
-            evidence.append(ConfusionPair(EMBEDDING_ID, text[offset], cand.after, features.glyph_similarity))
+            evidence.append(ConfusionPair(cand.proposed_by, text[offset], cand.in_script or cand.after, features.glyph_similarity))
+            evidence.append(ConfusionPair(EMBEDDING_ID, text[offset], cand.in_script or cand.after, features.glyph_similarity))
         elif features.glyph_similarity:
-            evidence.append(ConfusionPair(GLYPH_TABLE_ID, text[offset], cand.after, features.glyph_similarity))
+            evidence.append(ConfusionPair(GLYPH_TABLE_ID, text[offset], cand.in_script or cand.after, features.glyph_similarity))
         if features.phonetic:
-            evidence.append(ConfusionPair(PHONETIC_TABLE_ID, text[offset], cand.after, 1.0))
+            evidence.append(ConfusionPair(PHONETIC_TABLE_ID, text[offset], cand.in_script or cand.after, 1.0))
         if cand.word_logprobs is not None:
             word_lm = self.resources.word_lm
             evidence.append(
@@ -955,6 +976,27 @@ class CharStage:
             source=SOURCE,
             evidence=tuple(evidence),
         )
+
+    def traditional_form(self, text: str, offset: int, after: str) -> str | None:
+        """``after`` (simplified) as traditional print writes it at ``offset``, by OpenCC's phrase-level
+        conversion (``ScriptConfig.to_traditional``) of the window around it; None when the
+        conversion gives no single traditional character.
+
+        The window is read as the page would be in simplified (``lm.prepare``), so a phrase of
+        traditional and simplified characters still matches OpenCC's phrase table.
+        """
+        converter = self._converter
+        if converter is None:
+            import opencc
+
+            converter = self._converter = opencc.OpenCC(self._to_traditional)
+        start = max(0, offset - 3)
+        window = self.lm.prepare(text[start:offset]) + after + self.lm.prepare(text[offset + 1 : offset + 4])
+        converted = converter.convert(window)
+        if len(converted) != len(window):
+            return None
+        form = converted[offset - start]
+        return form if form != after and form in self.resources.traditional_only else None
 
     def _simplified_on_traditional_line(self, text: str, offset: int, after: str) -> bool:
         """True when ``after`` is simplified-only and its line has traditional-only characters.

@@ -56,6 +56,9 @@ class CharFeatures:
       engine that read it; 0 without an OCR file or a confidence;
     - ``engine_read_<engine>``: that engine gave the seen character a confidence (its bias);
     - ``engine_alternative``: the candidate is one of the engine's own alternatives (PP-OCR top-k).
+    - ``engine_support_<engine>``: that engine's probability of the alternative against the
+      printed character's, ``3 + log10(ratio)`` clipped to [0, 4]
+      (:func:`restore.stages.engine_prior.support`; 0 for a candidate that is not its alternative).
     - ``context``: the candidate was proposed by the context (gap counts, word completion:
       :mod:`restore.glyphs.context`), not by a table; its ``glyph_similarity`` is then the
       glyph-embedding cosine;
@@ -87,6 +90,9 @@ class CharFeatures:
     engine_read_ppocrv4: bool = False
     engine_read_ppocrv6: bool = False
     engine_alternative: bool = False
+    engine_support_tesseract: float = 0.0
+    engine_support_ppocrv4: float = 0.0
+    engine_support_ppocrv6: float = 0.0
     context: bool = False
     context_similarity: float = 0.0
     delete: bool = False
@@ -127,6 +133,9 @@ FEATURES = (
     Feature("engine_read_ppocrv4", channel=True, fit="engine"),
     Feature("engine_read_ppocrv6", channel=True, fit="engine"),
     Feature("engine_alternative", channel=True, fit="engine"),
+    Feature("engine_support_tesseract", channel=True, fit="engine"),
+    Feature("engine_support_ppocrv4", channel=True, fit="engine"),
+    Feature("engine_support_ppocrv6", channel=True, fit="engine"),
     Feature("context", channel=True, fit="context"),
     Feature("context_similarity", channel=True, fit="context"),
     Feature("delete", channel=True, fit="delete"),
@@ -139,7 +148,7 @@ _CHANNEL_ORDER = (
     "glyph_similarity", "mined", "punct", "width", "insert", "phonetic",
     "engine_doubt_tesseract", "engine_doubt_ppocrv4", "engine_doubt_ppocrv6",
     "engine_read_tesseract", "engine_read_ppocrv4", "engine_read_ppocrv6", "engine_alternative",
-    "context", "context_similarity", "delete",
+    "engine_support_tesseract", "engine_support_ppocrv4", "engine_support_ppocrv6", "context", "context_similarity", "delete",
 )
 
 
@@ -184,6 +193,9 @@ class CharCalibration:
             features.engine_read_ppocrv4,
             features.engine_read_ppocrv6,
             features.engine_alternative,
+            features.engine_support_tesseract,
+            features.engine_support_ppocrv4,
+            features.engine_support_ppocrv6,
             features.context,
             features.context_similarity,
             features.delete,
