@@ -893,7 +893,7 @@ class CharStage:
                 chars = [text[p] for p in positions]
                 if any(is_bmp_han(c) for c in chars):
                     tokens = [prepared[p] for p in positions]
-                    hints = None
+                    hints: list[EngineHint] | None = None
                     if prior is not None and engine is not None:
                         hints = [(engine.confidences[p], _alternative_chars(engine, p)) for p in positions]
                     found.extend((positions[c.index], c) for c in self.examine(chars, tokens, script, prior, hints, cache, cache_scope))
