@@ -114,3 +114,11 @@ def test_bad_user_lexicon_fails_before_any_work(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert "mine.tsv" in done.stderr.decode("utf-8")
     assert not out.exists()
+
+
+@pytest.mark.parametrize("value", ["1.5", "-0.1", "nan", "abc"])
+def test_min_confidence_outside_0_1_is_a_usage_error_naming_the_option(value: str, tmp_path: Path) -> None:
+    page = tmp_path / "a.txt"
+    page.write_text("新馆己经开放。\n", encoding="utf-8")
+    proc = run_restore("fix", "--min-confidence", value, str(page))
+    assert proc.returncode == 2 and b"--min-confidence" in proc.stderr and proc.stdout == b""

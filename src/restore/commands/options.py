@@ -11,7 +11,7 @@ from restore.config import Config
 def add_config_arguments(parser: argparse.ArgumentParser) -> None:
     """Add ``--config``, ``--min-confidence``, ``--lexicon``, ``--lm``, ``--phonetic`` and ``--engine``."""
     parser.add_argument("--config", metavar="TOML", help="configuration file (unknown keys are an error)")
-    parser.add_argument("--min-confidence", type=float, metavar="X", help="apply edits at or above X (0..1)")
+    parser.add_argument("--min-confidence", type=unit_interval, metavar="X", help="apply edits at or above X (0..1)")
     parser.add_argument(
         "--lexicon", action="append", default=[], metavar="TSV", help="an extra lexicon file (repeatable)"
     )
@@ -31,6 +31,21 @@ def add_config_arguments(parser: argparse.ArgumentParser) -> None:
         help="the OCR engine that made an OCR input (default: as the file's metadata names it); "
         "its confidences are weighed with that engine's calibration",
     )
+
+
+def unit_interval(value: str) -> float:
+    """``value`` as a number in [0, 1], else an argparse error naming the option's range.
+
+    >>> unit_interval("0.9")
+    0.9
+    """
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number") from None
+    if not 0.0 <= number <= 1.0:  # also refuses nan
+        raise argparse.ArgumentTypeError(f"{value} is outside 0..1")
+    return number
 
 
 def add_encoding_argument(parser: argparse.ArgumentParser) -> None:
