@@ -47,6 +47,16 @@ def test_fix_tsv_and_json_give_restored_text(tmp_path: Path) -> None:
         assert "新馆已经开放三层阅览室" in done.stdout.decode("utf-8")
 
 
+def test_fix_a_read_only_format_to_a_file_warns_that_it_holds_text(tmp_path: Path) -> None:
+    out = tmp_path / "restored.json"
+    done = run_restore("fix", str(DATA / "rapidocr-sim.json"), "-o", str(out))
+    assert done.returncode == 0, done.stderr.decode()
+    assert "新馆已经开放三层阅览室" in out.read_text(encoding="utf-8")
+    assert f"{out}: rapidocr-json is read, not written" in done.stderr.decode()
+    alto = run_restore("fix", str(DATA / "handmade-alto4.xml"), "-o", str(tmp_path / "page.xml"))
+    assert alto.returncode == 0 and b"warning" not in alto.stderr  # a writable format: no warning
+
+
 def test_fix_hostile_file_is_one_line_exit_1_nothing_written(tmp_path: Path) -> None:
     bad, out = tmp_path / "laughs.xml", tmp_path / "out.xml"
     bad.write_bytes(BILLION_LAUGHS)

@@ -8,7 +8,7 @@ import sys
 from restore.commands.options import add_config_arguments, add_encoding_argument, config_from_arguments
 from restore.errors import OutputError
 from restore.commands.progress import DocumentProgress
-from restore.formats import read_input
+from restore.formats import WRITABLE, read_input
 from restore.formats.restoring import restore_bytes
 from restore.pipeline import shared_corrector
 from restore.textio import display_path, write_all_or_nothing
@@ -66,7 +66,15 @@ def run(args: argparse.Namespace) -> int:
     if args.output:
         files.append((args.output, restored.output))
     write_all_or_nothing(files)
-    if not args.output and restored.document is None:
+    document = restored.document
+    if args.output and document is not None and document.format not in WRITABLE:
+        # TSV and engine JSON are read-only: the restored text went into a file the user named
+        # after the input's format, which a reader of that format would refuse.
+        sys.stderr.write(
+            f"restore: warning: {display_path(args.output)}: {document.format} is read, not written; "
+            "this file holds the restored text\n"
+        )
+    if not args.output and document is None:
         sys.stdout.write(result.text)
         sys.stdout.flush()
     elif not args.output:  # an OCR file: its own bytes, in its own encoding
