@@ -14,7 +14,8 @@ probability of that alternative comes to its probability of the character it pri
 ``clip(SUPPORT_DECADES + log10(p_alternative / p_printed), 0, SUPPORT_DECADES + 1)`` (0 when the file
 gives no probability for it): the recogniser's own posterior ratio, the channel term of a noisy
 channel whose "channel" is the engine itself (issue #15: on PP-OCR DEV renders the printed character
-was wrong 39 % of the time when its top alternative came within a factor 10 of it, 2 % beyond 100).
+was wrong 34 % (PP-OCRv4) and 29 % (PP-OCRv6) of the time when its top alternative came within a
+factor 10 of it, under 1 % beyond a factor 100).
 The weights and each engine's detection threshold ``CharConfig.engine_detect_<engine>`` (a
 character the engine gives less is examined whatever the LM says) are fitted by
 ``scripts/build/fit_engine_prior.py`` on DEV renders, never TEST. A character without a confidence
@@ -44,10 +45,10 @@ from restore.stages.char_features import CharFeatures
 # Confidences are clipped to [1e-3, 1 - 1e-3] before the logit: 0.9999 and 0.99999 are the same
 # certainty for a recogniser's softmax, and an unbounded logit would let one digit decide.
 DOUBT_CLIP = math.log(999)
-# Engine name (as restore.formats reads it from the file, or CharConfig.engine) -> the engine whose
-# calibration applies. "ppocr" is an engine JSON that does not say which PP-OCR model made it.
 # Decades of posterior ratio the support feature spans below "as likely as the printed character".
 SUPPORT_DECADES = 3.0
+# Engine name (as restore.formats reads it from the file, or CharConfig.engine) -> the engine whose
+# calibration applies. "ppocr" is an engine JSON that does not say which PP-OCR model made it.
 CALIBRATED_AS = {"tesseract": "tesseract", "ppocrv4": "ppocrv4", "ppocrv6": "ppocrv6", "ppocr": "ppocrv4"}
 
 
