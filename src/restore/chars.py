@@ -49,8 +49,13 @@ def is_han(char: str) -> bool:
 
 def is_bmp_han(char: str) -> bool:
     """True for a CJK ideograph of the Basic Multilingual Plane (not 〇): what the char stage changes."""
+    if "\u4e00" <= char <= "\u9fff":  # the unified block first: the char stage asks per character
+        return True
     code = ord(char)
-    return any(lo <= code <= hi for lo, hi in BMP_HAN_RANGES)
+    for lo, hi in BMP_HAN_RANGES:
+        if lo <= code <= hi:
+            return True
+    return False
 
 
 def is_cjk_punct(char: str) -> bool:

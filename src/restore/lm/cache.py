@@ -35,6 +35,16 @@ from typing import Any
 CACHE_ORDER = 3
 
 
+def support_ratio(after: int, before: int, *, own: int = 0) -> float:
+    """log10 of (1 + ``after``) / (1 + ``before`` - ``own``), the second term at least 1: the cache
+    feature from the supports (:meth:`NgramCounts.support`) of a candidate and of what is read.
+
+    >>> round(support_ratio(3, 1, own=1), 3), support_ratio(0, 0, own=1)
+    (0.602, 0.0)
+    """
+    return math.log10((1 + after) / (1 + max(0, before - own)))
+
+
 def _has_han(piece: str) -> bool:
     return any("\u3400" <= ch <= "\u9fff" for ch in piece)
 
@@ -81,9 +91,7 @@ class NgramCounts:
         include this very sentence), taken off the support of what is read, so a phrase that
         occurs once only is no evidence. Positive: the text supports the candidate more often.
         """
-        before = max(0, self.support(tokens, index, tokens[index]) - own)
-        after = self.support(tokens, index, token)
-        return math.log10((1 + after) / (1 + before))
+        return support_ratio(self.support(tokens, index, token), self.support(tokens, index, tokens[index]), own=own)
 
     def merge(self, other: NgramCounts) -> NgramCounts:
         """Both texts' counts together (same ``n``)."""

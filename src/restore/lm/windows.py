@@ -61,26 +61,32 @@ def score_windows(model: Any, context: Any, tail: Sequence[str], replacements: S
     ``model`` is a ``kenlm.Model``, ``context`` a ``kenlm.State`` (:func:`begin_state`); the
     result lists one total per replacement, in their order.
     """
-    new_state = state_class(model)  # bound once: this is the hot loop
+    # The hot loop of the char stage: names bound once, no per-candidate work beyond the kenlm calls.
+    new_state = state_class(model)
     score = model.BaseScore
-    totals: list[float] = []
-    states = []
-    for replacement in replacements:
-        after = new_state()
-        totals.append(score(context, replacement, after))
-        states.append(after)
-    for step, token in enumerate(tail):
-        # The first tail token still sees each replacement (distinct states): no sharing to find.
-        shared: dict[Any, tuple[float, Any]] | None = {} if step else None
-        following = []
-        for position, state in enumerate(states):
-            found = shared.get(state) if shared is not None else None
-            if found is None:
-                after = new_state()
-                found = (score(state, token, after), after)
-                if shared is not None:
-                    shared[state] = found
-            totals[position] += found[0]
-            following.append(found[1])
-        states = following
+    states = [new_state() for _ in replacements]
+    totals = [score(context, replacement, after) for replacement, after in zip(replacements, states)]
+    if not tail:
+        return totals
+    # The first tail token still sees each replacement (distinct states): no sharing to find.
+    token = tail[0]
+    following = [new_state() for _ in states]
+    totals = [total + score(state, token, after) for total, state, after in zip(totals, states, following)]
+    # From then on the replacements whose walks met in one state are scored together.
+    groups: dict[Any, list[int]] = {}
+    for position, state in enumerate(following):
+        groups.setdefault(state, []).append(position)
+    for token in tail[1:]:
+        merged: dict[Any, list[int]] = {}
+        for state, positions in groups.items():
+            after = new_state()
+            step = score(state, token, after)
+            for position in positions:
+                totals[position] += step
+            joined = merged.get(after)
+            if joined is None:
+                merged[after] = positions
+            else:
+                joined += positions
+        groups = merged
     return totals

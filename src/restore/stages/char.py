@@ -62,7 +62,7 @@ from restore.config import CharConfig, Config
 from restore.evidence import ConfusionPair, Consistency, Evidence, LanguageModelScore, ScriptConversion
 from restore.glyphs.context import ContextCandidates
 from restore.glyphs.tables import ConfusionTable, GlyphNeighbours, PhoneticNeighbours, load_confusions
-from restore.lm.cache import NgramCounts
+from restore.lm.cache import NgramCounts, support_ratio
 from restore.lm.model import CharLanguageModel, load_known_words, load_name_chars
 from restore.lm.t2s import load_script_sets, load_t2s
 from restore.lm.wordlm import WordLanguageModel
@@ -359,11 +359,13 @@ class CharStage:
     def in_word(self, tokens: list[str], index: int, token: str) -> bool:
         """Whether a known word of 2-4 characters covers ``index`` when it holds ``token``."""
         words = self.resources.words
-        n = len(tokens)
+        # Tokens are single characters (the LM's view of one character each): slice strings, not lists.
+        left = "".join(tokens[max(0, index - 3) : index])
+        right = "".join(tokens[index + 1 : index + 4])
         for length in (2, 3, 4):
-            for start in range(max(0, index - length + 1), min(index, n - length) + 1):
-                piece = tokens[start:index] + [token] + tokens[index + 1 : start + length]
-                if "".join(piece) in words:
+            # ``before`` characters of the word lie left of ``index``, the rest right of it.
+            for before in range(min(length - 1, len(left)), max(0, length - 1 - len(right)) - 1, -1):
+                if left[len(left) - before :] + token + right[: length - 1 - before] in words:
                     return True
         return False
 
@@ -437,17 +439,23 @@ class CharStage:
             return None
         context = self._context(tokens, index)
         before, *scores = self._windows(context, tokens, index, [tokens[index], *(option[1] for option in options)])
+        min_gain = self.config.min_lm_gain
+        # Most candidates gain too little: find the few that do before any per-candidate work.
+        gaining = [position for position, score in enumerate(scores) if score - before >= min_gain]
+        if not gaining:
+            return None
         word_before = not seen_mark and self.in_word(tokens, index, tokens[index])
         name = not seen_mark and self.name_like(tokens, index)
         sounds = self._sounds.get((chars[index], script), _NO_SOUNDS) if self.resources.phonetic is not None else _NO_SOUNDS
         use_words = self.resources.word_lm is not None and not seen_mark
         words_before: float | None = None
         use_cache = cache is not None and bool(self.config.calib_cache) and not seen_mark
+        support_before: int | None = None  # the cache's support of the character as read (asked once)
         best: CharCandidate | None = None
-        for (after, token, sim, count), score in zip(options, scores):
+        for position in gaining:
+            after, token, sim, count = options[position]
+            score = scores[position]
             gain = score - before
-            if gain < self.config.min_lm_gain:
-                continue
             punct = seen_mark or is_mark(after)
             word_after = not punct and self.in_word(tokens, index, token)
             width = punct and unicodedata.normalize("NFKC", after) == unicodedata.normalize("NFKC", chars[index])
@@ -459,8 +467,10 @@ class CharStage:
             cache_ratio, support = 0.0, 0
             if use_cache and not punct:
                 assert cache is not None
-                cache_ratio = cache.log_ratio(tokens, index, token, own=1)
+                if support_before is None:
+                    support_before = cache.support(tokens, index, tokens[index])
                 support = cache.support(tokens, index, token)
+                cache_ratio = support_ratio(support, support_before, own=1)
             features = CharFeatures(
                 lm_gain=gain,
                 glyph_similarity=sim,
@@ -481,8 +491,8 @@ class CharStage:
                 features = prior.apply(features, hint[0], after in alternatives, alternatives.get(after))
             confidence = self.calibration.confidence(features)
             if use_cache and not punct and not support:
-                assert cache is not None
-                if cache.support(tokens, index, tokens[index]) - 1 >= self.config.cache_repeat_support:
+                assert support_before is not None
+                if support_before - 1 >= self.config.cache_repeat_support:
                     confidence = min(confidence, self.config.cache_repeat_max_confidence)
             if best is None or confidence > best.confidence:
                 best = CharCandidate(
