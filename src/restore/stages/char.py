@@ -150,6 +150,24 @@ def _shifts(cand: CharCandidate) -> bool:
     return cand.features.insert or cand.features.delete
 
 
+def covers_word(words: AbstractSet[str], tokens: Sequence[str], index: int, token: str) -> bool:
+    """Whether a word of ``words`` with 2-4 characters covers ``index`` of ``tokens`` (single
+    characters, the LM's view) when that position holds ``token``.
+
+    >>> covers_word({"汇区"}, list("徐江区"), 1, "汇"), covers_word({"汇区"}, list("徐江区"), 1, "江")
+    (True, False)
+    """
+    # Strings, not lists: the left and right neighbours once, each piece one slice of each.
+    left = "".join(tokens[max(0, index - 3) : index])
+    right = "".join(tokens[index + 1 : index + 4])
+    for length in (2, 3, 4):
+        # ``before`` characters of the word lie left of ``index``, the rest right of it.
+        for before in range(min(length - 1, len(left)), max(0, length - 1 - len(right)) - 1, -1):
+            if left[len(left) - before :] + token + right[: length - 1 - before] in words:
+                return True
+    return False
+
+
 def is_mark(ch: str) -> bool:
     """True for a punctuation mark or symbol, including ideographs that only look like one (丶)."""
     return ch in PUNCT_LOOKALIKES or not (is_bmp_han(ch) or ch.isalnum() or ch.isspace())
@@ -358,16 +376,7 @@ class CharStage:
 
     def in_word(self, tokens: list[str], index: int, token: str) -> bool:
         """Whether a known word of 2-4 characters covers ``index`` when it holds ``token``."""
-        words = self.resources.words
-        # Tokens are single characters (the LM's view of one character each): slice strings, not lists.
-        left = "".join(tokens[max(0, index - 3) : index])
-        right = "".join(tokens[index + 1 : index + 4])
-        for length in (2, 3, 4):
-            # ``before`` characters of the word lie left of ``index``, the rest right of it.
-            for before in range(min(length - 1, len(left)), max(0, length - 1 - len(right)) - 1, -1):
-                if left[len(left) - before :] + token + right[: length - 1 - before] in words:
-                    return True
-        return False
+        return covers_word(self.resources.words, tokens, index, token)
 
     def name_like(self, tokens: list[str], index: int) -> bool:
         """Whether ``tokens[index]`` reads as part of a given name (after a surname)."""
@@ -438,7 +447,7 @@ class CharStage:
         if not options:
             return None
         context = self._context(tokens, index)
-        before, *scores = self._windows(context, tokens, index, [tokens[index], *(option[1] for option in options)])
+        before, *scores = self._windows(context, tokens, index, [tokens[index]] + [option[1] for option in options])
         min_gain = self.config.min_lm_gain
         # Most candidates gain too little: find the few that do before any per-candidate work.
         gaining = [position for position, score in enumerate(scores) if score - before >= min_gain]
