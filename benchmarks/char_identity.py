@@ -12,7 +12,7 @@ the changed one (same sample, same data), then ``diff``:
 The sample (``--lines`` lines per OCR set, every engine by stride): the OCR lines of ocr_dev,
 ocr_test and ocr_modern_dev as plain text, the same lines joined into pages of about 3,000
 characters, a part of them read with the engine's confidences and alternatives (the engine
-prior), and a part under a configuration with the phonetic channel and look-ahead detection on
+prior), and a part under a configuration with the phonetic channel, look-ahead detection and doubled-character deletion on
 (the paths the default leaves off). Nothing is scored against the truth: only sameness counts.
 """
 
@@ -67,7 +67,7 @@ def _correctors() -> dict[str, Any]:
     from restore.pipeline import Corrector
 
     default = systems.restore_config()
-    variant = default.replace(char=dataclasses.replace(default.char, phonetic=True, detect_lookahead=True))
+    variant = default.replace(char=dataclasses.replace(default.char, phonetic=True, detect_lookahead=True, delete_doubled=True))
     return {"default": Corrector(default), "variant": Corrector(variant)}
 
 

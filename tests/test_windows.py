@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from restore.config import Config
+from restore.config import CharConfig, Config
 from restore.lm import windows
 from restore.lm.model import CharLanguageModel
-from restore.lm.windows import begin_state, score_windows, window_tail
+from restore.lm.windows import begin_state, score_walk, score_windows, window_tail
 from restore.stages.char import CharStage, covers_word
 
 # Frequent and rare characters, a mark and a character outside the model's vocabulary (Ꙃ).
@@ -35,6 +35,15 @@ def _one_walk_each(model: kenlm.Model, context: kenlm.State, tail: list[str], re
     return totals
 
 
+def _walk(model: kenlm.Model, context: kenlm.State, tokens: list[str]) -> float:
+    total, state = 0.0, context
+    for token in tokens:
+        after = kenlm.State()
+        total += model.BaseScore(state, token, after)
+        state = after
+    return total
+
+
 @settings(max_examples=300, deadline=None)
 @given(
     tokens=st.lists(st.sampled_from(ALPHABET), min_size=1, max_size=12),
@@ -48,6 +57,7 @@ def test_shared_walk_equals_one_walk_per_replacement(
     context = begin_state(model, tokens, index)
     tail = window_tail(model, tokens, index)
     assert score_windows(model, context, tail, replacements) == _one_walk_each(model, context, tail, replacements)
+    assert score_walk(model, context, [*replacements, *tail]) == _walk(model, context, [*replacements, *tail])
 
 
 def test_window_tail_reaches_the_sentence_end(model: kenlm.Model) -> None:
@@ -98,9 +108,11 @@ def test_the_stage_picks_the_same_candidates_as_with_one_walk_each(monkeypatch: 
     """Shared walks and the gain floor change no choice: every candidate examined (best per
     position, re-scored neighbours included) is the one a walk per replacement gives, with the
     same scores and confidence to the last bit."""
-    stage = CharStage(Config())
+    stage = CharStage(Config(char=CharConfig(delete_doubled=True)))
     shared = [stage.examine_text(text, "simplified") for text in DAMAGED]
-    assert any(found for found in shared)  # the sentences do exercise the scoring
+    kinds = {(c.features.insert, c.features.delete) for found in shared for _, c in found}
+    assert kinds == {(False, False), (True, False), (False, True)}  # substitutions, insertions, deletions
     monkeypatch.setattr(windows, "score_windows", _one_walk_each)
+    monkeypatch.setattr(windows, "score_walk", _walk)
     walked = [stage.examine_text(text, "simplified") for text in DAMAGED]
     assert shared == walked

@@ -90,3 +90,10 @@ def score_windows(model: Any, context: Any, tail: Sequence[str], replacements: S
                 joined += positions
         groups = merged
     return totals
+
+
+def score_walk(model: Any, context: Any, tokens: Sequence[str]) -> float:
+    """log10 probability of ``tokens`` after the state ``context`` (0.0 for none), summed in order."""
+    if not tokens:
+        return 0.0
+    return score_windows(model, context, tokens[1:], tokens[:1])[0]

@@ -643,27 +643,15 @@ class CharStage:
 
     def best_insertion(self, tokens: list[str], index: int, char_logprob: float) -> CharCandidate | None:
         """The best mark to insert before ``tokens[index]``, or None when none gains enough."""
-        from restore.lm.windows import state_class
+        from restore.lm.windows import score_walk, score_windows
 
         model = self.lm.model
-        new_state = state_class(model)
         context = self._context(tokens, index)
         end = index + model.order - 1
-        tail = tokens[index:end]
-        closes = end > len(tokens)
-
-        def run(state: Any, first: str | None) -> float:
-            total = 0.0
-            scratch = new_state()
-            for token in ([first] if first else []) + tail + (["</s>"] if closes else []):
-                total += model.BaseScore(state, token, scratch)
-                state, scratch = scratch, new_state()
-            return total
-
-        before = run(context, None)
+        tail = tokens[index:end] + (["</s>"] if end > len(tokens) else [])
+        before = score_walk(model, context, tail)
         best: CharCandidate | None = None
-        for mark in INSERT_MARKS:
-            score = run(context, mark)
+        for mark, score in zip(INSERT_MARKS, score_windows(model, context, tail, INSERT_MARKS)):
             gain = score - before
             if gain < self.config.min_lm_gain:
                 continue
@@ -679,29 +667,18 @@ class CharStage:
         The gain compares the tokens whose context the copy is in (``order - 1`` after it, and
         ``</s>`` if reached) with and without the copy, both from the same context.
         """
+        from restore.lm.windows import score_walk
+
         model = self.lm.model
         context = self._context(tokens, index)
         end = index + model.order
         tail = tokens[index + 1 : end] + (["</s>"] if end > len(tokens) else [])
-        before, after = (self._run(context, window) for window in ([tokens[index], *tail], tail))
+        before, after = score_walk(model, context, [tokens[index], *tail]), score_walk(model, context, tail)
         gain = after - before
         if gain < self.config.min_lm_gain:
             return None
         features = CharFeatures(lm_gain=gain, logprob=char_logprob, delete=True)
         return CharCandidate(index, "", features, before, after, self.calibration.confidence(features))
-
-    def _run(self, context: Any, window: list[str]) -> float:
-        """log10 probability of ``window`` after the kenlm state ``context``."""
-        from restore.lm.windows import state_class
-
-        model = self.lm.model
-        new_state = state_class(model)
-        state, scratch = context, new_state()
-        total = 0.0
-        for token in window:
-            total += model.BaseScore(state, token, scratch)
-            state, scratch = scratch, new_state()
-        return total
 
     # -- the stage ------------------------------------------------------------------------------
     def propose(self, text: str, document: Document, *, deferred: Sequence[Deferred] = ()) -> StageOutput:
