@@ -10,6 +10,13 @@ available, ``--limit`` pairs at an even stride, as the smoke run picks them) and
     .venv/bin/python scripts/experiments/compare_edits.py record -o /tmp/before.jsonl
     .venv/bin/python scripts/experiments/compare_edits.py compare /tmp/before.jsonl /tmp/after.jsonl
 
+``--char-paths`` adds the char stage's other paths, on the OCR renders
+(``benchmarks/out/ocr_*.jsonl``, ``--limit`` records each): the records read with their engine's
+confidences and alternatives (``ocr=``, the engine prior; every 5th record), restored under a
+configuration with the phonetic channel, look-ahead detection and doubled-character deletion on
+(every 5th, offset), and all the records joined into pages of about 3,000 characters (as the speed
+benchmark's pages).
+
 ``compare`` prints, per dataset, how many inputs were compared and how many differ (texts,
 edits or suggestions), then up to ``--show`` differing inputs; it exits 1 when any differs.
 """
@@ -49,6 +56,52 @@ def record(output: Path, limit: int, names: list[str] | None) -> int:
                 written += 1
             print(f"{name}: {len(subset.pairs)} inputs", file=sys.stderr)
     print(f"wrote {written} results to {output}", file=sys.stderr)
+    return 0
+
+
+def record_char_paths(output: Path, limit: int) -> int:
+    """Append the results of the char stage's other paths on the OCR renders to ``output``."""
+    import dataclasses
+
+    sys.path.insert(0, str(REPO_ROOT))
+    from benchmarks import OUT_DIR
+    from benchmarks.ocrgen.formats import to_file
+    from benchmarks.speed import pages_of
+
+    import restore
+    from restore.formats import read_document
+
+    default = restore.Config()
+    corrector = restore.Corrector(default)
+    char = dataclasses.replace(default.char, phonetic=True, detect_lookahead=True, delete_doubled=True)
+    variant = restore.Corrector(default.replace(char=char))
+    texts: list[str] = []
+    written = 0
+    with output.open("a", encoding="utf-8") as handle:
+
+        def write(dataset: str, index: int, result: restore.Result) -> None:
+            line = {"dataset": dataset, "index": index, "id": "", "result": result.to_json()}
+            handle.write(json.dumps(line, ensure_ascii=False, sort_keys=True) + "\n")
+
+        for path in sorted(OUT_DIR.glob("ocr_*.jsonl")):
+            rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+            rows = [row for row in rows if row.get("ocr")]
+            rows = [rows[i * len(rows) // limit] for i in range(min(limit, len(rows)))]
+            texts += [row["ocr"] for row in rows]
+            for index, row in enumerate(rows):
+                if index % 5 == 0:
+                    data, suffix = to_file(row)
+                    document = read_document(data, row["id"] + suffix)
+                    if document is not None and document.text == row["ocr"]:
+                        write(f"engine:{path.stem}", index, corrector.fix(document.text, ocr=document))
+                        written += 1
+                if index % 5 == 2:
+                    write(f"variant:{path.stem}", index, variant.fix(row["ocr"]))
+                    written += 1
+        for index, page in enumerate(pages_of(texts)):
+            write("pages", index, corrector.fix(page))
+            written += 1
+    print(f"appended {written} char-path results to {output}", file=sys.stderr)
     return 0
 
 
@@ -93,6 +146,7 @@ def main(argv: list[str] | None = None) -> int:
     rec.add_argument("-o", "--output", type=Path, required=True)
     rec.add_argument("--limit", type=int, default=200, help="pairs per dataset, at an even stride (default 200)")
     rec.add_argument("--datasets", help="comma-separated dataset names (default: every available one)")
+    rec.add_argument("--char-paths", action="store_true", help="also the OCR renders with engine readings, a variant configuration and as pages")
     cmp_ = sub.add_parser("compare", help="compare two records")
     cmp_.add_argument("before", type=Path)
     cmp_.add_argument("after", type=Path)
@@ -100,7 +154,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "record":
         names = [n.strip() for n in args.datasets.split(",")] if args.datasets else None
-        return record(args.output, args.limit, names)
+        status = record(args.output, args.limit, names)
+        return status or (record_char_paths(args.output, args.limit) if args.char_paths else 0)
     return compare(args.before, args.after, args.show)
 
 
