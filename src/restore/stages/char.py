@@ -59,7 +59,7 @@ from typing import Any, ClassVar
 
 from restore.chars import is_bmp_han
 from restore.config import CharConfig, Config
-from restore.evidence import ConfusionPair, Consistency, Evidence, LanguageModelScore, ScriptConversion
+from restore.evidence import ConfusionPair, Consistency, EngineReading, Evidence, LanguageModelScore, ScriptConversion
 from restore.glyphs.context import ContextCandidates
 from restore.glyphs.tables import ConfusionTable, GlyphNeighbours, PhoneticNeighbours, load_confusions
 from restore.lm.cache import NgramCounts
@@ -145,6 +145,10 @@ def _alternative_chars(engine: EngineView, offset: int) -> dict[str, float | Non
     return found
 
 
+def _rounded(probability: float | None) -> float | None:
+    return None if probability is None else round(probability, 4)
+
+
 def _shifts(cand: CharCandidate) -> bool:
     """An insertion or deletion: the tokens after it move, so no other change shares its window."""
     return cand.features.insert or cand.features.delete
@@ -179,6 +183,8 @@ class CharCandidate:
     cache_scope: str = ""
     # The simplified candidate ``after`` was converted from, on a traditional line ("" = none).
     in_script: str = ""
+    # What the OCR engine said about the printed character and ``after``, when its prior weighed them.
+    engine_reading: EngineReading | None = None
 
 
 @dataclass(frozen=True)
@@ -477,8 +483,11 @@ class CharStage:
                 word_gain=word_logprobs[1] - word_logprobs[0] if word_logprobs else 0.0,
                 cache=cache_ratio,
             )
+            reading = None
             if prior is not None and hint is not None:
                 features = prior.apply(features, hint[0], after in alternatives, alternatives.get(after))
+                if hint[0] is not None:
+                    reading = EngineReading(prior.engine, round(hint[0], 4), _rounded(alternatives.get(after)))
             confidence = self.calibration.confidence(features)
             if use_cache and not punct and not support:
                 assert cache is not None
@@ -487,7 +496,7 @@ class CharStage:
             if best is None or confidence > best.confidence:
                 best = CharCandidate(
                     index, after, features, before, score, confidence, sources.get(after, ""), word_logprobs, support,
-                    cache_scope if use_cache else "",
+                    cache_scope if use_cache else "", engine_reading=reading,
                 )
         return best
 
@@ -964,6 +973,8 @@ class CharStage:
                     logprob_after=round(cand.word_logprobs[1], 4),
                 )
             )
+        if cand.engine_reading is not None:
+            evidence.append(cand.engine_reading)
         if cand.cache_scope and features.cache > 0:
             # How often the text repeats the 3-gram the change makes (the cache decided with it).
             evidence.append(Consistency(form=cand.after, occurrences=cand.cache_support, scope=cand.cache_scope))
