@@ -350,7 +350,7 @@ class CharConfig:
     # misread_dash_confidence; scripts/experiments/analyse_mark_errors.py lists what is left.
     hyphen_to_one_margin: float = 1.0
     dash_pair_margin: float = 2.5
-    dash_triple_margin: float = 0.0
+    dash_triple_margin: float = 1.0
     misread_dash_confidence: float = 0.9
     # Delete a doubled Han character (看了了 -> 看了) when the LM prefers the single copy; a pair
     # that is a known word (天天, 看看), a run of three (哈哈哈) and two words meeting on one
