@@ -61,3 +61,17 @@ def test_a_dash_and_a_numeral_are_not_one_run(corrector: restore.Corrector) -> N
 def test_rules_between_digits_and_brackets(corrector: restore.Corrector, text: str, before: str, after: str, rule: str) -> None:
     edits = [e for e in corrector.fix(text).edits if e.before == before]
     assert [(e.after, e.evidence[0].rule) for e in edits] == [(after, rule)]
+
+
+def test_a_separator_lost_in_a_list_is_put_back_with_evidence(corrector: restore.Corrector) -> None:
+    text = "出席的有张岳琦、王礼恒王林生、李明华、刘德强、陈光、赵丽等。"
+    [edit] = corrector.fix(text).edits
+    assert (edit.start, edit.end, edit.after) == (11, 11, "、")
+    assert [e.table for e in edit.evidence if hasattr(e, "table")] == ["glued-list-items"]
+    off = restore.Corrector(restore.Config.from_mapping({"char": {"list_separator_confidence": 0.0}}))
+    assert off.fix(text).edits == ()
+
+
+def test_a_speck_after_a_separator_is_deleted(corrector: restore.Corrector) -> None:
+    [edit] = corrector.fix("具体来说，.我们要从小事做起。").edits
+    assert (edit.before, edit.after, edit.evidence[0].rule) == (".", "", "punct:speck-after-separator")

@@ -100,6 +100,8 @@ _HAN_MARKS = frozenset("—")
 # A hyphen or a run of up to three 一/dashes between Han characters (or a closing and an opening
 # mark): the numeral 一 misread as a hyphen, or a dash —— misread as 一一 (CharStage.misread_dashes).
 _DASH_RUN = re.compile(r"(?<=[\u3400-\u9fff”」）》』])[一\-－—]{1,3}(?=[\u3400-\u9fff“「（《『])")
+# A unit in which a list is looked for (lists do not cross sentence ends or lines).
+_LIST_UNIT = re.compile(r"[^。！？；!?\n]+")
 # Marks never replaced: decimal points and sentence ends whose full-width form ends a scored unit.
 _NEVER_MARKS = frozenset(".;．")
 # Look-alike marks OCR engines print for those (by shape); mined tables add more. Swaps between
@@ -712,6 +714,9 @@ class CharStage:
                 # The run is decided as a whole: drop single-character candidates inside it.
                 taken = {at for p in dashes for at in range(p.start, p.end)}
                 examined = [(offset, cand) for offset, cand in examined if offset not in taken]
+        if self.config.insert_marks and self.config.list_separator_confidence > 0:
+            inserted = {offset for offset, cand in examined if cand.features.insert}
+            proposals.extend(p for p in self.separators_in_lists(text) if p.start not in inserted)
         for offset, cand in examined:
             if self._simplified_on_traditional_line(text, offset, cand.after):
                 # The right character in the wrong script (an engine reading traditional print with a
@@ -878,6 +883,45 @@ class CharStage:
                     ),
                 )
             )
+        return found
+
+    def separators_in_lists(self, text: str) -> list[Proposal]:
+        """A ``、`` put back between two list items an engine glued together (王礼恒王林生, see
+        :mod:`restore.stages.lists`), where the LM's log10 gain for it is at least
+        ``CharConfig.list_separator_min_gain`` at the best of the places the list allows."""
+        from restore.lm.sentence_marks import span_readings
+        from restore.stages.lists import glued_items
+
+        cfg = self.config
+        found: list[Proposal] = []
+        for match in _LIST_UNIT.finditer(text):
+            unit = match.group()
+            groups = glued_items(unit, self.resources.surnames)
+            if not groups:
+                continue
+            tokens = list(self.lm.prepare(unit))
+            for places in groups:
+                scored = []
+                for at in places:
+                    with_mark, without = span_readings(self.lm.model, tokens, at, at, [["、"], []])
+                    scored.append((with_mark - without, at, without))
+                gain, at, without = max(scored)
+                if gain < cfg.list_separator_min_gain:
+                    continue
+                found.append(
+                    Proposal(
+                        start=match.start() + at,
+                        end=match.start() + at,
+                        after="、",
+                        kind="punct",
+                        confidence=cfg.list_separator_confidence,
+                        source=SOURCE,
+                        evidence=(
+                            LanguageModelScore(model=self.lm.name, logprob_before=round(without, 4), logprob_after=round(without + gain, 4)),
+                            ConfusionPair("glued-list-items", "", "、", 0.0),
+                        ),
+                    )
+                )
         return found
 
     def _unit_around(self, text: str, offset: int, *, with_end: bool) -> tuple[list[int], list[str], int]:

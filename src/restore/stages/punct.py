@@ -39,6 +39,8 @@ _SEPARATORS = frozenset("。，、；：！？")
 _QUOTE_OPENERS = frozenset("“‘「『")
 # Brackets a lone half-width ")" may close: the full-width one and the look-alikes engines print for it.
 _LONE_OPENERS = frozenset("（〈【《〔")
+# A speck after a separator, before Chinese, a quote or the line end.
+_SPECK = re.compile(r"(?<=[。，、；：！？,])[.'`·](?=$|[\r\n\u3400-\u9fff“‘])", re.MULTILINE)
 _LIST_CLOSE = re.compile(r"[)）]、")
 _PAIR = re.compile(r"\(([^()\r\n]{1,80})\)")
 # A full-width comma inside a number with one or two decimals and a unit: a misread decimal point.
@@ -79,7 +81,13 @@ class PunctStage:
         absorbed = {p.start for p in parentheses if p.after == "（" and text[p.start] in _DEBRIS}
         marks = tuple(p for p in self._marks(_replaced(text, widened)) if p.start not in absorbed)
         closers = tuple(p for p in self._lone_closers(text) if not any(q.start <= p.start < q.end for q in parentheses))
-        return StageOutput(proposals=(*marks, *parentheses, *closers, *self._doubled(text), *self._between_digits(text)))
+        specks = tuple(self._specks(text))
+        return StageOutput(proposals=(*marks, *parentheses, *closers, *self._doubled(text), *self._between_digits(text), *specks))
+
+    def _specks(self, text: str) -> Iterator[Proposal]:
+        """Delete a speck an engine left after a separator (丰收。. 说,.是)."""
+        for match in _SPECK.finditer(text):
+            yield self._proposal(text, match.start(), match.end(), "", "speck-after-separator", self.settings.speck_confidence)
 
     def _lone_closers(self, text: str) -> Iterator[Proposal]:
         """A half-width ")" closing a full-width or look-alike bracket (（女) 〈女) 【记者…)) becomes "）"."""
