@@ -41,6 +41,7 @@ _QUOTE_OPENERS = frozenset("“‘「『")
 _LONE_OPENERS = frozenset("（〈【《〔")
 # A speck after a separator, before Chinese, a quote or the line end.
 _SPECK = re.compile(r"(?<=[。，、；：！？,])[.'`·](?=$|[\r\n\u3400-\u9fff“‘])", re.MULTILINE)
+_RADICAL_COMMA = re.compile(r"(?<=[\u3400-\u9fff）)])丶(?=[\u3400-\u9fff])")
 _LIST_CLOSE = re.compile(r"[)）]、")
 _PAIR = re.compile(r"\(([^()\r\n]{1,80})\)")
 # A full-width comma inside a number with one or two decimals and a unit: a misread decimal point.
@@ -81,8 +82,13 @@ class PunctStage:
         absorbed = {p.start for p in parentheses if p.after == "（" and text[p.start] in _DEBRIS}
         marks = tuple(p for p in self._marks(_replaced(text, widened)) if p.start not in absorbed)
         closers = tuple(p for p in self._lone_closers(text) if not any(q.start <= p.start < q.end for q in parentheses))
-        specks = tuple(self._specks(text))
+        specks = (*self._specks(text), *self._radical_commas(text))
         return StageOutput(proposals=(*marks, *parentheses, *closers, *self._doubled(text), *self._between_digits(text), *specks))
+
+    def _radical_commas(self, text: str) -> Iterator[Proposal]:
+        """The radical 丶 between Han characters is a misread 、 (北京丶上海)."""
+        for match in _RADICAL_COMMA.finditer(text):
+            yield self._proposal(text, match.start(), match.end(), "、", "radical-comma", self.settings.radical_comma_confidence)
 
     def _specks(self, text: str) -> Iterator[Proposal]:
         """Delete a speck an engine left after a separator (丰收。. 说,.是)."""
