@@ -346,18 +346,6 @@ class CharConfig:
     # flags 11 of 2,203 right stops (0.5 per 10k characters): a suggestion (0 switches it off).
     stop_to_comma_margin: float = 2.3
     stop_to_comma_confidence: float = 0.6
-    # Dashes and the numeral 一 between Han characters (CharStage.misread_dashes): a hyphen there
-    # is never right (0 in 5,000 DEV render truths and in clean People's Daily DEV), it is the
-    # numeral 一 (新-代) or a dash, and a run of 一 is often a dash (——) Tesseract printed as 一一.
-    # The LM weighs both readings of the run over the same tokens (restore.lm.sentence_marks).
-    # A lone hyphen becomes 一 when that reading is likelier by at least hyphen_to_one_margin
-    # (log10): on DEV renders (benchmarks/out/ocr_dev.jsonl) 7 hyphens reach 1.0, all 一 in the
-    # truth (-1.4 ... -5.8); the name separators (川-立派 for 川·立派) stay under 0.7.
-    # A run of two (一一, 一-) becomes —— when the dash reading is likelier by at least
-    # dash_pair_margin: right dashes scored 0.5 ... 3.1, the legitimate 一一 of clean DEV text
-    # (一一记录, 一一否定) up to 2.1. A run of three (一一一, never a word) needs only
-    # dash_triple_margin: 5 of 5 were dashes on DEV renders, at 3.4 ... 4.5. Applied at
-    # misread_dash_confidence; scripts/experiments/analyse_mark_errors.py lists what is left.
     # A 、 between two items of a name list an engine glued together (王礼恒王林生 among
     # three-character names; restore.stages.lists finds them and the places before a surname).
     # The LM barely notices a lost separator between names, so the list's shape is the evidence
@@ -367,6 +355,18 @@ class CharConfig:
     # DEV text none did. Applied at list_separator_confidence (0 switches it off).
     list_separator_min_gain: float = -1.2
     list_separator_confidence: float = 0.85
+    # Dashes and the numeral 一 between Han characters (CharStage.misread_dashes): a hyphen there
+    # is never right (0 in 5,000 DEV render truths and in clean People's Daily DEV), it is the
+    # numeral 一 (新-代) or a dash, and a run of 一 is often a dash (——) Tesseract printed as 一一.
+    # The LM weighs both readings of the run over the same tokens (restore.lm.sentence_marks).
+    # A lone hyphen becomes 一 when that reading is likelier by at least hyphen_to_one_margin
+    # (log10): on DEV renders (benchmarks/out/ocr_dev.jsonl) 7 hyphens reach 1.0 (margins 1.4 ...
+    # 5.8), all 一 in the truth; the name separators (川-立派 for 川·立派) stay under 0.7.
+    # A run of two (一一, 一-) becomes —— when the dash reading is likelier by at least
+    # dash_pair_margin: right dashes scored 0.5 ... 3.1, the legitimate 一一 of clean DEV text
+    # (一一记录, 一一否定) up to 2.1. A run of three (一一一, never a word) needs only
+    # dash_triple_margin: 5 of 5 were dashes on DEV renders, at 3.4 ... 4.5. Applied at
+    # misread_dash_confidence; scripts/experiments/analyse_mark_errors.py lists what is left.
     hyphen_to_one_margin: float = 1.0
     dash_pair_margin: float = 2.5
     dash_triple_margin: float = 1.0
