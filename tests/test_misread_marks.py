@@ -75,3 +75,11 @@ def test_a_separator_lost_in_a_list_is_put_back_with_evidence(corrector: restore
 def test_a_speck_after_a_separator_is_deleted(corrector: restore.Corrector) -> None:
     [edit] = corrector.fix("具体来说，.我们要从小事做起。").edits
     assert (edit.before, edit.after, edit.evidence[0].rule) == (".", "", "punct:speck-after-separator")
+
+
+def test_a_second_separator_ending_a_line_is_deleted(corrector: restore.Corrector) -> None:
+    [edit] = corrector.fix("各项工作进展顺利，。\n明天继续。").edits
+    assert (edit.start, edit.before, edit.after) == (9, "。", "")
+    assert edit.evidence[0].rule == "punct:trailing-separator"
+    # Mid-line the pair is left to the other rules (the LM decides a separator after a separator).
+    assert all(e.evidence[0].rule != "punct:trailing-separator" for e in corrector.fix("进展顺利，。明天继续。").edits)

@@ -41,6 +41,8 @@ _QUOTE_OPENERS = frozenset("“‘「『")
 _LONE_OPENERS = frozenset("（〈【《〔")
 # A speck after a separator, before Chinese, a quote or the line end.
 _SPECK = re.compile(r"(?<=[。，、；：！？,])[.'`·](?=$|[\r\n\u3400-\u9fff“‘])", re.MULTILINE)
+# Two separators ending a line (trailing spaces allowed).
+_TRAILING_SEPARATOR = re.compile(r"([。，、；：！？])([。，、；：,])[ \t]*$", re.MULTILINE)
 _RADICAL_COMMA = re.compile(r"(?<=[\u3400-\u9fff）)])丶(?=[\u3400-\u9fff])")
 _LIST_CLOSE = re.compile(r"[)）]、")
 _PAIR = re.compile(r"\(([^()\r\n]{1,80})\)")
@@ -82,8 +84,15 @@ class PunctStage:
         absorbed = {p.start for p in parentheses if p.after == "（" and text[p.start] in _DEBRIS}
         marks = tuple(p for p in self._marks(_replaced(text, widened)) if p.start not in absorbed)
         closers = tuple(p for p in self._lone_closers(text) if not any(q.start <= p.start < q.end for q in parentheses))
-        specks = (*self._specks(text), *self._radical_commas(text))
+        specks = (*self._specks(text), *self._radical_commas(text), *self._trailing_separators(text))
         return StageOutput(proposals=(*marks, *parentheses, *closers, *self._doubled(text), *self._between_digits(text), *specks))
+
+    def _trailing_separators(self, text: str) -> Iterator[Proposal]:
+        """Delete the second of two different separators ending a line (获悉。,)."""
+        for match in _TRAILING_SEPARATOR.finditer(text):
+            if match.group(1) != match.group(2):
+                start = match.start(2)
+                yield self._proposal(text, start, start + 1, "", "trailing-separator", self.settings.trailing_separator_confidence)
 
     def _radical_commas(self, text: str) -> Iterator[Proposal]:
         """The radical 丶 between Han characters is a misread 、 (北京丶上海)."""
