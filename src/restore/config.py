@@ -73,9 +73,10 @@ class PunctConfig:
     # three digits; scripts/experiments/analyse_mark_errors.py). Becomes "." at this confidence.
     # A middle dot there is left alone: People's Daily itself prints 1·3万 (4 clean DEV lines).
     decimal_comma_confidence: float = 0.9
-    # The Han 一 between a digit, Latin letter or % and a digit (6一7级, 40%一50%, 3万一4万,
-    # DC一4) is a misread range dash: 6 on DEV renders, never in their truth nor in clean DEV
-    # text (Han numerals are not written between Arabic ones). Becomes "—" at this confidence.
+    # The Han 一 between a digit, Latin letter or % (or a digit and 万 千 亿 年 月 日) and a digit
+    # (6一7级, 40%一50%, 3万一4万, 7月一1999年, DC一4) is a misread range dash: 7 on DEV renders,
+    # never in their truth nor in clean DEV text (no Han numeral is written before an Arabic
+    # digit). Becomes "—" at this confidence.
     range_dash_confidence: float = 0.9
     # A half-width ")" whose nearest bracket before it on the line is a full-width "（" or a
     # look-alike engines print for it (〈 【 《 〔), with Chinese between, closes that bracket:
