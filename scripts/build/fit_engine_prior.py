@@ -18,8 +18,10 @@ PP-OCRv6 ALTO 4).
    engines that give alternatives) and the detection threshold ``engine_detect_<engine>`` are
    chosen from a grid by the end-to-end DEV CER reduction at the default threshold among settings
    whose correction precision is at least ``--min-precision`` (or, when none reaches it, within
-   ``PRECISION_SLACK`` of text only); an engine whose evidence does not beat text only keeps
-   weight 0. (A logistic fit of the support weight with the offset above overweighs it: the
+   ``PRECISION_SLACK`` of text only); for the engines of ``--no-worse`` (Tesseract: issue #15 asks
+   that its results be no worse with confidences) every setting must stay within
+   ``PRECISION_SLACK`` of text only's precision, whatever ``--min-precision`` says. An engine whose
+   evidence does not beat text only keeps weight 0. (A logistic fit of the support weight with the offset above overweighs it: the
    candidates it is fitted on are the best per position, not the ones the threshold admits.)
 4. ``--folds``: the same fit with leave-one-font-family-out folds (Noto Sans, Noto Serif, AR PL
    UKai, AR PL UMing): weights and settings fitted on three families, scored on the fourth; the
@@ -146,8 +148,11 @@ def choose(items: Sequence[Item], engine: str, fitted: tuple[dict[str, float], b
         counts = evaluate(items, engine, prior=True, threshold=args.threshold, char=configured(engine, weights, setting))
         print(f"  {setting}: CER {counts.cer_after:.2%} ({-counts.cer_reduction:+.1%}), P {counts.correction[0]:.3f}, changes {counts.system}", flush=True)
         tried.append((setting, counts))
-    # Settings that reach --min-precision first; only when none does, those within the slack of text only.
-    for bar in (args.min_precision, floor):
+    # Settings that reach --min-precision first; only when none does, those within the slack of text
+    # only. An engine that must be no worse than text only gets the slack bar alone.
+    no_worse = engine in args.no_worse.split(",")
+    bars = ((base.correction[0] or 1.0) - PRECISION_SLACK,) if no_worse else (args.min_precision, floor)
+    for bar in bars:
         good = [pair for pair in tried if pair[1].correction[0] >= bar and pair[1].cer_reduction < base.cer_reduction]
         if good:
             best = min(good, key=lambda pair: pair[1].cer_reduction)
@@ -186,6 +191,11 @@ def main() -> int:
     parser.add_argument("--collect-below", type=float, default=0.95)
     parser.add_argument("--min-precision", type=float, default=0.95)
     parser.add_argument("--threshold", type=float, default=0.8, help="the default min_confidence")
+    parser.add_argument(
+        "--no-worse",
+        default="tesseract",
+        help="engines whose precision may not fall more than PRECISION_SLACK below text only's (comma-separated)",
+    )
     parser.add_argument("--folds", action="store_true", help="report leave-one-font-family-out figures too")
     args = parser.parse_args()
     items = load(args.renders)

@@ -145,6 +145,10 @@ class ScriptConfig:
     # Traditional -> simplified conversions not already held back go the same way (a traditional
     # form on a simplified line may itself be a misread: 領 for 锁).
     misread_min_count_traditional: int = 5
+    # Confidence of a conversion the OCR engine itself supports: its alternative for the printed
+    # character is that character's form in the line's script, with at least the engine's
+    # CharConfig.engine_script_support_<engine> (PP-OCRv6 on the DEV renders: 80 of 83 right).
+    engine_supported_confidence: float = 0.95
     # Defer every confident simplified -> traditional conversion that way, not only those the
     # mined tables show misread: PP-OCRv4 reads traditional print with a simplified model, and
     # what it prints may be a different character's simplified form (赏 for 貫 in 貫徹) that no
@@ -304,6 +308,18 @@ class CharConfig:
     engine_detect_tesseract: float = 0.95
     engine_detect_ppocrv4: float = 0.0
     engine_detect_ppocrv6: float = 0.9
+    # The engine's support for its alternative (as calib_engine_support_<engine>, 3 + log10 of
+    # p_alternative / p_printed, in [0, 4]) from which an alternative that is the printed character's
+    # form in the line's script is taken as the script conversion, even where the line is too mixed
+    # for the script stage to decide alone (PP-OCRv6 prints 題 for 题 at 0.66 against 0.32). 0 = never.
+    # Chosen by scripts/build/fit_engine_script.py on the DEV renders (benchmarks/out/ocr_dev.jsonl),
+    # 2026-11-30: PP-OCRv6 at 1.0 (ratio >= 1/100) converted 83 characters, 80 to the truth, one
+    # right character; end to end on DEV -51.7% -> -56.5% CER at precision 0.958 -> 0.957; leaving
+    # one font family out, 69 conversions held out, 66 right. PP-OCRv4 (traditional print read
+    # with a simplified model): at most 0.72 right at any floor, so off. Tesseract gives no alternatives.
+    engine_script_support_tesseract: float = 0.0
+    engine_script_support_ppocrv4: float = 0.0
+    engine_script_support_ppocrv6: float = 1.0
     # Weight of "the pair shares a reading", fitted by scripts/build/fit_char_calibration.py --phonetic on
     # synthetic typing errors in DEV lines 14001-15000 with the other weights held fixed; refitted for
     # the law-mixed default model (was 1.269): held-out DEV 15001-16000 typing errors at t=0.8
@@ -528,7 +544,9 @@ _RANGES_BY_AFFIX: tuple[tuple[str, tuple[float, float]], ...] = (
     ("_logprob", _LOGPROB),
     # An OCR engine's confidence below which a character is examined (CharConfig.engine_detect_<engine>).
     ("engine_detect_", _UNIT),
-
+    # The engine's support for an alternative, 3 + log10 of a probability ratio, clipped to [0, 4]
+    # (CharConfig.engine_script_support_<engine>; restore.stages.engine_prior.support).
+    ("engine_script_support_", (0.0, 4.0)),
 )
 
 

@@ -31,9 +31,10 @@ from dataclasses import replace
 from restore.chars import HAN_RUN
 from restore.config import Config
 from restore.errors import ResourceError
-from restore.evidence import ScriptConversion
+from restore.evidence import ConfusionPair, ScriptConversion
 from restore.scriptdata import SIMPLIFIED, TRADITIONAL, ScriptTables, dominant_script
-from restore.stages.base import Deferred, Document, Proposal, StageOutput, StagePlan
+from restore.stages.base import Deferred, Document, EngineView, Proposal, StageOutput, StagePlan
+from restore.stages.engine_script import line_lean, support_floor, supported_conversions
 
 _LINE = re.compile(r"[^\r\n]+")
 
@@ -46,6 +47,7 @@ class ScriptStage:
     def __init__(self, config: Config, *, plan: StagePlan | None = None) -> None:
         """``plan`` is unused: nothing this stage does depends on the stages after it."""
         self.settings = config.script
+        self._char_settings = config.char  # the engine's evidence (engine_script_support_<engine>)
         self._tables: ScriptTables | None = None
         self._converters: dict[str, object] = {}
         self._confusions: dict[str, dict[str, int]] | None = None
@@ -106,10 +108,51 @@ class ScriptStage:
                 found.extend(self._to_script(line.group(), line.start(), TRADITIONAL, script))
             elif script == SIMPLIFIED and traditional:
                 found.extend(self._to_script(line.group(), line.start(), SIMPLIFIED, script))
+        if document.engine is not None:
+            found = self._with_engine_support(text, document.engine, lines, document_script, found)
         return StageOutput(
             proposals=tuple(p for p in found if isinstance(p, Proposal)),
             deferred=tuple(d for d in found if isinstance(d, Deferred)),
         )
+
+    def _with_engine_support(
+        self,
+        text: str,
+        engine: EngineView,
+        lines: list[tuple[re.Match[str], str, int, int]],
+        document_script: str,
+        found: list[Proposal | Deferred],
+    ) -> list[Proposal | Deferred]:
+        """``found`` with the conversions the OCR engine supports (:mod:`restore.stages.engine_script`):
+        proposed where nothing else was, and a held-back proposal of the same form raised to
+        ``engine_supported_confidence``. Deferred conversions stay the char stage's to decide."""
+        floor = support_floor(engine.engine, self._char_settings)
+        if floor <= 0:
+            return found
+        by_start = {p.start: i for i, p in enumerate(found) if isinstance(p, Proposal)}
+        deferred = {d.proposal.start for d in found if isinstance(d, Deferred)}
+        confidence = self.settings.engine_supported_confidence
+        extra: list[Proposal | Deferred] = []
+        for line, script, simplified, traditional in lines:
+            lean = script or document_script or line_lean(simplified, traditional)
+            for offset, form, strength in supported_conversions(line.group(), line.start(), lean, engine, self.tables, floor):
+                if offset in deferred:
+                    continue
+                table = self.settings.to_simplified if lean == SIMPLIFIED else self.settings.to_traditional
+                evidence = (
+                    ScriptConversion(config=table, dominant_script=lean, phrase="", candidates=(form,)),
+                    ConfusionPair(f"engine-alternative:{engine.engine}", text[offset], form, strength),
+                )
+                index = by_start.get(offset)
+                if index is None:
+                    source = f"script:engine-{engine.engine}"
+                    extra.append(Proposal(offset, offset + 1, form, "script", confidence, source, evidence))
+                    continue
+                held = found[index]
+                assert isinstance(held, Proposal)
+                if held.after == form and held.confidence < confidence:
+                    found[index] = replace(held, confidence=confidence, evidence=held.evidence + evidence[1:])
+        return found + extra
 
     def _to_script(self, line: str, offset: int, target: str, dominant: str) -> Iterator[Proposal | Deferred]:
         tables = self.tables

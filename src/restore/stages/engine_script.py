@@ -1,0 +1,84 @@
+"""Script conversions the OCR engine itself supports.
+
+A recogniser trained on both scripts often prints the other script's form of a character and
+lists the right form as its runner-up: PP-OCRv6 reads 题 on a simplified page as 題 (0.66) with
+题 (0.32) next. The script stage converts minority-script characters only on lines whose script it
+can decide, and a short, mixed line (three traditional forms among seven simplified ones) decides
+nothing. The engine's alternative settles it character by character: when the engine's runner-up
+for a character of one script is that character's form in the script the line leans to, with
+enough of the engine's support (:func:`restore.stages.engine_prior.support`, the same scale as
+the char stage's ``engine_support_<engine>`` feature), the conversion is proposed.
+
+>>> from restore.scriptdata import ScriptTables
+>>> from restore.stages.base import EngineView
+>>> engine = EngineView("ppocrv6", (0.99, 0.66, 0.99), {1: (("題", 0.66), ("题", 0.32))})
+>>> list(supported_conversions("问題了", 0, "simplified", engine, ScriptTables.load(), 1.0))
+[(1, '题', 2.69)]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from restore.config import CharConfig
+from restore.scriptdata import SIMPLIFIED, TRADITIONAL, ScriptTables
+from restore.stages.base import EngineView
+from restore.stages.engine_prior import CALIBRATED_AS, support
+
+
+def support_floor(engine: str, config: CharConfig) -> float:
+    """``CharConfig.engine_script_support_<engine>`` of the engine that read the text (0 = never;
+    also 0 for an engine without a calibration or with ``engine_prior`` off).
+
+    >>> support_floor("ppocrv6", CharConfig()) > 0, support_floor("abbyy", CharConfig())
+    (True, 0.0)
+    """
+    calibrated = CALIBRATED_AS.get(config.engine or engine)
+    if calibrated is None or not config.engine_prior:
+        return 0.0
+    return float(getattr(config, f"engine_script_support_{calibrated}"))
+
+
+def line_lean(simplified: int, traditional: int) -> str:
+    """The script a line leans to by a plain majority of its script-only characters, or ``""`` on a tie.
+
+    >>> line_lean(7, 3), line_lean(2, 2)
+    ('simplified', '')
+    """
+    if simplified > traditional:
+        return SIMPLIFIED
+    if traditional > simplified:
+        return TRADITIONAL
+    return ""
+
+
+def supported_conversions(
+    line: str, start: int, lean: str, engine: EngineView, tables: ScriptTables, floor: float
+) -> Iterator[tuple[int, str, float]]:
+    """``(offset, form, support)`` for each character of ``line`` (at ``start`` in the text the
+    engine view covers) that only the other script than ``lean`` uses and whose engine alternative
+    is its form in ``lean``, with the engine's support at least ``floor`` (in [0, 4]; 0 yields nothing).
+    A character an earlier stage changed has no confidence and is skipped.
+    """
+    if floor <= 0 or lean not in (SIMPLIFIED, TRADITIONAL):
+        return
+    if lean == SIMPLIFIED:
+        minority, own, forms_of = tables.traditional_only, tables.simplified_only, tables.to_simplified
+    else:
+        minority, own, forms_of = tables.simplified_only, tables.traditional_only, tables.to_traditional
+    for index, char in enumerate(line):
+        if char not in minority:
+            continue
+        offset = start + index
+        confidence = engine.confidences[offset] if offset < len(engine.confidences) else None
+        if confidence is None:
+            continue
+        forms = forms_of.get(char, ())
+        best: tuple[float, str] | None = None
+        for alternative, probability in engine.alternatives.get(offset, ()):
+            if alternative in own and alternative in forms:
+                strength = support(probability, confidence)
+                if strength >= floor and (best is None or strength > best[0]):
+                    best = (strength, alternative)
+        if best is not None:
+            yield offset, best[1], round(best[0], 2)
