@@ -10,6 +10,8 @@ from hypothesis import strategies as st
 
 import restore
 from restore.edits import Edit, apply_edits
+from restore.evidence import EngineReading
+from restore.explain import explain
 from restore.pipeline import engine_view
 from restore.stages import engine_prior
 from restore.stages.base import EngineView
@@ -69,8 +71,11 @@ def test_doubt_is_symmetric_and_clipped() -> None:
 
 
 def test_each_engine_has_its_own_feature_and_threshold() -> None:
-    config = dataclasses.replace(Config().char, engine_detect_ppocrv6=0.9, engine_detect_tesseract=0.0)
+    config = dataclasses.replace(
+        Config().char, engine_detect_ppocrv6=0.9, engine_detect_tesseract=0.0, calib_engine_doubt_tesseract=0.1
+    )
     v6, tesseract = EnginePrior.for_engine("ppocrv6", config), EnginePrior.for_engine("tesseract", config)
+    assert tesseract is not None and tesseract.engine == "tesseract"
     assert v6.values(0.2, True) == {
         "engine_doubt_ppocrv6": pytest.approx(doubt(0.2)), "engine_read_ppocrv6": True, "engine_alternative": True,
         "engine_support_ppocrv6": 0.0,  # no probability given for the alternative
@@ -81,6 +86,8 @@ def test_each_engine_has_its_own_feature_and_threshold() -> None:
     assert v6.doubtful(0.5) and not v6.doubtful(0.95) and not v6.doubtful(None)
     assert not tesseract.doubtful(0.1)  # threshold 0: only the LM decides what Tesseract's text shows
     assert EnginePrior.for_engine("abbyy", config) is None
+    # Shipped, Tesseract's weights are all 0 (no setting kept its precision on DEV): not consulted.
+    assert EnginePrior.for_engine("tesseract", Config().char) is None
 
 
 def test_the_char_stage_weighs_the_engine() -> None:
@@ -156,3 +163,18 @@ def test_a_simplified_alternative_is_written_in_the_pages_script(corrector: rest
     assert [e.type for e in edit.evidence][:2] == ["lm", "script"]
     # The channel evidence names the pair the engine and the tables know: 資 read for 贫.
     assert all(getattr(e, "after", "贫") == "贫" for e in edit.evidence if e.type == "confusion")
+
+
+def test_an_edit_the_engine_weighed_names_its_reading(corrector: restore.Corrector) -> None:
+    at = LINE.index("己")
+    confidences = [0.99] * len(LINE)
+    confidences[at] = 0.3
+    result = corrector.fix(LINE, ocr=Reading("ppocrv6", tuple(confidences), {at: (("已", 0.6),)}))
+    (edit,) = [e for e in result.edits if e.start == at]
+    assert edit.after == "已"
+    assert EngineReading("ppocrv6", 0.3, 0.6) in edit.evidence
+    assert Edit.from_json(edit.to_json()) == edit
+    assert "OCR engine ppocrv6: confidence 0.30" in explain(result)
+    # Read as bare text, the same edit has no engine evidence.
+    (plain,) = [e for e in corrector.fix(LINE).edits if e.start == at]
+    assert not any(isinstance(record, EngineReading) for record in plain.evidence)

@@ -8,7 +8,7 @@ import pytest
 
 import restore
 from restore.config import Config
-from restore.evidence import ConfusionPair
+from restore.evidence import EngineReading
 from restore.scriptdata import ScriptTables
 from restore.stages.base import EngineView
 from restore.stages.engine_script import support_floor, supported_conversions
@@ -53,8 +53,7 @@ def test_the_engine_alternative_decides_the_conversion(corrector: restore.Correc
     assert ZU not in edits  # below PP-OCRv6's support floor
     (edit,) = [e for e in result.edits if e.start == XI]
     assert edit.confidence == Config().script.engine_supported_confidence
-    pair = next(ev for ev in edit.evidence if isinstance(ev, ConfusionPair))
-    assert (pair.table, pair.seen, pair.meant, pair.similarity) == ("engine-alternative:ppocrv6", "細", "细", 2.8)
+    assert EngineReading("ppocrv6", 0.6, 0.38) in edit.evidence
 
 
 def test_an_engine_without_a_floor_converts_nothing(corrector: restore.Corrector) -> None:
@@ -86,4 +85,4 @@ def test_only_the_form_in_the_lines_script_with_support_counts(alternatives: tup
 
 def test_a_traditional_line_takes_the_traditional_form() -> None:
     engine = EngineView("ppocrv6", (0.99, 0.55, 0.99), {1: (("國", 0.4), ("图", 0.02))})
-    assert list(supported_conversions("中国語", 0, "traditional", engine, ScriptTables.load(), 1.0)) == [(1, "國", 2.86)]
+    assert list(supported_conversions("中国語", 0, "traditional", engine, ScriptTables.load(), 1.0)) == [(1, "國", 0.4)]

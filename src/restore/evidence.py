@@ -110,6 +110,21 @@ class Consistency:
 
 
 @dataclass(frozen=True, slots=True)
+class EngineReading:
+    """What the OCR engine that read the span said about it (from an OCR file, :mod:`restore.formats`).
+
+    ``confidence`` is the engine's confidence in the character it printed (0-1, 1 = sure);
+    ``probability`` its probability for the replacement when it listed it as an alternative
+    (ALTO Glyph Variant, PAGE Glyph TextEquiv, RapidOCR top-k), else ``None``.
+    """
+
+    engine: str
+    confidence: float
+    probability: float | None = None
+    type: ClassVar[str] = "engine"
+
+
+@dataclass(frozen=True, slots=True)
 class Merged:
     """This edit absorbed earlier edits by other stages that touched the same characters."""
 
@@ -126,13 +141,15 @@ Evidence = (
     | LanguageModelScore
     | ConfusionPair
     | Consistency
+    | EngineReading
     | Merged
 )
 
 EVIDENCE_TYPES: dict[str, type] = {
     cls.type: cls
     for cls in (
-        RuleMatch, ScriptConversion, LexiconMatch, LearnedRule, LanguageModelScore, ConfusionPair, Consistency, Merged
+        RuleMatch, ScriptConversion, LexiconMatch, LearnedRule, LanguageModelScore, ConfusionPair, Consistency,
+        EngineReading, Merged,
     )
 }
 

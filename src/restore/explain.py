@@ -16,6 +16,7 @@ import json
 from restore.edits import Edit
 from restore.evidence import (
     ConfusionPair,
+    EngineReading,
     Evidence,
     LanguageModelScore,
     LearnedRule,
@@ -57,6 +58,9 @@ def describe_evidence(record: Evidence) -> str:
         # Mined tables store the (log-scaled) count of real OCR sightings, not a similarity.
         measure = "seen by OCR engines, weight" if record.table == "ocr-mined" else "similarity"
         return f"{record.table}: {record.seen}→{record.meant} {measure} {record.similarity:.2f}"
+    if isinstance(record, EngineReading):
+        listed = f", {record.probability:.2f} for the replacement" if record.probability is not None else ""
+        return f"OCR engine {record.engine}: confidence {record.confidence:.2f} in the printed character{listed}"
     fields = ", ".join(f"{f.name}={getattr(record, f.name)}" for f in dataclasses.fields(record))
     return f"{record.type} {fields}"
 

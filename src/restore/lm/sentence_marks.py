@@ -56,3 +56,33 @@ def stop_and_comma(model: Any, tokens: Sequence[str], index: int) -> tuple[float
     model.BeginSentenceWrite(start)
     stop = walk(context, ["。", "</s>"]) + walk(start, right)
     return stop, comma
+
+
+def span_readings(model: Any, tokens: Sequence[str], start: int, end: int, readings: Sequence[Sequence[str]]) -> list[float]:
+    """log10 P of each reading of ``tokens[start:end]``, each followed by the ``order - 1`` tokens
+    after the span (and ``</s>`` when they reach the unit's end), all from the same context.
+
+    ``model``: a ``kenlm.Model``; ``tokens``: one unit in the LM's view; ``readings``: token
+    sequences that may replace the span (of any length). Raises IndexError for a span outside ``tokens``.
+
+    >>> from restore.lm.model import CharLanguageModel
+    >>> lm = CharLanguageModel()
+    >>> dash, ones = span_readings(lm.model, list("他说一一我们走吧"), 2, 4, [["—", "—"], ["一", "一"]])
+    >>> dash > ones
+    True
+    """
+    if not 0 <= start <= end <= len(tokens):
+        raise IndexError(f"span {start}:{end} outside {len(tokens)} tokens")
+    tail = list(tokens[end : end + model.order - 1])
+    if end + model.order - 1 > len(tokens):
+        tail.append("</s>")
+    context = begin_state(model, tokens, start)
+    new_state = state_class(model)
+    totals = []
+    for reading in readings:
+        state, scratch, total = context, new_state(), 0.0
+        for token in [*reading, *tail]:
+            total += model.BaseScore(state, token, scratch)
+            state, scratch = scratch, new_state()
+        totals.append(total)
+    return totals

@@ -50,6 +50,7 @@ conversion is proposed as is unless the LM finds a likelier character at that po
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
@@ -59,7 +60,7 @@ from typing import Any, ClassVar
 
 from restore.chars import is_bmp_han
 from restore.config import CharConfig, Config
-from restore.evidence import ConfusionPair, Consistency, Evidence, LanguageModelScore, ScriptConversion
+from restore.evidence import ConfusionPair, Consistency, EngineReading, Evidence, LanguageModelScore, ScriptConversion
 from restore.glyphs.context import ContextCandidates
 from restore.glyphs.tables import ConfusionTable, GlyphNeighbours, PhoneticNeighbours, load_confusions
 from restore.lm.cache import NgramCounts, support_ratio
@@ -96,6 +97,11 @@ _FINAL_TARGETS = frozenset("。！？")
 _QUOTES = frozenset("\"'“”‘’")
 # Marks a Han character may stand for (mined: 一 read for the dash —).
 _HAN_MARKS = frozenset("—")
+# A hyphen or a run of up to three 一/dashes between Han characters (or a closing and an opening
+# mark): the numeral 一 misread as a hyphen, or a dash —— misread as 一一 (CharStage.misread_dashes).
+_DASH_RUN = re.compile(r"(?<=[\u3400-\u9fff”」）》』])[一\-－—]{1,3}(?=[\u3400-\u9fff“「（《『])")
+# A unit in which a list is looked for (lists do not cross sentence ends or lines).
+_LIST_UNIT = re.compile(r"[^。！？；!?\n]+")
 # Marks never replaced: decimal points and sentence ends whose full-width form ends a scored unit.
 _NEVER_MARKS = frozenset(".;．")
 # Look-alike marks OCR engines print for those (by shape); mined tables add more. Swaps between
@@ -108,7 +114,9 @@ PUNCT_LOOKALIKES = {
     "〉": "）",
     "【": "（",
     "】": "）",
-    "-": "—",
+    # A hyphen between Han characters is mostly the numeral 一 (新-代, 这-精神: 11 of 17 on DEV
+    # renders, the rest dashes); the LM weighs both (_punct_ok keeps it away from Latin and digits).
+    "-": "—一",
     "－": "—",
     "~": "—",
     ",": "，",
@@ -143,6 +151,10 @@ def _alternative_chars(engine: EngineView, offset: int) -> dict[str, float | Non
         if char not in found or (probability or 0.0) > (found[char] or 0.0):
             found[char] = probability
     return found
+
+
+def _rounded(probability: float | None) -> float | None:
+    return None if probability is None else round(probability, 4)
 
 
 def _shifts(cand: CharCandidate) -> bool:
@@ -197,6 +209,8 @@ class CharCandidate:
     cache_scope: str = ""
     # The simplified candidate ``after`` was converted from, on a traditional line ("" = none).
     in_script: str = ""
+    # What the OCR engine said about the printed character and ``after``, when its prior weighed them.
+    engine_reading: EngineReading | None = None
 
 
 @dataclass(frozen=True)
@@ -496,8 +510,11 @@ class CharStage:
                 word_gain=word_logprobs[1] - word_logprobs[0] if word_logprobs else 0.0,
                 cache=cache_ratio,
             )
+            reading = None
             if prior is not None and hint is not None:
                 features = prior.apply(features, hint[0], after in alternatives, alternatives.get(after))
+                if hint[0] is not None:
+                    reading = EngineReading(prior.engine, round(hint[0], 4), _rounded(alternatives.get(after)))
             confidence = self.calibration.confidence(features)
             if use_cache and not punct and not support:
                 assert support_before is not None
@@ -506,7 +523,7 @@ class CharStage:
             if best is None or confidence > best.confidence:
                 best = CharCandidate(
                     index, after, features, before, score, confidence, sources.get(after, ""), word_logprobs, support,
-                    cache_scope if use_cache else "",
+                    cache_scope if use_cache else "", engine_reading=reading,
                 )
         return best
 
@@ -695,6 +712,16 @@ class CharStage:
             proposals.extend(self.arbitrate(text, deferred, script, examined))
         if self.config.punctuation and self.config.stop_to_comma_margin > 0:
             proposals.extend(self.stops_read_for_commas(text))
+        if self.config.punctuation:
+            dashes = self.misread_dashes(text)
+            if dashes:
+                proposals.extend(dashes)
+                # The run is decided as a whole: drop single-character candidates inside it.
+                taken = {at for p in dashes for at in range(p.start, p.end)}
+                examined = [(offset, cand) for offset, cand in examined if offset not in taken]
+        if self.config.insert_marks and self.config.list_separator_confidence > 0:
+            inserted = {offset for offset, cand in examined if cand.features.insert}
+            proposals.extend(p for p in self.separators_in_lists(text) if p.start not in inserted)
         for offset, cand in examined:
             if self._simplified_on_traditional_line(text, offset, cand.after):
                 # The right character in the wrong script (an engine reading traditional print with a
@@ -816,6 +843,87 @@ class CharStage:
                         evidence=(
                             LanguageModelScore(model=self.lm.name, logprob_before=round(stop, 4), logprob_after=round(comma, 4)),
                             ConfusionPair("stop-read-for-comma", "。", "，", 0.0),
+                        ),
+                    )
+                )
+        return found
+
+    def misread_dashes(self, text: str) -> list[Proposal]:
+        """The numeral 一 for a hyphen between Han characters (新-代 → 新一代) and a dash for a run of
+        一 (一一 → ——) where the LM prefers that reading of the whole run by the margins of
+        :class:`~restore.config.CharConfig` (``hyphen_to_one_margin``, ``dash_pair_margin``,
+        ``dash_triple_margin``), scored over the same tokens (:func:`restore.lm.sentence_marks.span_readings`).
+        """
+        from restore.lm.sentence_marks import span_readings
+
+        cfg = self.config
+        found: list[Proposal] = []
+        for match in _DASH_RUN.finditer(text):
+            run = match.group()
+            n = len(run)
+            if n == 1 and run not in "-－" or n > 1 and ("一" not in run or run[0] == "—"):
+                continue  # a lone 一 is the char stage's; a run without 一 is a dash, ——一 a dash and a numeral
+            positions, tokens, index = self._unit_around(text, match.start(), with_end=False)
+            if positions[index : index + n] != list(range(match.start(), match.end())):
+                continue  # spaces inside the run
+            dash, ones = span_readings(self.lm.model, tokens, index, index + n, [["—"] * n, ["一"] * n])
+            if n == 1:
+                after, before, margin, needed = "一", dash, ones - dash, cfg.hyphen_to_one_margin
+            else:
+                after, before, margin = "—" * n, ones, dash - ones
+                needed = cfg.dash_pair_margin if n == 2 else cfg.dash_triple_margin
+            if margin < needed or margin <= 0:
+                continue
+            found.append(
+                Proposal(
+                    start=match.start(),
+                    end=match.end(),
+                    after=after,
+                    kind="punct",
+                    confidence=cfg.misread_dash_confidence,
+                    source=SOURCE,
+                    evidence=(
+                        LanguageModelScore(model=self.lm.name, logprob_before=round(before, 4), logprob_after=round(before + margin, 4)),
+                        ConfusionPair("misread-dash", run, after, 0.0),
+                    ),
+                )
+            )
+        return found
+
+    def separators_in_lists(self, text: str) -> list[Proposal]:
+        """A ``、`` put back between two list items an engine glued together (王礼恒王林生, see
+        :mod:`restore.stages.lists`), where the LM's log10 gain for it is at least
+        ``CharConfig.list_separator_min_gain`` at the best of the places the list allows."""
+        from restore.lm.sentence_marks import span_readings
+        from restore.stages.lists import glued_items
+
+        cfg = self.config
+        found: list[Proposal] = []
+        for match in _LIST_UNIT.finditer(text):
+            unit = match.group()
+            groups = glued_items(unit, self.resources.surnames)
+            if not groups:
+                continue
+            tokens = list(self.lm.prepare(unit))
+            for places in groups:
+                scored = []
+                for at in places:
+                    with_mark, without = span_readings(self.lm.model, tokens, at, at, [["、"], []])
+                    scored.append((with_mark - without, at, without))
+                gain, at, without = max(scored)
+                if gain < cfg.list_separator_min_gain:
+                    continue
+                found.append(
+                    Proposal(
+                        start=match.start() + at,
+                        end=match.start() + at,
+                        after="、",
+                        kind="punct",
+                        confidence=cfg.list_separator_confidence,
+                        source=SOURCE,
+                        evidence=(
+                            LanguageModelScore(model=self.lm.name, logprob_before=round(without, 4), logprob_after=round(without + gain, 4)),
+                            ConfusionPair("glued-list-items", "", "、", 0.0),
                         ),
                     )
                 )
@@ -960,6 +1068,8 @@ class CharStage:
                     logprob_after=round(cand.word_logprobs[1], 4),
                 )
             )
+        if cand.engine_reading is not None:
+            evidence.append(cand.engine_reading)
         if cand.cache_scope and features.cache > 0:
             # How often the text repeats the 3-gram the change makes (the cache decided with it).
             evidence.append(Consistency(form=cand.after, occurrences=cand.cache_support, scope=cand.cache_scope))

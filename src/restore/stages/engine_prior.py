@@ -21,6 +21,11 @@ character the engine gives less is examined whatever the LM says) are fitted by
 ``scripts/build/fit_engine_prior.py`` on DEV renders, never TEST. A character without a confidence
 (inserted by an earlier stage, or from a file without any) has every engine feature 0: scored as
 before.
+Shipped (2026-11-30), only PP-OCRv6's weights are not 0: Tesseract's cost precision on DEV and
+issue #15 asks that Tesseract be no worse with its confidences than without, and no PP-OCRv4 setting
+kept its text-only precision. The same alternatives also decide script conversions the line alone
+cannot (:mod:`restore.stages.engine_script`), and every edit the engine weighed carries an
+:class:`~restore.evidence.EngineReading`.
 
 >>> from restore.config import CharConfig
 >>> prior = EnginePrior.for_engine("ppocrv6", CharConfig())

@@ -13,7 +13,7 @@ the char stage's ``engine_support_<engine>`` feature), the conversion is propose
 >>> from restore.stages.base import EngineView
 >>> engine = EngineView("ppocrv6", (0.99, 0.66, 0.99), {1: (("題", 0.66), ("题", 0.32))})
 >>> list(supported_conversions("问題了", 0, "simplified", engine, ScriptTables.load(), 1.0))
-[(1, '题', 2.69)]
+[(1, '题', 0.32)]
 """
 
 from __future__ import annotations
@@ -55,9 +55,10 @@ def line_lean(simplified: int, traditional: int) -> str:
 def supported_conversions(
     line: str, start: int, lean: str, engine: EngineView, tables: ScriptTables, floor: float
 ) -> Iterator[tuple[int, str, float]]:
-    """``(offset, form, support)`` for each character of ``line`` (at ``start`` in the text the
+    """``(offset, form, probability)`` for each character of ``line`` (at ``start`` in the text the
     engine view covers) that only the other script than ``lean`` uses and whose engine alternative
-    is its form in ``lean``, with the engine's support at least ``floor`` (in [0, 4]; 0 yields nothing).
+    is its form in ``lean``, with the engine's support at least ``floor`` (in [0, 4]; 0 yields nothing);
+    ``probability`` is the engine's for that form.
     A character an earlier stage changed has no confidence and is skipped.
     """
     if floor <= 0 or lean not in (SIMPLIFIED, TRADITIONAL):
@@ -76,9 +77,8 @@ def supported_conversions(
         forms = forms_of.get(char, ())
         best: tuple[float, str] | None = None
         for alternative, probability in engine.alternatives.get(offset, ()):
-            if alternative in own and alternative in forms:
-                strength = support(probability, confidence)
-                if strength >= floor and (best is None or strength > best[0]):
-                    best = (strength, alternative)
+            if alternative in own and alternative in forms and probability is not None:
+                if support(probability, confidence) >= floor and (best is None or probability > best[0]):
+                    best = (probability, alternative)
         if best is not None:
-            yield offset, best[1], round(best[0], 2)
+            yield offset, best[1], best[0]

@@ -5,13 +5,19 @@ or a closing full-width mark) and Chinese, a digit or the line end on its right,
 so ``1,000``, ``3.5``, URLs, e-mail addresses and Latin runs never change. Spaces
 around a converted mark go with it (full-width marks carry their own spacing).
 Parentheses are converted as a pair when they enclose Chinese. A separator printed
-twice (``。。``) loses one copy.
+twice (``。。``) loses one copy. Between digits, a full-width comma before one or two digits and a
+unit (``7，62万``) is a misread decimal point and a Han ``一`` (``6一7级``) a misread range dash.
 
 >>> from restore.config import Config
 >>> from restore.stages.base import Document
 >>> out = PunctStage(Config()).propose("喜报! 共1,000人(含学生)参加", Document())
 >>> [(p.start, p.end, p.after) for p in out.proposals]
 [(2, 4, '！'), (11, 12, '（'), (15, 16, '）')]
+>>> [p.after for p in PunctStage(Config()).propose("王环〈女)、李明（男)张强", Document()).proposals]
+['）', '）、']
+>>> out = PunctStage(Config()).propose("增长4，9%，风力6一7级", Document())
+>>> [(p.start, p.after) for p in out.proposals]
+[(3, '.'), (10, '—')]
 """
 
 from __future__ import annotations
@@ -30,7 +36,20 @@ _MARK = re.compile(r"[ \t]*([,!?:;])[ \t]*")
 _CUES = {"?": "呢吗吧啊呀嘛么", "!": "呢吗吧啊呀嘛么", ":": "说道曰问答"}
 _DEBRIS = frozenset(".'`")
 _SEPARATORS = frozenset("。，、；：！？")
+_QUOTE_OPENERS = frozenset("“‘「『")
+# Brackets a lone half-width ")" may close: the full-width one and the look-alikes engines print for it.
+_LONE_OPENERS = frozenset("（〈【《〔")
+# A speck after a separator, before Chinese, a quote or the line end.
+_SPECK = re.compile(r"(?<=[。，、；：！？,])[.'`·](?=$|[\r\n\u3400-\u9fff“‘])", re.MULTILINE)
+# Two separators ending a line (trailing spaces allowed).
+_TRAILING_SEPARATOR = re.compile(r"([。，、；：！？])([。，、；：,])[ \t]*$", re.MULTILINE)
+_RADICAL_COMMA = re.compile(r"(?<=[\u3400-\u9fff）)])丶(?=[\u3400-\u9fff])")
+_LIST_CLOSE = re.compile(r"[)）]、")
 _PAIR = re.compile(r"\(([^()\r\n]{1,80})\)")
+# A full-width comma inside a number with one or two decimals and a unit: a misread decimal point.
+_DECIMAL_COMMA = re.compile(r"(?<=[0-9０-９])，(?=[0-9０-９]{1,2}(?![0-9０-９])[%％万亿萬億千百倍元])")
+# The Han 一 between a number (3万, 7月; or a model name: DC一4) and a digit: a misread range dash.
+_RANGE_DASH = re.compile(r"(?:(?<=[0-9０-９A-Za-z%％])|(?<=[0-9０-９][万千亿萬億年月日]))一(?=[0-9０-９])")
 
 
 def _chinese_left(char: str) -> bool:
@@ -64,7 +83,51 @@ class PunctStage:
         }
         absorbed = {p.start for p in parentheses if p.after == "（" and text[p.start] in _DEBRIS}
         marks = tuple(p for p in self._marks(_replaced(text, widened)) if p.start not in absorbed)
-        return StageOutput(proposals=(*marks, *parentheses, *self._doubled(text)))
+        closers = tuple(p for p in self._lone_closers(text) if not any(q.start <= p.start < q.end for q in parentheses))
+        specks = (*self._specks(text), *self._radical_commas(text), *self._trailing_separators(text))
+        return StageOutput(proposals=(*marks, *parentheses, *closers, *self._doubled(text), *self._between_digits(text), *specks))
+
+    def _trailing_separators(self, text: str) -> Iterator[Proposal]:
+        """Delete the second of two different separators ending a line (获悉。,)."""
+        for match in _TRAILING_SEPARATOR.finditer(text):
+            if match.group(1) != match.group(2):
+                start = match.start(2)
+                yield self._proposal(text, start, start + 1, "", "trailing-separator", self.settings.trailing_separator_confidence)
+
+    def _radical_commas(self, text: str) -> Iterator[Proposal]:
+        """The radical 丶 between Han characters is a misread 、 (北京丶上海)."""
+        for match in _RADICAL_COMMA.finditer(text):
+            yield self._proposal(text, match.start(), match.end(), "、", "radical-comma", self.settings.radical_comma_confidence)
+
+    def _specks(self, text: str) -> Iterator[Proposal]:
+        """Delete a speck an engine left after a separator (丰收。. 说,.是)."""
+        for match in _SPECK.finditer(text):
+            yield self._proposal(text, match.start(), match.end(), "", "speck-after-separator", self.settings.speck_confidence)
+
+    def _lone_closers(self, text: str) -> Iterator[Proposal]:
+        """A half-width ")" closing a full-width or look-alike bracket (（女) 〈女) 【记者…)) becomes "）"."""
+        at = text.find(")")
+        while at >= 0:
+            opener = _open_bracket_before(text, at)
+            if (
+                opener >= 0
+                and text[opener] in _LONE_OPENERS
+                and any(is_han(c) for c in text[opener + 1 : at])
+                and text[at + 1 : at + 2] not in CLOSERS
+            ):
+                # In a list whose other items end "）、" (王环（女）、李明（女)马…), a ")" glued to the next
+                # item lost its separator too (4 of 4 on DEV renders; without such items 1 of 10).
+                after = "）、" if at + 1 < len(text) and is_han(text[at + 1]) and _LIST_CLOSE.search(_line_of(text, at)) else "）"
+                start, end = _with_spaces(text, at, at + 1, after)
+                yield self._proposal(text, start, end, after, "halfwidth-closer", self.settings.lone_closer_confidence)
+            at = text.find(")", at + 1)
+
+    def _between_digits(self, text: str) -> Iterator[Proposal]:
+        """A decimal point read as a full-width comma (7，62万) and a range dash read as 一 (6一7级)."""
+        for match in _DECIMAL_COMMA.finditer(text):
+            yield self._proposal(text, match.start(), match.end(), ".", "decimal-comma", self.settings.decimal_comma_confidence)
+        for match in _RANGE_DASH.finditer(text):
+            yield self._proposal(text, match.start(), match.end(), "—", "range-dash", self.settings.range_dash_confidence)
 
     def _doubled(self, text: str) -> Iterator[Proposal]:
         """Delete one copy of a separator or quote an engine printed twice (会议。。)."""
@@ -106,6 +169,7 @@ class PunctStage:
                 and right not in "\r\n"
                 and left not in _CUES.get(match.group(1), "")
                 and not _headline_mark(text, match.group(1), match.end(1))
+                and not (match.group(1) == ":" and right in _QUOTE_OPENERS)
             ):
                 confidence = min(confidence, self.settings.confusable_confidence)
             start, end = _with_spaces(text, start, match.end(1), FULL_WIDTH[match.group(1)])
@@ -144,6 +208,28 @@ def _headline_mark(text: str, mark: str, end: int) -> bool:
     (True, False, False)
     """
     return mark in "!?" and end < len(text) and text[end] in " \t\u3000"
+
+
+def _open_bracket_before(text: str, at: int, reach: int = 30) -> int:
+    """The offset of the nearest bracket opening before ``at`` on its line, within ``reach``
+    characters and with no closing mark between, or -1.
+
+    >>> _open_bracket_before("王环〈女)", 4), _open_bracket_before("（甲）乙)", 4)
+    (2, -1)
+    """
+    for j in range(at - 1, max(-1, at - reach - 1), -1):
+        char = text[j]
+        if char in "\r\n" or char in CLOSERS or char in "〉":
+            return -1
+        if char in OPENERS or char in _LONE_OPENERS or char == "(":
+            return j
+    return -1
+
+
+def _line_of(text: str, at: int) -> str:
+    """The line holding ``text[at]``."""
+    end = text.find("\n", at)
+    return text[text.rfind("\n", 0, at) + 1 : end if end >= 0 else len(text)]
 
 
 def _debris_before(text: str, at: int) -> bool:

@@ -31,7 +31,7 @@ from dataclasses import replace
 from restore.chars import HAN_RUN
 from restore.config import Config
 from restore.errors import ResourceError
-from restore.evidence import ConfusionPair, ScriptConversion
+from restore.evidence import EngineReading, ScriptConversion
 from restore.scriptdata import SIMPLIFIED, TRADITIONAL, ScriptTables, dominant_script
 from restore.stages.base import Deferred, Document, EngineView, Proposal, StageOutput, StagePlan
 from restore.stages.engine_script import line_lean, support_floor, supported_conversions
@@ -135,13 +135,15 @@ class ScriptStage:
         extra: list[Proposal | Deferred] = []
         for line, script, simplified, traditional in lines:
             lean = script or document_script or line_lean(simplified, traditional)
-            for offset, form, strength in supported_conversions(line.group(), line.start(), lean, engine, self.tables, floor):
+            for offset, form, probability in supported_conversions(line.group(), line.start(), lean, engine, self.tables, floor):
                 if offset in deferred:
                     continue
                 table = self.settings.to_simplified if lean == SIMPLIFIED else self.settings.to_traditional
+                printed = engine.confidences[offset]
+                assert printed is not None  # supported_conversions skips characters without one
                 evidence = (
                     ScriptConversion(config=table, dominant_script=lean, phrase="", candidates=(form,)),
-                    ConfusionPair(f"engine-alternative:{engine.engine}", text[offset], form, strength),
+                    EngineReading(engine.engine, round(printed, 4), round(probability, 4)),
                 )
                 index = by_start.get(offset)
                 if index is None:
