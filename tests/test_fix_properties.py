@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import restore
@@ -40,7 +40,23 @@ def test_fix_is_well_formed_on_chinese_like_text(corrector: restore.Corrector, t
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(chinese_like)
+@example("”,.")  # a speck deleted after "," used to leave the comma for the next run to widen
+@example("、,.")
+@example("、，.")
+@example("、，,")
+@example("、、，")  # the doubled 、 and the trailing ， go in one pass, not one per run
 def test_second_fix_proposes_no_core_edits(core_corrector: restore.Corrector, text: str) -> None:
     once = core_corrector.fix(text)
     twice = core_corrector.fix(once.text)
     assert [e for e in twice.edits if e.kind in ("layout", "punct", "script")] == [], (once.text, twice.edits)
+
+
+# Runs of separators, specks and brackets: where the mark rules meet (doubled, trailing, speck, width).
+mark_runs = st.text(alphabet="、，,.。；：!？·丶好”“a1)（ \n", max_size=8)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(mark_runs)
+def test_mark_rules_are_idempotent_on_runs_of_marks(core_corrector: restore.Corrector, text: str) -> None:
+    once = core_corrector.fix(text)
+    assert core_corrector.fix(once.text).edits == (), once.text

@@ -77,6 +77,16 @@ def test_a_speck_after_a_separator_is_deleted(corrector: restore.Corrector) -> N
     assert (edit.before, edit.after, edit.evidence[0].rule) == (".", "", "punct:speck-after-separator")
 
 
+def test_a_speck_after_a_half_width_comma_goes_with_the_comma_widened(corrector: restore.Corrector) -> None:
+    # One edit: deleting the speck alone left ",", which the next run widened (not idempotent).
+    for text, expected in (("他说好,.是的", "他说好，是的"), ("“对”,.", "“对”，")):
+        result = corrector.fix(text)
+        assert result.text == expected
+        assert [(e.before, e.after) for e in result.edits] == [(",.", "，")]
+        assert corrector.fix(result.text).edits == ()
+    assert corrector.fix("Hello,.").edits == ()  # not after Chinese: neither is touched
+
+
 def test_a_second_separator_ending_a_line_is_deleted(corrector: restore.Corrector) -> None:
     [edit] = corrector.fix("各项工作进展顺利，。\n明天继续。").edits
     assert (edit.start, edit.before, edit.after) == (9, "。", "")

@@ -36,14 +36,17 @@ _MARK = re.compile(r"[ \t]*([,!?:;])[ \t]*")
 _CUES = {"?": "呢吗吧啊呀嘛么", "!": "呢吗吧啊呀嘛么", ":": "说道曰问答"}
 _DEBRIS = frozenset(".'`")
 _SEPARATORS = frozenset("。，、；：！？")
+_RUN_MARKS = _SEPARATORS | {","}  # a speck after two of these ends a separator run
 _QUOTE_OPENERS = frozenset("“‘「『")
 # Brackets a lone half-width ")" may close: the full-width one and the look-alikes engines print for it.
 _LONE_OPENERS = frozenset("（〈【《〔")
 # A speck after a separator, before Chinese, a quote or the line end.
 _SPECK = re.compile(r"(?<=[。，、；：！？,])[.'`·](?=$|[\r\n\u3400-\u9fff“‘])", re.MULTILINE)
-# Two separators ending a line (trailing spaces allowed).
-_TRAILING_SEPARATOR = re.compile(r"([。，、；：！？])([。，、；：,])[ \t]*$", re.MULTILINE)
-_RADICAL_COMMA = re.compile(r"(?<=[\u3400-\u9fff）)])丶(?=[\u3400-\u9fff])")
+# Two separators ending a line (trailing spaces allowed); not the end of a longer run, which would
+# end in two separators again after the edit.
+_TRAILING_SEPARATOR = re.compile(r"(?<![。，、；：！？,])([。，、；：！？])([。，、；：,])[ \t]*$", re.MULTILINE)
+# (丶 is itself in the Han block: a run of them is not a comma between characters.)
+_RADICAL_COMMA = re.compile(r"(?<=[\u3400-\u9fff）)])(?<!丶)丶(?=[\u3400-\u9fff])(?!丶)")
 _LIST_CLOSE = re.compile(r"[)）]、")
 _PAIR = re.compile(r"\(([^()\r\n]{1,80})\)")
 # A full-width comma inside a number with one or two decimals and a unit: a misread decimal point.
@@ -87,11 +90,27 @@ class PunctStage:
         specks = (*self._specks(text), *self._radical_commas(text), *self._trailing_separators(text))
         return StageOutput(proposals=(*marks, *parentheses, *closers, *self._doubled(text), *self._between_digits(text), *specks))
 
+    def _without_doubles(self, text: str) -> tuple[str, list[int]]:
+        """``text`` as the doubled-mark rule leaves it (a mark printed exactly twice, once), and the
+        offset in ``text`` of each of its characters. The rules that look at a run of separators
+        look at this view, so one run gives the same proposals before and after that rule's edit
+        (``、、，``: the doubled 、 and the trailing ， go in the same pass, not one per run)."""
+        doubled = self.settings.doubled_marks
+        kept: list[str] = []
+        offsets: list[int] = []
+        for match in re.finditer(r"(.)\1*", text, re.DOTALL):
+            start, end = match.span()
+            first = start + 1 if end - start == 2 and match.group(1) in doubled else start
+            kept.append(text[first:end])
+            offsets.extend(range(first, end))
+        return "".join(kept), offsets
+
     def _trailing_separators(self, text: str) -> Iterator[Proposal]:
         """Delete the second of two different separators ending a line (获悉。,)."""
-        for match in _TRAILING_SEPARATOR.finditer(text):
+        view, offsets = self._without_doubles(text)
+        for match in _TRAILING_SEPARATOR.finditer(view):
             if match.group(1) != match.group(2):
-                start = match.start(2)
+                start = offsets[match.start(2)]
                 yield self._proposal(text, start, start + 1, "", "trailing-separator", self.settings.trailing_separator_confidence)
 
     def _radical_commas(self, text: str) -> Iterator[Proposal]:
@@ -100,9 +119,27 @@ class PunctStage:
             yield self._proposal(text, match.start(), match.end(), "、", "radical-comma", self.settings.radical_comma_confidence)
 
     def _specks(self, text: str) -> Iterator[Proposal]:
-        """Delete a speck an engine left after a separator (丰收。. 说,.是)."""
-        for match in _SPECK.finditer(text):
-            yield self._proposal(text, match.start(), match.end(), "", "speck-after-separator", self.settings.speck_confidence)
+        """Delete a speck an engine left after a separator (丰收。. 说,.是).
+
+        After a half-width ``,`` the comma is widened in the same edit (``,.`` → ``，``) when it
+        follows Chinese, as the width rule would once the speck is gone; otherwise a second run
+        would still find the comma to widen. After a half-width comma that does not follow
+        Chinese (``Hello,.``) nothing is changed; nor after a run of separators (``、，.``), whose
+        end the trailing-separator rule would judge again once the speck were gone.
+        """
+        view, offsets = self._without_doubles(text)
+        for match in _SPECK.finditer(view):
+            at = match.start()
+            if at >= 2 and view[at - 2] in _RUN_MARKS:
+                continue  # a separator run (、，. 、,.): the other rules judge it, and its end with it
+            speck = offsets[at]
+            if view[at - 1] == ",":
+                if at < 2 or not _chinese_left(view[at - 2]):
+                    continue
+                comma = offsets[at - 1]
+                yield self._proposal(text, comma, speck + 1, FULL_WIDTH[","], "speck-after-separator", self.settings.speck_confidence)
+                continue
+            yield self._proposal(text, speck, speck + 1, "", "speck-after-separator", self.settings.speck_confidence)
 
     def _lone_closers(self, text: str) -> Iterator[Proposal]:
         """A half-width ")" closing a full-width or look-alike bracket (（女) 〈女) 【记者…)) becomes "）"."""
