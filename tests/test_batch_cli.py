@@ -157,6 +157,18 @@ def test_a_tree_of_good_files_exits_zero(tmp_path: Path) -> None:
     assert (tmp_path / "out" / "a.txt").read_text(encoding="utf-8") == "天氣晴朗，適合出門散步。\n"
 
 
+@pytest.mark.parametrize("before", [True, False])
+def test_verbose_before_or_after_the_subcommand_prints_the_summary(tmp_path: Path, before: bool) -> None:
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / "a.txt").write_text(SHORT, encoding="utf-8")
+    command = ("clean", source, "-o", tmp_path / "out")
+    proc = run_cli("-v", *command) if before else run_cli(*command, "-v")
+    assert proc.returncode == 0, proc.stderr
+    # The summary only: the bundled lexicon's derived script forms are not news to the user.
+    assert proc.stderr == "restore: INFO: 1 file(s): 1 restored, 0 up to date, 0 edited by hand and kept, 0 failed\n"
+
+
 @pytest.mark.parametrize("where", ["same", "inside", "around"])
 def test_refuses_overlapping_trees(tree: Path, tmp_path: Path, where: str) -> None:
     before = digest_tree(tree)

@@ -29,6 +29,12 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(f"restore.commands.{name}").register(subparsers)
+    for subparser in subparsers.choices.values():
+        # Also after the subcommand (``restore clean IN -o OUT -v``); absent there, the count given
+        # before it stands (SUPPRESS: the subcommand's namespace does not reset it to 0).
+        subparser.add_argument(
+            "-v", "--verbose", action="count", default=argparse.SUPPRESS, help="log more (repeat for debug)"
+        )
     return parser
 
 

@@ -140,6 +140,7 @@ class LexiconIndex:
         entries: list[IndexedEntry] = []
         exact_keys: dict[str, list[tuple[int, str, bool]]] = defaultdict(list)
         variant_keys: dict[str, list[tuple[int, str, bool]]] = defaultdict(list)
+        written: set[str] = set()  # variants as the lexicons write them
         for lexicon in lexicons:
             for entry in lexicon.entries:
                 if not entry.is_entity:  # keep and variant rules are the project stage's
@@ -151,11 +152,13 @@ class LexiconIndex:
                 for form in dict.fromkeys((entry.canonical, traditional)):
                     _add_key(exact_keys, form, index, EXACT)
                 for variant in entry.variants:
+                    written.add(variant)
                     for form in dict.fromkeys((variant, to_traditional(variant), to_simplified(variant))):
                         _add_key(variant_keys, form, index, VARIANT)
-        # A variant that is some entry's right form is no slip: the exact reading wins.
+        # A variant that is some entry's right form is no slip: the exact reading wins. Worth telling
+        # when the lexicon wrote it so; a script form derived from a variant (鐘曉詠 -> 钟晓咏) often is.
         for key in [k for k in variant_keys if k in exact_keys]:
-            log.info("lexicon variant %r is also a canonical form; treated as right", key)
+            (log.info if key in written else log.debug)("lexicon variant %r is also a canonical form; treated as right", key)
             del variant_keys[key]
         exact = None
         if exact_keys or variant_keys:
