@@ -54,7 +54,21 @@ def test_fix_a_read_only_format_to_a_file_warns_that_it_holds_text(tmp_path: Pat
     assert "新馆已经开放三层阅览室" in out.read_text(encoding="utf-8")
     assert f"{out}: rapidocr-json is read, not written" in done.stderr.decode()
     alto = run_restore("fix", str(DATA / "handmade-alto4.xml"), "-o", str(tmp_path / "page.xml"))
-    assert alto.returncode == 0 and b"warning" not in alto.stderr  # a writable format: no warning
+    assert alto.returncode == 0 and b"is read, not written" not in alto.stderr  # a writable format
+
+
+def test_the_engine_calibration_used_is_recorded_and_a_missing_one_is_said(tmp_path: Path) -> None:
+    # The hand-made ALTO names kraken, which restore has no calibration for: its confidences go unused.
+    source = str(DATA / "handmade-alto4.xml")
+    jsonl = tmp_path / "edits.jsonl"
+    plain = run_restore("fix", source, "-o", str(tmp_path / "a.xml"), "--jsonl", str(jsonl))
+    assert plain.returncode == 0, plain.stderr.decode()
+    assert "no OCR engine restore has a calibration for" in plain.stderr.decode() and "--engine" in plain.stderr.decode()
+    assert json.loads(jsonl.read_text(encoding="utf-8"))["engine_calibration"] == ""
+    named = run_restore("fix", source, "-o", str(tmp_path / "b.xml"), "--jsonl", str(jsonl), "--engine", "ppocr")
+    assert named.returncode == 0 and b"calibration" not in named.stderr
+    record = json.loads(jsonl.read_text(encoding="utf-8"))
+    assert (record["engine"], record["engine_calibration"]) == ("", "ppocrv4")  # --engine ppocr: PP-OCRv4's
 
 
 def test_fix_hostile_file_is_one_line_exit_1_nothing_written(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ for text, TSV and engine JSON) with the record fields that name the element of e
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -23,7 +24,10 @@ from restore.formats.model import OcrDocument
 from restore.formats.placement import place
 from restore.pipeline import Corrector
 from restore.result import Result
+from restore.stages.engine_prior import calibration_for
 from restore.survey import Survey
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -35,21 +39,27 @@ class Restored:
     document: OcrDocument | None
     # The encoding the text was read in (restore.encodings; OCR files: their own, reported as utf-8).
     encoding: str = "utf-8"
+    # The engine calibration that weighed the file's confidences ("" = none: text only).
+    calibration: str = ""
 
     def annotate(self, record: dict[str, Any]) -> dict[str, Any]:
-        """Add ``format``, ``engine`` and each edit's and suggestion's ``element`` to a JSONL record."""
-        return annotate_record(record, self.document)
+        """Add ``format``, ``engine``, ``engine_calibration`` and each edit's and suggestion's
+        ``element`` to a JSONL record."""
+        return annotate_record(record, self.document, self.calibration)
 
 
-def annotate_record(record: dict[str, Any], document: OcrDocument | None) -> dict[str, Any]:
+def annotate_record(record: dict[str, Any], document: OcrDocument | None, calibration: str = "") -> dict[str, Any]:
     """The record with the OCR format named and every edit's element (``string_3``, ``line 2``) added.
 
+    ``engine`` is the engine the file names; ``engine_calibration`` the one whose calibration
+    weighed its confidences (``--engine`` overrides the file; ``""`` = the text alone was used).
     Edits that cannot go into the file (line joins, space edits) get ``"in_file": false``.
     """
     if document is None:
         return record
     record["format"] = f"{document.format} {document.version}".strip()
     record["engine"] = document.engine
+    record["engine_calibration"] = calibration
     for key in ("edits", "suggestions"):
         items = record.get(key, [])
         edits = [Edit.from_json({**item, "evidence": []}) for item in items]
@@ -81,8 +91,15 @@ def restore_bytes(
         decoded = decode_document(data, name, encoding)
         result = corrector.fix(decoded.text, survey=survey, progress=progress)
         return Restored(result, result.text.encode("utf-8"), None, decoded.encoding)
+    calibration = calibration_for(document.engine, corrector.config.char) if document.has_confidences else ""
+    if document.has_confidences and not calibration and corrector.config.char.engine_prior:
+        log.warning(
+            "%s: the file names no OCR engine restore has a calibration for, so its confidences are not used "
+            "(--engine tesseract|ppocrv4|ppocrv6 names the one that read it)",
+            name,
+        )
     result = corrector.fix(document.text, survey=survey, ocr=document, progress=progress)
-    return Restored(result, render(document, result.edits), document)
+    return Restored(result, render(document, result.edits), document, calibration=calibration)
 
 
 def render(document: OcrDocument, edits: Sequence[Edit]) -> bytes:

@@ -57,6 +57,22 @@ SUPPORT_DECADES = 3.0
 CALIBRATED_AS = {"tesseract": "tesseract", "ppocrv4": "ppocrv4", "ppocrv6": "ppocrv6", "ppocr": "ppocrv4"}
 
 
+def calibration_for(engine: str, config: CharConfig) -> str:
+    """The engine whose calibration weighs an OCR file's confidences: ``CharConfig.engine`` (``--engine``)
+    or else the engine the file names, mapped through ``CALIBRATED_AS``; ``""`` when none applies
+    (an engine without a calibration, or ``engine_prior`` off), and the confidences go unused.
+
+    >>> config = CharConfig()
+    >>> calibration_for("ppocr", config), calibration_for("abbyy", config)
+    ('ppocrv4', '')
+    >>> calibration_for("abbyy", dataclasses.replace(config, engine="tesseract"))
+    'tesseract'
+    """
+    if not config.engine_prior:
+        return ""
+    return CALIBRATED_AS.get(config.engine or engine, "")
+
+
 def doubt(confidence: float) -> float:
     """``logit(1 − confidence)``, clipped: positive when the engine doubts the character.
 

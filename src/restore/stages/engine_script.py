@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from restore.config import CharConfig
 from restore.scriptdata import SIMPLIFIED, TRADITIONAL, ScriptTables
 from restore.stages.base import EngineView
-from restore.stages.engine_prior import CALIBRATED_AS, support
+from restore.stages.engine_prior import calibration_for, support
 
 
 def support_floor(engine: str, config: CharConfig) -> float:
@@ -33,10 +33,8 @@ def support_floor(engine: str, config: CharConfig) -> float:
     >>> support_floor("ppocrv6", CharConfig()) > 0, support_floor("abbyy", CharConfig())
     (True, 0.0)
     """
-    calibrated = CALIBRATED_AS.get(config.engine or engine)
-    if calibrated is None or not config.engine_prior:
-        return 0.0
-    return float(getattr(config, f"engine_script_support_{calibrated}"))
+    calibrated = calibration_for(engine, config)
+    return float(getattr(config, f"engine_script_support_{calibrated}")) if calibrated else 0.0
 
 
 def line_lean(simplified: int, traditional: int) -> str:
