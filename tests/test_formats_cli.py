@@ -133,3 +133,18 @@ def test_clean_formats_option_restricts_the_kinds(tmp_path: Path) -> None:
     assert (out / "note.txt").exists() and not (out / "alto.xml").exists()
     done = run_restore("clean", str(scans), "-o", str(out), "--formats", "txt,pdf")
     assert done.returncode == 1 and "unknown format 'pdf'" in done.stderr.decode()
+
+
+def test_clean_leaves_out_excluded_files_such_as_a_mets_file(tmp_path: Path) -> None:
+    scans, out = tmp_path / "scans", tmp_path / "out"
+    (scans / "1923").mkdir(parents=True)
+    shutil.copy(DATA / "handmade-alto4.xml", scans / "1923" / "page1.xml")
+    # A METS file (written for this test) beside the pages, as library deliveries have.
+    (scans / "1923" / "mets.xml").write_text(
+        '<?xml version="1.0"?><mets xmlns="http://www.loc.gov/METS/"><fileSec/></mets>', encoding="utf-8"
+    )
+    failed = run_restore("clean", str(scans), "-o", str(out))
+    assert failed.returncode == 1 and "a METS file: restore clean --exclude leaves it out" in failed.stderr.decode()
+    done = run_restore("clean", str(scans), "-o", str(tmp_path / "out2"), "--exclude", "mets.xml")
+    assert done.returncode == 0, done.stderr.decode()
+    assert (tmp_path / "out2" / "1923" / "page1.xml").exists() and not (tmp_path / "out2" / "1923" / "mets.xml").exists()

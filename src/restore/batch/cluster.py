@@ -179,6 +179,7 @@ def run_on_cluster(
         assert isinstance(roots.target, storage.Tree)
         files = roots.source.discover()
         lock = roots.target.locked()
+    files = [name for name in files if not paths.excluded(name, options.exclude)]
     with lock:
         if isinstance(roots.target, Path):
             stale = state.remove_stale_temporaries(roots.target)

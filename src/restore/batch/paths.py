@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import fnmatch
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 from restore.errors import InputError
@@ -47,6 +49,17 @@ def refuse_overlap(in_name: str, out_name: str, source: str, target: str) -> Non
         raise InputError(f"{out_name}: the output directory is inside the input directory {in_name}")
     if inner.startswith(outer):
         raise InputError(f"{out_name}: the output directory contains the input directory {in_name}")
+
+
+def excluded(relative: str, patterns: Sequence[str]) -> bool:
+    """Whether the file at ``relative`` (a POSIX path under the input root) matches one of the
+    ``--exclude`` glob ``patterns``, as a whole path or by its name alone.
+
+    >>> excluded("1923/05/mets.xml", ["mets.xml"]), excluded("1923/05/p1.xml", ["*/05/*"]), excluded("a.xml", [])
+    (True, True, False)
+    """
+    name = relative.rsplit("/", 1)[-1]
+    return any(fnmatch.fnmatchcase(relative, pattern) or fnmatch.fnmatchcase(name, pattern) for pattern in patterns)
 
 
 def discover(root: Path, suffixes: tuple[str, ...] = (TEXT_SUFFIX,)) -> list[Path]:

@@ -53,6 +53,8 @@ class BatchOptions:
     retry_failed: bool = False
     scheduler: str | None = None
     chunk: int = 0
+    # Glob patterns of files to leave out (``--exclude``: a METS file beside the ALTO pages).
+    exclude: tuple[str, ...] = ()
 
 
 @dataclass
@@ -103,6 +105,7 @@ def run_batch(
         raise ValueError(f"jobs must be at least 1, got {options.jobs}")
     check_side_outputs(options, in_root)
     files = [p.as_posix() for p in paths.discover(in_root, options.suffixes)]
+    files = [name for name in files if not paths.excluded(name, options.exclude)]
     out_root.mkdir(parents=True, exist_ok=True)
     with state.locked(out_root):
         stale = state.remove_stale_temporaries(out_root)

@@ -40,6 +40,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--formats", default=",".join(SUFFIXES), metavar="LIST",
         help=f"comma-separated kinds of file to restore (default: {','.join(SUFFIXES)})",
     )
+    parser.add_argument(
+        "--exclude", action="append", default=[], metavar="GLOB",
+        help="leave out files whose path under IN or whose name matches GLOB (repeatable; "
+        "e.g. 'mets.xml' beside ALTO pages)",
+    )
     add_encoding_argument(parser)
     parser.add_argument(
         "--overwrite-edited",
@@ -75,6 +80,7 @@ def run(args: argparse.Namespace) -> int:
         jsonl=args.jsonl,
         report=args.report,
         suffixes=suffixes_for([name.strip() for name in args.formats.split(",") if name.strip()]),
+        exclude=tuple(args.exclude),
         encoding=args.encoding,
         overwrite_edited=args.overwrite_edited,
         retry_failed=args.retry_failed,

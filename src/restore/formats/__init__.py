@@ -69,7 +69,8 @@ def read_document(data: bytes, name: str) -> OcrDocument | None:
             return page.read(data, name, root)
         if hocr.is_hocr(root):
             return hocr.read(data, name, root)
-        raise InputError(f"{name}: XML in an unknown namespace {namespace or '(none)'!r}: not ALTO, PAGE or hOCR")
+        hint = " (a METS file: restore clean --exclude leaves it out)" if qname.localname == "mets" else ""
+        raise InputError(f"{name}: XML in an unknown namespace {namespace or '(none)'!r}: not ALTO, PAGE or hOCR{hint}")
     text = decode_text(data, name)
     if kind == "tsv":
         return tsv.read(data, name, text)
