@@ -71,6 +71,8 @@ class PunctConfig:
     # (7，62万, 4，9%) is a misread decimal point: 11 on 5,000 DEV render lines (ocr_dev), never
     # so in their truth nor in 2,000 clean People's Daily DEV lines (a thousands separator has
     # three digits; scripts/experiments/analyse_mark_errors.py). Becomes "." at this confidence.
+    # So is a full-width stop there (3。5万: 4 of 5 on DEV), and 个百分点 counts as a unit (0.3个百分点;
+    # a newcomer's case, none on DEV); no case fires in the clean DEV lines.
     # A middle dot there is left alone: People's Daily itself prints 1·3万 (4 clean DEV lines).
     decimal_comma_confidence: float = 0.9
     # The Han 一 between a digit, Latin letter or % (or a digit and 万 千 亿 年 月 日) and a digit

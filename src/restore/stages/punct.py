@@ -49,8 +49,8 @@ _TRAILING_SEPARATOR = re.compile(r"(?<![。，、；：！？,])([。，、；�
 _RADICAL_COMMA = re.compile(r"(?<=[\u3400-\u9fff）)])(?<!丶)丶(?=[\u3400-\u9fff])(?!丶)")
 _LIST_CLOSE = re.compile(r"[)）]、")
 _PAIR = re.compile(r"\(([^()\r\n]{1,80})\)")
-# A full-width comma inside a number with one or two decimals and a unit: a misread decimal point.
-_DECIMAL_COMMA = re.compile(r"(?<=[0-9０-９])，(?=[0-9０-９]{1,2}(?![0-9０-９])[%％万亿萬億千百倍元])")
+# A full-width comma or stop inside a number with one or two decimals and a unit: a misread decimal point.
+_DECIMAL_COMMA = re.compile(r"(?<=[0-9０-９])[，。](?=[0-9０-９]{1,2}(?![0-9０-９])(?:[%％万亿萬億千百倍元]|个百分点))")
 # The Han 一 between a number (3万, 7月; or a model name: DC一4) and a digit: a misread range dash.
 _RANGE_DASH = re.compile(r"(?:(?<=[0-9０-９A-Za-z%％])|(?<=[0-9０-９][万千亿萬億年月日]))一(?=[0-9０-９])")
 
