@@ -60,3 +60,12 @@ mark_runs = st.text(alphabet="、，,.。；：!？·丶好”“a1)（ \n", max
 def test_mark_rules_are_idempotent_on_runs_of_marks(core_corrector: restore.Corrector, text: str) -> None:
     once = core_corrector.fix(text)
     assert core_corrector.fix(once.text).edits == (), once.text
+
+
+def test_a_change_two_stages_hold_back_is_offered_once(corrector: restore.Corrector) -> None:
+    # Written for this test: the punct stage and the char stage both hold back ":" -> "：".
+    result = corrector.fix("时间:上午九点")
+    offered = [(e.start, e.end, e.after) for e in result.suggestions]
+    assert offered == sorted(set(offered)) and (2, 3, "：") in offered
+    applied = {(e.start, e.end, e.after) for e in result.edits}
+    assert not applied & set(offered)

@@ -162,7 +162,25 @@ class Corrector:
             if pending:
                 pending = _carry(pending, [spans[id(edit)] for edit in decision.applied])
             log.debug("%s: %d applied, %d held back", stage.name, len(decision.applied), len(decision.suggestions))
-        return Result(text, editlog.text, editlog.edits, tuple(sorted(suggestions, key=lambda e: (e.start, e.end))))
+        return Result(text, editlog.text, editlog.edits, _distinct(suggestions, editlog.edits))
+
+
+def _distinct(suggestions: Sequence[Edit], applied: Sequence[Edit]) -> tuple[Edit, ...]:
+    """The suggestions in text order, one per change: two stages that both hold back ``:`` → ``：``
+    offer it once (at the higher confidence), and a change another stage applied is not offered.
+
+    >>> a = Edit(2, 3, ":", "：", kind="punct", confidence=0.6, source="punct:halfwidth-mark")
+    >>> b = Edit(2, 3, ":", "：", kind="punct", confidence=0.7, source="lm:char5")
+    >>> [e.source for e in _distinct([a, b], [])], _distinct([a], [b])
+    (['lm:char5'], ())
+    """
+    done = {(e.start, e.end, e.after) for e in applied}
+    best: dict[tuple[int, int, str], Edit] = {}
+    for edit in suggestions:
+        key = (edit.start, edit.end, edit.after)
+        if key not in done and (key not in best or edit.confidence > best[key].confidence):
+            best[key] = edit
+    return tuple(sorted(best.values(), key=lambda e: (e.start, e.end)))
 
 
 def engine_view(ocr: EngineReading, edits: Sequence[Edit]) -> EngineView:
