@@ -64,7 +64,7 @@ def test_rules_between_digits_and_brackets(corrector: restore.Corrector, text: s
 
 
 def test_a_separator_lost_in_a_list_is_put_back_with_evidence(corrector: restore.Corrector) -> None:
-    text = "出席的有张岳琦、王礼恒王林生、李明华、刘德强、陈光、赵丽等。"
+    text = "出席的有张晓琪、王志远王林峰、李明华、刘德强、陈光、赵丽等。"
     [edit] = corrector.fix(text).edits
     assert (edit.start, edit.end, edit.after) == (11, 11, "、")
     assert [e.table for e in edit.evidence if hasattr(e, "table")] == ["glued-list-items"]

@@ -374,7 +374,7 @@ class CharConfig:
     # flags 11 of 2,203 right stops (0.5 per 10k characters): a suggestion (0 switches it off).
     stop_to_comma_margin: float = 2.3
     stop_to_comma_confidence: float = 0.6
-    # A 、 between two items of a name list an engine glued together (王礼恒王林生 among
+    # A 、 between two items of a name list an engine glued together (王志远王林峰 among
     # three-character names; restore.stages.lists finds them and the places before a surname).
     # The LM barely notices a lost separator between names, so the list's shape is the evidence
     # and the LM only has to not object: put back where its log10 gain at the best place is at

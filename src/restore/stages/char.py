@@ -891,7 +891,7 @@ class CharStage:
         return found
 
     def separators_in_lists(self, text: str) -> list[Proposal]:
-        """A ``、`` put back between two list items an engine glued together (王礼恒王林生, see
+        """A ``、`` put back between two list items an engine glued together (王志远王林峰, see
         :mod:`restore.stages.lists`), where the LM's log10 gain for it is at least
         ``CharConfig.list_separator_min_gain`` at the best of the places the list allows."""
         from restore.lm.sentence_marks import span_readings

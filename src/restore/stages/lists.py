@@ -1,4 +1,4 @@
-"""Where a list of short names lost a separator: two items glued into one (王礼恒王林生).
+"""Where a list of short names lost a separator: two items glued into one (王志远王林峰).
 
 OCR engines drop the small ``、`` between list items (name lists are where most dropped marks of
 news text are: half the ``、`` dropped on the DEV renders). A language model barely notices: one
@@ -8,9 +8,9 @@ characters only and standing between separators, is two items, and the second st
 surname. :func:`glued_items` finds such items and the places where the separator may go; the
 char stage lets its LM choose among them (:meth:`restore.stages.char.CharStage.separators_in_lists`).
 
->>> glued_items("名单：王礼恒王林生、张岳琦、李明、刘强", frozenset("王张李刘"))
+>>> glued_items("名单：王志远王林峰、张晓琪、李明、刘强", frozenset("王张李刘"))
 [[6]]
->>> glued_items("委员有王礼恒、张岳琦", frozenset("王张"))   # too short a list to judge
+>>> glued_items("委员有王志远、张晓琪", frozenset("王张"))   # too short a list to judge
 []
 """
 
