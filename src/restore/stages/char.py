@@ -705,8 +705,11 @@ class CharStage:
         script = document.script or self._detect_script(text)
         proposals = []
         cache, scope = self.cache_for(text, document)
+        # Only candidates that can become proposals are kept (and every insertion: separators_in_lists
+        # leaves those places alone): a 10 MB document's sub-threshold candidates took ~380 MB.
         examined = self.examine_text(
-            text, script, document.engine, progress=document.progress, cache=cache, cache_scope=scope
+            text, script, document.engine, progress=document.progress, cache=cache, cache_scope=scope,
+            floor=self.config.min_suggestion_confidence,
         )
         if deferred:
             proposals.extend(self.arbitrate(text, deferred, script, examined))
@@ -977,8 +980,10 @@ class CharStage:
         progress: Callable[[int, int], None] | None = None,
         cache: NgramCounts | None = None,
         cache_scope: str = "",
+        floor: float = 0.0,
     ) -> list[tuple[int, CharCandidate]]:
-        """Every sentence's best candidates with their offsets in ``text`` (no confidence floor).
+        """Every sentence's best candidates with their offsets in ``text``: those of at least ``floor``
+        confidence and every insertion (default: no floor, as the calibration fits need them).
 
         ``engine``: the OCR engine's reading of ``text`` (from an OCR file): its confidences and
         alternatives enter through the engine's prior when ``CharConfig.engine_prior`` is on.
@@ -1000,7 +1005,11 @@ class CharStage:
                     hints: list[EngineHint] | None = None
                     if prior is not None and engine is not None:
                         hints = [(engine.confidences[p], _alternative_chars(engine, p)) for p in positions]
-                    found.extend((positions[c.index], c) for c in self.examine(chars, tokens, script, prior, hints, cache, cache_scope))
+                    found.extend(
+                        (positions[c.index], c)
+                        for c in self.examine(chars, tokens, script, prior, hints, cache, cache_scope)
+                        if c.confidence >= floor or c.features.insert
+                    )
                 positions = []
                 if progress is not None:
                     progress(offset + 1, len(text))
