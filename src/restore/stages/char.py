@@ -510,17 +510,17 @@ class CharStage:
                 word_gain=word_logprobs[1] - word_logprobs[0] if word_logprobs else 0.0,
                 cache=cache_ratio,
             )
-            reading = None
             if prior is not None and hint is not None:
                 features = prior.apply(features, hint[0], after in alternatives, alternatives.get(after))
-                if hint[0] is not None:
-                    reading = EngineReading(prior.engine, round(hint[0], 4), _rounded(alternatives.get(after)))
             confidence = self.calibration.confidence(features)
             if use_cache and not punct and not support:
                 assert support_before is not None
                 if support_before - 1 >= self.config.cache_repeat_support:
                     confidence = min(confidence, self.config.cache_repeat_max_confidence)
             if best is None or confidence > best.confidence:
+                reading = None  # built for the best only: the loop scores ~30 candidates a position
+                if prior is not None and hint is not None and hint[0] is not None:
+                    reading = EngineReading(prior.engine, round(hint[0], 4), _rounded(alternatives.get(after)))
                 best = CharCandidate(
                     index, after, features, before, score, confidence, sources.get(after, ""), word_logprobs, support,
                     cache_scope if use_cache else "", engine_reading=reading,

@@ -22,8 +22,9 @@ unit (``7，62万``) is a misread decimal point and a Han ``一`` (``6一7级``)
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from restore.chars import CLOSERS, OPENERS, is_cjk_punct, is_han, removable_space
 from restore.config import Config
@@ -49,6 +50,8 @@ _TRAILING_SEPARATOR = re.compile(r"(?<![。，、；：！？,])([。，、；�
 _RADICAL_COMMA = re.compile(r"(?<=[\u3400-\u9fff）)])(?<!丶)丶(?=[\u3400-\u9fff])(?!丶)")
 _LIST_CLOSE = re.compile(r"[)）]、")
 _PAIR = re.compile(r"\(([^()\r\n]{1,80})\)")
+# A run of one character (a mark printed twice is one of them).
+_RUN = re.compile(r"(.)\1+")
 # A full-width comma or stop inside a number with one or two decimals and a unit: a misread decimal point.
 _DECIMAL_COMMA = re.compile(r"(?<=[0-9０-９])[，。](?=[0-9０-９]{1,2}(?![0-9０-９])(?:[%％万亿萬億千百倍元]|个百分点))")
 # The Han 一 between a number (3万, 7月; or a model name: DC一4) and a digit: a misread range dash.
@@ -87,30 +90,20 @@ class PunctStage:
         absorbed = {p.start for p in parentheses if p.after == "（" and text[p.start] in _DEBRIS}
         marks = tuple(p for p in self._marks(_replaced(text, widened)) if p.start not in absorbed)
         closers = tuple(p for p in self._lone_closers(text) if not any(q.start <= p.start < q.end for q in parentheses))
-        specks = (*self._specks(text), *self._radical_commas(text), *self._trailing_separators(text))
-        return StageOutput(proposals=(*marks, *parentheses, *closers, *self._doubled(text), *self._between_digits(text), *specks))
+        # The rules that look at a run of separators read the text as the doubled-mark rule leaves
+        # it, so a run gives the same proposals before and after that rule's edit (、、，: the doubled
+        # 、 and the trailing ， go in one pass, not one per run).
+        double_reads = self._double_reads(text)
+        view, back = _without(text, double_reads)
+        specks = (*self._specks(text, view, back), *self._radical_commas(text), *self._trailing_separators(text, view, back))
+        proposals = (*marks, *parentheses, *closers, *self._doubled(text, double_reads), *self._between_digits(text), *specks)
+        return StageOutput(proposals=proposals)
 
-    def _without_doubles(self, text: str) -> tuple[str, list[int]]:
-        """``text`` as the doubled-mark rule leaves it (a mark printed exactly twice, once), and the
-        offset in ``text`` of each of its characters. The rules that look at a run of separators
-        look at this view, so one run gives the same proposals before and after that rule's edit
-        (``、、，``: the doubled 、 and the trailing ， go in the same pass, not one per run)."""
-        doubled = self.settings.doubled_marks
-        kept: list[str] = []
-        offsets: list[int] = []
-        for match in re.finditer(r"(.)\1*", text, re.DOTALL):
-            start, end = match.span()
-            first = start + 1 if end - start == 2 and match.group(1) in doubled else start
-            kept.append(text[first:end])
-            offsets.extend(range(first, end))
-        return "".join(kept), offsets
-
-    def _trailing_separators(self, text: str) -> Iterator[Proposal]:
-        """Delete the second of two different separators ending a line (获悉。,)."""
-        view, offsets = self._without_doubles(text)
+    def _trailing_separators(self, text: str, view: str, back: Callable[[int], int]) -> Iterator[Proposal]:
+        """Delete the second of two different separators ending a line (获悉。,); ``view``/``back``: see :func:`_without`."""
         for match in _TRAILING_SEPARATOR.finditer(view):
             if match.group(1) != match.group(2):
-                start = offsets[match.start(2)]
+                start = back(match.start(2))
                 yield self._proposal(text, start, start + 1, "", "trailing-separator", self.settings.trailing_separator_confidence)
 
     def _radical_commas(self, text: str) -> Iterator[Proposal]:
@@ -118,7 +111,7 @@ class PunctStage:
         for match in _RADICAL_COMMA.finditer(text):
             yield self._proposal(text, match.start(), match.end(), "、", "radical-comma", self.settings.radical_comma_confidence)
 
-    def _specks(self, text: str) -> Iterator[Proposal]:
+    def _specks(self, text: str, view: str, back: Callable[[int], int]) -> Iterator[Proposal]:
         """Delete a speck an engine left after a separator (丰收。. 说,.是).
 
         After a half-width ``,`` the comma is widened in the same edit (``,.`` → ``，``) when it
@@ -127,16 +120,15 @@ class PunctStage:
         Chinese (``Hello,.``) nothing is changed; nor after a run of separators (``、，.``), whose
         end the trailing-separator rule would judge again once the speck were gone.
         """
-        view, offsets = self._without_doubles(text)
         for match in _SPECK.finditer(view):
             at = match.start()
             if at >= 2 and view[at - 2] in _RUN_MARKS:
                 continue  # a separator run (、，. 、,.): the other rules judge it, and its end with it
-            speck = offsets[at]
+            speck = back(at)
             if view[at - 1] == ",":
                 if at < 2 or not _chinese_left(view[at - 2]):
                     continue
-                comma = offsets[at - 1]
+                comma = back(at - 1)
                 yield self._proposal(text, comma, speck + 1, FULL_WIDTH[","], "speck-after-separator", self.settings.speck_confidence)
                 continue
             yield self._proposal(text, speck, speck + 1, "", "speck-after-separator", self.settings.speck_confidence)
@@ -166,14 +158,18 @@ class PunctStage:
         for match in _RANGE_DASH.finditer(text):
             yield self._proposal(text, match.start(), match.end(), "—", "range-dash", self.settings.range_dash_confidence)
 
-    def _doubled(self, text: str) -> Iterator[Proposal]:
-        """Delete one copy of a separator or quote an engine printed twice (会议。。)."""
+    def _double_reads(self, text: str) -> list[int]:
+        """The offsets of the first copy of each separator or quote an engine printed twice (会议。。).
+
+        Exactly two: a longer run (。。。) is someone's ellipsis, not a double read.
+        """
         doubled = self.settings.doubled_marks
-        for match in re.finditer(r"(.)\1+", text):
-            # Exactly two: a longer run (。。。) is someone's ellipsis, not a double read.
-            if match.group(1) in doubled and match.end() - match.start() == 2:
-                at = match.start()  # the copies are identical; the first goes, as an aligner would say
-                yield self._proposal(text, at, at + 1, "", "doubled-mark", self.settings.doubled_confidence)
+        return [m.start() for m in _RUN.finditer(text) if m.group(1) in doubled and m.end() - m.start() == 2]
+
+    def _doubled(self, text: str, double_reads: list[int]) -> Iterator[Proposal]:
+        """Delete one copy of each double read (the copies are identical; the first goes, as an aligner would say)."""
+        for at in double_reads:
+            yield self._proposal(text, at, at + 1, "", "doubled-mark", self.settings.doubled_confidence)
 
     def _proposal(self, text: str, start: int, end: int, after: str, rule: str, confidence: float) -> Proposal:
         return rule_proposal(text, start, end, after, kind="punct", rule=rule, confidence=confidence, context=4)
@@ -232,6 +228,22 @@ class PunctStage:
                 return
             yield from (proposal for _, proposal in found)
             view = _replaced(view, {at: proposal.after for at, proposal in found})
+
+
+def _without(text: str, removed: list[int]) -> tuple[str, Callable[[int], int]]:
+    """``text`` without the characters at the sorted offsets ``removed``, and the map from an
+    offset in that view back to ``text`` (a binary search: no per-character table).
+
+    >>> view, back = _without("会议。。好", [2])
+    >>> view, back(1), back(2), back(3)
+    ('会议。好', 1, 3, 4)
+    """
+    if not removed:
+        return text, int
+    view = "".join(text[start:end] for start, end in zip([0, *(r + 1 for r in removed)], [*removed, len(text)]))
+    # The view offset from which each removal shifts the rest by one more.
+    shifted = [r - k for k, r in enumerate(removed)]
+    return view, lambda at: at + bisect.bisect_right(shifted, at)
 
 
 def _headline_mark(text: str, mark: str, end: int) -> bool:
