@@ -8,7 +8,7 @@ PP-OCRv6 ALTO 4, each with a box per character). Never TEST: the script refuses 
    (:meth:`restore.stages.char.CharStage.fill_gap`) with its features: the LM gain, the margin
    over the runner-up, mark or Han, the excess. It is right when inserting it (in the page's
    script, as the stage writes it) brings the line one edit closer to the truth.
-2. A logistic regression of right/wrong on those features (Newton, small L2): ``calib_gap_*``.
+2. A logistic regression of right/wrong on those features (Newton, small L2): ``gap_calib_*``.
 3. Per engine, the excess floor ``engine_gap_excess_<engine>``: the lowest floor of ``FLOORS`` whose
    fills above the default threshold are right at least ``--min-precision`` of the time (0 = off
    when none is, or when fewer than ``--min-fills`` fills qualify).
@@ -260,7 +260,7 @@ def main() -> int:
         print(f"    engine_gap_excess_{engine}: float = {floors[engine]}")
         print(f"    engine_gap_mark_bonus_{engine}: float = {bonuses[engine]}")
         for name, value in zip(FEATURES, weights[engine]):
-            print(f"    calib_gap_{name}_{engine}: float = {value:.3f}")
+            print(f"    gap_calib_{name}_{engine}: float = {value:.3f}")
     return 0
 
 

@@ -330,7 +330,7 @@ class CharConfig:
     # (restore.stages.engine_gaps): a junction of two full-width characters at least
     # engine_gap_excess_<engine> pitches wider than their cells gets the filler the LM likes best
     # (marks between Han characters, and the Han characters the neighbours predict), at the
-    # confidence of that engine's calib_gap_*_<engine> logistic (LM gain and margin in log10, mark,
+    # confidence of that engine's gap_calib_*_<engine> logistic (LM gain and margin in log10, mark,
     # excess in pitches). 0 = off for that engine. Fitted by scripts/build/fit_engine_gaps.py on the
     # DEV renders (benchmarks/out/ocr_dev.jsonl, PP-OCR read as PAGE / ALTO with a box per
     # character), 2026-11-30; figures in benchmarks/CHAR_NOTES.md (eighth pass). Tesseract's boxes
@@ -352,21 +352,21 @@ class CharConfig:
     # PP-OCRv6 fills were right 45 of 50 times at >= 0.8 and 30 of 31 at >= 0.9 (PP-OCRv4: 40 of
     # 41, 30 of 30): at 0.8 they would pull the engine's precision under 0.95.
     engine_gap_apply_from: float = 0.9
-    calib_gap_bias_tesseract: float = 0.0
-    calib_gap_bias_ppocrv4: float = -1.602
-    calib_gap_bias_ppocrv6: float = -8.236
-    calib_gap_lm_gain_tesseract: float = 0.0
-    calib_gap_lm_gain_ppocrv4: float = 0.814
-    calib_gap_lm_gain_ppocrv6: float = 0.293
-    calib_gap_margin_tesseract: float = 0.0
-    calib_gap_margin_ppocrv4: float = 0.833
-    calib_gap_margin_ppocrv6: float = 1.13
-    calib_gap_mark_tesseract: float = 0.0
-    calib_gap_mark_ppocrv4: float = 0.827
-    calib_gap_mark_ppocrv6: float = 8.371
-    calib_gap_excess_tesseract: float = 0.0
-    calib_gap_excess_ppocrv4: float = -0.281
-    calib_gap_excess_ppocrv6: float = 0.123
+    gap_calib_bias_tesseract: float = 0.0
+    gap_calib_bias_ppocrv4: float = -1.602
+    gap_calib_bias_ppocrv6: float = -8.236
+    gap_calib_lm_gain_tesseract: float = 0.0
+    gap_calib_lm_gain_ppocrv4: float = 0.814
+    gap_calib_lm_gain_ppocrv6: float = 0.293
+    gap_calib_margin_tesseract: float = 0.0
+    gap_calib_margin_ppocrv4: float = 0.833
+    gap_calib_margin_ppocrv6: float = 1.13
+    gap_calib_mark_tesseract: float = 0.0
+    gap_calib_mark_ppocrv4: float = 0.827
+    gap_calib_mark_ppocrv6: float = 8.371
+    gap_calib_excess_tesseract: float = 0.0
+    gap_calib_excess_ppocrv4: float = -0.281
+    gap_calib_excess_ppocrv6: float = 0.123
     # Weight of "the pair shares a reading", fitted by scripts/build/fit_char_calibration.py --phonetic on
     # synthetic typing errors in DEV lines 14001-15000 with the other weights held fixed; refitted for
     # the law-mixed default model (was 1.269): held-out DEV 15001-16000 typing errors at t=0.8
@@ -596,6 +596,8 @@ _RANGES_BY_AFFIX: tuple[tuple[str, tuple[float, float]], ...] = (
     # The engine's support for an alternative, 3 + log10 of a probability ratio, clipped to [0, 4]
     # (CharConfig.engine_script_support_<engine>; restore.stages.engine_prior.support).
     ("engine_script_support_", (0.0, 4.0)),
+    # Weights of the gap-filling logistic (restore.stages.engine_gaps.GapCalibration).
+    ("gap_calib_", _WEIGHT),
     # Pitches of excess from which a gap in an engine's character boxes is filled (0 = off).
     ("engine_gap_excess_", (0.0, 10.0)),
     # log10 priors added to fillers' LM scores when a gap's fillers are ranked.

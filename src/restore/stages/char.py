@@ -148,6 +148,13 @@ def _widening_pairs(chars: list[str], index: int) -> bool:
     return True
 
 
+def _engine_listed(cand: CharCandidate) -> bool:
+    """Whether the OCR engine listed the candidate, in this very form, among its alternatives: then
+    its form is the engine's reading, not a guess to write in the line's script (PP-OCRv6 prints
+    國 on a simplified page with 围 as its runner-up; 圍 would be wrong twice)."""
+    return cand.engine_reading is not None and cand.engine_reading.probability is not None
+
+
 def _alternative_chars(engine: EngineView, offset: int) -> dict[str, float | None]:
     """The engine's alternatives for the character at ``offset``: {character: probability or None}
     (the likeliest probability when a character is listed twice)."""
@@ -818,7 +825,7 @@ class CharStage:
                 traditional = self.traditional_form(text, offset, cand.after, inserted=True)
                 if traditional is not None:
                     cand = replace(cand, after=traditional, in_script=cand.after)
-            elif self._simplified_on_traditional_line(text, offset, cand.after):
+            elif self._simplified_on_traditional_line(text, offset, cand.after) and not _engine_listed(cand):
                 # The right character in the wrong script (an engine reading traditional print with a
                 # simplified model proposes 贫 for 資 where the page prints 貧): written in the page's
                 # script when OpenCC gives one form for it in context, else held back as a suggestion.

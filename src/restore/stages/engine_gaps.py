@@ -35,7 +35,7 @@ from restore.formats.model import Box, is_cjk
 # Junctions whose excess is below this are not reported (a justified line spreads its cells by a
 # fraction of a pitch; one dropped character adds a whole one).
 MIN_EXCESS = 0.4
-# The calibration's terms, in the order of GapCalibration's fields (CharConfig.calib_gap_<name>_<engine>).
+# The calibration's terms, in the order of GapCalibration's fields (CharConfig.gap_calib_<name>_<engine>).
 FEATURES = ("bias", "lm_gain", "margin", "mark", "excess")
 # Fewer full-width neighbour pairs than this on a line leave its pitch unknown: no gaps reported.
 MIN_PAIRS = 3
@@ -100,7 +100,7 @@ class GapCalibration:
     """Confidence of putting back a character at a gap of one engine's boxes: a logistic function of
     the language model's gain for the best filler (log10, the window with it minus without it), its
     margin over the runner-up filler (log10), whether it is a mark, and the gap's excess (pitches,
-    clipped at 2), with that engine's weights ``CharConfig.calib_gap_<feature>_<engine>`` fitted by
+    clipped at 2), with that engine's weights ``CharConfig.gap_calib_<feature>_<engine>`` fitted by
     ``scripts/build/fit_engine_gaps.py`` on DEV renders.
 
     >>> calibration = GapCalibration.from_config(CharConfig(), "ppocrv4")
@@ -117,7 +117,7 @@ class GapCalibration:
     @classmethod
     def from_config(cls, config: CharConfig, engine: str) -> GapCalibration:
         """The weights of ``engine`` (a calibrated engine name: ``tesseract``, ``ppocrv4``, ``ppocrv6``)."""
-        return cls(*(float(getattr(config, f"calib_gap_{name}_{engine}")) for name in FEATURES))
+        return cls(*(float(getattr(config, f"gap_calib_{name}_{engine}")) for name in FEATURES))
 
     def confidence(self, *, gain: float, margin: float, mark: bool, excess: float) -> float:
         """The calibrated probability (0-1) that the filler is what the engine dropped."""
