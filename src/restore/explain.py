@@ -18,6 +18,7 @@ from restore.evidence import (
     ConfusionPair,
     EngineReading,
     Evidence,
+    JointDecision,
     LanguageModelScore,
     LearnedRule,
     LexiconMatch,
@@ -61,6 +62,11 @@ def describe_evidence(record: Evidence) -> str:
     if isinstance(record, EngineReading):
         listed = f", {record.probability:.2f} for the replacement" if record.probability is not None else ""
         return f"OCR engine {record.engine}: confidence {record.confidence:.2f} in the printed character{listed}"
+    if isinstance(record, JointDecision):
+        return (
+            f"decided with its partner: {record.seen}→{record.meant}, log10 P {record.logprob_neither:.2f} → "
+            f"{record.logprob_both:.2f} (interaction {record.interaction:+.2f}), pair probability {record.probability:.2f}"
+        )
     fields = ", ".join(f"{f.name}={getattr(record, f.name)}" for f in dataclasses.fields(record))
     return f"{record.type} {fields}"
 
