@@ -7,6 +7,9 @@ Sentences written for these tests.
 from __future__ import annotations
 
 import math
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -90,3 +93,30 @@ def test_the_evidence_round_trips_through_json() -> None:
 def test_clean_text_gets_no_pair(joint_corrector: restore.Corrector) -> None:
     for line in ("他自己也不知道这件事。", "这里的土地十分肥沃。", "会议讨论了明年的工作计划。"):
         assert joint_corrector.fix(line).edits == ()
+
+
+def test_the_report_carries_the_pair(joint_corrector: restore.Corrector) -> None:
+    import hashlib
+
+    from restore.batch.records import make_record
+    from restore.report import build_report
+    from test_report import embedded_data
+
+    result = joint_corrector.fix("农民在士她上辛勤劳作。")
+    record = make_record(result, path="a.txt", root="/in", sha256=hashlib.sha256(result.original.encode()).hexdigest())
+    [document] = embedded_data(build_report([record]))["documents"]
+    pairs = [e for edit in document["edits"] for e in edit["evidence"] if e["type"] == "joint"]
+    assert [(p["seen"], p["meant"]) for p in pairs] == [("士她", "土地")] * 2
+
+
+def test_the_command_line_explains_the_pair(tmp_path: Path) -> None:
+    page, config = tmp_path / "page.txt", tmp_path / "restore.toml"
+    page.write_text("每个人都要管好白已的事情。\n", encoding="utf-8")
+    config.write_text("[char]\njoint_decisions = true\n", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "restore.cli", "fix", "--config", str(config), "--explain", str(page)],
+        capture_output=True, timeout=120,
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    assert done.stdout.decode("utf-8") == "每个人都要管好自己的事情。\n"
+    assert done.stderr.decode("utf-8").count("decided with its partner: 白已→自己") == 2

@@ -419,7 +419,7 @@ class CharConfig:
     joint_decisions: bool = False
     joint_candidates: int = 4
     joint_min_interaction: float = 1.0
-    calib_joint: float = 0.57
+    calib_joint: float = 0.56
     # Word-level second opinion (restore.lm.wordlm, fcitx5's word trigram): a window of
     # word_lm_context characters either side of the change is segmented and scored before and
     # after; the margin (log10) is a calibrated feature. Only Han-for-Han candidates that already

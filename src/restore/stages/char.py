@@ -275,6 +275,8 @@ class CharResources:
 
 # (candidate, lm token, glyph similarity, mined count) for a seen character.
 Option = tuple[str, str, float, int]
+# A position's options, the log10 score of the LM window with each, and with the character as printed.
+Scored = tuple[list[Option], list[float], float]
 
 
 @dataclass(frozen=True)
@@ -307,6 +309,8 @@ class CharStage:
         self._candidates: dict[tuple[str, str, bool], list[Option]] = {}
         # (seen char, script) -> its sound-alike candidates (filled with _candidates).
         self._sounds: dict[tuple[str, str], frozenset[str]] = {}
+        # (glyph similarity, mined count) -> the channel's evidence in log10 units (joint shortlists).
+        self._bonuses: dict[tuple[float, int], float] = {}
         # OpenCC config writing a candidate in traditional print's form (the script stage's).
         self._to_traditional = config.script.to_traditional
         self._converter: Any = None
@@ -334,6 +338,7 @@ class CharStage:
         """Forget cached candidates (after changing ``resources.confusions``, as the fitter does)."""
         self._candidates = {}
         self._sounds = {}
+        self._bonuses = {}
 
     def candidates_for(self, char: str, script: str, line_end: bool = False) -> list[Option]:
         """``(candidate, lm token, glyph similarity, mined count)`` for a seen character (cached).
@@ -461,7 +466,7 @@ class CharStage:
         cache_scope: str = "",
         *,
         only: str | None = None,
-        shortlist: dict[int, list[tuple[str, str]]] | None = None,
+        shortlist: dict[int, Scored] | None = None,
     ) -> CharCandidate | None:
         """The highest-confidence candidate for ``chars[index]`` in the current tokens, or None.
 
@@ -470,8 +475,8 @@ class CharStage:
         ``cache``: n-gram counts of the document or batch (``cache_scope`` says which), whose
         repetitions are a feature (see :mod:`restore.lm.cache`).
         ``only``: score this candidate alone (a member of a joint decision). ``shortlist``: filled
-        with ``{index: [(candidate, lm token), ...]}``, the ``joint_candidates`` best candidates by
-        LM gain and channel evidence, whether or not they gain enough alone (joint decisions).
+        with ``{index: (options, their window scores, the window's score as printed)}``, whether or
+        not any option gains enough alone (what joint decisions pair, :meth:`_shortlist`).
         """
         seen_mark = is_mark(chars[index])
         # A unit ends at a sentence-final mark, a line break or the end of the text. A quote mark
@@ -496,7 +501,7 @@ class CharStage:
         context = self._context(tokens, index)
         before, *scores = self._windows(context, tokens, index, [tokens[index]] + [option[1] for option in options])
         if shortlist is not None:
-            shortlist[index] = self._shortlist(options, scores, before)
+            shortlist[index] = (options, scores, before)
         min_gain = self.config.min_lm_gain
         # Most candidates gain too little: find the few that do before any per-candidate work.
         gaining = [position for position, score in enumerate(scores) if score - before >= min_gain]
@@ -562,17 +567,24 @@ class CharStage:
                 )
         return best
 
-    def _shortlist(self, options: list[Option], scores: list[float], before: float) -> list[tuple[str, str]]:
-        """The ``joint_candidates`` best options by LM gain plus the channel's evidence (glyph, mined
-        count), in log10 units: what a joint decision pairs (:func:`restore.stages.joint.shortlist`)."""
-        cfg = self.config
-        lm_weight = cfg.calib_lm_gain or 1.0
-        cap = cfg.mined_count_cap
-        bonuses = [
-            (cfg.calib_glyph_similarity * sim**GLYPH_SHARPNESS + cfg.calib_mined * math.log10(1 + min(count, cap))) / lm_weight
-            for _after, _token, sim, count in options
-        ]
-        chosen = joint.shortlist([score - before for score in scores], bonuses, cfg.joint_candidates)
+    def _shortlist(self, scored: Scored) -> list[tuple[str, str]]:
+        """``(candidate, lm token)`` of the ``joint_candidates`` best options by LM gain plus the
+        channel's evidence (glyph, mined count), in log10 units: what a joint decision pairs
+        (:func:`restore.stages.joint.shortlist`)."""
+        options, scores, before = scored
+        # The channel's evidence per (glyph similarity, mined count): a bounded memo.
+        bonuses = self._bonuses
+        evidence = [bonuses.get((option[2], option[3])) for option in options]
+        if None in evidence:
+            cfg = self.config
+            lm_weight, cap = cfg.calib_lm_gain or 1.0, cfg.mined_count_cap
+            for _after, _token, sim, count in options:
+                if (sim, count) not in bonuses:
+                    bonuses[(sim, count)] = (
+                        cfg.calib_glyph_similarity * sim**GLYPH_SHARPNESS + cfg.calib_mined * math.log10(1 + min(count, cap))
+                    ) / lm_weight
+            evidence = [bonuses[(option[2], option[3])] for option in options]
+        chosen = joint.shortlist(scores, evidence, self.config.joint_candidates)
         return [(options[i][0], options[i][1]) for i in chosen]
 
     def _engine_alternatives(self, char: str, alternatives: Mapping[str, float | None], options: list[Option]) -> list[Option]:
@@ -639,7 +651,7 @@ class CharStage:
         # likely after 在, 安 after 在大 is the surprise; typed 他以经: 经), so with look-ahead (and
         # the phonetic channel) a character is also examined when the next one is improbable.
         lookback = self.config.detect_lookahead or self.resources.phonetic is not None
-        shortlists: dict[int, list[tuple[str, str]]] | None = {} if self.config.joint_decisions else None
+        shortlists: dict[int, Scored] | None = {} if self.config.joint_decisions else None
         for i, char in enumerate(chars):
             if not is_mark(char):
                 suspicion = min(logprobs[i], logprobs[i + 1]) if lookback else logprobs[i]
@@ -654,7 +666,7 @@ class CharStage:
                 continue
             best = self.best_candidate(
                 tokens, chars, i, logprobs[i], script, prior, hints[i] if hints else None, cache, cache_scope,
-                shortlist=shortlists,
+                shortlist=shortlists if is_bmp_han(char) else None,  # pairs make words: Han only
             )
             if best is not None:
                 found.append(best)
@@ -721,7 +733,7 @@ class CharStage:
         tokens: list[str],
         chars: list[str],
         logprobs: list[float],
-        shortlists: dict[int, list[tuple[str, str]]],
+        shortlists: dict[int, Scored],
         found: list[CharCandidate],
         script: str,
         prior: EnginePrior | None = None,
@@ -731,7 +743,7 @@ class CharStage:
     ) -> list[CharCandidate]:
         """The members of the pairs of examined positions decided together (see :mod:`restore.stages.joint`).
 
-        ``shortlists``: each examined position's best candidates alone (from :meth:`best_candidate`);
+        ``shortlists``: each examined position's scored options (from :meth:`best_candidate`);
         ``found``: the best candidate of each position alone, which a pair must beat. Pairs share no
         position; each member is a :class:`CharCandidate` with its features taken with its partner's
         change made, ``features.joint`` set, its probability of being right as confidence and the
@@ -740,14 +752,18 @@ class CharStage:
         order = self.lm.model.order
         alone = {cand.index: cand for cand in found if not _shifts(cand)}
         positions = sorted(shortlists)
+        short: dict[int, list[tuple[str, str]]] = {}
         scored: list[tuple[float, int, int]] = []
         decided: dict[tuple[int, int], tuple[CharCandidate, CharCandidate]] = {}
         context = _Context(chars, logprobs, script, prior, hints, cache, cache_scope)
         for at, first in enumerate(positions):
             for second in positions[at + 1 :]:
-                if second - first >= order:
+                if second - first >= min(order, joint.WORD_REACH):
                     break
-                pair = self._best_pair(tokens, context, first, second, shortlists, alone)
+                for position in (first, second):
+                    if position not in short:
+                        short[position] = self._shortlist(shortlists[position])
+                pair = self._best_pair(tokens, context, first, second, short, alone)
                 if pair is not None:
                     record = pair[0].joint
                     assert record is not None
@@ -774,32 +790,42 @@ class CharStage:
         state_before = self._context(tokens, first)
         middle = tokens[first + 1 : second]
         tail = window_tail(model, tokens, second)
-        firsts = [("", tokens[first])] + shortlists[first]
-        seconds = [("", tokens[second])] + shortlists[second]
+        xs, ys = shortlists[first], shortlists[second]
+        pairings = [
+            (xs[x], ys[y])
+            for x, y in joint.word_pairings(self.resources.words, tokens, first, second, [t for _a, t in xs], [t for _a, t in ys])
+        ]
+        if not pairings:
+            return None
+        # Reading 0 of each position is the printed one, then those some pairing uses.
+        firsts = [("", tokens[first]), *dict.fromkeys(x for x, _y in pairings)]
+        seconds = [("", tokens[second]), *dict.fromkeys(y for _x, y in pairings)]
         # totals[x][y]: log10 P of the window from ``first`` to ``second``'s tail with the x-th first
-        # and y-th second reading (0: as printed); one walk per first reading, the seconds shared.
+        # and y-th second reading; one walk per first reading, the second readings' windows shared.
         totals = []
         for _after, token in firsts:
             walked, state = walk_state(model, state_before, [token, *middle])
             totals.append([walked + score for score in score_windows(model, state, tail, [token for _a, token in seconds])])
         neither = totals[0][0]
+        index_first = {option: x for x, option in enumerate(firsts)}
+        index_second = {option: y for y, option in enumerate(seconds)}
         lm_weight = cfg.calib_lm_gain
         z_first = self.calibration.logodds(alone[first].features) if first in alone else joint.NONE
         z_second = self.calibration.logodds(alone[second].features) if second in alone else joint.NONE
         best: tuple[float, CharCandidate, CharCandidate, float, float] | None = None
-        for x in range(1, len(firsts)):
-            for y in range(1, len(seconds)):
-                both = totals[x][y]
-                inter = joint.interaction(both, totals[x][0], totals[0][y], neither)
-                if inter < cfg.joint_min_interaction or both - neither < cfg.min_lm_gain:
-                    continue
-                members = self._members(tokens, context, (first, *firsts[x]), (second, *seconds[y]))
-                if members is None:
-                    continue
-                rests = [self.calibration.logodds(m.features) - lm_weight * m.features.lm_gain for m in members]
-                z_pair = joint.pair_logodds(rests[0], rests[1], lm_weight, both - neither)
-                if best is None or z_pair > best[0]:
-                    best = (z_pair, members[0], members[1], both, inter)
+        for first_option, second_option in pairings:
+            x, y = index_first[first_option], index_second[second_option]
+            both = totals[x][y]
+            inter = joint.interaction(both, totals[x][0], totals[0][y], neither)
+            if inter < cfg.joint_min_interaction or both - neither < cfg.min_lm_gain:
+                continue
+            members = self._members(tokens, context, (first, *firsts[x]), (second, *seconds[y]))
+            if members is None:
+                continue
+            rests = [self.calibration.logodds(m.features) - lm_weight * m.features.lm_gain for m in members]
+            z_pair = joint.pair_logodds(rests[0], rests[1], lm_weight, both - neither)
+            if best is None or z_pair > best[0]:
+                best = (z_pair, members[0], members[1], both, inter)
         if best is None or best[0] <= max(z_first, z_second):
             return None
         z_pair, member_first, member_second, both, inter = best

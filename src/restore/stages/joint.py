@@ -8,8 +8,10 @@ examined positions fewer than ``order`` tokens apart is scored over the window b
 (``CharConfig.joint_decisions``):
 
 - each position's shortlist: its ``joint_candidates`` best candidates alone (:func:`shortlist`);
-- every pairing of the two shortlists: the LM gain of the window with both changes made, and
-  its *interaction*, the gain beyond the sum of the two gains alone (0 for independent changes);
+- every pairing of the two shortlists that makes a known word of 2-4 characters covering both
+  positions (:func:`word_pairings`: the cheap gate, as suspects are many in OCR text): the LM gain of
+  the window with both changes made, and its *interaction*, the gain beyond the sum of the two
+  gains alone (0 for independent changes);
 - a pairing whose interaction reaches ``joint_min_interaction`` is calibrated: each member's
   features are taken with its partner's change made (基 then makes the word 基本), and the pair's
   log-odds are ``z_pair = n_a + n_b + w_lm · gain``, ``n`` a member's calibrated log-odds without
@@ -29,19 +31,60 @@ from __future__ import annotations
 import heapq
 import math
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 
+from restore.lm.model import KnownWords
+
+# Pairs are looked for this many tokens apart at most (and closer): a word of up to four characters
+# covers them (土地, 哈尔滨 for 雨演 in 哈雨演); on DEV renders every pair decided was one or two apart.
+WORD_REACH = 3
 # Log-odds of "no candidate": a change that cannot happen weighs nothing in the softmax.
 NONE = -math.inf
 
 
-def shortlist(gains: Sequence[float], bonuses: Sequence[float], k: int) -> list[int]:
-    """Indices of the ``k`` candidates with the highest ``gain + bonus`` (LM gain alone plus the
-    channel's evidence, both in log10 units), best first.
+def shortlist(scores: Sequence[float], bonuses: Sequence[float], k: int) -> list[int]:
+    """Indices of the ``k`` candidates with the highest ``score + bonus`` (the LM window's log10
+    score with the candidate, or its gain, plus the channel's evidence in log10 units), best first.
 
     >>> shortlist([0.2, 1.5, -3.0, 0.9], [1.0, 0.0, 0.0, 0.0], 2)
     [1, 0]
     """
-    return heapq.nlargest(k, range(len(gains)), key=lambda i: gains[i] + bonuses[i])
+    keys = [score + bonus for score, bonus in zip(scores, bonuses)]
+    return heapq.nlargest(k, range(len(keys)), key=keys.__getitem__)
+
+
+def word_pairings(
+    words: AbstractSet[str], tokens: Sequence[str], first: int, second: int, firsts: Sequence[str], seconds: Sequence[str]
+) -> list[tuple[int, int]]:
+    """Indices ``(x, y)`` of the readings ``firsts[x]`` at ``first`` and ``seconds[y]`` at
+    ``second`` of ``tokens`` that make a known word of 2-4 characters covering both positions: the
+    cheap gate before a pairing is scored (two changes that only make sense together make a word
+    together; other pairs are left to the one-at-a-time decisions).
+
+    >>> word_pairings({"土地", "率先垂范"}, list("这片士她很肥"), 2, 3, ["土", "上"], ["她", "地"])
+    [(0, 1)]
+    >>> word_pairings({"率先垂范"}, list("要率光重范"), 2, 3, ["先"], ["垂"])
+    [(0, 0)]
+    """
+    if second - first >= WORD_REACH:
+        return []
+    middle = "".join(tokens[first + 1 : second])
+    # (text before the first position, text after the second) of every word window covering both.
+    windows = [
+        ("".join(tokens[start:first]), "".join(tokens[second + 1 : end]))
+        for start in range(max(0, second - 3), first + 1)
+        for end in range(second + 1, min(len(tokens), start + 4) + 1)
+        if end - start >= 2
+    ]
+    starting_with = words.starting_with if isinstance(words, KnownWords) else lambda _first: words
+    found: set[tuple[int, int]] = set()
+    for left, right in windows:
+        fixed = starting_with(left[0]) if left else None  # the word's first character is printed
+        for x, one in enumerate(firsts):
+            head = left + one + middle
+            bucket = fixed if fixed is not None else starting_with(one[0])
+            found.update((x, y) for y, other in enumerate(seconds) if head + other + right in bucket)
+    return sorted(found)
 
 
 def interaction(both: float, first_alone: float, second_alone: float, neither: float) -> float:
