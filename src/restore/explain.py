@@ -16,6 +16,7 @@ import json
 from restore.edits import Edit
 from restore.evidence import (
     ConfusionPair,
+    EngineGap,
     EngineReading,
     Evidence,
     JointDecision,
@@ -62,6 +63,9 @@ def describe_evidence(record: Evidence) -> str:
     if isinstance(record, EngineReading):
         listed = f", {record.probability:.2f} for the replacement" if record.probability is not None else ""
         return f"OCR engine {record.engine}: confidence {record.confidence:.2f} in the printed character{listed}"
+    if isinstance(record, EngineGap):
+        return (f"OCR engine {record.engine}: its character boxes leave {record.excess:.1f} character of room here"
+                f", the inserted character ahead of the next filler by {record.margin:.2f} log10")
     if isinstance(record, JointDecision):
         return (
             f"decided with its partner: {record.seen}→{record.meant}, log10 P {record.logprob_neither:.2f} → "
