@@ -581,6 +581,9 @@ _RANGES_BY_AFFIX: tuple[tuple[str, tuple[float, float]], ...] = (
     # The engine's support for an alternative, 3 + log10 of a probability ratio, clipped to [0, 4]
     # (CharConfig.engine_script_support_<engine>; restore.stages.engine_prior.support).
     ("engine_script_support_", (0.0, 4.0)),
+    # How much wider than its two cells a junction must be for a dropped character, in pitches
+    # (CharConfig.engine_gap_excess_<engine>; 0 = off).
+    ("engine_gap_excess_", (0.0, 100.0)),
 )
 
 

@@ -577,19 +577,17 @@ class CharStage:
         """``(candidate, lm token)`` of the ``joint_candidates`` best options by LM gain plus the
         channel's evidence (glyph, mined count), in log10 units: what a joint decision pairs
         (:func:`restore.stages.joint.shortlist`)."""
-        options, scores, before = scored
+        options, scores, _before = scored  # ranked by the window's score: the same order as by gain
         # The channel's evidence per (glyph similarity, mined count): a bounded memo.
         bonuses = self._bonuses
-        evidence = [bonuses.get((option[2], option[3])) for option in options]
-        if None in evidence:
-            cfg = self.config
-            lm_weight, cap = cfg.calib_lm_gain or 1.0, cfg.mined_count_cap
-            for _after, _token, sim, count in options:
-                if (sim, count) not in bonuses:
-                    bonuses[(sim, count)] = (
-                        cfg.calib_glyph_similarity * sim**GLYPH_SHARPNESS + cfg.calib_mined * math.log10(1 + min(count, cap))
-                    ) / lm_weight
-            evidence = [bonuses[(option[2], option[3])] for option in options]
+        cfg = self.config
+        for _after, _token, sim, count in options:
+            if (sim, count) not in bonuses:
+                bonuses[(sim, count)] = (
+                    cfg.calib_glyph_similarity * sim**GLYPH_SHARPNESS
+                    + cfg.calib_mined * math.log10(1 + min(count, cfg.mined_count_cap))
+                ) / (cfg.calib_lm_gain or 1.0)
+        evidence = [bonuses[(option[2], option[3])] for option in options]
         chosen = joint.shortlist(scores, evidence, self.config.joint_candidates)
         return [(options[i][0], options[i][1]) for i in chosen]
 
