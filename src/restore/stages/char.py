@@ -286,8 +286,8 @@ Scored = tuple[list[Option], list[float], float]
 
 
 @dataclass(frozen=True)
-class _Context:
-    """What scoring a candidate of one sentence needs besides the tokens (see CharStage.examine)."""
+class _Sentence:
+    """What scoring a candidate of one sentence needs besides its tokens (see CharStage.examine)."""
 
     chars: list[str]
     logprobs: list[float]
@@ -770,7 +770,7 @@ class CharStage:
         short: dict[int, list[tuple[str, str]]] = {}
         scored: list[tuple[float, int, int]] = []
         decided: dict[tuple[int, int], tuple[CharCandidate, CharCandidate]] = {}
-        context = _Context(chars, logprobs, script, prior, hints, cache, cache_scope)
+        sentence = _Sentence(chars, logprobs, script, prior, hints, cache, cache_scope)
         for at, first in enumerate(positions):
             for second in positions[at + 1 :]:
                 if second - first >= min(order, joint.WORD_REACH):
@@ -778,7 +778,7 @@ class CharStage:
                 for position in (first, second):
                     if position not in short:
                         short[position] = self._shortlist(shortlists[position])
-                pair = self._best_pair(tokens, context, first, second, short, alone)
+                pair = self._best_pair(tokens, sentence, first, second, short, alone)
                 if pair is not None:
                     record = pair[0].joint
                     assert record is not None
@@ -789,7 +789,7 @@ class CharStage:
     def _best_pair(
         self,
         tokens: list[str],
-        context: _Context,
+        sentence: _Sentence,
         first: int,
         second: int,
         shortlists: dict[int, list[tuple[str, str]]],
@@ -800,7 +800,7 @@ class CharStage:
         from restore.lm.windows import score_windows, walk_state, window_tail
 
         cfg = self.config
-        chars = context.chars
+        chars = sentence.chars
         model = self.lm.model
         state_before = self._context(tokens, first)
         middle = tokens[first + 1 : second]
@@ -834,7 +834,7 @@ class CharStage:
             inter = joint.interaction(both, totals[x][0], totals[0][y], neither)
             if inter < cfg.joint_min_interaction or both - neither < cfg.min_lm_gain:
                 continue
-            members = self._members(tokens, context, (first, *firsts[x]), (second, *seconds[y]))
+            members = self._members(tokens, sentence, (first, *firsts[x]), (second, *seconds[y]))
             if members is None:
                 continue
             rests = [self.calibration.logodds(m.features) - lm_weight * m.features.lm_gain for m in members]
@@ -865,7 +865,7 @@ class CharStage:
         )
 
     def _members(
-        self, tokens: list[str], context: _Context, first: tuple[int, str, str], second: tuple[int, str, str]
+        self, tokens: list[str], sentence: _Sentence, first: tuple[int, str, str], second: tuple[int, str, str]
     ) -> tuple[CharCandidate, CharCandidate] | None:
         """Each change ``(index, candidate, lm token)`` of a pair scored with its partner's made
         (``features.joint`` set), or None when one of them gains too little even so."""
@@ -874,8 +874,8 @@ class CharStage:
             with_partner = list(tokens)
             with_partner[partner] = partner_token
             member = self.best_candidate(
-                with_partner, context.chars, index, context.logprobs[index], context.script, context.prior,
-                context.hints[index] if context.hints else None, context.cache, context.cache_scope, only=after,
+                with_partner, sentence.chars, index, sentence.logprobs[index], sentence.script, sentence.prior,
+                sentence.hints[index] if sentence.hints else None, sentence.cache, sentence.cache_scope, only=after,
             )
             if member is None:
                 return None
