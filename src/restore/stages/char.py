@@ -691,10 +691,10 @@ class CharStage:
                         found.append(best)
         if gaps:
             for j, excess in gaps.items():
+                # The engine's boxes say something is missing here: this insertion replaces any the
+                # LM alone proposed at the junction.
                 filled = self.fill_gap(tokens, j, excess, logprobs[j], gap_engine)
                 if filled is not None:
-                    # The engine's boxes say something is missing here: this insertion replaces any
-                    # the LM alone proposed at the junction.
                     found = [c for c in found if not (c.features.insert and c.index == j)] + [filled]
         if self.config.delete_doubled:
             words = self.resources.words
@@ -907,14 +907,53 @@ class CharStage:
         self, tokens: list[str], index: int, excess: float, char_logprob: float, engine: str = ""
     ) -> CharCandidate | None:
         """The character the engine most likely dropped before ``tokens[index]``, where its boxes
-        leave ``excess`` pitches of room (:mod:`restore.stages.engine_gaps`), or None when no filler
-        improves the LM window.
+        leave ``excess`` pitches of room (:mod:`restore.stages.engine_gaps`); None without a filler.
 
         Fillers: the marks engines drop (``、``, ``，``, ``：``) and the Han characters the
         neighbours predict (:meth:`restore.glyphs.context.ContextCandidates.fillers`). The
         confidence is :class:`~restore.stages.engine_gaps.GapCalibration`'s, from the best
         filler's LM gain, its margin over the runner-up and whether it is a mark.
         """
+        before, pool, scores = self.score_gap(tokens, index)
+        if not pool:
+            return None
+        # What each engine drops differs (PP-OCRv6 drops marks, PP-OCRv4 traditional characters its
+        # simplified model does not know): marks are ranked with the engine's prior for them.
+        calibrated = CALIBRATED_AS.get(engine)
+        bonus = float(getattr(self.config, f"engine_gap_mark_bonus_{calibrated}")) if calibrated else 0.0
+        # In a sentence that already lists with 、, a dropped separator is more likely another 、 than
+        # a ， the 5-gram prefers from its short window (中的写意_虚拟、程式).
+        listing = self.config.engine_gap_list_bonus if "、" in tokens else 0.0
+        ranked = sorted(
+            (
+                (score + (bonus if filler in GAP_MARKS else 0.0) + (listing if filler == "、" else 0.0), filler)
+                for score, filler in zip(scores, pool)
+            ),
+            key=lambda pair: -pair[0],
+        )
+        best_ranked, best = ranked[0]
+        best_score = scores[pool.index(best)]
+        # No floor on the gain: the boxes already say something is missing; the calibration weighs
+        # how sure the LM is of what.
+        gain = best_score - before
+        margin = best_ranked - (ranked[1][0] if len(ranked) > 1 else before)
+        mark = best in GAP_MARKS
+        if calibrated is None:
+            return None
+        confidence = GapCalibration.from_config(self.config, calibrated).confidence(
+            gain=gain, margin=margin, mark=mark, excess=excess
+        )
+        if confidence < self.config.engine_gap_apply_from:
+            confidence = min(confidence, self.config.mixed_line_max_confidence)
+        features = CharFeatures(lm_gain=gain, logprob=char_logprob, punct=mark, insert=True)
+        evidence = EngineGap(engine, round(excess, 3), round(margin, 4))
+        return CharCandidate(index, best, features, before, best_score, confidence, engine_gap=evidence)
+
+    def score_gap(self, tokens: list[str], index: int) -> tuple[float, list[str], list[float]]:
+        """``(before, fillers, scores)`` of a gap before ``tokens[index]``: log10 probability of the LM
+        window without an insertion, the fillers tried (:data:`GAP_MARKS`, then the Han characters
+        the neighbours predict; none when neither neighbour is Han) and the window's log10
+        probability with each."""
         from restore.lm.windows import score_walk, score_windows
 
         model = self.lm.model
@@ -924,21 +963,13 @@ class CharStage:
         before = score_walk(model, context, tail)
         left = tokens[index - 1] if index else ""
         right = tokens[index] if index < len(tokens) else ""
-        pool = list(GAP_MARKS)
+        # A mark only between two Han characters (or after a closer: （女）、): beside other marks, the engine's own placement of the
+        # mark (off the centre of its cell) opens most of the gaps (on DEV renders, PP-OCRv6 junctions
+        # beside a mark were dropped marks 2 times in 40).
+        pool = list(GAP_MARKS) if (is_bmp_han(left) or left in _CLOSERS) and is_bmp_han(right) else []
         if is_bmp_han(left) or is_bmp_han(right):
             pool.extend(c for c in self._misread_context().fillers(left, right) if c not in GAP_MARKS)
-        scores = score_windows(model, context, tail, pool)
-        ranked = sorted(zip(scores, pool), key=lambda pair: -pair[0])
-        best_score, best = ranked[0]
-        gain = best_score - before
-        if gain < self.config.min_lm_gain:
-            return None
-        margin = best_score - (ranked[1][0] if len(ranked) > 1 else before)
-        mark = best in GAP_MARKS
-        confidence = GapCalibration.from_config(self.config).confidence(gain=gain, margin=margin, mark=mark, excess=excess)
-        features = CharFeatures(lm_gain=gain, logprob=char_logprob, punct=mark, insert=True)
-        evidence = EngineGap(engine, round(excess, 3), round(margin, 4))
-        return CharCandidate(index, best, features, before, best_score, confidence, engine_gap=evidence)
+        return before, pool, score_windows(model, context, tail, pool) if pool else []
 
     def best_deletion(self, tokens: list[str], index: int, char_logprob: float) -> CharCandidate | None:
         """Deleting ``tokens[index]``, a copy of the token before it (看了了), or None when it gains too little.
@@ -988,7 +1019,13 @@ class CharStage:
             inserted = {offset for offset, cand in examined if cand.features.insert}
             proposals.extend(p for p in self.separators_in_lists(text) if p.start not in inserted)
         for offset, cand in examined:
-            if self._simplified_on_traditional_line(text, offset, cand.after):
+            if cand.engine_gap is not None and not cand.features.punct and self._on_traditional_line(text, offset):
+                # A filler comes from simplified tables: on a traditional line it is written as OpenCC
+                # writes it there (民主_派 -> 黨, though 党 is also a traditional character).
+                traditional = self.traditional_form(text, offset, cand.after, inserted=True)
+                if traditional is not None:
+                    cand = replace(cand, after=traditional, in_script=cand.after)
+            elif self._simplified_on_traditional_line(text, offset, cand.after):
                 # The right character in the wrong script (an engine reading traditional print with a
                 # simplified model proposes 贫 for 資 where the page prints 貧): written in the page's
                 # script when OpenCC gives one form for it in context, else held back as a suggestion.
@@ -1409,12 +1446,14 @@ class CharStage:
         such a line is usually traditional and the simplified form of the right character is
         still wrong (13 of 14 on DEV renders; the reverse case was right 74 of 76).
         """
-        res = self.resources
-        if after not in res.simplified_only:
-            return False
+        return after in self.resources.simplified_only and self._on_traditional_line(text, offset)
+
+    def _on_traditional_line(self, text: str, offset: int) -> bool:
+        """True when the line of ``text[offset]`` has traditional-only characters."""
         start = text.rfind("\n", 0, offset) + 1
         end = text.find("\n", offset)
-        return any(ch in res.traditional_only for ch in text[start : end if end >= 0 else len(text)])
+        traditional = self.resources.traditional_only
+        return any(ch in traditional for ch in text[start : end if end >= 0 else len(text)])
 
     def _detect_script(self, text: str) -> str:
         res = self.resources
