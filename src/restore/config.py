@@ -449,6 +449,18 @@ class CharConfig:
     # synthetic doublings (other weights fixed).
     delete_doubled: bool = False
     calib_delete: float = 2.127
+    # Joint decisions (restore.stages.joint): two examined characters within one LM window (fewer
+    # than ``order`` tokens apart) are decided together when their changes support each other:
+    # the joint_candidates best candidates of each (by LM window score and channel evidence, alone)
+    # are paired, and a pair whose LM gain exceeds the sum of its two gains alone by at least
+    # joint_min_interaction (log10) is weighed against neither, either alone and both (墓木 -> 基本:
+    # neither change gains alone). calib_joint is the weight of "this change is one of a pair"
+    # (each member carries it), fitted by scripts/experiments/fit_joint_weight.py on DEV
+    # 14001-15000 with synthetic adjacent look-alike pairs (other weights fixed).
+    joint_decisions: bool = False
+    joint_candidates: int = 4
+    joint_min_interaction: float = 1.0
+    calib_joint: float = 0.56
     # Word-level second opinion (restore.lm.wordlm, fcitx5's word trigram): a window of
     # word_lm_context characters either side of the change is segmented and scored before and
     # after; the margin (log10) is a calibrated feature. Only Han-for-Han candidates that already
@@ -581,6 +593,8 @@ _RANGES_BY_NAME: dict[str, tuple[float, float]] = {
     "mined_count_cap": (1, 1_000_000_000),
     "word_lm_context": (0, 100),
     "cache_repeat_support": (0, 1_000_000),
+    "joint_candidates": (1, 100),
+    "joint_min_interaction": (0.0, 20.0),
     "engine_gap_list_bonus": (0.0, 20.0),
     "engine_gap_apply_from": (0.0, 1.0),
 }
