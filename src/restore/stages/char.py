@@ -158,9 +158,10 @@ def _widening_pairs(chars: list[str], index: int) -> bool:
 
 
 def _engine_listed(cand: CharCandidate) -> bool:
-    """Whether the OCR engine listed the candidate, in this very form, among its alternatives: then
-    its form is the engine's reading, not a guess to write in the line's script (PP-OCRv6 prints
-    國 on a simplified page with 围 as its runner-up; 圍 would be wrong twice)."""
+    """Whether the OCR engine listed the candidate, in this very form, among its alternatives: on a
+    line that does not lean traditional its form is then the engine's reading, not a guess to write
+    in traditional (PP-OCRv6 prints 國 on a simplified page with 围 as its runner-up; 圍 would be
+    wrong twice)."""
     return cand.engine_reading is not None and cand.engine_reading.probability is not None
 
 
@@ -1032,7 +1033,9 @@ class CharStage:
                 traditional = self.traditional_form(text, offset, cand.after, inserted=True)
                 if traditional is not None:
                     cand = replace(cand, after=traditional, in_script=cand.after)
-            elif self._simplified_on_traditional_line(text, offset, cand.after) and not _engine_listed(cand):
+            elif self._simplified_on_traditional_line(text, offset, cand.after) and not (
+                _engine_listed(cand) and not self._line_leans_traditional(text, offset)
+            ):
                 # The right character in the wrong script (an engine reading traditional print with a
                 # simplified model proposes 贫 for 資 where the page prints 貧): written in the page's
                 # script when OpenCC gives one form for it in context, else held back as a suggestion.
@@ -1454,6 +1457,14 @@ class CharStage:
         still wrong (13 of 14 on DEV renders; the reverse case was right 74 of 76).
         """
         return after in self.resources.simplified_only and self._on_traditional_line(text, offset)
+
+    def _line_leans_traditional(self, text: str, offset: int) -> bool:
+        """True when the line of ``text[offset]`` has more traditional-only than simplified-only characters."""
+        start = text.rfind("\n", 0, offset) + 1
+        end = text.find("\n", offset)
+        line = text[start : end if end >= 0 else len(text)]
+        res = self.resources
+        return sum(ch in res.traditional_only for ch in line) > sum(ch in res.simplified_only for ch in line)
 
     def _on_traditional_line(self, text: str, offset: int) -> bool:
         """True when the line of ``text[offset]`` has traditional-only characters."""
