@@ -893,15 +893,11 @@ class CharStage:
 
     def best_insertion(self, tokens: list[str], index: int, char_logprob: float) -> CharCandidate | None:
         """The best mark to insert before ``tokens[index]``, or None when none gains enough."""
-        from restore.lm.windows import score_walk, score_windows
+        from restore.lm.windows import score_windows
 
-        model = self.lm.model
-        context = self._context(tokens, index)
-        end = index + model.order - 1
-        tail = tokens[index:end] + (["</s>"] if end > len(tokens) else [])
-        before = score_walk(model, context, tail)
+        context, tail, before = self._junction_window(tokens, index)
         best: CharCandidate | None = None
-        for mark, score in zip(INSERT_MARKS, score_windows(model, context, tail, INSERT_MARKS)):
+        for mark, score in zip(INSERT_MARKS, score_windows(self.lm.model, context, tail, INSERT_MARKS)):
             gain = score - before
             if gain < self.config.min_lm_gain:
                 continue
@@ -962,13 +958,9 @@ class CharStage:
         window without an insertion, the fillers tried (:data:`GAP_MARKS`, then the Han characters
         the neighbours predict; none when neither neighbour is Han) and the window's log10
         probability with each."""
-        from restore.lm.windows import score_walk, score_windows
+        from restore.lm.windows import score_windows
 
-        model = self.lm.model
-        context = self._context(tokens, index)
-        end = index + model.order - 1
-        tail = tokens[index:end] + (["</s>"] if end > len(tokens) else [])
-        before = score_walk(model, context, tail)
+        context, tail, before = self._junction_window(tokens, index)
         left = tokens[index - 1] if index else ""
         right = tokens[index] if index < len(tokens) else ""
         # A mark only between two Han characters (or after a closer: （女）、): beside other marks, the engine's own placement of the
@@ -977,7 +969,18 @@ class CharStage:
         pool = list(GAP_MARKS) if (is_bmp_han(left) or left in _CLOSERS) and is_bmp_han(right) else []
         if is_bmp_han(left) or is_bmp_han(right):
             pool.extend(c for c in self._misread_context().fillers(left, right) if c not in GAP_MARKS)
-        return before, pool, score_windows(model, context, tail, pool) if pool else []
+        return before, pool, score_windows(self.lm.model, context, tail, pool) if pool else []
+
+    def _junction_window(self, tokens: list[str], index: int) -> tuple[Any, list[str], float]:
+        """For an insertion before ``tokens[index]``: the kenlm state before it, the tokens whose
+        scores it moves (with </s> if reached) and their log10 probability without it."""
+        from restore.lm.windows import score_walk
+
+        model = self.lm.model
+        context = self._context(tokens, index)
+        end = index + model.order - 1
+        tail = tokens[index:end] + (["</s>"] if end > len(tokens) else [])
+        return context, tail, score_walk(model, context, tail)
 
     def best_deletion(self, tokens: list[str], index: int, char_logprob: float) -> CharCandidate | None:
         """Deleting ``tokens[index]``, a copy of the token before it (看了了), or None when it gains too little.
