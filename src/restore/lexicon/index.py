@@ -18,6 +18,7 @@ sorts differences into script slips (鐘 for 鍾: both write 钟) and real subst
 from __future__ import annotations
 
 import logging
+import sys
 from collections import defaultdict
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
@@ -305,7 +306,8 @@ class LexiconIndex:
             if self._simplified_key.get(seen, seen) == self._simplified_key.get(meant, meant):
                 slips += 1
             else:
-                substitutions.append((position, seen, meant))
+                # Interned: a long document's hits repeat the same few look-alike pairs.
+                substitutions.append((position, sys.intern(seen), sys.intern(meant)))
             if len(substitutions) + slips > form.max_edits:
                 return self._verify_indel(text, form_id, start) if form.indels else None
         return FuzzyHit(start, start + length, form.entry, form_id, tuple(substitutions), slips, 0)

@@ -146,6 +146,21 @@ class LexiconStage:
             return StageOutput()
         index = self.index
         exact_hits = index.find_exact(text)
+        # The repairs' working state (spans, fuzzy hits, candidates) is gone before the protections
+        # are built: on a long document both are large.
+        proposals = self._repairs(text, exact_hits, document)
+        changed = SpanIndex((p.start, p.end) for p in proposals)
+        protections: dict[tuple[int, int], Protection] = {}
+        for hit in exact_hits:
+            span = (hit.start, hit.end)
+            if hit.match != EXACT or span in protections or any(_overlaps(span, c) for c in changed.near(*span)):
+                continue
+            protections[span] = Protection(hit.start, hit.end, index.entries[hit.entry].lexicon.source_id)
+        return StageOutput(tuple(proposals), tuple(sorted(protections.values(), key=lambda p: (p.start, p.end))))
+
+    def _repairs(self, text: str, exact_hits: Sequence[ExactHit], document: Document) -> list[Proposal]:
+        """The proposals for the variant and fuzzy hits of ``text`` (its exact hits ``exact_hits``)."""
+        index = self.index
         found: dict[int, list[tuple[int, int]]] = defaultdict(list)
         for hit in exact_hits:
             if hit.match == EXACT:
@@ -160,15 +175,7 @@ class LexiconStage:
         fuzzy_hits = [*index.find_fuzzy(text, forms=forms), *index.find_slips(text)]
         candidates.extend(self._fuzzy(text, fuzzy_hits, found_spans, batch, years))
         exact_spans = sorted({(h.start, h.end) for h in exact_hits if h.match == EXACT})
-        proposals = self._select(text, candidates, exact_spans, document)
-        changed = SpanIndex((p.start, p.end) for p in proposals)
-        protections: dict[tuple[int, int], Protection] = {}
-        for hit in exact_hits:
-            span = (hit.start, hit.end)
-            if hit.match != EXACT or span in protections or any(_overlaps(span, c) for c in changed.near(*span)):
-                continue
-            protections[span] = Protection(hit.start, hit.end, index.entries[hit.entry].lexicon.source_id)
-        return StageOutput(tuple(proposals), tuple(sorted(protections.values(), key=lambda p: (p.start, p.end))))
+        return self._select(text, candidates, exact_spans, document)
 
     def entities(self, text: str) -> dict[str, int]:
         """Canonical forms printed right in ``text`` and how often: the first pass of batch consistency."""
