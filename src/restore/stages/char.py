@@ -49,6 +49,7 @@ conversion is proposed as is unless the LM finds a likelier character at that po
 
 from __future__ import annotations
 
+import bisect
 import logging
 import re
 import threading
@@ -725,8 +726,9 @@ class CharStage:
         if self.config.insert_marks and self.config.list_separator_confidence > 0:
             inserted = {offset for offset, cand in examined if cand.features.insert}
             proposals.extend(p for p in self.separators_in_lists(text) if p.start not in inserted)
+        lines = TraditionalLines(text, self.resources.traditional_only)
         for offset, cand in examined:
-            if self._simplified_on_traditional_line(text, offset, cand.after):
+            if self._simplified_on_traditional_line(text, offset, cand.after, lines):
                 # The right character in the wrong script (an engine reading traditional print with a
                 # simplified model proposes 贫 for 資 where the page prints 貧): written in the page's
                 # script when OpenCC gives one form for it in context, else held back as a suggestion.
@@ -1113,19 +1115,20 @@ class CharStage:
         form = converted[offset - start]
         return form if form != after and form in self.resources.traditional_only else None
 
-    def _simplified_on_traditional_line(self, text: str, offset: int, after: str) -> bool:
+    def _simplified_on_traditional_line(
+        self, text: str, offset: int, after: str, lines: TraditionalLines | None = None
+    ) -> bool:
         """True when ``after`` is simplified-only and its line has traditional-only characters.
 
         Engines with a simplified model read traditional print as mostly simplified text, so
         such a line is usually traditional and the simplified form of the right character is
         still wrong (13 of 14 on DEV renders; the reverse case was right 74 of 76).
+        ``lines``: the same question's answers for ``text``, kept across calls.
         """
         res = self.resources
         if after not in res.simplified_only:
             return False
-        start = text.rfind("\n", 0, offset) + 1
-        end = text.find("\n", offset)
-        return any(ch in res.traditional_only for ch in text[start : end if end >= 0 else len(text)])
+        return (lines or TraditionalLines(text, res.traditional_only)).at(offset)
 
     def _detect_script(self, text: str) -> str:
         res = self.resources
@@ -1136,3 +1139,34 @@ class CharStage:
         if simp > trad:
             return "simplified"
         return ""
+
+
+class TraditionalLines:
+    """Whether the line of ``text`` holding an offset prints a traditional-only character.
+
+    Each line is scanned once and found by binary search over the line breaks, so asking for
+    every candidate of a one-line book (one 10 MB line) costs a scan of the text, not one per
+    candidate.
+
+    >>> lines = TraditionalLines("這個問题\\n这个问题", frozenset("這個問"))
+    >>> lines.at(2), lines.at(4), lines.at(6)
+    (True, True, False)
+    """
+
+    def __init__(self, text: str, traditional_only: AbstractSet[str]) -> None:
+        self._text = text
+        self._traditional_only = traditional_only
+        self._breaks: list[int] | None = None  # offsets of "\n", found on the first question
+        self._known: dict[int, bool] = {}
+
+    def at(self, offset: int) -> bool:
+        """Whether the line holding ``text[offset]`` (a line break belongs to the line it ends) has one."""
+        if self._breaks is None:
+            self._breaks = [match.start() for match in re.finditer("\n", self._text)]
+        line = bisect.bisect_left(self._breaks, offset)
+        known = self._known.get(line)
+        if known is None:
+            start = self._breaks[line - 1] + 1 if line else 0
+            end = self._breaks[line] if line < len(self._breaks) else len(self._text)
+            known = self._known[line] = any(ch in self._traditional_only for ch in self._text[start:end])
+        return known
