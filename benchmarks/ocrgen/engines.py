@@ -35,17 +35,22 @@ TOP_K = 3
 @dataclass(frozen=True)
 class Reading:
     """One line as the engine read it: text, a 0-1 confidence per character (None: the engine gave
-    none, or the line's characters could not be matched to its scores) and per-character
-    alternatives ``[(char, probability), ...]`` (empty where the engine has none)."""
+    none, or the line's characters could not be matched to its scores), per-character
+    alternatives ``[(char, probability), ...]`` (empty where the engine has none) and the centre of
+    each character along the line in the line image's pixels (empty where unknown): PP-OCR's CTC
+    column as RapidOCR's ``return_word_box`` places it, Tesseract's character box."""
 
     text: str
     confidences: tuple[float | None, ...]
     alternatives: tuple[tuple[tuple[str, float], ...], ...] = ()
+    centres: tuple[float, ...] = ()
 
     def to_json(self) -> dict:
         out: dict = {"conf": [None if c is None else round(c, 4) for c in self.confidences]}
         if any(self.alternatives):
             out["alts"] = [[[ch, round(p, 4)] for ch, p in alts] for alts in self.alternatives]
+        if self.centres and len(self.centres) == len(self.text):
+            out["x"] = [round(x, 1) for x in self.centres]
         return out
 
 
@@ -94,7 +99,8 @@ class Tesseract:
         if proc.returncode != 0:
             raise RuntimeError(f"tesseract failed: {proc.stderr.decode(errors='replace').strip()[:300]}")
         document = read_hocr(proc.stdout, "tesseract.hocr")
-        readings = _split_lines(document.text, document.confidences)
+        centres = [None if b is None else (b[0] + b[2]) / 2 for b in map(document.boxes.get, range(len(document.text)))]
+        readings = _split_lines(document.text, document.confidences, centres)
         if len(readings) == len(lines):
             return readings
         out = [r.text for r in readings]
@@ -105,17 +111,22 @@ class Tesseract:
         return without_confidences((out + [""] * len(lines))[: len(lines)])
 
 
-def _split_lines(text: str, confidences: Sequence[float | None]) -> list[Reading]:
-    """Non-empty lines of a page read, whitespace dropped, each character with its confidence."""
-    readings, chars, confs = [], [], []
-    for ch, conf in zip(text + "\n", (*confidences, None)):
+def _split_lines(
+    text: str, confidences: Sequence[float | None], centres: Sequence[float | None]
+) -> list[Reading]:
+    """Non-empty lines of a page read, whitespace dropped, each character with its confidence and
+    the centre of its box (a line's centres are dropped unless every character has one)."""
+    readings, chars, confs, xs = [], [], [], []
+    for ch, conf, x in zip(text + "\n", (*confidences, None), (*centres, None)):
         if ch == "\n":
             if chars:
-                readings.append(Reading("".join(chars), tuple(confs)))
-            chars, confs = [], []
+                known = tuple(v for v in xs if v is not None)
+                readings.append(Reading("".join(chars), tuple(confs), (), known if len(known) == len(xs) else ()))
+            chars, confs, xs = [], [], []
         elif not ch.isspace():
             chars.append(ch)
             confs.append(conf)
+            xs.append(x)
     return readings
 
 
@@ -132,18 +143,24 @@ class CtcCapture:
 
     def __init__(self, inner) -> None:
         self.inner = inner
-        self.captured: list[tuple[list[str], list[float], list[tuple[tuple[str, float], ...]]]] = []
+        self.captured: list[tuple[list[str], list[float], list[tuple[tuple[str, float], ...]], list[float]]] = []
 
     def __getattr__(self, name: str):
         return getattr(self.inner, name)
 
     def __call__(self, preds, *args, **kwargs):
         character = self.inner.character
-        for line in preds:
+        ratios = kwargs.get("wh_ratio_list") or [1.0] * len(preds)
+        widest = kwargs.get("max_wh_ratio") or 1.0
+        for line, ratio in zip(preds, ratios):
             best = line.argmax(axis=1)
             keep = best != 0
             keep[1:] &= best[1:] != best[:-1]
+            # RapidOCR's word boxes: a character's centre is its CTC column + 0.5, over the columns
+            # the line's own width fills of the padded batch image (``line_txt_len``).
+            columns = len(line) * ratio / widest
             chars, probs, alternatives = [], [], []
+            fractions = [(t + 0.5) / columns for t in np.flatnonzero(keep)]
             for t in np.flatnonzero(keep):
                 order = np.argsort(line[t])[::-1][: TOP_K + 1]
                 chars.append(character[best[t]])
@@ -151,7 +168,7 @@ class CtcCapture:
                 alternatives.append(tuple(
                     (character[j], float(line[t, j])) for j in order if j not in (0, best[t])
                 )[:TOP_K])
-            self.captured.append((chars, probs, alternatives))
+            self.captured.append((chars, probs, alternatives, fractions))
         return self.inner(preds, *args, **kwargs)
 
     def take(self, images: Sequence[np.ndarray], texts: Sequence[str]) -> list[Reading]:
@@ -161,12 +178,16 @@ class CtcCapture:
             ordered[index] = self.captured[position]
         self.captured = []
         readings = []
-        for text, (chars, probs, alternatives) in zip(texts, ordered):
-            kept = [(c, p, a) for c, p, a in zip(chars, probs, alternatives) if not c.isspace()]
-            if "".join(c for c, _p, _a in kept) != text:
+        for image, text, (chars, probs, alternatives, fractions) in zip(images, texts, ordered):
+            kept = [(c, p, a, f) for c, p, a, f in zip(chars, probs, alternatives, fractions) if not c.isspace()]
+            if "".join(c for c, _p, _a, _f in kept) != text:
                 readings.append(Reading(text, (None,) * len(text)))
                 continue
-            readings.append(Reading(text, tuple(p for _c, p, _a in kept), tuple(a for _c, _p, a in kept)))
+            width = image.shape[1]
+            readings.append(Reading(
+                text, tuple(p for _c, p, _a, _f in kept), tuple(a for _c, _p, a, _f in kept),
+                tuple(f * width for _c, _p, _a, f in kept),
+            ))
         return readings
 
 

@@ -38,12 +38,23 @@ def _alternatives(record: dict[str, Any]) -> list[list[tuple[str, float]]]:
     return alts if len(alts) == len(record["ocr"]) else [[] for _ in record["ocr"]]
 
 
+def _spans(record: dict[str, Any]) -> list[tuple[int, int]]:
+    """Each character's ``(x0, x1)`` in pixels: one pitch around the engine's centre (``x``), or
+    :data:`CHAR_WIDTH` per character when the render has no centres."""
+    xs = record.get("x") or []
+    if len(xs) != len(record["ocr"]) or len(xs) < 2:
+        return [(i * CHAR_WIDTH, (i + 1) * CHAR_WIDTH) for i in range(len(record["ocr"]))]
+    steps = sorted(abs(b - a) for a, b in zip(xs, xs[1:]))
+    half = max(1.0, steps[len(steps) // 2] / 2)
+    return [(max(0, round(x - half)), max(1, round(x + half))) for x in xs]
+
+
 def to_hocr(record: dict[str, Any]) -> bytes:
     """Tesseract-style hOCR: one line; a word per Han character or run of other characters (as the
     reader joins them, so the text reads back unchanged), an ``ocrx_cinfo`` per character."""
     from restore.formats.model import is_cjk
 
-    text, confs = record["ocr"], _confidences(record)
+    text, confs, spans = record["ocr"], _confidences(record), _spans(record)
     runs: list[list[int]] = []
     for index, char in enumerate(text):
         if runs and not is_cjk(char) and not is_cjk(text[runs[-1][-1]]):
@@ -52,17 +63,17 @@ def to_hocr(record: dict[str, Any]) -> bytes:
             runs.append([index])
     words = []
     for number, run in enumerate(runs, start=1):
-        x0, x1 = run[0] * CHAR_WIDTH, (run[-1] + 1) * CHAR_WIDTH
+        x0, x1 = spans[run[0]][0], spans[run[-1]][1]
         known = [confs[i] for i in run if confs[i] is not None]
         wconf = f"; x_wconf {round(100 * min(known))}" if known else ""
         cinfos = "".join(
-            f"<span class='ocrx_cinfo' title='x_bboxes {i * CHAR_WIDTH} 0 {(i + 1) * CHAR_WIDTH} {HEIGHT}"
+            f"<span class='ocrx_cinfo' title='x_bboxes {spans[i][0]} 0 {spans[i][1]} {HEIGHT}"
             + ("" if confs[i] is None else f"; x_conf {confs[i] * 100:.4f}")
             + f"'>{escape(text[i])}</span>"
             for i in run
         )
         words.append(f"<span class='ocrx_word' id='word_1_{number}' title='bbox {x0} 0 {x1} {HEIGHT}{wconf}'>{cinfos}</span>")
-    width = max(1, len(text)) * CHAR_WIDTH
+    width = max([1, *(x1 for _x0, x1 in spans)])
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n<html xmlns="http://www.w3.org/1999/xhtml"><head><title></title>'
         "<meta name='ocr-system' content='tesseract 5.3.0'/></head><body>"
@@ -75,14 +86,15 @@ def to_hocr(record: dict[str, Any]) -> bytes:
 def to_alto(record: dict[str, Any]) -> bytes:
     """ALTO 4.4: one String for the line, a Glyph per character with GC and the top-k as Variants."""
     glyphs = []
+    spans = _spans(record)
     for index, (char, conf, alts) in enumerate(zip(record["ocr"], _confidences(record), _alternatives(record))):
         gc = "" if conf is None else f' GC="{min(max(conf, 0.0), 1.0):.4f}"'
         variants = "".join(f"<Variant CONTENT={quoteattr(c)} VC=\"{p:.4f}\"/>" for c, p in alts if len(c) == 1)
         glyphs.append(
-            f'<Glyph HPOS="{index * CHAR_WIDTH}" VPOS="0" WIDTH="{CHAR_WIDTH}" HEIGHT="{HEIGHT}" '
+            f'<Glyph HPOS="{spans[index][0]}" VPOS="0" WIDTH="{spans[index][1] - spans[index][0]}" HEIGHT="{HEIGHT}" '
             f"CONTENT={quoteattr(char)}{gc}>{variants}</Glyph>"
         )
-    width = max(1, len(record["ocr"])) * CHAR_WIDTH
+    width = max([1, *(x1 for _x0, x1 in spans)])
     string = (
         f'<String ID="s1" HPOS="0" VPOS="0" WIDTH="{width}" HEIGHT="{HEIGHT}" CONTENT={quoteattr(record["ocr"])}>'
         f"{''.join(glyphs)}</String>"
@@ -100,17 +112,18 @@ def to_alto(record: dict[str, Any]) -> bytes:
 
 def to_rapidocr_json(record: dict[str, Any]) -> bytes:
     """RapidOCR 3.x ``to_json()`` with per-character ``word_results`` (``return_word_box=True``)."""
-    confs = _confidences(record)
+    confs, spans = _confidences(record), _spans(record)
     known = [c for c in confs if c is not None]
+    width = max([1, *(x1 for _x0, x1 in spans)])
     line = {
-        "box": [[0, 0], [len(record["ocr"]) * CHAR_WIDTH, 0], [len(record["ocr"]) * CHAR_WIDTH, HEIGHT], [0, HEIGHT]],
+        "box": [[0, 0], [width, 0], [width, HEIGHT], [0, HEIGHT]],
         "txt": record["ocr"],
         "score": round(sum(known) / len(known), 5) if known else 0.0,
     }
     if known and len(known) == len(confs):
         line["word_results"] = [
-            [char, round(conf, 5), [[i * CHAR_WIDTH, 0], [(i + 1) * CHAR_WIDTH, 0], [(i + 1) * CHAR_WIDTH, HEIGHT], [i * CHAR_WIDTH, HEIGHT]]]
-            for i, (char, conf) in enumerate(zip(record["ocr"], confs))
+            [char, round(conf, 5), [[x0, 0], [x1, 0], [x1, HEIGHT], [x0, HEIGHT]]]
+            for char, conf, (x0, x1) in zip(record["ocr"], confs, spans)
         ]
     return (json.dumps([line], ensure_ascii=False) + "\n").encode("utf-8")
 
@@ -119,8 +132,9 @@ def to_page(record: dict[str, Any]) -> bytes:
     """PAGE 2019: one TextLine and Word for the line, a Glyph per character with its confidence at
     TextEquiv index 1 and the engine's top-k at the next indices."""
     glyphs = []
+    spans = _spans(record)
     for index, (char, conf, alts) in enumerate(zip(record["ocr"], _confidences(record), _alternatives(record))):
-        x0, x1 = index * CHAR_WIDTH, (index + 1) * CHAR_WIDTH
+        x0, x1 = spans[index]
         readings = [(char, conf)] + [(c, p) for c, p in alts if len(c) == 1]
         equivs = "".join(
             f'<TextEquiv index="{rank}"' + ("" if p is None else f' conf="{min(max(p, 0.0), 1.0):.4f}"')
@@ -128,7 +142,7 @@ def to_page(record: dict[str, Any]) -> bytes:
             for rank, (c, p) in enumerate(readings, start=1)
         )
         glyphs.append(f'<Glyph id="g{index}"><Coords points="{x0},0 {x1},0 {x1},{HEIGHT} {x0},{HEIGHT}"/>{equivs}</Glyph>')
-    width = max(1, len(record["ocr"])) * CHAR_WIDTH
+    width = max([1, *(x1 for _x0, x1 in spans)])
     box = f'<Coords points="0,0 {width},0 {width},{HEIGHT} 0,{HEIGHT}"/>'
     text = escape(record["ocr"])
     line = (

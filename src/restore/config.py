@@ -326,6 +326,20 @@ class CharConfig:
     engine_script_support_tesseract: float = 0.0
     engine_script_support_ppocrv4: float = 0.0
     engine_script_support_ppocrv6: float = 1.0
+    # Put back a character the engine dropped where its own character boxes leave a gap
+    # (restore.stages.engine_gaps): a junction at least engine_gap_excess_<engine> pitches wider than
+    # its two characters' cells gets the filler the LM likes best (marks and the Han characters the
+    # neighbours predict), at the confidence of the calib_gap_* logistic. 0 = off for that engine.
+    # Chosen by scripts/build/fit_engine_gaps.py on DEV renders (see benchmarks/CHAR_NOTES.md).
+    engine_gaps: bool = True
+    engine_gap_excess_tesseract: float = 0.0
+    engine_gap_excess_ppocrv4: float = 0.0
+    engine_gap_excess_ppocrv6: float = 0.0
+    calib_gap_bias: float = -2.0
+    calib_gap_lm_gain: float = 0.8
+    calib_gap_margin: float = 1.0
+    calib_gap_mark: float = 1.0
+    calib_gap_excess: float = 0.0
     # Weight of "the pair shares a reading", fitted by scripts/build/fit_char_calibration.py --phonetic on
     # synthetic typing errors in DEV lines 14001-15000 with the other weights held fixed; refitted for
     # the law-mixed default model (was 1.269): held-out DEV 15001-16000 typing errors at t=0.8

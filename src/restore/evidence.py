@@ -125,6 +125,23 @@ class EngineReading:
 
 
 @dataclass(frozen=True, slots=True)
+class EngineGap:
+    """The OCR engine placed the characters around an insertion further apart than their cells need:
+    room for a character it dropped (:mod:`restore.stages.engine_gaps`).
+
+    ``excess``: how much wider the junction is than its two characters' cells, in pitches (the
+    line's median distance between neighbouring characters; 1.0 = one whole character);
+    ``margin``: log10 probability of the window with the inserted character over the window with
+    the runner-up filler (how clearly the language model chose it).
+    """
+
+    engine: str
+    excess: float
+    margin: float
+    type: ClassVar[str] = "engine-gap"
+
+
+@dataclass(frozen=True, slots=True)
 class Merged:
     """This edit absorbed earlier edits by other stages that touched the same characters."""
 
@@ -142,6 +159,7 @@ Evidence = (
     | ConfusionPair
     | Consistency
     | EngineReading
+    | EngineGap
     | Merged
 )
 
@@ -149,7 +167,7 @@ EVIDENCE_TYPES: dict[str, type] = {
     cls.type: cls
     for cls in (
         RuleMatch, ScriptConversion, LexiconMatch, LearnedRule, LanguageModelScore, ConfusionPair, Consistency,
-        EngineReading, Merged,
+        EngineReading, EngineGap, Merged,
     )
 }
 

@@ -16,6 +16,7 @@ import json
 from restore.edits import Edit
 from restore.evidence import (
     ConfusionPair,
+    EngineGap,
     EngineReading,
     Evidence,
     LanguageModelScore,
@@ -61,6 +62,9 @@ def describe_evidence(record: Evidence) -> str:
     if isinstance(record, EngineReading):
         listed = f", {record.probability:.2f} for the replacement" if record.probability is not None else ""
         return f"OCR engine {record.engine}: confidence {record.confidence:.2f} in the printed character{listed}"
+    if isinstance(record, EngineGap):
+        return (f"OCR engine {record.engine}: its character boxes leave {record.excess:.1f} character of room here"
+                f", the inserted character ahead of the next filler by {record.margin:.2f} log10")
     fields = ", ".join(f"{f.name}={getattr(record, f.name)}" for f in dataclasses.fields(record))
     return f"{record.type} {fields}"
 

@@ -24,6 +24,7 @@ from restore.resolver import Candidate, decide
 from restore.result import Result
 from restore.stages import build_stages
 from restore.stages.base import Arbiter, Deferred, Document, EngineReading, EngineView, Proposal, Stage, Surveyor
+from restore.stages.engine_gaps import junction_gaps
 from restore.survey import Survey
 
 log = logging.getLogger(__name__)
@@ -120,9 +121,10 @@ class Corrector:
         pending: list[Deferred] = []
         stages = self.stages
         arbiters = self._arbiters
+        gaps = junction_gaps(text, getattr(ocr, "boxes", None) or {}) if ocr is not None else {}
         for position, stage in enumerate(stages):
             if ocr is not None:
-                document.engine = engine_view(ocr, editlog.edits)
+                document.engine = engine_view(ocr, editlog.edits, gaps)
             if progress is not None:
                 document.progress = functools.partial(progress, stage.name)
                 progress(stage.name, 0, len(editlog.text))
@@ -183,24 +185,31 @@ def _distinct(suggestions: Sequence[Edit], applied: Sequence[Edit]) -> tuple[Edi
     return tuple(sorted(best.values(), key=lambda e: (e.start, e.end)))
 
 
-def engine_view(ocr: EngineReading, edits: Sequence[Edit]) -> EngineView:
+def engine_view(ocr: EngineReading, edits: Sequence[Edit], gaps: Mapping[int, float] | None = None) -> EngineView:
     """The engine's reading moved onto the text with ``edits`` applied (edited characters: ``None``).
+
+    ``gaps``: junction gaps of the original text (:func:`~restore.stages.engine_gaps.junction_gaps`);
+    a junction is kept while both its characters are unedited and nothing was inserted in it.
 
     >>> from restore.edits import Edit
     >>> class Reading:
     ...     engine, confidences, alternatives = "tesseract", (0.9, 0.2, 0.8), {1: (("已", 0.1),)}
-    >>> view = engine_view(Reading(), [Edit(0, 0, "", "「", kind="punct", confidence=0.9, source="p")])
-    >>> view.confidences, view.alternatives
-    ((None, 0.9, 0.2, 0.8), {2: (('已', 0.1),)})
+    >>> view = engine_view(Reading(), [Edit(0, 0, "", "「", kind="punct", confidence=0.9, source="p")], {2: 1.0})
+    >>> view.confidences, view.alternatives, view.gaps
+    ((None, 0.9, 0.2, 0.8), {2: (('已', 0.1),)}, {3: 1.0})
     """
     confidences: list[float | None] = []
     alternatives: dict[int, tuple[tuple[str, float | None], ...]] = {}
+    moved_gaps: dict[int, float] = {}
+    gaps = gaps or {}
     cursor = 0
 
     def keep(until: int) -> None:
         for offset in range(cursor, until):
             if offset in ocr.alternatives:
                 alternatives[len(confidences)] = ocr.alternatives[offset]
+            if offset in gaps and offset > cursor:
+                moved_gaps[len(confidences)] = gaps[offset]
             confidences.append(ocr.confidences[offset])
 
     for edit in sorted(edits, key=lambda e: (e.start, e.end)):
@@ -208,7 +217,7 @@ def engine_view(ocr: EngineReading, edits: Sequence[Edit]) -> EngineView:
         confidences.extend([None] * len(edit.after))
         cursor = edit.end
     keep(len(ocr.confidences))
-    return EngineView(ocr.engine, tuple(confidences), alternatives)
+    return EngineView(ocr.engine, tuple(confidences), alternatives, moved_gaps)
 
 
 def _carry(deferred: Sequence[Deferred], changes: Sequence[tuple[int, int, int]]) -> list[Deferred]:

@@ -21,6 +21,8 @@ the root element are kept (:mod:`restore.formats.xmledit`).
 
 from __future__ import annotations
 
+import math
+
 import re
 from collections.abc import Iterator, Sequence
 
@@ -29,7 +31,7 @@ from lxml import etree
 from restore import __version__
 from restore.edits import Edit
 from restore.errors import InputError
-from restore.formats.model import DocumentBuilder, OcrDocument, first_engine
+from restore.formats.model import Box, DocumentBuilder, OcrDocument, first_engine
 from restore.formats.placement import Change, apply_changes, begin_write, char_steps
 from restore.formats.safexml import parse_xml
 from restore.formats.splice import Original
@@ -120,7 +122,9 @@ def read(data: bytes, name: str, root: etree._Element | None = None) -> OcrDocum
         if from_cc is not None:
             confidences = list(from_cc)
         glyphs = list(string.iterchildren(_q(ns, "Glyph")))
+        boxes: list[Box | None] = [_box(string)] if len(content) == 1 else []
         if len(glyphs) == len(content):
+            boxes = [_box(glyph) for glyph in glyphs]
             for index, glyph in enumerate(glyphs):
                 gc = _float(glyph.get("GC"))
                 if gc is not None:
@@ -136,8 +140,18 @@ def read(data: bytes, name: str, root: etree._Element | None = None) -> OcrDocum
             kind="String",
             confidences=confidences,
             alternatives=alternatives,
+            boxes=boxes,
         )
     return builder.build(format="alto", version=version, engine=_engine(root, ns), source=data, path=name)
+
+
+def _box(element: etree._Element) -> Box | None:
+    """An element's HPOS/VPOS/WIDTH/HEIGHT as ``(x0, y0, x1, y1)``; None unless all four are numbers."""
+    values = [_float(element.get(name)) for name in ("HPOS", "VPOS", "WIDTH", "HEIGHT")]
+    if any(v is None or not math.isfinite(v) for v in values):
+        return None
+    x, y, width, height = (float(v) for v in values if v is not None)
+    return (x, y, x + width, y + height)
 
 
 def _engine(root: etree._Element, ns: str) -> str:

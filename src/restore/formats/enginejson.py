@@ -22,7 +22,7 @@ import json
 from typing import Any
 
 from restore.errors import InputError
-from restore.formats.model import DocumentBuilder, OcrDocument
+from restore.formats.model import Box, DocumentBuilder, OcrDocument, bounding_box
 
 
 def _number(value: Any) -> float | None:
@@ -61,10 +61,13 @@ def read(data: bytes, name: str, text: str) -> OcrDocument:
         else:
             raise InputError(f"{name}: line {line + 1} is not an OCR result (expected txt and score)")
         confidences: list[float | None] = [score] * len(line_text)
+        boxes: list[Box | None] = []
         if isinstance(chars, list) and all(isinstance(c, list) and len(c) >= 2 and isinstance(c[0], str) for c in chars):
             if "".join(c[0] for c in chars) == line_text and all(len(c[0]) == 1 for c in chars):
                 confidences = [_number(c[1]) for c in chars]
-        builder.add_word(line_text, line=line, ref=f"line {line + 1}", kind="line", confidences=confidences)
+                # RapidOCR centres each character's box on its CTC column: where one was dropped shows.
+                boxes = [bounding_box(c[2]) if len(c) > 2 and isinstance(c[2], list) else None for c in chars]
+        builder.add_word(line_text, line=line, ref=f"line {line + 1}", kind="line", confidences=confidences, boxes=boxes)
     if paddle2:
         return builder.build(format="paddleocr-json", version="2", engine="ppocr", source=data, path=name)
     return builder.build(format="rapidocr-json", version="", engine="ppocr", source=data, path=name)

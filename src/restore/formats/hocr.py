@@ -24,7 +24,7 @@ from collections.abc import Iterator, Sequence
 from lxml import etree
 
 from restore.edits import Edit
-from restore.formats.model import DocumentBuilder, OcrDocument, engine_from_software
+from restore.formats.model import Box, DocumentBuilder, OcrDocument, engine_from_software
 from restore.formats.placement import Change, apply_changes, begin_write, char_steps
 from restore.formats.safexml import parse_xml
 from restore.formats.splice import Original
@@ -32,6 +32,8 @@ from restore.formats.xmledit import serialize, serialize_spliced
 
 LINE_CLASSES = frozenset({"ocr_line", "ocr_header", "ocr_caption", "ocr_textfloat", "ocrx_line"})
 _CONF = re.compile(r"\bx_w?conf\s+(-?[\d.]+)")
+# A character box: ``x_bboxes`` (Tesseract's ocrx_cinfo) or ``bbox``, four integers x0 y0 x1 y1.
+_BOX = re.compile(r"\b(?:x_bboxes|bbox)\s+(-?\d+(?:\.\d+)?)\s+(-?\d+(?:\.\d+)?)\s+(-?\d+(?:\.\d+)?)\s+(-?\d+(?:\.\d+)?)")
 
 
 def _classes(element: etree._Element) -> set[str]:
@@ -73,6 +75,14 @@ def _conf(element: etree._Element) -> float | None:
     return min(max(value / 100, 0.0), 1.0) if value >= 0 else None
 
 
+def _box(element: etree._Element) -> Box | None:
+    found = _BOX.search(element.get("title") or "")
+    if not found:
+        return None
+    x0, y0, x1, y1 = (float(v) for v in found.groups())
+    return (x0, y0, x1, y1)
+
+
 def _cinfos(word: etree._Element) -> list[etree._Element]:
     return [e for e in word.iter() if isinstance(e.tag, str) and "ocrx_cinfo" in _classes(e)]
 
@@ -85,11 +95,13 @@ def read(data: bytes, name: str, root: etree._Element | None = None) -> OcrDocum
         text = _text(word)
         confidences: list[float | None] = [_conf(word)] * len(text)
         cinfos = _cinfos(word)
+        boxes: list[Box | None] = [_box(word)] if len(text) == 1 else []
         if len(cinfos) == len(text) and all(len((c.text or "")) == 1 for c in cinfos):
             confidences = [_conf(c) if _conf(c) is not None else confidences[i] for i, c in enumerate(cinfos)]
+            boxes = [_box(c) for c in cinfos]
         builder.add_word(
             text, line=line, ref=word.get("id") or f"line {line + 1} word {number + 1}",
-            kind="ocrx_word", confidences=confidences,
+            kind="ocrx_word", confidences=confidences, boxes=boxes,
         )
     engine = ""
     for meta in root.iter("{*}meta"):

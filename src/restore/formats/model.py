@@ -22,6 +22,7 @@ alternatives where the file has them, and the :class:`TextElement` that holds ev
 from __future__ import annotations
 
 import bisect
+import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -31,6 +32,33 @@ _CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f\U00020
 
 # Engines the char stage has a calibration for; ``""`` = unknown (confidences then unused).
 ENGINES = ("tesseract", "ppocrv4", "ppocrv6", "ppocr")
+
+# A character's box in the file's coordinates: (x0, y0, x1, y1), x to the right, y down.
+Box = tuple[float, float, float, float]
+
+
+def bounding_box(points: Iterable[Sequence[object]]) -> Box | None:
+    """The box around a polygon's ``(x, y)`` points (RapidOCR's four corners, PAGE ``Coords``);
+    None unless there are points and every one is two finite numbers.
+
+    >>> bounding_box([[10, 5], [30, 5], [30, 25], [10, 25]])
+    (10.0, 5.0, 30.0, 25.0)
+    >>> bounding_box([]) is None, bounding_box([["a", 1]]) is None
+    (True, True)
+    """
+    xs: list[float] = []
+    ys: list[float] = []
+    for point in points:
+        if len(point) != 2:
+            return None
+        x, y = point
+        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in (x, y)):
+            return None
+        xs.append(float(x))  # type: ignore[arg-type]
+        ys.append(float(y))  # type: ignore[arg-type]
+    if not xs:
+        return None
+    return (min(xs), min(ys), max(xs), max(ys))
 
 
 def is_cjk(char: str) -> bool:
@@ -78,6 +106,9 @@ class OcrDocument:
     ``2019-07-15``…, ``""`` when it has none); ``engine``: the engine named by the file's metadata
     (one of :data:`ENGINES`, or ``""``); ``confidences``: one value per character of ``text``;
     ``alternatives``: offset -> the engine's other readings of that character with their confidence;
+    ``boxes``: offset -> the character's own :data:`Box` where the file gives one (ALTO and PAGE
+    ``Glyph``s, hOCR ``ocrx_cinfo``, RapidOCR word boxes, a one-character word); they show where an
+    engine dropped a character (:mod:`restore.formats.geometry`);
     ``source``: the file's bytes (the writers edit a fresh parse of them).
     """
 
@@ -90,6 +121,7 @@ class OcrDocument:
     alternatives: dict[int, tuple[tuple[str, float | None], ...]]
     elements: tuple[TextElement, ...]
     source: bytes = field(repr=False, default=b"")
+    boxes: dict[int, Box] = field(default_factory=dict, repr=False)
     _starts: tuple[int, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -135,6 +167,7 @@ class DocumentBuilder:
     _parts: list[str] = field(default_factory=list)
     _confidences: list[float | None] = field(default_factory=list)
     _alternatives: dict[int, tuple[tuple[str, float | None], ...]] = field(default_factory=dict)
+    _boxes: dict[int, Box] = field(default_factory=dict)
     _elements: list[TextElement] = field(default_factory=list)
     _length: int = 0
     _line: int = -1
@@ -150,12 +183,18 @@ class DocumentBuilder:
         kind: str,
         confidences: Sequence[float | None],
         alternatives: Sequence[tuple[tuple[str, float | None], ...]] = (),
+        boxes: Sequence[Box | None] = (),
     ) -> None:
-        """Append a word of ``line`` (lines must come in increasing order); empty words are skipped."""
+        """Append a word of ``line`` (lines must come in increasing order); empty words are skipped.
+
+        ``boxes``: each character's own box, or ``None`` where the file has none (empty: none at all).
+        """
         if not text:
             return
         if len(confidences) != len(text):
             raise ValueError(f"{ref}: {len(confidences)} confidences for {len(text)} characters")
+        if boxes and len(boxes) != len(text):
+            raise ValueError(f"{ref}: {len(boxes)} character boxes for {len(text)} characters")
         if self._line >= 0 and line != self._line:
             self._separator("\n")
         elif self._line >= 0:
@@ -167,6 +206,9 @@ class DocumentBuilder:
         for index, alternative in enumerate(alternatives):
             if alternative:
                 self._alternatives[start + index] = alternative
+        for index, box in enumerate(boxes):
+            if box is not None:
+                self._boxes[start + index] = box
         self._parts.append(text)
         self._confidences.extend(confidences)
         self._length += len(text)
@@ -191,6 +233,7 @@ class DocumentBuilder:
             alternatives=dict(self._alternatives),
             elements=tuple(self._elements),
             source=source,
+            boxes=dict(self._boxes),
         )
 
 

@@ -29,7 +29,7 @@ from lxml import etree
 
 from restore.edits import Edit
 from restore.errors import InputError
-from restore.formats.model import DocumentBuilder, OcrDocument, first_engine
+from restore.formats.model import Box, DocumentBuilder, OcrDocument, bounding_box, first_engine
 from restore.formats.placement import Change, apply_changes, begin_write, char_steps
 from restore.formats.safexml import parse_xml
 from restore.formats.splice import Original
@@ -94,7 +94,9 @@ def read(data: bytes, name: str, root: etree._Element | None = None) -> OcrDocum
         confidences: list[float | None] = [conf] * len(text)
         alternatives: list[tuple[tuple[str, float | None], ...]] = []
         glyphs = list(holder.iterchildren(_q(ns, "Glyph"))) if holder is not line else []
+        boxes: list[Box | None] = [_box(holder, ns)] if len(text) == 1 and holder is not line else []
         if glyphs and len(glyphs) == len(text):
+            boxes = [_box(glyph, ns) for glyph in glyphs]
             for index, glyph in enumerate(glyphs):
                 _g, _text, glyph_conf = reading(glyph, ns)
                 if glyph_conf is not None:
@@ -106,8 +108,22 @@ def read(data: bytes, name: str, root: etree._Element | None = None) -> OcrDocum
                 ))
         kind = "Word" if holder is not line else "TextLine"
         ref = holder.get("id") or f"line {line_number + 1} word {number + 1}"
-        builder.add_word(text, line=line_number, ref=ref, kind=kind, confidences=confidences, alternatives=alternatives)
+        builder.add_word(
+            text, line=line_number, ref=ref, kind=kind, confidences=confidences, alternatives=alternatives, boxes=boxes
+        )
     return builder.build(format="page", version=version, engine=_engine(root, ns), source=data, path=name)
+
+
+def _box(element: etree._Element, ns: str) -> Box | None:
+    """The bounding box of the element's ``Coords/@points`` (``x,y x,y …``), None without one."""
+    coords = element.find(_q(ns, "Coords"))
+    if coords is None:
+        return None
+    try:
+        points = [tuple(float(v) for v in pair.split(",")) for pair in (coords.get("points") or "").split()]
+    except ValueError:
+        return None
+    return bounding_box(points)
 
 
 def _engine(root: etree._Element, ns: str) -> str:

@@ -118,6 +118,21 @@ class ContextCandidates:
         self._after = {ch: frozenset(v) for ch, v in after.items()}
         self._before = {ch: frozenset(v) for ch, v in before.items()}
 
+    def fillers(self, left: str, right: str) -> list[str]:
+        """Every character the context predicts between ``left`` and ``right`` ("" at an edge), for a
+        position where nothing was printed (an engine dropped a character): the gap fillers of TRAIN
+        most frequent first, then the characters completing a known two-character word with either
+        neighbour, in code point order. No glyph filter: there is no printed character to resemble.
+
+        >>> "基" in ContextCandidates().fillers("作", "本")   # 工作_本: 基本
+        True
+        """
+        found = [middle for middle, _count in self.gaps.middles(left, right)] if left and right else []
+        seen = set(found)
+        completions = self._after.get(left, _NONE) | self._before.get(right, _NONE)
+        found.extend(sorted(completions - seen))
+        return found
+
     def propose(
         self, seen: str, left: str, right: str, min_similarity: float, gap_min_similarity: float | None = None
     ) -> list[ContextCandidate]:

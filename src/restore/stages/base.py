@@ -79,7 +79,9 @@ class EngineReading(Protocol):
     ``engine``: ``tesseract``, ``ppocrv4``, ``ppocrv6``, ``ppocr`` or ``""`` (unknown);
     ``confidences``: one 0–1 value (1 = sure) or ``None`` per code point of the original;
     ``alternatives``: original offset -> the engine's other readings ``(char, confidence)``.
-    :class:`restore.formats.OcrDocument` is one.
+    :class:`restore.formats.OcrDocument` is one. A reading may also have ``boxes`` (original
+    offset -> the character's box, :data:`restore.formats.model.Box`): where an engine dropped a
+    character shows in them (:mod:`restore.stages.engine_gaps`).
     """
 
     @property
@@ -97,11 +99,15 @@ class EngineView:
     """The engine's reading in the coordinates of the text a stage is given.
 
     Characters an earlier stage changed or inserted have no engine confidence (``None``).
+    ``gaps``: junction offset ``j`` (before character ``j``) -> how many pitches wider than its
+    characters' cells the engine placed them (:func:`restore.stages.engine_gaps.junction_gaps`),
+    for junctions no earlier stage touched.
     """
 
     engine: str
     confidences: tuple[float | None, ...]
     alternatives: Mapping[int, tuple[tuple[str, float | None], ...]]
+    gaps: Mapping[int, float] = field(default_factory=dict)
 
 
 @dataclass

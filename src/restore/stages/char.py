@@ -61,7 +61,9 @@ from typing import Any, ClassVar
 
 from restore.chars import is_bmp_han
 from restore.config import CharConfig, Config
-from restore.evidence import ConfusionPair, Consistency, EngineReading, Evidence, LanguageModelScore, ScriptConversion
+from restore.evidence import (
+    ConfusionPair, Consistency, EngineGap, EngineReading, Evidence, LanguageModelScore, ScriptConversion,
+)
 from restore.glyphs.context import ContextCandidates
 from restore.glyphs.tables import ConfusionTable, GlyphNeighbours, PhoneticNeighbours, load_confusions
 from restore.lm.cache import NgramCounts, support_ratio
@@ -70,7 +72,8 @@ from restore.lm.t2s import load_script_sets, load_t2s
 from restore.lm.wordlm import WordLanguageModel
 from restore.stages.base import Deferred, Document, EngineView, Proposal, StageOutput, StagePlan
 from restore.stages.char_features import CharCalibration, CharFeatures
-from restore.stages.engine_prior import EnginePrior
+from restore.stages.engine_gaps import GapCalibration
+from restore.stages.engine_prior import CALIBRATED_AS, EnginePrior
 
 # The OCR engine's (confidence, {alternative character: its probability or None}) of one character.
 EngineHint = tuple[float | None, Mapping[str, float | None]]
@@ -89,6 +92,8 @@ _SENTENCE_END = frozenset("。！？；!?\n")
 PUNCT_TARGETS = frozenset("，、：“”‘’（）《》—…")
 # Marks an engine drops (small, faint) that the LM may put back between two characters.
 INSERT_MARKS = ("、", "，")
+# Marks that may fill a gap the engine's own boxes leave (restore.stages.engine_gaps).
+GAP_MARKS = ("、", "，", "：")
 # A dropped mark may follow a Han character or one of these closers (（女）、王).
 _CLOSERS = frozenset("）”』」")
 _SEPARATORS = frozenset("。，、；：！？")
@@ -212,6 +217,8 @@ class CharCandidate:
     in_script: str = ""
     # What the OCR engine said about the printed character and ``after``, when its prior weighed them.
     engine_reading: EngineReading | None = None
+    # An insertion where the engine's character boxes leave a gap (restore.stages.engine_gaps).
+    engine_gap: EngineGap | None = None
 
 
 @dataclass(frozen=True)
@@ -573,12 +580,16 @@ class CharStage:
         hints: list[EngineHint] | None = None,
         cache: NgramCounts | None = None,
         cache_scope: str = "",
+        gaps: Mapping[int, float] | None = None,
+        gap_engine: str = "",
     ) -> list[CharCandidate]:
         """Best candidates of one sentence, non-overlapping in LM windows, best first.
 
         ``chars`` are the sentence's characters as written, ``tokens`` the LM's view of them
         (normalised, traditional mapped to simplified), one to one. ``hints``: the OCR engine's
-        (confidence, alternatives) of each character, weighed through ``prior``.
+        (confidence, alternatives) of each character, weighed through ``prior``. ``gaps``: token
+        index -> excess of the junction before it where the engine's boxes leave room for a dropped
+        character (:meth:`fill_gap`), read by ``gap_engine``.
         """
         model = self.lm.model
         order = model.order
@@ -620,6 +631,13 @@ class CharStage:
                     best = self.best_insertion(tokens, j, logprobs[j])
                     if best is not None:
                         found.append(best)
+        if gaps:
+            for j, excess in gaps.items():
+                filled = self.fill_gap(tokens, j, excess, logprobs[j], gap_engine)
+                if filled is not None:
+                    # The engine's boxes say something is missing here: this insertion replaces any
+                    # the LM alone proposed at the junction.
+                    found = [c for c in found if not (c.features.insert and c.index == j)] + [filled]
         if self.config.delete_doubled:
             words = self.resources.words
             for j in range(1, len(chars)):
@@ -679,6 +697,43 @@ class CharStage:
                 best = CharCandidate(index, mark, features, before, score, confidence)
         return best
 
+    def fill_gap(
+        self, tokens: list[str], index: int, excess: float, char_logprob: float, engine: str = ""
+    ) -> CharCandidate | None:
+        """The character the engine most likely dropped before ``tokens[index]``, where its boxes
+        leave ``excess`` pitches of room (:mod:`restore.stages.engine_gaps`), or None when no filler
+        improves the LM window.
+
+        Fillers: the marks engines drop (``、``, ``，``, ``：``) and the Han characters the
+        neighbours predict (:meth:`restore.glyphs.context.ContextCandidates.fillers`). The
+        confidence is :class:`~restore.stages.engine_gaps.GapCalibration`'s, from the best
+        filler's LM gain, its margin over the runner-up and whether it is a mark.
+        """
+        from restore.lm.windows import score_walk, score_windows
+
+        model = self.lm.model
+        context = self._context(tokens, index)
+        end = index + model.order - 1
+        tail = tokens[index:end] + (["</s>"] if end > len(tokens) else [])
+        before = score_walk(model, context, tail)
+        left = tokens[index - 1] if index else ""
+        right = tokens[index] if index < len(tokens) else ""
+        pool = list(GAP_MARKS)
+        if is_bmp_han(left) or is_bmp_han(right):
+            pool.extend(c for c in self._misread_context().fillers(left, right) if c not in GAP_MARKS)
+        scores = score_windows(model, context, tail, pool)
+        ranked = sorted(zip(scores, pool), key=lambda pair: -pair[0])
+        best_score, best = ranked[0]
+        gain = best_score - before
+        if gain < self.config.min_lm_gain:
+            return None
+        margin = best_score - (ranked[1][0] if len(ranked) > 1 else before)
+        mark = best in GAP_MARKS
+        confidence = GapCalibration.from_config(self.config).confidence(gain=gain, margin=margin, mark=mark, excess=excess)
+        features = CharFeatures(lm_gain=gain, logprob=char_logprob, punct=mark, insert=True)
+        evidence = EngineGap(engine, round(excess, 3), round(margin, 4))
+        return CharCandidate(index, best, features, before, best_score, confidence, engine_gap=evidence)
+
     def best_deletion(self, tokens: list[str], index: int, char_logprob: float) -> CharCandidate | None:
         """Deleting ``tokens[index]``, a copy of the token before it (看了了), or None when it gains too little.
 
@@ -732,7 +787,7 @@ class CharStage:
                 # The right character in the wrong script (an engine reading traditional print with a
                 # simplified model proposes 贫 for 資 where the page prints 貧): written in the page's
                 # script when OpenCC gives one form for it in context, else held back as a suggestion.
-                traditional = self.traditional_form(text, offset, cand.after)
+                traditional = self.traditional_form(text, offset, cand.after, inserted=cand.features.insert)
                 if traditional is None:
                     cand = replace(cand, confidence=min(cand.confidence, self.config.mixed_line_max_confidence))
                 else:
@@ -993,6 +1048,7 @@ class CharStage:
         ``cache``/``cache_scope``: see :meth:`best_candidate`.
         """
         prior = self.engine_prior(engine)
+        gap_floor = self.gap_floor(engine)
         prepared = self.lm.prepare(text)
         found: list[tuple[int, CharCandidate]] = []
         positions: list[int] = []
@@ -1007,15 +1063,32 @@ class CharStage:
                     hints: list[EngineHint] | None = None
                     if prior is not None and engine is not None:
                         hints = [(engine.confidences[p], _alternative_chars(engine, p)) for p in positions]
+                    gaps: dict[int, float] | None = None
+                    if gap_floor and engine is not None and engine.gaps:
+                        gaps = {
+                            k: engine.gaps[p] for k, p in enumerate(positions)
+                            if k and p in engine.gaps and engine.gaps[p] >= gap_floor
+                        }
                     found.extend(
                         (positions[c.index], c)
-                        for c in self.examine(chars, tokens, script, prior, hints, cache, cache_scope)
+                        for c in self.examine(
+                            chars, tokens, script, prior, hints, cache, cache_scope, gaps,
+                            self.config.engine or (engine.engine if engine else ""),
+                        )
                         if c.confidence >= floor or c.features.insert
                     )
                 positions = []
                 if progress is not None:
                     progress(offset + 1, len(text))
         return found
+
+    def gap_floor(self, engine: EngineView | None) -> float:
+        """The excess (pitches) from which a gap in the engine's boxes is filled
+        (``CharConfig.engine_gap_excess_<engine>``), 0 when gaps are not used for this input."""
+        if engine is None or not engine.gaps or not (self.config.engine_gaps and self.config.engine_prior):
+            return 0.0
+        calibrated = CALIBRATED_AS.get(self.config.engine or engine.engine)
+        return float(getattr(self.config, f"engine_gap_excess_{calibrated}")) if calibrated else 0.0
 
     def engine_prior(self, engine: EngineView | None) -> EnginePrior | None:
         """The prior of the engine that read the text (``CharConfig.engine`` overrides the file's
@@ -1046,12 +1119,17 @@ class CharStage:
                 evidence=tuple(evidence),
             )
         if features.insert:
-            evidence.append(ConfusionPair("dropped-mark", "", cand.after, 0.0))
+            if cand.engine_gap is not None:
+                evidence.append(cand.engine_gap)
+            else:
+                evidence.append(ConfusionPair("dropped-mark", "", cand.after, 0.0))
+            if cand.in_script:
+                evidence.append(ScriptConversion(self._to_traditional, "traditional", "", (cand.after,)))
             return Proposal(
                 start=offset,
                 end=offset,
                 after=cand.after,
-                kind="punct",
+                kind="punct" if features.punct else "char",
                 confidence=round(cand.confidence, 4),
                 source=SOURCE,
                 evidence=tuple(evidence),
@@ -1094,10 +1172,11 @@ class CharStage:
             evidence=tuple(evidence),
         )
 
-    def traditional_form(self, text: str, offset: int, after: str) -> str | None:
-        """``after`` (simplified) as traditional print writes it at ``offset``, by OpenCC's phrase-level
-        conversion (``ScriptConfig.to_traditional``) of the window around it; None when the
-        conversion gives no single traditional character.
+    def traditional_form(self, text: str, offset: int, after: str, *, inserted: bool = False) -> str | None:
+        """``after`` (simplified) as traditional print writes it at ``offset`` (replacing the character
+        there, or ``inserted`` before it), by OpenCC's phrase-level conversion
+        (``ScriptConfig.to_traditional``) of the window around it; None when the conversion gives no
+        single traditional character.
 
         The window is read as the page would be in simplified (``lm.prepare``), so a phrase of
         traditional and simplified characters still matches OpenCC's phrase table.
@@ -1108,7 +1187,8 @@ class CharStage:
 
             converter = self._converter = opencc.OpenCC(self._to_traditional)
         start = max(0, offset - 3)
-        window = self.lm.prepare(text[start:offset]) + after + self.lm.prepare(text[offset + 1 : offset + 4])
+        resume = offset if inserted else offset + 1
+        window = self.lm.prepare(text[start:offset]) + after + self.lm.prepare(text[resume : resume + 3])
         converted = converter.convert(window)
         if len(converted) != len(window):
             return None
