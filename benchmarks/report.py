@@ -382,10 +382,13 @@ def _engine_confidence(run: Run) -> list[str]:
         "## OCR files: with and without the engine's confidences",
         "",
         "Each render read as the file its engine gives (Tesseract hOCR with `x_conf`, PP-OCRv4 PAGE 2019 with "
-        "Glyph TextEquiv alternatives, PP-OCRv6 ALTO 4 with Glyph GC and Variants: `benchmarks/ocrgen/formats.py`) and "
+        "Glyph TextEquiv alternatives, PP-OCRv6 ALTO 4 with Glyph GC and Variants, each character with the box the "
+        "engine placed it in: `benchmarks/ocrgen/formats.py`) and "
         "restored at the default threshold, text only (`[char] engine_prior = false`) and with the engine's "
         "calibrated prior (`restore.stages.engine_prior`, weights fitted on DEV renders only by "
-        "`scripts/build/fit_engine_prior.py`). `python -m benchmarks.engine_confidence benchmarks/out/ocr_test.jsonl`.",
+        "`scripts/build/fit_engine_prior.py`) and its boxes (gaps where it dropped a character: "
+        "`restore.stages.engine_gaps`, fitted on DEV renders by `scripts/build/fit_engine_gaps.py`). "
+        "`python -m benchmarks.engine_confidence benchmarks/out/ocr_test.jsonl`.",
         "",
     ]
     for name, rows in run.engine_confidence:

@@ -156,7 +156,7 @@ def test_gap_evidence_round_trips_and_explains_itself() -> None:
 
 
 def test_calibration_rises_with_the_language_models_preference() -> None:
-    calibration = GapCalibration.from_config(Config().char)
+    calibration = GapCalibration.from_config(Config().char, "ppocrv6")
     weak = calibration.confidence(gain=0.1, margin=0.1, mark=False, excess=MIN_EXCESS)
     strong = calibration.confidence(gain=3.0, margin=2.0, mark=False, excess=1.0)
     assert 0.0 < weak < strong < 1.0

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from conftest import shared_dir
 from lxml import etree
 
 from restore.decisions import default_decisions
@@ -148,3 +150,32 @@ def test_clean_leaves_out_excluded_files_such_as_a_mets_file(tmp_path: Path) -> 
     done = run_restore("clean", str(scans), "-o", str(tmp_path / "out2"), "--exclude", "mets.xml")
     assert done.returncode == 0, done.stderr.decode()
     assert (tmp_path / "out2" / "1923" / "page1.xml").exists() and not (tmp_path / "out2" / "1923" / "mets.xml").exists()
+
+
+def test_fix_puts_back_a_mark_the_engine_dropped_where_its_glyph_boxes_leave_room(tmp_path: Path) -> None:
+    # Written for this test: PP-OCRv6 read 主席、副主席 without its 、, its Glyphs one cell apart there.
+    source = DATA / "ppocrv6-dropped-mark-alto4.xml"
+    out, jsonl = tmp_path / "page.xml", tmp_path / "edits.jsonl"
+    done = run_restore("fix", str(source), "-o", str(out), "--jsonl", str(jsonl))
+    assert done.returncode == 0, done.stderr.decode()
+    root = etree.parse(str(out)).getroot()
+    string = root.find(f".//{ALTO4}String[@ID='s_1']")
+    assert string.get("CONTENT") == "大会选举了主席、副主席和秘书长。"
+    # The mark gets a Glyph of its own (ALTO has no coordinates for it); every Glyph the engine wrote
+    # keeps its coordinates.
+    before = etree.parse(str(source)).getroot()
+
+    def geometry(tree: etree._Element) -> list[tuple[str | None, ...]]:
+        return [(g.get("ID"), g.get("HPOS"), g.get("VPOS"), g.get("WIDTH"), g.get("HEIGHT")) for g in tree.iter(f"{ALTO4}Glyph") if g.get("ID")]
+
+    assert geometry(root) == geometry(before)
+    assert [g.get("CONTENT") for g in string.iter(f"{ALTO4}Glyph")][7] == "、"
+    record = json.loads(jsonl.read_text(encoding="utf-8"))
+    (inserted,) = [e for e in record["edits"] if e["after"] == "、"]
+    assert inserted["before"] == "" and inserted["start"] == inserted["end"] == 7
+    gap = next(r for r in inserted["evidence"] if r["type"] == "engine-gap")
+    assert gap["engine"] == "ppocrv6" and abs(gap["excess"] - 1.0) < 0.05
+    xsd = shared_dir() / "data" / "schemas" / "alto-4-4.xsd"
+    if not xsd.exists():
+        pytest.skip(f"{xsd} is not beside this checkout")
+    etree.XMLSchema(etree.parse(str(xsd), etree.XMLParser(no_network=True))).assertValid(root)

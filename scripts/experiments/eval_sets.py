@@ -3,7 +3,7 @@
 The same metrics as ``python -m benchmarks`` (``benchmarks.metrics.score_pair``), without pycorrector
 or the report: for iterating on the char stage. Never pass a test set while tuning.
 
-Run: ``python scripts/experiments/eval_sets.py ocr_modern_dev modern_clean pd_dev_clean [--lm MODEL] [--by engine]``
+Run: ``python scripts/experiments/eval_sets.py ocr_modern_dev modern_clean pd_dev_clean [--lm MODEL] [--by engine] [--set char.KEY=VALUE]``
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 import restore  # noqa: E402
 from benchmarks import datasets, metrics  # noqa: E402
+from benchmarks.edit_precision import _mapping  # noqa: E402
 from benchmarks.runner import script_of  # noqa: E402
 
 
@@ -27,10 +28,13 @@ def main() -> int:
     parser.add_argument("--lm", help="char model path ([char] model)")
     parser.add_argument("--by", help="also split a gold set by this meta field (engine, font, script)")
     parser.add_argument("--limit", type=int)
+    parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="SECTION.KEY=VALUE",
+                        help="a config override, as for benchmarks.edit_precision (char.joint_decisions=true)")
     args = parser.parse_args()
-    config = restore.Config()
+    mapping = _mapping(args.overrides)
     if args.lm:
-        config = restore.Config.from_mapping({"char": {"model": args.lm}})
+        mapping.setdefault("char", {})["model"] = args.lm
+    config = restore.Config.from_mapping(mapping)
     corrector = restore.Corrector(config)
     for name in args.names:
         dataset = datasets.load(name).spread(args.limit)

@@ -327,19 +327,46 @@ class CharConfig:
     engine_script_support_ppocrv4: float = 0.0
     engine_script_support_ppocrv6: float = 1.0
     # Put back a character the engine dropped where its own character boxes leave a gap
-    # (restore.stages.engine_gaps): a junction at least engine_gap_excess_<engine> pitches wider than
-    # its two characters' cells gets the filler the LM likes best (marks and the Han characters the
-    # neighbours predict), at the confidence of the calib_gap_* logistic. 0 = off for that engine.
-    # Chosen by scripts/build/fit_engine_gaps.py on DEV renders (see benchmarks/CHAR_NOTES.md).
+    # (restore.stages.engine_gaps): a junction of two full-width characters at least
+    # engine_gap_excess_<engine> pitches wider than their cells gets the filler the LM likes best
+    # (marks between Han characters, and the Han characters the neighbours predict), at the
+    # confidence of that engine's gap_calib_*_<engine> logistic (LM gain and margin in log10, mark,
+    # excess in pitches). 0 = off for that engine. Fitted by scripts/build/fit_engine_gaps.py on the
+    # DEV renders (benchmarks/out/ocr_dev.jsonl, PP-OCR read as PAGE / ALTO with a box per
+    # character), 2026-11-30; figures in benchmarks/CHAR_NOTES.md (eighth pass). Tesseract's boxes
+    # are too irregular (on DEV 20 of its 78 interior drops show, among 4,511 wider junctions): off.
     engine_gaps: bool = True
     engine_gap_excess_tesseract: float = 0.0
-    engine_gap_excess_ppocrv4: float = 0.0
-    engine_gap_excess_ppocrv6: float = 0.0
-    calib_gap_bias: float = -2.0
-    calib_gap_lm_gain: float = 0.8
-    calib_gap_margin: float = 1.0
-    calib_gap_mark: float = 1.0
-    calib_gap_excess: float = 0.0
+    engine_gap_excess_ppocrv4: float = 0.55
+    engine_gap_excess_ppocrv6: float = 0.55
+    # log10 added to a mark's LM score when the fillers of a gap are ranked: the engine's prior for
+    # dropping a mark rather than a Han character (PP-OCRv6 drops marks; PP-OCRv4 also the
+    # traditional characters its simplified model does not know). Chosen by the same script.
+    engine_gap_mark_bonus_tesseract: float = 0.0
+    engine_gap_mark_bonus_ppocrv4: float = 0.0
+    engine_gap_mark_bonus_ppocrv6: float = 2.0
+    # log10 added to 、 when the sentence already has one (a list), same script.
+    engine_gap_list_bonus: float = 1.0
+    # A gap fill the calibration gives less than this is held back as a suggestion (its confidence
+    # capped at mixed_line_max_confidence): precision first. Leaving one font family out on DEV,
+    # PP-OCRv6 fills were right 45 of 50 times at >= 0.8 and 30 of 31 at >= 0.9 (PP-OCRv4: 40 of
+    # 41, 30 of 30): at 0.8 they would pull the engine's precision under 0.95.
+    engine_gap_apply_from: float = 0.9
+    gap_calib_bias_tesseract: float = 0.0
+    gap_calib_bias_ppocrv4: float = -1.602
+    gap_calib_bias_ppocrv6: float = -8.236
+    gap_calib_lm_gain_tesseract: float = 0.0
+    gap_calib_lm_gain_ppocrv4: float = 0.814
+    gap_calib_lm_gain_ppocrv6: float = 0.293
+    gap_calib_margin_tesseract: float = 0.0
+    gap_calib_margin_ppocrv4: float = 0.833
+    gap_calib_margin_ppocrv6: float = 1.13
+    gap_calib_mark_tesseract: float = 0.0
+    gap_calib_mark_ppocrv4: float = 0.827
+    gap_calib_mark_ppocrv6: float = 8.371
+    gap_calib_excess_tesseract: float = 0.0
+    gap_calib_excess_ppocrv4: float = -0.281
+    gap_calib_excess_ppocrv6: float = 0.123
     # Weight of "the pair shares a reading", fitted by scripts/build/fit_char_calibration.py --phonetic on
     # synthetic typing errors in DEV lines 14001-15000 with the other weights held fixed; refitted for
     # the law-mixed default model (was 1.269): held-out DEV 15001-16000 typing errors at t=0.8
@@ -422,6 +449,18 @@ class CharConfig:
     # synthetic doublings (other weights fixed).
     delete_doubled: bool = False
     calib_delete: float = 2.127
+    # Joint decisions (restore.stages.joint): two examined characters within one LM window (fewer
+    # than ``order`` tokens apart) are decided together when their changes support each other:
+    # the joint_candidates best candidates of each (by LM window score and channel evidence, alone)
+    # are paired, and a pair whose LM gain exceeds the sum of its two gains alone by at least
+    # joint_min_interaction (log10) is weighed against neither, either alone and both (墓木 -> 基本:
+    # neither change gains alone). calib_joint is the weight of "this change is one of a pair"
+    # (each member carries it), fitted by scripts/experiments/fit_joint_weight.py on DEV
+    # 14001-15000 with synthetic adjacent look-alike pairs (other weights fixed).
+    joint_decisions: bool = False
+    joint_candidates: int = 4
+    joint_min_interaction: float = 1.0
+    calib_joint: float = 0.56
     # Word-level second opinion (restore.lm.wordlm, fcitx5's word trigram): a window of
     # word_lm_context characters either side of the change is segmented and scored before and
     # after; the margin (log10) is a calibrated feature. Only Han-for-Han candidates that already
@@ -554,6 +593,10 @@ _RANGES_BY_NAME: dict[str, tuple[float, float]] = {
     "mined_count_cap": (1, 1_000_000_000),
     "word_lm_context": (0, 100),
     "cache_repeat_support": (0, 1_000_000),
+    "joint_candidates": (1, 100),
+    "joint_min_interaction": (0.0, 20.0),
+    "engine_gap_list_bonus": (0.0, 20.0),
+    "engine_gap_apply_from": (0.0, 1.0),
 }
 _RANGES_BY_AFFIX: tuple[tuple[str, tuple[float, float]], ...] = (
     ("calib_", _WEIGHT),
@@ -567,6 +610,12 @@ _RANGES_BY_AFFIX: tuple[tuple[str, tuple[float, float]], ...] = (
     # The engine's support for an alternative, 3 + log10 of a probability ratio, clipped to [0, 4]
     # (CharConfig.engine_script_support_<engine>; restore.stages.engine_prior.support).
     ("engine_script_support_", (0.0, 4.0)),
+    # Weights of the gap-filling logistic (restore.stages.engine_gaps.GapCalibration).
+    ("gap_calib_", _WEIGHT),
+    # Pitches of excess from which a gap in an engine's character boxes is filled (0 = off).
+    ("engine_gap_excess_", (0.0, 10.0)),
+    # log10 priors added to fillers' LM scores when a gap's fillers are ranked.
+    ("engine_gap_mark_bonus_", (0.0, 20.0)),
 )
 
 

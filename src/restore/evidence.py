@@ -125,6 +125,28 @@ class EngineReading:
 
 
 @dataclass(frozen=True, slots=True)
+class JointDecision:
+    """Two changes within one LM window decided together (the char stage's joint decisions).
+
+    ``seen`` is the text from the first changed character to the second as printed, ``meant`` as
+    the pair reads it (墓木 → 基本); each change of the pair carries the same record. The LM's
+    log10 probabilities are those of the window both changes touch, with neither and with both;
+    ``interaction`` is how much more (log10) the two changes gain together than the sum of their
+    gains alone (what a one-at-a-time decision cannot see); ``probability`` is the pair's own
+    probability among neither, either change alone and both (its members' confidences add the
+    probability of a change alone when it is the same).
+    """
+
+    seen: str
+    meant: str
+    logprob_neither: float
+    logprob_both: float
+    interaction: float
+    probability: float
+    type: ClassVar[str] = "joint"
+
+
+@dataclass(frozen=True, slots=True)
 class EngineGap:
     """The OCR engine placed the characters around an insertion further apart than their cells need:
     room for a character it dropped (:mod:`restore.stages.engine_gaps`).
@@ -160,6 +182,7 @@ Evidence = (
     | Consistency
     | EngineReading
     | EngineGap
+    | JointDecision
     | Merged
 )
 
@@ -167,7 +190,7 @@ EVIDENCE_TYPES: dict[str, type] = {
     cls.type: cls
     for cls in (
         RuleMatch, ScriptConversion, LexiconMatch, LearnedRule, LanguageModelScore, ConfusionPair, Consistency,
-        EngineReading, EngineGap, Merged,
+        EngineReading, EngineGap, JointDecision, Merged,
     )
 }
 

@@ -19,6 +19,7 @@ from restore.evidence import (
     EngineGap,
     EngineReading,
     Evidence,
+    JointDecision,
     LanguageModelScore,
     LearnedRule,
     LexiconMatch,
@@ -65,6 +66,11 @@ def describe_evidence(record: Evidence) -> str:
     if isinstance(record, EngineGap):
         return (f"OCR engine {record.engine}: its character boxes leave {record.excess:.1f} character of room here"
                 f", the inserted character ahead of the next filler by {record.margin:.2f} log10")
+    if isinstance(record, JointDecision):
+        return (
+            f"decided with its partner: {record.seen}→{record.meant}, log10 P {record.logprob_neither:.2f} → "
+            f"{record.logprob_both:.2f} (interaction {record.interaction:+.2f}), pair probability {record.probability:.2f}"
+        )
     fields = ", ".join(f"{f.name}={getattr(record, f.name)}" for f in dataclasses.fields(record))
     return f"{record.type} {fields}"
 

@@ -170,14 +170,22 @@ class KnownWords(AbstractSet[str]):
     def __contains__(self, word: object) -> bool:
         if not isinstance(word, str) or not word:
             return False
-        found = self._sets.get(word[0])
+        return word in self.starting_with(word[0])
+
+    def starting_with(self, first: str) -> frozenset[str]:
+        """The words whose first character is ``first`` (for many lookups sharing it).
+
+        >>> sorted(KnownWords({"天": "天天\\n天下"}).starting_with("天")), KnownWords({}).starting_with("天")
+        (['天下', '天天'], frozenset())
+        """
+        found = self._sets.get(first)
         if found is None:
-            chunk = self._by_first.get(word[0])
+            chunk = self._by_first.get(first)
             if chunk is None:
-                return False
+                return frozenset()
             # A whole set is published at once: threads racing here build equal sets.
-            found = self._sets[word[0]] = frozenset(chunk.split("\n"))
-        return word in found
+            found = self._sets[first] = frozenset(chunk.split("\n"))
+        return found
 
     def __iter__(self) -> Iterator[str]:
         for chunk in self._by_first.values():

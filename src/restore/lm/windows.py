@@ -97,3 +97,14 @@ def score_walk(model: Any, context: Any, tokens: Sequence[str]) -> float:
     if not tokens:
         return 0.0
     return score_windows(model, context, tokens[1:], tokens[:1])[0]
+
+
+def walk_state(model: Any, context: Any, tokens: Sequence[str]) -> tuple[float, Any]:
+    """log10 probability of ``tokens`` after ``context`` and the state after them (``context`` for none)."""
+    new_state = state_class(model)
+    total, state = 0.0, context
+    for token in tokens:
+        after = new_state()
+        total += model.BaseScore(state, token, after)
+        state = after
+    return total, state

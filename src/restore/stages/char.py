@@ -51,6 +51,7 @@ from __future__ import annotations
 
 import bisect
 import logging
+import math
 import re
 import threading
 import unicodedata
@@ -62,7 +63,14 @@ from typing import Any, ClassVar
 from restore.chars import is_bmp_han
 from restore.config import CharConfig, Config
 from restore.evidence import (
-    ConfusionPair, Consistency, EngineGap, EngineReading, Evidence, LanguageModelScore, ScriptConversion,
+    ConfusionPair,
+    Consistency,
+    EngineGap,
+    EngineReading,
+    Evidence,
+    JointDecision,
+    LanguageModelScore,
+    ScriptConversion,
 )
 from restore.glyphs.context import ContextCandidates
 from restore.glyphs.tables import ConfusionTable, GlyphNeighbours, PhoneticNeighbours, load_confusions
@@ -71,7 +79,8 @@ from restore.lm.model import CharLanguageModel, load_known_words, load_name_char
 from restore.lm.t2s import load_script_sets, load_t2s
 from restore.lm.wordlm import WordLanguageModel
 from restore.stages.base import Deferred, Document, EngineView, Proposal, StageOutput, StagePlan
-from restore.stages.char_features import CharCalibration, CharFeatures
+from restore.stages import joint
+from restore.stages.char_features import GLYPH_SHARPNESS, CharCalibration, CharFeatures
 from restore.stages.engine_gaps import GapCalibration
 from restore.stages.engine_prior import CALIBRATED_AS, EnginePrior
 
@@ -149,6 +158,13 @@ def _widening_pairs(chars: list[str], index: int) -> bool:
     return True
 
 
+def _engine_listed(cand: CharCandidate) -> bool:
+    """Whether the OCR engine listed the candidate, in this very form, among its alternatives: then
+    its form is the engine's reading, not a guess to write in the line's script (PP-OCRv6 prints
+    國 on a simplified page with 围 as its runner-up; 圍 would be wrong twice)."""
+    return cand.engine_reading is not None and cand.engine_reading.probability is not None
+
+
 def _alternative_chars(engine: EngineView, offset: int) -> dict[str, float | None]:
     """The engine's alternatives for the character at ``offset``: {character: probability or None}
     (the likeliest probability when a character is listed twice)."""
@@ -219,6 +235,8 @@ class CharCandidate:
     engine_reading: EngineReading | None = None
     # An insertion where the engine's character boxes leave a gap (restore.stages.engine_gaps).
     engine_gap: EngineGap | None = None
+    # The pair this change was decided with (restore.stages.joint), None when decided alone.
+    joint: JointDecision | None = None
 
 
 @dataclass(frozen=True)
@@ -271,6 +289,21 @@ class CharResources:
 
 # (candidate, lm token, glyph similarity, mined count) for a seen character.
 Option = tuple[str, str, float, int]
+# A position's options, the log10 score of the LM window with each, and with the character as printed.
+Scored = tuple[list[Option], list[float], float]
+
+
+@dataclass(frozen=True)
+class _Sentence:
+    """What scoring a candidate of one sentence needs besides its tokens (see CharStage.examine)."""
+
+    chars: list[str]
+    logprobs: list[float]
+    script: str
+    prior: EnginePrior | None
+    hints: list[EngineHint] | None
+    cache: NgramCounts | None
+    cache_scope: str
 
 
 class CharStage:
@@ -290,6 +323,8 @@ class CharStage:
         self._candidates: dict[tuple[str, str, bool], list[Option]] = {}
         # (seen char, script) -> its sound-alike candidates (filled with _candidates).
         self._sounds: dict[tuple[str, str], frozenset[str]] = {}
+        # (glyph similarity, mined count) -> the channel's evidence in log10 units (joint shortlists).
+        self._bonuses: dict[tuple[float, int], float] = {}
         # OpenCC config writing a candidate in traditional print's form (the script stage's).
         self._to_traditional = config.script.to_traditional
         self._converter: Any = None
@@ -317,6 +352,7 @@ class CharStage:
         """Forget cached candidates (after changing ``resources.confusions``, as the fitter does)."""
         self._candidates = {}
         self._sounds = {}
+        self._bonuses = {}
 
     def candidates_for(self, char: str, script: str, line_end: bool = False) -> list[Option]:
         """``(candidate, lm token, glyph similarity, mined count)`` for a seen character (cached).
@@ -442,6 +478,9 @@ class CharStage:
         hint: EngineHint | None = None,
         cache: NgramCounts | None = None,
         cache_scope: str = "",
+        *,
+        only: str | None = None,
+        shortlist: dict[int, Scored] | None = None,
     ) -> CharCandidate | None:
         """The highest-confidence candidate for ``chars[index]`` in the current tokens, or None.
 
@@ -449,6 +488,9 @@ class CharStage:
         add the engine's alternatives as candidates and its doubt as a feature.
         ``cache``: n-gram counts of the document or batch (``cache_scope`` says which), whose
         repetitions are a feature (see :mod:`restore.lm.cache`).
+        ``only``: score this candidate alone (a member of a joint decision). ``shortlist``: filled
+        with ``{index: (options, their window scores, the window's score as printed)}``, whether or
+        not any option gains enough alone (what joint decisions pair, :meth:`_shortlist`).
         """
         seen_mark = is_mark(chars[index])
         # A unit ends at a sentence-final mark, a line break or the end of the text. A quote mark
@@ -466,10 +508,14 @@ class CharStage:
         sources: dict[str, str] = {}
         if self.resources.context is not None and not seen_mark and script != "traditional":
             options, sources = self._with_context(options, tokens, chars, index)
+        if only is not None:
+            options = [option for option in options if option[0] == only]
         if not options:
             return None
         context = self._context(tokens, index)
         before, *scores = self._windows(context, tokens, index, [tokens[index]] + [option[1] for option in options])
+        if shortlist is not None:
+            shortlist[index] = (options, scores, before)
         min_gain = self.config.min_lm_gain
         # Most candidates gain too little: find the few that do before any per-candidate work.
         gaining = [position for position, score in enumerate(scores) if score - before >= min_gain]
@@ -534,6 +580,24 @@ class CharStage:
                     cache_scope if use_cache else "", engine_reading=reading,
                 )
         return best
+
+    def _shortlist(self, scored: Scored) -> list[tuple[str, str]]:
+        """``(candidate, lm token)`` of the ``joint_candidates`` best options by LM gain plus the
+        channel's evidence (glyph, mined count), in log10 units: what a joint decision pairs
+        (:func:`restore.stages.joint.shortlist`)."""
+        options, scores, _before = scored  # ranked by the window's score: the same order as by gain
+        # The channel's evidence per (glyph similarity, mined count): a bounded memo.
+        bonuses = self._bonuses
+        cfg = self.config
+        for _after, _token, sim, count in options:
+            if (sim, count) not in bonuses:
+                bonuses[(sim, count)] = (
+                    cfg.calib_glyph_similarity * sim**GLYPH_SHARPNESS
+                    + cfg.calib_mined * math.log10(1 + min(count, cfg.mined_count_cap))
+                ) / (cfg.calib_lm_gain or 1.0)
+        evidence = [bonuses[(option[2], option[3])] for option in options]
+        chosen = joint.shortlist(scores, evidence, self.config.joint_candidates)
+        return [(options[i][0], options[i][1]) for i in chosen]
 
     def _engine_alternatives(self, char: str, alternatives: Mapping[str, float | None], options: list[Option]) -> list[Option]:
         """The engine's other readings of ``char`` not yet among ``options``, of the same kind (Han or not)."""
@@ -603,6 +667,7 @@ class CharStage:
         # likely after 在, 安 after 在大 is the surprise; typed 他以经: 经), so with look-ahead (and
         # the phonetic channel) a character is also examined when the next one is improbable.
         lookback = self.config.detect_lookahead or self.resources.phonetic is not None
+        shortlists: dict[int, Scored] | None = {} if self.config.joint_decisions else None
         for i, char in enumerate(chars):
             if not is_mark(char):
                 suspicion = min(logprobs[i], logprobs[i + 1]) if lookback else logprobs[i]
@@ -616,7 +681,8 @@ class CharStage:
             ):
                 continue
             best = self.best_candidate(
-                tokens, chars, i, logprobs[i], script, prior, hints[i] if hints else None, cache, cache_scope
+                tokens, chars, i, logprobs[i], script, prior, hints[i] if hints else None, cache, cache_scope,
+                shortlist=shortlists if is_bmp_han(char) else None,  # pairs make words: Han only
             )
             if best is not None:
                 found.append(best)
@@ -633,10 +699,10 @@ class CharStage:
                         found.append(best)
         if gaps:
             for j, excess in gaps.items():
+                # The engine's boxes say something is missing here: this insertion replaces any the
+                # LM alone proposed at the junction.
                 filled = self.fill_gap(tokens, j, excess, logprobs[j], gap_engine)
                 if filled is not None:
-                    # The engine's boxes say something is missing here: this insertion replaces any
-                    # the LM alone proposed at the junction.
                     found = [c for c in found if not (c.features.insert and c.index == j)] + [filled]
         if self.config.delete_doubled:
             words = self.resources.words
@@ -657,12 +723,20 @@ class CharStage:
                     deletion = self.best_deletion(tokens, j, logprobs[j])
                     if deletion is not None:
                         found.append(deletion)
-        if len(found) < 2:
-            return found
+        accepted: list[CharCandidate] = []
+        if shortlists and len(shortlists) >= 2:
+            # Two suspects whose changes only make sense together are decided as a pair, first.
+            accepted = self.joint_decisions(tokens, chars, logprobs, shortlists, found, script, prior, hints, cache, cache_scope)
+            if accepted:
+                paired = {cand.index for cand in accepted}
+                found = [cand for cand in found if cand.index not in paired]
+        if len(found) + len(accepted) < 2:
+            return found + accepted
         # Close suspects share LM windows: take the most confident, re-score the rest in its light.
         found.sort(key=lambda c: -c.confidence)
         tokens = list(tokens)
-        accepted: list[CharCandidate] = []
+        for cand in accepted:
+            tokens[cand.index] = self.lm.prepare(cand.after)
         for cand in found:
             if any(abs(cand.index - a.index) < order for a in accepted):
                 if _shifts(cand) or any(_shifts(a) for a in accepted if abs(cand.index - a.index) < order):
@@ -676,6 +750,146 @@ class CharStage:
             if not _shifts(cand):
                 tokens[cand.index] = self.lm.prepare(cand.after)
         return accepted
+
+    def joint_decisions(
+        self,
+        tokens: list[str],
+        chars: list[str],
+        logprobs: list[float],
+        shortlists: dict[int, Scored],
+        found: list[CharCandidate],
+        script: str,
+        prior: EnginePrior | None = None,
+        hints: list[EngineHint] | None = None,
+        cache: NgramCounts | None = None,
+        cache_scope: str = "",
+    ) -> list[CharCandidate]:
+        """The members of the pairs of examined positions decided together (see :mod:`restore.stages.joint`).
+
+        ``shortlists``: each examined position's scored options (from :meth:`best_candidate`);
+        ``found``: the best candidate of each position alone, which a pair must beat. Pairs share no
+        position; each member is a :class:`CharCandidate` with its features taken with its partner's
+        change made, ``features.joint`` set, its probability of being right as confidence and the
+        pair's :class:`~restore.evidence.JointDecision`.
+        """
+        order = self.lm.model.order
+        alone = {cand.index: cand for cand in found if not _shifts(cand)}
+        positions = sorted(shortlists)
+        short: dict[int, list[tuple[str, str]]] = {}
+        scored: list[tuple[float, int, int]] = []
+        decided: dict[tuple[int, int], tuple[CharCandidate, CharCandidate]] = {}
+        sentence = _Sentence(chars, logprobs, script, prior, hints, cache, cache_scope)
+        for at, first in enumerate(positions):
+            for second in positions[at + 1 :]:
+                if second - first >= min(order, joint.WORD_REACH):
+                    break
+                for position in (first, second):
+                    if position not in short:
+                        short[position] = self._shortlist(shortlists[position])
+                pair = self._best_pair(tokens, sentence, first, second, short, alone)
+                if pair is not None:
+                    record = pair[0].joint
+                    assert record is not None
+                    scored.append((record.probability, first, second))
+                    decided[(first, second)] = pair
+        return [member for key in joint.disjoint(scored) for member in decided[key]]
+
+    def _best_pair(
+        self,
+        tokens: list[str],
+        sentence: _Sentence,
+        first: int,
+        second: int,
+        shortlists: dict[int, list[tuple[str, str]]],
+        alone: dict[int, CharCandidate],
+    ) -> tuple[CharCandidate, CharCandidate] | None:
+        """The likeliest pairing of the two positions' shortlists when it beats neither and either
+        change alone (see :mod:`restore.stages.joint`), as its two members; else None."""
+        from restore.lm.windows import score_windows, walk_state, window_tail
+
+        cfg = self.config
+        chars = sentence.chars
+        model = self.lm.model
+        state_before = self._context(tokens, first)
+        middle = tokens[first + 1 : second]
+        tail = window_tail(model, tokens, second)
+        xs, ys = shortlists[first], shortlists[second]
+        pairings = [
+            (xs[x], ys[y])
+            for x, y in joint.word_pairings(self.resources.words, tokens, first, second, [t for _a, t in xs], [t for _a, t in ys])
+        ]
+        if not pairings:
+            return None
+        # Reading 0 of each position is the printed one, then those some pairing uses.
+        firsts = [("", tokens[first]), *dict.fromkeys(x for x, _y in pairings)]
+        seconds = [("", tokens[second]), *dict.fromkeys(y for _x, y in pairings)]
+        # totals[x][y]: log10 P of the window from ``first`` to ``second``'s tail with the x-th first
+        # and y-th second reading; one walk per first reading, the second readings' windows shared.
+        totals = []
+        for _after, token in firsts:
+            walked, state = walk_state(model, state_before, [token, *middle])
+            totals.append([walked + score for score in score_windows(model, state, tail, [token for _a, token in seconds])])
+        neither = totals[0][0]
+        index_first = {option: x for x, option in enumerate(firsts)}
+        index_second = {option: y for y, option in enumerate(seconds)}
+        lm_weight = cfg.calib_lm_gain
+        z_first = self.calibration.logodds(alone[first].features) if first in alone else joint.NONE
+        z_second = self.calibration.logodds(alone[second].features) if second in alone else joint.NONE
+        best: tuple[float, CharCandidate, CharCandidate, float, float] | None = None
+        for first_option, second_option in pairings:
+            x, y = index_first[first_option], index_second[second_option]
+            both = totals[x][y]
+            inter = joint.interaction(both, totals[x][0], totals[0][y], neither)
+            if inter < cfg.joint_min_interaction or both - neither < cfg.min_lm_gain:
+                continue
+            members = self._members(tokens, sentence, (first, *firsts[x]), (second, *seconds[y]))
+            if members is None:
+                continue
+            rests = [self.calibration.logodds(m.features) - lm_weight * m.features.lm_gain for m in members]
+            z_pair = joint.pair_logodds(rests[0], rests[1], lm_weight, both - neither)
+            if best is None or z_pair > best[0]:
+                best = (z_pair, members[0], members[1], both, inter)
+        if best is None or best[0] <= max(z_first, z_second):
+            return None
+        z_pair, member_first, member_second, both, inter = best
+        probability, p_first, p_second = joint.marginals(
+            z_first, z_second, z_pair,
+            first in alone and alone[first].after == member_first.after,
+            second in alone and alone[second].after == member_second.after,
+        )
+        if probability < cfg.min_suggestion_confidence:
+            return None  # not even worth a suggestion: the changes alone (if any) stand
+        record = JointDecision(
+            seen="".join(chars[first : second + 1]),
+            meant=member_first.after + "".join(chars[first + 1 : second]) + member_second.after,
+            logprob_neither=round(neither, 4),
+            logprob_both=round(both, 4),
+            interaction=round(inter, 4),
+            probability=round(probability, 4),
+        )
+        return (
+            replace(member_first, confidence=p_first, joint=record),
+            replace(member_second, confidence=p_second, joint=record),
+        )
+
+    def _members(
+        self, tokens: list[str], sentence: _Sentence, first: tuple[int, str, str], second: tuple[int, str, str]
+    ) -> tuple[CharCandidate, CharCandidate] | None:
+        """Each change ``(index, candidate, lm token)`` of a pair scored with its partner's made
+        (``features.joint`` set), or None when one of them gains too little even so."""
+        members = []
+        for (index, after, _token), (partner, _after, partner_token) in ((first, second), (second, first)):
+            with_partner = list(tokens)
+            with_partner[partner] = partner_token
+            member = self.best_candidate(
+                with_partner, sentence.chars, index, sentence.logprobs[index], sentence.script, sentence.prior,
+                sentence.hints[index] if sentence.hints else None, sentence.cache, sentence.cache_scope, only=after,
+            )
+            if member is None:
+                return None
+            features = replace(member.features, joint=True)
+            members.append(replace(member, features=features, confidence=self.calibration.confidence(features)))
+        return members[0], members[1]
 
     def best_insertion(self, tokens: list[str], index: int, char_logprob: float) -> CharCandidate | None:
         """The best mark to insert before ``tokens[index]``, or None when none gains enough."""
@@ -701,14 +915,53 @@ class CharStage:
         self, tokens: list[str], index: int, excess: float, char_logprob: float, engine: str = ""
     ) -> CharCandidate | None:
         """The character the engine most likely dropped before ``tokens[index]``, where its boxes
-        leave ``excess`` pitches of room (:mod:`restore.stages.engine_gaps`), or None when no filler
-        improves the LM window.
+        leave ``excess`` pitches of room (:mod:`restore.stages.engine_gaps`); None without a filler.
 
         Fillers: the marks engines drop (``、``, ``，``, ``：``) and the Han characters the
         neighbours predict (:meth:`restore.glyphs.context.ContextCandidates.fillers`). The
         confidence is :class:`~restore.stages.engine_gaps.GapCalibration`'s, from the best
         filler's LM gain, its margin over the runner-up and whether it is a mark.
         """
+        before, pool, scores = self.score_gap(tokens, index)
+        if not pool:
+            return None
+        # What each engine drops differs (PP-OCRv6 drops marks, PP-OCRv4 traditional characters its
+        # simplified model does not know): marks are ranked with the engine's prior for them.
+        calibrated = CALIBRATED_AS.get(engine)
+        bonus = float(getattr(self.config, f"engine_gap_mark_bonus_{calibrated}")) if calibrated else 0.0
+        # In a sentence that already lists with 、, a dropped separator is more likely another 、 than
+        # a ， the 5-gram prefers from its short window (中的写意_虚拟、程式).
+        listing = self.config.engine_gap_list_bonus if "、" in tokens else 0.0
+        ranked = sorted(
+            (
+                (score + (bonus if filler in GAP_MARKS else 0.0) + (listing if filler == "、" else 0.0), filler)
+                for score, filler in zip(scores, pool)
+            ),
+            key=lambda pair: -pair[0],
+        )
+        best_ranked, best = ranked[0]
+        best_score = scores[pool.index(best)]
+        # No floor on the gain: the boxes already say something is missing; the calibration weighs
+        # how sure the LM is of what.
+        gain = best_score - before
+        margin = best_ranked - (ranked[1][0] if len(ranked) > 1 else before)
+        mark = best in GAP_MARKS
+        if calibrated is None:
+            return None
+        confidence = GapCalibration.from_config(self.config, calibrated).confidence(
+            gain=gain, margin=margin, mark=mark, excess=excess
+        )
+        if confidence < self.config.engine_gap_apply_from:
+            confidence = min(confidence, self.config.mixed_line_max_confidence)
+        features = CharFeatures(lm_gain=gain, logprob=char_logprob, punct=mark, insert=True)
+        evidence = EngineGap(engine, round(excess, 3), round(margin, 4))
+        return CharCandidate(index, best, features, before, best_score, confidence, engine_gap=evidence)
+
+    def score_gap(self, tokens: list[str], index: int) -> tuple[float, list[str], list[float]]:
+        """``(before, fillers, scores)`` of a gap before ``tokens[index]``: log10 probability of the LM
+        window without an insertion, the fillers tried (:data:`GAP_MARKS`, then the Han characters
+        the neighbours predict; none when neither neighbour is Han) and the window's log10
+        probability with each."""
         from restore.lm.windows import score_walk, score_windows
 
         model = self.lm.model
@@ -718,21 +971,13 @@ class CharStage:
         before = score_walk(model, context, tail)
         left = tokens[index - 1] if index else ""
         right = tokens[index] if index < len(tokens) else ""
-        pool = list(GAP_MARKS)
+        # A mark only between two Han characters (or after a closer: （女）、): beside other marks, the engine's own placement of the
+        # mark (off the centre of its cell) opens most of the gaps (on DEV renders, PP-OCRv6 junctions
+        # beside a mark were dropped marks 2 times in 40).
+        pool = list(GAP_MARKS) if (is_bmp_han(left) or left in _CLOSERS) and is_bmp_han(right) else []
         if is_bmp_han(left) or is_bmp_han(right):
             pool.extend(c for c in self._misread_context().fillers(left, right) if c not in GAP_MARKS)
-        scores = score_windows(model, context, tail, pool)
-        ranked = sorted(zip(scores, pool), key=lambda pair: -pair[0])
-        best_score, best = ranked[0]
-        gain = best_score - before
-        if gain < self.config.min_lm_gain:
-            return None
-        margin = best_score - (ranked[1][0] if len(ranked) > 1 else before)
-        mark = best in GAP_MARKS
-        confidence = GapCalibration.from_config(self.config).confidence(gain=gain, margin=margin, mark=mark, excess=excess)
-        features = CharFeatures(lm_gain=gain, logprob=char_logprob, punct=mark, insert=True)
-        evidence = EngineGap(engine, round(excess, 3), round(margin, 4))
-        return CharCandidate(index, best, features, before, best_score, confidence, engine_gap=evidence)
+        return before, pool, score_windows(model, context, tail, pool) if pool else []
 
     def best_deletion(self, tokens: list[str], index: int, char_logprob: float) -> CharCandidate | None:
         """Deleting ``tokens[index]``, a copy of the token before it (看了了), or None when it gains too little.
@@ -783,7 +1028,13 @@ class CharStage:
             proposals.extend(p for p in self.separators_in_lists(text) if p.start not in inserted)
         lines = TraditionalLines(text, self.resources.traditional_only)
         for offset, cand in examined:
-            if self._simplified_on_traditional_line(text, offset, cand.after, lines):
+            if cand.engine_gap is not None and not cand.features.punct and self._on_traditional_line(text, offset, lines):
+                # A filler comes from simplified tables: on a traditional line it is written as OpenCC
+                # writes it there (民主_派 -> 黨, though 党 is also a traditional character).
+                traditional = self.traditional_form(text, offset, cand.after, inserted=True)
+                if traditional is not None:
+                    cand = replace(cand, after=traditional, in_script=cand.after)
+            elif self._simplified_on_traditional_line(text, offset, cand.after, lines) and not _engine_listed(cand):
                 # The right character in the wrong script (an engine reading traditional print with a
                 # simplified model proposes 贫 for 資 where the page prints 貧): written in the page's
                 # script when OpenCC gives one form for it in context, else held back as a suggestion.
@@ -1159,6 +1410,8 @@ class CharStage:
             )
         if cand.engine_reading is not None:
             evidence.append(cand.engine_reading)
+        if cand.joint is not None:
+            evidence.append(cand.joint)
         if cand.cache_scope and features.cache > 0:
             # How often the text repeats the 3-gram the change makes (the cache decided with it).
             evidence.append(Consistency(form=cand.after, occurrences=cand.cache_support, scope=cand.cache_scope))
@@ -1205,10 +1458,12 @@ class CharStage:
         still wrong (13 of 14 on DEV renders; the reverse case was right 74 of 76).
         ``lines``: the same question's answers for ``text``, kept across calls.
         """
-        res = self.resources
-        if after not in res.simplified_only:
-            return False
-        return (lines or TraditionalLines(text, res.traditional_only)).at(offset)
+        return after in self.resources.simplified_only and self._on_traditional_line(text, offset, lines)
+
+    def _on_traditional_line(self, text: str, offset: int, lines: TraditionalLines | None = None) -> bool:
+        """True when the line of ``text[offset]`` has traditional-only characters (``lines``: the
+        answers for ``text``, kept across calls)."""
+        return (lines or TraditionalLines(text, self.resources.traditional_only)).at(offset)
 
     def _detect_script(self, text: str) -> str:
         res = self.resources

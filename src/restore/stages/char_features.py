@@ -70,6 +70,8 @@ class CharFeatures:
     - ``cache``: log10 of (1 + how often the document or batch repeats the 3-grams the candidate
       makes) / (1 + how often it repeats those of the character as read, this one excluded)
       (:mod:`restore.lm.cache`; 0 with no repetition either way).
+    - ``joint``: the change is one of a pair decided together (:mod:`restore.stages.joint`);
+      its other features are then those it has with its partner's change made.
     """
 
     lm_gain: float
@@ -98,6 +100,7 @@ class CharFeatures:
     delete: bool = False
     word_gain: float = 0.0
     cache: float = 0.0
+    joint: bool = False
 
 
 @dataclass(frozen=True)
@@ -109,7 +112,8 @@ class Feature:
     channel: bool
     # Which fit sets its weight: "ocr" (fit_char_calibration.py), "phonetic" (its --phonetic),
     # "modern" (its --modern), "engine" (scripts/build/fit_engine_prior.py), "context"
-    # (scripts/experiments/fit_context_weight.py), "delete" (fit_delete_weight.py).
+    # (scripts/experiments/fit_context_weight.py), "delete" (fit_delete_weight.py), "joint"
+    # (fit_joint_weight.py).
     fit: str
 
 
@@ -141,6 +145,7 @@ FEATURES = (
     Feature("delete", channel=True, fit="delete"),
     Feature("word_gain", channel=False, fit="modern"),
     Feature("cache", channel=False, fit="modern"),
+    Feature("joint", channel=False, fit="joint"),
 )
 
 # The order the channel score sums its terms in (as it always has, for identical figures).
@@ -201,6 +206,7 @@ class CharCalibration:
             features.delete,
             features.word_gain,
             features.cache,
+            features.joint,
         )
 
     def vector(self, features: CharFeatures, names: Sequence[str]) -> list[float]:

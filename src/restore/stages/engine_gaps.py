@@ -11,7 +11,8 @@ often than any other junction (figures in ``benchmarks/CHAR_NOTES.md``, eighth p
 
 :func:`junction_gaps` measures, per junction, its *excess*: the distance between the two centres in
 pitches minus the distance the two cells need (1 for two full-width characters, 0.75 next to a
-half-width one, 0.5 between two half-width ones). The char stage then puts back what the language
+half-width one, 0.5 between two half-width ones; only junctions of two full-width characters are
+reported). The char stage then puts back what the language
 model likes best there (:meth:`restore.stages.char.CharStage.fill_gaps`) with its own calibration,
 :class:`GapCalibration`.
 
@@ -34,6 +35,8 @@ from restore.formats.model import Box, is_cjk
 # Junctions whose excess is below this are not reported (a justified line spreads its cells by a
 # fraction of a pitch; one dropped character adds a whole one).
 MIN_EXCESS = 0.4
+# The calibration's terms, in the order of GapCalibration's fields (CharConfig.gap_calib_<name>_<engine>).
+FEATURES = ("bias", "lm_gain", "margin", "mark", "excess")
 # Fewer full-width neighbour pairs than this on a line leave its pitch unknown: no gaps reported.
 MIN_PAIRS = 3
 
@@ -45,7 +48,11 @@ def _cell(char: str) -> float:
 
 def junction_gaps(text: str, boxes: Mapping[int, Box]) -> dict[int, float]:
     """Junction offset ``j`` (between ``text[j - 1]`` and ``text[j]``) -> its excess in pitches, for
-    the junctions of at least :data:`MIN_EXCESS` whose two characters both have a box.
+    the junctions of at least :data:`MIN_EXCESS` between two full-width characters (Han or
+    full-width marks) that both have a box. Next to Latin letters and digits, whose widths vary
+    with the font, the excess says little (on DEV renders, PP-OCRv4 and v6 junctions of two
+    full-width characters at 0.6 pitches or more held a dropped character 475 times in 528; next to
+    a half-width character 12 in 170).
 
     Each line (``\\n``-separated) is measured on its own axis: the axis along which its centres
     spread most (x for horizontal lines, y for vertical ones); its pitch is the median distance
@@ -81,7 +88,7 @@ def _line_gaps(text: str, start: int, end: int, boxes: Mapping[int, Box]) -> dic
         return {}
     found = {}
     for j in range(start + 1, end):
-        if j in centre and j - 1 in centre:
+        if j in centre and j - 1 in centre and is_cjk(text[j]) and is_cjk(text[j - 1]):
             excess = abs(centre[j] - centre[j - 1]) / pitch - (_cell(text[j - 1]) + _cell(text[j])) / 2
             if excess >= MIN_EXCESS:
                 found[j] = excess
@@ -90,12 +97,13 @@ def _line_gaps(text: str, start: int, end: int, boxes: Mapping[int, Box]) -> dic
 
 @dataclass(frozen=True)
 class GapCalibration:
-    """Confidence of putting back a character at a gap: a logistic function of the language model's
-    gain for the best filler (log10, the window with it minus without it), its margin over the
-    runner-up filler (log10), whether it is a mark, and the gap's excess (pitches), with the weights
-    ``CharConfig.calib_gap_*`` fitted by ``scripts/build/fit_engine_gaps.py`` on DEV renders.
+    """Confidence of putting back a character at a gap of one engine's boxes: a logistic function of
+    the language model's gain for the best filler (log10, the window with it minus without it), its
+    margin over the runner-up filler (log10), whether it is a mark, and the gap's excess (pitches,
+    clipped at 2), with that engine's weights ``CharConfig.gap_calib_<feature>_<engine>`` fitted by
+    ``scripts/build/fit_engine_gaps.py`` on DEV renders.
 
-    >>> calibration = GapCalibration.from_config(CharConfig())
+    >>> calibration = GapCalibration.from_config(CharConfig(), "ppocrv4")
     >>> calibration.confidence(gain=3.0, margin=2.0, mark=True, excess=1.0) > calibration.confidence(gain=0.2, margin=0.1, mark=False, excess=1.0)
     True
     """
@@ -107,11 +115,9 @@ class GapCalibration:
     excess: float
 
     @classmethod
-    def from_config(cls, config: CharConfig) -> GapCalibration:
-        return cls(
-            config.calib_gap_bias, config.calib_gap_lm_gain, config.calib_gap_margin,
-            config.calib_gap_mark, config.calib_gap_excess,
-        )
+    def from_config(cls, config: CharConfig, engine: str) -> GapCalibration:
+        """The weights of ``engine`` (a calibrated engine name: ``tesseract``, ``ppocrv4``, ``ppocrv6``)."""
+        return cls(*(float(getattr(config, f"gap_calib_{name}_{engine}")) for name in FEATURES))
 
     def confidence(self, *, gain: float, margin: float, mark: bool, excess: float) -> float:
         """The calibrated probability (0-1) that the filler is what the engine dropped."""
