@@ -283,3 +283,35 @@ def test_a_cue_counts_only_inside_the_entry_period(tmp_path: Path) -> None:
     assert all(p.confidence < inside.confidence and p.evidence[0].cue == "" for p in outside)
     (undated,) = stage.propose("镇长魏明运出席。", Document()).proposals
     assert undated.confidence == inside.confidence
+
+
+@settings(max_examples=100, deadline=None)
+@given(text=st.text(alphabet=_ALPHABET, max_size=80), block=st.integers(min_value=1, max_value=9))
+def test_fuzzy_search_by_blocks_finds_what_one_block_finds(stage: LexiconStage, text: str, block: int) -> None:
+    # Blocks bound the memory of a long document; windows straddling a block edge (or starting
+    # before the text) must still be found, once.
+    from unittest import mock
+
+    from restore.lexicon import index as index_module
+
+    whole = stage.index.find_fuzzy(text)
+    with mock.patch.object(index_module, "FUZZY_BLOCK", block):
+        assert stage.index.find_fuzzy(text) == whole
+
+
+
+def test_rivals_are_weighed_per_run_of_overlapping_hits(stage: LexiconStage) -> None:
+    # A long document is weighed run by run of overlapping hits (bounded memory); weighing all its
+    # candidates at once gives the same proposals in the same order.
+    from unittest import mock
+
+    from restore.stages import lexicon as lexicon_module
+
+    text = "\n".join(case["text"] for case in golden("must_fix"))
+    hits = [*stage.index.find_fuzzy(text), *stage.index.find_slips(text)]
+    runs = lexicon_module._overlapping_runs(hits)
+    assert len(runs) >= 3 and any(len(run) > 1 for run in runs)
+    by_runs = stage.propose(text, Document())
+    assert len([p for p in by_runs.proposals if p.evidence[0].match == "fuzzy"]) >= 2
+    with mock.patch.object(lexicon_module, "_overlapping_runs", lambda hits: [list(range(len(hits)))] if hits else []):
+        assert stage.propose(text, Document()) == by_runs

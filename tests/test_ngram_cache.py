@@ -48,3 +48,17 @@ def test_bad_arguments():
         NgramCounts(n=1)
     with pytest.raises(ValueError):
         NgramCounts(n=3).merge(NgramCounts(n=4))
+
+
+@given(st.lists(st.text(alphabet="网格员 \u3000\t\n\r\x0b\x1c\u2028\u00a0ab", max_size=30), max_size=4))
+def test_counts_are_those_of_each_line_without_its_whitespace(lines_of_texts):
+    # Every character str.isspace() calls whitespace is dropped (line breaks of every kind end a line).
+    expected: dict[str, int] = {}
+    for text in lines_of_texts:
+        for line in text.splitlines():
+            chars = "".join(ch for ch in line if not ch.isspace())
+            for i in range(len(chars) - 2):
+                gram = chars[i : i + 3]
+                if any("\u3400" <= ch <= "\u9fff" for ch in gram):
+                    expected[gram] = expected.get(gram, 0) + 1
+    assert dict(NgramCounts.from_texts(lines_of_texts).counts) == expected

@@ -6,6 +6,8 @@ Sentences written for these tests.
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import restore
 from restore.config import Config
@@ -95,3 +97,18 @@ def test_possible_misread_is_converted_only_when_the_lm_has_nothing_likelier() -
     # Here nothing is likelier than the plain leftover.
     assert corrector.fix("這個圆形的廣場很漂亮。").text == "這個圓形的廣場很漂亮。"
     assert corrector.fix("我們要把藍圖變成施工图，幹出實績。").text == "我們要把藍圖變成施工圖，幹出實績。"
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(alphabet="這個问题\n a", min_size=1, max_size=40), data=st.data())
+def test_traditional_lines_answer_as_a_scan_of_the_line(text: str, data: st.DataObject) -> None:
+    # The char stage asks once per candidate; a one-line book must not be rescanned each time.
+    from restore.stages.char import TraditionalLines
+
+    traditional = frozenset("這個")
+    lines = TraditionalLines(text, traditional)
+    for offset in data.draw(st.lists(st.integers(min_value=0, max_value=len(text) - 1), max_size=10)):
+        start = text.rfind("\n", 0, offset) + 1
+        end = text.find("\n", offset)
+        line = text[start : end if end >= 0 else len(text)]
+        assert lines.at(offset) == any(ch in traditional for ch in line)

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from restore.edits import Edit, Lifted, conflicts
-from restore.resolver import Candidate, _Guards, _Taken, decide
+from restore.resolver import Candidate, ProtectedSpans, _Taken, decide
 
 TEXT = "徐汇区图书馆今年新添了三千册地方志和老报纸"
 
@@ -64,10 +64,16 @@ def test_clustered_decide_equals_the_all_pairs_rule(
     assert decide(found[::-1], min_confidence=threshold, protected=protected[::-1]) == decision
 
 
-@given(st.lists(spans, max_size=8), spans)
-def test_guards_answer_as_the_scan(protected: list[tuple[int, int]], span: tuple[int, int]) -> None:
+@given(st.lists(st.lists(spans, max_size=4), max_size=3), spans)
+def test_guards_answer_as_the_scan(batches: list[list[tuple[int, int]]], span: tuple[int, int]) -> None:
+    # Protections arrive stage by stage (a batch each) and are merged into sorted arrays.
+    protected = [guard for batch in batches for guard in batch]
     scan = any(conflicts(span, g) or (span[0] == span[1] and g[0] < span[0] < g[1]) for g in protected)
-    assert _Guards(protected).hit(span) == scan
+    assert ProtectedSpans(protected).hit(span) == scan
+    guards = ProtectedSpans()
+    for batch in batches:
+        guards.add(batch)
+    assert guards.hit(span) == scan
 
 
 @given(st.lists(spans, max_size=10), spans)

@@ -251,3 +251,19 @@ def test_a_pickled_corrector_is_its_config() -> None:
     copy = pickle.loads(pickle.dumps(used))
     assert copy.config == used.config
     assert copy.fix(_THREAD_PAGES[1]).to_json() == used.fix(_THREAD_PAGES[1]).to_json()
+
+
+def test_rule_evidence_shares_short_patterns_and_still_round_trips() -> None:
+    # A long document's rule edits share one string per short matched piece (memory); the evidence
+    # reads, compares and serialises as before.
+    from restore.evidence import evidence_from_json, evidence_to_json
+    from restore.stages.base import rule_proposal
+
+    first = rule_proposal("甲乙，丙", 2, 3, ",", kind="punct", rule="fullwidth-test", confidence=0.9)
+    second = rule_proposal("丁，戊己庚", 1, 2, ",", kind="punct", rule="fullwidth-test", confidence=0.9)
+    (a,), (b,) = first.evidence, second.evidence
+    assert a.pattern == b.pattern == "，" and a.pattern is b.pattern
+    assert (a.context, b.context) == ("甲乙，丙", "丁，戊己庚")
+    assert evidence_from_json(evidence_to_json(a)) == a
+    longer = rule_proposal("甲  乙。。。丙", 4, 7, "。", kind="punct", rule="dots-test", confidence=0.9)
+    assert longer.evidence[0].pattern == "。。。"

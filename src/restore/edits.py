@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -228,10 +229,11 @@ class EditLog:
     def _index(self) -> None:
         # Working-text start and end of each edit's output (both non-decreasing: outputs keep the
         # edits' order and never overlap) and the total length change of the edits before each,
-        # so a working position maps to the original by binary search, not a scan.
-        self._out_starts: list[int] = []
-        self._out_ends: list[int] = []
-        self._shift_before: list[int] = [0]
+        # so a working position maps to the original by binary search, not a scan. Machine-integer
+        # arrays: a 10 MB document has ~130,000 edits, and a list of ints costs 36 bytes an entry.
+        self._out_starts = array("q")
+        self._out_ends = array("q")
+        self._shift_before = array("q", [0])
         shift = 0
         for edit in self._edits:
             out_start = edit.start + shift

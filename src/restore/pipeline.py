@@ -14,16 +14,18 @@ import logging
 import os
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from typing import Any, cast
 
 from restore.config import Config
 from restore.edits import Edit, EditLog, carry_spans
-from restore.resolver import Candidate, decide
+from restore.resolver import Candidate, ProtectedSpans, decide
 from restore.result import Result
 from restore.stages import build_stages
-from restore.stages.base import Arbiter, Deferred, Document, EngineReading, EngineView, Proposal, Stage, Surveyor
+from restore.stages.base import (
+    Arbiter, Deferred, Document, EngineReading, EngineView, Proposal, Protection, Stage, Surveyor,
+)
 from restore.stages.engine_gaps import junction_gaps
 from restore.survey import Survey
 
@@ -115,7 +117,7 @@ class Corrector:
             return Result(text, text, (), ())
         editlog = EditLog(text)
         document = Document(notes=dict(notes) if notes else {}, batch=survey if survey is not None else Survey())
-        protected: list[tuple[int, int]] = []
+        protected = ProtectedSpans()
         suggestions: list[Edit] = []
         # Deferrals waiting for the next arbiter, in the coordinates of the current working text.
         pending: list[Deferred] = []
@@ -141,9 +143,7 @@ class Corrector:
                     pending.extend(output.deferred)
                 else:
                     proposals.extend(deferral.proposal for deferral in output.deferred)
-            for guard in output.protections:
-                lifted = editlog.lift(guard.start, guard.end, editlog.text[guard.start : guard.end])
-                protected.append((lifted.start, lifted.end))
+            protected.add(_lifted_spans(editlog, output.protections))
             candidates = []
             spans: dict[int, tuple[int, int, int]] = {}
             for proposal in proposals:
@@ -165,6 +165,14 @@ class Corrector:
                 pending = _carry(pending, [spans[id(edit)] for edit in decision.applied])
             log.debug("%s: %d applied, %d held back", stage.name, len(decision.applied), len(decision.suggestions))
         return Result(text, editlog.text, editlog.edits, _distinct(suggestions, editlog.edits))
+
+
+def _lifted_spans(editlog: EditLog, protections: Sequence[Protection]) -> Iterator[tuple[int, int]]:
+    """The protections of the working text in original coordinates."""
+    text = editlog.text
+    for guard in protections:
+        lifted = editlog.lift(guard.start, guard.end, text[guard.start : guard.end])
+        yield lifted.start, lifted.end
 
 
 def _distinct(suggestions: Sequence[Edit], applied: Sequence[Edit]) -> tuple[Edit, ...]:

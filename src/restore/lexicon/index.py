@@ -18,6 +18,7 @@ sorts differences into script slips (鐘 for 鍾: both write 钟) and real subst
 from __future__ import annotations
 
 import logging
+import sys
 from collections import defaultdict
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
@@ -31,6 +32,12 @@ from restore.lexicon.model import Entry, Lexicon
 from restore.scriptdata import SIMPLIFIED, TRADITIONAL, ScriptTables
 
 log = logging.getLogger(__name__)
+
+# Window starts searched at a time by LexiconIndex.find_fuzzy: bounds the candidate windows held at
+# once (a set entry of ~150 bytes each; the scaling benchmark's 1 MB document, 364,324 characters,
+# has 68,102 with every form searched) while the per-block cost (one automaton call and a slice of
+# the text per block) stays negligible.
+FUZZY_BLOCK = 1 << 16
 
 EXACT = "exact"
 VARIANT = "variant"
@@ -113,6 +120,7 @@ class LexiconIndex:
         self.tables = tables
         # Every character of a fuzzy-eligible form: the glyph tables need only their look-alikes.
         self.characters = frozenset(c for form in forms for c in form.text)
+        self._longest_form = max((len(form.text) for form in forms), default=0)
         self._simplified_key = {c: v[0] for c, v in tables.to_simplified.items() if v}
         # Script-neutral view: every traditional character written as its simplified form, so that
         # a form with script slips (鐘曉詠 for 鍾曉詠) matches exactly; one character for one keeps offsets.
@@ -209,28 +217,49 @@ class LexiconIndex:
 
         ``forms`` limits the search to those form ids (the stage passes the forms whose hits
         could reach its confidence floor in this document); ``None`` searches them all.
+        The text is searched in blocks of :data:`FUZZY_BLOCK` window starts, so only one
+        block's candidate windows are held at a time (a 10 MB document has millions).
         """
         if self._pieces is None or (forms is not None and not forms):
             return []
-        candidates: set[tuple[int, int]] = set()
-        for end, postings in self._pieces.iter(text):
-            for form, back in postings:
-                if forms is None or form in forms:
-                    candidates.add((form, end - back))
-        if self._gaps is not None:
-            for parity in (0, 1):
-                for end, postings in self._gaps.iter(text[parity::2]):
-                    start = 2 * (end - 1) + parity
-                    for form in postings:
-                        if forms is None or form in forms:
-                            candidates.add((form, start))
         hits = []
-        for form_id, start in candidates:
-            hit = self._verify(text, form_id, start)
-            if hit is not None:
-                hits.append(hit)
+        blocks = range(0, max(len(text), 1), FUZZY_BLOCK)
+        for block_start in blocks:
+            # Window starts may lie before the text (a piece near its start) or run past its end.
+            low = block_start if block_start else -len(text) - self._longest_form
+            high = block_start + FUZZY_BLOCK if block_start != blocks[-1] else len(text) + 1
+            for form_id, start in sorted(self._candidates(text, low, high, forms)):
+                hit = self._verify(text, form_id, start)
+                if hit is not None:
+                    hits.append(hit)
+        # Hits with equal keys are equal (a window is verified once per form), so the order is total.
         hits.sort(key=lambda h: (h.start, h.end, h.entry, h.form))
         return hits
+
+    def _candidates(self, text: str, low: int, high: int, forms: Collection[int] | None) -> set[tuple[int, int]]:
+        """``(form id, window start)`` of every piece or gap hit whose window starts in ``[low, high)``."""
+        assert self._pieces is not None
+        candidates: set[tuple[int, int]] = set()
+        # A piece lies inside its window, so the windows starting in [low, high) have their pieces
+        # inside [low, high + longest form).
+        offset = max(low, 0)
+        piece_end = min(high + self._longest_form, len(text))
+        for end, postings in self._pieces.iter(text, offset, piece_end):
+            for form, back in postings:
+                start = end - back
+                if low <= start < high and (forms is None or form in forms):
+                    candidates.add((form, start))
+        if self._gaps is not None:
+            # The outer pair of a three-character window starting at s: text[s] and text[s + 2].
+            window = text[offset : min(high + 2, len(text))]
+            for parity in (0, 1):
+                for end, postings in self._gaps.iter(window[parity::2]):
+                    start = offset + 2 * (end - 1) + parity
+                    if low <= start < high:
+                        for form in postings:
+                            if forms is None or form in forms:
+                                candidates.add((form, start))
+        return candidates
 
     def find_slips(self, text: str) -> list[FuzzyHit]:
         """Spans that are a fuzzy-eligible form written with characters of the wrong script only.
@@ -278,7 +307,8 @@ class LexiconIndex:
             if self._simplified_key.get(seen, seen) == self._simplified_key.get(meant, meant):
                 slips += 1
             else:
-                substitutions.append((position, seen, meant))
+                # Interned: a long document's hits repeat the same few look-alike pairs.
+                substitutions.append((position, sys.intern(seen), sys.intern(meant)))
             if len(substitutions) + slips > form.max_edits:
                 return self._verify_indel(text, form_id, start) if form.indels else None
         return FuzzyHit(start, start + length, form.entry, form_id, tuple(substitutions), slips, 0)

@@ -67,7 +67,9 @@ class NgramCounts:
         counter: Counter[str] = Counter()
         for text in texts:
             for line in text.splitlines():
-                chars = "".join(ch for ch in line if not ch.isspace())
+                # Spaces dropped by splitting on them (str.split's whitespace is str.isspace's), not
+                # character by character: a one-line book would hold a list of millions of characters.
+                chars = "".join(line.split())
                 counter.update(g for g in (chars[i : i + n] for i in range(len(chars) - n + 1)) if _has_han(g))
         return cls(counter, n)
 

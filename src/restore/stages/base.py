@@ -213,5 +213,11 @@ def rule_proposal(
         kind=kind,
         confidence=confidence,
         source=source,
-        evidence=(RuleMatch(rule=source, pattern=text[start:end], context=text[max(0, start - context) : end + context]),),
+        evidence=(RuleMatch(rule=source, pattern=_shared(text[start:end]), context=text[max(0, start - context) : end + context]),),
     )
+
+
+def _shared(piece: str) -> str:
+    """One string object for each short piece a rule matches (``，``, ``。 ``): the same few recur
+    across a long document's edits; a longer piece is kept as is."""
+    return sys.intern(piece) if len(piece) <= 2 else piece

@@ -49,6 +49,7 @@ conversion is proposed as is unless the LM finds a likelier character at that po
 
 from __future__ import annotations
 
+import bisect
 import logging
 import math
 import re
@@ -1029,15 +1030,16 @@ class CharStage:
         if self.config.insert_marks and self.config.list_separator_confidence > 0:
             inserted = {offset for offset, cand in examined if cand.features.insert}
             proposals.extend(p for p in self.separators_in_lists(text) if p.start not in inserted)
+        lines = TraditionalLines(text, self.resources.traditional_only, self.resources.simplified_only)
         for offset, cand in examined:
-            if cand.engine_gap is not None and not cand.features.punct and self._on_traditional_line(text, offset):
+            if cand.engine_gap is not None and not cand.features.punct and self._on_traditional_line(text, offset, lines):
                 # A filler comes from simplified tables: on a traditional line it is written as OpenCC
                 # writes it there (民主_派 -> 黨, though 党 is also a traditional character).
                 traditional = self.traditional_form(text, offset, cand.after, inserted=True)
                 if traditional is not None:
                     cand = replace(cand, after=traditional, in_script=cand.after)
-            elif self._simplified_on_traditional_line(text, offset, cand.after) and not (
-                _engine_listed(cand) and not self._line_leans_traditional(text, offset)
+            elif self._simplified_on_traditional_line(text, offset, cand.after, lines) and not (
+                _engine_listed(cand) and not lines.leans_traditional(offset)
             ):
                 # The right character in the wrong script (an engine reading traditional print with a
                 # simplified model proposes 贫 for 資 where the page prints 貧): written in the page's
@@ -1452,29 +1454,22 @@ class CharStage:
         form = converted[offset - start]
         return form if form != after and form in self.resources.traditional_only else None
 
-    def _simplified_on_traditional_line(self, text: str, offset: int, after: str) -> bool:
+    def _simplified_on_traditional_line(
+        self, text: str, offset: int, after: str, lines: TraditionalLines | None = None
+    ) -> bool:
         """True when ``after`` is simplified-only and its line has traditional-only characters.
 
         Engines with a simplified model read traditional print as mostly simplified text, so
         such a line is usually traditional and the simplified form of the right character is
         still wrong (13 of 14 on DEV renders; the reverse case was right 74 of 76).
+        ``lines``: the same question's answers for ``text``, kept across calls.
         """
-        return after in self.resources.simplified_only and self._on_traditional_line(text, offset)
+        return after in self.resources.simplified_only and self._on_traditional_line(text, offset, lines)
 
-    def _line_leans_traditional(self, text: str, offset: int) -> bool:
-        """True when the line of ``text[offset]`` has more traditional-only than simplified-only characters."""
-        start = text.rfind("\n", 0, offset) + 1
-        end = text.find("\n", offset)
-        line = text[start : end if end >= 0 else len(text)]
-        res = self.resources
-        return sum(ch in res.traditional_only for ch in line) > sum(ch in res.simplified_only for ch in line)
-
-    def _on_traditional_line(self, text: str, offset: int) -> bool:
-        """True when the line of ``text[offset]`` has traditional-only characters."""
-        start = text.rfind("\n", 0, offset) + 1
-        end = text.find("\n", offset)
-        traditional = self.resources.traditional_only
-        return any(ch in traditional for ch in text[start : end if end >= 0 else len(text)])
+    def _on_traditional_line(self, text: str, offset: int, lines: TraditionalLines | None = None) -> bool:
+        """True when the line of ``text[offset]`` has traditional-only characters (``lines``: the
+        answers for ``text``, kept across calls)."""
+        return (lines or TraditionalLines(text, self.resources.traditional_only)).at(offset)
 
     def _detect_script(self, text: str) -> str:
         res = self.resources
@@ -1485,3 +1480,53 @@ class CharStage:
         if simp > trad:
             return "simplified"
         return ""
+
+
+class TraditionalLines:
+    """Whether the line of ``text`` holding an offset prints a traditional-only character.
+
+    Each line is scanned once and found by binary search over the line breaks, so asking for
+    every candidate of a one-line book (one 10 MB line) costs a scan of the text, not one per
+    candidate.
+
+    >>> lines = TraditionalLines("這個問题\\n这个问题", frozenset("這個問"), frozenset("题这个问"))
+    >>> lines.at(2), lines.at(4), lines.at(6)
+    (True, True, False)
+    >>> lines.leans_traditional(0), lines.leans_traditional(6)
+    (True, False)
+    """
+
+    def __init__(self, text: str, traditional_only: AbstractSet[str], simplified_only: AbstractSet[str] = frozenset()) -> None:
+        self._text = text
+        self._traditional_only = traditional_only
+        self._simplified_only = simplified_only
+        self._breaks: list[int] | None = None  # offsets of "\n", found on the first question
+        self._known: dict[int, bool] = {}
+        self._leans: dict[int, bool] = {}
+
+    def _span(self, offset: int) -> tuple[int, int, int]:
+        """The line holding ``offset``: its number, start and end (found by binary search)."""
+        if self._breaks is None:
+            self._breaks = [match.start() for match in re.finditer("\n", self._text)]
+        line = bisect.bisect_left(self._breaks, offset)
+        start = self._breaks[line - 1] + 1 if line else 0
+        end = self._breaks[line] if line < len(self._breaks) else len(self._text)
+        return line, start, end
+
+    def at(self, offset: int) -> bool:
+        """Whether the line holding ``text[offset]`` (a line break belongs to the line it ends) has one."""
+        line, start, end = self._span(offset)
+        known = self._known.get(line)
+        if known is None:
+            known = self._known[line] = any(ch in self._traditional_only for ch in self._text[start:end])
+        return known
+
+    def leans_traditional(self, offset: int) -> bool:
+        """Whether the line holding ``text[offset]`` has more traditional-only than simplified-only characters."""
+        line, start, end = self._span(offset)
+        known = self._leans.get(line)
+        if known is None:
+            chars = self._text[start:end]
+            trad = sum(ch in self._traditional_only for ch in chars)
+            known = self._leans[line] = trad > sum(ch in self._simplified_only for ch in chars)
+        return known

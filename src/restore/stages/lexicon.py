@@ -146,6 +146,21 @@ class LexiconStage:
             return StageOutput()
         index = self.index
         exact_hits = index.find_exact(text)
+        # The repairs' working state (spans, fuzzy hits, candidates) is gone before the protections
+        # are built: on a long document both are large.
+        proposals = self._repairs(text, exact_hits, document)
+        changed = SpanIndex((p.start, p.end) for p in proposals)
+        protections: dict[tuple[int, int], Protection] = {}
+        for hit in exact_hits:
+            span = (hit.start, hit.end)
+            if hit.match != EXACT or span in protections or any(_overlaps(span, c) for c in changed.near(*span)):
+                continue
+            protections[span] = Protection(hit.start, hit.end, index.entries[hit.entry].lexicon.source_id)
+        return StageOutput(tuple(proposals), tuple(sorted(protections.values(), key=lambda p: (p.start, p.end))))
+
+    def _repairs(self, text: str, exact_hits: Sequence[ExactHit], document: Document) -> list[Proposal]:
+        """The proposals for the variant and fuzzy hits of ``text`` (its exact hits ``exact_hits``)."""
+        index = self.index
         found: dict[int, list[tuple[int, int]]] = defaultdict(list)
         for hit in exact_hits:
             if hit.match == EXACT:
@@ -160,15 +175,7 @@ class LexiconStage:
         fuzzy_hits = [*index.find_fuzzy(text, forms=forms), *index.find_slips(text)]
         candidates.extend(self._fuzzy(text, fuzzy_hits, found_spans, batch, years))
         exact_spans = sorted({(h.start, h.end) for h in exact_hits if h.match == EXACT})
-        proposals = self._select(text, candidates, exact_spans, document)
-        changed = SpanIndex((p.start, p.end) for p in proposals)
-        protections: dict[tuple[int, int], Protection] = {}
-        for hit in exact_hits:
-            span = (hit.start, hit.end)
-            if hit.match != EXACT or span in protections or any(_overlaps(span, c) for c in changed.near(*span)):
-                continue
-            protections[span] = Protection(hit.start, hit.end, index.entries[hit.entry].lexicon.source_id)
-        return StageOutput(tuple(proposals), tuple(sorted(protections.values(), key=lambda p: (p.start, p.end))))
+        return self._select(text, candidates, exact_spans, document)
 
     def entities(self, text: str) -> dict[str, int]:
         """Canonical forms printed right in ``text`` and how often: the first pass of batch consistency."""
@@ -227,11 +234,44 @@ class LexiconStage:
         batch: dict[int, int],
         years: frozenset[int],
     ) -> list[_Candidate]:
+        """The fuzzy candidates that reach the floor once rivals are weighed, likeliest first.
+
+        Only overlapping candidates are rivals, so each run of overlapping hits is scored and
+        weighed on its own: a long document never holds every sub-floor candidate at once.
+        """
+        floor = self.settings.fuzzy_min_confidence
+        # The order of the whole document: by logodds before rivals, then by each span's first hit.
+        kept: list[tuple[float, int, _Candidate]] = []
+        for run in _overlapping_runs(hits):
+            scored = self._scored(text, hits, run, found, batch, years)
+            ranked = sorted(scored.values(), key=lambda pair: -pair[1].logodds)
+            raw = [candidate.logodds for _, candidate in ranked]
+            self._weigh_rivals([candidate for _, candidate in ranked])
+            kept.extend(
+                (logodds, first, candidate)
+                for logodds, (first, candidate) in zip(raw, ranked)
+                if confidence(candidate.logodds) >= floor
+            )
+        kept.sort(key=lambda item: (-item[0], item[1]))
+        return [candidate for _, _, candidate in kept]
+
+    def _scored(
+        self,
+        text: str,
+        hits: Sequence[FuzzyHit],
+        run: Sequence[int],
+        found: dict[int, SpanIndex],
+        batch: dict[int, int],
+        years: frozenset[int],
+    ) -> dict[tuple[int, int, int], tuple[int, _Candidate]]:
+        """The best-scored candidate of each span and entry among ``hits[i]`` for ``i`` in ``run``
+        (ascending), with the index of the span's first hit."""
         settings = self.settings
         index = self.index
         glyphs = self.glyphs
-        candidates: dict[tuple[int, int, int], _Candidate] = {}
-        for hit in hits:
+        candidates: dict[tuple[int, int, int], tuple[int, _Candidate]] = {}
+        for position in run:
+            hit = hits[position]
             form = index.forms[hit.form]
             length = len(form.text)
             similarities = []
@@ -253,14 +293,22 @@ class LexiconStage:
             ) + bonus
             key = (hit.start, hit.end, hit.entry)
             previous = candidates.get(key)
-            if previous is None or value > previous.logodds:
+            if previous is None or value > previous[1].logodds:
                 window = text[hit.start : hit.end]
                 differs = frozenset(i for i, (a, b) in enumerate(zip(window, form.text)) if a != b)
-                candidates[key] = _Candidate(
-                    hit.start, hit.end, hit.entry, FUZZY, form.spaced, value, glyph, cue, occurrences, scope,
-                    hit.substitutions, edits, differs,
+                candidates[key] = (
+                    position if previous is None else previous[0],
+                    _Candidate(
+                        hit.start, hit.end, hit.entry, FUZZY, form.spaced, value, glyph, cue, occurrences, scope,
+                        hit.substitutions, edits, differs,
+                    ),
                 )
-        ranked = sorted(candidates.values(), key=lambda c: -c.logodds)
+        return candidates
+
+    def _weigh_rivals(self, ranked: Sequence[_Candidate]) -> None:
+        """Lower each candidate's logodds by the margin to its best rival: another entry over some of
+        its characters that asks for a different change."""
+        settings = self.settings
         changes = {id(c): self._changes(c) for c in ranked}
         covering: dict[int, list[_Candidate]] = defaultdict(list)
         for candidate in ranked:
@@ -277,7 +325,6 @@ class LexiconStage:
                 if other.entry != candidate.entry and changes[id(other)] != changes[id(candidate)]
             ]
             candidate.logodds -= margin_penalty(settings, raw[id(candidate)], max(rivals) if rivals else None)
-        return [c for c in ranked if confidence(c.logodds) >= settings.fuzzy_min_confidence]
 
     def _changes(self, candidate: _Candidate) -> frozenset[tuple[int, str]]:
         """What a candidate changes, script-neutral: (text position, simplified character)."""
@@ -474,3 +521,23 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int], *, point: bool = False) ->
 def _elsewhere(spans: SpanIndex, start: int, end: int) -> int:
     """How many of ``spans`` lie outside ``[start, end)`` (those inside are among the few ``near`` it)."""
     return len(spans) - sum(1 for s, e in spans.near(start, end) if not (e <= start or s >= end))
+
+
+def _overlapping_runs(hits: Sequence[FuzzyHit]) -> list[list[int]]:
+    """Indices of ``hits`` grouped so that any two hits sharing a character share a group,
+    each group in ascending index order.
+
+    >>> from restore.lexicon.index import FuzzyHit
+    >>> _overlapping_runs([FuzzyHit(5, 8, 0, 0, (), 1, 0), FuzzyHit(0, 3, 1, 1, (), 1, 0), FuzzyHit(2, 4, 2, 2, (), 1, 0)])
+    [[1, 2], [0]]
+    """
+    runs: list[list[int]] = []
+    reach = -1
+    for position in sorted(range(len(hits)), key=lambda i: hits[i].start):
+        if hits[position].start >= reach:
+            runs.append([])
+        runs[-1].append(position)
+        reach = max(reach, hits[position].end)
+    for run in runs:
+        run.sort()
+    return runs
