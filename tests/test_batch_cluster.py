@@ -179,7 +179,9 @@ def test_a_file_that_kills_its_worker_ends_as_a_named_error(cluster: Any, tmp_pa
 
 @pytest.mark.slow
 def test_ctrl_c_stops_the_batch_with_nothing_half_written(tmp_path: Path) -> None:
-    source, out = make_tree(tmp_path / "in", 40, lines=60), tmp_path / "out"
+    # Files long enough that the batch cannot finish between the third output and the signal,
+    # even on a loaded machine (with 60 lines a file it sometimes did).
+    source, out = make_tree(tmp_path / "in", 40, lines=200), tmp_path / "out"
     proc = subprocess.Popen(
         [sys.executable, "-m", "restore.cli", "clean", str(source), "-o", str(out), "--scheduler", "local:1",
          "--chunk", "2"],
