@@ -13,7 +13,7 @@ often than any other junction (figures in ``benchmarks/CHAR_NOTES.md``, eighth p
 pitches minus the distance the two cells need (1 for two full-width characters, 0.75 next to a
 half-width one, 0.5 between two half-width ones; only junctions of two full-width characters are
 reported). The char stage then puts back what the language
-model likes best there (:meth:`restore.stages.char.CharStage.fill_gaps`) with its own calibration,
+model likes best there (:meth:`restore.stages.char.CharStage.fill_gap`) with its own calibration,
 :class:`GapCalibration`.
 
 >>> boxes = {i: (20.0 * i, 0.0, 20.0 * i + 18, 20.0) for i in range(6)}
@@ -122,4 +122,4 @@ class GapCalibration:
     def confidence(self, *, gain: float, margin: float, mark: bool, excess: float) -> float:
         """The calibrated probability (0-1) that the filler is what the engine dropped."""
         z = self.bias + self.gain * gain + self.margin * margin + self.mark * mark + self.excess * min(excess, 2.0)
-        return 1.0 / (1.0 + math.exp(-z))
+        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
