@@ -153,8 +153,9 @@ class EngineGap:
 
     ``excess``: how much wider the junction is than its two characters' cells, in pitches (the
     line's median distance between neighbouring characters; 1.0 = one whole character);
-    ``margin``: log10 probability of the window with the inserted character over the window with
-    the runner-up filler (how clearly the language model chose it).
+    ``margin``: log10 score of the window with the inserted character over the window with the
+    runner-up filler, the engine's priors for marks and for 、 in a list included (how clearly it
+    was chosen; ``CharConfig.engine_gap_mark_bonus_<engine>``, ``engine_gap_list_bonus``).
     """
 
     engine: str

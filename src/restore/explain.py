@@ -65,7 +65,7 @@ def describe_evidence(record: Evidence) -> str:
         return f"OCR engine {record.engine}: confidence {record.confidence:.2f} in the printed character{listed}"
     if isinstance(record, EngineGap):
         return (f"OCR engine {record.engine}: its character boxes leave {record.excess:.1f} character of room here"
-                f", the inserted character ahead of the next filler by {record.margin:.2f} log10")
+                f", the inserted character ahead of the next filler by {record.margin:.2f} log10 (LM and the engine's mark priors)")
     if isinstance(record, JointDecision):
         return (
             f"decided with its partner: {record.seen}→{record.meant}, log10 P {record.logprob_neither:.2f} → "
