@@ -50,6 +50,7 @@ conversion is proposed as is unless the LM finds a likelier character at that po
 from __future__ import annotations
 
 import bisect
+import heapq
 import logging
 import math
 import re
@@ -919,32 +920,32 @@ class CharStage:
         confidence is :class:`~restore.stages.engine_gaps.GapCalibration`'s, from the best
         filler's LM gain, its margin over the runner-up and whether it is a mark.
         """
+        calibrated = CALIBRATED_AS.get(engine)
+        if calibrated is None:
+            return None
         before, pool, scores = self.score_gap(tokens, index)
         if not pool:
             return None
         # What each engine drops differs (PP-OCRv6 drops marks, PP-OCRv4 traditional characters its
         # simplified model does not know): marks are ranked with the engine's prior for them.
-        calibrated = CALIBRATED_AS.get(engine)
-        bonus = float(getattr(self.config, f"engine_gap_mark_bonus_{calibrated}")) if calibrated else 0.0
+        bonus = float(getattr(self.config, f"engine_gap_mark_bonus_{calibrated}"))
         # In a sentence that already lists with 、, a dropped separator is more likely another 、 than
         # a ， the 5-gram prefers from its short window (中的写意_虚拟、程式).
         listing = self.config.engine_gap_list_bonus if "、" in tokens else 0.0
-        ranked = sorted(
+        ranked = heapq.nlargest(
+            2,
             (
-                (score + (bonus if filler in GAP_MARKS else 0.0) + (listing if filler == "、" else 0.0), filler)
-                for score, filler in zip(scores, pool)
+                (score + (bonus if filler in GAP_MARKS else 0.0) + (listing if filler == "、" else 0.0), -at)
+                for at, (score, filler) in enumerate(zip(scores, pool))
             ),
-            key=lambda pair: -pair[0],
         )
-        best_ranked, best = ranked[0]
-        best_score = scores[pool.index(best)]
+        best_ranked, best_at = ranked[0][0], -ranked[0][1]
+        best, best_score = pool[best_at], scores[best_at]
         # No floor on the gain: the boxes already say something is missing; the calibration weighs
         # how sure the LM is of what.
         gain = best_score - before
         margin = best_ranked - (ranked[1][0] if len(ranked) > 1 else before)
         mark = best in GAP_MARKS
-        if calibrated is None:
-            return None
         confidence = GapCalibration.from_config(self.config, calibrated).confidence(
             gain=gain, margin=margin, mark=mark, excess=excess
         )
