@@ -56,22 +56,21 @@ def test_rival_needs_a_gain_and_a_look_alike() -> None:
     assert rival.features.glyph_similarity >= stage.config.deferral_min_similarity
     assert _stage(deferral_min_gain=rival.features.lm_gain + 5).misread_rival(text, 4, "simplified") is None
     assert _stage(deferral_min_similarity=0.9).misread_rival(text, 4, "simplified") is None
-    # Traditional text: the context tables are simplified, so no rival is looked for.
-    assert stage.misread_rival(text, 4, "traditional") is None
 
 
-def test_every_conversion_to_traditional_is_deferred_to_the_char_stage() -> None:
-    from restore.stages.base import Document
-    from restore.stages.script import ScriptStage
-
-    text = "我們參觀了井网山革命根據地。"
+def test_on_a_traditional_line_the_rival_is_written_in_traditional_form(corrector: restore.Corrector) -> None:
+    # 沦 on a traditional line is a misread of 論 (討沦 is no word), not a leftover of 淪: the LM and
+    # the context tables read the line as simplified and find 论; it is written 論 for the page.
+    result = corrector.fix("代表們認真討沦了報告。")
+    assert result.text == "代表們認真討論了報告。"
+    (edit,) = result.edits
+    tables = {getattr(e, "table", "") for e in edit.evidence}
+    assert "glyph:embedding" in tables and any(t.startswith("context:") for t in tables)
+    conversions = [e for e in edit.evidence if getattr(e, "dominant_script", "") == "traditional"]
+    assert conversions and conversions[0].candidates == ("論",)
+    hedged = [s for s in result.suggestions if s.source == "script:opencc-s2tw"]
+    assert [(s.after, s.confidence) for s in hedged] == [("淪", restore.Config().script.ambiguous_confidence)]
+    # Without the rival search the misread is converted to the wrong character.
     config = restore.Config()
-    out = ScriptStage(config).propose(text, Document())
-    assert [(d.proposal.start, d.proposal.after, d.hedged.confidence) for d in out.deferred] == [
-        (6, "網", config.script.ambiguous_confidence)
-    ]
-    # Switched off, only conversions the mined tables show misread are deferred; 网 -> 網 is not one.
-    off = config.replace(script=dataclasses.replace(config.script, defer_all_to_traditional=False))
-    out = ScriptStage(off).propose(text, Document())
-    assert out.deferred == () and [(p.start, p.after) for p in out.proposals] == [(6, "網")]
-    assert restore.Corrector(off).fix(text).text == "我們參觀了井網山革命根據地。"
+    off = restore.Corrector(config.replace(char=dataclasses.replace(config.char, deferral_rivals=False)))
+    assert off.fix("代表們認真討沦了報告。").text == "代表們認真討淪了報告。"

@@ -115,6 +115,21 @@ class ScriptConfig:
     dominance_ratio: float = 3.0
     # Fewer distinctive characters than this and a paragraph defers to its document.
     min_distinctive_chars: int = 4
+    # A document (a page, or a line fed alone) neither script dominates is traditional with at
+    # least ``traditional_min_chars`` traditional-only characters and ``traditional_dominance_ratio``
+    # times its simplified-only ones. The evidence is not symmetric: the common Chinese OCR models
+    # are trained on simplified text, so a traditional page read by one comes out half in
+    # simplified forms, while a simplified page gains traditional-only characters only by misreads.
+    # DEV renders (benchmarks/out/ocr_dev.jsonl, each line its own document): traditional is decided
+    # for 1,012 of the 1,136 traditional lines (804 by dominance_ratio alone; PP-OCRv4's 277 of 384,
+    # was 148) and for 1 of the 3,864 simplified lines; CER -28.0 % -> -31.7 % at applied-edit
+    # precision 0.958 -> 0.956 (with the rival search on traditional text, CharConfig.deferral_rivals);
+    # ocr_modern_dev, not tuned on: -31.6 % -> -36.7 %, precision 0.965 -> 0.966. Lines that decide
+    # for themselves keep the symmetric rule, so a clearly simplified page is never converted.
+    # Set the ratio to 1000 for the symmetric rule alone (simplified pages read by a
+    # traditional-trained model).
+    traditional_dominance_ratio: float = 1.0
+    traditional_min_chars: int = 2
     # Confidence when the character has exactly one form in the other script.
     unambiguous_confidence: float = 0.97
     # Confidence when a dictionary phrase chose among several forms.
@@ -394,7 +409,7 @@ class CharConfig:
     calib_context: float = -2.916
     calib_context_similarity: float = 9.247
     # Deferred script conversions (ScriptStage defers those that may be misreads: 舉 on a
-    # simplified page may be 要, not 举). On simplified text, when the conversion makes no known
+    # simplified page may be 要, not 举). When the conversion makes no known
     # word with a neighbour, the char stage also looks for a rival among the context's candidates
     # (restore.glyphs.context) whose glyph resembles the printed character at least
     # deferral_min_similarity (embedding cosine) and whose LM window gains at least
@@ -402,7 +417,11 @@ class CharConfig:
     # suggestion and the rival is proposed beside it. Chosen on the 33 conversions on simplified
     # pages of the DEV renders (benchmarks/out/ocr_dev.jsonl, 27 right, 6 misreads): applied
     # script edits there went from 31 (27 right) to 29 (27 right), every other edit unchanged
-    # (python -m benchmarks.edit_precision run ocr_dev, then report).
+    # (python -m benchmarks.edit_precision run ocr_dev, then report). Traditional text too (the
+    # LM and the context tables read it as simplified; the rival is written in traditional form):
+    # on PP-OCRv4's traditional DEV renders (ScriptConfig.traditional_dominance_ratio on) applied
+    # edits 587 (530 right, 0.903) -> 546 (507 right, 0.929), that cell's CER -32.5 % -> -31.1 %;
+    # a traditional-only gain of 2.0 / 3.0 / 4.0 moved along the same line (0.924 / 0.916 / 0.911).
     deferral_rivals: bool = True
     deferral_min_similarity: float = 0.42
     deferral_min_gain: float = 1.5
@@ -572,6 +591,8 @@ _RANGES_BY_NAME: dict[str, tuple[float, float]] = {
     "min_spaced_heading_chars": (2, 1_000),
     "dominance_ratio": (1.0, 1_000.0),
     "min_distinctive_chars": (0, 10_000),
+    "traditional_dominance_ratio": (0.1, 1_000.0),
+    "traditional_min_chars": (1, 10_000),
     "misread_min_count": (0, 1_000_000),
     "misread_min_count_traditional": (0, 1_000_000),
     "fuzzy_min_length": (1, 100),

@@ -1061,9 +1061,9 @@ class CharStage:
         page, 舉 on a simplified one): each is kept as proposed unless a likelier character fits there,
         when it is hedged (a suggestion) and the likelier character proposed beside it.
 
-        Likelier: a candidate this stage found when it examined the position, or, on simplified
-        text, a rival from :meth:`misread_rival` (what the context predicts, in any glyph alike
-        enough: a misread need not be in the tables).
+        Likelier: a candidate this stage found when it examined the position, or a rival from
+        :meth:`misread_rival` (what the context predicts, in any glyph alike enough: a misread
+        need not be in the tables).
         """
         contested = {offset for offset, cand in examined if cand.confidence >= self.config.min_suggestion_confidence}
         found: list[Proposal] = []
@@ -1077,8 +1077,13 @@ class CharStage:
             rival = self.misread_rival(text, offset, script) if self.config.deferral_rivals else None
             if rival is None:
                 found.append(deferral.proposal)
-            else:
-                found += [deferral.hedged, self._proposal(text, offset, rival)]
+                continue
+            if script == "traditional":
+                # The rival comes from simplified tables: written as traditional print writes it there.
+                form = self.traditional_form(text, offset, rival.after)
+                if form is not None:
+                    rival = replace(rival, after=form, in_script=rival.after)
+            found += [deferral.hedged, self._proposal(text, offset, rival)]
         return found
 
     def misread_rival(self, text: str, offset: int, script: str) -> CharCandidate | None:
@@ -1090,9 +1095,10 @@ class CharStage:
         whose glyph resembles the printed character at least ``CharConfig.deferral_min_similarity``
         and whose LM window gains at least ``deferral_min_gain`` over it; the one with the highest
         calibrated confidence is returned (a context candidate's confidence: usually a suggestion).
-        Simplified and unknown-script text only (the context tables are simplified).
+        The rival is simplified, as the LM and the context tables read the text; :meth:`arbitrate`
+        writes it in traditional form on traditional text.
         """
-        if script == "traditional" or not is_bmp_han(text[offset]):
+        if not is_bmp_han(text[offset]):
             return None
         cfg = self.config
         positions, tokens, index = self._unit_around(text, offset, with_end=True)

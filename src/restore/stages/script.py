@@ -2,7 +2,11 @@
 
 Each document's dominant script is decided from the characters only one script
 uses (``层`` is simplified-only, ``層`` traditional-only); a line with enough such
-characters of its own decides for itself, so a page may mix scripts by line.
+characters of its own decides for itself, so a page may mix scripts by line. A document
+neither script dominates is traditional once its traditional-only characters reach its
+simplified-only ones: a simplified-trained OCR model reads traditional print half in
+simplified forms, while simplified print gains traditional forms only by misreads
+(``ScriptConfig.traditional_dominance_ratio``).
 Minority characters are converted at phrase level with OpenCC (``s2tw`` writes
 the forms traditional print uses: 為, 眾, 著) and each changed character becomes
 its own edit. A character with one counterpart is converted confidently; one
@@ -97,7 +101,7 @@ class ScriptStage:
         simplified_count, traditional_count = document_counts
         document_script = dominant_script(
             simplified_count, traditional_count, ratio=settings.dominance_ratio, minimum=settings.min_distinctive_chars
-        )
+        ) or self._traditional_print(simplified_count, traditional_count)
         document.script = document.script or document_script
         # Leftover repair (聯系 → 聯繫) only on a page that shows conversion damage at all.
         mixed = any(simplified for _, _, simplified, _ in lines)
@@ -114,6 +118,14 @@ class ScriptStage:
             proposals=tuple(p for p in found if isinstance(p, Proposal)),
             deferred=tuple(d for d in found if isinstance(d, Deferred)),
         )
+
+    def _traditional_print(self, simplified: int, traditional: int) -> str:
+        """``TRADITIONAL`` when the traditional-only characters outweigh what misreads of
+        simplified print make (``ScriptConfig.traditional_dominance_ratio``), else ``""``."""
+        settings = self.settings
+        if traditional >= settings.traditional_min_chars and traditional >= settings.traditional_dominance_ratio * simplified:
+            return TRADITIONAL
+        return ""
 
     def _with_engine_support(
         self,
