@@ -38,6 +38,21 @@ def test_cued_and_line_final_marks_keep_the_width_rule() -> None:
     assert all(confidence >= 0.8 for *_, confidence in proposals)
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("今年共有九十三件作品获奖“", [("“", "。", 0.9)]),  # the text's end
+        ("今年共有九十三件作品获奖“ \n\n下一段从这里开始。", [("“", "。", 0.9)]),  # a blank line after it
+        ("他笑着说“\n因为大家都需要。”", []),  # a wrapped line: the quote opens the next one
+        ("他笑着说“\n\n因为大家都需要。”", []),  # closed later: a quotation of paragraphs
+        ("他说：“", []),  # after a colon the quote opens something to come
+        ("He said “", []),  # not after Chinese
+    ],
+)
+def test_an_opening_quote_ending_a_paragraph_is_a_misread_stop(text: str, expected: list) -> None:
+    assert [p for p in _punct(text, FULL) if p[0] == "“"] == expected
+
+
 def test_mark_after_a_separator_stays_a_suggestion() -> None:
     result = restore.Corrector(Config()).fix("工作完成了。,大家都很高兴")
     assert result.text == "工作完成了。,大家都很高兴"

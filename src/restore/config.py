@@ -102,6 +102,12 @@ class PunctConfig:
     # other kept the second: 再生。，). Not in clean People's Daily DEV text. Deleted at this
     # confidence (under the 0.9 of the rules above: 0.92 on DEV).
     trailing_separator_confidence: float = 0.85
+    # An opening quote “ after a Han character at the end of a paragraph (the text's end or a blank
+    # line; a wrapped line the layout stage did not join is left alone) opens nothing: Tesseract
+    # prints it for a line-final 。 (DEV renders ocr_dev and ocr_modern_dev: 22 of 23 such were 。,
+    # the other 、; no line of their truth ends in an opening quote, nor does any line of the
+    # seeds). Becomes 。 at this confidence.
+    final_opener_confidence: float = 0.9
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ around a converted mark go with it (full-width marks carry their own spacing).
 Parentheses are converted as a pair when they enclose Chinese. A separator printed
 twice (``。。``) loses one copy. Between digits, a full-width comma before one or two digits and a
 unit (``7，62万``) is a misread decimal point and a Han ``一`` (``6一7级``) a misread range dash.
+An opening quote ending a paragraph (``作品获奖“``) is a misread full stop.
 
 >>> from restore.config import Config
 >>> from restore.stages.base import Document
@@ -46,6 +47,8 @@ _SPECK = re.compile(r"(?<=[。，、；：！？,])[.'`·](?=$|[\r\n\u3400-\u9ff
 # Two separators ending a line (trailing spaces allowed); not the end of a longer run, which would
 # end in two separators again after the edit.
 _TRAILING_SEPARATOR = re.compile(r"(?<![。，、；：！？,])([。，、；：！？])([。，、；：,])[ \t]*$", re.MULTILINE)
+# An opening quote ending a paragraph (the text's end, or a blank line after it) after Chinese.
+_FINAL_OPENER = re.compile(r"(?<=[\u3400-\u9fff])“(?=[ \t]*(?:\Z|\r?\n[ \t]*(?:\r?\n|\Z)))")
 # (丶 is itself in the Han block: a run of them is not a comma between characters.)
 _RADICAL_COMMA = re.compile(r"(?<=[\u3400-\u9fff）)])(?<!丶)丶(?=[\u3400-\u9fff])(?!丶)")
 _LIST_CLOSE = re.compile(r"[)）]、")
@@ -95,7 +98,12 @@ class PunctStage:
         # 、 and the trailing ， go in one pass, not one per run).
         double_reads = self._double_reads(text)
         view, back = _without(text, double_reads)
-        specks = (*self._specks(text, view, back), *self._radical_commas(text), *self._trailing_separators(text, view, back))
+        specks = (
+            *self._specks(text, view, back),
+            *self._radical_commas(text),
+            *self._trailing_separators(text, view, back),
+            *self._final_openers(text),
+        )
         proposals = (*marks, *parentheses, *closers, *self._doubled(text, double_reads), *self._between_digits(text), *specks)
         return StageOutput(proposals=proposals)
 
@@ -105,6 +113,15 @@ class PunctStage:
             if match.group(1) != match.group(2):
                 start = back(match.start(2))
                 yield self._proposal(text, start, start + 1, "", "trailing-separator", self.settings.trailing_separator_confidence)
+
+    def _final_openers(self, text: str) -> Iterator[Proposal]:
+        """An opening quote ending a paragraph after Chinese is a misread full stop (获奖“ at the end),
+        unless a closing quote follows before any other opening one (a quotation of paragraphs)."""
+        for match in _FINAL_OPENER.finditer(text):
+            closing, opening = text.find("”", match.end()), text.find("“", match.end())
+            if closing >= 0 and (opening < 0 or closing < opening):
+                continue
+            yield self._proposal(text, match.start(), match.end(), "。", "final-opener", self.settings.final_opener_confidence)
 
     def _radical_commas(self, text: str) -> Iterator[Proposal]:
         """The radical 丶 between Han characters is a misread 、 (北京丶上海)."""
