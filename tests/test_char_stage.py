@@ -15,7 +15,7 @@ from restore.lm.t2s import load_script_sets
 from restore.pipeline import Corrector
 from restore.stages.base import Document
 from restore.chars import is_bmp_han as is_han
-from restore.stages.char import INSERT_MARKS, CharStage
+from restore.stages.char import _SENTENCE_END, INSERT_MARKS, CharStage, sentence_around
 
 # Sentences written for these tests.
 CLEAN = [
@@ -178,3 +178,14 @@ def test_han_one_read_for_a_dash_is_chosen_by_the_lm(stage):
     assert [(text[p.start], p.after, p.kind) for p in proposals] == [("一", "—", "punct")]
     clean = "一年一度的运动会一共有一千人参加。"
     assert not [p for p in stage.propose(clean, Document()).proposals if p.after == "—"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_sentence_around_matches_a_scan_of_the_whole_text(data):
+    # The walk out from the offset finds the bounds a search of the whole text for every sentence end finds.
+    text = data.draw(st.text(alphabet=st.sampled_from(list("他来了，好" + "".join(_SENTENCE_END))), min_size=1, max_size=40))
+    offset = data.draw(st.integers(0, len(text) - 1))
+    first = max(text.rfind(end, 0, offset) for end in _SENTENCE_END) + 1
+    last = min((at for at in (text.find(end, offset + 1) for end in _SENTENCE_END) if at >= 0), default=len(text))
+    assert sentence_around(text, offset) == (first, last)

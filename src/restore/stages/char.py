@@ -97,6 +97,7 @@ PHONETIC_TABLE_ID = "phonetic:pypinyin"
 _NO_SOUNDS: frozenset[str] = frozenset()
 # Sentence boundaries of the LM (as in training): after these marks and at line breaks.
 _SENTENCE_END = frozenset("。！？；!?\n")
+_SENTENCE_END_AT = re.compile("[" + re.escape("".join(sorted(_SENTENCE_END))) + "]")
 # Marks the LM may choose between inside a sentence (sentence-final marks end the scored unit,
 # so the LM cannot weigh them against a comma: they are never proposed or replaced).
 PUNCT_TARGETS = frozenset("，、：“”‘’（）《》—…")
@@ -165,6 +166,22 @@ def _engine_listed(cand: CharCandidate) -> bool:
     in traditional (PP-OCRv6 prints 國 on a simplified page with 围 as its runner-up; 圍 would be
     wrong twice)."""
     return cand.engine_reading is not None and cand.engine_reading.probability is not None
+
+
+def sentence_around(text: str, offset: int) -> tuple[int, int]:
+    """``(first, last)``: the sentence holding ``text[offset]`` is ``text[first:last]``, from after
+    the last sentence end (``_SENTENCE_END``) before ``offset`` (else 0) to the first one after it
+    (excluded; else ``len(text)``); ``text[offset]`` itself may be one. Walks out from ``offset``, so
+    each call costs the sentence's length, not the text's (a book with no line break is one line).
+
+    >>> sentence_around("天晴。他来了！好", 4)
+    (3, 6)
+    """
+    first = offset
+    while first > 0 and text[first - 1] not in _SENTENCE_END:
+        first -= 1
+    found = _SENTENCE_END_AT.search(text, offset + 1)
+    return first, found.start() if found else len(text)
 
 
 def _alternative_chars(engine: EngineView, offset: int) -> dict[str, float | None]:
@@ -1257,8 +1274,7 @@ class CharStage:
         """The LM unit holding ``text[offset]``: its non-space positions (from after the previous
         sentence end to the next one after ``offset``, that mark included when ``with_end``), their
         tokens in the LM's view, and the index of ``offset`` among them."""
-        first = max(text.rfind(end, 0, offset) for end in _SENTENCE_END) + 1
-        last = min((at for at in (text.find(end, offset + 1) for end in _SENTENCE_END) if at >= 0), default=len(text))
+        first, last = sentence_around(text, offset)
         if with_end:
             last = min(last + 1, len(text))
         positions = [p for p in range(first, last) if not text[p].isspace()]
