@@ -156,6 +156,10 @@ def test_boxes_between_tile_the_room_and_touch_neither_neighbour(
     left = (x, y, x + width, y + height)
     right = (x, y + height + room, x + width, y + 2 * height + room) if vertical else (x + width + room, y, x + 2 * width + room, y + height)
     boxes = boxes_between(left, right, count)
+    extent = height if vertical else width  # the characters' size along the line
+    if room / count < extent / 2:  # less than half a character per character: spacing, not a hole
+        assert boxes is None
+        return
     assert boxes is not None and len(boxes) == count
     axis = 1 if vertical else 0
     starts, ends = [b[axis] for b in boxes], [b[axis + 2] for b in boxes]
@@ -164,3 +168,31 @@ def test_boxes_between_tile_the_room_and_touch_neither_neighbour(
     assert all(b[axis + 2] > b[axis] for b in boxes)
     # Boxes that overlap or touch along the line leave no room.
     assert boxes_between(left, (left[2] - 1, y, left[2] + width, y + height), count) is None
+
+
+def _hocr_word(hole: int) -> bytes:
+    spans, x = [], 10
+    for char in "主席":
+        spans.append(f"<span class='ocrx_cinfo' title='x_bboxes {x} 10 {x + 24} 36; x_conf 99.1'>{char}</span>")
+        x += 24 + hole
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<html xmlns="http://www.w3.org/1999/xhtml"><head><title></title>'
+        "<meta name='ocr-system' content='tesseract 5.3.0'/></head><body><div class='ocr_page' id='page_1' title='bbox 0 0 200 50'>"
+        "<span class='ocr_line' id='line_1' title='bbox 10 10 120 36'>"
+        f"<span class='ocrx_word' id='word_1' title='bbox 10 10 120 36; x_wconf 95'>{''.join(spans)}</span>"
+        "</span></div></body></html>"
+    ).encode()
+
+
+@pytest.mark.parametrize(("hole", "spans"), [(26, ["主", "、", "席"]), (3, ["主、", "席"])])
+def test_hocr_inserted_character_gets_its_own_box_only_where_there_is_a_hole(hole: int, spans: list[str]) -> None:
+    document = read_document(_hocr_word(hole), "word.hocr")
+    output = write_document(document, [_insert(document, "席", "、")])
+    root = etree.fromstring(output)
+    cinfos = [e for e in root.iter() if "ocrx_cinfo" in (e.get("class") or "")]
+    assert [c.text for c in cinfos] == spans
+    again = read_document(output, "word.hocr")
+    assert again.text == "主、席"
+    if len(cinfos) == 3:
+        assert cinfos[1].get("title") == "x_bboxes 34 10 60 36; x_conf 93.00"
+        assert again.boxes[1] == (34.0, 10.0, 60.0, 36.0) and again.confidences[1] == pytest.approx(0.93)
