@@ -14,7 +14,8 @@ is added and referenced from the String's ``PROCESSINGREFS``; ALTO 2/3 have no `
 (an inserted or replaced character gets ``round(9 × (1 − confidence))``); a replaced ``Glyph`` reads
 the new character with ``GC`` = restore's confidence and keeps the OCR reading as a ``Variant`` (a
 ``Variant`` equal to the new character goes: it is the CONTENT now); a deleted character's ``Glyph``
-goes; an inserted one gets a ``Glyph`` without coordinates. Nothing else changes: every coordinate,
+goes; an inserted one gets a ``Glyph`` in the room its neighbours' boxes leave (none where they
+leave none: :func:`~restore.formats.placement.inserted_boxes`). Nothing else changes: every coordinate,
 ``WC``, ``SP`` (Tesseract's negative widths too) and ``HYP`` stays as it was, and the bytes around
 the root element are kept (:mod:`restore.formats.xmledit`).
 """
@@ -32,7 +33,7 @@ from restore import __version__
 from restore.edits import Edit
 from restore.errors import InputError
 from restore.formats.model import Box, DocumentBuilder, OcrDocument, first_engine
-from restore.formats.placement import Change, apply_changes, begin_write, char_steps
+from restore.formats.placement import Change, apply_changes, begin_write, char_steps, inserted_boxes
 from restore.formats.safexml import parse_xml
 from restore.formats.splice import Original
 from restore.formats.xmledit import insert_child, remove_child, serialize
@@ -211,8 +212,9 @@ def _correct_string(string: etree._Element, ns: str, changes: list[Change], refe
 
 
 def _correct_glyphs(string: etree._Element, glyphs: list[etree._Element], ns: str, steps) -> None:
+    placed = inserted_boxes(steps, [_box(glyph) for glyph in glyphs])
     previous: etree._Element | None = None
-    for step in steps:
+    for index, step in enumerate(steps):
         if step.op == "keep":
             previous = glyphs[step.old]
         elif step.op == "delete":
@@ -220,13 +222,25 @@ def _correct_glyphs(string: etree._Element, glyphs: list[etree._Element], ns: st
         elif step.op == "replace":
             _reread_glyph(glyphs[step.old], ns, step.char, step.confidence)
             previous = glyphs[step.old]
-        else:  # insert: a new Glyph without coordinates right after the previous one
-            glyph = etree.Element(_q(ns, "Glyph"), CONTENT=step.char, GC=f"{step.confidence:.3f}")
+        else:  # insert: a new Glyph right after the previous one, in the hole the engine's cut left (if any)
+            box = placed.get(index)
+            position = {} if box is None else dict(zip(("HPOS", "VPOS", "WIDTH", "HEIGHT"), map(_number, _extent(box))))
+            glyph = etree.Element(_q(ns, "Glyph"), {**position, "CONTENT": step.char, "GC": f"{step.confidence:.3f}"})
             if previous is not None:
                 insert_child(string, string.index(previous) + 1, glyph)
             else:
                 _insert_after(string, glyph, ("Shape", "ALTERNATIVE"), ns)
             previous = glyph
+
+
+def _extent(box: Box) -> tuple[float, float, float, float]:
+    x0, y0, x1, y1 = box
+    return x0, y0, x1 - x0, y1 - y0
+
+
+def _number(value: float) -> str:
+    """A coordinate as ALTO writes it: an integer when it is one, else two decimals (xsd:float)."""
+    return str(int(value)) if float(value).is_integer() else f"{value:.2f}".rstrip("0")
 
 
 def _reread_glyph(glyph: etree._Element, ns: str, char: str, confidence: float) -> None:

@@ -9,14 +9,16 @@ is kept and never fetched.
 
 Writing: the word's text is replaced and its ``bbox`` kept. With character boxes, a replaced
 character's ``ocrx_cinfo`` gets the new character (box and ``x_conf`` kept), a deleted one loses its
-text (its box stays: hOCR boxes are geometry), and an inserted character joins its left neighbour's
-``ocrx_cinfo`` (or the right one's at a word start), so the character count of the word and the
-number of boxes may differ, as hOCR allows. hOCR has no element for a provenance record; the JSONL
+text (its box stays: hOCR boxes are geometry), and an inserted character gets its own ``ocrx_cinfo``
+in the room its neighbours' boxes leave (where the engine dropped a character its boxes have a
+hole); where they leave none it joins its left neighbour's ``ocrx_cinfo`` (or the right one's at a
+word start), so the character count of the word and the number of boxes may differ, as hOCR allows. hOCR has no element for a provenance record; the JSONL
 keeps the OCR reading.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from copy import deepcopy
 from collections.abc import Iterator, Sequence
@@ -25,7 +27,7 @@ from lxml import etree
 
 from restore.edits import Edit
 from restore.formats.model import Box, DocumentBuilder, OcrDocument, engine_from_software
-from restore.formats.placement import Change, apply_changes, begin_write, char_steps
+from restore.formats.placement import Change, apply_changes, begin_write, char_steps, inserted_boxes
 from restore.formats.safexml import parse_xml
 from restore.formats.splice import Original
 from restore.formats.xmledit import serialize, serialize_spliced
@@ -145,13 +147,18 @@ def _correct_word(word: etree._Element, changes: list[Change]) -> None:
     old = _text(word)
     cinfos = _cinfos(word)
     if len(cinfos) == len(old) and all(len(c.text or "") == 1 for c in cinfos):
+        steps = char_steps(len(old), changes)
+        placed = inserted_boxes(steps, [_box(c) for c in cinfos])
         new_text = [c.text or "" for c in cinfos]
         prefix = ""  # characters inserted before the word's first character
-        for step in char_steps(len(old), changes):
+        added: dict[int, list[etree._Element]] = {}  # new ocrx_cinfo spans, by the left neighbour's index
+        for index, step in enumerate(steps):
             if step.op == "replace":
                 new_text[step.old] = step.char
             elif step.op == "delete":
                 new_text[step.old] = ""
+            elif step.op == "insert" and index in placed:
+                added.setdefault(step.old, []).append(_new_cinfo(cinfos[step.old], step.char, placed[index], step.confidence))
             elif step.op == "insert" and step.old < 0:
                 prefix += step.char
             elif step.op == "insert":
@@ -159,8 +166,25 @@ def _correct_word(word: etree._Element, changes: list[Change]) -> None:
         new_text[0] = prefix + new_text[0]
         for cinfo, text in zip(cinfos, new_text):
             cinfo.text = text
+        for left, spans in added.items():
+            anchor = cinfos[left]
+            parent = anchor.getparent()
+            assert parent is not None  # an ocrx_cinfo found under the word
+            for offset, span in enumerate(spans, start=1):
+                parent.insert(parent.index(anchor) + offset, span)
         return
     _replace_text(word, apply_changes(old, changes))
+
+
+def _new_cinfo(template: etree._Element, char: str, box: Box, confidence: float) -> etree._Element:
+    """An ``ocrx_cinfo`` like ``template`` (tag, class, layout whitespace after it) reading ``char``
+    in ``box`` (hOCR boxes are integers: rounded outwards), ``x_conf`` from ``confidence`` (0–1)."""
+    span = etree.Element(template.tag, {k: v for k, v in template.attrib.items() if k not in ("id", "title")})
+    x0, y0, x1, y1 = math.floor(box[0]), math.floor(box[1]), math.ceil(box[2]), math.ceil(box[3])
+    span.set("title", f"x_bboxes {x0} {y0} {x1} {y1}; x_conf {100 * confidence:.2f}")
+    span.text = char
+    span.tail = template.tail
+    return span
 
 
 def _replace_text(word: etree._Element, new: str) -> None:

@@ -61,6 +61,41 @@ def bounding_box(points: Iterable[Sequence[object]]) -> Box | None:
     return (min(xs), min(ys), max(xs), max(ys))
 
 
+def boxes_between(left: Box, right: Box, count: int) -> list[Box] | None:
+    """Boxes for ``count`` characters restore puts back between two neighbouring character boxes:
+    the room between them along their line, split evenly (a line runs left to right when the boxes
+    overlap vertically, top to bottom when they overlap horizontally: ``ttb`` lines). None when they
+    are not neighbours on one line, or leave less than half a character's room per character (the
+    mean extent of the two along the line): the space between tight ink boxes (Tesseract's) is no
+    hole, while a character the engine dropped leaves about a whole cell (Chinese print sets every
+    character, marks too, in one square cell).
+
+    >>> boxes_between((0, 0, 20, 24), (48, 2, 68, 26), 1)   # one hole, 28 units wide
+    [(20.0, 0.0, 48.0, 26.0)]
+    >>> boxes_between((0, 0, 20, 20), (0, 40, 20, 60), 2)   # a vertical line: split top to bottom
+    [(0.0, 20.0, 20.0, 30.0), (0.0, 30.0, 20.0, 40.0)]
+    >>> boxes_between((0, 0, 20, 24), (23, 0, 43, 24), 1) is None   # 3 units: spacing, not a cell
+    True
+    >>> boxes_between((0, 0, 20, 24), (18, 0, 38, 24), 1) is None, boxes_between((0, 0, 20, 20), (30, 50, 50, 70), 1) is None
+    (True, True)
+    """
+    if count < 1:
+        return None
+    (lx0, ly0, lx1, ly1), (rx0, ry0, rx1, ry1) = left, right
+    x0, y0, x1, y1 = float(min(lx0, rx0)), float(min(ly0, ry0)), float(max(lx1, rx1)), float(max(ly1, ry1))
+    if min(ly1, ry1) > max(ly0, ry0) and rx0 > lx1:  # side by side on a horizontal line
+        step = (rx0 - lx1) / count
+        if step < (lx1 - lx0 + rx1 - rx0) / 4:
+            return None
+        return [(lx1 + i * step, y0, lx1 + (i + 1) * step, y1) for i in range(count)]
+    if min(lx1, rx1) > max(lx0, rx0) and ry0 > ly1:  # one above the other on a vertical line
+        step = (ry0 - ly1) / count
+        if step < (ly1 - ly0 + ry1 - ry0) / 4:
+            return None
+        return [(x0, ly1 + i * step, x1, ly1 + (i + 1) * step) for i in range(count)]
+    return None
+
+
 def is_cjk(char: str) -> bool:
     """True for a CJK ideograph or full-width mark (words around it are not separated by spaces).
 
@@ -108,7 +143,7 @@ class OcrDocument:
     ``alternatives``: offset -> the engine's other readings of that character with their confidence;
     ``boxes``: offset -> the character's own :data:`Box` where the file gives one (ALTO and PAGE
     ``Glyph``s, hOCR ``ocrx_cinfo``, RapidOCR word boxes, a one-character word); they show where an
-    engine dropped a character (:mod:`restore.formats.geometry`);
+    engine dropped a character (:mod:`restore.stages.engine_gaps`);
     ``source``: the file's bytes (the writers edit a fresh parse of them).
     """
 

@@ -15,13 +15,15 @@ reading first with ``comments="OCR"`` (indices are made explicit), and a further
 the correction (an engine alternative restore chose) goes. Changed Words update their Line's
 and Region's TextEquiv the same way (the Line's text rebuilt with the separator it used). Glyphs
 follow their characters: a replaced Glyph gets a corrected TextEquiv the same way, a deleted
-character's Glyph goes, an inserted character gets a Glyph without ``Coords``… which PAGE requires,
-so an insertion updates the Word only and leaves the Glyphs as the engine cut them. Coordinates,
-baselines and every other attribute are unchanged.
+character's Glyph goes, an inserted character gets a new Glyph whose ``Coords`` are the room the
+engine's cut left between its neighbours (a dropped character leaves a hole); where there is no such
+room (PAGE requires ``Coords``) the insertion updates the Word only and the Glyphs stay as the engine
+cut them. Coordinates, baselines and every other attribute are unchanged.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Sequence
 from copy import deepcopy
 
@@ -30,7 +32,7 @@ from lxml import etree
 from restore.edits import Edit
 from restore.errors import InputError
 from restore.formats.model import Box, DocumentBuilder, OcrDocument, bounding_box, first_engine
-from restore.formats.placement import Change, apply_changes, begin_write, char_steps
+from restore.formats.placement import Change, apply_changes, begin_write, char_steps, inserted_boxes
 from restore.formats.safexml import parse_xml
 from restore.formats.splice import Original
 from restore.formats.xmledit import insert_child, remove_child, serialize
@@ -158,11 +160,12 @@ def write(document: OcrDocument, edits: Sequence[Edit]) -> bytes:
         if region is not None:
             regions.setdefault(id(region), (region, _line_texts(region, ns)))
         original.watch(region if region is not None else line)  # its lines, words and glyphs
+    ids = {value for element in root.iter() if isinstance(element.tag, str) and (value := element.get("id"))}
     for index, changes in sorted(placement.changes.items()):
         line, holder = targets[index]
         old = reading(holder, ns)[1]
         if holder is not line:
-            _correct_glyphs(holder, ns, old, changes)
+            _correct_glyphs(holder, ns, old, changes, ids)
         _push_reading(holder, ns, apply_changes(old, changes), min(c.confidence for c in changes))
     for line, old_words in lines.values():
         _update_line(line, ns, old_words, confidence)
@@ -226,13 +229,51 @@ def _append_equiv(element: etree._Element, ns: str, equiv: etree._Element) -> No
     insert_child(element, element.index(style) if style is not None else len(element), equiv)
 
 
-def _correct_glyphs(word: etree._Element, ns: str, old: str, changes: list[Change]) -> None:
+def _correct_glyphs(word: etree._Element, ns: str, old: str, changes: list[Change], ids: set[str]) -> None:
+    """The Word's Glyphs follow its characters: replaced ones get a new reading, deleted ones go, and
+    inserted ones get a Glyph in the room the engine's cut left between their neighbours
+    (:func:`~restore.formats.placement.inserted_boxes`). Where an insertion has no such room the
+    Glyphs stay as the engine cut them (a Glyph needs ``Coords``). ``ids``: every id in the file."""
     glyphs = list(word.iterchildren(_q(ns, "Glyph")))
-    if len(glyphs) != len(old) or any(c.end - c.start != len(c.after) for c in changes):
-        return  # an insertion or deletion: Glyphs need Coords, so the engine's cut is kept
-    for step in char_steps(len(old), changes):
-        if step.op == "replace":
+    if len(glyphs) != len(old):
+        return
+    steps = char_steps(len(old), changes)
+    placed = inserted_boxes(steps, [_box(glyph, ns) for glyph in glyphs])
+    if any(step.op == "insert" and index not in placed for index, step in enumerate(steps)):
+        return
+    previous: etree._Element | None = None
+    for index, step in enumerate(steps):
+        if step.op == "keep":
+            previous = glyphs[step.old]
+        elif step.op == "replace":
             _push_reading(glyphs[step.old], ns, step.char, step.confidence)
+            previous = glyphs[step.old]
+        elif step.op == "delete":
+            remove_child(glyphs[step.old])
+        else:
+            assert previous is not None  # inserted_boxes places a run only after a kept or replaced Glyph
+            glyph = _new_glyph(ns, _fresh_id(f"{previous.get('id') or word.get('id') or 'glyph'}_restore", ids), placed[index])
+            insert_child(word, word.index(previous) + 1, glyph)
+            _push_reading(glyph, ns, step.char, step.confidence)
+            previous = glyph
+
+
+def _new_glyph(ns: str, glyph_id: str, box: Box) -> etree._Element:
+    """A Glyph with ``Coords`` around ``box`` (PAGE points are integers: the box is rounded outwards)."""
+    x0, y0, x1, y1 = math.floor(box[0]), math.floor(box[1]), math.ceil(box[2]), math.ceil(box[3])
+    glyph = etree.Element(_q(ns, "Glyph"), id=glyph_id)
+    etree.SubElement(glyph, _q(ns, "Coords"), points=f"{x0},{y0} {x1},{y0} {x1},{y1} {x0},{y1}")
+    return glyph
+
+
+def _fresh_id(stem: str, ids: set[str]) -> str:
+    """``stem``, or ``stem_2``, ``stem_3``… the first not in ``ids`` (which it joins)."""
+    candidate, number = stem, 1
+    while candidate in ids:
+        number += 1
+        candidate = f"{stem}_{number}"
+    ids.add(candidate)
+    return candidate
 
 
 def _update_line(line: etree._Element, ns: str, old_words: list[str], confidence: float) -> None:

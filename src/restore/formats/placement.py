@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from restore.edits import Edit, apply_edits
-from restore.formats.model import OcrDocument
+from restore.formats.model import Box, OcrDocument, boxes_between
 from restore.formats.safexml import parse_xml
 
 
@@ -130,6 +130,34 @@ def char_steps(length: int, changes: Sequence[Change]) -> list[CharStep]:
         cursor = change.end
     steps.extend(CharStep("keep", i) for i in range(cursor, length))
     return steps
+
+
+def inserted_boxes(steps: Sequence[CharStep], boxes: Sequence[Box | None]) -> dict[int, Box]:
+    """Boxes for the inserted characters of ``steps`` (index in ``steps`` -> box), from ``boxes``,
+    the element's character boxes (one per old character, None where unknown).
+
+    A run of insertions between the characters of old indices i and i + 1 (each kept or replaced)
+    shares the room between their boxes (:func:`~restore.formats.model.boxes_between`); a run at an
+    element's edge, or where the boxes leave no room, gets none.
+
+    >>> steps = char_steps(3, [Change(1, 1, "、", 0.9, "lm")])
+    >>> inserted_boxes(steps, [(0, 0, 20, 20), (44, 0, 64, 20), (66, 0, 86, 20)])
+    {1: (20.0, 0.0, 44.0, 20.0)}
+    """
+    placed: dict[int, Box] = {}
+    run: list[int] = []
+    for index, step in enumerate([*steps, None]):
+        if step is not None and step.op == "insert":
+            run.append(index)
+            continue
+        if run and step is not None and step.op in ("keep", "replace") and run[0] > 0:
+            before = steps[run[0] - 1]
+            if before.op in ("keep", "replace") and step.old == before.old + 1:
+                left, right = boxes[before.old], boxes[step.old]
+                room = boxes_between(left, right, len(run)) if left is not None and right is not None else None
+                placed.update(zip(run, room or ()))
+        run = []
+    return placed
 
 
 def written_edits(edits: Iterable[Edit], placement: Placement) -> list[Edit]:
