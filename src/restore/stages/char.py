@@ -97,6 +97,8 @@ PHONETIC_TABLE_ID = "phonetic:pypinyin"
 _NO_SOUNDS: frozenset[str] = frozenset()
 # Sentence boundaries of the LM (as in training): after these marks and at line breaks.
 _SENTENCE_END = frozenset("。！？；!?\n")
+# The same marks as one pattern: one search finds the next of them (a str.find per mark runs to the
+# end of the text for each mark the text lacks: quadratic over a book with no line break).
 _SENTENCE_END_AT = re.compile("[" + re.escape("".join(sorted(_SENTENCE_END))) + "]")
 # Marks the LM may choose between inside a sentence (sentence-final marks end the scored unit,
 # so the LM cannot weigh them against a comma: they are never proposed or replaced).
