@@ -62,6 +62,7 @@ def render(run: Run) -> str:
     out += _sweep(run)
     out += _engines(run)
     out += _engine_confidence(run)
+    out += _batch_adaptation(run)
     out += _speed(run)
     if run.scaling:
         from benchmarks import scaling
@@ -394,6 +395,27 @@ def _engine_confidence(run: Run) -> list[str]:
     for name, rows in run.engine_confidence:
         out += [f"### {name}{' (held out)' if name == 'ocr_test' else ' (the weights were fitted here)'}", ""]
         out += engine_confidence.table(rows) + [""]
+    return out
+
+
+def _batch_adaptation(run: Run) -> list[str]:
+    if not run.batch_adaptation:
+        return []
+    from benchmarks import batch_adaptation
+
+    out = [
+        "## Batch adaptation: pages and batches as `restore clean` runs them",
+        "",
+        "Each rendered page (12 lines of one engine and font) restored as one document, the whole set as one "
+        "batch: `lines` every line alone (as above), `pages` each page with its own n-gram counts "
+        "(`[char] batch_cache = false`, the default), `batch` with the counts of every page of the set "
+        "(`batch_cache = true`, the first pass of `restore clean`). Scored per page with its line breaks taken out. "
+        "`calib_cache` was fitted on the even pages of ocr_modern_dev with batch counts: the odd pages are the half "
+        "nothing was fitted on. `python -m benchmarks.batch_adaptation benchmarks/out/ocr_modern_dev.jsonl`.",
+        "",
+    ]
+    for name, rows in run.batch_adaptation:
+        out += [f"### {name}", ""] + batch_adaptation.table(rows) + [""]
     return out
 
 

@@ -124,6 +124,8 @@ class Run:
     scaling: list[dict[str, Any]] = field(default_factory=list)
     # OCR renders read as OCR files: (renders file, benchmarks.engine_confidence.measure rows).
     engine_confidence: list[tuple[str, list[tuple[str, float, str, metrics.Counts]]]] = field(default_factory=list)
+    # Render pages as documents, without and with the batch's n-gram counts: (renders file, benchmarks.batch_adaptation.measure rows).
+    batch_adaptation: list[tuple[str, list[tuple[str, int, int, metrics.Counts, metrics.Counts, float]]]] = field(default_factory=list)
     duration_s: float = 0.0
 
 
@@ -255,6 +257,12 @@ def execute(settings: Settings, command: str) -> Run:
             if name in settings.datasets and renders.exists():
                 log.info("engine confidences: %s", renders.name)
                 run.engine_confidence.append((name, engine_confidence.measure(renders)))
+        from benchmarks import batch_adaptation
+
+        renders = OUT_DIR / "ocr_modern_dev.jsonl"
+        if "ocr_modern_dev" in settings.datasets and renders.exists():
+            log.info("batch adaptation: %s", renders.name)
+            run.batch_adaptation.append(("ocr_modern_dev", batch_adaptation.measure(renders)))
     if any(s.name == "restore" for s in ready):
         # Sweep the fullest pipeline that runs here: that is where confidences matter most.
         run.sweep_stages = stages.importable if "restore-all" in load_seconds else stages.default_on

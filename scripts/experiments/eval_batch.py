@@ -33,32 +33,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 import restore  # noqa: E402
 from benchmarks import datasets, metrics  # noqa: E402
+from benchmarks.batch_adaptation import outputs, read_pages  # noqa: E402
 from scripts.experiments.eval_sets import line  # noqa: E402
 
 SPLITS = {"ocr_dev": "dev", "ocr_modern_dev": "modern_dev"}
-
-
-def read_pages(name: str, limit: int | None) -> list[list[dict]]:
-    """The set's records grouped by page, in page order; ``limit`` pages spread evenly over the set."""
-    pages: dict[int, list[dict]] = defaultdict(list)
-    with open(datasets.ocr_dev_path(SPLITS[name]), encoding="utf-8") as handle:
-        for text in handle:
-            record = json.loads(text)
-            pages[int(record["page"])].append(record)
-    ordered = [pages[number] for number in sorted(pages)]
-    if limit and limit < len(ordered):
-        step = len(ordered) / limit
-        ordered = [ordered[int(i * step)] for i in range(limit)]
-    return ordered
-
-
-def outputs(corrector: restore.Corrector, pages: list[list[dict]], mode: str) -> list[str]:
-    """The restored text of every page, line breaks taken out."""
-    if mode == "lines":
-        return ["".join(corrector.fix(r["ocr"]).text for r in page) for page in pages]
-    documents = ["\n".join(r["ocr"] for r in page) for page in pages]
-    survey = corrector.survey(documents) if mode == "batch" else None
-    return [corrector.fix(document, survey=survey).text.replace("\n", "") for document in documents]
 
 
 def main() -> int:
@@ -71,7 +49,7 @@ def main() -> int:
                         help="another [char] setting, e.g. calib_cache=0 (value read as JSON)")
     parser.add_argument("--by", choices=("parity", "engine", "font"), help="also split the figures")
     args = parser.parse_args()
-    pages = read_pages(args.name, args.pages)
+    pages = read_pages(datasets.ocr_dev_path(SPLITS[args.name]), args.pages)
     print(f"{args.name}: {len(pages)} pages, {sum(map(len, pages))} lines", flush=True)
     for mode in args.modes.split(","):
         char = {"batch_cache": mode == "batch", **({"model": args.lm} if args.lm else {})}
