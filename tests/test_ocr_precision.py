@@ -46,6 +46,9 @@ def test_cued_and_line_final_marks_keep_the_width_rule() -> None:
         ("他笑着说“\n因为大家都需要。”", []),  # a wrapped line: the quote opens the next one
         ("他笑着说“\n\n因为大家都需要。”", []),  # closed later: a quotation of paragraphs
         ("他说：“", []),  # after a colon the quote opens something to come
+        ("老师说：“明天大家早点来“", []),  # a quote is open: the last one is a misread closing quote
+        ("“这是什么“", []),
+        ("他说：“好。”大家都同意“", [("“", "。", 0.9)]),  # the earlier quote is closed
         ("He said “", []),  # not after Chinese
     ],
 )

@@ -116,10 +116,15 @@ class PunctStage:
 
     def _final_openers(self, text: str) -> Iterator[Proposal]:
         """An opening quote ending a paragraph after Chinese is a misread full stop (获奖“ at the end),
-        unless a closing quote follows before any other opening one (a quotation of paragraphs)."""
+        unless a closing quote follows before any other opening one (a quotation of paragraphs) or
+        the paragraph has a quote open before it (说：“明天早点来“: a misread closing quote, which the
+        rule leaves alone)."""
         for match in _FINAL_OPENER.finditer(text):
             closing, opening = text.find("”", match.end()), text.find("“", match.end())
             if closing >= 0 and (opening < 0 or closing < opening):
+                continue
+            paragraph = text[text.rfind("\n\n", 0, match.start()) + 1 : match.start()]
+            if paragraph.count("“") > paragraph.count("”"):
                 continue
             yield self._proposal(text, match.start(), match.end(), "。", "final-opener", self.settings.final_opener_confidence)
 
