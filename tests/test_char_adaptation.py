@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import restore
-from restore.evidence import Consistency, LanguageModelScore
+from restore.evidence import Consistency, LanguageModelScore, Repetition
 from restore.stages.base import Document
 
 # Written by us in the style of a regulation; the 1998 news model prefers 五倍 here on its own.
@@ -77,3 +77,27 @@ def test_cache_evidence_is_a_consistency_record(adapted):
         for record in edit.evidence:
             if isinstance(record, Consistency):
                 assert record.scope == "document" and record.occurrences >= 1
+
+
+def test_a_misread_the_engine_repeats_is_still_offered_and_says_why(corrector, no_cache):
+    # 己经 on three lines: a mined OCR confusion whose change makes a known word is not held back
+    # as a repeated phrase, but the repetition weighs on it, and its evidence says so.
+    line = "市政府己经公布了新的交通规划方案。"
+    alone = corrector.fix(line)
+    assert [(e.before, e.after) for e in alone.edits] == [("己", "已")]
+    page = corrector.fix("\n".join([line] * 3))
+    offered = [e for e in (*page.edits, *page.suggestions) if (e.before, e.after) == ("己", "已")]
+    assert len(offered) == 3
+    cap = restore.Config().char.cache_repeat_max_confidence
+    assert all(e.confidence > cap for e in offered)  # not capped as a repeated phrase
+    assert all(e.confidence < alone.edits[0].confidence for e in offered)  # but weighed down
+    records = [r for e in offered for r in e.evidence if isinstance(r, Repetition)]
+    assert len(records) == 3 and all(r.reading == "己" and r.occurrences == 2 and r.scope == "document" for r in records)
+    # Without the cache every occurrence is what one line alone is.
+    assert [e.confidence for e in no_cache.fix("\n".join([line] * 3)).edits] == [alone.edits[0].confidence] * 3
+    # The record round-trips through JSON and reads as a sentence in `restore explain`.
+    from restore.evidence import evidence_from_json, evidence_to_json
+    from restore.explain import describe_evidence
+
+    assert evidence_from_json(evidence_to_json(records[0])) == records[0]
+    assert describe_evidence(records[0]) == 'the document repeats "己" as read 2 more times (weighed against the change)'

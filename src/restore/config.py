@@ -103,7 +103,8 @@ class PunctConfig:
     # confidence (under the 0.9 of the rules above: 0.92 on DEV).
     trailing_separator_confidence: float = 0.85
     # An opening quote “ after a Han character at the end of a paragraph (the text's end or a blank
-    # line; a wrapped line the layout stage did not join is left alone) opens nothing: Tesseract
+    # line; a wrapped line the layout stage did not join is left alone, and so is one after a quote
+    # the paragraph left open, a misread closing quote; none of the 23 on DEV) opens nothing: Tesseract
     # prints it for a line-final 。 (DEV renders ocr_dev and ocr_modern_dev: 22 of 23 such were 。,
     # the other 、; no line of their truth ends in an opening quote, nor does any line of the
     # seeds). Becomes 。 at this confidence.
@@ -506,7 +507,10 @@ class CharConfig:
     # A phrase the text repeats as read is not changed on the LM's word alone: when the 3-gram as
     # read occurs at least cache_repeat_support more times in the document (or batch) and the
     # candidate's never does, the change is at most a suggestion at this confidence (a repeated
-    # misread still reaches the reviewer, once per occurrence). Needs the cache (calib_cache != 0).
+    # misread still reaches the reviewer, once per occurrence). Not for a mined OCR confusion whose
+    # change makes a known word (己经 -> 已经 on every line: engines repeat their misreads; DEV
+    # pages/batch and ocr_modern_dev pages/batch unchanged but for one more right edit). Needs the
+    # cache (calib_cache != 0).
     cache_repeat_support: int = 2
     cache_repeat_max_confidence: float = 0.6
     # In `restore clean`, let the first pass count the whole batch's 3-grams and weigh every

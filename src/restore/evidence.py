@@ -110,6 +110,20 @@ class Consistency:
 
 
 @dataclass(frozen=True, slots=True)
+class Repetition:
+    """The text repeats the span as it was read: the character 3-grams it makes there occur
+    ``occurrences`` more times in the document or batch (``scope``), the change's fewer
+    (:mod:`restore.lm.cache`). A phrase the text repeats is more likely right as printed, so this
+    weighed against the change (a coinage, a name); a misread an engine repeats still reaches the
+    reviewer."""
+
+    reading: str
+    occurrences: int
+    scope: str
+    type: ClassVar[str] = "repetition"
+
+
+@dataclass(frozen=True, slots=True)
 class EngineReading:
     """What the OCR engine that read the span said about it (from an OCR file, :mod:`restore.formats`).
 
@@ -181,6 +195,7 @@ Evidence = (
     | LanguageModelScore
     | ConfusionPair
     | Consistency
+    | Repetition
     | EngineReading
     | EngineGap
     | JointDecision
@@ -191,7 +206,7 @@ EVIDENCE_TYPES: dict[str, type] = {
     cls.type: cls
     for cls in (
         RuleMatch, ScriptConversion, LexiconMatch, LearnedRule, LanguageModelScore, ConfusionPair, Consistency,
-        EngineReading, EngineGap, JointDecision, Merged,
+        Repetition, EngineReading, EngineGap, JointDecision, Merged,
     )
 }
 

@@ -23,6 +23,7 @@ from restore.evidence import (
     LanguageModelScore,
     LearnedRule,
     LexiconMatch,
+    Repetition,
     RuleMatch,
     ScriptConversion,
 )
@@ -60,6 +61,9 @@ def describe_evidence(record: Evidence) -> str:
         # Mined tables store the (log-scaled) count of real OCR sightings, not a similarity.
         measure = "seen by OCR engines, weight" if record.table == "ocr-mined" else "similarity"
         return f"{record.table}: {record.seen}→{record.meant} {measure} {record.similarity:.2f}"
+    if isinstance(record, Repetition):
+        return (f"the {record.scope} repeats {json.dumps(record.reading, ensure_ascii=False)} as read "
+                f"{record.occurrences} more times (weighed against the change)")
     if isinstance(record, EngineReading):
         listed = f", {record.probability:.2f} for the replacement" if record.probability is not None else ""
         return f"OCR engine {record.engine}: confidence {record.confidence:.2f} in the printed character{listed}"

@@ -66,6 +66,7 @@ from restore.config import CharConfig, Config
 from restore.evidence import (
     ConfusionPair,
     Consistency,
+    Repetition,
     EngineGap,
     EngineReading,
     Evidence,
@@ -250,6 +251,8 @@ class CharCandidate:
     # How often the document or batch repeats the 3-gram the candidate makes, and where ("" = no cache).
     cache_support: int = 0
     cache_scope: str = ""
+    # How often it repeats the 3-grams of the character as read (this occurrence excluded).
+    cache_against: int = 0
     # The simplified candidate ``after`` was converted from, on a traditional line ("" = none).
     in_script: str = ""
     # What the OCR engine said about the printed character and ``after``, when its prior weighed them.
@@ -588,7 +591,11 @@ class CharStage:
             if prior is not None and hint is not None:
                 features = prior.apply(features, hint[0], after in alternatives, alternatives.get(after))
             confidence = self.calibration.confidence(features)
-            if use_cache and not punct and not support:
+            # A repeated misread is no coinage: a mined OCR confusion whose change makes a known word
+            # (己经 -> 已经; the modern word list knows the misspelling 己经 too) is not held back for
+            # being repeated.
+            misread = bool(count) and word_after
+            if use_cache and not punct and not support and not misread:
                 assert support_before is not None
                 if support_before - 1 >= self.config.cache_repeat_support:
                     confidence = min(confidence, self.config.cache_repeat_max_confidence)
@@ -598,7 +605,8 @@ class CharStage:
                     reading = EngineReading(prior.engine, round(hint[0], 4), _rounded(alternatives.get(after)))
                 best = CharCandidate(
                     index, after, features, before, score, confidence, sources.get(after, ""), word_logprobs, support,
-                    cache_scope if use_cache else "", engine_reading=reading,
+                    cache_scope if use_cache else "", max(0, (support_before or 0) - 1) if use_cache and not punct else 0,
+                    engine_reading=reading,
                 )
         return best
 
@@ -1446,6 +1454,9 @@ class CharStage:
         if cand.cache_scope and features.cache > 0:
             # How often the text repeats the 3-gram the change makes (the cache decided with it).
             evidence.append(Consistency(form=cand.after, occurrences=cand.cache_support, scope=cand.cache_scope))
+        elif cand.cache_scope and features.cache < 0:
+            # ... or the reading it replaces (the cache weighed against it).
+            evidence.append(Repetition(reading=text[offset], occurrences=cand.cache_against, scope=cand.cache_scope))
         return Proposal(
             start=offset,
             end=offset + 1,
