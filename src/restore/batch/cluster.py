@@ -27,9 +27,12 @@ How the work is laid out:
 from __future__ import annotations
 
 import collections
+import contextlib
 import dataclasses
 import logging
 import re
+import signal
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -185,15 +188,34 @@ def run_on_cluster(
             stale = state.remove_stale_temporaries(roots.target)
             if stale:
                 log.info("removed %d temporary file(s) left by an interrupted run", stale)
-        with _connect(scheduler) as client:
-            outcomes = _outcomes(client, options, roots, files)
+        with _connect(scheduler) as client, _interrupt_between_results() as interrupted:
+            outcomes = _outcomes(client, options, roots, files, interrupted)
             summary = runner.collect(files, outcomes, progress_stream, on_error, on_edited)
         runner.write_reports(options, summary, files, lambda names: _records(roots, names), on_error)
     runner.log_summary(summary)
     return summary
 
 
-def _outcomes(client: Client, options: BatchOptions, roots: Roots, files: list[str]) -> Iterator[worker.Outcome]:
+@contextlib.contextmanager
+def _interrupt_between_results() -> Iterator[threading.Event]:
+    """Ctrl-C sets the event instead of raising wherever the main thread is: inside Dask's client a
+    KeyboardInterrupt can surface as a closed connection (an OSError) or be lost, so the batch raises
+    it itself between two results (:func:`_outcomes`). Off the main thread (a library caller's
+    worker thread) signals cannot be handled and the event is never set."""
+    interrupted = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield interrupted
+        return
+    previous = signal.signal(signal.SIGINT, lambda _signum, _frame: interrupted.set())
+    try:
+        yield interrupted
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _outcomes(
+    client: Client, options: BatchOptions, roots: Roots, files: list[str], interrupted: threading.Event | None = None
+) -> Iterator[worker.Outcome]:
     config = options.config
     plugin = CorrectorPlugin(config, f"restore-corrector-{state.config_hash(config)[:16]}")
     client.register_plugin(plugin)
@@ -217,6 +239,8 @@ def _outcomes(client: Client, options: BatchOptions, roots: Roots, files: list[s
         )
         survey = client.submit(merge_surveys, parts, pure=False)  # stays on the cluster; workers fetch it
         run_hash = dataclasses.replace(settings, survey=survey.result()).run_hash
+        if interrupted is not None and interrupted.is_set():
+            raise KeyboardInterrupt
     window = workers * _CHUNKS_PER_WORKER
     in_flight: dict[Any, list[str]] = {}
     # Files retried alone, one at a time: when a worker dies, the scheduler blames every task queued
@@ -243,6 +267,8 @@ def _outcomes(client: Client, options: BatchOptions, roots: Roots, files: list[s
     try:
         top_up()
         for future, result in finished:
+            if interrupted is not None and interrupted.is_set():
+                raise KeyboardInterrupt
             chunk = in_flight.pop(future)
             was_alone = future in retrying
             retrying.discard(future)
@@ -261,6 +287,8 @@ def _outcomes(client: Client, options: BatchOptions, roots: Roots, files: list[s
             else:
                 yield from result
             top_up()
+        if interrupted is not None and interrupted.is_set():
+            raise KeyboardInterrupt  # after the last result: the user still asked to stop
     finally:
         if in_flight:  # Ctrl-C or an error: what is finished stays finished, the rest is not started
             client.cancel(list(in_flight))
