@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from restore.commands import help_text
 from restore.commands.options import add_config_arguments, add_encoding_argument, config_from_arguments
 from restore.errors import OutputError
 from restore.commands.progress import DocumentProgress
@@ -17,7 +18,7 @@ from restore.writeguard import WriteGuard
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``fix`` subcommand."""
-    parser = subparsers.add_parser("fix", help="restore one document", description=__doc__)
+    parser = subparsers.add_parser("fix", help="restore one document", description=help_text(__doc__))
     parser.add_argument(
         "input", metavar="FILE",
         help="text (UTF-8 unless --encoding), ALTO, hOCR, PAGE, Tesseract TSV or engine JSON (detected by "

@@ -14,6 +14,7 @@ import re
 import sys
 from pathlib import Path
 
+from restore.commands import help_text
 from restore.errors import InputError
 
 _NAME = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
@@ -24,7 +25,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "learn",
         help="learn project rules (a lexicon) from review decisions",
-        description=__doc__,
+        description=help_text(__doc__),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("decisions", nargs="+", metavar="DECISIONS.json", type=Path, help="decisions files")

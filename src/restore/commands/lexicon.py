@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 
+from restore.commands import help_text
 from restore.lexicon import bundled_lexicon_dir, bundled_lexicon_files, lint_lexicon, load_bundled_lexicons
 from restore.scriptdata import ScriptTables
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``lexicon`` subcommand and its actions."""
-    parser = subparsers.add_parser("lexicon", help="check or list lexicons", description=__doc__)
+    parser = subparsers.add_parser("lexicon", help="check or list lexicons", description=help_text(__doc__))
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
     check = actions.add_parser(
         "check",

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import logging
 
+from restore.commands import help_text
 from restore.errors import InputError
 from restore.lm.build import build_adapted_model, build_model
 from restore.lm.mixture import DEFAULT_WEIGHT
@@ -24,7 +25,7 @@ log = logging.getLogger(__name__)
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``lm`` command group (``lm build``)."""
-    parser = subparsers.add_parser("lm", help="language-model tools", description=__doc__)
+    parser = subparsers.add_parser("lm", help="language-model tools", description=help_text(__doc__))
     actions = parser.add_subparsers(dest="lm_command", required=True, metavar="ACTION")
     build = actions.add_parser("build", help="build a character n-gram model from UTF-8 text files")
     build.add_argument("corpora", nargs="+", metavar="CORPUS", help="UTF-8 text files, one paragraph per line")
