@@ -403,8 +403,13 @@ class CharConfig:
     # 2,632 lines at the same precision and costs about 30% of fix speed (benchmarks/CHAR_NOTES.md).
     context_candidates: bool = False
     # Also examine a Han character when the NEXT one is below detect_logprob (look-ahead: an
-    # error at i often surprises the LM at i + 1 only).
-    detect_lookahead: bool = False
+    # error at i often surprises the LM at i + 1 only: 大 is likely after 在, so 在大安门 surprises
+    # the LM at 安). On by default since 2026-11-30: DEV renders (ocr_dev) +3 applied edits, all
+    # right; ocr_modern_dev (not tuned on) +3, all right; clean People's Daily DEV 9 -> 8 char
+    # edits; false edits per 10k unchanged on the SIGHAN 15 correct sides (0.9, 0.9) and modern
+    # clean text (0.6) (python -m benchmarks.edit_precision run ocr_dev --set
+    # char.detect_lookahead=..., scripts/experiments/eval_char_variant.py --sets clean).
+    detect_lookahead: bool = True
     context_min_similarity: float = 0.55
     # The same floor for gap fillers (a pool of 1-2 characters): lower, because Tesseract's
     # misreads are often no look-alike (median glyph cosine 0.34 on DEV renders); -1 keeps all.
