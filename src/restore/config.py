@@ -491,7 +491,10 @@ class CharConfig:
     # joint_min_interaction (log10) is weighed against neither, either alone and both (墓木 -> 基本:
     # neither change gains alone). calib_joint is the weight of "this change is one of a pair"
     # (each member carries it), fitted by scripts/experiments/fit_joint_weight.py on DEV
-    # 14001-15000 with synthetic adjacent look-alike pairs (other weights fixed).
+    # 14001-15000 with synthetic adjacent look-alike pairs (other weights fixed). Off by default for
+    # its cost: measured 2026-11-30 with look-ahead on, it adds 5 right and 1 wrong applied edits on
+    # DEV renders and 9 right, 0 wrong on ocr_modern_dev, false edits on clean text unchanged, but
+    # +40 % CPU time on DEV render lines (the first 1,500 of ocr_dev: 7.7 s -> 10.2-11.1 s CPU).
     joint_decisions: bool = False
     joint_candidates: int = 4
     joint_min_interaction: float = 1.0
