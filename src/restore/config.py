@@ -495,6 +495,8 @@ class CharConfig:
     # its cost: measured 2026-11-30 with look-ahead on, it adds 5 right and 1 wrong applied edits on
     # DEV renders and 9 right, 0 wrong on ocr_modern_dev, false edits on clean text unchanged, but
     # +40 % CPU time on DEV render lines (the first 1,500 of ocr_dev: 7.7 s -> 10.2-11.1 s CPU).
+    # With joint_candidates 3 it costs +19 % (9.2 s) for 4 right, 1 wrong on DEV and 9 right on
+    # modern renders; with 2, +12 % for 3/1 and 7/0. Worth turning on once the char stage is faster.
     joint_decisions: bool = False
     joint_candidates: int = 4
     joint_min_interaction: float = 1.0
