@@ -39,7 +39,7 @@ SUFFIXES = {"txt": (".txt",), "xml": (".xml",), "hocr": (".hocr",), "html": (".h
 
 __all__ = [
     "MAX_INPUT_BYTES", "SUFFIXES", "WRITABLE", "OcrDocument", "TextElement",
-    "output_name", "read_document", "read_input", "read_text_of", "suffixes_for", "write_document",
+    "output_name", "read_document", "read_input", "read_text_of", "suffixes_for", "text_of", "write_document",
 ]
 
 
@@ -80,11 +80,23 @@ def read_document(data: bytes, name: str) -> OcrDocument | None:
 def read_text_of(path: str | os.PathLike[str], *, encoding: str = "utf-8") -> str:
     """The text restore restores from the file at ``path``, whatever its format (plain text is
     decoded in ``encoding``, one of :data:`restore.encodings.ENCODINGS`)."""
+    return text_of(read_input(path), str(path), encoding=encoding)
+
+
+def text_of(data: bytes, name: str, *, encoding: str = "utf-8") -> str:
+    """The text restore restores from ``data`` (the file ``name``): an OCR file's text as its reader
+    gives it, plain text decoded in ``encoding``. Edit offsets in JSONL records and decisions count
+    code points of this text, never bytes of the file. Errors are :class:`InputError` naming ``name``.
+
+    >>> text_of(b'<alto xmlns="http://www.loc.gov/standards/alto/ns-v4#"><Layout><Page><PrintSpace>'
+    ...         b'<TextBlock><TextLine><String CONTENT="ok"/></TextLine></TextBlock></PrintSpace></Page>'
+    ...         b'</Layout></alto>', "p.xml")
+    'ok'
+    """
     from restore.encodings import decode_document
 
-    data = read_input(path)
-    document = read_document(data, str(path))
-    return decode_document(data, str(path), encoding, suggest=False).text if document is None else document.text
+    document = read_document(data, name)
+    return decode_document(data, name, encoding, suggest=False).text if document is None else document.text
 
 
 def suffixes_for(formats: Sequence[str]) -> tuple[str, ...]:

@@ -23,7 +23,7 @@ from typing import Any
 
 from restore.decisions import parse_decisions
 from restore.errors import EditError, InputError, SchemaError
-from restore.textio import decode_text
+from restore.formats import text_of
 
 # Items (decided or not) one decisions file may hold: 200,000 is about 10,000 pages reviewed
 # at 20 items each, and keeps the parsed file within a few hundred MB.
@@ -85,7 +85,7 @@ def read_lessons(
             chosen = [d for d in document.decisions if d.decided and (d.rule or not only_rules)]
             if not chosen:
                 continue
-            text = _original(document.path, document.root, document.sha256, root, problems)
+            text = _original(document.path, document.root, document.sha256, document.encoding, root, problems)
             if text is None:
                 continue
             for decision in chosen:
@@ -123,7 +123,10 @@ def _read_json(path: Path) -> Any:
     return payload
 
 
-def _original(relative: str, recorded_root: str, sha256: str, root: Path | None, problems: list[str]) -> str | None:
+def _original(
+    relative: str, recorded_root: str, sha256: str, encoding: str, root: Path | None, problems: list[str]
+) -> str | None:
+    """The text of the original whose offsets the decisions count (as ``restore apply`` reads it), or None."""
     base = root if root is not None else Path(recorded_root) if recorded_root else None
     if base is None:
         problems.append(f"{relative}: the decisions do not say where the original is; pass --root")
@@ -142,7 +145,9 @@ def _original(relative: str, recorded_root: str, sha256: str, root: Path | None,
         problems.append(f"{source}: sha256 differs from the decisions (the file changed since it was reviewed)")
         return None
     try:
-        return decode_text(data, str(source))
+        # The text restore restored: an OCR file's text as its reader gives it (not the file's bytes),
+        # plain text in the encoding the run read it in.
+        return text_of(data, str(source), encoding=encoding)
     except InputError as exc:
         problems.append(str(exc))
         return None

@@ -1,0 +1,78 @@
+"""Small OCR files built in the tests: ALTO 4, hOCR and PAGE 2019 pages from words we write.
+
+Each line is a list of words; every character gets a box of ``CELL`` pixels (words side by side,
+no holes), so the files look like Tesseract's (words of 1–3 Han characters) and round-trip through
+restore's readers. The producer named in the metadata is ``engine``.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from xml.sax.saxutils import quoteattr
+
+CELL = 30
+
+
+def _words(lines: list[list[str]]):
+    """``(line number, word number, word, x, y)`` for every word, laid out left to right."""
+    for line_number, words in enumerate(lines):
+        x, y = 10, 10 + line_number * (CELL + 10)
+        for word_number, word in enumerate(words):
+            yield line_number, word_number, word, x, y
+            x += CELL * len(word)
+
+
+def alto4(lines: list[list[str]], engine: str = "tesseract 5.3.0") -> bytes:
+    """An ALTO 4 page: one String (CONTENT, WC 0.9) per word."""
+    body, current = [], -1
+    for line, number, word, x, y in _words(lines):
+        if line != current:
+            if current >= 0:
+                body.append("</TextLine>")
+            body.append(f'<TextLine ID="l{line + 1}" HPOS="10" VPOS="{y}" WIDTH="600" HEIGHT="{CELL}">')
+            current = line
+        body.append(f'<String ID="s{line + 1}_{number + 1}" HPOS="{x}" VPOS="{y}" WIDTH="{CELL * len(word)}" '
+                    f'HEIGHT="{CELL}" WC="0.9" CONTENT={quoteattr(word)}/>')
+    body.append("</TextLine>")
+    software = f"<processingSoftware><softwareName>{engine}</softwareName></processingSoftware>" if engine else ""
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<alto xmlns="http://www.loc.gov/standards/alto/ns-v4#">\n'
+        "<Description><MeasurementUnit>pixel</MeasurementUnit>"
+        f'<Processing ID="ocr"><processingCategory>contentGeneration</processingCategory>{software}</Processing>'
+        "</Description>\n<Layout><Page ID=\"p1\" WIDTH=\"700\" HEIGHT=\"400\" PHYSICAL_IMG_NR=\"1\">"
+        '<PrintSpace HPOS="0" VPOS="0" WIDTH="700" HEIGHT="400"><TextBlock ID="b1" HPOS="10" VPOS="10" WIDTH="600" HEIGHT="300">\n'
+        + "\n".join(body)
+        + "\n</TextBlock></PrintSpace></Page></Layout>\n</alto>\n"
+    ).encode("utf-8")
+
+
+def hocr(lines: list[list[str]], engine: str = "tesseract 5.3.0") -> bytes:
+    """An XHTML hOCR page: one ``ocrx_word`` (x_wconf 90) per word, no character boxes."""
+    body, current = [], -1
+    for line, number, word, x, y in _words(lines):
+        if line != current:
+            if current >= 0:
+                body.append("</span>")
+            body.append(f"<span class='ocr_line' id='line_{line + 1}' title='bbox 10 {y} 610 {y + CELL}'>")
+            current = line
+        right = x + CELL * len(word)
+        body.append(f"<span class='ocrx_word' id='word_{line + 1}_{number + 1}' "
+                    f"title='bbox {x} {y} {right} {y + CELL}; x_wconf 90'>{word}</span>")
+    body.append("</span>")
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<html xmlns="http://www.w3.org/1999/xhtml" xml:lang="zh"><head><title></title>'
+        f"<meta name='ocr-system' content={quoteattr(engine)}/></head>\n<body><div class='ocr_page' id='page_1' "
+        "title='bbox 0 0 700 400'>\n" + "\n".join(body) + "\n</div></body></html>\n"
+    ).encode("utf-8")
+
+
+def run_cli(*args: str | Path, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """``python -m restore.cli ARGS`` as a user runs it, text output."""
+    return subprocess.run(
+        [sys.executable, "-m", "restore.cli", *map(str, args)],
+        capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL,
+    )

@@ -1,0 +1,87 @@
+"""The review loop on OCR files, through the CLI: clean → decisions → learn / apply.
+
+Edit offsets in JSONL records and decisions count code points of the text restore read out of
+the file, never its bytes; ``learn`` and ``apply`` must read the originals the same way. The pages
+are built here (``ocrfiles``) from sentences written for these tests.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from ocrfiles import alto4, hocr, run_cli
+
+from restore.decisions import default_decisions
+from restore.formats import read_document
+
+# 己 -> 已 is only suggested in this sentence; 廷 -> 延 is applied in the other.
+ALTO_LINES = [["体育馆", "己经", "投入", "使用，"], ["市民", "可以", "在", "网上", "预约。"]]
+HOCR_LINES = [["图书馆", "周末", "开放"], ["时间", "廷长", "到", "晚上", "九点。"]]
+
+
+def clean_batch(tmp_path: Path) -> tuple[Path, Path, dict[str, dict[str, Any]]]:
+    scans = tmp_path / "scans"
+    (scans / "vol1").mkdir(parents=True)
+    (scans / "vol1" / "p1.alto.xml").write_bytes(alto4(ALTO_LINES))
+    (scans / "vol1" / "p2.hocr").write_bytes(hocr(HOCR_LINES))
+    jsonl = tmp_path / "edits.jsonl"
+    done = run_cli("clean", scans, "-o", tmp_path / "restored", "--jsonl", jsonl)
+    assert done.returncode == 0, done.stderr
+    records = {r["path"]: r for r in map(json.loads, jsonl.read_text(encoding="utf-8").splitlines())}
+    return scans, jsonl, records
+
+
+def test_learn_reads_ocr_originals_as_their_text_not_their_bytes(tmp_path: Path) -> None:
+    scans, jsonl, records = clean_batch(tmp_path)
+    alto, page = records["vol1/p1.alto.xml"], records["vol1/p2.hocr"]
+    assert ("己", "已") in {(s["before"], s["after"]) for s in alto["suggestions"]}
+    assert ("廷", "延") in {(e["before"], e["after"]) for e in page["edits"]}
+    decisions = default_decisions([alto, page])
+    for document in decisions["documents"]:
+        for item in document["edits"]:
+            if (item["before"], item["after"]) == ("己", "已"):
+                item.update(accepted=True, decided=True)     # the reviewer accepts the suggestion
+            if (item["before"], item["after"]) == ("廷", "延"):
+                item.update(accepted=False, decided=True)    # and rejects the applied edit
+    path = tmp_path / "decisions.json"
+    path.write_text(json.dumps(decisions, ensure_ascii=False), encoding="utf-8")
+
+    rules = tmp_path / "project.tsv"
+    done = run_cli("learn", path, "-o", rules)
+    assert done.returncode == 0, done.stderr
+    assert "2 rule(s) (1 keep, 1 variant, 0 entity)" in done.stderr
+    lines = [line.split("\t") for line in rules.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
+    learned = {(fields[6], fields[0], fields[2]) for fields in lines}
+    # Phrases of the text read out of the files: the ALTO Strings joined, the hOCR words across no line.
+    assert learned == {("variant", "育馆已经投", "育馆己经投"), ("keep", "时间廷长到", "")}
+
+    # The next run on the same files follows the rules, in the files themselves.
+    again = tmp_path / "again"
+    done = run_cli("clean", scans, "-o", again, "--lexicon", rules)
+    assert done.returncode == 0, done.stderr
+    assert read_document((again / "vol1" / "p1.alto.xml").read_bytes(), "a.xml").text.startswith("体育馆已经投入")
+    assert "时间廷长到" in read_document((again / "vol1" / "p2.hocr").read_bytes(), "b.hocr").text
+    applied = tmp_path / "applied"
+    done = run_cli("apply", path, "-o", applied, "--jsonl", jsonl)
+    assert done.returncode == 0, done.stderr
+    assert read_document((applied / "vol1" / "p1.alto.xml").read_bytes(), "a.xml").text.startswith("体育馆已经投入")
+
+
+def test_learn_reads_a_legacy_encoded_text_in_the_encoding_the_run_used(tmp_path: Path) -> None:
+    scans = tmp_path / "scans"
+    scans.mkdir()
+    (scans / "gb.txt").write_bytes("图书馆周末开放时间廷长到晚上九点。\n".encode("gb18030"))
+    jsonl = tmp_path / "edits.jsonl"
+    done = run_cli("clean", scans, "-o", tmp_path / "out", "--jsonl", jsonl, "--encoding", "gb18030")
+    assert done.returncode == 0, done.stderr
+    decisions = default_decisions(map(json.loads, jsonl.read_text(encoding="utf-8").splitlines()))
+    (item,) = decisions["documents"][0]["edits"]
+    item.update(accepted=False, decided=True)
+    assert decisions["documents"][0]["encoding"] == "gb18030"
+    path = tmp_path / "decisions.json"
+    path.write_text(json.dumps(decisions, ensure_ascii=False), encoding="utf-8")
+    done = run_cli("learn", path, "-o", tmp_path / "project.tsv")
+    assert done.returncode == 0, done.stderr
+    assert "\t".join(["时间廷长到", "", "", "", "", "from lm:char5", "keep"]) in (tmp_path / "project.tsv").read_text(encoding="utf-8")
