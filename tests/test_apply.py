@@ -191,3 +191,19 @@ def test_find_conflicts_sees_same_point_insertions_and_overlaps(originals: Path)
     accepted = [d.__class__(d.edit, d.origin, True) for d in page.decisions]
     clashes = find_conflicts(DocumentDecisions(page.path, page.root, page.sha256, tuple(accepted)))
     assert len(clashes) == 1 and "'暉' → '輝'" in clashes[0][1]
+
+
+@pytest.mark.parametrize(
+    ("where", "key"),
+    [("top", "documnets"), ("document", "suggestions"), ("document", "sha"), ("item", "acepted"), ("item", "orgin")],
+)
+def test_an_unknown_key_anywhere_is_an_error_naming_it(where: str, key: str) -> None:
+    item = {"start": 0, "end": 1, "before": "末", "after": "未", "kind": "char", "source": "char:lm",
+            "confidence": 0.9, "origin": "suggestion", "accepted": True,
+            "evidence": [], "element": "s_1", "in_file": True}   # a JSONL edit's own fields are allowed
+    document = {"path": "a.xml", "root": "/in", "sha256": "0" * 64, "edits": [item]}
+    payload = {"schema": SCHEMA, "documents": [document]}
+    assert parse_decisions(payload)[0].accepted[0].after == "未"
+    {"top": payload, "document": document, "item": item}[where][key] = []
+    with pytest.raises(SchemaError, match=f"unknown key '{key}'"):
+        parse_decisions(payload)

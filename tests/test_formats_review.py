@@ -85,3 +85,46 @@ def test_learn_reads_a_legacy_encoded_text_in_the_encoding_the_run_used(tmp_path
     done = run_cli("learn", path, "-o", tmp_path / "project.tsv")
     assert done.returncode == 0, done.stderr
     assert "\t".join(["时间廷长到", "", "", "", "", "from lm:char5", "keep"]) in (tmp_path / "project.tsv").read_text(encoding="utf-8")
+
+
+def test_a_hand_written_decisions_file_without_roots_applies_with_the_jsonl_and_its_suggestions(tmp_path: Path) -> None:
+    # As the README describes it: suggestions inside "edits" with "origin": "suggestion", no root
+    # (the JSONL names it), the JSONL's extra fields (evidence, element) carried along.
+    _scans, jsonl, records = clean_batch(tmp_path)
+    alto, page = records["vol1/p1.alto.xml"], records["vol1/p2.hocr"]
+    documents = []
+    for record in (alto, page):
+        items = [{**e, "origin": "edit", "accepted": e["before"] != "廷"} for e in record["edits"]]
+        items += [{**s, "origin": "suggestion", "accepted": True} for s in record["suggestions"]]
+        documents.append({"path": record["path"], "sha256": record["sha256"], "edits": items})
+    path = tmp_path / "mine.json"
+    path.write_text(json.dumps({"schema": "restore.decisions/1", "documents": documents}, ensure_ascii=False),
+                    encoding="utf-8")
+    out = tmp_path / "reviewed"
+    done = run_cli("apply", path, "-o", out, "--jsonl", jsonl)
+    assert done.returncode == 0, done.stderr
+    assert read_document((out / "vol1" / "p1.alto.xml").read_bytes(), "a.xml").text.startswith("体育馆已经投入")
+    assert "时间廷长到" in read_document((out / "vol1" / "p2.hocr").read_bytes(), "b.hocr").text
+    # Without --jsonl nothing says where the originals are: one line per document, nothing written.
+    done = run_cli("apply", path, "-o", tmp_path / "nowhere")
+    assert done.returncode == 1 and "pass --root, or --jsonl EDITS.jsonl" in done.stderr
+    assert not (tmp_path / "nowhere").exists()
+
+
+def test_a_suggestions_list_beside_edits_is_an_error_not_a_dropped_acceptance(tmp_path: Path) -> None:
+    _scans, jsonl, records = clean_batch(tmp_path)
+    alto = records["vol1/p1.alto.xml"]
+    guess = {"schema": "restore.decisions/1", "documents": [{
+        "path": alto["path"], "root": alto["root"], "sha256": alto["sha256"],
+        "edits": [{**e, "accepted": True} for e in alto["edits"]],
+        "suggestions": [{**s, "accepted": True} for s in alto["suggestions"]],
+    }]}
+    path = tmp_path / "guess.json"
+    path.write_text(json.dumps(guess, ensure_ascii=False), encoding="utf-8")
+    out = tmp_path / "reviewed"
+    done = run_cli("apply", path, "-o", out, "--jsonl", jsonl)
+    assert done.returncode == 1
+    assert "unknown key 'suggestions': suggestions go inside 'edits'" in done.stderr and '"origin": "suggestion"' in done.stderr
+    assert not out.exists()
+    learn = run_cli("learn", path, "-o", tmp_path / "p.tsv")
+    assert learn.returncode == 1 and "unknown key 'suggestions'" in learn.stderr

@@ -12,12 +12,20 @@ edits were made for::
                                "confidence": 0.95, "origin": "edit", "accepted": true,
                                "decided": true, "rule": "never"}]}]}
 
-``decided`` (optional, default ``false``) says the reviewer set this item (an untouched
-default is no lesson); ``rule`` (optional) is ``"never"`` (never change this, with
-``accepted: false``) or ``"always"`` (always make this change, ``accepted: true``) when
+Each document has its ``path`` (relative to ``root``), its ``sha256`` and its ``edits``: the
+edits **and the suggestions** of the JSONL record in one list, each with ``origin``
+(``"edit"``, the default, or ``"suggestion"``) and ``accepted``. ``root`` is optional: without it,
+``restore apply --jsonl EDITS.jsonl`` takes the folder the JSONL records for that path (and
+``--root`` names it for every document). ``encoding`` (optional) is the ``--encoding`` the
+original was read in. ``decided`` (optional, default ``false``) says the reviewer set this item
+(an untouched default is no lesson); ``rule`` (optional) is ``"never"`` (never change this,
+with ``accepted: false``) or ``"always"`` (always make this change, ``accepted: true``) when
 the reviewer asked for a project rule. ``restore learn`` (:mod:`restore.lexicon.learn`)
 turns decided items into project rules; files without these fields still load, as
-undecided.
+undecided. An item may also carry the fields a JSONL edit has (``evidence``, ``element``,
+``in_file``), which are not used. Any other key, at the top, in a document or in an item, is an
+error (:class:`SchemaError` naming it): a misspelt or misplaced field (a ``suggestions`` list
+beside ``edits``) must never make an accepted change vanish without a word.
 
 Everything is checked before anything is written, and the outputs are written
 to temporaries and renamed only once all of them are on disk, so a bad decisions
@@ -55,6 +63,13 @@ _SHA256 = re.compile(r"[0-9a-f]{64}\Z")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # A reviewer's request for a project rule, and the decision it implies (accepted or not).
 RULE_REQUESTS = {"never": False, "always": True}
+# The keys each level of a decisions file may have (anything else is a SchemaError).
+TOP_KEYS = frozenset({"schema", "documents"})
+DOCUMENT_KEYS = frozenset({"path", "root", "sha256", "edits", "encoding"})
+ITEM_KEYS = frozenset({"start", "end", "before", "after", "kind", "source", "confidence", "origin", "accepted",
+                       "decided", "rule"})
+# Fields of a JSONL record's edits an item may carry along (copied from the record); not used.
+RECORD_ONLY_ITEM_KEYS = frozenset({"evidence", "element", "in_file"})
 
 
 @dataclass(frozen=True)
@@ -119,6 +134,7 @@ def parse_decisions(payload: Any, *, name: str = "decisions") -> list[DocumentDe
     if not isinstance(payload, dict) or payload.get("schema") != SCHEMA:
         found = payload.get("schema") if isinstance(payload, dict) else type(payload).__name__
         raise SchemaError(f"{name}: expected schema {SCHEMA!r}, got {found!r}")
+    _no_unknown_keys(payload, TOP_KEYS, name)
     documents = payload.get("documents")
     if not isinstance(documents, list):
         raise SchemaError(f"{name}: 'documents' must be a list")
@@ -128,6 +144,7 @@ def parse_decisions(payload: Any, *, name: str = "decisions") -> list[DocumentDe
         where = f"{name}: document {number}"
         if not isinstance(document, dict):
             raise SchemaError(f"{where}: must be an object")
+        _no_unknown_keys(document, DOCUMENT_KEYS, f"{where} ({document.get('path', 'no path')})")
         try:
             path, root, sha = document["path"], document.get("root", ""), document["sha256"]
             items = document["edits"]
@@ -156,6 +173,7 @@ def parse_decisions(payload: Any, *, name: str = "decisions") -> list[DocumentDe
 def _decision(item: Any, path: str, name: str) -> Decision:
     if not isinstance(item, dict):
         raise SchemaError(f"{name}: {path}: each edit must be an object")
+    _no_unknown_keys(item, ITEM_KEYS | RECORD_ONLY_ITEM_KEYS, f"{name}: {path}: edit [{item.get('start')}, {item.get('end')})")
     origin, accepted = item.get("origin", "edit"), item.get("accepted")
     if origin not in ORIGINS:
         raise SchemaError(f"{name}: {path}: unknown origin {origin!r}")
@@ -174,6 +192,20 @@ def _decision(item: Any, path: str, name: str) -> Decision:
     except SchemaError as exc:
         raise SchemaError(f"{name}: {path}: {exc}") from exc
     return Decision(edit, origin, accepted, decided or bool(rule), rule)
+
+
+def _no_unknown_keys(obj: dict[str, Any], known: frozenset[str], where: str) -> None:
+    """:class:`SchemaError` for the first key of ``obj`` not in ``known``, saying where it belongs if it can."""
+    unknown = sorted(key for key in obj if key not in known)
+    if not unknown:
+        return
+    key = unknown[0]
+    if key == "suggestions":
+        hint = ("suggestions go inside 'edits', each with \"origin\": \"suggestion\" "
+                "(see restore.decisions' docstring); nothing was applied")
+    else:
+        hint = f"expected only {', '.join(sorted(known))}"
+    raise SchemaError(f"{where}: unknown key {key!r}: {hint}")
 
 
 def normalise_path(path: Any) -> str | None:
@@ -247,13 +279,14 @@ def plan(
 
     The originals are looked for under ``root`` when given; otherwise under each
     document's own ``root``, which ``recorded`` (from :func:`recorded_roots`) must
-    confirm. All problems of all documents are gathered into one error, so a
-    reviewer sees everything that needs fixing at once.
+    confirm, or, for a document that names no root, under the root ``recorded`` gives
+    its path (with the same sha256). All problems of all documents are gathered into
+    one error, so a reviewer sees everything that needs fixing at once.
     """
     problems: list[str] = []
     planned: list[tuple[Path, str, bytes]] = []
     for document in documents:
-        base = root if root is not None else _confirmed_root(document, recorded, problems)
+        base = _originals_folder(document, root=root, recorded=recorded, problems=problems)
         if base is None:
             continue
         source = base / document.path
@@ -282,12 +315,20 @@ def plan(
     return planned
 
 
-def _confirmed_root(
-    document: DocumentDecisions, recorded: dict[str, tuple[str, str]] | None, problems: list[str]
+def _originals_folder(
+    document: DocumentDecisions,
+    *,
+    root: Path | None = None,
+    recorded: dict[str, tuple[str, str]] | None = None,
+    problems: list[str] | None = None,
 ) -> Path | None:
+    """The folder ``document``'s original is read from (see :func:`plan`), or ``None`` with the
+    reason appended to ``problems``."""
+    problems = [] if problems is None else problems
+    if root is not None:
+        return root
     if not document.root:
-        problems.append(f"{document.path}: the decisions do not say where the original is; pass --root")
-        return None
+        return _recorded_root(document, recorded, problems)
     if recorded is None:
         problems.append(
             f"{document.path}: the originals' folder {document.root} is named only by the decisions file; "
@@ -301,6 +342,28 @@ def _confirmed_root(
         )
         return None
     return Path(document.root)
+
+
+def _recorded_root(
+    document: DocumentDecisions, recorded: dict[str, tuple[str, str]] | None, problems: list[str]
+) -> Path | None:
+    """The root the JSONL records for a document whose decisions name none."""
+    found = recorded.get(document.path) if recorded is not None else None
+    if recorded is None:
+        problems.append(f"{document.path}: the decisions do not say where the original is; pass --root, "
+                        "or --jsonl EDITS.jsonl (the records the report was built from, which name it)")
+        return None
+    if found is None or not found[0]:
+        problems.append(f"{document.path}: neither the decisions nor the JSONL say where the original is "
+                        "(no record of this path names a root); pass --root")
+        return None
+    if found[1] != document.sha256:
+        problems.append(
+            f"{document.path}: the JSONL records it with another sha256 (under {found[0]}); "
+            "pass --root to name the originals' folder"
+        )
+        return None
+    return Path(found[0])
 
 
 def apply_decisions(
@@ -318,7 +381,8 @@ def apply_decisions(
     Outputs are UTF-8 whatever the originals' encoding. ``root`` and ``recorded``: see :func:`plan`.
     """
     planned = plan(documents, root=root, recorded=recorded)
-    roots = [root] if root is not None else sorted({Path(document.root) for document in documents})
+    roots = sorted({folder for document in documents
+                    if (folder := _originals_folder(document, root=root, recorded=recorded)) is not None})
     guard = WriteGuard(out_dir, input_roots=roots, input_files=[source for source, _relative, _text in planned])
     out_root = Path(out_dir).resolve()
     targets = [out_root / relative for _source, relative, _text in planned]

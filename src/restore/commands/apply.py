@@ -16,7 +16,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="apply the accepted edits of a decisions file to the original files",
         description="Check each original file's sha256 against DECISIONS and write it under OUT with "
         "exactly the accepted edits. Nothing is written if any document fails a check. The originals' folder "
-        "recorded in DECISIONS is used only when --jsonl confirms it; --root names it instead.",
+        "recorded in DECISIONS is used only when --jsonl confirms it (a document DECISIONS names no folder for "
+        "gets the one --jsonl records); --root names it instead.",
     )
     parser.add_argument("decisions", metavar="DECISIONS.json", type=Path, help="decisions exported from the report")
     parser.add_argument("-o", "--output", metavar="OUT", type=Path, required=True, help="output directory")
@@ -25,7 +26,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--jsonl",
         type=Path,
         metavar="EDITS.jsonl",
-        help="the records the report was built from: confirms each document's recorded folder and sha256",
+        help="the records the report was built from: confirms each document's recorded folder and sha256, "
+        "or gives the folder where DECISIONS names none",
     )
     parser.set_defaults(run=run)
 
