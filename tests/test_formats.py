@@ -357,6 +357,11 @@ def test_page_insertion_keeps_the_engines_glyphs() -> None:
     schema("pagecontent-2019-07-15.xsd").assertValid(etree.fromstring(output))
     assert read_document(output, "p.xml").text.startswith("新馆己、经开放")
     assert coordinates(etree.fromstring(output)) == coordinates(etree.fromstring(document.source))
+    # The Word says why its Glyphs no longer spell it.
+    word = etree.fromstring(output).find(f".//{{{PAGE}}}Word[@id='w2']")
+    assert word.find(f"{{{PAGE}}}TextEquiv").get("comments") == (
+        "restore: corrected; its Glyphs read 己经: left as the engine cut them, no room between them for the inserted character"
+    )
 
 
 def test_hocr_text_replaced_boxes_kept() -> None:
@@ -453,3 +458,75 @@ def test_a_200_mb_file_is_refused_before_it_is_read(tmp_path: Path) -> None:
 def test_module_examples_hold(module: str) -> None:
     result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
     assert result.failed == 0 and result.attempted > 0
+
+
+def _page_word(word_equivs: str, glyphs: list[tuple[str, str]]) -> bytes:
+    """A PAGE 2019 page of one line: the Word 工程 then the Word under test (its Glyphs, 30 px each)."""
+    parts, x = [], 70
+    for glyph_id, equivs in glyphs:
+        parts.append(f'<Glyph id="{glyph_id}"><Coords points="{x},10 {x + 30},10 {x + 30},40 {x},40"/>{equivs}</Glyph>')
+        x += 30
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<PcGts xmlns="{PAGE}"><Metadata><Creator>hand</Creator>'
+        "<Created>2026-11-30T10:00:00</Created><LastChange>2026-11-30T10:00:00</LastChange></Metadata>"
+        '<Page imageFilename="p.png" imageWidth="300" imageHeight="60"><TextRegion id="r1">'
+        '<Coords points="10,10 200,10 200,40 10,40"/><TextLine id="l1"><Coords points="10,10 200,10 200,40 10,40"/>'
+        '<Word id="w1"><Coords points="10,10 70,10 70,40 10,40"/><TextEquiv><Unicode>工程</Unicode></TextEquiv></Word>'
+        f'<Word id="w2"><Coords points="70,10 {x},10 {x},40 70,40"/>{"".join(parts)}{word_equivs}</Word>'
+        "</TextLine></TextRegion></Page></PcGts>"
+    ).encode("utf-8")
+
+
+def _equivs(*readings: tuple[str | None, str]) -> str:
+    return "".join(
+        f"<TextEquiv{'' if index is None else f' index={chr(34)}{index}{chr(34)}'} conf=\"0.5\"><Unicode>{text}</Unicode></TextEquiv>"
+        for index, text in readings
+    )
+
+
+def test_page_an_unindexed_first_textequiv_is_the_reading_not_an_index_2_alternative() -> None:
+    # The engine read 尚末 (no @index) with 尚未 as its runner-up (index 2); the Glyph likewise.
+    source = _page_word(_equivs((None, "尚末"), ("2", "尚未")),
+                        [("g1", _equivs((None, "尚"))), ("g2", _equivs((None, "末"), ("2", "未")))])
+    schema("pagecontent-2019-07-15.xsd").assertValid(etree.fromstring(source))
+    document = read_document(source, "p.xml")
+    assert document.text == "工程尚末"
+    assert document.alternatives[3] == (("未", 0.5),)      # the Glyph's runner-up is an alternative
+    output = write_document(document, [char_edit(document, "末", "未")])
+    schema("pagecontent-2019-07-15.xsd").assertValid(etree.fromstring(output))
+    root, ns = etree.fromstring(output), {"p": PAGE}
+
+    def readings(element_id: str) -> list[tuple[str | None, str | None, str]]:
+        element = root.find(f".//*[@id='{element_id}']", ns)
+        return [(e.get("index"), e.get("comments"), e.findtext("p:Unicode", namespaces=ns))
+                for e in element.findall("p:TextEquiv", ns)]
+
+    # The correction ranks first, the OCR reading next; the alternative it equals goes.
+    assert readings("w2") == [("2", "restore: corrected", "尚未"), ("3", "OCR", "尚末")]
+    assert readings("g2") == [("2", "restore: corrected", "未"), ("3", "OCR", "末")]
+    assert read_document(output, "p.xml").text == "工程尚未"
+
+
+@pytest.mark.parametrize(
+    ("indices", "expected"),
+    [((None, "2"), "甲"), (("2", None), "甲"), (("2", "1"), "乙"), (("1", None, "0"), "丙"),
+     ((None, "0"), "甲"), (("x", "1"), "甲"), ((None, None), "甲")],
+)
+def test_page_reading_order_explicit_lowest_first_missing_index_by_document_order(
+    indices: tuple[str | None, ...], expected: str
+) -> None:
+    readings = tuple(zip(indices, "甲乙丙"))
+    document = read_document(_page_word(_equivs(*readings), []), "p.xml")
+    assert document.text == "工程" + expected
+
+
+def test_page_glyphs_left_unchanged_say_why_on_the_corrected_word() -> None:
+    # Two Glyphs for a Word of three characters: they cannot follow the correction.
+    source = _page_word(_equivs(("1", "尚末完")), [("g1", _equivs(("1", "尚"))), ("g2", _equivs(("1", "末")))])
+    document = read_document(source, "p.xml")
+    output = write_document(document, [char_edit(document, "末", "未")])
+    schema("pagecontent-2019-07-15.xsd").assertValid(etree.fromstring(output))
+    word = etree.fromstring(output).find(f".//{{{PAGE}}}Word[@id='w2']")
+    first = word.find(f"{{{PAGE}}}TextEquiv")
+    assert first.findtext(f"{{{PAGE}}}Unicode") == "尚未完"
+    assert first.get("comments") == "restore: corrected; its Glyphs read 尚末: not updated, 2 Glyphs for 3 characters"

@@ -1,9 +1,17 @@
 """PAGE-XML (2010–2019 namespaces; OCR-D, Transkribus, eScriptorium): TextEquiv at Line, Word and Glyph.
 
 Reading: every ``TextLine`` is a line (regions and lines in document order). Its ``Word`` elements
-are the words; a line without Words is one word. An element's reading is its ``TextEquiv`` with the
-lowest ``index`` (the first when none has one). PAGE joins a line's Words with one space; the reader
-drops that space between CJK characters (``joiner``), so ``区 图书馆`` reads ``区图书馆``. A
+are the words; a line without Words is one word. An element's reading is its first ``TextEquiv`` in
+:func:`ranked` order. The PAGE 2019 schema says only that "the text content with the lowest index
+should be interpreted as the main text content"; ``@index`` is optional and says nothing of a
+TextEquiv without one. Producers that write several TextEquivs write them in rank order (OCR-D:
+ascending ``@index``, descending ``@conf``), so where ``@index`` is missing restore trusts document
+order: explicit indices rank lowest first, and a TextEquiv without one ranks right after the
+TextEquiv before it in the document, or first when it comes first. ``<TextEquiv conf="0.51">睛朗``
+followed by ``<TextEquiv index="2">晴朗`` reads 睛朗 (the engine's runner-up stays second), and
+``index="1"``, ``index="2"``, then an unindexed one rank in that order. PAGE joins a line's Words
+with one space; the reader drops that space between CJK characters (``joiner``), so ``区 图书馆``
+reads ``区图书馆``. A
 character's confidence is its ``Glyph``'s ``TextEquiv/@conf`` (0–1) when the Word has one Glyph per
 character, else the Word's, else the Line's; a Glyph's further TextEquivs are the engine's
 alternatives. ``@readingDirection`` (``top-to-bottom`` for vertical Chinese) does not change the text:
@@ -18,7 +26,11 @@ follow their characters: a replaced Glyph gets a corrected TextEquiv the same wa
 character's Glyph goes, an inserted character gets a new Glyph whose ``Coords`` are the room the
 engine's cut left between its neighbours (a dropped character leaves a hole); where there is no such
 room (PAGE requires ``Coords``) the insertion updates the Word only and the Glyphs stay as the engine
-cut them. Coordinates, baselines and every other attribute are unchanged.
+cut them. A corrected Word's Glyphs then read its new text, first TextEquiv by first TextEquiv;
+where they do not (no room for an inserted Glyph, not one Glyph per character, Glyphs that did not
+read the Word before), the Word's corrected TextEquiv says so and why in its ``@comments``
+(``restore: corrected; its Glyphs read …: not updated, 3 Glyphs for 4 characters``). Coordinates,
+baselines and every other attribute are unchanged.
 """
 
 from __future__ import annotations
@@ -57,19 +69,45 @@ def _q(ns: str, name: str) -> str:
 
 
 def reading(element: etree._Element, ns: str) -> tuple[etree._Element | None, str, float | None]:
-    """The element's own reading: ``(TextEquiv, Unicode text, conf)`` at the lowest index."""
-    equivs = list(element.iterchildren(_q(ns, "TextEquiv")))
+    """The element's own reading: ``(TextEquiv, Unicode text, conf)`` of its first :func:`ranked` TextEquiv."""
+    equivs = ranked(element, ns)
     if not equivs:
         return None, "", None
-    best = min(equivs, key=lambda e: (_index(e), equivs.index(e)))
+    best = equivs[0]
     unicode = best.find(_q(ns, "Unicode"))
     conf = best.get("conf")
     return best, (unicode.text or "") if unicode is not None else "", float(conf) if conf else None
 
 
-def _index(equiv: etree._Element) -> int:
-    value = equiv.get("index")
-    return int(value) if value is not None and value.lstrip("-").isdigit() else 1 << 30
+def ranked(element: etree._Element, ns: str) -> list[etree._Element]:
+    """The element's TextEquivs, the main reading first (see the module docstring).
+
+    Explicit ``@index`` values rank lowest first; a TextEquiv without one (or with one that is
+    no integer) takes the rank of the TextEquiv before it in the document and follows it, or
+    ranks first when it comes first. Ties keep document order.
+
+    >>> ns = "http://schema.primaresearch.org/PAGE/gts/pagecontent/2019-07-15"
+    >>> def order(*indices):
+    ...     word = etree.Element(_q(ns, "Word"))
+    ...     for number, index in enumerate(indices):
+    ...         etree.SubElement(word, _q(ns, "TextEquiv"), {} if index is None else {"index": index}, n=str(number))
+    ...     return [equiv.get("n") for equiv in ranked(word, ns)]
+    >>> order(None, "2"), order("2", "1"), order("1", None, "2"), order("3", None, "1"), order(None, None)
+    (['0', '1'], ['1', '0'], ['0', '1', '2'], ['2', '0', '1'], ['0', '1'])
+    """
+    keys: list[tuple[int, int]] = []
+    rank = -1  # a leading TextEquiv without an index ranks before every explicit one
+    for position, equiv in enumerate(element.iterchildren(_q(ns, "TextEquiv"))):
+        explicit = _explicit_index(equiv)
+        rank = explicit if explicit is not None else rank
+        keys.append((rank, position))
+    equivs = list(element.iterchildren(_q(ns, "TextEquiv")))
+    return [equivs[position] for _rank, position in sorted(keys)]
+
+
+def _explicit_index(equiv: etree._Element) -> int | None:
+    value = (equiv.get("index") or "").strip()
+    return int(value) if value.lstrip("-").isdigit() else None
 
 
 def units(root: etree._Element, ns: str) -> Iterator[tuple[int, int, etree._Element, etree._Element]]:
@@ -103,7 +141,7 @@ def read(data: bytes, name: str, root: etree._Element | None = None) -> OcrDocum
                 _g, _text, glyph_conf = reading(glyph, ns)
                 if glyph_conf is not None:
                     confidences[index] = glyph_conf
-                others = sorted(glyph.iterchildren(_q(ns, "TextEquiv")), key=_index)[1:]
+                others = ranked(glyph, ns)[1:]
                 alternatives.append(tuple(
                     ((o.findtext(_q(ns, "Unicode")) or ""), float(o.get("conf")) if o.get("conf") else None)
                     for o in others if o.findtext(_q(ns, "Unicode"))
@@ -164,9 +202,14 @@ def write(document: OcrDocument, edits: Sequence[Edit]) -> bytes:
     for index, changes in sorted(placement.changes.items()):
         line, holder = targets[index]
         old = reading(holder, ns)[1]
+        new = apply_changes(old, changes)
+        comment = CORRECTED_COMMENT
         if holder is not line:
-            _correct_glyphs(holder, ns, old, changes, ids)
-        _push_reading(holder, ns, apply_changes(old, changes), min(c.confidence for c in changes))
+            unchanged = _correct_glyphs(holder, ns, old, changes, ids)
+            glyphs = [reading(glyph, ns)[1] for glyph in holder.iterchildren(_q(ns, "Glyph"))]
+            if glyphs and "".join(glyphs) != new:
+                comment += f"; its Glyphs read {''.join(glyphs)}: {unchanged or 'they did not read the Word before'}"
+        _push_reading(holder, ns, new, min(c.confidence for c in changes), comment)
     for line, old_words in lines.values():
         _update_line(line, ns, old_words, confidence)
     for region, old_lines in regions.values():
@@ -182,16 +225,20 @@ def _word_texts(line: etree._Element, ns: str) -> list[str]:
     return [reading(word, ns)[1] for word in line.iterchildren(_q(ns, "Word"))]
 
 
-def _push_reading(element: etree._Element, ns: str, text: str, confidence: float) -> None:
+def _push_reading(
+    element: etree._Element, ns: str, text: str, confidence: float, comment: str = CORRECTED_COMMENT
+) -> None:
     """Put ``text`` at the lowest TextEquiv index; earlier readings move one down, the OCR one marked.
 
     A further reading that says ``text`` (an engine alternative restore chose) goes: the corrected
-    TextEquiv says it now. The new TextEquiv is laid out like the current reading's.
+    TextEquiv says it now. The new TextEquiv is laid out like the current reading's and carries
+    ``comment``.
     """
-    equivs = sorted(element.iterchildren(_q(ns, "TextEquiv")), key=_index)
+    equivs = ranked(element, ns)
     if equivs and equivs[0].findtext(_q(ns, "Unicode")) == text:
         return
-    lowest = min((_index(e) for e in equivs if e.get("index") is not None), default=1)
+    explicit = [index for e in equivs if (index := _explicit_index(e)) is not None]
+    lowest = max(0, min(explicit, default=1))  # the schema's indices are non-negative
     for equiv in equivs[1:]:
         if equiv.findtext(_q(ns, "Unicode")) == text:
             remove_child(equiv)
@@ -201,7 +248,7 @@ def _push_reading(element: etree._Element, ns: str, text: str, confidence: float
         if offset == 0 and equiv.get("comments") is None:
             equiv.set("comments", OCR_COMMENT)
     corrected = _new_equiv(equivs[0] if equivs else None, ns, text)
-    for name, value in (("index", str(lowest)), ("conf", f"{confidence:.3f}"), ("comments", CORRECTED_COMMENT)):
+    for name, value in (("index", str(lowest)), ("conf", f"{confidence:.3f}"), ("comments", comment)):
         corrected.set(name, value)
     if equivs:
         insert_child(element, element.index(equivs[0]), corrected)
@@ -229,18 +276,19 @@ def _append_equiv(element: etree._Element, ns: str, equiv: etree._Element) -> No
     insert_child(element, element.index(style) if style is not None else len(element), equiv)
 
 
-def _correct_glyphs(word: etree._Element, ns: str, old: str, changes: list[Change], ids: set[str]) -> None:
+def _correct_glyphs(word: etree._Element, ns: str, old: str, changes: list[Change], ids: set[str]) -> str:
     """The Word's Glyphs follow its characters: replaced ones get a new reading, deleted ones go, and
     inserted ones get a Glyph in the room the engine's cut left between their neighbours
     (:func:`~restore.formats.placement.inserted_boxes`). Where an insertion has no such room the
-    Glyphs stay as the engine cut them (a Glyph needs ``Coords``). ``ids``: every id in the file."""
+    Glyphs stay as the engine cut them (a Glyph needs ``Coords``), and so they do when there is no
+    Glyph per character. ``ids``: every id in the file. Returns why the Glyphs were left, or ``""``."""
     glyphs = list(word.iterchildren(_q(ns, "Glyph")))
     if len(glyphs) != len(old):
-        return
+        return f"not updated, {len(glyphs)} Glyphs for {len(old)} characters"
     steps = char_steps(len(old), changes)
     placed = inserted_boxes(steps, [_box(glyph, ns) for glyph in glyphs])
     if any(step.op == "insert" and index not in placed for index, step in enumerate(steps)):
-        return
+        return "left as the engine cut them, no room between them for the inserted character"
     previous: etree._Element | None = None
     for index, step in enumerate(steps):
         if step.op == "keep":
@@ -256,6 +304,7 @@ def _correct_glyphs(word: etree._Element, ns: str, old: str, changes: list[Chang
             insert_child(word, word.index(previous) + 1, glyph)
             _push_reading(glyph, ns, step.char, step.confidence)
             previous = glyph
+    return ""
 
 
 def _new_glyph(ns: str, glyph_id: str, box: Box) -> etree._Element:
