@@ -65,12 +65,16 @@ def test_the_engine_calibration_used_is_recorded_and_a_missing_one_is_said(tmp_p
     jsonl = tmp_path / "edits.jsonl"
     plain = run_restore("fix", source, "-o", str(tmp_path / "a.xml"), "--jsonl", str(jsonl))
     assert plain.returncode == 0, plain.stderr.decode()
-    assert "no OCR engine restore has a calibration for" in plain.stderr.decode() and "--engine" in plain.stderr.decode()
-    assert json.loads(jsonl.read_text(encoding="utf-8"))["engine_calibration"] == ""
+    warning = plain.stderr.decode()
+    assert f"{source}: restored from its text alone: restore has no calibration for kraken" in warning
+    assert "pass it only for files that engine read" in warning
+    record = json.loads(jsonl.read_text(encoding="utf-8"))
+    # The engine the file names is recorded even without a calibration for it.
+    assert (record["engine"], record["engine_software"], record["engine_calibration"]) == ("kraken", "kraken", "")
     named = run_restore("fix", source, "-o", str(tmp_path / "b.xml"), "--jsonl", str(jsonl), "--engine", "ppocr")
     assert named.returncode == 0 and b"calibration" not in named.stderr
     record = json.loads(jsonl.read_text(encoding="utf-8"))
-    assert (record["engine"], record["engine_calibration"]) == ("", "ppocrv4")  # --engine ppocr: PP-OCRv4's
+    assert (record["engine"], record["engine_calibration"]) == ("kraken", "ppocrv4")  # --engine ppocr: PP-OCRv4's
 
 
 def test_fix_hostile_file_is_one_line_exit_1_nothing_written(tmp_path: Path) -> None:

@@ -128,3 +128,31 @@ def test_a_suggestions_list_beside_edits_is_an_error_not_a_dropped_acceptance(tm
     assert not out.exists()
     learn = run_cli("learn", path, "-o", tmp_path / "p.tsv")
     assert learn.returncode == 1 and "unknown key 'suggestions'" in learn.stderr
+
+
+def test_clean_warns_once_per_batch_for_engines_without_a_calibration_and_records_their_names(tmp_path: Path) -> None:
+    scans = tmp_path / "scans"
+    scans.mkdir()
+    producers = {"a.xml": "ABBYY FineReader 11", "b.xml": "ABBYY FineReader 11", "c.xml": "ABBYY FineReader 11",
+                 "d.xml": "kraken 4.3.13", "e.xml": "", "f.hocr": "tesseract 5.3.0"}
+    for name, engine in producers.items():
+        make = hocr if name.endswith(".hocr") else alto4
+        (scans / name).write_bytes(make(HOCR_LINES, engine=engine))
+    jsonl = tmp_path / "edits.jsonl"
+    for jobs in ("1", "2"):
+        done = run_cli("clean", scans, "-o", tmp_path / f"out{jobs}", "--jsonl", jsonl, "--jobs", jobs)
+        assert done.returncode == 0, done.stderr
+        (warning,) = done.stderr.splitlines()   # one line for the batch, whatever the number of workers
+        assert warning.startswith("restore: warning: 5 files were restored from their text alone: restore has no "
+                                  "calibration for their engines (ABBYY FineReader 11: 3 files, kraken 4.3.13: 1 file, "
+                                  "no engine named: 1 file)")
+        assert "pass it only for files that engine read" in warning
+    records = {r["path"]: r for r in map(json.loads, jsonl.read_text(encoding="utf-8").splitlines())}
+    assert {path: (r["engine"], r["engine_software"], r["engine_calibration"]) for path, r in records.items()} == {
+        "a.xml": ("ABBYY FineReader 11", "ABBYY FineReader 11", ""),
+        "b.xml": ("ABBYY FineReader 11", "ABBYY FineReader 11", ""),
+        "c.xml": ("ABBYY FineReader 11", "ABBYY FineReader 11", ""),
+        "d.xml": ("kraken 4.3.13", "kraken 4.3.13", ""),
+        "e.xml": ("", "", ""),
+        "f.hocr": ("tesseract", "tesseract 5.3.0", "tesseract"),
+    }

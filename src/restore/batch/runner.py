@@ -61,7 +61,10 @@ class BatchOptions:
 class BatchSummary:
     """Counts and failures of one run; ``ok`` is False when any file (or the JSONL or report) failed.
 
-    ``edited`` are the outputs kept because they were edited by hand since restore wrote them.
+    ``edited`` are the outputs kept because they were edited by hand since restore wrote them;
+    ``uncalibrated`` counts the restored OCR files whose confidences no engine calibration weighed,
+    by the engine they name (``""``: none), for one warning per batch
+    (:func:`restore.formats.restoring.uncalibrated_warning`).
     """
 
     total: int = 0
@@ -70,6 +73,7 @@ class BatchSummary:
     chars: int = 0
     errors: list[worker.Outcome] = field(default_factory=list)
     edited: list[worker.Outcome] = field(default_factory=list)
+    uncalibrated: dict[str, int] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -157,6 +161,8 @@ def collect(
             if outcome.status == worker.DONE:
                 summary.done += 1
                 summary.chars += outcome.chars
+                if outcome.uncalibrated is not None:
+                    summary.uncalibrated[outcome.uncalibrated] = summary.uncalibrated.get(outcome.uncalibrated, 0) + 1
             elif outcome.status == worker.SKIPPED:
                 summary.skipped += 1
             elif outcome.status == worker.EDITED:

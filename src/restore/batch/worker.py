@@ -43,6 +43,9 @@ class Outcome:
     status: str
     chars: int = 0
     message: str = ""
+    # A restored OCR file whose confidences no engine calibration weighed: the engine it names
+    # ("" for none); None otherwise. The batch warns once for all of them.
+    uncalibrated: str | None = None
 
 
 @dataclass(frozen=True)
@@ -157,7 +160,7 @@ def _process(worker: WorkerContext, relative: Path, progress: DocumentSteps | No
     record["output_sha256"] = output_sha
     state.save_sidecar(sidecar_file, record)
     failure_file.unlink(missing_ok=True)
-    return Outcome(name, DONE, chars=len(result.original))
+    return Outcome(name, DONE, chars=len(result.original), uncalibrated=restored.uncalibrated)
 
 
 def _edited_by_hand(target: Path, sidecar: dict[str, object] | None, new_sha: str) -> bool:

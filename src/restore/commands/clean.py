@@ -64,6 +64,7 @@ def run(args: argparse.Namespace) -> int:
     """Run the batch; exit code 1 when any file failed."""
     from restore.batch import BatchOptions, run_batch
     from restore.batch.worker import Outcome
+    from restore.formats.restoring import uncalibrated_warning
 
     if args.jobs < 0:
         raise ConfigError(f"--jobs must be 0 or more, got {args.jobs}")
@@ -97,6 +98,8 @@ def run(args: argparse.Namespace) -> int:
         sys.stderr.flush()
 
     summary = run_batch(options, progress_stream=sys.stderr, on_error=report_error, on_edited=report_edited)
+    if summary.uncalibrated:
+        sys.stderr.write(f"restore: warning: {uncalibrated_warning(summary.uncalibrated)}\n")
     if summary.edited:
         sys.stderr.write(
             f"restore: kept {len(summary.edited)} output(s) edited by hand: "

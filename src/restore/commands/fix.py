@@ -10,7 +10,7 @@ from restore.commands.options import add_config_arguments, add_encoding_argument
 from restore.errors import OutputError
 from restore.commands.progress import DocumentProgress
 from restore.formats import WRITABLE, read_input
-from restore.formats.restoring import restore_bytes
+from restore.formats.restoring import restore_bytes, uncalibrated_warning
 from restore.pipeline import shared_corrector
 from restore.textio import display_path, write_all_or_nothing
 from restore.writeguard import WriteGuard
@@ -54,6 +54,8 @@ def run(args: argparse.Namespace) -> int:
     with DocumentProgress(sys.stderr, name) as progress:
         restored = restore_bytes(shared_corrector(config), data, name, encoding=args.encoding, progress=progress)
     result = restored.result
+    if restored.uncalibrated is not None:
+        sys.stderr.write(f"restore: warning: {uncalibrated_warning({restored.uncalibrated: 1}, file=name)}\n")
     files: list[tuple[str, str | bytes]] = []
     if args.jsonl:
         # Imported here: a plain `restore fix PAGE` does not pay for them at start-up.

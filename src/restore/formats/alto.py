@@ -32,7 +32,7 @@ from lxml import etree
 from restore import __version__
 from restore.edits import Edit
 from restore.errors import InputError
-from restore.formats.model import Box, DocumentBuilder, OcrDocument, first_engine
+from restore.formats.model import Box, DocumentBuilder, OcrDocument, producer
 from restore.formats.placement import Change, apply_changes, begin_write, char_steps, inserted_boxes
 from restore.formats.safexml import parse_xml
 from restore.formats.splice import Original
@@ -143,7 +143,8 @@ def read(data: bytes, name: str, root: etree._Element | None = None) -> OcrDocum
             alternatives=alternatives,
             boxes=boxes,
         )
-    return builder.build(format="alto", version=version, engine=_engine(root, ns), source=data, path=name)
+    engine, software = _producer(root, ns)
+    return builder.build(format="alto", version=version, engine=engine, source=data, path=name, software=software)
 
 
 def _box(element: etree._Element) -> Box | None:
@@ -155,8 +156,12 @@ def _box(element: etree._Element) -> Box | None:
     return (x, y, x + width, y + height)
 
 
-def _engine(root: etree._Element, ns: str) -> str:
-    return first_engine(software.text or "" for software in root.iter(_q(ns, "softwareName")))
+def _producer(root: etree._Element, ns: str) -> tuple[str, str]:
+    """``(engine, software)`` of the ``processingSoftware`` entries (name and version)."""
+    return producer(
+        " ".join(filter(None, (software.findtext(_q(ns, "softwareName")), software.findtext(_q(ns, "softwareVersion")))))
+        for software in root.iter(_q(ns, "processingSoftware"))
+    )
 
 
 def write(document: OcrDocument, edits: Sequence[Edit]) -> bytes:

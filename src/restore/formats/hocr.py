@@ -26,7 +26,7 @@ from collections.abc import Iterator, Sequence
 from lxml import etree
 
 from restore.edits import Edit
-from restore.formats.model import Box, DocumentBuilder, OcrDocument, engine_from_software
+from restore.formats.model import Box, DocumentBuilder, OcrDocument, producer
 from restore.formats.placement import Change, apply_changes, begin_write, char_steps, inserted_boxes
 from restore.formats.safexml import parse_xml
 from restore.formats.splice import Original
@@ -105,11 +105,10 @@ def read(data: bytes, name: str, root: etree._Element | None = None) -> OcrDocum
             text, line=line, ref=word.get("id") or f"line {line + 1} word {number + 1}",
             kind="ocrx_word", confidences=confidences, boxes=boxes,
         )
-    engine = ""
-    for meta in root.iter("{*}meta"):
-        if meta.get("name") == "ocr-system":
-            engine = engine_from_software(meta.get("content") or "")
-    return builder.build(format="hocr", version="", engine=engine, source=data, path=name)
+    engine, software = producer(
+        meta.get("content") or "" for meta in root.iter("{*}meta") if meta.get("name") == "ocr-system"
+    )
+    return builder.build(format="hocr", version="", engine=engine, source=data, path=name, software=software)
 
 
 def write(document: OcrDocument, edits: Sequence[Edit]) -> bytes:

@@ -139,7 +139,9 @@ class OcrDocument:
     ``format``: ``alto``, ``hocr``, ``page``, ``tesseract-tsv``, ``rapidocr-json`` or
     ``paddleocr-json``; ``version``: the format version the file declares (``4.4``, ``3``,
     ``2019-07-15``…, ``""`` when it has none); ``engine``: the engine named by the file's metadata
-    (one of :data:`ENGINES`, or ``""``); ``confidences``: one value per character of ``text``;
+    (one of :data:`ENGINES`, or ``""``); ``software``: the producer the file names, as it names it
+    (``tesseract 5.3.0``, ``kraken 4.3.13``, ``ABBYY FineReader 11``; ``""`` when it names none),
+    whether or not restore knows the engine; ``confidences``: one value per character of ``text``;
     ``alternatives``: offset -> the engine's other readings of that character with their confidence;
     ``boxes``: offset -> the character's own :data:`Box` where the file gives one (ALTO and PAGE
     ``Glyph``s, hOCR ``ocrx_cinfo``, RapidOCR word boxes, a one-character word); they show where an
@@ -157,6 +159,7 @@ class OcrDocument:
     elements: tuple[TextElement, ...]
     source: bytes = field(repr=False, default=b"")
     boxes: dict[int, Box] = field(default_factory=dict, repr=False)
+    software: str = ""
     _starts: tuple[int, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -256,7 +259,9 @@ class DocumentBuilder:
             self._confidences.extend([None] * len(text))
             self._length += len(text)
 
-    def build(self, *, format: str, version: str, engine: str, source: bytes, path: str) -> OcrDocument:
+    def build(
+        self, *, format: str, version: str, engine: str, source: bytes, path: str, software: str = ""
+    ) -> OcrDocument:
         """The finished document."""
         return OcrDocument(
             path=path,
@@ -269,7 +274,25 @@ class DocumentBuilder:
             elements=tuple(self._elements),
             source=source,
             boxes=dict(self._boxes),
+            software=software,
         )
+
+
+def producer(names: Iterable[str]) -> tuple[str, str]:
+    """``(engine, software)`` of a file's producer strings: the first that names an engine restore
+    knows, with that engine; else ``("", the first one)``. restore's own entries (a file restore
+    wrote) and blank strings are skipped.
+
+    >>> producer(["restore 0.9", "kraken 4.3.13", "tesseract 4.1.1"]), producer(["ABBYY FineReader 11"]), producer([" "])
+    (('tesseract', 'tesseract 4.1.1'), ('', 'ABBYY FineReader 11'), ('', ''))
+    """
+    named = [" ".join(name.split()) for name in names]
+    named = [name for name in named if name and name.split()[0].lower() != "restore"]
+    for name in named:
+        engine = engine_from_software(name)
+        if engine:
+            return engine, name
+    return "", named[0] if named else ""
 
 
 def first_engine(names: Iterable[str]) -> str:
@@ -278,7 +301,7 @@ def first_engine(names: Iterable[str]) -> str:
     >>> first_engine(["kraken", "tesseract 4.1.1"])
     'tesseract'
     """
-    return next((engine for engine in map(engine_from_software, names) if engine), "")
+    return producer(names)[0]
 
 
 def engine_from_software(name: str) -> str:

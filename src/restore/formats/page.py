@@ -43,7 +43,7 @@ from lxml import etree
 
 from restore.edits import Edit
 from restore.errors import InputError
-from restore.formats.model import Box, DocumentBuilder, OcrDocument, bounding_box, first_engine
+from restore.formats.model import Box, DocumentBuilder, OcrDocument, bounding_box, producer
 from restore.formats.placement import Change, apply_changes, begin_write, char_steps, inserted_boxes
 from restore.formats.safexml import parse_xml
 from restore.formats.splice import Original
@@ -151,7 +151,8 @@ def read(data: bytes, name: str, root: etree._Element | None = None) -> OcrDocum
         builder.add_word(
             text, line=line_number, ref=ref, kind=kind, confidences=confidences, alternatives=alternatives, boxes=boxes
         )
-    return builder.build(format="page", version=version, engine=_engine(root, ns), source=data, path=name)
+    engine, software = _producer(root, ns)
+    return builder.build(format="page", version=version, engine=engine, source=data, path=name, software=software)
 
 
 def _box(element: etree._Element, ns: str) -> Box | None:
@@ -166,14 +167,16 @@ def _box(element: etree._Element, ns: str) -> Box | None:
     return bounding_box(points)
 
 
-def _engine(root: etree._Element, ns: str) -> str:
+def _producer(root: etree._Element, ns: str) -> tuple[str, str]:
+    """``(engine, software)`` named by the Metadata: ``Creator`` and the ``MetadataItem``/``Label``
+    values (OCR-D names each processor there)."""
     metadata = root.find(_q(ns, "Metadata"))
     if metadata is None:
-        return ""
-    return first_engine(
-        " ".join(filter(None, [element.text, element.get("value"), element.get("name")]))
+        return "", ""
+    return producer(
+        " ".join(filter(None, [(element.text or "").strip(), element.get("value"), element.get("name")]))
         for element in metadata.iter()
-        if isinstance(element.tag, str)
+        if isinstance(element.tag, str) and etree.QName(element).localname not in ("Created", "LastChange", "Comments")
     )
 
 

@@ -12,8 +12,7 @@ for text, TSV and engine JSON) with the record fields that name the element of e
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,9 +26,6 @@ from restore.result import Result
 from restore.stages.engine_prior import calibration_for
 from restore.survey import Survey
 
-log = logging.getLogger(__name__)
-
-
 @dataclass(frozen=True)
 class Restored:
     """One restored file: the result on its text, the bytes to write, and the OCR document read (or None)."""
@@ -41,6 +37,9 @@ class Restored:
     encoding: str = "utf-8"
     # The engine calibration that weighed the file's confidences ("" = none: text only).
     calibration: str = ""
+    # The engine (as the file names it; "" when it names none) whose confidences no calibration
+    # weighed, so the text alone was restored; None when they were weighed, or there were none.
+    uncalibrated: str | None = None
 
     def annotate(self, record: dict[str, Any]) -> dict[str, Any]:
         """Add ``format``, ``engine``, ``engine_calibration`` and each edit's and suggestion's
@@ -51,14 +50,18 @@ class Restored:
 def annotate_record(record: dict[str, Any], document: OcrDocument | None, calibration: str = "") -> dict[str, Any]:
     """The record with the OCR format named and every edit's element (``string_3``, ``line 2``) added.
 
-    ``engine`` is the engine the file names; ``engine_calibration`` the one whose calibration
+    ``engine`` is the engine the file names: restore's name for it when restore knows it
+    (``tesseract``, ``ppocrv6``…), else the producer as the file names it (``kraken 4.3``,
+    ``ABBYY FineReader 11``; ``""`` when it names none); ``engine_software`` the producer string
+    as the file gives it (``tesseract 5.3.0``); ``engine_calibration`` the engine whose calibration
     weighed its confidences (``--engine`` overrides the file; ``""`` = the text alone was used).
     Edits that cannot go into the file (line joins, space edits) get ``"in_file": false``.
     """
     if document is None:
         return record
     record["format"] = f"{document.format} {document.version}".strip()
-    record["engine"] = document.engine
+    record["engine"] = document.engine or document.software
+    record["engine_software"] = document.software
     record["engine_calibration"] = calibration
     for key in ("edits", "suggestions"):
         items = record.get(key, [])
@@ -92,14 +95,40 @@ def restore_bytes(
         result = corrector.fix(decoded.text, survey=survey, progress=progress)
         return Restored(result, result.text.encode("utf-8"), None, decoded.encoding)
     calibration = calibration_for(document.engine, corrector.config.char) if document.has_confidences else ""
+    uncalibrated = None
     if document.has_confidences and not calibration and corrector.config.char.engine_prior:
-        log.warning(
-            "%s: the file names no OCR engine restore has a calibration for, so its confidences are not used "
-            "(--engine tesseract|ppocrv4|ppocrv6 names the one that read it)",
-            name,
-        )
+        uncalibrated = document.engine or document.software
     result = corrector.fix(document.text, survey=survey, ocr=document, progress=progress)
-    return Restored(result, render(document, result.edits), document, calibration=calibration)
+    return Restored(result, render(document, result.edits), document, calibration=calibration,
+                    uncalibrated=uncalibrated)
+
+
+def uncalibrated_warning(engines: Mapping[str, int], *, file: str = "") -> str:
+    """The one warning for files whose confidences no engine calibration weighed.
+
+    ``engines``: the engine each such file names (``""``: none) -> how many files; ``file``: the
+    one file's name (``restore fix``). ``restore clean`` says it once per batch, without names.
+
+    >>> uncalibrated_warning({"kraken 4.3": 1}, file="p1.xml")[:72]
+    'p1.xml: restored from its text alone: restore has no calibration for kra'
+    >>> uncalibrated_warning({"ABBYY FineReader 11": 9998, "": 2})[:153]
+    '10000 files were restored from their text alone: restore has no calibration for their engines (ABBYY FineReader 11: 9998 files, no engine named: 2 files)'
+    """
+    if file:
+        engine = next(iter(engines))
+        why = f"restore has no calibration for {engine}" if engine else "the file names no OCR engine"
+        what = f"{file}: restored from its text alone: {why}, so its"
+    else:
+        files = sum(engines.values())
+        named = ", ".join(f"{engine or 'no engine named'}: {count} file{'s' if count > 1 else ''}"
+                          for engine, count in sorted(engines.items(), key=lambda item: (-item[1], not item[0], item[0])))
+        what = (f"{files} file{'s were' if files > 1 else ' was'} restored from their text alone: restore has no "
+                f"calibration for their engines ({named}), so their")
+    return (
+        f"{what} confidences and the engine's alternatives are not used. --engine tesseract|ppocrv4|ppocrv6 "
+        "weighs them with that engine's calibration instead; pass it only for files that engine read, as each "
+        "engine's confidences are on its own scale (README, 'OCR files')"
+    )
 
 
 def render(document: OcrDocument, edits: Sequence[Edit]) -> bytes:
