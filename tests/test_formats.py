@@ -40,6 +40,8 @@ ALTO3 = "http://www.loc.gov/standards/alto/ns-v3#"
 PAGE = "http://schema.primaresearch.org/PAGE/gts/pagecontent/2019-07-15"
 COORDINATES = ("HPOS", "VPOS", "WIDTH", "HEIGHT", "points", "title")
 # What the engines read on the fixture pages (the page text was written with one error, 己 for 已).
+# Every refusal of a file declaring XML entities says this (restore.formats.safexml).
+REFUSED = "refused: the file declares XML entities, which OCR files never need"
 SIMPLIFIED_TEXT = "区图书馆周六上午九点开门，\n欢迎市民带孩子来借书。\n新馆己经开放三层阅览室。"
 
 
@@ -423,12 +425,25 @@ def test_random_edits_round_trip_through_alto_and_page(data: st.DataObject) -> N
         (b'<?xml version="1.0"?>\n<!DOCTYPE lolz [\n <!ENTITY lol "lol">\n'
          b' <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">\n'
          b' <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">\n]>\n'
-         b"<alto xmlns='http://www.loc.gov/standards/alto/ns-v4#'><Layout>&lol3;</Layout></alto>", "entities"),
+         b"<alto xmlns='http://www.loc.gov/standards/alto/ns-v4#'><Layout>&lol3;</Layout></alto>", REFUSED),
         (b'<?xml version="1.0"?>\n<!DOCTYPE alto [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n'
-         b"<alto xmlns='http://www.loc.gov/standards/alto/ns-v4#'><Layout>&x;</Layout></alto>", "entities"),
+         b"<alto xmlns='http://www.loc.gov/standards/alto/ns-v4#'><Layout>&x;</Layout></alto>", REFUSED),
+        # libxml2 stops these itself (amplification limit; an external entity in an attribute):
+        # the same refusal, not "malformed XML" with libxml2's own words.
+        (b'<?xml version="1.0"?>\n<!DOCTYPE a [<!ENTITY l0 "lolololololololol">'
+         + b"".join(b'<!ENTITY l%d "%s">' % (i, b"&l%d;" % (i - 1) * 10) for i in range(1, 8))
+         + b"]>\n<alto xmlns='http://www.loc.gov/standards/alto/ns-v4#'><Layout>&l7;</Layout></alto>", REFUSED),
+        (b'<?xml version="1.0"?>\n<!DOCTYPE alto [<!ENTITY x SYSTEM "file:///etc/hostname">]>\n'
+         b"<alto xmlns='http://www.loc.gov/standards/alto/ns-v4#' ID='&x;'><Layout/></alto>", REFUSED),
         (b'{"pages": [1, 2, 3]}', "not OCR engine JSON"),
         (b'[{"text": "no txt field"}]', "line 1 is not an OCR result"),
         (b'{"broken": ', "not JSON"),
+        (b'[{"box": [[0, 0], [1, 0], [1, 1], [0, 1]], "txt": 123, "score": "x"}]',
+         "line 1: 'txt' must be the line's text (a string), got int 123"),
+        ('[{"txt": "路灯修好了", "score": "高"}]'.encode(), "line 1: 'score' must be a number (0–1), got str"),
+        ('{"rec_texts": ["路灯修好了"], "rec_scores": [0.9, 0.8]}'.encode(),
+         "rec_scores must give one score per line of rec_texts (1 line(s)), got 2 scores"),
+        ('{"rec_texts": ["路灯修好了"], "rec_scores": ["0.9"]}'.encode(), "rec_scores[0] must be a number (0–1), got str"),
     ],
 )
 def test_hostile_or_foreign_input_is_a_clear_error_naming_the_file(content: bytes, message: str) -> None:
@@ -438,6 +453,31 @@ def test_hostile_or_foreign_input_is_a_clear_error_naming_the_file(content: byte
     assert str(caught.value).startswith(f"scans/{name}: ")
     assert message in str(caught.value)
     assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("page.xml", b"", "the file is empty (0 bytes), not an OCR file"),
+        ("lines.json", b"", "the file is empty (0 bytes)"),
+        ("page.hocr", b"\n  \r\n", "the file is only whitespace, not an OCR file"),
+        ("words.tsv", b"", "the file is empty (0 bytes)"),
+        # HTML5-style hOCR (an unclosed <meta>): not XML, and the message says what is read.
+        ("page.hocr", b"<!DOCTYPE html>\n<html lang='zh'><head><meta charset='utf-8'><title></title></head>"
+                      b"<body><div class='ocr_page'><span class='ocrx_word'>\xe5\x8c\xba</span></div></body></html>",
+         "only XHTML hOCR is read (as Tesseract writes it), and this is HTML that is not well-formed XML: "),
+        ("about.html", b"<html><head><title>about</title></head><body><p>hello</p></body></html>",
+         "an HTML page without hOCR content (no ocr_page or ocrx_word elements)"),
+    ],
+)
+def test_empty_files_and_html_that_is_not_xhtml_hocr_say_what_is_wrong(name: str, content: bytes, message: str) -> None:
+    with pytest.raises(InputError) as caught:
+        read_document(content, f"scans/{name}")
+    assert str(caught.value).startswith(f"scans/{name}: {message}")
+
+
+def test_an_empty_txt_file_is_still_an_empty_text() -> None:
+    assert read_document(b"", "notes.txt") is None
 
 
 def test_a_200_mb_file_is_refused_before_it_is_read(tmp_path: Path) -> None:

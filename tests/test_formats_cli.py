@@ -101,7 +101,7 @@ def test_clean_a_mixed_tree_then_apply_the_decisions(tmp_path: Path) -> None:
     done = run_restore("clean", str(scans), "-o", str(out), "--jsonl", str(jsonl))
     assert done.returncode == 1
     errors = done.stderr.decode()
-    assert "settings.json: not OCR engine JSON" in errors and "laughs.xml: declares XML entities" in errors
+    assert "settings.json: not OCR engine JSON" in errors and "laughs.xml: refused: the file declares XML entities" in errors
     assert not (out / "settings.json").exists() and not (out / "settings.json.txt").exists()
     assert not (out / "laughs.xml").exists()
     # The rest of the batch is finished, each file in its own format.
@@ -183,3 +183,26 @@ def test_fix_puts_back_a_mark_the_engine_dropped_where_its_glyph_boxes_leave_roo
     if not xsd.exists():
         pytest.skip(f"{xsd} is not beside this checkout")
     etree.XMLSchema(etree.parse(str(xsd), etree.XMLParser(no_network=True))).assertValid(root)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("empty.xml", b"", "the file is empty (0 bytes), not an OCR file"),
+        ("html5.hocr", b"<!DOCTYPE html>\n<html><head><meta charset='utf-8'></head><body></body></html>",
+         "only XHTML hOCR is read"),
+        ("attr.xml", b'<?xml version="1.0"?>\n<!DOCTYPE alto [<!ENTITY x SYSTEM "file:///etc/hostname">]>\n'
+                     b"<alto xmlns='http://www.loc.gov/standards/alto/ns-v4#' ID='&x;'/>",
+         "refused: the file declares XML entities"),
+        ("counts.json", '{"rec_texts": ["路灯修好了"], "rec_scores": [0.9, 0.8]}'.encode(),
+         "rec_scores must give one score per line of rec_texts"),
+    ],
+)
+def test_fix_bad_input_is_one_clear_line_and_nothing_written(tmp_path: Path, name: str, content: bytes, message: str) -> None:
+    source, out = tmp_path / name, tmp_path / "out" / name
+    source.write_bytes(content)
+    done = run_restore("fix", str(source), "-o", str(out))
+    assert done.returncode == 1
+    (line,) = done.stderr.decode().splitlines()
+    assert line.startswith(f"restore: error: {source}: {message}") and "xmlCtxt" not in line
+    assert not out.exists()

@@ -31,6 +31,8 @@ from restore.textio import decode_text, read_bytes
 
 # Formats corrections are written back into; the others give restored text.
 WRITABLE = frozenset({"alto", "hocr", "page"})
+# Suffixes of OCR files (never plain text): such a file is an error when it is empty.
+OCR_SUFFIXES = (".xml", ".hocr", ".html", ".htm", ".json", ".tsv")
 # Suffixes of the read-only formats (their output is restored text beside them: NAME.tsv.txt, NAME.json.txt).
 READ_ONLY_SUFFIXES = (".json", ".tsv")
 # File suffixes ``restore clean`` picks up, by --formats name.
@@ -56,6 +58,10 @@ def read_document(data: bytes, name: str) -> OcrDocument | None:
     """
     if len(data) > MAX_INPUT_BYTES:
         raise InputError(f"{name}: {len(data):,} bytes is more than the {MAX_INPUT_BYTES:,} allowed")
+    if name.lower().endswith(OCR_SUFFIXES) and not data.strip(b" \t\r\n\xef\xbb\xbf"):
+        # An OCR file is never empty; a truncated copy or a failed export must not pass as a blank page.
+        what = "empty (0 bytes)" if not data else "only whitespace"
+        raise InputError(f"{name}: the file is {what}, not an OCR file (a truncated copy or a failed export?)")
     kind = detect_kind(data, name)
     if kind == "text":
         return None
@@ -69,6 +75,9 @@ def read_document(data: bytes, name: str) -> OcrDocument | None:
             return page.read(data, name, root)
         if hocr.is_hocr(root):
             return hocr.read(data, name, root)
+        if qname.localname == "html":
+            raise InputError(f"{name}: an HTML page without hOCR content (no ocr_page or ocrx_word elements): "
+                             "not ALTO, PAGE or hOCR")
         hint = " (a METS file: restore clean --exclude leaves it out)" if qname.localname == "mets" else ""
         raise InputError(f"{name}: XML in an unknown namespace {namespace or '(none)'!r}: not ALTO, PAGE or hOCR{hint}")
     text = decode_text(data, name)

@@ -39,11 +39,21 @@ def read(data: bytes, name: str, text: str) -> OcrDocument:
         payload = payload["res"]
     builder = DocumentBuilder()
     if isinstance(payload, dict) and isinstance(payload.get("rec_texts"), list):
-        texts, scores = payload["rec_texts"], payload.get("rec_scores") or []
-        if not all(isinstance(t, str) for t in texts):
-            raise InputError(f"{name}: rec_texts must be strings")
+        texts, scores = payload["rec_texts"], payload.get("rec_scores")
+        wrong = next((i for i, t in enumerate(texts) if not isinstance(t, str)), None)
+        if wrong is not None:
+            raise InputError(f"{name}: rec_texts[{wrong}] must be a string, got {_shown(texts[wrong])}")
+        if scores is None:
+            scores = [None] * len(texts)
+        elif not isinstance(scores, list) or len(scores) != len(texts):
+            got = f"{len(scores)} scores" if isinstance(scores, list) else _shown(scores)
+            raise InputError(f"{name}: rec_scores must give one score per line of rec_texts "
+                             f"({len(texts)} line(s)), got {got}")
+        wrong = next((i for i, v in enumerate(scores) if v is not None and _number(v) is None), None)
+        if wrong is not None:
+            raise InputError(f"{name}: rec_scores[{wrong}] must be a number (0–1), got {_shown(scores[wrong])}")
         for line, line_text in enumerate(texts):
-            score = _number(scores[line]) if line < len(scores) else None
+            score = _number(scores[line])
             builder.add_word(line_text, line=line, ref=f"line {line + 1}", kind="line", confidences=[score] * len(line_text))
         return builder.build(format="paddleocr-json", version="3", engine="ppocr", source=data, path=name)
     if not isinstance(payload, list):
@@ -52,14 +62,17 @@ def read(data: bytes, name: str, text: str) -> OcrDocument:
         payload = [line for page in payload if page for line in page]  # PaddleOCR 2.x: one list per page
     paddle2 = bool(payload) and all(map(_is_paddle2_line, payload))
     for line, item in enumerate(payload):
-        if isinstance(item, dict) and isinstance(item.get("txt"), str):
+        if isinstance(item, dict) and ("txt" in item or "score" in item):
+            _check_rapidocr_line(item, line, name)
             line_text, score, chars = item["txt"], _number(item.get("score")), item.get("word_results")
         elif isinstance(item, list) and len(item) == 3 and isinstance(item[1], str):
             line_text, score, chars = item[1], _number(item[2]), None
         elif _is_paddle2_line(item):
             line_text, score, chars = item[1][0], _number(item[1][1]), None
         else:
-            raise InputError(f"{name}: line {line + 1} is not an OCR result (expected txt and score)")
+            raise InputError(f"{name}: line {line + 1} is not an OCR result: expected a RapidOCR line "
+                             '({"txt": text, "score": number, "box": ...} or [box, text, score]) or a PaddleOCR '
+                             f"[box, [text, score]], got {_shown(item)}")
         confidences: list[float | None] = [score] * len(line_text)
         boxes: list[Box | None] = []
         if isinstance(chars, list) and all(isinstance(c, list) and len(c) >= 2 and isinstance(c[0], str) for c in chars):
@@ -71,6 +84,20 @@ def read(data: bytes, name: str, text: str) -> OcrDocument:
     if paddle2:
         return builder.build(format="paddleocr-json", version="2", engine="ppocr", source=data, path=name)
     return builder.build(format="rapidocr-json", version="", engine="ppocr", source=data, path=name)
+
+
+def _check_rapidocr_line(item: dict[str, Any], line: int, name: str) -> None:
+    """A RapidOCR line has a string ``txt`` and (if any) a number ``score``; else an error naming the field."""
+    if not isinstance(item.get("txt"), str):
+        found = _shown(item["txt"]) if "txt" in item else "none"
+        raise InputError(f"{name}: line {line + 1}: 'txt' must be the line's text (a string), got {found}")
+    if item.get("score") is not None and _number(item["score"]) is None:
+        raise InputError(f"{name}: line {line + 1}: 'score' must be a number (0–1), got {_shown(item['score'])}")
+
+
+def _shown(value: Any) -> str:
+    """A JSON value in an error message: its type and a short repr."""
+    return f"{type(value).__name__} {json.dumps(value, ensure_ascii=False)[:40]}"
 
 
 def _is_paddle2_line(item: Any) -> bool:

@@ -15,6 +15,8 @@ restore.errors.InputError: x.xml: malformed XML: ...
 
 from __future__ import annotations
 
+import re
+
 from lxml import etree
 
 from restore.errors import InputError
@@ -43,14 +45,48 @@ def parse_xml(data: bytes, name: str, limit: int = MAX_INPUT_BYTES) -> etree._El
     try:
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as exc:
-        raise InputError(f"{name}: malformed XML: {exc.msg}") from exc
+        if _declares_entities(data):
+            # libxml2 stops such a file with its own words (amplification limits, an external
+            # entity in an attribute); the user needs to know it was refused, and why.
+            raise InputError(f"{name}: {REFUSED_ENTITIES}") from exc
+        if looks_like_html(data):
+            raise InputError(f"{name}: only XHTML hOCR is read (as Tesseract writes it), and this is HTML that is "
+                             f"not well-formed XML: {_message(exc)}") from exc
+        raise InputError(f"{name}: malformed XML: {_message(exc)}") from exc
     tree = root.getroottree()
     internal = tree.docinfo.internalDTD
     if internal is not None and any(True for _entity in internal.iterentities()):
-        raise InputError(f"{name}: declares XML entities, which OCR files never need (refused: entity expansion)")
+        raise InputError(f"{name}: {REFUSED_ENTITIES}")
     if _has_entity_references(root):
-        raise InputError(f"{name}: uses XML entities, which OCR files never need (refused)")
+        raise InputError(f"{name}: refused: the file uses XML entities (&name;), which OCR files never need")
     return root
+
+
+# Why a file declaring entities is refused (billion laughs, external entities): one wording for all.
+REFUSED_ENTITIES = "refused: the file declares XML entities, which OCR files never need (no entity is expanded)"
+_ENTITY_DECLARATION = re.compile(rb"<!ENTITY\b")
+_HTML_START = re.compile(rb"^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<!DOCTYPE\s+html\b|^\s*<html[\s>]", re.IGNORECASE | re.DOTALL)
+
+
+def _declares_entities(data: bytes) -> bool:
+    """Whether the document's prolog declares an entity (in any of the encodings XML files come in)."""
+    head = data[:1 << 20]
+    return any(_ENTITY_DECLARATION.search(head.decode(codec, "ignore").encode("utf-8"))
+               for codec in ("utf-8", "utf-16"))
+
+
+def looks_like_html(data: bytes) -> bool:
+    """Whether ``data`` begins as an HTML page (``<!DOCTYPE html>`` or ``<html>``), XHTML or not.
+
+    >>> looks_like_html(b"<!DOCTYPE html>\\n<html lang='zh'>"), looks_like_html(b"<alto/>")
+    (True, False)
+    """
+    return bool(_HTML_START.match(data[:4096]))
+
+
+def _message(exc: etree.XMLSyntaxError) -> str:
+    """libxml2's message without its pointers to C functions (``see xmlCtxtSetMaxAmplification``)."""
+    return re.sub(r",? see xml\w+\(?\)?\.?", "", exc.msg or str(exc))
 
 
 def _has_entity_references(root: etree._Element) -> bool:
