@@ -196,3 +196,39 @@ def test_hocr_inserted_character_gets_its_own_box_only_where_there_is_a_hole(hol
     if len(cinfos) == 3:
         assert cinfos[1].get("title") == "x_bboxes 34 10 60 36; x_conf 93.00"
         assert again.boxes[1] == (34.0, 10.0, 60.0, 36.0) and again.confidences[1] == pytest.approx(0.93)
+
+
+def _hocr_two_words(hole: int) -> bytes:
+    """Two Tesseract words 会议 and 决定 on one line, ``hole`` pixels apart (a dropped mark leaves ~26)."""
+    words, x = [], 10
+    for number, text in enumerate(("会议", "决定"), start=1):
+        spans, left = [], x
+        for char in text:
+            spans.append(f"<span class='ocrx_cinfo' title='x_bboxes {x} 10 {x + 24} 36; x_conf 98.5'>{char}</span>")
+            x += 24
+        words.append(f"<span class='ocrx_word' id='word_{number}' title='bbox {left} 10 {x} 36; x_wconf 96'>{''.join(spans)}</span>")
+        x += hole
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<html xmlns="http://www.w3.org/1999/xhtml"><head><title></title>'
+        "<meta name='ocr-system' content='tesseract 5.3.0'/></head><body><div class='ocr_page' id='page_1' title='bbox 0 0 300 50'>"
+        f"<span class='ocr_line' id='line_1' title='bbox 10 10 {x} 36'>{''.join(words)}</span></div></body></html>"
+    ).encode()
+
+
+@pytest.mark.parametrize(("hole", "spans"), [(26, ["会", "议", "，", "决", "定"]), (2, ["会", "议，", "决", "定"])])
+def test_hocr_insertion_between_two_words_gets_its_own_box_in_the_hole(hole: int, spans: list[str]) -> None:
+    document = read_document(_hocr_two_words(hole), "words.hocr")
+    assert document.text == "会议决定"
+    output = write_document(document, [_insert(document, "决", "，")])
+    root = etree.fromstring(output)
+    cinfos = [e for e in root.iter() if "ocrx_cinfo" in (e.get("class") or "")]
+    assert [c.text for c in cinfos] == spans
+    again = read_document(output, "words.hocr")
+    assert again.text == "会议，决定"
+    words = [e for e in root.iter() if "ocrx_word" in (e.get("class") or "")]
+    assert [w.get("title") for w in words] == [w.get("title") for w in etree.fromstring(_hocr_two_words(hole)).iter()
+                                               if "ocrx_word" in (w.get("class") or "")]  # word boxes kept
+    if len(cinfos) == 5:  # the hole's box, in the left word (whose own bbox is kept)
+        assert cinfos[2].getparent().get("id") == "word_1"
+        assert cinfos[2].get("title") == "x_bboxes 58 10 84 36; x_conf 93.00"
+        assert again.boxes[2] == (58.0, 10.0, 84.0, 36.0)

@@ -11,7 +11,8 @@ Writing: the word's text is replaced and its ``bbox`` kept. With character boxes
 character's ``ocrx_cinfo`` gets the new character (box and ``x_conf`` kept), a deleted one loses its
 text (its box stays: hOCR boxes are geometry), and an inserted character gets its own ``ocrx_cinfo``
 in the room its neighbours' boxes leave (where the engine dropped a character its boxes have a
-hole); where they leave none it joins its left neighbour's ``ocrx_cinfo`` (or the right one's at a
+hole), inside a word or between two words (the new box then goes into the left word, whose
+``bbox`` is kept, so it lies beside that bbox); where they leave none it joins its left neighbour's ``ocrx_cinfo`` (or the right one's at a
 word start), so the character count of the word and the number of boxes may differ, as hOCR allows. hOCR has no element for a provenance record; the JSONL
 keeps the OCR reading.
 """
@@ -27,7 +28,7 @@ from lxml import etree
 
 from restore.edits import Edit
 from restore.formats.model import Box, DocumentBuilder, OcrDocument, producer
-from restore.formats.placement import Change, apply_changes, begin_write, char_steps, inserted_boxes
+from restore.formats.placement import Change, CharStep, apply_changes, begin_write, char_steps, inserted_boxes
 from restore.formats.safexml import parse_xml
 from restore.formats.splice import Original
 from restore.formats.xmledit import serialize, serialize_spliced
@@ -118,10 +119,17 @@ def write(document: OcrDocument, edits: Sequence[Edit]) -> bytes:
         return document.source
     placement, root = begun
     original = Original(root)
-    targets = [word for _line, _number, word in words(root)]
+    found = list(words(root))
+    targets = [word for _line, _number, word in found]
+    # The first character box of the next word on the same line: the far side of the room an
+    # insertion at a word's end may take (read before any word changes).
+    next_boxes = [
+        _first_char_box(found[index + 1][2]) if index + 1 < len(found) and found[index + 1][0] == line else None
+        for index, (line, _number, _word) in enumerate(found)
+    ]
     for index, changes in sorted(placement.changes.items()):
         original.watch(targets[index])
-        _correct_word(targets[index], changes)
+        _correct_word(targets[index], changes, next_boxes[index])
     return serialize_spliced(root, document.source, original) or _serialize_xhtml(root, document.source)
 
 
@@ -142,12 +150,26 @@ def _serialize_xhtml(root: etree._Element, source: bytes) -> bytes:
     return serialize(copy, source, encoding=root.getroottree().docinfo.encoding)
 
 
-def _correct_word(word: etree._Element, changes: list[Change]) -> None:
+def _first_char_box(word: etree._Element) -> Box | None:
+    """The box of the word's first character: its first ``ocrx_cinfo``, or the word's for a one-character word."""
+    cinfos = _cinfos(word)
+    if cinfos and len(cinfos[0].text or "") == 1:
+        return _box(cinfos[0])
+    return _box(word) if len(_text(word)) == 1 else None
+
+
+def _correct_word(word: etree._Element, changes: list[Change], next_box: Box | None = None) -> None:
+    """Write ``changes`` into the word; with character boxes, an inserted character gets its own
+    ``ocrx_cinfo`` in the room its neighbours' boxes leave, at the word's end the room before
+    ``next_box`` (the next word's first character): the word's own ``bbox`` is kept, so that box
+    lies beside it."""
     old = _text(word)
     cinfos = _cinfos(word)
     if len(cinfos) == len(old) and all(len(c.text or "") == 1 for c in cinfos):
         steps = char_steps(len(old), changes)
-        placed = inserted_boxes(steps, [_box(c) for c in cinfos])
+        boxes = [_box(c) for c in cinfos]
+        # A last "keep" of the next word's first character lets a run at the word's end take the room before it.
+        placed = inserted_boxes([*steps, CharStep("keep", len(old))], [*boxes, next_box])
         new_text = [c.text or "" for c in cinfos]
         prefix = ""  # characters inserted before the word's first character
         added: dict[int, list[etree._Element]] = {}  # new ocrx_cinfo spans, by the left neighbour's index
