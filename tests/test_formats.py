@@ -570,3 +570,20 @@ def test_page_glyphs_left_unchanged_say_why_on_the_corrected_word() -> None:
     first = word.find(f"{{{PAGE}}}TextEquiv")
     assert first.findtext(f"{{{PAGE}}}Unicode") == "尚未完"
     assert first.get("comments") == "restore: corrected; its Glyphs read 尚末: not updated, 2 Glyphs for 3 characters"
+
+
+def test_an_alto_string_emptied_by_a_deletion_stays_with_the_ocr_reading(corrector) -> None:
+    from ocrfiles import alto4
+
+    source = alto4([["大桥", "通车", "\ufffd", "以后", "往来", "方便", "多了。"]])
+    document = read_document(source, "p.xml")
+    assert document.text == "大桥通车\ufffd以后往来方便多了。"
+    result = corrector.fix(document.text, ocr=document)
+    assert result.text == "大桥通车以后往来方便多了。"
+    output = write_document(document, result.edits)
+    schema("alto-4-4.xsd").assertValid(etree.fromstring(output))
+    string = etree.fromstring(output).find(f".//{{{ALTO4}}}String[@ID='s1_3']")
+    # Kept (see restore.formats.alto): empty, with the engine's reading and the provenance reference.
+    assert (string.get("CONTENT"), string.get("HPOS"), string.get("PROCESSINGREFS")) == ("", "130", "restore_correction")
+    assert string.find(f"{{{ALTO4}}}ALTERNATIVE").text == "\ufffd"
+    assert read_document(output, "p.xml").text == "大桥通车以后往来方便多了。"

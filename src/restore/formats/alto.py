@@ -17,7 +17,11 @@ the new character with ``GC`` = restore's confidence and keeps the OCR reading a
 goes; an inserted one gets a ``Glyph`` in the room its neighbours' boxes leave (none where they
 leave none: :func:`~restore.formats.placement.inserted_boxes`). Nothing else changes: every coordinate,
 ``WC``, ``SP`` (Tesseract's negative widths too) and ``HYP`` stays as it was, and the bytes around
-the root element are kept (:mod:`restore.formats.xmledit`).
+the root element are kept (:mod:`restore.formats.xmledit`). A String whose every character is
+deleted (debris such as a lone U+FFFD) stays, with ``CONTENT=""`` and ``CC=""`` (both valid): it
+holds the only record in the file of what the engine read there (its ``ALTERNATIVE PURPOSE="ocr"``
+and ``PROCESSINGREFS``), an ALTO ``TextLine`` must keep at least one String, and its ``ID`` may be
+referenced from outside the file (a METS ``area``, an ``IDNEXT``); a reader of the text skips it.
 """
 
 from __future__ import annotations
