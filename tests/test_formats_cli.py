@@ -206,3 +206,21 @@ def test_fix_bad_input_is_one_clear_line_and_nothing_written(tmp_path: Path, nam
     (line,) = done.stderr.decode().splitlines()
     assert line.startswith(f"restore: error: {source}: {message}") and "xmlCtxt" not in line
     assert not out.exists()
+
+
+def test_explain_and_the_processing_entry_count_the_same_written_edits(tmp_path: Path) -> None:
+    # Written for this test: a sentence broken across two Strings on two lines, a half-width comma in each.
+    from ocrfiles import alto4
+
+    source = tmp_path / "join.xml"
+    source.write_bytes(alto4([["今年春天,镇上新开了一家专门修理旧家具的"], ["小店,生意一直很好。"]]))
+    out = tmp_path / "out.xml"
+    done = run_restore("fix", str(source), "-o", str(out), "--explain")
+    assert done.returncode == 0, done.stderr.decode()
+    explained = done.stderr.decode().splitlines()
+    assert explained[0] == (f"{source}: 3 edits applied, 2 written into the file "
+                            "(1 line join or space edit is not: geometry there), 0 suggestions")
+    (join,) = [line for line in explained if "layout:join-lines" in line]
+    assert join.endswith("[text only: not written into the file]")
+    description = etree.parse(str(out)).getroot().find(f".//{ALTO4}processingStepDescription").text
+    assert description.startswith("restore: 2 OCR correction(s)")

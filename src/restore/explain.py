@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Sequence
 
 from restore.edits import Edit
 from restore.evidence import (
@@ -87,9 +88,30 @@ def describe_edit(original: str, edit: Edit) -> str:
     return f"{line}:{column}  {edit.kind}  {change}  {edit.confidence:.2f}  {edit.source}  {why}"
 
 
-def explain(result: Result, *, name: str = "<text>") -> str:
-    """A report of every applied edit and every suggestion of a result."""
-    lines = [f"{name}: {len(result.edits)} edits applied, {len(result.suggestions)} suggestions"]
-    lines += ["  applied  " + describe_edit(result.original, edit) for edit in result.edits]
+def explain(result: Result, *, name: str = "<text>", not_in_file: Sequence[Edit] | None = None) -> str:
+    """A report of every applied edit and every suggestion of a result.
+
+    ``not_in_file``: for an OCR file written back in its format, the applied edits that did not
+    go into it (line joins and space edits: geometry in ALTO, hOCR and PAGE); they are marked, and
+    the first line counts what the file holds, as its provenance entry does.
+
+    >>> from restore.result import Result
+    >>> join = Edit(2, 3, "\\n", "", kind="layout", confidence=0.95, source="layout:join-lines")
+    >>> mark = Edit(0, 1, ",", "，", kind="punct", confidence=0.95, source="punct:halfwidth-mark")
+    >>> print(explain(Result(",a\\nb", "，ab", (mark, join), ()), name="p.xml", not_in_file=[join]), end="")
+    p.xml: 2 edits applied, 1 written into the file (1 line join or space edit is not: geometry there), 0 suggestions
+      applied  1:1  punct  "," → "，"  0.95  punct:halfwidth-mark
+      applied  1:3  layout  "\\n" → ""  0.95  layout:join-lines  [text only: not written into the file]
+    """
+    skipped = {id(edit) for edit in not_in_file or ()}
+    written = ""
+    if not_in_file is not None:
+        count = len(skipped)
+        what = "line join or space edit is" if count == 1 else "line joins or space edits are"
+        written = f", {len(result.edits) - count} written into the file" + (
+            f" ({count} {what} not: geometry there)" if count else "")
+    lines = [f"{name}: {len(result.edits)} edits applied{written}, {len(result.suggestions)} suggestions"]
+    lines += ["  applied  " + describe_edit(result.original, edit).rstrip()
+              + ("  [text only: not written into the file]" if id(edit) in skipped else "") for edit in result.edits]
     lines += ["  suggest  " + describe_edit(result.original, edit) for edit in result.suggestions]
     return "\n".join(lines) + "\n"

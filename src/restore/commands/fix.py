@@ -87,5 +87,10 @@ def run(args: argparse.Namespace) -> int:
     if args.explain:
         from restore.explain import explain
 
-        sys.stderr.write(explain(result, name=name))
+        not_in_file = None
+        if document is not None and document.format in WRITABLE:
+            from restore.formats.placement import place
+
+            not_in_file = place(document, result.edits).not_written
+        sys.stderr.write(explain(result, name=name, not_in_file=not_in_file))
     return 0

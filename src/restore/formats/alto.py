@@ -183,7 +183,8 @@ def write(document: OcrDocument, edits: Sequence[Edit]) -> bytes:
         original.watch(description)
     for index in placement.changes:
         original.watch(targets[index])
-    reference = _add_processing(root, ns, version, sum(len(c) for c in placement.changes.values()))
+    # Counted as `restore fix --explain` counts them: the edits that went into the file.
+    reference = _add_processing(root, ns, version, len(edits) - len(placement.not_written))
     for index, changes in sorted(placement.changes.items()):
         _correct_string(targets[index], ns, changes, reference)
     return serialize(root, document.source, original)
