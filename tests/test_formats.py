@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import doctest
+import functools
 import importlib
 import json
 import re
@@ -57,6 +58,14 @@ def char_edit(document, char: str, after: str, *, occurrence: int = 0, confidenc
     for _ in range(occurrence + 1):
         start = document.text.index(char, start + 1)
     return Edit(start, start + len(char), char, after, kind="char", confidence=confidence, source="lm:char5")
+
+
+def page_readings(root: etree._Element, element_id: str) -> list[tuple[str | None, str | None, str]]:
+    """``(index, comments, text)`` of each TextEquiv of the PAGE element ``element_id``, in file order."""
+    ns = {"p": PAGE}
+    element = root.find(f".//*[@id='{element_id}']", ns)
+    return [(e.get("index"), e.get("comments"), e.findtext("p:Unicode", namespaces=ns))
+            for e in element.findall("p:TextEquiv", ns)]
 
 
 def schema(name: str) -> etree.XMLSchema:
@@ -334,11 +343,7 @@ def test_page_corrected_reading_first_ocr_next_and_the_line_rebuilt_with_spaces(
     output = write_document(document, [char_edit(document, "己", "已"), char_edit(document, "揽", "览")])
     schema("pagecontent-2019-07-15.xsd").assertValid(etree.fromstring(output))
     root, ns = etree.fromstring(output), {"p": PAGE}
-
-    def readings(element_id: str) -> list[tuple[str | None, str | None, str]]:
-        element = root.find(f".//*[@id='{element_id}']", ns)
-        return [(e.get("index"), e.get("comments"), e.findtext("p:Unicode", namespaces=ns))
-                for e in element.findall("p:TextEquiv", ns)]
+    readings = functools.partial(page_readings, root)
 
     assert readings("w2") == [("1", "restore: corrected", "已经"), ("2", "OCR", "己经")]
     # The engine's alternative 已 was chosen: it is the corrected reading now, not repeated below it.
@@ -534,12 +539,7 @@ def test_page_an_unindexed_first_textequiv_is_the_reading_not_an_index_2_alterna
     assert document.alternatives[3] == (("未", 0.5),)      # the Glyph's runner-up is an alternative
     output = write_document(document, [char_edit(document, "末", "未")])
     schema("pagecontent-2019-07-15.xsd").assertValid(etree.fromstring(output))
-    root, ns = etree.fromstring(output), {"p": PAGE}
-
-    def readings(element_id: str) -> list[tuple[str | None, str | None, str]]:
-        element = root.find(f".//*[@id='{element_id}']", ns)
-        return [(e.get("index"), e.get("comments"), e.findtext("p:Unicode", namespaces=ns))
-                for e in element.findall("p:TextEquiv", ns)]
+    readings = functools.partial(page_readings, etree.fromstring(output))
 
     # The correction ranks first, the OCR reading next; the alternative it equals goes.
     assert readings("w2") == [("2", "restore: corrected", "尚未"), ("3", "OCR", "尚末")]
