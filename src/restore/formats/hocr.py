@@ -12,9 +12,10 @@ character's ``ocrx_cinfo`` gets the new character (box and ``x_conf`` kept), a d
 text (its box stays: hOCR boxes are geometry), and an inserted character gets its own ``ocrx_cinfo``
 in the room its neighbours' boxes leave (where the engine dropped a character its boxes have a
 hole), inside a word or between two words (the new box then goes into the left word, whose
-``bbox`` is kept, so it lies beside that bbox); where they leave none it joins its left neighbour's ``ocrx_cinfo`` (or the right one's at a
-word start), so the character count of the word and the number of boxes may differ, as hOCR allows. hOCR has no element for a provenance record; the JSONL
-keeps the OCR reading.
+``bbox`` is kept, so it lies beside that bbox); where they leave none it joins its left
+neighbour's ``ocrx_cinfo`` (or the right one's at a word start), so the character count of the
+word and the number of boxes may differ, as hOCR allows. hOCR has no element for a provenance
+record; the JSONL keeps the OCR reading.
 """
 
 from __future__ import annotations
