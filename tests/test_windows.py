@@ -23,7 +23,10 @@ def model() -> kenlm.Model:
     return CharLanguageModel().model
 
 
-def _one_walk_each(model: kenlm.Model, context: kenlm.State, tail: list[str], replacements: list[str]) -> list[float]:
+def _one_walk_each(
+    model: kenlm.Model, context: kenlm.State, tail: list[str], replacements: list[str], floor: float | None = None
+) -> list[float]:
+    # Every window walked to its end, whatever the floor.
     totals = []
     for replacement in replacements:
         state, scratch = kenlm.State(), kenlm.State()
@@ -58,6 +61,28 @@ def test_shared_walk_equals_one_walk_per_replacement(
     tail = window_tail(model, tokens, index)
     assert score_windows(model, context, tail, replacements) == _one_walk_each(model, context, tail, replacements)
     assert score_walk(model, context, [*replacements, *tail]) == _walk(model, context, [*replacements, *tail])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    tokens=st.lists(st.sampled_from(ALPHABET), min_size=1, max_size=12),
+    data=st.data(),
+    replacements=st.lists(st.sampled_from(ALPHABET), min_size=1, max_size=12),
+    margin=st.floats(-3.0, 6.0),
+)
+def test_a_floor_cuts_only_windows_that_stay_below_it(
+    model: kenlm.Model, tokens: list[str], data: st.DataObject, replacements: list[str], margin: float
+) -> None:
+    """With a floor, the windows that reach it keep their exact totals, the others stay below it."""
+    index = data.draw(st.integers(0, len(tokens) - 1))
+    context = begin_state(model, tokens, index)
+    tail = window_tail(model, tokens, index)
+    full = _one_walk_each(model, context, tail, replacements)
+    floor = full[0] + margin
+    cut = score_windows(model, context, tail, replacements, floor)
+    assert [total >= floor for total in cut] == [total >= floor for total in full]
+    assert [c for c, f in zip(cut, full) if f >= floor] == [f for f in full if f >= floor]
+    assert all(c >= f for c, f in zip(cut, full))  # a cut window's partial sum bounds it from above
 
 
 def test_window_tail_reaches_the_sentence_end(model: kenlm.Model) -> None:

@@ -55,27 +55,48 @@ def window_tail(model: Any, tokens: Sequence[str], index: int) -> list[str]:
     return [*tail, "</s>"] if end > len(tokens) else tail
 
 
-def score_windows(model: Any, context: Any, tail: Sequence[str], replacements: Sequence[str]) -> list[float]:
+# How far a walk's partial sum may sit below its final total: every kenlm log10 probability is
+# <= 0, but an adapted model's mixture (restore.lm.mixture) may round a certain token to a few
+# 1e-7 above 0; a replacement is dropped only when its partial sum is this much under the floor.
+FLOOR_SLACK = 1e-5
+
+
+def score_windows(
+    model: Any, context: Any, tail: Sequence[str], replacements: Sequence[str], floor: float | None = None
+) -> list[float]:
     """log10 probability of ``replacement + tail`` after ``context``, once per replacement.
 
     ``model`` is a ``kenlm.Model``, ``context`` a ``kenlm.State`` (:func:`begin_state`); the
-    result lists one total per replacement, in their order.
+    result lists one total per replacement, in their order. With ``floor``, a replacement whose
+    window cannot reach it is not walked to the end: its entry is then a partial sum below
+    ``floor`` (the tokens still to score only lower a total: log probabilities are <= 0), so
+    ``total >= floor`` holds for exactly the replacements it would hold for without ``floor``.
     """
     # The hot loop of the char stage: names bound once, no per-candidate work beyond the kenlm calls.
     new_state = state_class(model)
     score = model.BaseScore
-    states = [new_state() for _ in replacements]
-    totals = [score(context, replacement, after) for replacement, after in zip(replacements, states)]
     if not tail:
-        return totals
+        scratch = new_state()  # the states after the replacements are never read
+        return [score(context, replacement, scratch) for replacement in replacements]
     # The first tail token still sees each replacement (distinct states): no sharing to find.
+    # From the second on, the replacements whose walks met in one state are scored together.
     token = tail[0]
-    following = [new_state() for _ in states]
-    totals = [total + score(state, token, after) for total, state, after in zip(totals, states, following)]
-    # From then on the replacements whose walks met in one state are scored together.
+    cut = None if floor is None or len(tail) == 1 else floor - FLOOR_SLACK
+    scratch = new_state()
+    totals: list[float] = []
     groups: dict[Any, list[int]] = {}
-    for position, state in enumerate(following):
-        groups.setdefault(state, []).append(position)
+    for position, replacement in enumerate(replacements):
+        total = score(context, replacement, scratch)
+        after = new_state()
+        total += score(scratch, token, after)
+        totals.append(total)
+        if cut is not None and total < cut:
+            continue  # cannot reach the floor: the rest of its tail is not scored
+        joined = groups.get(after)
+        if joined is None:
+            groups[after] = [position]
+        else:
+            joined.append(position)
     for token in tail[1:]:
         merged: dict[Any, list[int]] = {}
         for state, positions in groups.items():

@@ -411,10 +411,12 @@ class CharStage:
             for sound in sounds:
                 found.setdefault(sound, [0.0, 0])
             self._sounds[(char, script)] = frozenset(sounds)
-        prepare = res.lm.prepare
-        own = prepare(char)
-        prepared = [(c, prepare(c), sim, count) for c, (sim, count) in found.items()]
-        result = [option for option in prepared if option[1] != own]
+        own = res.lm.prepare(char)
+        # One prepare() of all candidates at once: it keeps one character per character.
+        tokens = res.lm.prepare("".join(found))
+        if len(tokens) != len(found):  # a candidate of several characters (never in the shipped tables)
+            tokens = [res.lm.prepare(c) for c in found]
+        result = [(c, token, sim, count) for (c, (sim, count)), token in zip(found.items(), tokens) if token != own]
         self._candidates[key] = result
         return result
 
@@ -445,16 +447,19 @@ class CharStage:
 
         return begin_state(self.lm.model, tokens, index)
 
-    def _windows(self, context: Any, tokens: list[str], index: int, replacements: list[str]) -> list[float]:
+    def _windows(
+        self, context: Any, tokens: list[str], index: int, replacements: list[str], floor: float | None = None
+    ) -> list[float]:
         """log10 probability of tokens[index : index + order] (and </s> if reached), once per replacement.
 
         The hot loop: :func:`~restore.lm.windows.score_windows` walks the shared tail once for
-        all replacements, scoring each distinct kenlm state once (same totals as one walk each).
+        all replacements, scoring each distinct kenlm state once (same totals as one walk each);
+        with ``floor``, a replacement that cannot reach it keeps a partial sum below it.
         """
         from restore.lm.windows import score_windows, window_tail
 
         model = self.lm.model
-        return score_windows(model, context, window_tail(model, tokens, index), replacements)
+        return score_windows(model, context, window_tail(model, tokens, index), replacements, floor)
 
     def in_word(self, tokens: list[str], index: int, token: str) -> bool:
         """Whether a known word of 2-4 characters covers ``index`` when it holds ``token``."""
@@ -537,10 +542,14 @@ class CharStage:
         if not options:
             return None
         context = self._context(tokens, index)
-        before, *scores = self._windows(context, tokens, index, [tokens[index]] + [option[1] for option in options])
-        if shortlist is not None:
-            shortlist[index] = (options, scores, before)
         min_gain = self.config.min_lm_gain
+        if shortlist is None:
+            # Only the candidates that gain min_gain count here: the window of the others is cut short.
+            before = self._windows(context, tokens, index, [tokens[index]])[0]
+            scores = self._windows(context, tokens, index, [option[1] for option in options], before + min_gain)
+        else:
+            before, *scores = self._windows(context, tokens, index, [tokens[index]] + [option[1] for option in options])
+            shortlist[index] = (options, scores, before)
         # Most candidates gain too little: find the few that do before any per-candidate work.
         gaining = [position for position, score in enumerate(scores) if score - before >= min_gain]
         if not gaining:
