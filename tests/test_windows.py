@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from restore.config import CharConfig, Config
 from restore.lm import windows
 from restore.lm.model import CharLanguageModel
-from restore.lm.windows import begin_state, score_walk, score_windows, window_tail
+from restore.lm.windows import SentenceWalk, begin_state, score_walk, score_windows, window_tail
+from restore.stages import char as char_stage
 from restore.stages.char import CharStage, covers_word
 
 # Frequent and rare characters, a mark and a character outside the model's vocabulary (Ꙃ).
@@ -85,6 +86,25 @@ def test_a_floor_cuts_only_windows_that_stay_below_it(
     assert all(c >= f for c, f in zip(cut, full))  # a cut window's partial sum bounds it from above
 
 
+@settings(max_examples=300, deadline=None)
+@given(tokens=st.lists(st.sampled_from(ALPHABET), min_size=1, max_size=14), data=st.data())
+def test_one_walk_of_the_sentence_gives_each_positions_context_and_window(
+    model: kenlm.Model, tokens: list[str], data: st.DataObject
+) -> None:
+    """The state before a token after a walk from <s> is the one built from the order - 1 tokens
+    before it (kenlm's states are right-minimal), and a window's sum is that of its own walk."""
+    index = data.draw(st.integers(0, len(tokens) - 1))
+    walk = SentenceWalk(model, tokens)
+    context = begin_state(model, tokens, index)
+    assert walk.state_before(index) == context
+    assert walk.window(index) == _walk(model, context, [tokens[index], *window_tail(model, tokens, index)])
+    junction = tokens[index : index + model.order - 1] + (["</s>"] if index + model.order - 1 > len(tokens) else [])
+    assert walk.span(index, index + model.order - 1) == _walk(model, context, junction)
+    # The states score what follows alike (their backoffs too, not only their words).
+    for token in ALPHABET:
+        assert model.BaseScore(walk.state_before(index), token, kenlm.State()) == model.BaseScore(context, token, kenlm.State())
+
+
 def test_window_tail_reaches_the_sentence_end(model: kenlm.Model) -> None:
     tokens = list("会议在徐汇区召开")
     assert window_tail(model, tokens, 1) == list("在徐汇区")  # order 5: four tokens after
@@ -130,14 +150,15 @@ DAMAGED = [
 
 
 def test_the_stage_picks_the_same_candidates_as_with_one_walk_each(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Shared walks and the gain floor change no choice: every candidate examined (best per
-    position, re-scored neighbours included) is the one a walk per replacement gives, with the
-    same scores and confidence to the last bit."""
+    """Shared walks, the sentence's one walk and the gain floor change no choice: every candidate
+    examined (best per position, re-scored neighbours included) is the one a walk per replacement
+    from a context of its own gives, with the same scores and confidence to the last bit."""
     stage = CharStage(Config(char=CharConfig(delete_doubled=True)))
     shared = [stage.examine_text(text, "simplified") for text in DAMAGED]
     kinds = {(c.features.insert, c.features.delete) for found in shared for _, c in found}
     assert kinds == {(False, False), (True, False), (False, True)}  # substitutions, insertions, deletions
     monkeypatch.setattr(windows, "score_windows", _one_walk_each)
     monkeypatch.setattr(windows, "score_walk", _walk)
+    monkeypatch.setattr(char_stage, "_walk_of", lambda walk, tokens: None)
     walked = [stage.examine_text(text, "simplified") for text in DAMAGED]
     assert shared == walked

@@ -10,6 +10,8 @@ input with ``Result.to_json()`` serialised (sorted keys), over
   the engine prior, its alternatives and box gaps);
 - ``variant:<set>``: every 5th (offset 2) under the char stage's other switches (phonetic channel,
   look-ahead detection, doubled-character deletion);
+- ``joint:<set>``: every 5th (offset 4) with joint decisions and context candidates on (the
+  shortlists keep every candidate's window);
 - ``pages``: the records joined into pages of about 3,000 characters (as the speed benchmark's).
 
 ``compare`` reports per group how many records differ (the serialised JSON compared as bytes) and
@@ -57,6 +59,7 @@ def record(output: Path, dev: int, modern: int) -> int:
     corrector = restore.Corrector(default)
     char = dataclasses.replace(default.char, phonetic=True, detect_lookahead=True, delete_doubled=True)
     variant = restore.Corrector(default.replace(char=char))
+    joint = restore.Corrector(default.replace(char=dataclasses.replace(default.char, joint_decisions=True, context_candidates=True)))
     start = time.process_time()
     written = 0
     texts: list[str] = []
@@ -80,6 +83,8 @@ def record(output: Path, dev: int, modern: int) -> int:
                         write(f"engine:{name}", str(index), corrector.fix(document.text, ocr=document))
                 if index % 5 == 2:
                     write(f"variant:{name}", str(index), variant.fix(row["ocr"]))
+                if index % 5 == 4:
+                    write(f"joint:{name}", str(index), joint.fix(row["ocr"]))
         for path in sorted((shared_root() / "seeds").glob("*.txt")):
             write("seeds", path.name, corrector.fix(path.read_text(encoding="utf-8")))
         for index, page in enumerate(pages_of(texts)):

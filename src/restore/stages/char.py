@@ -79,6 +79,7 @@ from restore.glyphs.tables import ConfusionTable, GlyphNeighbours, PhoneticNeigh
 from restore.lm.cache import NgramCounts, support_ratio
 from restore.lm.model import CharLanguageModel, load_known_words, load_name_chars
 from restore.lm.t2s import load_script_sets, load_t2s
+from restore.lm.windows import SentenceWalk
 from restore.lm.wordlm import WordLanguageModel
 from restore.stages.base import Deferred, Document, EngineView, Proposal, StageOutput, StagePlan
 from restore.stages import joint
@@ -195,6 +196,11 @@ def _alternative_chars(engine: EngineView, offset: int) -> dict[str, float | Non
         if char not in found or (probability or 0.0) > (found[char] or 0.0):
             found[char] = probability
     return found
+
+
+def _walk_of(walk: SentenceWalk | None, tokens: list[str]) -> SentenceWalk | None:
+    """``walk`` when it walked ``tokens`` itself (not a copy changed since: a rescoring's), else None."""
+    return walk if walk is not None and walk.tokens is tokens else None
 
 
 def _rounded(probability: float | None) -> float | None:
@@ -510,6 +516,7 @@ class CharStage:
         *,
         only: str | None = None,
         shortlist: dict[int, Scored] | None = None,
+        walk: SentenceWalk | None = None,
     ) -> CharCandidate | None:
         """The highest-confidence candidate for ``chars[index]`` in the current tokens, or None.
 
@@ -520,6 +527,8 @@ class CharStage:
         ``only``: score this candidate alone (a member of a joint decision). ``shortlist``: filled
         with ``{index: (options, their window scores, the window's score as printed)}``, whether or
         not any option gains enough alone (what joint decisions pair, :meth:`_shortlist`).
+        ``walk``: the sentence walked once as printed (:class:`~restore.lm.windows.SentenceWalk`),
+        whose states and steps are reused while ``tokens`` is its very list.
         """
         seen_mark = is_mark(chars[index])
         # A unit ends at a sentence-final mark, a line break or the end of the text. A quote mark
@@ -541,14 +550,15 @@ class CharStage:
             options = [option for option in options if option[0] == only]
         if not options:
             return None
-        context = self._context(tokens, index)
+        walk = _walk_of(walk, tokens)
+        context = walk.state_before(index) if walk is not None else self._context(tokens, index)
+        before = walk.window(index) if walk is not None else self._windows(context, tokens, index, [tokens[index]])[0]
         min_gain = self.config.min_lm_gain
-        if shortlist is None:
-            # Only the candidates that gain min_gain count here: the window of the others is cut short.
-            before = self._windows(context, tokens, index, [tokens[index]])[0]
-            scores = self._windows(context, tokens, index, [option[1] for option in options], before + min_gain)
-        else:
-            before, *scores = self._windows(context, tokens, index, [tokens[index]] + [option[1] for option in options])
+        # Only candidates that gain min_gain count here (a shortlist keeps them all): the window of
+        # the others is cut short.
+        floor = before + min_gain if shortlist is None else None
+        scores = self._windows(context, tokens, index, [option[1] for option in options], floor)
+        if shortlist is not None:
             shortlist[index] = (options, scores, before)
         # Most candidates gain too little: find the few that do before any per-candidate work.
         gaining = [position for position, score in enumerate(scores) if score - before >= min_gain]
@@ -706,6 +716,9 @@ class CharStage:
         # the phonetic channel) a character is also examined when the next one is improbable.
         lookback = self.config.detect_lookahead or self.resources.phonetic is not None
         shortlists: dict[int, Scored] | None = {} if self.config.joint_decisions else None
+        # The sentence as printed, walked once: the left context and window of every position
+        # examined below (until the rescoring changes tokens).
+        walk = SentenceWalk(model, tokens)
         for i, char in enumerate(chars):
             if not is_mark(char):
                 suspicion = min(logprobs[i], logprobs[i + 1]) if lookback else logprobs[i]
@@ -721,6 +734,7 @@ class CharStage:
             best = self.best_candidate(
                 tokens, chars, i, logprobs[i], script, prior, hints[i] if hints else None, cache, cache_scope,
                 shortlist=shortlists if is_bmp_han(char) else None,  # pairs make words: Han only
+                walk=walk,
             )
             if best is not None:
                 found.append(best)
@@ -732,7 +746,7 @@ class CharStage:
                     and is_bmp_han(chars[j])
                     and (is_bmp_han(chars[j - 1]) or chars[j - 1] in _CLOSERS)
                 ):
-                    best = self.best_insertion(tokens, j, logprobs[j])
+                    best = self.best_insertion(tokens, j, logprobs[j], walk)
                     if best is not None:
                         found.append(best)
         if gaps:
@@ -758,7 +772,7 @@ class CharStage:
                         "".join(chars[j - 2 : j]) in words and "".join(chars[j : j + 2]) in words
                     )
                 ):
-                    deletion = self.best_deletion(tokens, j, logprobs[j])
+                    deletion = self.best_deletion(tokens, j, logprobs[j], walk)
                     if deletion is not None:
                         found.append(deletion)
         accepted: list[CharCandidate] = []
@@ -929,11 +943,14 @@ class CharStage:
             members.append(replace(member, features=features, confidence=self.calibration.confidence(features)))
         return members[0], members[1]
 
-    def best_insertion(self, tokens: list[str], index: int, char_logprob: float) -> CharCandidate | None:
-        """The best mark to insert before ``tokens[index]``, or None when none gains enough."""
+    def best_insertion(
+        self, tokens: list[str], index: int, char_logprob: float, walk: SentenceWalk | None = None
+    ) -> CharCandidate | None:
+        """The best mark to insert before ``tokens[index]``, or None when none gains enough
+        (``walk``: as in :meth:`best_candidate`)."""
         from restore.lm.windows import score_windows
 
-        context, tail, before = self._junction_window(tokens, index)
+        context, tail, before = self._junction_window(tokens, index, walk)
         best: CharCandidate | None = None
         for mark, score in zip(INSERT_MARKS, score_windows(self.lm.model, context, tail, INSERT_MARKS)):
             gain = score - before
@@ -1009,30 +1026,43 @@ class CharStage:
             pool.extend(c for c in self._misread_context().fillers(left, right) if c not in GAP_MARKS)
         return before, pool, score_windows(self.lm.model, context, tail, pool) if pool else []
 
-    def _junction_window(self, tokens: list[str], index: int) -> tuple[Any, list[str], float]:
+    def _junction_window(
+        self, tokens: list[str], index: int, walk: SentenceWalk | None = None
+    ) -> tuple[Any, list[str], float]:
         """For an insertion before ``tokens[index]``: the kenlm state before it, the tokens whose
         scores it moves (with </s> if reached) and their log10 probability without it."""
         from restore.lm.windows import score_walk
 
         model = self.lm.model
-        context = self._context(tokens, index)
         end = index + model.order - 1
         tail = tokens[index:end] + (["</s>"] if end > len(tokens) else [])
+        walk = _walk_of(walk, tokens)
+        if walk is not None:
+            return walk.state_before(index), tail, walk.span(index, end)
+        context = self._context(tokens, index)
         return context, tail, score_walk(model, context, tail)
 
-    def best_deletion(self, tokens: list[str], index: int, char_logprob: float) -> CharCandidate | None:
+    def best_deletion(
+        self, tokens: list[str], index: int, char_logprob: float, walk: SentenceWalk | None = None
+    ) -> CharCandidate | None:
         """Deleting ``tokens[index]``, a copy of the token before it (看了了), or None when it gains too little.
 
         The gain compares the tokens whose context the copy is in (``order - 1`` after it, and
-        ``</s>`` if reached) with and without the copy, both from the same context.
+        ``</s>`` if reached) with and without the copy, both from the same context (``walk``: as in
+        :meth:`best_candidate`).
         """
         from restore.lm.windows import score_walk
 
         model = self.lm.model
-        context = self._context(tokens, index)
         end = index + model.order
         tail = tokens[index + 1 : end] + (["</s>"] if end > len(tokens) else [])
-        before, after = score_walk(model, context, [tokens[index], *tail]), score_walk(model, context, tail)
+        walk = _walk_of(walk, tokens)
+        if walk is not None:
+            context, before = walk.state_before(index), walk.window(index)
+        else:
+            context = self._context(tokens, index)
+            before = score_walk(model, context, [tokens[index], *tail])
+        after = score_walk(model, context, tail)
         gain = after - before
         if gain < self.config.min_lm_gain:
             return None
