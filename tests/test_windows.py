@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from restore.config import CharConfig, Config
 from restore.lm import windows
-from restore.lm.model import CharLanguageModel
+from restore.lm.model import CharLanguageModel, KnownWords
 from restore.lm.windows import SentenceWalk, begin_state, score_walk, score_windows, window_tail
 from restore.stages import char as char_stage
 from restore.stages.char import CharStage, covers_word
@@ -136,6 +136,12 @@ def _covers_word_naively(words: set[str], tokens: list[str], index: int, token: 
 def test_covers_word_slices_as_the_definition_reads(words: set[str], tokens: list[str], token: str, data: st.DataObject) -> None:
     index = data.draw(st.integers(0, len(tokens) - 1))
     assert covers_word(words, tokens, index, token) == _covers_word_naively(words, tokens, index, token)
+    # The shipped list's form, hashed per first character, answers alike.
+    by_first: dict[str, list[str]] = {}
+    for word in sorted(words):
+        by_first.setdefault(word[0], []).append(word)
+    known = KnownWords({first: "\n".join(group) for first, group in by_first.items()})
+    assert covers_word(known, tokens, index, token) == _covers_word_naively(words, tokens, index, token)
 
 
 # Sentences written for this test, with look-alike misreads (幵/开, 仑/论, 末/未, 己/已), a doubled

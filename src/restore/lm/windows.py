@@ -81,17 +81,21 @@ def score_windows(
     # The first tail token still sees each replacement (distinct states): no sharing to find.
     # From the second on, the replacements whose walks met in one state are scored together.
     token = tail[0]
-    cut = None if floor is None or len(tail) == 1 else floor - FLOOR_SLACK
+    cut = None if floor is None else floor - FLOOR_SLACK
+    last = len(tail) == 1
     scratch = new_state()
     totals: list[float] = []
     groups: dict[Any, list[int]] = {}
     for position, replacement in enumerate(replacements):
         total = score(context, replacement, scratch)
+        if cut is not None and total < cut:
+            totals.append(total)  # cannot reach the floor: the rest of its window is not scored
+            continue
         after = new_state()
         total += score(scratch, token, after)
         totals.append(total)
-        if cut is not None and total < cut:
-            continue  # cannot reach the floor: the rest of its tail is not scored
+        if cut is not None and total < cut and not last:
+            continue
         joined = groups.get(after)
         if joined is None:
             groups[after] = [position]

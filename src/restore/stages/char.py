@@ -77,7 +77,7 @@ from restore.evidence import (
 from restore.glyphs.context import ContextCandidates
 from restore.glyphs.tables import ConfusionTable, GlyphNeighbours, PhoneticNeighbours, load_confusions
 from restore.lm.cache import NgramCounts, support_ratio
-from restore.lm.model import CharLanguageModel, load_known_words, load_name_chars
+from restore.lm.model import CharLanguageModel, KnownWords, load_known_words, load_name_chars
 from restore.lm.t2s import load_script_sets, load_t2s
 from restore.lm.windows import SentenceWalk
 from restore.lm.wordlm import WordLanguageModel
@@ -222,10 +222,14 @@ def covers_word(words: AbstractSet[str], tokens: Sequence[str], index: int, toke
     # Strings, not lists: the left and right neighbours once, each piece one slice of each.
     left = "".join(tokens[max(0, index - 3) : index])
     right = "".join(tokens[index + 1 : index + 4])
-    for length in (2, 3, 4):
-        # ``before`` characters of the word lie left of ``index``, the rest right of it.
-        for before in range(min(length - 1, len(left)), max(0, length - 1 - len(right)) - 1, -1):
-            if left[len(left) - before :] + token + right[: length - 1 - before] in words:
+    # Known words are hashed per first character: the pieces that share one ask for its set once.
+    by_first = words.starting_with if isinstance(words, KnownWords) else None
+    for before in range(min(3, len(left)), -1, -1):
+        # ``before`` characters of the word lie left of ``index``, ``after`` right of it (2-4 in all).
+        head = left[len(left) - before :] + token
+        group = by_first(head[0]) if by_first is not None else words
+        for after in range(max(0, 1 - before), min(3 - before, len(right)) + 1):
+            if head + right[:after] in group:
                 return True
     return False
 
