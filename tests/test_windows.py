@@ -24,6 +24,11 @@ def model() -> kenlm.Model:
     return CharLanguageModel().model
 
 
+@pytest.fixture(scope="module")
+def stage() -> CharStage:
+    return CharStage(Config())
+
+
 def _one_walk_each(
     model: kenlm.Model, context: kenlm.State, tail: list[str], replacements: list[str], floor: float | None = None
 ) -> list[float]:
@@ -103,6 +108,36 @@ def test_one_walk_of_the_sentence_gives_each_positions_context_and_window(
     # The states score what follows alike (their backoffs too, not only their words).
     for token in ALPHABET:
         assert model.BaseScore(walk.state_before(index), token, kenlm.State()) == model.BaseScore(context, token, kenlm.State())
+
+
+# Characters no model of Chinese has seen (Cyrillic letters of Old Church Slavonic), and known ones.
+UNSEEN = "ꙂꙀꙄꙆ"
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    tokens=st.lists(st.sampled_from(ALPHABET), min_size=1, max_size=12),
+    data=st.data(),
+    replacements=st.lists(st.sampled_from(ALPHABET + UNSEEN), min_size=1, max_size=12),
+    margin=st.one_of(st.none(), st.floats(-3.0, 6.0)),
+)
+def test_the_stage_scores_unknown_characters_once_for_all(
+    stage: CharStage, tokens: list[str], data: st.DataObject, replacements: list[str], margin: float | None
+) -> None:
+    """Characters outside the vocabulary share one window (kenlm scores each as <unk>), with the
+    totals of a walk per replacement."""
+    assert all(stage.lm.unknown(ch) for ch in UNSEEN) and not stage.lm.unknown("会")
+    model = stage.lm.model
+    index = data.draw(st.integers(0, len(tokens) - 1))
+    context = begin_state(model, tokens, index)
+    full = _one_walk_each(model, context, window_tail(model, tokens, index), replacements)
+    floor = None if margin is None else full[0] + margin
+    shared = stage._windows(context, tokens, index, replacements, floor)
+    if floor is None:
+        assert shared == full
+    else:
+        assert [c for c, f in zip(shared, full) if f >= floor] == [f for f in full if f >= floor]
+        assert all(c < floor for c, f in zip(shared, full) if f < floor)
 
 
 def test_window_tail_reaches_the_sentence_end(model: kenlm.Model) -> None:

@@ -65,6 +65,8 @@ class CharLanguageModel(LazyKenlmModel):
         # prepare() of single characters, remembered: candidate lists ask for the same few
         # thousand characters tens of thousands of times (whole values: safe between threads).
         self._chars: dict[str, str] = {}
+        # unknown() of tokens, remembered likewise.
+        self._unknown: dict[str, bool] = {}
 
     @property
     def name(self) -> str:
@@ -88,6 +90,17 @@ class CharLanguageModel(LazyKenlmModel):
     def _prepare(self, text: str) -> str:
         text = normalize_chars(text)
         return text.translate(self._table) if self._table else text
+
+    def unknown(self, token: str) -> bool:
+        """Whether ``token`` (one prepared character) is outside the model's vocabulary: kenlm scores
+        every such token as ``<unk>``, so all of them score alike after any state (an adapted model's
+        only when no component knows it). A fifth of the char stage's candidates are such rare characters."""
+        found = self._unknown.get(token)
+        if found is None:
+            scores = list(self.model.full_scores(token, bos=False, eos=False))
+            # A token kenlm splits into none or several words (a space of its own) is not one word.
+            found = self._unknown[token] = len(scores) == 1 and bool(scores[0][2])
+        return found
 
     def score(self, text: str, *, bos: bool = True, eos: bool = True) -> float:
         """log10 probability of ``text`` as one sentence of characters (spaces ignored)."""

@@ -468,8 +468,23 @@ class CharStage:
         """
         from restore.lm.windows import score_windows, window_tail
 
-        model = self.lm.model
-        return score_windows(model, context, window_tail(model, tokens, index), replacements, floor)
+        lm = self.lm
+        model = lm.model
+        tail = window_tail(model, tokens, index)
+        # The tokens the model does not know all score as <unk>: their windows are one window.
+        unknown = [position for position, token in enumerate(replacements) if lm.unknown(token)]
+        if len(unknown) < 2:
+            return score_windows(model, context, tail, replacements, floor)
+        first = unknown[0]
+        shared = set(unknown[1:])
+        scores = iter(score_windows(model, context, tail, [t for p, t in enumerate(replacements) if p not in shared], floor))
+        totals = [0.0] * len(replacements)
+        for position in range(len(replacements)):
+            if position not in shared:
+                totals[position] = next(scores)
+        for position in shared:
+            totals[position] = totals[first]
+        return totals
 
     def in_word(self, tokens: list[str], index: int, token: str) -> bool:
         """Whether a known word of 2-4 characters covers ``index`` when it holds ``token``."""
