@@ -94,13 +94,24 @@ class CharLanguageModel(LazyKenlmModel):
     def unknown(self, token: str) -> bool:
         """Whether ``token`` (one prepared character) is outside the model's vocabulary: kenlm scores
         every such token as ``<unk>``, so all of them score alike after any state (an adapted model's
-        only when no component knows it). A fifth of the char stage's candidates are such rare characters."""
-        found = self._unknown.get(token)
-        if found is None:
-            scores = list(self.model.full_scores(token, bos=False, eos=False))
-            # A token kenlm splits into none or several words (a space of its own) is not one word.
-            found = self._unknown[token] = len(scores) == 1 and bool(scores[0][2])
-        return found
+        only when no component knows it)."""
+        return bool(self.unknown_positions([token]))
+
+    def unknown_positions(self, tokens: list[str]) -> list[int]:
+        """The indices of the ``tokens`` (prepared characters) :meth:`unknown` holds for. A fifth of
+        the char stage's candidates are such rare characters; the tokens not asked about before are
+        looked up in one kenlm call."""
+        known = self._unknown
+        missing = [token for token in tokens if token not in known]
+        if missing:
+            distinct = list(dict.fromkeys(missing))
+            scores = list(self.model.full_scores(" ".join(distinct), bos=False, eos=False))
+            if len(scores) != len(distinct):  # a token kenlm splits (a space of its own): one by one
+                scores = [next(iter(self.model.full_scores(t, bos=False, eos=False)), (0.0, 0, False)) for t in distinct]
+            for token, (_prob, _length, oov) in zip(distinct, scores):
+                # Only a token kenlm reads as one word is one of the unknown.
+                known[token] = bool(oov) and len(token.split()) == 1
+        return [position for position, token in enumerate(tokens) if known[token]]
 
     def score(self, text: str, *, bos: bool = True, eos: bool = True) -> float:
         """log10 probability of ``text`` as one sentence of characters (spaces ignored)."""

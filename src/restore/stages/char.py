@@ -472,7 +472,7 @@ class CharStage:
         model = lm.model
         tail = window_tail(model, tokens, index)
         # The tokens the model does not know all score as <unk>: their windows are one window.
-        unknown = [position for position, token in enumerate(replacements) if lm.unknown(token)]
+        unknown = lm.unknown_positions(replacements)
         if len(unknown) < 2:
             return score_windows(model, context, tail, replacements, floor)
         first = unknown[0]
