@@ -16,7 +16,7 @@ from collections.abc import Set as AbstractSet
 from pathlib import Path
 
 from restore.errors import ResourceError
-from restore.lm.corpus import normalize_chars
+from restore.lm.corpus import normalizing_table
 from restore.resources import data_path
 from restore.tablecache import cached
 
@@ -61,7 +61,8 @@ class CharLanguageModel(LazyKenlmModel):
     def __init__(self, path: str | Path | None = None, *, t2s: dict[str, str] | None = None) -> None:
         super().__init__(Path(path) if path else default_model_path())
         self.t2s = t2s or {}
-        self._table = str.maketrans(self.t2s) if self.t2s else None
+        # Normalisation and t2s in one translate table (one pass over a text, not two).
+        self._table = normalizing_table(self.t2s)
         # prepare() of single characters, remembered: candidate lists ask for the same few
         # thousand characters tens of thousands of times (whole values: safe between threads).
         self._chars: dict[str, str] = {}
@@ -88,8 +89,7 @@ class CharLanguageModel(LazyKenlmModel):
         return self._prepare(text)
 
     def _prepare(self, text: str) -> str:
-        text = normalize_chars(text)
-        return text.translate(self._table) if self._table else text
+        return text.translate(self._table)
 
     def unknown(self, token: str) -> bool:
         """Whether ``token`` (one prepared character) is outside the model's vocabulary: kenlm scores

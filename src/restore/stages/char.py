@@ -79,6 +79,7 @@ from restore.glyphs.tables import ConfusionTable, GlyphNeighbours, PhoneticNeigh
 from restore.lm.cache import NgramCounts, support_ratio
 from restore.lm.model import CharLanguageModel, KnownWords, load_known_words, load_name_chars
 from restore.lm.t2s import load_script_sets, load_t2s
+from restore.lm import windows
 from restore.lm.windows import SentenceWalk
 from restore.lm.wordlm import WordLanguageModel
 from restore.stages.base import Deferred, Document, EngineView, Proposal, StageOutput, StagePlan
@@ -453,9 +454,7 @@ class CharStage:
     # -- scoring --------------------------------------------------------------------------------
     def _context(self, tokens: list[str], index: int) -> Any:
         """The kenlm state after the ``order - 1`` tokens before ``index`` (or <s>)."""
-        from restore.lm.windows import begin_state
-
-        return begin_state(self.lm.model, tokens, index)
+        return windows.begin_state(self.lm.model, tokens, index)
 
     def _windows(
         self, context: Any, tokens: list[str], index: int, replacements: list[str], floor: float | None = None
@@ -466,18 +465,16 @@ class CharStage:
         all replacements, scoring each distinct kenlm state once (same totals as one walk each);
         with ``floor``, a replacement that cannot reach it keeps a partial sum below it.
         """
-        from restore.lm.windows import score_windows, window_tail
-
         lm = self.lm
         model = lm.model
-        tail = window_tail(model, tokens, index)
+        tail = windows.window_tail(model, tokens, index)
         # The tokens the model does not know all score as <unk>: their windows are one window.
         unknown = lm.unknown_positions(replacements)
         if len(unknown) < 2:
-            return score_windows(model, context, tail, replacements, floor)
+            return windows.score_windows(model, context, tail, replacements, floor)
         first = unknown[0]
         shared = set(unknown[1:])
-        scores = iter(score_windows(model, context, tail, [t for p, t in enumerate(replacements) if p not in shared], floor))
+        scores = iter(windows.score_windows(model, context, tail, [t for p, t in enumerate(replacements) if p not in shared], floor))
         totals = [0.0] * len(replacements)
         for position in range(len(replacements)):
             if position not in shared:
@@ -876,14 +873,12 @@ class CharStage:
     ) -> tuple[CharCandidate, CharCandidate] | None:
         """The likeliest pairing of the two positions' shortlists when it beats neither and either
         change alone (see :mod:`restore.stages.joint`), as its two members; else None."""
-        from restore.lm.windows import score_windows, walk_state, window_tail
-
         cfg = self.config
         chars = sentence.chars
         model = self.lm.model
         state_before = self._context(tokens, first)
         middle = tokens[first + 1 : second]
-        tail = window_tail(model, tokens, second)
+        tail = windows.window_tail(model, tokens, second)
         xs, ys = shortlists[first], shortlists[second]
         pairings = [
             (xs[x], ys[y])
@@ -898,8 +893,8 @@ class CharStage:
         # and y-th second reading; one walk per first reading, the second readings' windows shared.
         totals = []
         for _after, token in firsts:
-            walked, state = walk_state(model, state_before, [token, *middle])
-            totals.append([walked + score for score in score_windows(model, state, tail, [token for _a, token in seconds])])
+            walked, state = windows.walk_state(model, state_before, [token, *middle])
+            totals.append([walked + score for score in windows.score_windows(model, state, tail, [token for _a, token in seconds])])
         neither = totals[0][0]
         index_first = {option: x for x, option in enumerate(firsts)}
         index_second = {option: y for y, option in enumerate(seconds)}
@@ -967,11 +962,9 @@ class CharStage:
     ) -> CharCandidate | None:
         """The best mark to insert before ``tokens[index]``, or None when none gains enough
         (``walk``: as in :meth:`best_candidate`)."""
-        from restore.lm.windows import score_windows
-
         context, tail, before = self._junction_window(tokens, index, walk)
         best: CharCandidate | None = None
-        for mark, score in zip(INSERT_MARKS, score_windows(self.lm.model, context, tail, INSERT_MARKS)):
+        for mark, score in zip(INSERT_MARKS, windows.score_windows(self.lm.model, context, tail, INSERT_MARKS)):
             gain = score - before
             if gain < self.config.min_lm_gain:
                 continue
@@ -1032,8 +1025,6 @@ class CharStage:
         window without an insertion, the fillers tried (:data:`GAP_MARKS`, then the Han characters
         the neighbours predict; none when neither neighbour is Han) and the window's log10
         probability with each."""
-        from restore.lm.windows import score_windows
-
         context, tail, before = self._junction_window(tokens, index)
         left = tokens[index - 1] if index else ""
         right = tokens[index] if index < len(tokens) else ""
@@ -1043,15 +1034,13 @@ class CharStage:
         pool = list(GAP_MARKS) if (is_bmp_han(left) or left in _CLOSERS) and is_bmp_han(right) else []
         if is_bmp_han(left) or is_bmp_han(right):
             pool.extend(c for c in self._misread_context().fillers(left, right) if c not in GAP_MARKS)
-        return before, pool, score_windows(self.lm.model, context, tail, pool) if pool else []
+        return before, pool, windows.score_windows(self.lm.model, context, tail, pool) if pool else []
 
     def _junction_window(
         self, tokens: list[str], index: int, walk: SentenceWalk | None = None
     ) -> tuple[Any, list[str], float]:
         """For an insertion before ``tokens[index]``: the kenlm state before it, the tokens whose
         scores it moves (with </s> if reached) and their log10 probability without it."""
-        from restore.lm.windows import score_walk
-
         model = self.lm.model
         end = index + model.order - 1
         tail = tokens[index:end] + (["</s>"] if end > len(tokens) else [])
@@ -1059,7 +1048,7 @@ class CharStage:
         if walk is not None:
             return walk.state_before(index), tail, walk.span(index, end)
         context = self._context(tokens, index)
-        return context, tail, score_walk(model, context, tail)
+        return context, tail, windows.score_walk(model, context, tail)
 
     def best_deletion(
         self, tokens: list[str], index: int, char_logprob: float, walk: SentenceWalk | None = None
@@ -1070,8 +1059,6 @@ class CharStage:
         ``</s>`` if reached) with and without the copy, both from the same context (``walk``: as in
         :meth:`best_candidate`).
         """
-        from restore.lm.windows import score_walk
-
         model = self.lm.model
         end = index + model.order
         tail = tokens[index + 1 : end] + (["</s>"] if end > len(tokens) else [])
@@ -1080,8 +1067,8 @@ class CharStage:
             context, before = walk.state_before(index), walk.window(index)
         else:
             context = self._context(tokens, index)
-            before = score_walk(model, context, [tokens[index], *tail])
-        after = score_walk(model, context, tail)
+            before = windows.score_walk(model, context, [tokens[index], *tail])
+        after = windows.score_walk(model, context, tail)
         gain = after - before
         if gain < self.config.min_lm_gain:
             return None
