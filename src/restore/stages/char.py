@@ -356,6 +356,8 @@ class CharStage:
         self._loading = threading.Lock()
         # Caches filled as documents are read (whole values: safe to share between threads).
         self._candidates: dict[tuple[str, str, bool], list[Option]] = {}
+        # The same key -> its candidates' LM tokens and the positions of those the LM does not know.
+        self._listed_tokens: dict[tuple[str, str, bool], tuple[list[str], list[int]]] = {}
         # (seen char, script) -> its sound-alike candidates (filled with _candidates).
         self._sounds: dict[tuple[str, str], frozenset[str]] = {}
         # (glyph similarity, mined count) -> the channel's evidence in log10 units (joint shortlists).
@@ -386,6 +388,7 @@ class CharStage:
     def clear_caches(self) -> None:
         """Forget cached candidates (after changing ``resources.confusions``, as the fitter does)."""
         self._candidates = {}
+        self._listed_tokens = {}
         self._sounds = {}
         self._bonuses = {}
 
@@ -457,19 +460,25 @@ class CharStage:
         return windows.begin_state(self.lm.model, tokens, index)
 
     def _windows(
-        self, context: Any, tokens: list[str], index: int, replacements: list[str], floor: float | None = None
+        self,
+        context: Any,
+        tokens: list[str],
+        index: int,
+        replacements: list[str],
+        floor: float | None = None,
+        unknown: Sequence[int] = (),
     ) -> list[float]:
         """log10 probability of tokens[index : index + order] (and </s> if reached), once per replacement.
 
         The hot loop: :func:`~restore.lm.windows.score_windows` walks the shared tail once for
         all replacements, scoring each distinct kenlm state once (same totals as one walk each);
         with ``floor``, a replacement that cannot reach it keeps a partial sum below it.
+        ``unknown``: the positions of replacements outside the LM's vocabulary
+        (:meth:`~restore.lm.model.CharLanguageModel.unknown_positions`), which share one window.
         """
-        lm = self.lm
-        model = lm.model
+        model = self.lm.model
         tail = windows.window_tail(model, tokens, index)
         # The tokens the model does not know all score as <unk>: their windows are one window.
-        unknown = lm.unknown_positions(replacements)
         if len(unknown) < 2:
             return windows.score_windows(model, context, tail, replacements, floor)
         first = unknown[0]
@@ -482,6 +491,18 @@ class CharStage:
         for position in shared:
             totals[position] = totals[first]
         return totals
+
+    def _replacements(self, key: tuple[str, str, bool], listed: list[Option], options: list[Option]) -> tuple[list[str], list[int]]:
+        """The LM tokens of ``options`` and the positions of those the LM does not know; remembered
+        for ``listed``, the candidate list of ``key`` (:meth:`candidates_for`), when ``options`` is it."""
+        if options is listed:
+            found = self._listed_tokens.get(key)
+            if found is None:
+                tokens = [option[1] for option in listed]
+                found = self._listed_tokens[key] = (tokens, self.lm.unknown_positions(tokens))
+            return found
+        tokens = [option[1] for option in options]
+        return tokens, self.lm.unknown_positions(tokens)
 
     def in_word(self, tokens: list[str], index: int, token: str) -> bool:
         """Whether a known word of 2-4 characters covers ``index`` when it holds ``token``."""
@@ -555,7 +576,7 @@ class CharStage:
             and chars[index] not in _SENTENCE_END
             and not (chars[index] in _QUOTES and any(c in _QUOTES for c in chars[:index]))
         )
-        options = self.candidates_for(chars[index], script, line_end)
+        options = listed = self.candidates_for(chars[index], script, line_end)
         alternatives: Mapping[str, float | None] = hint[1] if prior is not None and hint is not None else {}
         if alternatives:
             options = options + self._engine_alternatives(chars[index], alternatives, options)
@@ -573,7 +594,8 @@ class CharStage:
         # Only candidates that gain min_gain count here (a shortlist keeps them all): the window of
         # the others is cut short.
         floor = before + min_gain if shortlist is None else None
-        scores = self._windows(context, tokens, index, [option[1] for option in options], floor)
+        replacements, unknown = self._replacements((chars[index], script, line_end), listed, options)
+        scores = self._windows(context, tokens, index, replacements, floor, unknown)
         if shortlist is not None:
             shortlist[index] = (options, scores, before)
         # Most candidates gain too little: find the few that do before any per-candidate work.
