@@ -986,9 +986,12 @@ class CharStage:
         (``walk``: as in :meth:`best_candidate`)."""
         context, tail, before = self._junction_window(tokens, index, walk)
         best: CharCandidate | None = None
-        for mark, score in zip(INSERT_MARKS, windows.score_windows(self.lm.model, context, tail, INSERT_MARKS)):
+        min_gain = self.config.min_lm_gain
+        # A mark whose window cannot gain min_gain is cut short (its partial sum stays below the floor).
+        scores = windows.score_windows(self.lm.model, context, tail, INSERT_MARKS, before + min_gain)
+        for mark, score in zip(INSERT_MARKS, scores):
             gain = score - before
-            if gain < self.config.min_lm_gain:
+            if gain < min_gain:
                 continue
             features = CharFeatures(lm_gain=gain, logprob=char_logprob, punct=True, insert=True)
             confidence = self.calibration.confidence(features)
