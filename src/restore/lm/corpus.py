@@ -42,7 +42,7 @@ def normalizing_table(then: Mapping[str, str | None]) -> dict[int, int | str | N
     >>> "１９９８年ＡＰＥＣ國".translate(table) == normalize_chars("１９９８年ＡＰＥＣ國").translate(str.maketrans({"國": "国", "Ａ": "?"}))
     True
     """
-    second: dict[int, int | str | None] = str.maketrans(dict(then)) if then else {}
+    second: dict[int, str | None] = {ord(char): value for char, value in then.items()}
     table: dict[int, int | str | None] = {}
     for code in {*_HALF_WIDTH, *second}:
         first = _HALF_WIDTH.get(code, code)

@@ -427,7 +427,7 @@ class CharStage:
             self._sounds[(char, script)] = frozenset(sounds)
         own = res.lm.prepare(char)
         # One prepare() of all candidates at once: it keeps one character per character.
-        tokens = res.lm.prepare("".join(found))
+        tokens: Sequence[str] = res.lm.prepare("".join(found))
         if len(tokens) != len(found):  # a candidate of several characters (never in the shipped tables)
             tokens = [res.lm.prepare(c) for c in found]
         result = [(c, token, sim, count) for (c, (sim, count)), token in zip(found.items(), tokens) if token != own]
