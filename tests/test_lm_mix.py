@@ -18,7 +18,7 @@ from restore.lm.arpa import ArpaModel
 from restore.lm.build import build_adapted_model, build_model
 from restore.lm.mixture import FORMAT, MixedModel, mix_logprob
 from restore.lm.model import CharLanguageModel
-from restore.lm.windows import begin_state, score_windows, window_tail
+from restore.lm.windows import SentenceWalk, begin_state, score_walk, score_windows, window_tail
 
 # A district paper's archive, written for these tests: it keeps naming one community, 梓潼湾社区,
 # a name the shipped model has never seen.
@@ -185,6 +185,20 @@ def test_windows_through_a_mixture_match_its_sentence_scores(two_arpas, tokens, 
         # begin_state starts from a null context beyond order - 1 tokens back, as full_scores'
         # back-off does once the history is longer than the order.
         assert total == pytest.approx(sum(scores[index : index + len(tail) + 1]), abs=1e-4)
+
+
+@settings(max_examples=40, deadline=None)
+@given(tokens=st.lists(st.sampled_from(list("梓潼湾社区今天举行活动的居民老师公园火星")), min_size=1, max_size=14), weight=st.floats(0.05, 0.95))
+def test_one_walk_of_a_sentence_through_a_mixture_gives_each_positions_context(two_arpas, tokens, weight):
+    """The char stage's one walk per sentence holds, for a mixture too, the very state and window
+    sums that a walk from each position's own context gives (each component's state is right-minimal)."""
+    a, b = (CharLanguageModel(p).model for p in two_arpas)
+    mixed = MixedModel([a, b], [weight, 1 - weight], "test")
+    walk = SentenceWalk(mixed, tokens)
+    for index in range(len(tokens)):
+        context = begin_state(mixed, tokens, index)
+        assert walk.state_before(index) == context
+        assert walk.window(index) == score_walk(mixed, context, [tokens[index], *window_tail(mixed, tokens, index)])
 
 
 def test_mix_logprob_of_equal_parts_is_unchanged():

@@ -18,7 +18,9 @@ configuration with the phonetic channel, look-ahead detection and doubled-charac
 benchmark's pages).
 
 ``compare`` prints, per dataset, how many inputs were compared and how many differ (texts,
-edits or suggestions), then up to ``--show`` differing inputs; it exits 1 when any differs.
+edits or suggestions; the serialised results compared byte for byte), then up to ``--show``
+differing inputs; it exits 1 when any differs. ``char_speed_identity.py`` records other inputs in
+the same format.
 """
 
 from __future__ import annotations
@@ -111,8 +113,14 @@ def _load(path: Path) -> dict[tuple[str, int], dict]:
     return {(row["dataset"], row["index"]): row for row in rows}
 
 
+def _serialised(row: dict) -> str:
+    # The result as it was written (sorted keys; floats round-trip), so results compare byte for
+    # byte: 0.0 and -0.0, equal as numbers, differ here.
+    return json.dumps(row["result"], ensure_ascii=False, sort_keys=True)
+
+
 def compare(before_path: Path, after_path: Path, show: int) -> int:
-    """Print per-dataset agreement of two records; 0 when every result is identical."""
+    """Print per-dataset agreement of two records; 0 when every result is identical, byte for byte."""
     before, after = _load(before_path), _load(after_path)
     compared: Counter[str] = Counter()
     differing: Counter[str] = Counter()
@@ -124,7 +132,7 @@ def compare(before_path: Path, after_path: Path, show: int) -> int:
         old, new = before.get(key), after.get(key)
         if old is not None:
             edits[dataset] += len(old["result"]["edits"]) + len(old["result"]["suggestions"])
-        if old is None or new is None or old["result"] != new["result"]:
+        if old is None or new is None or _serialised(old) != _serialised(new):
             differing[dataset] += 1
             examples.append((key, old, new))
     print(f"{'dataset':24} {'inputs':>7} {'edits+sugg':>10} {'differ':>7}")

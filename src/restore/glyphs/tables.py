@@ -78,16 +78,17 @@ class GlyphNeighbours:
         if char not in self._raw:
             return default
         number, rest = self._raw[char]
-        pairs = []
-        for item in rest.split(" "):
-            neighbour, _, sim = item.rpartition(":")
-            try:
-                if len(neighbour) != 1:
-                    raise ValueError(f"bad neighbour {item!r}")
-                pairs.append((neighbour, float(sim)))
-            except ValueError as exc:
-                raise ResourceError(f"{self.path}:{number}: {exc}") from exc
-        parsed = self._parsed[char] = tuple(pairs)
+        items = rest.split(" ")
+        try:
+            # Each item is one character, ":" and its similarity (a char stage's first look at a
+            # character parses its row: ~30 items, hundreds of rows in a page's first pass).
+            if any(item[1:2] != ":" for item in items):
+                bad = next(item for item in items if item[1:2] != ":")
+                raise ValueError(f"bad neighbour {bad!r}")
+            parsed = tuple([(item[0], float(item[2:])) for item in items])
+        except ValueError as exc:
+            raise ResourceError(f"{self.path}:{number}: {exc}") from exc
+        self._parsed[char] = parsed
         return parsed
 
     def __getitem__(self, char: str) -> tuple[tuple[str, float], ...]:

@@ -45,8 +45,8 @@ def support_ratio(after: int, before: int, *, own: int = 0) -> float:
     return math.log10((1 + after) / (1 + max(0, before - own)))
 
 
-def _has_han(piece: str) -> bool:
-    return any("\u3400" <= ch <= "\u9fff" for ch in piece)
+# Han-bearing: an n-gram with a character of CJK Extension A or the Unified Ideographs block.
+_HAN_FIRST, _HAN_LAST = "\u3400", "\u9fff"
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,9 @@ class NgramCounts:
                 # Spaces dropped by splitting on them (str.split's whitespace is str.isspace's), not
                 # character by character: a one-line book would hold a list of millions of characters.
                 chars = "".join(line.split())
-                counter.update(g for g in (chars[i : i + n] for i in range(len(chars) - n + 1)) if _has_han(g))
+                # Each character's Han test once, not once per n-gram holding it.
+                han = [_HAN_FIRST <= ch <= _HAN_LAST for ch in chars]
+                counter.update([chars[i : i + n] for i in range(len(chars) - n + 1) if any(han[i : i + n])])
         return cls(counter, n)
 
     def count(self, ngram: str) -> int:

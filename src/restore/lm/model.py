@@ -16,7 +16,7 @@ from collections.abc import Set as AbstractSet
 from pathlib import Path
 
 from restore.errors import ResourceError
-from restore.lm.corpus import normalize_chars
+from restore.lm.corpus import normalizing_table
 from restore.resources import data_path
 from restore.tablecache import cached
 
@@ -61,10 +61,13 @@ class CharLanguageModel(LazyKenlmModel):
     def __init__(self, path: str | Path | None = None, *, t2s: dict[str, str] | None = None) -> None:
         super().__init__(Path(path) if path else default_model_path())
         self.t2s = t2s or {}
-        self._table = str.maketrans(self.t2s) if self.t2s else None
+        # Normalisation and t2s in one translate table (one pass over a text, not two).
+        self._table = normalizing_table(self.t2s)
         # prepare() of single characters, remembered: candidate lists ask for the same few
         # thousand characters tens of thousands of times (whole values: safe between threads).
         self._chars: dict[str, str] = {}
+        # unknown() of tokens, remembered likewise.
+        self._unknown: dict[str, bool] = {}
 
     @property
     def name(self) -> str:
@@ -86,8 +89,29 @@ class CharLanguageModel(LazyKenlmModel):
         return self._prepare(text)
 
     def _prepare(self, text: str) -> str:
-        text = normalize_chars(text)
-        return text.translate(self._table) if self._table else text
+        return text.translate(self._table)
+
+    def unknown(self, token: str) -> bool:
+        """Whether ``token`` (one prepared character) is outside the model's vocabulary: kenlm scores
+        every such token as ``<unk>``, so all of them score alike after any state (an adapted model's
+        only when no component knows it)."""
+        return bool(self.unknown_positions([token]))
+
+    def unknown_positions(self, tokens: list[str]) -> list[int]:
+        """The indices of the ``tokens`` (prepared characters) :meth:`unknown` holds for. A fifth of
+        the char stage's candidates are such rare characters; the tokens not asked about before are
+        looked up in one kenlm call."""
+        known = self._unknown
+        missing = [token for token in tokens if token not in known]
+        if missing:
+            distinct = list(dict.fromkeys(missing))
+            scores = list(self.model.full_scores(" ".join(distinct), bos=False, eos=False))
+            if len(scores) != len(distinct):  # a token kenlm splits (a space of its own): one by one
+                scores = [next(iter(self.model.full_scores(t, bos=False, eos=False)), (0.0, 0, False)) for t in distinct]
+            for token, (_prob, _length, oov) in zip(distinct, scores):
+                # Only a token kenlm reads as one word is one of the unknown.
+                known[token] = bool(oov) and len(token.split()) == 1
+        return [position for position, token in enumerate(tokens) if known[token]]
 
     def score(self, text: str, *, bos: bool = True, eos: bool = True) -> float:
         """log10 probability of ``text`` as one sentence of characters (spaces ignored)."""

@@ -77,8 +77,10 @@ from restore.evidence import (
 from restore.glyphs.context import ContextCandidates
 from restore.glyphs.tables import ConfusionTable, GlyphNeighbours, PhoneticNeighbours, load_confusions
 from restore.lm.cache import NgramCounts, support_ratio
-from restore.lm.model import CharLanguageModel, load_known_words, load_name_chars
+from restore.lm.model import CharLanguageModel, KnownWords, load_known_words, load_name_chars
 from restore.lm.t2s import load_script_sets, load_t2s
+from restore.lm import windows
+from restore.lm.windows import SentenceWalk
 from restore.lm.wordlm import WordLanguageModel
 from restore.stages.base import Deferred, Document, EngineView, Proposal, StageOutput, StagePlan
 from restore.stages import joint
@@ -197,6 +199,11 @@ def _alternative_chars(engine: EngineView, offset: int) -> dict[str, float | Non
     return found
 
 
+def _walk_of(walk: SentenceWalk | None, tokens: list[str]) -> SentenceWalk | None:
+    """``walk`` when it walked ``tokens`` itself (not a copy changed since: a rescoring's), else None."""
+    return walk if walk is not None and walk.tokens is tokens else None
+
+
 def _rounded(probability: float | None) -> float | None:
     return None if probability is None else round(probability, 4)
 
@@ -216,10 +223,14 @@ def covers_word(words: AbstractSet[str], tokens: Sequence[str], index: int, toke
     # Strings, not lists: the left and right neighbours once, each piece one slice of each.
     left = "".join(tokens[max(0, index - 3) : index])
     right = "".join(tokens[index + 1 : index + 4])
-    for length in (2, 3, 4):
-        # ``before`` characters of the word lie left of ``index``, the rest right of it.
-        for before in range(min(length - 1, len(left)), max(0, length - 1 - len(right)) - 1, -1):
-            if left[len(left) - before :] + token + right[: length - 1 - before] in words:
+    # Known words are hashed per first character: the pieces that share one ask for its set once.
+    by_first = words.starting_with if isinstance(words, KnownWords) else None
+    for before in range(min(3, len(left)), -1, -1):
+        # ``before`` characters of the word lie left of ``index``, ``after`` right of it (2-4 in all).
+        head = left[len(left) - before :] + token
+        group = by_first(head[0]) if by_first is not None else words
+        for after in range(max(0, 1 - before), min(3 - before, len(right)) + 1):
+            if head + right[:after] in group:
                 return True
     return False
 
@@ -345,6 +356,8 @@ class CharStage:
         self._loading = threading.Lock()
         # Caches filled as documents are read (whole values: safe to share between threads).
         self._candidates: dict[tuple[str, str, bool], list[Option]] = {}
+        # The same key -> its candidates' LM tokens and the positions of those the LM does not know.
+        self._listed_tokens: dict[tuple[str, str, bool], tuple[list[str], list[int]]] = {}
         # (seen char, script) -> its sound-alike candidates (filled with _candidates).
         self._sounds: dict[tuple[str, str], frozenset[str]] = {}
         # (glyph similarity, mined count) -> the channel's evidence in log10 units (joint shortlists).
@@ -375,6 +388,7 @@ class CharStage:
     def clear_caches(self) -> None:
         """Forget cached candidates (after changing ``resources.confusions``, as the fitter does)."""
         self._candidates = {}
+        self._listed_tokens = {}
         self._sounds = {}
         self._bonuses = {}
 
@@ -411,10 +425,12 @@ class CharStage:
             for sound in sounds:
                 found.setdefault(sound, [0.0, 0])
             self._sounds[(char, script)] = frozenset(sounds)
-        prepare = res.lm.prepare
-        own = prepare(char)
-        prepared = [(c, prepare(c), sim, count) for c, (sim, count) in found.items()]
-        result = [option for option in prepared if option[1] != own]
+        own = res.lm.prepare(char)
+        # One prepare() of all candidates at once: it keeps one character per character.
+        tokens: Sequence[str] = res.lm.prepare("".join(found))
+        if len(tokens) != len(found):  # a candidate of several characters (never in the shipped tables)
+            tokens = [res.lm.prepare(c) for c in found]
+        result = [(c, token, sim, count) for (c, (sim, count)), token in zip(found.items(), tokens) if token != own]
         self._candidates[key] = result
         return result
 
@@ -441,20 +457,52 @@ class CharStage:
     # -- scoring --------------------------------------------------------------------------------
     def _context(self, tokens: list[str], index: int) -> Any:
         """The kenlm state after the ``order - 1`` tokens before ``index`` (or <s>)."""
-        from restore.lm.windows import begin_state
+        return windows.begin_state(self.lm.model, tokens, index)
 
-        return begin_state(self.lm.model, tokens, index)
-
-    def _windows(self, context: Any, tokens: list[str], index: int, replacements: list[str]) -> list[float]:
+    def _windows(
+        self,
+        context: Any,
+        tokens: list[str],
+        index: int,
+        replacements: list[str],
+        floor: float | None = None,
+        unknown: Sequence[int] = (),
+    ) -> list[float]:
         """log10 probability of tokens[index : index + order] (and </s> if reached), once per replacement.
 
         The hot loop: :func:`~restore.lm.windows.score_windows` walks the shared tail once for
-        all replacements, scoring each distinct kenlm state once (same totals as one walk each).
+        all replacements, scoring each distinct kenlm state once (same totals as one walk each);
+        with ``floor``, a replacement that cannot reach it keeps a partial sum below it.
+        ``unknown``: the positions of replacements outside the LM's vocabulary
+        (:meth:`~restore.lm.model.CharLanguageModel.unknown_positions`), which share one window.
         """
-        from restore.lm.windows import score_windows, window_tail
-
         model = self.lm.model
-        return score_windows(model, context, window_tail(model, tokens, index), replacements)
+        tail = windows.window_tail(model, tokens, index)
+        # The tokens the model does not know all score as <unk>: their windows are one window.
+        if len(unknown) < 2:
+            return windows.score_windows(model, context, tail, replacements, floor)
+        first = unknown[0]
+        shared = set(unknown[1:])
+        scores = iter(windows.score_windows(model, context, tail, [t for p, t in enumerate(replacements) if p not in shared], floor))
+        totals = [0.0] * len(replacements)
+        for position in range(len(replacements)):
+            if position not in shared:
+                totals[position] = next(scores)
+        for position in shared:
+            totals[position] = totals[first]
+        return totals
+
+    def _replacements(self, key: tuple[str, str, bool], listed: list[Option], options: list[Option]) -> tuple[list[str], list[int]]:
+        """The LM tokens of ``options`` and the positions of those the LM does not know; remembered
+        for ``listed``, the candidate list of ``key`` (:meth:`candidates_for`), when ``options`` is it."""
+        if options is listed:
+            found = self._listed_tokens.get(key)
+            if found is None:
+                tokens = [option[1] for option in listed]
+                found = self._listed_tokens[key] = (tokens, self.lm.unknown_positions(tokens))
+            return found
+        tokens = [option[1] for option in options]
+        return tokens, self.lm.unknown_positions(tokens)
 
     def in_word(self, tokens: list[str], index: int, token: str) -> bool:
         """Whether a known word of 2-4 characters covers ``index`` when it holds ``token``."""
@@ -505,6 +553,7 @@ class CharStage:
         *,
         only: str | None = None,
         shortlist: dict[int, Scored] | None = None,
+        walk: SentenceWalk | None = None,
     ) -> CharCandidate | None:
         """The highest-confidence candidate for ``chars[index]`` in the current tokens, or None.
 
@@ -515,6 +564,8 @@ class CharStage:
         ``only``: score this candidate alone (a member of a joint decision). ``shortlist``: filled
         with ``{index: (options, their window scores, the window's score as printed)}``, whether or
         not any option gains enough alone (what joint decisions pair, :meth:`_shortlist`).
+        ``walk``: the sentence walked once as printed (:class:`~restore.lm.windows.SentenceWalk`),
+        whose states and steps are reused while ``tokens`` is its very list.
         """
         seen_mark = is_mark(chars[index])
         # A unit ends at a sentence-final mark, a line break or the end of the text. A quote mark
@@ -525,7 +576,7 @@ class CharStage:
             and chars[index] not in _SENTENCE_END
             and not (chars[index] in _QUOTES and any(c in _QUOTES for c in chars[:index]))
         )
-        options = self.candidates_for(chars[index], script, line_end)
+        options = listed = self.candidates_for(chars[index], script, line_end)
         alternatives: Mapping[str, float | None] = hint[1] if prior is not None and hint is not None else {}
         if alternatives:
             options = options + self._engine_alternatives(chars[index], alternatives, options)
@@ -536,11 +587,17 @@ class CharStage:
             options = [option for option in options if option[0] == only]
         if not options:
             return None
-        context = self._context(tokens, index)
-        before, *scores = self._windows(context, tokens, index, [tokens[index]] + [option[1] for option in options])
+        walk = _walk_of(walk, tokens)
+        context = walk.state_before(index) if walk is not None else self._context(tokens, index)
+        before = walk.window(index) if walk is not None else self._windows(context, tokens, index, [tokens[index]])[0]
+        min_gain = self.config.min_lm_gain
+        # Only candidates that gain min_gain count here (a shortlist keeps them all): the window of
+        # the others is cut short.
+        floor = before + min_gain if shortlist is None else None
+        replacements, unknown = self._replacements((chars[index], script, line_end), listed, options)
+        scores = self._windows(context, tokens, index, replacements, floor, unknown)
         if shortlist is not None:
             shortlist[index] = (options, scores, before)
-        min_gain = self.config.min_lm_gain
         # Most candidates gain too little: find the few that do before any per-candidate work.
         gaining = [position for position, score in enumerate(scores) if score - before >= min_gain]
         if not gaining:
@@ -697,6 +754,9 @@ class CharStage:
         # the phonetic channel) a character is also examined when the next one is improbable.
         lookback = self.config.detect_lookahead or self.resources.phonetic is not None
         shortlists: dict[int, Scored] | None = {} if self.config.joint_decisions else None
+        # The sentence as printed, walked once: the left context and window of every position
+        # examined below (until the rescoring changes tokens).
+        walk = SentenceWalk(model, tokens)
         for i, char in enumerate(chars):
             if not is_mark(char):
                 suspicion = min(logprobs[i], logprobs[i + 1]) if lookback else logprobs[i]
@@ -712,6 +772,7 @@ class CharStage:
             best = self.best_candidate(
                 tokens, chars, i, logprobs[i], script, prior, hints[i] if hints else None, cache, cache_scope,
                 shortlist=shortlists if is_bmp_han(char) else None,  # pairs make words: Han only
+                walk=walk,
             )
             if best is not None:
                 found.append(best)
@@ -723,7 +784,7 @@ class CharStage:
                     and is_bmp_han(chars[j])
                     and (is_bmp_han(chars[j - 1]) or chars[j - 1] in _CLOSERS)
                 ):
-                    best = self.best_insertion(tokens, j, logprobs[j])
+                    best = self.best_insertion(tokens, j, logprobs[j], walk)
                     if best is not None:
                         found.append(best)
         if gaps:
@@ -749,7 +810,7 @@ class CharStage:
                         "".join(chars[j - 2 : j]) in words and "".join(chars[j : j + 2]) in words
                     )
                 ):
-                    deletion = self.best_deletion(tokens, j, logprobs[j])
+                    deletion = self.best_deletion(tokens, j, logprobs[j], walk)
                     if deletion is not None:
                         found.append(deletion)
         accepted: list[CharCandidate] = []
@@ -834,14 +895,12 @@ class CharStage:
     ) -> tuple[CharCandidate, CharCandidate] | None:
         """The likeliest pairing of the two positions' shortlists when it beats neither and either
         change alone (see :mod:`restore.stages.joint`), as its two members; else None."""
-        from restore.lm.windows import score_windows, walk_state, window_tail
-
         cfg = self.config
         chars = sentence.chars
         model = self.lm.model
         state_before = self._context(tokens, first)
         middle = tokens[first + 1 : second]
-        tail = window_tail(model, tokens, second)
+        tail = windows.window_tail(model, tokens, second)
         xs, ys = shortlists[first], shortlists[second]
         pairings = [
             (xs[x], ys[y])
@@ -856,8 +915,8 @@ class CharStage:
         # and y-th second reading; one walk per first reading, the second readings' windows shared.
         totals = []
         for _after, token in firsts:
-            walked, state = walk_state(model, state_before, [token, *middle])
-            totals.append([walked + score for score in score_windows(model, state, tail, [token for _a, token in seconds])])
+            walked, state = windows.walk_state(model, state_before, [token, *middle])
+            totals.append([walked + score for score in windows.score_windows(model, state, tail, [token for _a, token in seconds])])
         neither = totals[0][0]
         index_first = {option: x for x, option in enumerate(firsts)}
         index_second = {option: y for y, option in enumerate(seconds)}
@@ -920,15 +979,19 @@ class CharStage:
             members.append(replace(member, features=features, confidence=self.calibration.confidence(features)))
         return members[0], members[1]
 
-    def best_insertion(self, tokens: list[str], index: int, char_logprob: float) -> CharCandidate | None:
-        """The best mark to insert before ``tokens[index]``, or None when none gains enough."""
-        from restore.lm.windows import score_windows
-
-        context, tail, before = self._junction_window(tokens, index)
+    def best_insertion(
+        self, tokens: list[str], index: int, char_logprob: float, walk: SentenceWalk | None = None
+    ) -> CharCandidate | None:
+        """The best mark to insert before ``tokens[index]``, or None when none gains enough
+        (``walk``: as in :meth:`best_candidate`)."""
+        context, tail, before = self._junction_window(tokens, index, walk)
         best: CharCandidate | None = None
-        for mark, score in zip(INSERT_MARKS, score_windows(self.lm.model, context, tail, INSERT_MARKS)):
+        min_gain = self.config.min_lm_gain
+        # A mark whose window cannot gain min_gain is cut short (its partial sum stays below the floor).
+        scores = windows.score_windows(self.lm.model, context, tail, INSERT_MARKS, before + min_gain)
+        for mark, score in zip(INSERT_MARKS, scores):
             gain = score - before
-            if gain < self.config.min_lm_gain:
+            if gain < min_gain:
                 continue
             features = CharFeatures(lm_gain=gain, logprob=char_logprob, punct=True, insert=True)
             confidence = self.calibration.confidence(features)
@@ -987,8 +1050,6 @@ class CharStage:
         window without an insertion, the fillers tried (:data:`GAP_MARKS`, then the Han characters
         the neighbours predict; none when neither neighbour is Han) and the window's log10
         probability with each."""
-        from restore.lm.windows import score_windows
-
         context, tail, before = self._junction_window(tokens, index)
         left = tokens[index - 1] if index else ""
         right = tokens[index] if index < len(tokens) else ""
@@ -998,32 +1059,41 @@ class CharStage:
         pool = list(GAP_MARKS) if (is_bmp_han(left) or left in _CLOSERS) and is_bmp_han(right) else []
         if is_bmp_han(left) or is_bmp_han(right):
             pool.extend(c for c in self._misread_context().fillers(left, right) if c not in GAP_MARKS)
-        return before, pool, score_windows(self.lm.model, context, tail, pool) if pool else []
+        return before, pool, windows.score_windows(self.lm.model, context, tail, pool) if pool else []
 
-    def _junction_window(self, tokens: list[str], index: int) -> tuple[Any, list[str], float]:
+    def _junction_window(
+        self, tokens: list[str], index: int, walk: SentenceWalk | None = None
+    ) -> tuple[Any, list[str], float]:
         """For an insertion before ``tokens[index]``: the kenlm state before it, the tokens whose
         scores it moves (with </s> if reached) and their log10 probability without it."""
-        from restore.lm.windows import score_walk
-
         model = self.lm.model
-        context = self._context(tokens, index)
         end = index + model.order - 1
         tail = tokens[index:end] + (["</s>"] if end > len(tokens) else [])
-        return context, tail, score_walk(model, context, tail)
+        walk = _walk_of(walk, tokens)
+        if walk is not None:
+            return walk.state_before(index), tail, walk.span(index, end)
+        context = self._context(tokens, index)
+        return context, tail, windows.score_walk(model, context, tail)
 
-    def best_deletion(self, tokens: list[str], index: int, char_logprob: float) -> CharCandidate | None:
+    def best_deletion(
+        self, tokens: list[str], index: int, char_logprob: float, walk: SentenceWalk | None = None
+    ) -> CharCandidate | None:
         """Deleting ``tokens[index]``, a copy of the token before it (看了了), or None when it gains too little.
 
         The gain compares the tokens whose context the copy is in (``order - 1`` after it, and
-        ``</s>`` if reached) with and without the copy, both from the same context.
+        ``</s>`` if reached) with and without the copy, both from the same context (``walk``: as in
+        :meth:`best_candidate`).
         """
-        from restore.lm.windows import score_walk
-
         model = self.lm.model
-        context = self._context(tokens, index)
         end = index + model.order
         tail = tokens[index + 1 : end] + (["</s>"] if end > len(tokens) else [])
-        before, after = score_walk(model, context, [tokens[index], *tail]), score_walk(model, context, tail)
+        walk = _walk_of(walk, tokens)
+        if walk is not None:
+            context, before = walk.state_before(index), walk.window(index)
+        else:
+            context = self._context(tokens, index)
+            before = windows.score_walk(model, context, [tokens[index], *tail])
+        after = windows.score_walk(model, context, tail)
         gain = after - before
         if gain < self.config.min_lm_gain:
             return None
