@@ -348,6 +348,23 @@ class CharConfig:
     engine_script_support_tesseract: float = 0.0
     engine_script_support_ppocrv4: float = 0.0
     engine_script_support_ppocrv6: float = 1.0
+    # A traditional-only character an engine with a simplified model printed with at least this
+    # confidence makes its line traditional print (restore.stages.engine_script.
+    # read_off_traditional_print), however many simplified forms the line has: such an engine
+    # reads traditional print half in simplified forms, and prints a traditional-only character
+    # off simplified print only as an unsure misread. 0 = the engine's script is no evidence
+    # (PP-OCRv6 and Tesseract know both scripts).
+    engine_traditional_print_tesseract: float = 0.0
+    engine_traditional_print_ppocrv4: float = 0.6
+    engine_traditional_print_ppocrv6: float = 0.0
+    # ScriptConfig.traditional_dominance_ratio for a document the engine read (0 = that setting):
+    # its rule is for engines with a simplified model; PP-OCRv6 knows both scripts and prints a
+    # few traditional forms on simplified print as misreads (on the DEV renders 41 of its 1,272
+    # simplified lines have some, 392 traditional lines decide by the symmetric rule but 6), so
+    # for it the symmetric ScriptConfig.dominance_ratio rule alone decides.
+    engine_traditional_dominance_tesseract: float = 0.0
+    engine_traditional_dominance_ppocrv4: float = 0.0
+    engine_traditional_dominance_ppocrv6: float = 1000.0
     # Put back a character the engine dropped where its own character boxes leave a gap
     # (restore.stages.engine_gaps): a junction of two full-width characters at least
     # engine_gap_excess_<engine> pitches wider than their cells gets the filler the LM likes best
@@ -641,6 +658,10 @@ _RANGES_BY_AFFIX: tuple[tuple[str, tuple[float, float]], ...] = (
     # The engine's support for an alternative, 3 + log10 of a probability ratio, clipped to [0, 4]
     # (CharConfig.engine_script_support_<engine>; restore.stages.engine_prior.support).
     ("engine_script_support_", (0.0, 4.0)),
+    # Confidence from which an engine's traditional-only character shows traditional print.
+    ("engine_traditional_print_", _UNIT),
+    # A document's traditional-to-simplified ratio from which it is traditional print (0 = ScriptConfig's).
+    ("engine_traditional_dominance_", (0.0, 1_000_000.0)),
     # Weights of the gap-filling logistic (restore.stages.engine_gaps.GapCalibration).
     ("gap_calib_", _WEIGHT),
     # Pitches of excess from which a gap in an engine's character boxes is filled (0 = off).

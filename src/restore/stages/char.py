@@ -85,6 +85,7 @@ from restore.stages import joint
 from restore.stages.char_features import GLYPH_SHARPNESS, CharCalibration, CharFeatures
 from restore.stages.engine_gaps import GapCalibration
 from restore.stages.engine_prior import CALIBRATED_AS, EnginePrior
+from restore.stages.engine_script import traditional_print_floor
 
 # The OCR engine's (confidence, {alternative character: its probability or None}) of one character.
 EngineHint = tuple[float | None, Mapping[str, float | None]]
@@ -1059,6 +1060,9 @@ class CharStage:
             inserted = {offset for offset, cand in examined if cand.features.insert}
             proposals.extend(p for p in self.separators_in_lists(text) if p.start not in inserted)
         lines = TraditionalLines(text, self.resources.traditional_only, self.resources.simplified_only)
+        # An engine with a simplified model lists simplified forms whatever the print: its listing
+        # says nothing about the script (restore.stages.engine_script).
+        simplified_model = document.engine is not None and traditional_print_floor(document.engine.engine, self.config) > 0
         for offset, cand in examined:
             if cand.engine_gap is not None and not cand.features.punct and self._on_traditional_line(text, offset, lines):
                 # A filler comes from simplified tables: on a traditional line it is written as OpenCC
@@ -1067,7 +1071,7 @@ class CharStage:
                 if traditional is not None:
                     cand = replace(cand, after=traditional, in_script=cand.after)
             elif self._simplified_on_traditional_line(text, offset, cand.after, lines) and not (
-                _engine_listed(cand) and not lines.leans_traditional(offset)
+                _engine_listed(cand) and not simplified_model and not lines.leans_traditional(offset)
             ):
                 # The right character in the wrong script (an engine reading traditional print with a
                 # simplified model proposes 贫 for 資 where the page prints 貧): written in the page's
@@ -1076,6 +1080,12 @@ class CharStage:
                 if traditional is None:
                     cand = replace(cand, confidence=min(cand.confidence, self.config.mixed_line_max_confidence))
                 else:
+                    cand = replace(cand, after=traditional, in_script=cand.after)
+            elif simplified_model and script == "traditional" and not cand.features.punct and not cand.features.delete:
+                # Traditional print read with a simplified model: a candidate both scripts use (范,
+                # 游) is also written as traditional print writes it in context (模範, 遊樂).
+                traditional = self.traditional_form(text, offset, cand.after, inserted=cand.features.insert)
+                if traditional is not None:
                     cand = replace(cand, after=traditional, in_script=cand.after)
             if cand.confidence >= self.config.min_suggestion_confidence:
                 proposals.append(self._proposal(text, offset, cand))

@@ -37,6 +37,61 @@ def support_floor(engine: str, config: CharConfig) -> float:
     return float(getattr(config, f"engine_script_support_{calibrated}")) if calibrated else 0.0
 
 
+def traditional_print_floor(engine: str, config: CharConfig) -> float:
+    """``CharConfig.engine_traditional_print_<engine>`` of the engine that read the text: the
+    confidence from which a traditional-only character it printed shows traditional print
+    (0 = the engine's script is not evidence; also 0 without a calibration or with ``engine_prior`` off).
+
+    >>> traditional_print_floor("ppocrv4", CharConfig()) > 0, traditional_print_floor("ppocrv6", CharConfig())
+    (True, 0.0)
+    """
+    calibrated = calibration_for(engine, config)
+    return float(getattr(config, f"engine_traditional_print_{calibrated}")) if calibrated else 0.0
+
+
+def traditional_dominance(engine: str, config: CharConfig, default: float) -> float:
+    """The ratio of traditional-only to simplified-only characters from which a document neither
+    script dominates is traditional print (``ScriptConfig.traditional_dominance_ratio``, ``default``),
+    as ``CharConfig.engine_traditional_dominance_<engine>`` sets it for the engine that read the text
+    (0 = ``default``). That rule is for engines with a simplified model, which print traditional
+    print half in simplified forms; an engine that knows both scripts (PP-OCRv6) prints traditional
+    forms on simplified print only as misreads, and a short line with two of them is no traditional page.
+
+    >>> traditional_dominance("ppocrv6", CharConfig(), 1.0) > 100, traditional_dominance("ppocrv4", CharConfig(), 1.0)
+    (True, 1.0)
+    """
+    calibrated = calibration_for(engine, config)
+    ratio = float(getattr(config, f"engine_traditional_dominance_{calibrated}")) if calibrated else 0.0
+    return ratio or default
+
+
+def read_off_traditional_print(line: str, start: int, engine: EngineView, tables: ScriptTables, floor: float) -> bool:
+    """Whether ``line`` (at ``start`` in the text the engine view covers) holds a traditional-only
+    character the engine read with a confidence of at least ``floor`` (in (0, 1]; 0 = never).
+
+    For an engine whose model is simplified (PP-OCRv4), that settles the line's script: it prints
+    traditional print half in simplified forms, so the line may lean simplified by count, but it
+    prints a traditional-only character off simplified print only as a misread, and then with
+    little confidence (DEV renders: 1 of 1,284 simplified lines, at 0.56; 336 of 384 traditional
+    lines reach 0.6).
+
+    >>> engine = EngineView("ppocrv4", (0.99, 0.95, 0.98, 0.4), {})
+    >>> tables = ScriptTables.load()
+    >>> read_off_traditional_print("这个們门", 0, engine, tables, 0.6), read_off_traditional_print("这个门們", 0, EngineView("ppocrv4", (0.99, 0.95, 0.98, 0.4), {}), tables, 0.6)
+    (True, False)
+    """
+    if floor <= 0:
+        return False
+    confidences = engine.confidences
+    for index, char in enumerate(line):
+        offset = start + index
+        if char in tables.traditional_only and offset < len(confidences):
+            confidence = confidences[offset]
+            if confidence is not None and confidence >= floor:
+                return True
+    return False
+
+
 def line_lean(simplified: int, traditional: int) -> str:
     """The script a line leans to by a plain majority of its script-only characters, or ``""`` on a tie.
 
