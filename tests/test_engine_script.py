@@ -12,6 +12,7 @@ from restore.evidence import EngineReading
 from restore.scriptdata import ScriptTables
 from restore.stages.base import EngineView
 from restore.stages.engine_script import (
+    listing_required,
     read_off_traditional_print,
     support_floor,
     supported_conversions,
@@ -166,3 +167,22 @@ def test_only_the_form_in_the_lines_script_with_support_counts(alternatives: tup
 def test_a_traditional_line_takes_the_traditional_form() -> None:
     engine = EngineView("ppocrv6", (0.99, 0.55, 0.99), {1: (("國", 0.4), ("图", 0.02))})
     assert list(supported_conversions("中国語", 0, "traditional", engine, ScriptTables.load(), 1.0)) == [(1, "國", 0.4)]
+
+
+# Written for these tests: a traditional line (樹, 幹, 與) on which 权 is a misread of 杈.
+BRANCHES = "這棵樹的樹幹與枝权很多。"
+QUAN = BRANCHES.index("权")
+
+
+def test_an_engine_that_knows_both_scripts_must_list_a_conversion(corrector: restore.Corrector) -> None:
+    assert script_edits(corrector.fix(BRANCHES))[QUAN] == ("權", "script:opencc-s2tw")  # text only
+    confidences = tuple(0.996 if i == QUAN else 0.99 for i in range(len(BRANCHES)))
+    unlisted = corrector.fix(BRANCHES, ocr=Reading("ppocrv6", confidences, {QUAN: (("杈", 0.003),)}))
+    assert QUAN not in script_edits(unlisted)
+    (held,) = [s for s in unlisted.suggestions if s.start == QUAN and s.kind == "script"]
+    assert held.after == "權" and held.confidence <= Config().script.ambiguous_confidence
+    assert EngineReading("ppocrv6", 0.996, None) in held.evidence
+    listed = corrector.fix(BRANCHES, ocr=Reading("ppocrv6", confidences, {QUAN: (("權", 0.003),)}))
+    assert script_edits(listed)[QUAN][0] == "權"
+    # PP-OCRv4's simplified model lists simplified forms whatever the print: no such rule.
+    assert not listing_required("ppocrv4", Config().char)

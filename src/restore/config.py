@@ -365,6 +365,15 @@ class CharConfig:
     engine_traditional_dominance_tesseract: float = 0.0
     engine_traditional_dominance_ppocrv4: float = 0.0
     engine_traditional_dominance_ppocrv6: float = 1000.0
+    # A script conversion of a character the engine read needs the converted form among the
+    # engine's alternatives, else it is held back as a suggestion (restore.stages.engine_script.
+    # hold_back_unlisted): for an engine that knows both scripts and lists the other form of what
+    # it misprints. PP-OCRv6 on the DEV renders (2026-11-30): all 78 right conversions listed, 2 of
+    # the 5 wrong ones not (枝杈 read 枝权, converted to 權). PP-OCRv4's simplified model lists
+    # simplified forms whatever the print; Tesseract gives no alternatives.
+    engine_script_listed_tesseract: bool = False
+    engine_script_listed_ppocrv4: bool = False
+    engine_script_listed_ppocrv6: bool = True
     # Put back a character the engine dropped where its own character boxes leave a gap
     # (restore.stages.engine_gaps): a junction of two full-width characters at least
     # engine_gap_excess_<engine> pitches wider than their cells gets the filler the LM likes best
@@ -391,6 +400,11 @@ class CharConfig:
     # PP-OCRv6 fills were right 45 of 50 times at >= 0.8 and 30 of 31 at >= 0.9 (PP-OCRv4: 40 of
     # 41, 30 of 30): at 0.8 they would pull the engine's precision under 0.95.
     engine_gap_apply_from: float = 0.9
+    # The same per engine (0 = engine_gap_apply_from). PP-OCRv6 from 0.8 (2026-11-30, with the
+    # engine's script evidence in place: DEV end to end -64.3% at P 0.964 -> -66.5% at 0.959).
+    engine_gap_apply_from_tesseract: float = 0.0
+    engine_gap_apply_from_ppocrv4: float = 0.0
+    engine_gap_apply_from_ppocrv6: float = 0.8
     gap_calib_bias_tesseract: float = 0.0
     gap_calib_bias_ppocrv4: float = -1.602
     gap_calib_bias_ppocrv6: float = -8.236
@@ -668,6 +682,8 @@ _RANGES_BY_AFFIX: tuple[tuple[str, tuple[float, float]], ...] = (
     ("engine_gap_excess_", (0.0, 10.0)),
     # log10 priors added to fillers' LM scores when a gap's fillers are ranked.
     ("engine_gap_mark_bonus_", (0.0, 20.0)),
+    # Confidence from which an engine's gap fill is applied (0 = engine_gap_apply_from).
+    ("engine_gap_apply_from_", _UNIT),
 )
 
 

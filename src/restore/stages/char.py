@@ -977,7 +977,8 @@ class CharStage:
         confidence = GapCalibration.from_config(self.config, calibrated).confidence(
             gain=gain, margin=margin, mark=mark, excess=excess
         )
-        if confidence < self.config.engine_gap_apply_from:
+        apply_from = float(getattr(self.config, f"engine_gap_apply_from_{calibrated}")) or self.config.engine_gap_apply_from
+        if confidence < apply_from:
             confidence = min(confidence, self.config.mixed_line_max_confidence)
         features = CharFeatures(lm_gain=gain, logprob=char_logprob, punct=mark, insert=True)
         evidence = EngineGap(engine, round(excess, 3), round(margin, 4))

@@ -18,11 +18,13 @@ the char stage's ``engine_support_<engine>`` feature), the conversion is propose
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
 
 from restore.config import CharConfig
+from restore.evidence import EngineReading
 from restore.scriptdata import SIMPLIFIED, TRADITIONAL, ScriptTables
-from restore.stages.base import EngineView
+from restore.stages.base import Deferred, EngineView, Proposal
 from restore.stages.engine_prior import calibration_for, support
 
 
@@ -90,6 +92,50 @@ def read_off_traditional_print(line: str, start: int, engine: EngineView, tables
             if confidence is not None and confidence >= floor:
                 return True
     return False
+
+
+def listing_required(engine: str, config: CharConfig) -> bool:
+    """``CharConfig.engine_script_listed_<engine>``: whether a script conversion of a character the
+    engine read needs that engine to list the converted form among its alternatives (False without
+    a calibration or with ``engine_prior`` off).
+
+    >>> listing_required("ppocrv6", CharConfig()), listing_required("ppocrv4", CharConfig())
+    (True, False)
+    """
+    calibrated = calibration_for(engine, config)
+    return bool(getattr(config, f"engine_script_listed_{calibrated}")) if calibrated else False
+
+
+def hold_back_unlisted(
+    found: Sequence[Proposal | Deferred], engine: EngineView, ceiling: float
+) -> list[Proposal | Deferred]:
+    """``found`` with every script conversion of a character the engine read, whose converted form
+    is not among the engine's alternatives for it, held back as a suggestion (confidence at most
+    ``ceiling``; a deferral becomes its hedged proposal) with the engine's reading as evidence.
+
+    An engine that knows both scripts considers the other script's form of what it printed (PP-OCRv6
+    lists it for every script variant it misprints): when that form is not even among its
+    alternatives, the print shows the character as read, and a conversion would turn a misread or
+    a right character into a third one (枝杈 read 枝权 on a traditional page becomes 枝權).
+
+    >>> found = [Proposal(1, 2, "權", "script", 0.97, "script:opencc-s2tw")]
+    >>> engine = EngineView("ppocrv6", (0.99, 0.996), {1: (("杈", 0.003),)})
+    >>> [(p.after, p.confidence) for p in hold_back_unlisted(found, engine, 0.5)]
+    [('權', 0.5)]
+    """
+    held: list[Proposal | Deferred] = []
+    for item in found:
+        proposal = item.proposal if isinstance(item, Deferred) else item
+        start = proposal.start
+        printed = engine.confidences[start] if start < len(engine.confidences) else None
+        listed = {alternative for alternative, _probability in engine.alternatives.get(start, ())}
+        if printed is None or proposal.end != start + 1 or proposal.after in listed:
+            held.append(item)
+            continue
+        base = item.hedged if isinstance(item, Deferred) else proposal
+        reading = EngineReading(engine.engine, round(printed, 4), None)
+        held.append(replace(base, confidence=min(base.confidence, ceiling), evidence=base.evidence + (reading,)))
+    return held
 
 
 def line_lean(simplified: int, traditional: int) -> str:

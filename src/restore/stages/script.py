@@ -39,7 +39,9 @@ from restore.evidence import EngineReading, ScriptConversion
 from restore.scriptdata import SIMPLIFIED, TRADITIONAL, ScriptTables, dominant_script
 from restore.stages.base import Deferred, Document, EngineView, Proposal, StageOutput, StagePlan
 from restore.stages.engine_script import (
+    hold_back_unlisted,
     line_lean,
+    listing_required,
     read_off_traditional_print,
     support_floor,
     supported_conversions,
@@ -127,6 +129,8 @@ class ScriptStage:
                 found.extend(self._to_script(line.group(), line.start(), SIMPLIFIED, script))
         if document.engine is not None:
             found = self._with_engine_support(text, document.engine, lines, document_script, found)
+            if listing_required(document.engine.engine, self._char_settings):
+                found = hold_back_unlisted(found, document.engine, settings.ambiguous_confidence)
         return StageOutput(
             proposals=tuple(p for p in found if isinstance(p, Proposal)),
             deferred=tuple(d for d in found if isinstance(d, Deferred)),
