@@ -85,7 +85,7 @@ from restore.stages import joint
 from restore.stages.char_features import GLYPH_SHARPNESS, CharCalibration, CharFeatures
 from restore.stages.engine_gaps import GapCalibration
 from restore.stages.engine_prior import CALIBRATED_AS, EnginePrior
-from restore.stages.engine_script import traditional_print_floor
+from restore.stages.engine_script import rival_floor, traditional_print_floor
 
 # The OCR engine's (confidence, {alternative character: its probability or None}) of one character.
 EngineHint = tuple[float | None, Mapping[str, float | None]]
@@ -1047,7 +1047,7 @@ class CharStage:
             floor=self.config.min_suggestion_confidence,
         )
         if deferred:
-            proposals.extend(self.arbitrate(text, deferred, script, examined))
+            proposals.extend(self.arbitrate(text, deferred, script, examined, document.engine))
         if self.config.punctuation and self.config.stop_to_comma_margin > 0:
             proposals.extend(self.stops_read_for_commas(text))
         if self.config.punctuation:
@@ -1093,7 +1093,12 @@ class CharStage:
         return StageOutput(proposals=tuple(proposals))
 
     def arbitrate(
-        self, text: str, deferred: Sequence[Deferred], script: str, examined: list[tuple[int, CharCandidate]]
+        self,
+        text: str,
+        deferred: Sequence[Deferred],
+        script: str,
+        examined: list[tuple[int, CharCandidate]],
+        engine: EngineView | None = None,
     ) -> list[Proposal]:
         """Decide the script stage's deferred conversions (that may be misreads: 圆 on a traditional
         page, 舉 on a simplified one): each is kept as proposed unless a likelier character fits there,
@@ -1101,7 +1106,8 @@ class CharStage:
 
         Likelier: a candidate this stage found when it examined the position, or a rival from
         :meth:`misread_rival` (what the context predicts, in any glyph alike enough: a misread
-        need not be in the tables).
+        need not be in the tables), or else from :meth:`engine_rival` (what the OCR ``engine``
+        itself read there as its runner-up).
         """
         contested = {offset for offset, cand in examined if cand.confidence >= self.config.min_suggestion_confidence}
         found: list[Proposal] = []
@@ -1113,6 +1119,8 @@ class CharStage:
                 found.append(deferral.hedged)
                 continue
             rival = self.misread_rival(text, offset, script) if self.config.deferral_rivals else None
+            if rival is None and engine is not None:
+                rival = self.engine_rival(text, offset, engine)
             if rival is None:
                 found.append(deferral.proposal)
                 continue
@@ -1176,6 +1184,38 @@ class CharStage:
             if best is None or confidence > best.confidence:
                 best = CharCandidate(index, cand.char, features, before, score, confidence, cand.source)
         return best
+
+    def engine_rival(self, text: str, offset: int, engine: EngineView) -> CharCandidate | None:
+        """The OCR engine's own alternative for a character it doubted, as a rival to converting it,
+        or None.
+
+        Where the engine gave the printed character less than its
+        ``CharConfig.engine_rival_below_<engine>`` (:func:`restore.stages.engine_script.rival_floor`),
+        its alternative whose LM window gains most over the printed character's, by at least
+        ``engine_rival_min_gain`` (log10), and makes a known word with a neighbour: PP-OCRv4 reading
+        traditional print prints 经 for 煙 in 烤煙 (0.34, runner-up 煙); the script stage would write 經.
+        The rival is simplified in the LM's view; :meth:`arbitrate` writes it in traditional form
+        on traditional text. Its confidence is the calibration's (often a suggestion).
+        """
+        floor = rival_floor(self.config.engine or engine.engine, self.config)
+        printed = engine.confidences[offset] if offset < len(engine.confidences) else None
+        if not floor or printed is None or printed >= floor or not is_bmp_han(text[offset]):
+            return None
+        positions, tokens, index = self._unit_around(text, offset, with_end=True)
+        prepare = self.lm.prepare
+        alternatives = _alternative_chars(engine, offset)
+        options = [c for c in alternatives if len(c) == 1 and is_bmp_han(c) and prepare(c) != tokens[index]]
+        if not options:
+            return None
+        before, *scores = self._windows(self._context(tokens, index), tokens, index, [tokens[index], *map(prepare, options)])
+        score, after = max(zip(scores, options))
+        gain = score - before
+        if gain < self.config.engine_rival_min_gain or not self.in_word(tokens, index, prepare(after)):
+            return None
+        logprob = self.lm.char_logprobs("".join(tokens))[index]
+        features = CharFeatures(lm_gain=gain, logprob=logprob, word_after=True)
+        reading = EngineReading(engine.engine, round(printed, 4), _rounded(alternatives[after]))
+        return CharCandidate(index, after, features, before, score, self.calibration.confidence(features), engine_reading=reading)
 
     def stops_read_for_commas(self, text: str) -> list[Proposal]:
         """``，`` for a ``。`` between two Han characters where the LM finds a comma likelier by at

@@ -94,6 +94,18 @@ def read_off_traditional_print(line: str, start: int, engine: EngineView, tables
     return False
 
 
+def rival_floor(engine: str, config: CharConfig) -> float:
+    """``CharConfig.engine_rival_below_<engine>``: the confidence under which the engine's own
+    alternative may contest a deferred script conversion of the character it printed
+    (:meth:`restore.stages.char.CharStage.engine_rival`); 0 = never (also without a calibration).
+
+    >>> rival_floor("ppocrv4", CharConfig()) > 0, rival_floor("abbyy", CharConfig())
+    (True, 0.0)
+    """
+    calibrated = calibration_for(engine, config)
+    return float(getattr(config, f"engine_rival_below_{calibrated}")) if calibrated else 0.0
+
+
 def listing_required(engine: str, config: CharConfig) -> bool:
     """``CharConfig.engine_script_listed_<engine>``: whether a script conversion of a character the
     engine read needs that engine to list the converted form among its alternatives (False without
