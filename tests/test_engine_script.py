@@ -209,5 +209,5 @@ def test_the_engines_runner_up_contests_the_conversion_of_a_character_it_doubted
     (rival,) = [s for s in held if s.after == "煙"]
     assert EngineReading("ppocrv4", 0.34, 0.23) in rival.evidence
     # A character the engine was sure of is converted whatever its runner-up.
-    sure = corrector.fix(TOBACCO, ocr=tobacco({JING: (("煙", 0.23),)}, confidence=0.9))
+    sure = corrector.fix(TOBACCO, ocr=tobacco({JING: (("煙", 0.23),)}, confidence=0.95))
     assert sure.text[JING] == "經"

@@ -385,13 +385,16 @@ class CharConfig:
     # engine_rival_below_<engine> is contested by the engine's own alternative when that one's LM
     # window gains at least engine_rival_min_gain (log10) and it makes a known word with a
     # neighbour (CharStage.engine_rival): the conversion becomes a suggestion, the alternative is
-    # proposed beside it. PP-OCRv4 on the DEV renders (2026-11-30): of its 570 applied conversions,
-    # those whose alternative gains >= 0.5 and makes a word at confidence < 0.7 were 7 misreads and
-    # 1 right conversion. 0 = off.
+    # proposed beside it. Chosen by scripts/build/fit_engine_rival.py on the DEV renders
+    # (2026-11-30): PP-OCRv4's 570 applied conversions (38 wrong), held back below 0.9 with a gain
+    # >= 0: 9 wrong, 1 right. The misreads are few and most in AR PL UKai, so leaving one font
+    # family out (the UKai fold then finds nothing worth it) holds back 1 wrong and 1 right: kept
+    # for what it does on UKai, a typeface PP-OCRv4 misreads most. PP-OCRv6: nothing to hold back
+    # (its 3 wrong conversions are not contested). 0 = off.
     engine_rival_below_tesseract: float = 0.0
-    engine_rival_below_ppocrv4: float = 0.7
+    engine_rival_below_ppocrv4: float = 0.9
     engine_rival_below_ppocrv6: float = 0.0
-    engine_rival_min_gain: float = 0.5
+    engine_rival_min_gain: float = 0.0
     # Put back a character the engine dropped where its own character boxes leave a gap
     # (restore.stages.engine_gaps): a junction of two full-width characters at least
     # engine_gap_excess_<engine> pitches wider than their cells gets the filler the LM likes best
