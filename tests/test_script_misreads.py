@@ -74,3 +74,24 @@ def test_on_a_traditional_line_the_rival_is_written_in_traditional_form(correcto
     config = restore.Config()
     off = restore.Corrector(config.replace(char=dataclasses.replace(config.char, deferral_rivals=False)))
     assert off.fix("代表們認真討沦了報告。").text == "代表們認真討淪了報告。"
+
+
+def test_on_a_traditional_line_the_printed_form_finds_the_rival(corrector: restore.Corrector) -> None:
+    # The page shows 減 where a simplified model wrote 减; the word meant is 滅鼠. 灭 looks nothing like
+    # 减, but 滅 looks like 減: the rival is found through the printed form, and the conversion is
+    # hedged to a suggestion beside it instead of writing 減鼠.
+    text = "這個社區每年春天都組織减鼠行動。"
+    offset = text.index("减")
+    result = corrector.fix(text)
+    assert not [e for e in result.edits if e.start == offset]
+    offered = {s.after: s for s in result.suggestions if s.start == offset}
+    assert offered["減"].source == "script:opencc-s2tw"
+    assert offered["減"].confidence == restore.Config().script.ambiguous_confidence
+    assert "滅" in offered
+    stage = _stage()
+    rival = stage.misread_rival(text, offset, "traditional", printed="減")
+    assert rival is not None and rival.after == "灭"
+    assert rival.features.glyph_similarity >= stage.config.deferral_min_similarity
+    # Through the engine's reading alone (减 against 灭) there is no look-alike rival.
+    unprinted = stage.misread_rival(text, offset, "traditional")
+    assert unprinted is None or unprinted.after != "灭"

@@ -455,8 +455,13 @@ class CharConfig:
     # 2,632 lines at the same precision and costs about 30% of fix speed (benchmarks/CHAR_NOTES.md).
     context_candidates: bool = False
     # Also examine a Han character when the NEXT one is below detect_logprob (look-ahead: an
-    # error at i often surprises the LM at i + 1 only).
-    detect_lookahead: bool = False
+    # error at i often surprises the LM at i + 1 only: 大 is likely after 在, so 在大安门 surprises
+    # the LM at 安). On by default since 2026-11-30: DEV renders (ocr_dev) +3 applied edits, all
+    # right; ocr_modern_dev (not tuned on) +3, all right; clean People's Daily DEV 9 -> 8 char
+    # edits; false edits per 10k unchanged on the SIGHAN 15 correct sides (0.9, 0.9) and modern
+    # clean text (0.6) (python -m benchmarks.edit_precision run ocr_dev --set
+    # char.detect_lookahead=..., scripts/experiments/eval_char_variant.py --sets clean).
+    detect_lookahead: bool = True
     context_min_similarity: float = 0.55
     # The same floor for gap fillers (a pool of 1-2 characters): lower, because Tesseract's
     # misreads are often no look-alike (median glyph cosine 0.34 on DEV renders); -1 keeps all.
@@ -481,6 +486,10 @@ class CharConfig:
     # on PP-OCRv4's traditional DEV renders (ScriptConfig.traditional_dominance_ratio on) applied
     # edits 587 (530 right, 0.903) -> 546 (507 right, 0.929), that cell's CER -32.5 % -> -31.1 %;
     # a traditional-only gain of 2.0 / 3.0 / 4.0 moved along the same line (0.924 / 0.916 / 0.911).
+    # On traditional text the rival's likeness is also taken to the printed form (the conversion:
+    # 減 where the engine wrote 减, so 滅鼠 is found though 灭 looks nothing like 减): on DEV renders
+    # applied edits 2044 (1955 right, 0.956) -> 2031 (1949, 0.960), PP-OCRv4 traditional 0.929 ->
+    # 0.936, CER -31.9 % -> -31.8 %; ocr_modern_dev (not tuned on) 1171 (1131) -> 1171 (1132).
     deferral_rivals: bool = True
     deferral_min_similarity: float = 0.42
     deferral_min_gain: float = 1.5
@@ -534,7 +543,12 @@ class CharConfig:
     # joint_min_interaction (log10) is weighed against neither, either alone and both (墓木 -> 基本:
     # neither change gains alone). calib_joint is the weight of "this change is one of a pair"
     # (each member carries it), fitted by scripts/experiments/fit_joint_weight.py on DEV
-    # 14001-15000 with synthetic adjacent look-alike pairs (other weights fixed).
+    # 14001-15000 with synthetic adjacent look-alike pairs (other weights fixed). Off by default for
+    # its cost: measured 2026-11-30 with look-ahead on, it adds 5 right and 1 wrong applied edits on
+    # DEV renders and 9 right, 0 wrong on ocr_modern_dev, false edits on clean text unchanged, but
+    # +40 % CPU time on DEV render lines (the first 1,500 of ocr_dev: 7.7 s -> 10.2-11.1 s CPU).
+    # With joint_candidates 3 it costs +19 % (9.2 s) for 4 right, 1 wrong on DEV and 9 right on
+    # modern renders; with 2, +12 % for 3/1 and 7/0. Worth turning on once the char stage is faster.
     joint_decisions: bool = False
     joint_candidates: int = 4
     joint_min_interaction: float = 1.0

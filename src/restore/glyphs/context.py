@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import importlib.resources
 from collections import defaultdict
+from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
@@ -134,19 +135,46 @@ class ContextCandidates:
         return found
 
     def propose(
-        self, seen: str, left: str, right: str, min_similarity: float, gap_min_similarity: float | None = None
+        self,
+        seen: str,
+        left: str,
+        right: str,
+        min_similarity: float,
+        gap_min_similarity: float | None = None,
+        *,
+        printed: str = "",
+        simplify: Mapping[str, str] | None = None,
     ) -> list[ContextCandidate]:
         """Candidates for ``seen`` between ``left`` and ``right`` ("" at a sentence edge), most alike first.
 
         ``min_similarity``: the lowest glyph similarity kept; ``gap_min_similarity`` (default: the
         same) for gap fillers.
+
+        ``printed``: the form the print itself shows when it differs from ``seen`` (traditional
+        print read as simplified text: the page shows 減 where the engine wrote 减). Its look-alikes
+        are candidates too, by their simplified form (``simplify``: traditional -> simplified), with
+        the similarity of the printed pair: 滅 resembles 減 (cosine 0.88) though 灭 and 减 do not
+        (0.18), so a misread 减 on a traditional page finds 灭 (滅). A candidate found both ways
+        keeps the higher similarity.
+
+        >>> ctx = ContextCandidates()
+        >>> [c.char for c in ctx.propose("减", "的", "鼠", 0.6)]   # 大规模的减鼠活动
+        []
+        >>> [c.char for c in ctx.propose("减", "的", "鼠", 0.6, printed="減", simplify={"滅": "灭"})]
+        ['灭']
         """
         gap_floor = min_similarity if gap_min_similarity is None else gap_min_similarity
         gaps = dict(self.gaps.middles(left, right)) if left and right else {}
         after = self._after.get(left, _NONE)
         before = self._before.get(right, _NONE)
         # The glyphs alike enough are few (about 1% of characters at 0.55): walk them, not the pools.
-        alike = self.embedding.alike(seen, min_similarity)
+        alike = dict(self.embedding.alike(seen, min_similarity))
+        if printed and printed != seen:
+            to_simplified = simplify or {}
+            for ch, sim in self.embedding.alike(printed, min_similarity).items():
+                form = to_simplified.get(ch, ch)
+                if form != seen and sim > alike.get(form, -1.0):
+                    alike[form] = sim
         found = [
             ContextCandidate(ch, sim, gaps.get(ch, 0), GAPS_ID if ch in gaps else WORDS_ID)
             for ch, sim in alike.items()

@@ -1118,7 +1118,10 @@ class CharStage:
             if offset in contested:
                 found.append(deferral.hedged)
                 continue
-            rival = self.misread_rival(text, offset, script) if self.config.deferral_rivals else None
+            # On traditional text the conversion's form is what the page most likely shows (減 where
+            # the engine wrote 减): its look-alikes are rivals too (滅).
+            printed = deferral.proposal.after if script == "traditional" else ""
+            rival = self.misread_rival(text, offset, script, printed=printed) if self.config.deferral_rivals else None
             if rival is None and engine is not None:
                 rival = self.engine_rival(text, offset, engine)
             if rival is None:
@@ -1132,7 +1135,7 @@ class CharStage:
             found += [deferral.hedged, self._proposal(text, offset, rival)]
         return found
 
-    def misread_rival(self, text: str, offset: int, script: str) -> CharCandidate | None:
+    def misread_rival(self, text: str, offset: int, script: str, *, printed: str = "") -> CharCandidate | None:
         """The best character the context predicts at ``offset`` instead of the printed one, or None.
 
         Only where the printed character (in the LM's view: its conversion, as the LM reads
@@ -1142,7 +1145,10 @@ class CharStage:
         and whose LM window gains at least ``deferral_min_gain`` over it; the one with the highest
         calibrated confidence is returned (a context candidate's confidence: usually a suggestion).
         The rival is simplified, as the LM and the context tables read the text; :meth:`arbitrate`
-        writes it in traditional form on traditional text.
+        writes it in traditional form on traditional text. ``printed``: the form the page shows
+        when it differs from the text (the traditional form of a simplified reading); its
+        look-alikes are weighed by their likeness to it (see
+        :meth:`~restore.glyphs.context.ContextCandidates.propose`).
         """
         if not is_bmp_han(text[offset]):
             return None
@@ -1158,7 +1164,9 @@ class CharStage:
         res = self.resources
         options = [
             cand
-            for cand in self._misread_context().propose(chars[index], left, right, cfg.deferral_min_similarity)
+            for cand in self._misread_context().propose(
+                chars[index], left, right, cfg.deferral_min_similarity, printed=printed, simplify=self.lm.t2s
+            )
             if is_bmp_han(cand.char) and cand.char not in res.traditional_only and self.lm.prepare(cand.char) != tokens[index]
         ]
         if not options:

@@ -168,7 +168,7 @@ class PunctStage:
             ):
                 # In a list whose other items end "）、" (王环（女）、李明（女)马…), a ")" glued to the next
                 # item lost its separator too (4 of 4 on DEV renders; without such items 1 of 10).
-                after = "）、" if at + 1 < len(text) and is_han(text[at + 1]) and _LIST_CLOSE.search(_line_of(text, at)) else "）"
+                after = "）、" if _glued_list_item(text, at) else "）"
                 start, end = _with_spaces(text, at, at + 1, after)
                 yield self._proposal(text, start, end, after, "halfwidth-closer", self.settings.lone_closer_confidence)
             at = text.find(")", at + 1)
@@ -242,6 +242,10 @@ class PunctStage:
                     continue
                 confidence = self.settings.confidence if han * 2 >= len(inside.replace(" ", "")) else self.settings.line_end_confidence
                 for at, mark in ((match.start(), "（"), (match.end() - 1, "）")):
+                    # An item's note (李明(女)马红), not a label opening the line ((六)图书馆、…).
+                    noted = match.start() > 0 and is_han(view[match.start() - 1])
+                    if mark == "）" and noted and _glued_list_item(text, at):
+                        mark = "）、"
                     start, end = _with_spaces(text, at, at + 1, mark)
                     if mark == "（" and start == at and _debris_before(text, at):
                         start -= 1  # 林玉英.(女): the speck before the parenthesis goes with it
@@ -249,7 +253,21 @@ class PunctStage:
             if not found:
                 return
             yield from (proposal for _, proposal in found)
-            view = _replaced(view, {at: proposal.after for at, proposal in found})
+            # One character per parenthesis (a "）、" keeps the view aligned with the text).
+            view = _replaced(view, {at: proposal.after[:1] for at, proposal in found})
+
+
+def _glued_list_item(text: str, at: int) -> bool:
+    """Whether the ``)`` at ``at`` closes a list item glued to the next one (王环（女）、李明(女)马…):
+    a Han character follows it and its line has other items ending ``）、``. In such a list the
+    separator was lost with the bracket (lone closers 4 of 4 on DEV renders, half-width pairs 2 of 2; without
+    such items 1 of 10). A pair opening its line is a label ((六)图书馆), not an item: on the modern
+    DEV renders the one such case would have been wrong.
+
+    >>> _glued_list_item("王环（女）、李明(女)马红", 8), _glued_list_item("李明(女)马红", 4)
+    (True, False)
+    """
+    return at + 1 < len(text) and is_han(text[at + 1]) and _LIST_CLOSE.search(_line_of(text, at)) is not None
 
 
 def _without(text: str, removed: list[int]) -> tuple[str, Callable[[int], int]]:
