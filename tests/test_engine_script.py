@@ -188,26 +188,27 @@ def test_an_engine_that_knows_both_scripts_must_list_a_conversion(corrector: res
     assert not listing_required("ppocrv4", Config().char)
 
 
-# Written for these tests: a traditional line (們, 裡, 葉 printed confidently) on which a simplified
-# model read 煙 as 经 (0.34) with 煙 as its runner-up; the script stage alone would write 經.
-TOBACCO = "他們在田裡種植烤经和茶葉。"
-JING = TOBACCO.index("经")
+# Written for these tests: a traditional line (這, 頭, 於, 國 printed confidently) on which a
+# simplified model read 週 as 调 (0.4) with 週 as its runner-up; the script stage alone would write
+# 調, and no look-alike of 調 fits there.
+CALF = "這頭小牛已於上调在美國出生。"
+DIAO = CALF.index("调")
 
 
-def tobacco(alternatives: dict[int, tuple[tuple[str, float | None], ...]], confidence: float = 0.34) -> Reading:
-    return Reading("ppocrv4", tuple(confidence if i == JING else 0.97 for i in range(len(TOBACCO))), alternatives)
+def calf(alternatives: dict[int, tuple[tuple[str, float | None], ...]], confidence: float = 0.4) -> Reading:
+    return Reading("ppocrv4", tuple(confidence if i == DIAO else 0.97 for i in range(len(CALF))), alternatives)
 
 
 def test_the_engines_runner_up_contests_the_conversion_of_a_character_it_doubted(corrector: restore.Corrector) -> None:
-    assert Config().char.engine_rival_below_ppocrv4 > 0.34
-    plain = corrector.fix(TOBACCO, ocr=tobacco({}))
-    assert plain.text[JING] == "經"  # nothing to contest it
-    contested = corrector.fix(TOBACCO, ocr=tobacco({JING: (("煙", 0.23), ("烦", 0.15))}))
-    assert contested.text[JING] == "经"
-    held = [s for s in contested.suggestions if s.start == JING]
-    assert {(s.after, s.kind) for s in held} == {("經", "script"), ("煙", "char")}
-    (rival,) = [s for s in held if s.after == "煙"]
-    assert EngineReading("ppocrv4", 0.34, 0.23) in rival.evidence
+    assert Config().char.engine_rival_below_ppocrv4 > 0.4
+    plain = corrector.fix(CALF, ocr=calf({}))
+    assert plain.text[DIAO] == "調"  # nothing to contest it
+    contested = corrector.fix(CALF, ocr=calf({DIAO: (("週", 0.2),)}))
+    assert contested.text[DIAO] == "调"
+    held = [s for s in contested.suggestions if s.start == DIAO]
+    assert {(s.after, s.kind) for s in held} == {("調", "script"), ("週", "char")}
+    (rival,) = [s for s in held if s.after == "週"]
+    assert EngineReading("ppocrv4", 0.4, 0.2) in rival.evidence
     # A character the engine was sure of is converted whatever its runner-up.
-    sure = corrector.fix(TOBACCO, ocr=tobacco({JING: (("煙", 0.23),)}, confidence=0.95))
-    assert sure.text[JING] == "經"
+    sure = corrector.fix(CALF, ocr=calf({DIAO: (("週", 0.2),)}, confidence=0.95))
+    assert sure.text[DIAO] == "調"
