@@ -49,6 +49,24 @@ def load(path: Path) -> list[tuple[dict[str, Any], OcrDocument]]:
     return items
 
 
+def load_dev(path: Path) -> list[tuple[dict[str, Any], OcrDocument]]:
+    """:func:`load`, for a fit: exits (``SystemExit``) when any record is a TEST render (``test-`` id)."""
+    items = load(path)
+    if any(record["id"].startswith("test-") for record, _document in items):
+        raise SystemExit("refusing TEST renders: fit on DEV only")
+    return items
+
+
+def fit_parser(doc: str, engines: str) -> argparse.ArgumentParser:
+    """The command line the engine fits (``scripts/build/fit_engine_*.py``) share: the renders,
+    ``--engines`` (default ``engines``) and ``--folds`` (leave one font family out)."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("renders", type=Path)
+    parser.add_argument("--engines", default=engines)
+    parser.add_argument("--folds", action="store_true", help="also choose leave-one-font-family-out")
+    return parser
+
+
 def config_for(engine: str, *, prior: bool, threshold: float, char: CharConfig | None = None) -> Config:
     """The configuration of one run: the engine named (as ``--engine``), the prior on or off,
     ``char`` the char stage's settings (default: the shipped ones)."""

@@ -20,7 +20,6 @@ lines only (``test-`` ids are refused).
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import sys
 from collections.abc import Sequence
@@ -30,7 +29,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.engine_confidence import evaluate, load  # noqa: E402
+from benchmarks.engine_confidence import evaluate, fit_parser, load_dev  # noqa: E402
 from benchmarks.metrics import Counts  # noqa: E402
 from restore.config import CharConfig, Config  # noqa: E402
 from restore.scriptdata import ScriptTables  # noqa: E402
@@ -79,15 +78,10 @@ def run(items: Sequence[Item], engine: str, floor: float) -> Counts:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("renders", type=Path)
-    parser.add_argument("--engines", default="ppocrv4")
+    parser = fit_parser(__doc__ or "", "ppocrv4")
     parser.add_argument("--max-false", type=int, default=0, help="simplified lines a floor may catch")
-    parser.add_argument("--folds", action="store_true", help="also choose leave-one-font-family-out")
     args = parser.parse_args()
-    items = load(args.renders)
-    if any(record["id"].startswith("test-") for record, _document in items):
-        raise SystemExit("refusing TEST renders: fit on DEV only")
+    items = load_dev(args.renders)
     tables = ScriptTables.load()
     for engine in args.engines.split(","):
         print(f"{engine}:", flush=True)

@@ -55,7 +55,7 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.metrics import Counts, truth_map  # noqa: E402
 from fit_char_calibration import fit_with_offset  # noqa: E402  (scripts/build, beside this script)
 
-from benchmarks.engine_confidence import evaluate, load  # noqa: E402
+from benchmarks.engine_confidence import evaluate, load_dev  # noqa: E402
 from restore.config import CharConfig, Config  # noqa: E402
 from restore.pipeline import engine_view  # noqa: E402
 from restore.stages.char import CharStage  # noqa: E402
@@ -223,9 +223,7 @@ def main() -> int:
     parser.add_argument("--shifts", action="store_true", help=f"also try bias shifts {READ_SHIFTS} (precision first)")
     parser.add_argument("--supports", default="", help=f"support weights tried (comma-separated; default {SUPPORT_GRID})")
     args = parser.parse_args()
-    items = load(args.renders)
-    if any(record["id"].startswith("test-") for record, _document in items):
-        raise SystemExit("refusing TEST renders: fit on DEV only")
+    items = load_dev(args.renders)
     chosen: dict[str, float] = {}
     for engine in args.engines.split(","):
         print(f"{engine}:", flush=True)

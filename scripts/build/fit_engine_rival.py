@@ -17,7 +17,6 @@ Renders of People's Daily DEV lines only (``test-`` ids are refused).
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import itertools
 import sys
@@ -28,7 +27,7 @@ from typing import Any, NamedTuple
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.engine_confidence import config_for, load  # noqa: E402
+from benchmarks.engine_confidence import config_for, fit_parser, load_dev  # noqa: E402
 from benchmarks.metrics import fold, project  # noqa: E402
 from restore.chars import is_bmp_han  # noqa: E402
 from restore.config import CharConfig  # noqa: E402
@@ -103,14 +102,9 @@ def choose(conversions: Sequence[Conversion], *, show: bool) -> tuple[float, flo
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("renders", type=Path)
-    parser.add_argument("--engines", default="ppocrv4")
-    parser.add_argument("--folds", action="store_true", help="also choose leave-one-font-family-out")
+    parser = fit_parser(__doc__ or "", "ppocrv4")
     args = parser.parse_args()
-    items = load(args.renders)
-    if any(record["id"].startswith("test-") for record, _document in items):
-        raise SystemExit("refusing TEST renders: fit on DEV only")
+    items = load_dev(args.renders)
     for engine in args.engines.split(","):
         conversions = collect(items, engine)
         print(f"{engine}: {len(conversions)} conversions, {sum(not c.right for c in conversions)} wrong", flush=True)
