@@ -1201,8 +1201,8 @@ class CharStage:
         ``CharConfig.engine_rival_below_<engine>`` (:func:`restore.stages.engine_script.rival_floor`),
         its alternative whose LM window gains most over the printed character's, by at least
         ``engine_rival_min_gain`` (log10; may be 0: the engine's runner-up need only read as well),
-        and makes a known word with a neighbour: PP-OCRv4 reading
-        traditional print prints 经 for 煙 in 烤煙 (0.34, runner-up 煙); the script stage would write 經.
+        and makes a known word with a neighbour: PP-OCRv4 reading traditional print prints 调 for 週
+        in 上週 (runner-up 週); the script stage would write 調.
         The rival is simplified in the LM's view; :meth:`arbitrate` writes it in traditional form
         on traditional text. Its confidence is the calibration's (often a suggestion).
         """
