@@ -1210,7 +1210,7 @@ class CharStage:
         printed = engine.confidences[offset] if offset < len(engine.confidences) else None
         if not floor or printed is None or printed >= floor or not is_bmp_han(text[offset]):
             return None
-        positions, tokens, index = self._unit_around(text, offset, with_end=True)
+        _positions, tokens, index = self._unit_around(text, offset, with_end=True)
         prepare = self.lm.prepare
         alternatives = _alternative_chars(engine, offset)
         options = [c for c in alternatives if len(c) == 1 and is_bmp_han(c) and prepare(c) != tokens[index]]
