@@ -7,10 +7,12 @@ alternatives, PP-OCRv6 ALTO 4 with Glyph GC and Variants), read back with :func:
 only (``CharConfig.engine_prior = False``) and with the engine's prior. ``CharConfig.engine`` names
 the engine, as ``--engine ppocrv4`` would (a RapidOCR JSON does not say which PP-OCR model made it).
 
-    python -m benchmarks.engine_confidence benchmarks/out/ocr_test.jsonl [--thresholds 0.8,0.9]
+    python -m benchmarks.engine_confidence benchmarks/out/ocr_test.jsonl [--thresholds 0.8,0.9] [--cells]
 
 Prints, per engine and threshold, CER before/after, the relative reduction, the correction
-precision of the changed slots and false changes per 10k characters (``benchmarks.metrics``).
+precision of the changed slots and false changes per 10k characters (``benchmarks.metrics``);
+``--cells``: the same per engine × script of the truth at 0.8, and per kind of OCR error
+(:mod:`benchmarks.error_kinds`) how many there were and how many each mode fixed.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import argparse
 import dataclasses
 import json
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +49,24 @@ def load(path: Path) -> list[tuple[dict[str, Any], OcrDocument]]:
     return items
 
 
+def load_dev(path: Path) -> list[tuple[dict[str, Any], OcrDocument]]:
+    """:func:`load`, for a fit: exits (``SystemExit``) when any record is a TEST render (``test-`` id)."""
+    items = load(path)
+    if any(record["id"].startswith("test-") for record, _document in items):
+        raise SystemExit("refusing TEST renders: fit on DEV only")
+    return items
+
+
+def fit_parser(doc: str, engines: str) -> argparse.ArgumentParser:
+    """The command line the engine fits (``scripts/build/fit_engine_*.py``) share: the renders,
+    ``--engines`` (default ``engines``) and ``--folds`` (leave one font family out)."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("renders", type=Path)
+    parser.add_argument("--engines", default=engines)
+    parser.add_argument("--folds", action="store_true", help="also choose leave-one-font-family-out")
+    return parser
+
+
 def config_for(engine: str, *, prior: bool, threshold: float, char: CharConfig | None = None) -> Config:
     """The configuration of one run: the engine named (as ``--engine``), the prior on or off,
     ``char`` the char stage's settings (default: the shipped ones)."""
@@ -63,6 +84,44 @@ def evaluate(items, engine: str, *, prior: bool, threshold: float, char: CharCon
         output = corrector.fix(document.text, ocr=document).text
         counts.add(metrics.score_pair(record["ocr"], record["truth"], output, record.get("script", "simplified")))
     return counts
+
+
+def cells(items, engine: str, *, threshold: float = 0.8) -> list[tuple[str, str, metrics.Counts, Counter[tuple[str, bool]]]]:
+    """``(script, "text only" | "with", counts, {(kind, fixed): n})`` per script of the truth for one
+    engine's renders: the per-cell view (precision per engine × script, what each kind of OCR error
+    became, :mod:`benchmarks.error_kinds`)."""
+    from benchmarks.error_kinds import ErrorKinds
+
+    kinds = ErrorKinds.shipped()
+    rows = []
+    for prior in (False, True):
+        corrector = Corrector(config_for(engine, prior=prior, threshold=threshold))
+        by_script: dict[str, tuple[metrics.Counts, Counter[tuple[str, bool]]]] = {}
+        for record, document in items:
+            if record["engine"] != engine:
+                continue
+            script = record.get("script", "simplified")
+            counts, fixed = by_script.setdefault(script, (metrics.Counts(), Counter()))
+            output = corrector.fix(document.text, ocr=document).text
+            counts.add(metrics.score_pair(record["ocr"], record["truth"], output, script))
+            fixed.update((kind, was_fixed) for _slot, kind, was_fixed in kinds.gold(record["ocr"], record["truth"], output, script))
+        rows += [(script, "with" if prior else "text only", *by_script[script]) for script in sorted(by_script)]
+    return rows
+
+
+def kind_table(engine: str, rows: list[tuple[str, str, metrics.Counts, Counter[tuple[str, bool]]]]) -> list[str]:
+    """Markdown lines: per script and kind of OCR error, how many and how many each mode fixed."""
+    from benchmarks.error_kinds import KINDS
+
+    lines = [f"| {engine} script | kind | errors | fixed text only | fixed with |", "|---|---|---:|---:|---:|"]
+    by = {(script, mode): fixed for script, mode, _counts, fixed in rows}
+    for script in sorted({script for script, *_ in rows}):
+        text, with_ = by[(script, "text only")], by[(script, "with")]
+        for kind in KINDS:
+            total = text[(kind, True)] + text[(kind, False)]
+            if total:
+                lines.append(f"| {script} | {kind} | {total} | {text[(kind, True)]} | {with_[(kind, True)]} |")
+    return lines
 
 
 def measure(path: Path, thresholds: tuple[float, ...] = (0.8,), engines: tuple[str, ...] = ENGINES) -> list[tuple[str, float, str, metrics.Counts]]:
@@ -97,9 +156,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("renders", type=Path)
     parser.add_argument("--thresholds", default="0.8")
     parser.add_argument("--engines", default=",".join(ENGINES))
+    parser.add_argument("--cells", action="store_true", help="per engine x script and kind of error instead (threshold 0.8)")
     args = parser.parse_args(argv)
-    rows = measure(args.renders, tuple(float(t) for t in args.thresholds.split(",")), tuple(args.engines.split(",")))
     print(f"renders from {args.renders}")
+    if args.cells:
+        items = load(args.renders)
+        for engine in args.engines.split(","):
+            rows = cells(items, engine)
+            print("\n".join(table([(f"{engine} {script}", 0.8, mode, counts) for script, mode, counts, _fixed in rows])))
+            print("\n".join(kind_table(engine, rows)))
+        return 0
+    rows = measure(args.renders, tuple(float(t) for t in args.thresholds.split(",")), tuple(args.engines.split(",")))
     print("\n".join(table(rows)))
     return 0
 

@@ -5,7 +5,9 @@ Sentences and boxes are written for these tests.
 
 from __future__ import annotations
 
+import dataclasses
 import json
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -169,3 +171,23 @@ def test_without_boxes_or_with_gaps_off_nothing_is_inserted() -> None:
     plain = builder.build(format="alto", version="4.4", engine="ppocrv6", source=b"", path="a.xml")
     corrector = Corrector(Config())
     assert not [e for e in corrector.fix(text, ocr=plain).edits if e.start == e.end and e.start == 10]
+
+
+def test_each_engine_applies_gap_fills_from_its_own_confidence() -> None:
+    # The hand-made ALTO 4 file whose Glyphs leave an empty cell where PP-OCRv6 dropped a 、.
+    source = Path(__file__).parent / "data" / "formats" / "ppocrv6-dropped-mark-alto4.xml"
+    document = read_document(source.read_bytes(), source.name)
+    assert document is not None
+
+    def fills(**settings: float) -> tuple[list[float], list[float]]:
+        config = Config().replace(char=dataclasses.replace(Config().char, **settings))
+        result = Corrector(config).fix(document.text, ocr=document)
+        gap = [e for e in result.edits if any(isinstance(x, EngineGap) for x in e.evidence)]
+        held = [e for e in result.suggestions if any(isinstance(x, EngineGap) for x in e.evidence)]
+        return [e.confidence for e in gap], [e.confidence for e in held]
+
+    applied, _held = fills()
+    assert applied and min(applied) >= Config().char.engine_gap_apply_from_ppocrv6
+    # The engine's own floor rules; 0 falls back to the shared engine_gap_apply_from.
+    assert fills(engine_gap_apply_from_ppocrv6=1.0) == ([], [Config().char.mixed_line_max_confidence] * len(applied))
+    assert fills(engine_gap_apply_from_ppocrv6=0.0, engine_gap_apply_from=1.0)[0] == []

@@ -11,7 +11,14 @@ from restore.config import Config
 from restore.evidence import EngineReading
 from restore.scriptdata import ScriptTables
 from restore.stages.base import EngineView
-from restore.stages.engine_script import support_floor, supported_conversions
+from restore.stages.engine_script import (
+    listing_required,
+    read_off_traditional_print,
+    support_floor,
+    supported_conversions,
+    traditional_dominance,
+    traditional_print_floor,
+)
 
 # Written for these tests: a simplified line with three traditional forms (論, 細, 組), too mixed for
 # the script stage to decide alone (7 simplified-only characters against 3).
@@ -56,10 +63,84 @@ def test_the_engine_alternative_decides_the_conversion(corrector: restore.Correc
     assert EngineReading("ppocrv6", 0.6, 0.38) in edit.evidence
 
 
-def test_an_engine_without_a_floor_converts_nothing(corrector: restore.Corrector) -> None:
-    # PP-OCRv4's alternatives were right too seldom on DEV (engine_script_support_ppocrv4 = 0).
+def test_an_engine_without_a_floor_converts_nothing_it_lists(corrector: restore.Corrector) -> None:
+    # PP-OCRv4's alternatives were right too seldom on DEV (engine_script_support_ppocrv4 = 0), and
+    # its simplified model lists simplified forms whatever the print. Its confident 論 and 組 show
+    # traditional print instead (below): the line goes the other way.
     assert Config().char.engine_script_support_ppocrv4 == 0.0
-    assert script_edits(corrector.fix(LINE, ocr=reading("ppocrv4"))) == {}
+    edits = script_edits(corrector.fix(LINE, ocr=reading("ppocrv4")))
+    assert not any(source.startswith("script:engine-") for _after, source in edits.values())
+    assert LUN not in edits and XI not in edits and ZU not in edits
+
+
+# Written for these tests: PP-OCRv4 reading a traditional line mostly in simplified forms (這 and 們
+# printed right, the rest simplified), eight simplified-only characters against two.
+V4_LINE = "這个问题我們讨论过，要认真对待。"
+V4_TRADITIONAL = [V4_LINE.index(c) for c in "這們"]
+
+
+def v4_reading(confidence: float) -> Reading:
+    confidences = [0.98] * len(V4_LINE)
+    for offset in V4_TRADITIONAL:
+        confidences[offset] = confidence
+    return Reading("ppocrv4", tuple(confidences))
+
+
+def test_a_confident_traditional_character_from_a_simplified_model_makes_the_line_traditional(
+    corrector: restore.Corrector,
+) -> None:
+    assert Config().char.engine_traditional_print_ppocrv4 > 0
+    # Text only, the line is simplified (8 to 2): its traditional forms go to simplified.
+    assert script_edits(corrector.fix(V4_LINE))[0] == ("这", "script:opencc-t2s")
+    edits = script_edits(corrector.fix(V4_LINE, ocr=v4_reading(0.95)))
+    assert {after for after, _source in edits.values()} >= set("個問題討論認對")
+    assert all(source == "script:opencc-s2tw" for _after, source in edits.values())
+
+
+def test_an_unsure_traditional_character_from_a_simplified_model_is_not_converted_either_way(
+    corrector: restore.Corrector,
+) -> None:
+    # Under the floor the engine's traditional forms prove nothing, and converting them to simplified
+    # is wrong whether they are traditional print or misreads: the line keeps its script as read.
+    floor = Config().char.engine_traditional_print_ppocrv4
+    result = corrector.fix(V4_LINE, ocr=v4_reading(floor / 2))
+    assert script_edits(result) == {}
+
+
+def test_the_traditional_print_rule_needs_the_engine_prior() -> None:
+    config = Config().replace(char=dataclasses.replace(Config().char, engine_prior=False))
+    corrector = restore.Corrector(config)
+    assert corrector.fix(V4_LINE, ocr=v4_reading(0.95)).text == corrector.fix(V4_LINE).text
+    assert traditional_print_floor("ppocrv4", config.char) == 0.0
+
+
+def test_read_off_traditional_print_counts_only_confident_traditional_characters() -> None:
+    tables = ScriptTables.load()
+    confidences = (0.99, 0.99, 0.7, 0.99)
+    engine = EngineView("ppocrv4", confidences, {})
+    assert read_off_traditional_print("这个們门", 0, engine, tables, 0.6)
+    assert not read_off_traditional_print("这个們门", 0, engine, tables, 0.8)
+    assert not read_off_traditional_print("这个们门", 0, engine, tables, 0.6)  # no traditional-only character
+    # A character an earlier stage changed has no confidence, so it proves nothing.
+    assert not read_off_traditional_print("这个們门", 0, EngineView("ppocrv4", (0.99, 0.99, None, 0.99), {}), tables, 0.6)
+
+
+# Written for these tests: a short simplified line with two traditional-only misreads (問, 題) and
+# one simplified-only character, too short for the symmetric rule to decide.
+SHORT = "这是問題"
+
+
+def test_an_engine_that_knows_both_scripts_does_not_take_a_short_mixed_line_for_traditional_print(
+    corrector: restore.Corrector,
+) -> None:
+    # Text only, two traditional-only characters against one make the document traditional print
+    # (ScriptConfig.traditional_dominance_ratio, for simplified-model engines).
+    assert corrector.fix(SHORT).text == "這是問題"
+    assert traditional_dominance("ppocrv6", Config().char, 1.0) > 100
+    as_read = Reading("ppocrv6", (0.99, 0.99, 0.97, 0.97))
+    assert corrector.fix(SHORT, ocr=as_read).text == SHORT
+    # Tesseract keeps the shared rule (issue 15 asks that its files be restored no worse).
+    assert corrector.fix(SHORT, ocr=Reading("tesseract", (0.99, 0.99, 0.97, 0.97))).text == "這是問題"
 
 
 def test_engine_prior_off_turns_it_off() -> None:
@@ -86,3 +167,48 @@ def test_only_the_form_in_the_lines_script_with_support_counts(alternatives: tup
 def test_a_traditional_line_takes_the_traditional_form() -> None:
     engine = EngineView("ppocrv6", (0.99, 0.55, 0.99), {1: (("國", 0.4), ("图", 0.02))})
     assert list(supported_conversions("中国語", 0, "traditional", engine, ScriptTables.load(), 1.0)) == [(1, "國", 0.4)]
+
+
+# Written for these tests: a traditional line (樹, 幹, 與) on which 权 is a misread of 杈.
+BRANCHES = "這棵樹的樹幹與枝权很多。"
+QUAN = BRANCHES.index("权")
+
+
+def test_an_engine_that_knows_both_scripts_must_list_a_conversion(corrector: restore.Corrector) -> None:
+    assert script_edits(corrector.fix(BRANCHES))[QUAN] == ("權", "script:opencc-s2tw")  # text only
+    confidences = tuple(0.996 if i == QUAN else 0.99 for i in range(len(BRANCHES)))
+    unlisted = corrector.fix(BRANCHES, ocr=Reading("ppocrv6", confidences, {QUAN: (("杈", 0.003),)}))
+    assert QUAN not in script_edits(unlisted)
+    (held,) = [s for s in unlisted.suggestions if s.start == QUAN and s.kind == "script"]
+    assert held.after == "權" and held.confidence <= Config().script.ambiguous_confidence
+    assert EngineReading("ppocrv6", 0.996, None) in held.evidence
+    listed = corrector.fix(BRANCHES, ocr=Reading("ppocrv6", confidences, {QUAN: (("權", 0.003),)}))
+    assert script_edits(listed)[QUAN][0] == "權"
+    # PP-OCRv4's simplified model lists simplified forms whatever the print: no such rule.
+    assert not listing_required("ppocrv4", Config().char)
+
+
+# Written for these tests: a traditional line (這, 頭, 於, 國 printed confidently) on which a
+# simplified model read 週 as 调 (0.4) with 週 as its runner-up; the script stage alone would write
+# 調, and no look-alike of 調 fits there.
+CALF = "這頭小牛已於上调在美國出生。"
+DIAO = CALF.index("调")
+
+
+def calf(alternatives: dict[int, tuple[tuple[str, float | None], ...]], confidence: float = 0.4) -> Reading:
+    return Reading("ppocrv4", tuple(confidence if i == DIAO else 0.97 for i in range(len(CALF))), alternatives)
+
+
+def test_the_engines_runner_up_contests_the_conversion_of_a_character_it_doubted(corrector: restore.Corrector) -> None:
+    assert Config().char.engine_rival_below_ppocrv4 > 0.4
+    plain = corrector.fix(CALF, ocr=calf({}))
+    assert plain.text[DIAO] == "調"  # nothing to contest it
+    contested = corrector.fix(CALF, ocr=calf({DIAO: (("週", 0.2),)}))
+    assert contested.text[DIAO] == "调"
+    held = [s for s in contested.suggestions if s.start == DIAO]
+    assert {(s.after, s.kind) for s in held} == {("調", "script"), ("週", "char")}
+    (rival,) = [s for s in held if s.after == "週"]
+    assert EngineReading("ppocrv4", 0.4, 0.2) in rival.evidence
+    # A character the engine was sure of is converted whatever its runner-up.
+    sure = corrector.fix(CALF, ocr=calf({DIAO: (("週", 0.2),)}, confidence=0.95))
+    assert sure.text[DIAO] == "調"

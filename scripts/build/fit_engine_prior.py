@@ -15,10 +15,14 @@ PP-OCRv6 ALTO 4).
    ``calib_engine_alternative``) as a fixed offset: the other weights stay as fitted, the
    engine's evidence is added on top.
 3. The weight of the engine's support for its alternatives (``calib_engine_support_<engine>``,
-   engines that give alternatives) and the detection threshold ``engine_detect_<engine>`` are
+   engines that give alternatives), the detection threshold ``engine_detect_<engine>`` and a shift
+   of the fitted bias (``READ_SHIFTS``, log-odds: the logistic fit weighs every candidate alike,
+   the threshold only admits the confident ones, so a lower bias trades recall for precision) are
    chosen from a grid by the end-to-end DEV CER reduction at the default threshold among settings
-   whose correction precision is at least ``--min-precision`` (or, when none reaches it, within
-   ``PRECISION_SLACK`` of text only); for the engines of ``--no-worse`` (Tesseract: issue #15 asks
+   whose correction precision is at least ``--min-precision`` (or, when none reaches it, at least
+   that of the file read with the engine's other evidence but without this prior: its script
+   evidence and gap fills, ``restore.stages.engine_script`` and ``engine_gaps``, which the prior
+   must not dilute, less ``PRECISION_SLACK``); for the engines of ``--no-worse`` (Tesseract: issue #15 asks
    that its results be no worse with confidences) every setting must stay within
    ``PRECISION_SLACK`` of text only's precision, whatever ``--min-precision`` says. An engine whose
    evidence does not beat text only keeps weight 0. (A logistic fit of the support weight with the offset above overweighs it: the
@@ -51,7 +55,7 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.metrics import Counts, truth_map  # noqa: E402
 from fit_char_calibration import fit_with_offset  # noqa: E402  (scripts/build, beside this script)
 
-from benchmarks.engine_confidence import evaluate, load  # noqa: E402
+from benchmarks.engine_confidence import evaluate, load_dev  # noqa: E402
 from restore.config import CharConfig, Config  # noqa: E402
 from restore.pipeline import engine_view  # noqa: E402
 from restore.stages.char import CharStage  # noqa: E402
@@ -62,6 +66,8 @@ ENGINES = ("tesseract", "ppocrv4", "ppocrv6")
 DETECT_GRID = (0.0, 0.5, 0.8, 0.9, 0.95)
 # calib_engine_support_<engine>, for engines that give alternatives with probabilities.
 SUPPORT_GRID = (0.0, 0.25, 0.5, 0.75, 1.0)
+# Shifts of the fitted calib_engine_read_<engine> (log-odds) tried with each setting.
+READ_SHIFTS = (0.0, -1.0, -2.0)
 # How far below text only's precision a setting may fall when text only is under --min-precision
 # (one wrong change in 200 on DEV).
 PRECISION_SLACK = 0.005
@@ -121,30 +127,44 @@ def fit_weights(items: Sequence[Item], engine: str, args: argparse.Namespace) ->
     return weights, bool(x[:, 2].any())
 
 
-def settings_grid(has_alternatives: bool) -> list[dict[str, float]]:
-    """Every (detection threshold, support weight) tried for one engine."""
+def settings_grid(
+    has_alternatives: bool, shifts: Sequence[float] = (0.0,), supports: Sequence[float] = SUPPORT_GRID
+) -> list[dict[str, float]]:
+    """Every (detection threshold, support weight, bias shift) tried for one engine."""
     if not has_alternatives:
-        return [{"detect": below, "support": 0.0} for below in DETECT_GRID]
-    return [{"detect": below, "support": weight} for below, weight in itertools.product((0.0, 0.9), SUPPORT_GRID)]
+        pairs = [(below, 0.0) for below in DETECT_GRID]
+    else:
+        pairs = list(itertools.product((0.0, 0.9), supports))
+    return [{"detect": below, "support": weight, "shift": shift} for (below, weight), shift in itertools.product(pairs, shifts)]
 
 
 def configured(engine: str, weights: dict[str, float], setting: dict[str, float]) -> CharConfig:
     """The shipped CharConfig with an engine's weights and one grid setting."""
+    read = f"calib_engine_read_{engine}"
     return dataclasses.replace(
         CharConfig(),
-        **weights,
+        **{**weights, read: round(weights[read] + setting.get("shift", 0.0), 3)},
         **{f"engine_detect_{engine}": setting["detect"], f"calib_engine_support_{engine}": setting["support"]},
     )
+
+
+def prior_off(engine: str) -> CharConfig:
+    """The shipped CharConfig with every weight of the engine's prior 0 (its script evidence and gap fills kept)."""
+    own = ("calib_engine_doubt_", "calib_engine_read_", "calib_engine_support_", "engine_detect_")
+    return dataclasses.replace(CharConfig(), **{prefix + engine: 0.0 for prefix in own})
 
 
 def choose(items: Sequence[Item], engine: str, fitted: tuple[dict[str, float], bool], args: argparse.Namespace) -> tuple[dict[str, float], Counts, Counts] | None:
     """(the best grid setting, its DEV counts, text only's) or None when nothing beats text only."""
     base = evaluate(items, engine, prior=False, threshold=args.threshold)
     print(f"  text only: CER {base.cer_before:.2%} -> {base.cer_after:.2%}, P {base.correction[0]:.3f}", flush=True)
-    floor = min(args.min_precision, (base.correction[0] or 1.0) - PRECISION_SLACK)
+    without = evaluate(items, engine, prior=True, threshold=args.threshold, char=prior_off(engine))
+    print(f"  the file without this prior: CER {without.cer_after:.2%} ({-without.cer_reduction:+.1%}), P {without.correction[0]:.3f}", flush=True)
+    floor = min(args.min_precision, max(base.correction[0], without.correction[0]) - PRECISION_SLACK)
     weights, has_alternatives = fitted
     tried: list[tuple[dict[str, float], Counts]] = []
-    for setting in settings_grid(has_alternatives):
+    supports = tuple(float(w) for w in args.supports.split(",")) if args.supports else SUPPORT_GRID
+    for setting in settings_grid(has_alternatives, READ_SHIFTS if args.shifts else (0.0,), supports):
         counts = evaluate(items, engine, prior=True, threshold=args.threshold, char=configured(engine, weights, setting))
         print(f"  {setting}: CER {counts.cer_after:.2%} ({-counts.cer_reduction:+.1%}), P {counts.correction[0]:.3f}, changes {counts.system}", flush=True)
         tried.append((setting, counts))
@@ -153,7 +173,7 @@ def choose(items: Sequence[Item], engine: str, fitted: tuple[dict[str, float], b
     no_worse = engine in args.no_worse.split(",")
     bars = ((base.correction[0] or 1.0) - PRECISION_SLACK,) if no_worse else (args.min_precision, floor)
     for bar in bars:
-        good = [pair for pair in tried if pair[1].correction[0] >= bar and pair[1].cer_reduction < base.cer_reduction]
+        good = [pair for pair in tried if pair[1].correction[0] >= bar and pair[1].cer_reduction < min(base.cer_reduction, without.cer_reduction)]
         if good:
             best = min(good, key=lambda pair: pair[1].cer_reduction)
             break
@@ -163,25 +183,28 @@ def choose(items: Sequence[Item], engine: str, fitted: tuple[dict[str, float], b
 
 
 def fold_report(items: Sequence[Item], engine: str, args: argparse.Namespace) -> None:
-    """Leave-one-font-family-out: fit on three families, score the fourth; print each fold and the sum."""
-    held_with, held_without = Counts(), Counts()
+    """Leave-one-font-family-out: fit on three families, score the fourth; print each fold and the sum
+    (text only, the file read without this prior, and with it)."""
+    held = {"text only": Counts(), "without the prior": Counts(), "with": Counts()}
     for name, label in FAMILIES.items():
         train = [item for item in items if family(item[0]) != name]
         test = [item for item in items if family(item[0]) == name and item[0]["engine"] == engine]
         print(f" fold: {label} held out ({len(test)} lines)", flush=True)
         fitted = fit_weights(train, engine, args)
         chosen = choose(train, engine, fitted, args) if fitted else None
-        without = evaluate(test, engine, prior=False, threshold=args.threshold)
+        counts = {
+            "text only": evaluate(test, engine, prior=False, threshold=args.threshold),
+            "without the prior": evaluate(test, engine, prior=True, threshold=args.threshold, char=prior_off(engine)),
+        }
         if chosen is None or fitted is None:
-            with_ = without
+            counts["with"] = counts["without the prior"]
         else:
-            with_ = evaluate(test, engine, prior=True, threshold=args.threshold, char=configured(engine, fitted[0], chosen[0]))
-        held_with.add(with_)
-        held_without.add(without)
-        print(f" HELD OUT {label}: text only {-without.cer_reduction:+.1%} P {without.correction[0]:.3f} | "
-              f"with confidences {-with_.cer_reduction:+.1%} P {with_.correction[0]:.3f}", flush=True)
-    print(f"{engine} ALL FOLDS HELD OUT: CER {held_without.cer_before:.2%}; text only {-held_without.cer_reduction:+.1%} "
-          f"P {held_without.correction[0]:.3f} | with {-held_with.cer_reduction:+.1%} P {held_with.correction[0]:.3f}", flush=True)
+            counts["with"] = evaluate(test, engine, prior=True, threshold=args.threshold, char=configured(engine, fitted[0], chosen[0]))
+        for mode, value in counts.items():
+            held[mode].add(value)
+        print(f" HELD OUT {label}: " + " | ".join(f"{mode} {-c.cer_reduction:+.1%} P {c.correction[0]:.3f}" for mode, c in counts.items()), flush=True)
+    print(f"{engine} ALL FOLDS HELD OUT: CER {held['text only'].cer_before:.2%}; "
+          + " | ".join(f"{mode} {-c.cer_reduction:+.1%} P {c.correction[0]:.3f}" for mode, c in held.items()), flush=True)
 
 
 def main() -> int:
@@ -197,10 +220,10 @@ def main() -> int:
         help="engines whose precision may not fall more than PRECISION_SLACK below text only's (comma-separated)",
     )
     parser.add_argument("--folds", action="store_true", help="report leave-one-font-family-out figures too")
+    parser.add_argument("--shifts", action="store_true", help=f"also try bias shifts {READ_SHIFTS} (precision first)")
+    parser.add_argument("--supports", default="", help=f"support weights tried (comma-separated; default {SUPPORT_GRID})")
     args = parser.parse_args()
-    items = load(args.renders)
-    if any(record["id"].startswith("test-") for record, _document in items):
-        raise SystemExit("refusing TEST renders: fit on DEV only")
+    items = load_dev(args.renders)
     chosen: dict[str, float] = {}
     for engine in args.engines.split(","):
         print(f"{engine}:", flush=True)
@@ -213,6 +236,8 @@ def main() -> int:
             continue
         setting, _counts, _base = result
         chosen.update(fitted[0])
+        read = f"calib_engine_read_{engine}"
+        chosen[read] = round(chosen[read] + setting.get("shift", 0.0), 3)
         chosen[f"engine_detect_{engine}"] = setting["detect"]
         chosen[f"calib_engine_support_{engine}"] = setting["support"]
     print("CharConfig values:")

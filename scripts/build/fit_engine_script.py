@@ -20,7 +20,6 @@ it was not chosen on. Renders of People's Daily DEV lines only (``test-`` ids ar
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import sys
 from collections import Counter
@@ -31,7 +30,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.engine_confidence import evaluate, load  # noqa: E402
+from benchmarks.engine_confidence import evaluate, fit_parser, load_dev  # noqa: E402
 from benchmarks.metrics import truth_map  # noqa: E402
 from restore.config import CharConfig, Config  # noqa: E402
 from restore.pipeline import engine_view  # noqa: E402
@@ -93,15 +92,10 @@ def choose(items: Sequence[Item], engine: str, tables: ScriptTables, min_precisi
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("renders", type=Path)
-    parser.add_argument("--engines", default=",".join(ENGINES))
+    parser = fit_parser(__doc__ or "", ",".join(ENGINES))
     parser.add_argument("--min-precision", type=float, default=0.95)
-    parser.add_argument("--folds", action="store_true", help="also choose leave-one-font-family-out")
     args = parser.parse_args()
-    items = load(args.renders)
-    if any(record["id"].startswith("test-") for record, _document in items):
-        raise SystemExit("refusing TEST renders: fit on DEV only")
+    items = load_dev(args.renders)
     tables = ScriptTables.load()
     for engine in args.engines.split(","):
         print(f"{engine}:", flush=True)

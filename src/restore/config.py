@@ -312,8 +312,11 @@ class CharConfig:
     # cost precision on DEV (0.962 -> 0.951-0.954, beyond the fit's 0.005 slack), so its weights are
     # 0 (they were 0.086 / 0.999 / detect 0.95: +1.3 points of CER on DEV folds at that precision).
     # PP-OCRv4 (ocr_dev as PAGE 2019): no setting kept the precision of text only (0.911, within
-    # 0.005) on DEV, so its weights are 0. An engine with every weight 0 does not use its
-    # confidences in the char stage (EnginePrior.for_engine).
+    # 0.005) on DEV, so its weights are 0. Refitted with the engine's script evidence in place
+    # (2026-11-30, --shifts --folds): doubt 0.80, bias 1.84 added 8 points of CER on three font
+    # families but scored P 0.923 on the held-out Noto Sans against 0.956 without it: still 0.
+    # An engine with every weight 0 does not use its confidences in the char stage
+    # (EnginePrior.for_engine); its script evidence and gap fills do not need them.
     calib_engine_doubt_tesseract: float = 0.0
     calib_engine_doubt_ppocrv4: float = 0.0
     calib_engine_doubt_ppocrv6: float = 0.579
@@ -348,6 +351,53 @@ class CharConfig:
     engine_script_support_tesseract: float = 0.0
     engine_script_support_ppocrv4: float = 0.0
     engine_script_support_ppocrv6: float = 1.0
+    # A traditional-only character an engine with a simplified model printed with at least this
+    # confidence makes its line traditional print (restore.stages.engine_script.
+    # read_off_traditional_print), however many simplified forms the line has, and such an
+    # engine's traditional-only characters are never converted to simplified: it reads traditional
+    # print half in simplified forms and prints a traditional-only character off simplified print
+    # only as an unsure misread. 0 = the engine's script is no evidence (PP-OCRv6 and Tesseract know
+    # both scripts). Chosen by scripts/build/fit_engine_print_script.py on the DEV renders
+    # (2026-11-30): PP-OCRv4 at 0.6 catches 336 of its 384 traditional lines and none of its 1,284
+    # simplified ones (one reaches 0.56); end to end -28.6% -> -38.9% CER at P 0.935 -> 0.940;
+    # leaving one font family out -28.6% -> -40.0%, P 0.935 -> 0.933 (the AR PL UKai fold chose 0.3
+    # and caught that simplified line).
+    engine_traditional_print_tesseract: float = 0.0
+    engine_traditional_print_ppocrv4: float = 0.6
+    engine_traditional_print_ppocrv6: float = 0.0
+    # ScriptConfig.traditional_dominance_ratio for a document the engine read (0 = that setting):
+    # its rule is for engines with a simplified model; PP-OCRv6 knows both scripts and prints a
+    # few traditional forms on simplified print as misreads (41 of its 1,272 simplified DEV lines
+    # have some), so for it the symmetric ScriptConfig.dominance_ratio rule alone decides. DEV
+    # end to end (2026-11-30): 4 changes fewer, 2 of them wrong, P 0.955 -> 0.960 at -64.3% CER.
+    # (The session-5 closing note saw six such wrong conversions on PP-OCRv6's simplified TEST
+    # lines; the setting was not chosen there: 1000 is "the symmetric rule alone".)
+    engine_traditional_dominance_tesseract: float = 0.0
+    engine_traditional_dominance_ppocrv4: float = 0.0
+    engine_traditional_dominance_ppocrv6: float = 1000.0
+    # A script conversion of a character the engine read needs the converted form among the
+    # engine's alternatives, else it is held back as a suggestion (restore.stages.engine_script.
+    # hold_back_unlisted): for an engine that knows both scripts and lists the other form of what
+    # it misprints. PP-OCRv6 on the DEV renders (2026-11-30): all 78 right conversions listed, 2 of
+    # the 5 wrong ones not (枝杈 read 枝权, converted to 權). PP-OCRv4's simplified model lists
+    # simplified forms whatever the print; Tesseract gives no alternatives.
+    engine_script_listed_tesseract: bool = False
+    engine_script_listed_ppocrv4: bool = False
+    engine_script_listed_ppocrv6: bool = True
+    # A deferred script conversion of a character the engine gave less than
+    # engine_rival_below_<engine> is contested by the engine's own alternative when that one's LM
+    # window gains at least engine_rival_min_gain (log10) and it makes a known word with a
+    # neighbour (CharStage.engine_rival): the conversion becomes a suggestion, the alternative is
+    # proposed beside it. Chosen by scripts/build/fit_engine_rival.py on the DEV renders
+    # (2026-11-30): PP-OCRv4's 570 applied conversions (38 wrong), held back below 0.9 with a gain
+    # >= 0: 9 wrong, 1 right. The misreads are few and most in AR PL UKai, so leaving one font
+    # family out (the UKai fold then finds nothing worth it) holds back 1 wrong and 1 right: kept
+    # for what it does on UKai, a typeface PP-OCRv4 misreads most. PP-OCRv6: nothing to hold back
+    # (its 3 wrong conversions are not contested). 0 = off.
+    engine_rival_below_tesseract: float = 0.0
+    engine_rival_below_ppocrv4: float = 0.9
+    engine_rival_below_ppocrv6: float = 0.0
+    engine_rival_min_gain: float = 0.0
     # Put back a character the engine dropped where its own character boxes leave a gap
     # (restore.stages.engine_gaps): a junction of two full-width characters at least
     # engine_gap_excess_<engine> pitches wider than their cells gets the filler the LM likes best
@@ -374,6 +424,11 @@ class CharConfig:
     # PP-OCRv6 fills were right 45 of 50 times at >= 0.8 and 30 of 31 at >= 0.9 (PP-OCRv4: 40 of
     # 41, 30 of 30): at 0.8 they would pull the engine's precision under 0.95.
     engine_gap_apply_from: float = 0.9
+    # The same per engine (0 = engine_gap_apply_from). PP-OCRv6 from 0.8 (2026-11-30, with the
+    # engine's script evidence in place: DEV end to end -64.3% at P 0.964 -> -66.5% at 0.959).
+    engine_gap_apply_from_tesseract: float = 0.0
+    engine_gap_apply_from_ppocrv4: float = 0.0
+    engine_gap_apply_from_ppocrv6: float = 0.8
     gap_calib_bias_tesseract: float = 0.0
     gap_calib_bias_ppocrv4: float = -1.602
     gap_calib_bias_ppocrv6: float = -8.236
@@ -642,6 +697,7 @@ _RANGES_BY_NAME: dict[str, tuple[float, float]] = {
     "joint_min_interaction": (0.0, 20.0),
     "engine_gap_list_bonus": (0.0, 20.0),
     "engine_gap_apply_from": (0.0, 1.0),
+    "engine_rival_min_gain": (-20.0, 20.0),
 }
 _RANGES_BY_AFFIX: tuple[tuple[str, tuple[float, float]], ...] = (
     ("calib_", _WEIGHT),
@@ -655,12 +711,20 @@ _RANGES_BY_AFFIX: tuple[tuple[str, tuple[float, float]], ...] = (
     # The engine's support for an alternative, 3 + log10 of a probability ratio, clipped to [0, 4]
     # (CharConfig.engine_script_support_<engine>; restore.stages.engine_prior.support).
     ("engine_script_support_", (0.0, 4.0)),
+    # Confidence from which an engine's traditional-only character shows traditional print.
+    ("engine_traditional_print_", _UNIT),
+    # Confidence under which an engine's alternative contests a deferred conversion (0 = never).
+    ("engine_rival_below_", _UNIT),
+    # A document's traditional-to-simplified ratio from which it is traditional print (0 = ScriptConfig's).
+    ("engine_traditional_dominance_", (0.0, 1_000_000.0)),
     # Weights of the gap-filling logistic (restore.stages.engine_gaps.GapCalibration).
     ("gap_calib_", _WEIGHT),
     # Pitches of excess from which a gap in an engine's character boxes is filled (0 = off).
     ("engine_gap_excess_", (0.0, 10.0)),
     # log10 priors added to fillers' LM scores when a gap's fillers are ranked.
     ("engine_gap_mark_bonus_", (0.0, 20.0)),
+    # Confidence from which an engine's gap fill is applied (0 = engine_gap_apply_from).
+    ("engine_gap_apply_from_", _UNIT),
 )
 
 

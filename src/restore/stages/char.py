@@ -87,6 +87,7 @@ from restore.stages import joint
 from restore.stages.char_features import GLYPH_SHARPNESS, CharCalibration, CharFeatures
 from restore.stages.engine_gaps import GapCalibration
 from restore.stages.engine_prior import CALIBRATED_AS, EnginePrior
+from restore.stages.engine_script import rival_floor, traditional_print_floor
 
 # The OCR engine's (confidence, {alternative character: its probability or None}) of one character.
 EngineHint = tuple[float | None, Mapping[str, float | None]]
@@ -1039,7 +1040,8 @@ class CharStage:
         confidence = GapCalibration.from_config(self.config, calibrated).confidence(
             gain=gain, margin=margin, mark=mark, excess=excess
         )
-        if confidence < self.config.engine_gap_apply_from:
+        apply_from = float(getattr(self.config, f"engine_gap_apply_from_{calibrated}")) or self.config.engine_gap_apply_from
+        if confidence < apply_from:
             confidence = min(confidence, self.config.mixed_line_max_confidence)
         features = CharFeatures(lm_gain=gain, logprob=char_logprob, punct=mark, insert=True)
         evidence = EngineGap(engine, round(excess, 3), round(margin, 4))
@@ -1115,7 +1117,7 @@ class CharStage:
             floor=self.config.min_suggestion_confidence,
         )
         if deferred:
-            proposals.extend(self.arbitrate(text, deferred, script, examined))
+            proposals.extend(self.arbitrate(text, deferred, script, examined, document.engine))
         if self.config.punctuation and self.config.stop_to_comma_margin > 0:
             proposals.extend(self.stops_read_for_commas(text))
         if self.config.punctuation:
@@ -1129,6 +1131,9 @@ class CharStage:
             inserted = {offset for offset, cand in examined if cand.features.insert}
             proposals.extend(p for p in self.separators_in_lists(text) if p.start not in inserted)
         lines = TraditionalLines(text, self.resources.traditional_only, self.resources.simplified_only)
+        # An engine with a simplified model lists simplified forms whatever the print: its listing
+        # says nothing about the script (restore.stages.engine_script).
+        simplified_model = document.engine is not None and traditional_print_floor(document.engine.engine, self.config) > 0
         for offset, cand in examined:
             if cand.engine_gap is not None and not cand.features.punct and self._on_traditional_line(text, offset, lines):
                 # A filler comes from simplified tables: on a traditional line it is written as OpenCC
@@ -1137,7 +1142,7 @@ class CharStage:
                 if traditional is not None:
                     cand = replace(cand, after=traditional, in_script=cand.after)
             elif self._simplified_on_traditional_line(text, offset, cand.after, lines) and not (
-                _engine_listed(cand) and not lines.leans_traditional(offset)
+                _engine_listed(cand) and not simplified_model and not lines.leans_traditional(offset)
             ):
                 # The right character in the wrong script (an engine reading traditional print with a
                 # simplified model proposes 贫 for 資 where the page prints 貧): written in the page's
@@ -1147,12 +1152,23 @@ class CharStage:
                     cand = replace(cand, confidence=min(cand.confidence, self.config.mixed_line_max_confidence))
                 else:
                     cand = replace(cand, after=traditional, in_script=cand.after)
+            elif simplified_model and script == "traditional" and not cand.features.punct and not cand.features.delete:
+                # Traditional print read with a simplified model: a candidate both scripts use (范,
+                # 游) is also written as traditional print writes it in context (模範, 遊樂).
+                traditional = self.traditional_form(text, offset, cand.after, inserted=cand.features.insert)
+                if traditional is not None:
+                    cand = replace(cand, after=traditional, in_script=cand.after)
             if cand.confidence >= self.config.min_suggestion_confidence:
                 proposals.append(self._proposal(text, offset, cand))
         return StageOutput(proposals=tuple(proposals))
 
     def arbitrate(
-        self, text: str, deferred: Sequence[Deferred], script: str, examined: list[tuple[int, CharCandidate]]
+        self,
+        text: str,
+        deferred: Sequence[Deferred],
+        script: str,
+        examined: list[tuple[int, CharCandidate]],
+        engine: EngineView | None = None,
     ) -> list[Proposal]:
         """Decide the script stage's deferred conversions (that may be misreads: 圆 on a traditional
         page, 舉 on a simplified one): each is kept as proposed unless a likelier character fits there,
@@ -1160,7 +1176,8 @@ class CharStage:
 
         Likelier: a candidate this stage found when it examined the position, or a rival from
         :meth:`misread_rival` (what the context predicts, in any glyph alike enough: a misread
-        need not be in the tables).
+        need not be in the tables), or else from :meth:`engine_rival` (what the OCR ``engine``
+        itself read there as its runner-up).
         """
         contested = {offset for offset, cand in examined if cand.confidence >= self.config.min_suggestion_confidence}
         found: list[Proposal] = []
@@ -1175,6 +1192,8 @@ class CharStage:
             # the engine wrote 减): its look-alikes are rivals too (滅).
             printed = deferral.proposal.after if script == "traditional" else ""
             rival = self.misread_rival(text, offset, script, printed=printed) if self.config.deferral_rivals else None
+            if rival is None and engine is not None:
+                rival = self.engine_rival(text, offset, engine)
             if rival is None:
                 found.append(deferral.proposal)
                 continue
@@ -1243,6 +1262,39 @@ class CharStage:
             if best is None or confidence > best.confidence:
                 best = CharCandidate(index, cand.char, features, before, score, confidence, cand.source)
         return best
+
+    def engine_rival(self, text: str, offset: int, engine: EngineView) -> CharCandidate | None:
+        """The OCR engine's own alternative for a character it doubted, as a rival to converting it,
+        or None.
+
+        Where the engine gave the printed character less than its
+        ``CharConfig.engine_rival_below_<engine>`` (:func:`restore.stages.engine_script.rival_floor`),
+        its alternative whose LM window gains most over the printed character's, by at least
+        ``engine_rival_min_gain`` (log10; may be 0: the engine's runner-up need only read as well),
+        and makes a known word with a neighbour: PP-OCRv4 reading traditional print prints 调 for 週
+        in 上週 (runner-up 週); the script stage would write 調.
+        The rival is simplified in the LM's view; :meth:`arbitrate` writes it in traditional form
+        on traditional text. Its confidence is the calibration's (often a suggestion).
+        """
+        floor = rival_floor(self.config.engine or engine.engine, self.config)
+        printed = engine.confidences[offset] if offset < len(engine.confidences) else None
+        if not floor or printed is None or printed >= floor or not is_bmp_han(text[offset]):
+            return None
+        _positions, tokens, index = self._unit_around(text, offset, with_end=True)
+        prepare = self.lm.prepare
+        alternatives = _alternative_chars(engine, offset)
+        options = [c for c in alternatives if len(c) == 1 and is_bmp_han(c) and prepare(c) != tokens[index]]
+        if not options:
+            return None
+        before, *scores = self._windows(self._context(tokens, index), tokens, index, [tokens[index], *map(prepare, options)])
+        score, after = max(zip(scores, options))
+        gain = score - before
+        if gain < self.config.engine_rival_min_gain or not self.in_word(tokens, index, prepare(after)):
+            return None
+        logprob = self.lm.char_logprobs("".join(tokens))[index]
+        features = CharFeatures(lm_gain=gain, logprob=logprob, word_after=True)
+        reading = EngineReading(engine.engine, round(printed, 4), _rounded(alternatives[after]))
+        return CharCandidate(index, after, features, before, score, self.calibration.confidence(features), engine_reading=reading)
 
     def stops_read_for_commas(self, text: str) -> list[Proposal]:
         """``，`` for a ``。`` between two Han characters where the LM finds a comma likelier by at

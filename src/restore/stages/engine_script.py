@@ -18,11 +18,13 @@ the char stage's ``engine_support_<engine>`` feature), the conversion is propose
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
 
 from restore.config import CharConfig
+from restore.evidence import EngineReading
 from restore.scriptdata import SIMPLIFIED, TRADITIONAL, ScriptTables
-from restore.stages.base import EngineView
+from restore.stages.base import Deferred, EngineView, Proposal
 from restore.stages.engine_prior import calibration_for, support
 
 
@@ -35,6 +37,117 @@ def support_floor(engine: str, config: CharConfig) -> float:
     """
     calibrated = calibration_for(engine, config)
     return float(getattr(config, f"engine_script_support_{calibrated}")) if calibrated else 0.0
+
+
+def traditional_print_floor(engine: str, config: CharConfig) -> float:
+    """``CharConfig.engine_traditional_print_<engine>`` of the engine that read the text: the
+    confidence from which a traditional-only character it printed shows traditional print
+    (0 = the engine's script is not evidence; also 0 without a calibration or with ``engine_prior`` off).
+
+    >>> traditional_print_floor("ppocrv4", CharConfig()) > 0, traditional_print_floor("ppocrv6", CharConfig())
+    (True, 0.0)
+    """
+    calibrated = calibration_for(engine, config)
+    return float(getattr(config, f"engine_traditional_print_{calibrated}")) if calibrated else 0.0
+
+
+def traditional_dominance(engine: str, config: CharConfig, default: float) -> float:
+    """The ratio of traditional-only to simplified-only characters from which a document neither
+    script dominates is traditional print (``ScriptConfig.traditional_dominance_ratio``, ``default``),
+    as ``CharConfig.engine_traditional_dominance_<engine>`` sets it for the engine that read the text
+    (0 = ``default``). That rule is for engines with a simplified model, which print traditional
+    print half in simplified forms; an engine that knows both scripts (PP-OCRv6) prints traditional
+    forms on simplified print only as misreads, and a short line with two of them is no traditional page.
+
+    >>> traditional_dominance("ppocrv6", CharConfig(), 1.0) > 100, traditional_dominance("ppocrv4", CharConfig(), 1.0)
+    (True, 1.0)
+    """
+    calibrated = calibration_for(engine, config)
+    ratio = float(getattr(config, f"engine_traditional_dominance_{calibrated}")) if calibrated else 0.0
+    return ratio or default
+
+
+def read_off_traditional_print(line: str, start: int, engine: EngineView, tables: ScriptTables, floor: float) -> bool:
+    """Whether ``line`` (at ``start`` in the text the engine view covers) holds a traditional-only
+    character the engine read with a confidence of at least ``floor`` (in (0, 1]; 0 = never).
+
+    For an engine whose model is simplified (PP-OCRv4), that settles the line's script: it prints
+    traditional print half in simplified forms, so the line may lean simplified by count, but it
+    prints a traditional-only character off simplified print only as a misread, and then with
+    little confidence (DEV renders: 1 of 1,284 simplified lines, at 0.56; 336 of 384 traditional
+    lines reach 0.6).
+
+    >>> engine = EngineView("ppocrv4", (0.99, 0.95, 0.98, 0.4), {})
+    >>> tables = ScriptTables.load()
+    >>> read_off_traditional_print("这个們门", 0, engine, tables, 0.6), read_off_traditional_print("这个门們", 0, EngineView("ppocrv4", (0.99, 0.95, 0.98, 0.4), {}), tables, 0.6)
+    (True, False)
+    """
+    if floor <= 0:
+        return False
+    confidences = engine.confidences
+    for index, char in enumerate(line):
+        offset = start + index
+        if char in tables.traditional_only and offset < len(confidences):
+            confidence = confidences[offset]
+            if confidence is not None and confidence >= floor:
+                return True
+    return False
+
+
+def rival_floor(engine: str, config: CharConfig) -> float:
+    """``CharConfig.engine_rival_below_<engine>``: the confidence under which the engine's own
+    alternative may contest a deferred script conversion of the character it printed
+    (:meth:`restore.stages.char.CharStage.engine_rival`); 0 = never (also without a calibration).
+
+    >>> rival_floor("ppocrv4", CharConfig()) > 0, rival_floor("abbyy", CharConfig())
+    (True, 0.0)
+    """
+    calibrated = calibration_for(engine, config)
+    return float(getattr(config, f"engine_rival_below_{calibrated}")) if calibrated else 0.0
+
+
+def listing_required(engine: str, config: CharConfig) -> bool:
+    """``CharConfig.engine_script_listed_<engine>``: whether a script conversion of a character the
+    engine read needs that engine to list the converted form among its alternatives (False without
+    a calibration or with ``engine_prior`` off).
+
+    >>> listing_required("ppocrv6", CharConfig()), listing_required("ppocrv4", CharConfig())
+    (True, False)
+    """
+    calibrated = calibration_for(engine, config)
+    return bool(getattr(config, f"engine_script_listed_{calibrated}")) if calibrated else False
+
+
+def hold_back_unlisted(
+    found: Sequence[Proposal | Deferred], engine: EngineView, ceiling: float
+) -> list[Proposal | Deferred]:
+    """``found`` with every script conversion of a character the engine read, whose converted form
+    is not among the engine's alternatives for it, held back as a suggestion (confidence at most
+    ``ceiling``; a deferral becomes its hedged proposal) with the engine's reading as evidence.
+
+    An engine that knows both scripts considers the other script's form of what it printed (PP-OCRv6
+    lists it for every script variant it misprints): when that form is not even among its
+    alternatives, the print shows the character as read, and a conversion would turn a misread or
+    a right character into a third one (枝杈 read 枝权 on a traditional page becomes 枝權).
+
+    >>> found = [Proposal(1, 2, "權", "script", 0.97, "script:opencc-s2tw")]
+    >>> engine = EngineView("ppocrv6", (0.99, 0.996), {1: (("杈", 0.003),)})
+    >>> [(p.after, p.confidence) for p in hold_back_unlisted(found, engine, 0.5)]
+    [('權', 0.5)]
+    """
+    held: list[Proposal | Deferred] = []
+    for item in found:
+        proposal = item.proposal if isinstance(item, Deferred) else item
+        start = proposal.start
+        printed = engine.confidences[start] if start < len(engine.confidences) else None
+        listed = {alternative for alternative, _probability in engine.alternatives.get(start, ())}
+        if printed is None or proposal.end != start + 1 or proposal.after in listed:
+            held.append(item)
+            continue
+        base = item.hedged if isinstance(item, Deferred) else proposal
+        reading = EngineReading(engine.engine, round(printed, 4), None)
+        held.append(replace(base, confidence=min(base.confidence, ceiling), evidence=base.evidence + (reading,)))
+    return held
 
 
 def line_lean(simplified: int, traditional: int) -> str:

@@ -102,7 +102,7 @@ class PunctStage:
             *self._specks(text, view, back),
             *self._radical_commas(text),
             *self._trailing_separators(text, view, back),
-            *self._final_openers(text),
+            *self._final_openers(text, view, back),
         )
         proposals = (*marks, *parentheses, *closers, *self._doubled(text, double_reads), *self._between_digits(text), *specks)
         return StageOutput(proposals=proposals)
@@ -114,19 +114,21 @@ class PunctStage:
                 start = back(match.start(2))
                 yield self._proposal(text, start, start + 1, "", "trailing-separator", self.settings.trailing_separator_confidence)
 
-    def _final_openers(self, text: str) -> Iterator[Proposal]:
+    def _final_openers(self, text: str, view: str, back: Callable[[int], int]) -> Iterator[Proposal]:
         """An opening quote ending a paragraph after Chinese is a misread full stop (获奖“ at the end),
         unless a closing quote follows before any other opening one (a quotation of paragraphs) or
         the paragraph has a quote open before it (说：“明天早点来“: a misread closing quote, which the
-        rule leaves alone)."""
-        for match in _FINAL_OPENER.finditer(text):
-            closing, opening = text.find("”", match.end()), text.find("“", match.end())
+        rule leaves alone). Read in ``view`` (see :func:`_without`): a quote printed twice there
+        (获奖““) is the same case once the doubled-mark rule has removed one."""
+        for match in _FINAL_OPENER.finditer(view):
+            closing, opening = view.find("”", match.end()), view.find("“", match.end())
             if closing >= 0 and (opening < 0 or closing < opening):
                 continue
-            paragraph = text[text.rfind("\n\n", 0, match.start()) + 1 : match.start()]
+            paragraph = view[view.rfind("\n\n", 0, match.start()) + 1 : match.start()]
             if paragraph.count("“") > paragraph.count("”"):
                 continue
-            yield self._proposal(text, match.start(), match.end(), "。", "final-opener", self.settings.final_opener_confidence)
+            start = back(match.start())
+            yield self._proposal(text, start, start + 1, "。", "final-opener", self.settings.final_opener_confidence)
 
     def _radical_commas(self, text: str) -> Iterator[Proposal]:
         """The radical 丶 between Han characters is a misread 、 (北京丶上海)."""

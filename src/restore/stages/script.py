@@ -38,7 +38,16 @@ from restore.errors import ResourceError
 from restore.evidence import EngineReading, ScriptConversion
 from restore.scriptdata import SIMPLIFIED, TRADITIONAL, ScriptTables, dominant_script
 from restore.stages.base import Deferred, Document, EngineView, Proposal, StageOutput, StagePlan
-from restore.stages.engine_script import line_lean, support_floor, supported_conversions
+from restore.stages.engine_script import (
+    hold_back_unlisted,
+    line_lean,
+    listing_required,
+    read_off_traditional_print,
+    support_floor,
+    supported_conversions,
+    traditional_dominance,
+    traditional_print_floor,
+)
 
 _LINE = re.compile(r"[^\r\n]+")
 
@@ -83,11 +92,15 @@ class ScriptStage:
         settings = self.settings
         lines = []
         document_counts = [0, 0]
+        engine = document.engine
+        print_floor = traditional_print_floor(engine.engine, self._char_settings) if engine is not None else 0.0
         for line in _LINE.finditer(text):
             simplified, traditional = tables.counts(line.group())
             script = ""
             if simplified + traditional >= settings.min_distinctive_chars:
                 script = tables.detect(line.group(), ratio=settings.dominance_ratio)
+            if print_floor and engine is not None and read_off_traditional_print(line.group(), line.start(), engine, tables, print_floor):
+                script = TRADITIONAL  # what the engine printed shows traditional print (engine_script)
             # A line that decides for itself counts wholly for its script: its minority
             # characters are about to be converted, so a second run sees the same document.
             if script == TRADITIONAL:
@@ -101,7 +114,7 @@ class ScriptStage:
         simplified_count, traditional_count = document_counts
         document_script = dominant_script(
             simplified_count, traditional_count, ratio=settings.dominance_ratio, minimum=settings.min_distinctive_chars
-        ) or self._traditional_print(simplified_count, traditional_count)
+        ) or self._traditional_print(simplified_count, traditional_count, engine)
         document.script = document.script or document_script
         # Leftover repair (聯系 → 聯繫) only on a page that shows conversion damage at all.
         mixed = any(simplified for _, _, simplified, _ in lines)
@@ -110,20 +123,28 @@ class ScriptStage:
             script = script or document_script
             if script == TRADITIONAL and (simplified or mixed):
                 found.extend(self._to_script(line.group(), line.start(), TRADITIONAL, script))
-            elif script == SIMPLIFIED and traditional:
+            elif script == SIMPLIFIED and traditional and not print_floor:
+                # (An engine with a simplified model prints a traditional-only character only off
+                # traditional print or as a misread: its simplified form is wrong either way.)
                 found.extend(self._to_script(line.group(), line.start(), SIMPLIFIED, script))
         if document.engine is not None:
             found = self._with_engine_support(text, document.engine, lines, document_script, found)
+            if listing_required(document.engine.engine, self._char_settings):
+                found = hold_back_unlisted(found, document.engine, settings.ambiguous_confidence)
         return StageOutput(
             proposals=tuple(p for p in found if isinstance(p, Proposal)),
             deferred=tuple(d for d in found if isinstance(d, Deferred)),
         )
 
-    def _traditional_print(self, simplified: int, traditional: int) -> str:
+    def _traditional_print(self, simplified: int, traditional: int, engine: EngineView | None = None) -> str:
         """``TRADITIONAL`` when the traditional-only characters outweigh what misreads of
-        simplified print make (``ScriptConfig.traditional_dominance_ratio``), else ``""``."""
+        simplified print make (``ScriptConfig.traditional_dominance_ratio``, or the ratio of the
+        ``engine`` that read the text: :func:`~restore.stages.engine_script.traditional_dominance`), else ``""``."""
         settings = self.settings
-        if traditional >= settings.traditional_min_chars and traditional >= settings.traditional_dominance_ratio * simplified:
+        ratio = settings.traditional_dominance_ratio
+        if engine is not None:
+            ratio = traditional_dominance(engine.engine, self._char_settings, ratio)
+        if traditional >= settings.traditional_min_chars and traditional >= ratio * simplified:
             return TRADITIONAL
         return ""
 
