@@ -388,7 +388,10 @@ def _engine_confidence(run: Run) -> list[str]:
         "restored at the default threshold, text only (`[char] engine_prior = false`) and with the engine's "
         "calibrated prior (`restore.stages.engine_prior`, weights fitted on DEV renders only by "
         "`scripts/build/fit_engine_prior.py`) and its boxes (gaps where it dropped a character: "
-        "`restore.stages.engine_gaps`, fitted on DEV renders by `scripts/build/fit_engine_gaps.py`). "
+        "`restore.stages.engine_gaps`, fitted on DEV renders by `scripts/build/fit_engine_gaps.py`) and what its "
+        "confidences say of the script it read (`restore.stages.engine_script`: a traditional-only character a "
+        "simplified model printed with confidence makes its line traditional print; chosen on DEV renders by "
+        "`scripts/build/fit_engine_print_script.py` and `fit_engine_rival.py`). "
         "`python -m benchmarks.engine_confidence benchmarks/out/ocr_test.jsonl`.",
         "",
     ]
