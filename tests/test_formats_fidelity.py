@@ -194,9 +194,9 @@ def test_untouched_bytes_stay_as_written_quotes_references_and_comments() -> Non
     ).encode()
     output = fix_one(source, "a.xml")
     assert "<String ID='s1' CONTENT='&#x65B0;馆' STYLEREFS=\"a 'b'\" HPOS='1'/>".encode() in output
-    # The changed String keeps its own spacing and quotes; what restore adds uses double quotes.
-    assert "<String ID='s2' CONTENT='已经'   HPOS = '9' PROCESSINGREFS=\"restore_correction\" >".encode() in output
-    assert '<ALTERNATIVE PURPOSE="ocr">己经</ALTERNATIVE><!-- engine note --></String>'.encode() in output
+    # The changed String keeps its own spacing and quotes; what restore adds takes the document's quote.
+    assert "<String ID='s2' CONTENT='已经'   HPOS = '9' PROCESSINGREFS='restore_correction' >".encode() in output
+    assert "<ALTERNATIVE PURPOSE='ocr'>己经</ALTERNATIVE><!-- engine note --></String>".encode() in output
     assert b"xmlns=" not in output.split(b"<Layout>", 1)[1]  # no namespace repeated on new elements
 
 

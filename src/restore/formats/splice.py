@@ -6,7 +6,8 @@ character references become characters, ``<x></x>`` becomes ``<x/>``. A Tesserac
 writers take an :class:`Original` of the fresh parse and :meth:`~Original.watch` each element
 before changing it, and :func:`splice` copies the source bytes of every node, start tag, text and
 tail that did not change, patches the changed attributes inside the original start tag (same quote
-character), and writes new elements with the prefixes in scope (no repeated ``xmlns``). Node
+character), and writes new elements with the prefixes in scope (no repeated ``xmlns``) and the
+quote most of the document uses (:func:`document_quote`). Node
 positions come from one scan of the markup of the same bytes; the result is checked against the
 edited tree (canonical XML, C14N) and ``None`` is returned whenever they differ or the bytes cannot
 be followed: the caller then lets lxml write the root. (UTF-16/32 files are left to lxml by the
@@ -20,7 +21,7 @@ caller; GB18030, GBK and Big5 roots are spliced in UTF-8 and encoded back.)
 >>> root[0].set("k", "y's")
 >>> root[1].set("n", "2")
 >>> splice(root, source, original)
-b'<a t=\\'1\\'>\\n  <b k=\\'y&apos;s\\'>new</b>\\n  <c n="2"/>\\n</a>'
+b"<a t='1'>\\n  <b k='y&apos;s'>new</b>\\n  <c n='2'/>\\n</a>"
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from restore.errors import InputError
 from restore.formats.safexml import parse_xml
 
 log = logging.getLogger(__name__)
-QUOTE = '"'  # around the attributes restore adds
+QUOTE = '"'  # around the attributes restore adds, unless the document mostly uses the other quote
 # Encodings in which "<", ">" and quotes are never part of another character.
 _SCANNABLE = frozenset({"utf-8", "iso8859-1", "ascii", "cp1252"})
 
@@ -125,9 +126,21 @@ def _escape_attribute(value: str, quote: str) -> str:
     return value.replace('"', "&quot;") if quote == '"' else value.replace("'", "&apos;")
 
 
-def _attribute(name: str, value: str) -> str:
-    """`` name="value"`` as restore writes a new attribute."""
-    return f' {name}="{_escape_attribute(value, QUOTE)}"'
+def _attribute(name: str, value: str, quote: str = QUOTE) -> str:
+    """`` name="value"`` as restore writes a new attribute (``quote``: the document's own)."""
+    return f" {name}={quote}{_escape_attribute(value, quote)}{quote}"
+
+
+def document_quote(source: bytes) -> str:
+    """The quote character most of the document's attribute values use (Tesseract's hOCR: ``'``,
+    though its ``<html>`` and ``<meta>`` tags use ``"``), :data:`QUOTE` on a tie.
+
+    >>> document_quote(b"<a t='1'><b k='2'/></a>"), document_quote(b'<a><b k="x"/></a>'), document_quote(b"<a/>")
+    ("'", '"', '"')
+    """
+    single = len(re.findall(rb"=\s*'", source))
+    double = len(re.findall(rb'=\s*"', source))
+    return "'" if single > double else QUOTE
 
 
 def _qualified(node: etree._Element, name: str, *, attribute: bool = False) -> str:
@@ -146,6 +159,7 @@ class _Writer:
     def __init__(self, source: bytes, original: Original, spans: list[_Span], encoding: str, newline: str) -> None:
         self.source, self.original, self.spans, self.encoding, self.newline = source, original, spans, encoding, newline
         self.parts: list[bytes] = []
+        self.quote = document_quote(source)
         self.dirty: set[int] = set()  # original nodes whose subtree changed (their bytes cannot be copied whole)
         for element, deep in original.watched:
             for node in element.iter() if deep else (element, *element):
@@ -247,7 +261,7 @@ class _Writer:
                 close = len(tag) - (2 if tag.endswith("/>") else 1)
                 while tag[close - 1].isspace():
                     close -= 1
-                tag = tag[:close] + _attribute(written, value) + tag[close:]
+                tag = tag[:close] + _attribute(written, value, self.quote) + tag[close:]
         if any(name not in node.attrib for name in before):
             raise ValueError("an attribute was removed")
         return tag.encode(self.encoding, "xmlcharrefreplace")
@@ -258,7 +272,7 @@ class _Writer:
             self.parts.append(etree.tostring(node, encoding=self.encoding, with_tail=False))
             return
         name = _qualified(node, node.tag)
-        attributes = "".join(_attribute(_qualified(node, k, attribute=True), v) for k, v in node.attrib.items())
+        attributes = "".join(_attribute(_qualified(node, k, attribute=True), v, self.quote) for k, v in node.attrib.items())
         if not node.text and len(node) == 0:
             self.parts.append(f"<{name}{attributes}/>".encode(self.encoding, "xmlcharrefreplace"))
             return
