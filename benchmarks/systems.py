@@ -105,6 +105,9 @@ WARM_UP = (
     "這個區的居民参与社区养老服务的討論。",
     "这个区的居民在湖边舉求帮助。",
     "臺灣的區長出席並講話。这个区的居民参与社区养老服务的讨论。",
+    # A deferred conversion on a traditional line with a look-alike rival: the char stage's
+    # OpenCC converter (CharStage.traditional_form) is built here, not inside the timed pass.
+    "這個社區每年春天都組織减鼠行動。",
 )
 
 
