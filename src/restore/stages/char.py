@@ -899,16 +899,16 @@ class CharStage:
         cfg = self.config
         chars = sentence.chars
         model = self.lm.model
-        state_before = self._context(tokens, first)
-        middle = tokens[first + 1 : second]
-        tail = windows.window_tail(model, tokens, second)
         xs, ys = shortlists[first], shortlists[second]
         pairings = [
             (xs[x], ys[y])
             for x, y in joint.word_pairings(self.resources.words, tokens, first, second, [t for _a, t in xs], [t for _a, t in ys])
         ]
         if not pairings:
-            return None
+            return None  # the cheap gate first: most pairs make no word together
+        state_before = self._context(tokens, first)
+        middle = tokens[first + 1 : second]
+        tail = windows.window_tail(model, tokens, second)
         # Reading 0 of each position is the printed one, then those some pairing uses.
         firsts = [("", tokens[first]), *dict.fromkeys(x for x, _y in pairings)]
         seconds = [("", tokens[second]), *dict.fromkeys(y for _x, y in pairings)]
