@@ -95,13 +95,13 @@ def ranked(element: etree._Element, ns: str) -> list[etree._Element]:
     >>> order(None, "2"), order("2", "1"), order("1", None, "2"), order("3", None, "1"), order(None, None)
     (['0', '1'], ['1', '0'], ['0', '1', '2'], ['2', '0', '1'], ['0', '1'])
     """
+    equivs = list(element.iterchildren(_q(ns, "TextEquiv")))
     keys: list[tuple[int, int]] = []
     rank = -1  # a leading TextEquiv without an index ranks before every explicit one
-    for position, equiv in enumerate(element.iterchildren(_q(ns, "TextEquiv"))):
+    for position, equiv in enumerate(equivs):
         explicit = _explicit_index(equiv)
         rank = explicit if explicit is not None else rank
         keys.append((rank, position))
-    equivs = list(element.iterchildren(_q(ns, "TextEquiv")))
     return [equivs[position] for _rank, position in sorted(keys)]
 
 

@@ -28,6 +28,13 @@ from restore.stages.base import Deferred, EngineView, Proposal
 from restore.stages.engine_prior import calibration_for, support
 
 
+def _engine_setting(name: str, engine: str, config: CharConfig) -> float:
+    """``CharConfig.<name>_<engine>`` for the calibration of the engine that read the text; 0 for
+    an engine without a calibration or with ``engine_prior`` off (every such setting's "never")."""
+    calibrated = calibration_for(engine, config)
+    return float(getattr(config, f"{name}_{calibrated}")) if calibrated else 0.0
+
+
 def support_floor(engine: str, config: CharConfig) -> float:
     """``CharConfig.engine_script_support_<engine>`` of the engine that read the text (0 = never;
     also 0 for an engine without a calibration or with ``engine_prior`` off).
@@ -35,8 +42,7 @@ def support_floor(engine: str, config: CharConfig) -> float:
     >>> support_floor("ppocrv6", CharConfig()) > 0, support_floor("abbyy", CharConfig())
     (True, 0.0)
     """
-    calibrated = calibration_for(engine, config)
-    return float(getattr(config, f"engine_script_support_{calibrated}")) if calibrated else 0.0
+    return _engine_setting("engine_script_support", engine, config)
 
 
 def traditional_print_floor(engine: str, config: CharConfig) -> float:
@@ -47,8 +53,7 @@ def traditional_print_floor(engine: str, config: CharConfig) -> float:
     >>> traditional_print_floor("ppocrv4", CharConfig()) > 0, traditional_print_floor("ppocrv6", CharConfig())
     (True, 0.0)
     """
-    calibrated = calibration_for(engine, config)
-    return float(getattr(config, f"engine_traditional_print_{calibrated}")) if calibrated else 0.0
+    return _engine_setting("engine_traditional_print", engine, config)
 
 
 def traditional_dominance(engine: str, config: CharConfig, default: float) -> float:
@@ -62,9 +67,7 @@ def traditional_dominance(engine: str, config: CharConfig, default: float) -> fl
     >>> traditional_dominance("ppocrv6", CharConfig(), 1.0) > 100, traditional_dominance("ppocrv4", CharConfig(), 1.0)
     (True, 1.0)
     """
-    calibrated = calibration_for(engine, config)
-    ratio = float(getattr(config, f"engine_traditional_dominance_{calibrated}")) if calibrated else 0.0
-    return ratio or default
+    return _engine_setting("engine_traditional_dominance", engine, config) or default
 
 
 def read_off_traditional_print(line: str, start: int, engine: EngineView, tables: ScriptTables, floor: float) -> bool:
@@ -102,8 +105,7 @@ def rival_floor(engine: str, config: CharConfig) -> float:
     >>> rival_floor("ppocrv4", CharConfig()) > 0, rival_floor("abbyy", CharConfig())
     (True, 0.0)
     """
-    calibrated = calibration_for(engine, config)
-    return float(getattr(config, f"engine_rival_below_{calibrated}")) if calibrated else 0.0
+    return _engine_setting("engine_rival_below", engine, config)
 
 
 def listing_required(engine: str, config: CharConfig) -> bool:
@@ -114,8 +116,7 @@ def listing_required(engine: str, config: CharConfig) -> bool:
     >>> listing_required("ppocrv6", CharConfig()), listing_required("ppocrv4", CharConfig())
     (True, False)
     """
-    calibrated = calibration_for(engine, config)
-    return bool(getattr(config, f"engine_script_listed_{calibrated}")) if calibrated else False
+    return bool(_engine_setting("engine_script_listed", engine, config))
 
 
 def hold_back_unlisted(
