@@ -57,6 +57,9 @@ mark_runs = st.text(alphabet="、，,.。；：!？·丶好”“a1)（ \n", max
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(mark_runs)
+@example("（丶),")  # a comma after a lone closer: widened in the same pass as the closer
+@example("王环（女）、李明(女)马红,好")  # a pair closed with "）、" before a comma
+@example("（丶),·")  # a speck after that comma: the speck rule sees the widened closer too
 def test_mark_rules_are_idempotent_on_runs_of_marks(core_corrector: restore.Corrector, text: str) -> None:
     once = core_corrector.fix(text)
     assert core_corrector.fix(once.text).edits == (), once.text

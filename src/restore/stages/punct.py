@@ -85,19 +85,22 @@ class PunctStage:
     def propose(self, text: str, document: Document) -> StageOutput:
         """All punctuation proposals for ``text``."""
         parentheses = list(self._parentheses(text))
-        # Marks next to a converted parenthesis see it full-width, as a second run would.
+        closers = tuple(p for p in self._lone_closers(text) if not any(q.start <= p.start < q.end for q in parentheses))
+        # Marks next to a converted parenthesis or lone closer see it full-width, as a second run
+        # would (（丶), : the comma follows a closer once ")" is "）"). One character for one: a
+        # "）、" is seen as its "）", so the view keeps the text's offsets.
         widened = {
-            text.index("(" if proposal.after == "（" else ")", proposal.start, proposal.end): proposal.after
-            for proposal in parentheses
+            text.index("(" if proposal.after == "（" else ")", proposal.start, proposal.end): proposal.after[:1]
+            for proposal in (*parentheses, *closers)
         }
         absorbed = {p.start for p in parentheses if p.after == "（" and text[p.start] in _DEBRIS}
-        marks = tuple(p for p in self._marks(_replaced(text, widened)) if p.start not in absorbed)
-        closers = tuple(p for p in self._lone_closers(text) if not any(q.start <= p.start < q.end for q in parentheses))
+        seen = _replaced(text, widened)
+        marks = tuple(p for p in self._marks(seen) if p.start not in absorbed)
         # The rules that look at a run of separators read the text as the doubled-mark rule leaves
-        # it, so a run gives the same proposals before and after that rule's edit (、、，: the doubled
-        # 、 and the trailing ， go in one pass, not one per run).
+        # it (and with the brackets widened), so a run gives the same proposals before and after
+        # those rules' edits (、、，: the doubled 、 and the trailing ， go in one pass, not one per run).
         double_reads = self._double_reads(text)
-        view, back = _without(text, double_reads)
+        view, back = _without(seen, double_reads)
         specks = (
             *self._specks(text, view, back),
             *self._radical_commas(text),
