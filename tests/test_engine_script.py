@@ -18,6 +18,7 @@ from restore.stages.engine_script import (
     supported_conversions,
     traditional_dominance,
     traditional_print_floor,
+    undoubted_counts,
 )
 
 # Written for these tests: a simplified line with three traditional forms (論, 細, 組), too mixed for
@@ -212,3 +213,40 @@ def test_the_engines_runner_up_contests_the_conversion_of_a_character_it_doubted
     # A character the engine was sure of is converted whatever its runner-up.
     sure = corrector.fix(CALF, ocr=calf({DIAO: (("週", 0.2),)}, confidence=0.95))
     assert sure.text[DIAO] == "調"
+
+
+# Written for this test: a short traditional line the engine printed with two simplified forms it
+# doubted (it listed the traditional form next), against one traditional-only character (氣) it was sure of.
+DOUBTED_LINE = "别生氣，别急著走"
+BIE = (DOUBTED_LINE.index("别"), DOUBTED_LINE.rindex("别"))
+
+
+def doubted_reading(second_choice: float) -> Reading:
+    confidences = [0.99] * len(DOUBTED_LINE)
+    alternatives = {}
+    for offset in BIE:
+        confidences[offset] = 0.88
+        alternatives[offset] = (("別", second_choice),)
+    return Reading("ppocrv6", tuple(confidences), alternatives)
+
+
+def test_characters_the_engine_doubts_toward_the_other_script_do_not_decide_the_lean(corrector: restore.Corrector) -> None:
+    # Counted as printed, two simplified 别 against one 氣 lean the line simplified; the engine's
+    # doubt of both leaves 氣, and its own alternatives convert them.
+    edits = script_edits(corrector.fix(DOUBTED_LINE, ocr=doubted_reading(0.11)))
+    assert {offset: edits.get(offset) for offset in BIE} == {offset: ("別", "script:engine-ppocrv6") for offset in BIE}
+
+
+def test_characters_the_engine_barely_doubts_still_count_for_their_script(corrector: restore.Corrector) -> None:
+    # 0.0005 against 0.88 is support 0.75, under PP-OCRv6's floor: the line still leans simplified.
+    edits = script_edits(corrector.fix(DOUBTED_LINE, ocr=doubted_reading(0.0005)))
+    assert all(edits.get(offset, ("",))[0] != "別" for offset in BIE)
+
+
+def test_undoubted_counts_leave_out_only_doubted_characters() -> None:
+    tables = ScriptTables.load()
+    engine = EngineView("ppocrv6", doubted_reading(0.11).confidences, doubted_reading(0.11).alternatives)
+    assert tables.counts(DOUBTED_LINE) == (2, 1)
+    assert undoubted_counts(DOUBTED_LINE, 0, engine, tables, 1.0) == (0, 1)
+    assert undoubted_counts(DOUBTED_LINE, 0, engine, tables, 0.0) == (2, 1)  # floor 0: every character counts
+    assert undoubted_counts(DOUBTED_LINE, 0, engine, tables, 3.5) == (2, 1)  # support 2.1 is under 3.5

@@ -35,7 +35,7 @@ from benchmarks.metrics import truth_map  # noqa: E402
 from restore.config import CharConfig, Config  # noqa: E402
 from restore.pipeline import engine_view  # noqa: E402
 from restore.scriptdata import ScriptTables  # noqa: E402
-from restore.stages.engine_script import line_lean, supported_conversions  # noqa: E402
+from restore.stages.engine_script import line_lean, supported_conversions, undoubted_counts  # noqa: E402
 
 ENGINES = ("ppocrv4", "ppocrv6")  # Tesseract gives no alternatives
 FLOORS = (0.5, 1.0, 2.0)  # support >= 3 would need the alternative to beat the printed character
@@ -58,7 +58,7 @@ def judge(items: Sequence[Item], engine: str, floor: float, tables: ScriptTables
         truth = truth_map(record["ocr"], record["truth"])
         start = 0
         for line in text.split("\n"):
-            lean = line_lean(sum(c in tables.simplified_only for c in line), sum(c in tables.traditional_only for c in line))
+            lean = line_lean(*undoubted_counts(line, start, view, tables, floor))  # as ScriptStage leans an undecided line
             for offset, form, _support in supported_conversions(line, start, lean, view, tables, floor):
                 meant = truth.get(offset)
                 counts["right" if meant == form else "kept" if meant == text[offset] else "other"] += 1

@@ -164,6 +164,45 @@ def line_lean(simplified: int, traditional: int) -> str:
     return ""
 
 
+def undoubted_counts(line: str, start: int, engine: EngineView, tables: ScriptTables, floor: float) -> tuple[int, int]:
+    """``(simplified-only, traditional-only)`` characters of ``line`` (at ``start`` in the text the
+    engine view covers), leaving out each one the engine doubts toward its other-script form: one
+    of its alternatives is that form with support at least ``floor`` (in [0, 4]; 0 counts every
+    character, as :meth:`ScriptTables.counts` does).
+
+    A recogniser that knows both scripts lists the other script's form of a variant it is unsure
+    of (PP-OCRv6 prints 别 off traditional print with 別 next), so such a character says nothing of
+    the script of the print; counting it as its printed script tips a short traditional line to
+    simplified and the engine's own conversions to the wrong side.
+
+    >>> from restore.scriptdata import ScriptTables
+    >>> engine = EngineView("ppocrv6", (0.88, 0.99, 0.91), {0: (("別", 0.12),), 2: (("別", 0.09),)})
+    >>> tables = ScriptTables.load()
+    >>> tables.counts("别氣别"), undoubted_counts("别氣别", 0, engine, tables, 1.0)
+    ((2, 1), (0, 1))
+    """
+    simplified = traditional = 0
+    for index, char in enumerate(line):
+        if char in tables.simplified_only:
+            other, forms = tables.traditional_only, tables.to_traditional
+        elif char in tables.traditional_only:
+            other, forms = tables.simplified_only, tables.to_simplified
+        else:
+            continue
+        offset = start + index
+        confidence = engine.confidences[offset] if offset < len(engine.confidences) else None
+        doubted = floor > 0 and confidence is not None and any(
+            alternative in other and alternative in forms.get(char, ()) and support(probability, confidence) >= floor
+            for alternative, probability in engine.alternatives.get(offset, ())
+        )
+        if not doubted:
+            if other is tables.traditional_only:
+                simplified += 1
+            else:
+                traditional += 1
+    return simplified, traditional
+
+
 def supported_conversions(
     line: str, start: int, lean: str, engine: EngineView, tables: ScriptTables, floor: float
 ) -> Iterator[tuple[int, str, float]]:

@@ -47,6 +47,7 @@ from restore.stages.engine_script import (
     supported_conversions,
     traditional_dominance,
     traditional_print_floor,
+    undoubted_counts,
 )
 
 _LINE = re.compile(r"[^\r\n]+")
@@ -167,7 +168,8 @@ class ScriptStage:
         confidence = self.settings.engine_supported_confidence
         extra: list[Proposal | Deferred] = []
         for line, script, simplified, traditional in lines:
-            lean = script or document_script or line_lean(simplified, traditional)
+            # A line neither it nor its document decides leans by the characters the engine is sure of.
+            lean = script or document_script or line_lean(*undoubted_counts(line.group(), line.start(), engine, self.tables, floor))
             for offset, form, probability in supported_conversions(line.group(), line.start(), lean, engine, self.tables, floor):
                 if offset in deferred:
                     continue
