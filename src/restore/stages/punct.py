@@ -7,7 +7,9 @@ around a converted mark go with it (full-width marks carry their own spacing).
 Parentheses are converted as a pair when they enclose Chinese. A separator printed
 twice (``。。``) loses one copy. Between digits, a full-width comma before one or two digits and a
 unit (``7，62万``) is a misread decimal point and a Han ``一`` (``6一7级``) a misread range dash.
-An opening quote ending a paragraph (``作品获奖“``) is a misread full stop.
+An opening quote ending a paragraph (``作品获奖“``) is a misread full stop. From an OCR file, a
+half-width mark whose full-width form the engine lists among its alternatives is that mark in the
+other width (``PunctConfig.engine_listed_width``).
 
 >>> from restore.config import Config
 >>> from restore.stages.base import Document
