@@ -391,12 +391,19 @@ def _engine_confidence(run: Run) -> list[str]:
         "`restore.stages.engine_gaps`, fitted on DEV renders by `scripts/build/fit_engine_gaps.py`) and what its "
         "confidences say of the script it read (`restore.stages.engine_script`: a traditional-only character a "
         "simplified model printed with confidence makes its line traditional print; chosen on DEV renders by "
-        "`scripts/build/fit_engine_print_script.py` and `fit_engine_rival.py`). "
+        "`scripts/build/fit_engine_print_script.py` and `fit_engine_rival.py`; a line neither it nor its document "
+        "decides leans by the characters the engine did not doubt toward the other script) and a half-width mark whose "
+        "full-width form the engine lists keeps the width rule's confidence (`[punct] engine_listed_width`). "
         "`python -m benchmarks.engine_confidence benchmarks/out/ocr_test.jsonl`.",
         "",
     ]
+    labels = {
+        "ocr_dev": " (the weights were fitted here)",
+        "ocr_test": " (held out)",
+        "ocr_modern_dev": " (modern news and law text in other renders: no engine weight was fitted here)",
+    }
     for name, rows in run.engine_confidence:
-        out += [f"### {name}{' (held out)' if name == 'ocr_test' else ' (the weights were fitted here)'}", ""]
+        out += [f"### {name}{labels.get(name, '')}", ""]
         out += engine_confidence.table(rows) + [""]
     return out
 
