@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 import restore
+from ocrfiles import Reading
 from restore.config import Config
 from restore.evidence import EngineReading
 
@@ -12,13 +13,6 @@ from restore.evidence import EngineReading
 # rule alone leaves it to the char stage) and a line-final colon.
 INSIDE = "他们的计划很简单:先修路再建桥"
 AT_END = "会议通过了三项决定:"
-
-
-@dataclasses.dataclass(frozen=True)
-class Reading:
-    engine: str
-    confidences: tuple[float | None, ...]
-    alternatives: dict[int, tuple[tuple[str, float | None], ...]] = dataclasses.field(default_factory=dict)
 
 
 def read(text: str, alternatives: tuple[tuple[str, float | None], ...] = (), engine: str = "ppocrv6") -> Reading:
