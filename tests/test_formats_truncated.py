@@ -96,3 +96,19 @@ def test_clean_refuses_the_truncated_files_and_finishes_the_rest(tmp_path: Path)
     assert (out / "note.txt").read_text(encoding="utf-8") == "<通知>图书馆已经开放了三层阅览室。"
     records = {r["path"]: r for r in map(json.loads, jsonl.read_text(encoding="utf-8").splitlines())}
     assert set(records) == {"whole.xml", "note.txt"}
+
+
+def test_a_run_of_comments_before_the_root_is_read_in_one_pass(tmp_path: Path) -> None:
+    # Before, the patterns that look at a file's beginning took a comment body as ".*?", which can
+    # swallow the next comment: on a run of comments they backtracked exponentially and restore hung
+    # (the subprocess timeout is the failure). Each of these files is refused at once.
+    comments = b"".join(b"<!-- page %d -->\n" % number for number in range(60))
+    malformed = tmp_path / "comments.xml"  # ends in ">", does not parse: the HTML check reads its start
+    malformed.write_bytes(comments + b"<alto xmlns='http://www.loc.gov/standards/alto/ns-v4#'><Layout></alto>")
+    unnamed = tmp_path / "comments"  # no suffix, cut off: the start decides whether it is XML
+    unnamed.write_bytes(comments + b"<alto xmlns='http://www.loc.gov/standards/alto/ns-v4#'><Layout")
+    for source in (malformed, unnamed):
+        done = run_cli("fix", source, "-o", tmp_path / "out.xml", timeout=120)
+        assert done.returncode == 1
+        assert done.stderr.startswith(f"restore: error: {source}: malformed XML: ")
+    assert not (tmp_path / "out.xml").exists()

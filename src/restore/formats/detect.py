@@ -18,14 +18,15 @@ import json
 import re
 
 from restore.formats import tsv
+from restore.formats.safexml import PROLOG_ITEM
 
 _XML_START = re.compile(rb"^\s*(<\?xml|<!--|<!DOCTYPE|<[A-Za-z_][\w:.-]*[\s>/])")
 # What makes a file XML however it ends (a copy cut off mid-file is malformed XML, not text): an XML
 # declaration, or a first element that is the root of a format read here (ALTO, PAGE, hOCR's html),
 # after any comments, processing instructions and DOCTYPE.
 _OCR_XML_START = re.compile(
-    rb"^\s*(<\?xml[\s?]|(<!--.*?-->\s*|<\?.*?\?>\s*|<!DOCTYPE[^\[>]*(\[.*?\])?\s*>\s*)*<([\w.-]+:)?(alto|PcGts|html)[\s>/])",
-    re.DOTALL,
+    rb"^\s*(?:<\?xml[\s?]|(?:" + PROLOG_ITEM + rb"\s*|<!DOCTYPE[^\[>]*(?:\[[^\]]*\])?\s*>\s*)*"
+    rb"<(?:[\w.-]+:)?(?:alto|PcGts|html)[\s>/])"
 )
 # Suffixes of the XML formats: such a file that begins like XML is XML, however it ends.
 XML_SUFFIXES = (".xml", ".hocr", ".html", ".htm")

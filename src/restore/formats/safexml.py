@@ -69,7 +69,10 @@ def parse_xml(data: bytes, name: str, limit: int = MAX_INPUT_BYTES) -> etree._El
 REFUSED_ENTITIES = "refused: the file declares XML entities, which OCR files never need (no entity is expanded)"
 _ENTITY_DECLARATION = re.compile(rb"<!ENTITY\b")
 _XHTML_ROOT = re.compile(rb"<html\b[^>]*\sxmlns\s*=\s*[\"']http://www\.w3\.org/1999/xhtml[\"']", re.IGNORECASE)
-_HTML_START = re.compile(rb"^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<!DOCTYPE\s+html\b|^\s*<html[\s>]", re.IGNORECASE | re.DOTALL)
+# One comment or processing instruction (the XML declaration too), matched one way only: a ".*?"
+# body could swallow the next comment, and a run of comments then backtracks exponentially.
+PROLOG_ITEM = rb"(?:<!--(?:[^-]|-(?!->))*-->|<\?(?:[^?]|\?(?!>))*\?>)"
+_HTML_START = re.compile(rb"^\s*(?:" + PROLOG_ITEM + rb"\s*)*<!DOCTYPE\s+html\b|^\s*<html[\s>]", re.IGNORECASE)
 
 
 def _declares_entities(data: bytes) -> bool:
