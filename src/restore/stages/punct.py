@@ -16,8 +16,8 @@ other width (``PunctConfig.engine_listed_width``).
 >>> out = PunctStage(Config()).propose("喜报! 共1,000人(含学生)参加", Document())
 >>> [(p.start, p.end, p.after) for p in out.proposals]
 [(2, 4, '！'), (11, 12, '（'), (15, 16, '）')]
->>> [p.after for p in PunctStage(Config()).propose("王环〈女)、李明（男)张强", Document()).proposals]
-['）', '）、']
+>>> [(p.start, p.after) for p in PunctStage(Config()).propose("王环〈女)、李明（男)张强", Document()).proposals]
+[(4, '）'), (10, '）、'), (2, '（')]
 >>> out = PunctStage(Config()).propose("增长4，9%，风力6一7级", Document())
 >>> [(p.start, p.after) for p in out.proposals]
 [(3, '.'), (10, '—')]
@@ -56,6 +56,8 @@ _FINAL_OPENER = re.compile(r"(?<=[\u3400-\u9fff])“(?=[ \t]*(?:\Z|\r?\n[ \t]*(?
 # (丶 is itself in the Han block: a run of them is not a comma between characters.)
 _RADICAL_COMMA = re.compile(r"(?<=[\u3400-\u9fff）)])(?<!丶)丶(?=[\u3400-\u9fff])(?!丶)")
 _LIST_CLOSE = re.compile(r"[)）]、")
+# A look-alike bracket closed by a parenthesis, not after one ((〈女) keeps the engine's own "(").
+_MISREAD_OPENER = re.compile(r"(?<![(（])[〈【《〔]([^()（）〈〉【】《》〔〕\r\n]{1,8})[)）]")
 _PAIR = re.compile(r"\(([^()\r\n]{1,80})\)")
 # A run of one character (a mark printed twice is one of them).
 _RUN = re.compile(r"(.)\1+")
@@ -115,7 +117,7 @@ class PunctStage:
             *self._trailing_separators(text, view, back),
             *self._final_openers(text, view, back),
         )
-        proposals = (*marks, *parentheses, *closers, *self._doubled(text, double_reads, engine), *self._between_digits(text), *specks)
+        proposals = (*marks, *parentheses, *closers, *self._doubled(text, double_reads, engine), *self._between_digits(text), *self._misread_openers(text), *specks)
         return StageOutput(proposals=proposals)
 
     def _trailing_separators(self, text: str, view: str, back: Callable[[int], int]) -> Iterator[Proposal]:
@@ -185,6 +187,14 @@ class PunctStage:
                 start, end = _with_spaces(text, at, at + 1, after)
                 yield self._proposal(text, start, end, after, "halfwidth-closer", self.settings.lone_closer_confidence)
             at = text.find(")", at + 1)
+
+    def _misread_openers(self, text: str) -> Iterator[Proposal]:
+        """A look-alike bracket (〈 【 《 〔) that a parenthesis closes, with Chinese inside: a misread "（"
+        (刘敏〈女) → 刘敏（女）, with the lone-closer rule)."""
+        for match in _MISREAD_OPENER.finditer(text):
+            if any(is_han(c) for c in match.group(1)):
+                at = match.start()
+                yield self._proposal(text, at, at + 1, "（", "misread-opener", self.settings.misread_opener_confidence)
 
     def _between_digits(self, text: str) -> Iterator[Proposal]:
         """A decimal point read as a full-width comma (7，62万) and a range dash read as 一 (6一7级)."""
