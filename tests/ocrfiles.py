@@ -11,7 +11,7 @@ import dataclasses
 import subprocess
 import sys
 from pathlib import Path
-from xml.sax.saxutils import quoteattr
+from xml.sax.saxutils import escape, quoteattr
 
 CELL = 30
 
@@ -97,22 +97,22 @@ def page2019(regions: list[list[list[str]]], engine: str = "tesseract 5.3.0", co
     body = []
     y = 10
     for r, region in enumerate(regions, start=1):
-        lines = []
+        lines, top = [], y
         for n, words in enumerate(region, start=1):
             line_id, x, word_elements = f"r{r}l{n}", 10, []
             for w, word in enumerate(words, start=1):
                 right = x + CELL * len(word)
                 word_elements.append(
                     f'<Word id="{line_id}w{w}"><Coords points="{x},{y} {right},{y} {right},{y + CELL} {x},{y + CELL}"/>'
-                    f'<TextEquiv conf="{conf}"><Unicode>{word}</Unicode></TextEquiv></Word>')
+                    f'<TextEquiv conf="{conf}"><Unicode>{escape(word)}</Unicode></TextEquiv></Word>')
                 x = right
             lines.append(
                 f'<TextLine id="{line_id}"><Coords points="10,{y} {x},{y} {x},{y + CELL} 10,{y + CELL}"/>'
-                + "".join(word_elements) + f"<TextEquiv><Unicode>{' '.join(words)}</Unicode></TextEquiv></TextLine>")
+                + "".join(word_elements) + f"<TextEquiv><Unicode>{escape(' '.join(words))}</Unicode></TextEquiv></TextLine>")
             y += CELL + 10
         text = "\n".join(" ".join(words) for words in region)
-        body.append(f'<TextRegion id="r{r}"><Coords points="10,10 600,10 600,{y} 10,{y}"/>' + "\n".join(lines)
-                    + f"<TextEquiv><Unicode>{text}</Unicode></TextEquiv></TextRegion>")
+        body.append(f'<TextRegion id="r{r}"><Coords points="10,{top} 600,{top} 600,{y} 10,{y}"/>' + "\n".join(lines)
+                    + f"<TextEquiv><Unicode>{escape(text)}</Unicode></TextEquiv></TextRegion>")
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         '<PcGts xmlns="http://schema.primaresearch.org/PAGE/gts/pagecontent/2019-07-15">\n'
