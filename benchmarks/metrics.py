@@ -13,7 +13,9 @@ the truth, system changes from the output; dropped and doubled characters count.
 
 Before comparing, spellings that are equally right are folded (1:1, so offsets
 hold): 爲/為, 衆/眾, 啓/啟, full-width ％ and ．; and 着/著 in traditional text only,
-where OpenCC's ``s2t`` writes 着 but print writes 著 (in simplified text they differ).
+where OpenCC's ``s2t`` writes 着 but print writes 著 (in simplified text they differ). Where the
+alignment ties, a character is aligned with its script variant or a mark with a mark
+(:func:`_variants_aligned`).
 
 >>> s = score_pair("他们在公圆里", "他们在公园里", "他们在公园里", "simplified")
 >>> (s.gold, s.system, s.detected, s.corrected, s.false_edits)
@@ -25,6 +27,8 @@ where OpenCC's ``s2t`` writes 着 but print writes 著 (in simplified text they 
 
 from __future__ import annotations
 
+import functools
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -98,7 +102,65 @@ def project(source: str, target: str) -> Projection:
         elif op.tag == "insert":
             ins[op.src_pos] += target[op.dest_pos]
     _deletions_first(source, sub)
+    _variants_aligned(source, sub, ins)
     return Projection(source, tuple(sub), tuple(ins))
+
+
+def _variants_aligned(source: str, sub: list[str], ins: list[str]) -> None:
+    """Where a replaced character sits beside an insertion and the aligner gave it the inserted
+    character's neighbour, give it its own script variant, or a mark for a mark, instead (组
+    against 組織: 组 → 組 and 織 inserted, not 组 → 織 and 組 inserted; 丶 against 、錢: 丶 → 、).
+
+    Both alignments cost the same (one replacement, one insertion), so which one unit-cost
+    Levenshtein returns is arbitrary; without this, a right script conversion next to a dropped
+    character is scored as a wrong change and the drop as fixed by it.
+
+    >>> sub, ins = ["織"], ["組", ""]
+    >>> _variants_aligned("组", sub, ins); sub, ins
+    (['組'], ['', '織'])
+    >>> sub, ins = ["…"], ["見…", "”"]   # 见 against 見……”
+    >>> _variants_aligned("见", sub, ins); sub, ins
+    (['見'], ['', '……”'])
+    >>> sub, ins = ["錢"], ["、", ""]
+    >>> _variants_aligned("丶", sub, ins); sub, ins
+    (['、'], ['', '錢'])
+    >>> sub, ins = ["歡"], ["", "樂"]   # no variant beside it: left as aligned
+    >>> _variants_aligned("欢", sub, ins); sub, ins
+    (['歡'], ['', '樂'])
+    """
+    for i, char in enumerate(source):
+        given = sub[i]
+        if not given or given == char or _akin(char, given):
+            continue
+        run = ins[i] + given + ins[i + 1]
+        at = len(ins[i])
+        found = [k for k, other in enumerate(run) if k != at and _akin(char, other)]
+        if found:
+            k = min(found, key=lambda k: abs(k - at))  # the nearest: the fewest characters move
+            sub[i], ins[i], ins[i + 1] = run[k], run[:k], run[k + 1 :]
+
+
+def _akin(char: str, other: str) -> bool:
+    """Whether ``other`` is ``char``'s script variant, or both are marks (丶, the radical engines print
+    for 、, counts as one): what an OCR engine prints for a character."""
+    return _is_variant(char, other) or (_mark_like(char) and _mark_like(other))
+
+
+def _mark_like(char: str) -> bool:
+    return char == "丶" or unicodedata.category(char).startswith("P")
+
+
+def _is_variant(char: str, other: str) -> bool:
+    """Whether ``other`` is ``char``'s form in the other script (OpenCC's tables, as restore ships them)."""
+    tables = _script_tables()
+    return other in tables.to_traditional.get(char, ()) or other in tables.to_simplified.get(char, ())
+
+
+@functools.cache
+def _script_tables():  # -> restore.scriptdata.ScriptTables, loaded once per process
+    from restore.scriptdata import ScriptTables
+
+    return ScriptTables.load()
 
 
 def _deletions_first(source: str, sub: list[str]) -> None:

@@ -391,12 +391,19 @@ def _engine_confidence(run: Run) -> list[str]:
         "`restore.stages.engine_gaps`, fitted on DEV renders by `scripts/build/fit_engine_gaps.py`) and what its "
         "confidences say of the script it read (`restore.stages.engine_script`: a traditional-only character a "
         "simplified model printed with confidence makes its line traditional print; chosen on DEV renders by "
-        "`scripts/build/fit_engine_print_script.py` and `fit_engine_rival.py`). "
+        "`scripts/build/fit_engine_print_script.py` and `fit_engine_rival.py`; a line neither it nor its document "
+        "decides leans by the characters the engine did not doubt toward the other script) and a half-width mark whose "
+        "full-width form the engine lists keeps the width rule's confidence (`[punct] engine_listed_width`). "
         "`python -m benchmarks.engine_confidence benchmarks/out/ocr_test.jsonl`.",
         "",
     ]
+    labels = {
+        "ocr_dev": " (the weights were fitted here)",
+        "ocr_test": " (held out)",
+        "ocr_modern_dev": " (modern news and law text in other renders: no engine weight was fitted here)",
+    }
     for name, rows in run.engine_confidence:
-        out += [f"### {name}{' (held out)' if name == 'ocr_test' else ' (the weights were fitted here)'}", ""]
+        out += [f"### {name}{labels.get(name, '')}", ""]
         out += engine_confidence.table(rows) + [""]
     return out
 
@@ -551,7 +558,10 @@ def _scoring_notes() -> list[str]:
         "",
         "Output and truth are each aligned to the OCR input (unit-cost Levenshtein), so a dropped or doubled character "
         "is a change at a slot of the input like any substitution. Before aligning, equally right spellings are folded: "
-        "爲/為, 衆/眾, 啓/啟, full-width ％ and ． to % and .; 着/著 in traditional text only. Detection: the system changes a "
+        "爲/為, 衆/眾, 啓/啟, full-width ％ and ． to % and .; 着/著 in traditional text only. Where the alignment ties "
+        "(a replaced character beside an insertion), an input character is aligned with its script variant or a mark with "
+        "a mark (组 against 組織: 组 → 組, 織 inserted), so a right conversion beside a dropped character counts as right "
+        "(since session 7; earlier runs scored about 10 of PP-OCRv4's DEV conversions wrong this way). Detection: the system changes a "
         "slot the truth changes; correction: with the same content. Sentence level is strict: a changed sentence that is "
         "not exactly the truth is a false positive. See `benchmarks/metrics.py`.",
         "",

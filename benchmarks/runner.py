@@ -252,7 +252,7 @@ def execute(settings: Settings, command: str) -> Run:
     if any(s.name == "restore" for s in ready) and not settings.smoke:
         from benchmarks import engine_confidence
 
-        for name in ("ocr_dev", "ocr_test"):
+        for name in ("ocr_dev", "ocr_test", "ocr_modern_dev"):
             renders = OUT_DIR / f"{name}.jsonl"
             if name in settings.datasets and renders.exists():
                 log.info("engine confidences: %s", renders.name)

@@ -158,3 +158,26 @@ def test_module_examples_hold() -> None:
 
     for module in (metrics, datasets):
         assert doctest.testmod(module).failed == 0
+
+
+def test_a_right_conversion_beside_a_dropped_character_is_judged_right() -> None:
+    # Written for this test: the engine dropped 織 after 组 and printed two simplified forms on
+    # traditional print; both conversions are right whichever way the aligner breaks the tie.
+    from types import SimpleNamespace as E
+
+    ocr, truth = "缺乏服务组。", "缺乏服務組織。"
+    edits = [E(start=3, end=4, after="務", confidence=0.97, kind="script", source="t"),
+             E(start=4, end=5, after="組", confidence=0.97, kind="script", source="t")]
+    assert [j.right for j in metrics.judge_edits(ocr, truth, edits, "traditional", applied=True)] == [True, True]
+    wrong = [E(start=4, end=5, after="織", confidence=0.97, kind="char", source="t")]
+    assert [j.right for j in metrics.judge_edits(ocr, truth, wrong, "traditional", applied=True)] == [False]
+
+
+def test_a_mark_beside_a_dropped_character_aligns_with_the_mark() -> None:
+    from types import SimpleNamespace as E
+
+    # 丶 printed for 、 with the next name's first character dropped (张三丶李四 against 张三、王李四).
+    ocr, truth = "张三丶李四", "张三、王李四"
+    edit = E(start=2, end=3, after="、", confidence=0.9, kind="punct", source="t")
+    assert metrics.judge_edits(ocr, truth, [edit], "simplified", applied=True)[0].right
+    assert metrics.project(ocr, truth).changes() == {("c", 2): "、", ("g", 3): "王"}

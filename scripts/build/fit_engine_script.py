@@ -58,7 +58,8 @@ def judge(items: Sequence[Item], engine: str, floor: float, tables: ScriptTables
         truth = truth_map(record["ocr"], record["truth"])
         start = 0
         for line in text.split("\n"):
-            lean = line_lean(*undoubted_counts(line, start, view, tables, floor))  # as ScriptStage leans an undecided line
+            # as ScriptStage leans an undecided line
+            lean = line_lean(*tables.counts(line), undoubted_counts(line, start, view, tables, floor))
             for offset, form, _support in supported_conversions(line, start, lean, view, tables, floor):
                 meant = truth.get(offset)
                 counts["right" if meant == form else "kept" if meant == text[offset] else "other"] += 1

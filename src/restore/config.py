@@ -62,6 +62,13 @@ class PunctConfig:
     # and ":" before an opening quote (证明:“…”: "：" 18 of 18 times on DEV renders).
     confusable_marks: str = ":;!?"
     confusable_confidence: float = 0.6
+    # When the OCR engine lists the full-width form of a half-width mark it printed after Chinese
+    # among its alternatives (ALTO Variant, PAGE TextEquiv), the recogniser itself saw that mark in
+    # the other width, not another mark: the width rule keeps its confidence (line end included, a
+    # colon too) instead of leaving a confusable mark to the char stage. On DEV renders
+    # (benchmarks/out/ocr_dev.jsonl) such marks were the full-width form 188 of 189 times for
+    # PP-OCRv6 and 2 of 3 for PP-OCRv4 (Tesseract gives no alternatives). Needs CharConfig.engine_prior.
+    engine_listed_width: bool = True
     # A separator or quote printed twice (。。 、、 ““) is an engine's double read: none of
     # 16,000 clean People's Daily lines has one, all 8 on 5,000 DEV render lines were wrong.
     # One copy is deleted. ！！ and ？？ are left alone (emphasis in informal text).
@@ -348,10 +355,11 @@ class CharConfig:
     # right character; end to end on DEV -51.7% -> -56.5% CER at precision 0.958 -> 0.957; leaving
     # one font family out, 69 conversions held out, 66 right. PP-OCRv4 (traditional print read
     # with a simplified model): at most 0.72 right at any floor, so off. Tesseract gives no alternatives.
-    # Re-chosen 2026-11-30 (session 7) with undecided lines leaning by the characters the engine does
-    # not doubt toward the other script (engine_script.undoubted_counts): 1.0 again, 86 conversions,
-    # 84 right, none of a right character; end to end on DEV -67.3% CER at precision 0.961 (was
-    # -66.5% at 0.959); one font family out, 72 held out, 70 right.
+    # Re-chosen 2026-11-30 (session 7) with undecided lines leaning by a 2:1 majority of the
+    # characters the engine does not doubt toward the other script (engine_script.line_lean,
+    # undoubted_counts) and the engine-listed width rule (PunctConfig.engine_listed_width): 1.0
+    # again, 87 conversions, 85 right, none of a right character; end to end on DEV -68.7% CER at
+    # precision 0.962 (was -66.5% at 0.959); one font family out, 73 held out, 71 right.
     engine_script_support_tesseract: float = 0.0
     engine_script_support_ppocrv4: float = 0.0
     engine_script_support_ppocrv6: float = 1.0

@@ -28,6 +28,11 @@ from restore.stages.base import Deferred, EngineView, Proposal
 from restore.stages.engine_prior import calibration_for, support
 
 
+# How many times the other script's count the characters the engine is sure of must reach to
+# decide an undecided line's lean by themselves (line_lean); below it the plain majority decides.
+UNDOUBTED_MAJORITY = 2.0
+
+
 def _engine_setting(name: str, engine: str, config: CharConfig) -> float:
     """``CharConfig.<name>_<engine>`` for the calibration of the engine that read the text; 0 for
     an engine without a calibration or with ``engine_prior`` off (every such setting's "never")."""
@@ -151,12 +156,23 @@ def hold_back_unlisted(
     return held
 
 
-def line_lean(simplified: int, traditional: int) -> str:
+def line_lean(simplified: int, traditional: int, undoubted: tuple[int, int] | None = None) -> str:
     """The script a line leans to by a plain majority of its script-only characters, or ``""`` on a tie.
 
-    >>> line_lean(7, 3), line_lean(2, 2)
-    ('simplified', '')
+    ``undoubted``: the same counts without the characters the engine doubts toward the other script
+    (:func:`undoubted_counts`); when one script has at least :data:`UNDOUBTED_MAJORITY` times the
+    other's there, that script (an engine that knows both scripts also prints variant forms such as
+    税 for 稅 with confidence, so a narrow majority of what it was sure of is no evidence).
+
+    >>> line_lean(7, 3), line_lean(2, 2), line_lean(2, 1, undoubted=(0, 1)), line_lean(3, 3, undoubted=(3, 2))
+    ('simplified', '', 'traditional', '')
     """
+    if undoubted is not None:
+        sure_simplified, sure_traditional = undoubted
+        if sure_simplified >= UNDOUBTED_MAJORITY * sure_traditional and sure_simplified > 0:
+            return SIMPLIFIED
+        if sure_traditional >= UNDOUBTED_MAJORITY * sure_simplified and sure_traditional > 0:
+            return TRADITIONAL
     if simplified > traditional:
         return SIMPLIFIED
     if traditional > simplified:

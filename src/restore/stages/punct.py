@@ -7,7 +7,9 @@ around a converted mark go with it (full-width marks carry their own spacing).
 Parentheses are converted as a pair when they enclose Chinese. A separator printed
 twice (``。。``) loses one copy. Between digits, a full-width comma before one or two digits and a
 unit (``7，62万``) is a misread decimal point and a Han ``一`` (``6一7级``) a misread range dash.
-An opening quote ending a paragraph (``作品获奖“``) is a misread full stop.
+An opening quote ending a paragraph (``作品获奖“``) is a misread full stop. From an OCR file, a
+half-width mark whose full-width form the engine lists among its alternatives is that mark in the
+other width (``PunctConfig.engine_listed_width``).
 
 >>> from restore.config import Config
 >>> from restore.stages.base import Document
@@ -25,11 +27,13 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import replace
 
 from restore.chars import CLOSERS, OPENERS, is_cjk_punct, is_han, removable_space
 from restore.config import Config
-from restore.stages.base import Document, Proposal, StageOutput, StagePlan, rule_proposal
+from restore.evidence import EngineReading
+from restore.stages.base import Document, EngineView, Proposal, StageOutput, StagePlan, rule_proposal
 
 FULL_WIDTH = {",": "，", "!": "！", "?": "？", ":": "：", ";": "；", "(": "（", ")": "）"}
 _MARK = re.compile(r"[ \t]*([,!?:;])[ \t]*")
@@ -81,6 +85,7 @@ class PunctStage:
         # Marks the char stage's LM decides instead (see PunctConfig.confusable_marks).
         lm_decides = plan.follows("char") and config.char.punctuation
         self._deferred = self.settings.confusable_marks if lm_decides else ""
+        self._engine_prior = config.char.engine_prior
 
     def propose(self, text: str, document: Document) -> StageOutput:
         """All punctuation proposals for ``text``."""
@@ -95,7 +100,8 @@ class PunctStage:
         }
         absorbed = {p.start for p in parentheses if p.after == "（" and text[p.start] in _DEBRIS}
         seen = _replaced(text, widened)
-        marks = tuple(p for p in self._marks(seen) if p.start not in absorbed)
+        listed = self._engine_listed_width(text, document.engine)
+        marks = tuple(p for p in self._marks(seen, listed) if p.start not in absorbed)
         # The rules that look at a run of separators read the text as the doubled-mark rule leaves
         # it (and with the brackets widened), so a run gives the same proposals before and after
         # those rules' edits (、、，: the doubled 、 and the trailing ， go in one pass, not one per run).
@@ -201,7 +207,26 @@ class PunctStage:
     def _proposal(self, text: str, start: int, end: int, after: str, rule: str, confidence: float) -> Proposal:
         return rule_proposal(text, start, end, after, kind="punct", rule=rule, confidence=confidence, context=4)
 
-    def _marks(self, text: str) -> Iterator[Proposal]:
+    def _engine_listed_width(self, text: str, engine: EngineView | None) -> dict[int, EngineReading]:
+        """Offset -> the engine's reading, for each half-width mark of ``text`` whose full-width form
+        the OCR engine lists among its alternatives (``PunctConfig.engine_listed_width``)."""
+        if engine is None or not self.settings.engine_listed_width or not self._engine_prior:
+            return {}
+        listed: dict[int, EngineReading] = {}
+        for offset, alternatives in engine.alternatives.items():
+            wide = FULL_WIDTH.get(text[offset]) if offset < len(text) else None
+            printed = engine.confidences[offset] if offset < len(engine.confidences) else None
+            if wide is None or printed is None:
+                continue
+            for alternative, probability in alternatives:
+                if alternative == wide:
+                    listed[offset] = EngineReading(engine.engine, round(printed, 4), None if probability is None else round(probability, 4))
+        return listed
+
+    def _marks(self, text: str, listed: Mapping[int, EngineReading] | None = None) -> Iterator[Proposal]:
+        """Half-width marks after Chinese; ``listed``: offsets whose full-width form the OCR engine
+        listed (:meth:`_engine_listed_width`): converted at the width rule's own confidence."""
+        listed = listed or {}
         for match in _MARK.finditer(text):
             start, end = match.span()
             mark_at = match.start(1)
@@ -210,8 +235,9 @@ class PunctStage:
             if not left or not _chinese_left(left):
                 continue
             start = mark_at
+            reading = listed.get(mark_at)
             if right in "\r\n":
-                if match.group(1) == ":":
+                if match.group(1) == ":" and reading is None:
                     continue  # a line-final colon may introduce Latin or a list
                 confidence = self.settings.line_end_confidence
             elif _chinese_right(right):
@@ -225,7 +251,8 @@ class PunctStage:
                 # debris: widening it gives "。，", right 1 of 6 times on DEV renders.
                 confidence = min(confidence, self.settings.confusable_confidence)
             elif (
-                match.group(1) in self._deferred
+                reading is None
+                and match.group(1) in self._deferred
                 and right not in "\r\n"
                 and left not in _CUES.get(match.group(1), "")
                 and not _headline_mark(text, match.group(1), match.end(1))
@@ -233,7 +260,8 @@ class PunctStage:
             ):
                 confidence = min(confidence, self.settings.confusable_confidence)
             start, end = _with_spaces(text, start, match.end(1), FULL_WIDTH[match.group(1)])
-            yield self._proposal(text, start, end, FULL_WIDTH[match.group(1)], "halfwidth-mark", confidence)
+            proposal = self._proposal(text, start, end, FULL_WIDTH[match.group(1)], "halfwidth-mark", confidence)
+            yield proposal if reading is None else replace(proposal, evidence=proposal.evidence + (reading,))
 
     def _parentheses(self, text: str) -> Iterator[Proposal]:
         # Nested pairs ((了)) convert from the inside out in one run, as a second run would see them.

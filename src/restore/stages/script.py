@@ -169,7 +169,9 @@ class ScriptStage:
         extra: list[Proposal | Deferred] = []
         for line, script, simplified, traditional in lines:
             # A line neither it nor its document decides leans by the characters the engine is sure of.
-            lean = script or document_script or line_lean(*undoubted_counts(line.group(), line.start(), engine, self.tables, floor))
+            lean = script or document_script or line_lean(
+                simplified, traditional, undoubted_counts(line.group(), line.start(), engine, self.tables, floor)
+            )
             for offset, form, probability in supported_conversions(line.group(), line.start(), lean, engine, self.tables, floor):
                 if offset in deferred:
                     continue
