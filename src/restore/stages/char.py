@@ -773,13 +773,16 @@ class CharStage:
         # likely after 在, 安 after 在大 is the surprise; typed 他以经: 经), so with look-ahead (and
         # the phonetic channel) a character is also examined when the next one is improbable.
         lookback = self.config.detect_lookahead or self.resources.phonetic is not None
+        # ... unless the LM finds the character itself likely enough (config.detect_lookahead_logprob).
+        ahead_from = self.config.detect_lookahead_logprob
         shortlists: dict[int, Scored] | None = {} if self.config.joint_decisions else None
         # The sentence as printed, walked once: the left context and window of every position
         # examined below (until the rescoring changes tokens).
         walk = SentenceWalk(model, tokens)
         for i, char in enumerate(chars):
             if not is_mark(char):
-                suspicion = min(logprobs[i], logprobs[i + 1]) if lookback else logprobs[i]
+                own = logprobs[i]
+                suspicion = min(own, logprobs[i + 1]) if lookback and own <= ahead_from else own
                 doubted = prior is not None and hints is not None and prior.doubtful(hints[i][0])
                 if not is_bmp_han(char) or (suspicion >= self.config.detect_logprob and not doubted):
                     continue
