@@ -484,7 +484,7 @@ class CharConfig:
     # suggestion and CER of `python -m benchmarks.edit_precision run ocr_dev` and of ocr_modern_dev
     # is unchanged, and FASPell train / clean People's Daily DEV (eval_char_variant.py --sets
     # clean,faspell) likewise; -1.0 and -1.5 (chosen on ocr_dev alone) lost 2 right applied edits
-    # on ocr_modern_dev. 10-11 % fewer instructions on the speed benchmark's OCR lines.
+    # on ocr_modern_dev. 5 % fewer instructions on the speed benchmark's OCR lines (callgrind).
     detect_lookahead_logprob: float = -0.5
     context_min_similarity: float = 0.55
     # The same floor for gap fillers (a pool of 1-2 characters): lower, because Tesseract's
