@@ -7,12 +7,23 @@ restore's readers. The producer named in the metadata is ``engine``.
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 import sys
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
 CELL = 30
+
+
+@dataclasses.dataclass(frozen=True)
+class Reading:
+    """An OCR engine's reading without a file, as ``Corrector.fix(text, ocr=...)`` takes it: the
+    engine's name, a confidence per character (None: none) and alternatives per offset."""
+
+    engine: str
+    confidences: tuple[float | None, ...]
+    alternatives: dict[int, tuple[tuple[str, float | None], ...]] = dataclasses.field(default_factory=dict)
 
 
 def _words(lines: list[list[str]]):

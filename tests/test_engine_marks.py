@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 import restore
+from ocrfiles import Reading
 from restore.config import Config
 from restore.evidence import EngineReading
 
@@ -12,13 +13,6 @@ from restore.evidence import EngineReading
 # rule alone leaves it to the char stage) and a line-final colon.
 INSIDE = "他们的计划很简单:先修路再建桥"
 AT_END = "会议通过了三项决定:"
-
-
-@dataclasses.dataclass(frozen=True)
-class Reading:
-    engine: str
-    confidences: tuple[float | None, ...]
-    alternatives: dict[int, tuple[tuple[str, float | None], ...]] = dataclasses.field(default_factory=dict)
 
 
 def read(text: str, alternatives: tuple[tuple[str, float | None], ...] = (), engine: str = "ppocrv6") -> Reading:
@@ -61,3 +55,27 @@ def test_the_listing_counts_only_with_the_engine_prior_and_the_setting() -> None
         Config().replace(punct=dataclasses.replace(Config().punct, engine_listed_width=False)),
     ):
         assert colon_change(restore.Corrector(config).fix(INSIDE, ocr=reading), INSIDE) is None
+
+
+# Written for this test: a comma the engine printed twice, the second copy with less confidence.
+TWICE = "我们先到北京，，再去上海"
+
+
+def test_a_doubled_mark_loses_the_copy_the_engine_doubted(corrector: restore.Corrector) -> None:
+    first = TWICE.index("，，")
+    confidences = [0.99] * len(TWICE)
+    confidences[first], confidences[first + 1] = 0.98, 0.6
+    result = corrector.fix(TWICE, ocr=Reading("ppocrv6", tuple(confidences)))
+    (edit,) = [e for e in result.edits if e.source == "punct:doubled-mark"]
+    assert (edit.start, edit.after, result.text) == (first + 1, "", "我们先到北京，再去上海")
+    assert EngineReading("ppocrv6", 0.6, None) in edit.evidence
+    # Equal confidences, none, or the engine's evidence switched off: the first copy goes, as in text.
+    confidences[first + 1] = 0.98
+    for reading, config in (
+        (Reading("ppocrv6", tuple(confidences)), Config()),
+        (None, Config()),
+        (Reading("ppocrv6", (0.99,) * first + (0.98, 0.6) + (0.99,) * (len(TWICE) - first - 2)),
+         Config().replace(char=dataclasses.replace(Config().char, engine_prior=False))),
+    ):
+        (edit,) = [e for e in restore.Corrector(config).fix(TWICE, ocr=reading).edits if e.source == "punct:doubled-mark"]
+        assert edit.start == first

@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import restore
+from ocrfiles import Reading
 from restore.edits import Edit, apply_edits
 from restore.evidence import EngineReading
 from restore.explain import explain
@@ -21,13 +22,6 @@ from restore.stages.engine_prior import EnginePrior, doubt
 
 # Written for these tests: 己 for 已 is a look-alike OCR error the char stage knows.
 LINE = "新馆己经开放三层阅览室。"
-
-
-@dataclasses.dataclass(frozen=True)
-class Reading:
-    engine: str
-    confidences: tuple[float | None, ...]
-    alternatives: dict[int, tuple[tuple[str, float | None], ...]] = dataclasses.field(default_factory=dict)
 
 
 def test_without_confidences_the_result_is_unchanged(corrector: restore.Corrector) -> None:

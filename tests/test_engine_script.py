@@ -7,6 +7,7 @@ import dataclasses
 import pytest
 
 import restore
+from ocrfiles import Reading
 from restore.config import Config
 from restore.evidence import EngineReading
 from restore.scriptdata import ScriptTables
@@ -25,13 +26,6 @@ from restore.stages.engine_script import (
 # the script stage to decide alone (7 simplified-only characters against 3).
 LINE = "这次讨論的細节问题很多，組里要认真对待。"
 LUN, XI, ZU = LINE.index("論"), LINE.index("細"), LINE.index("組")
-
-
-@dataclasses.dataclass(frozen=True)
-class Reading:
-    engine: str
-    confidences: tuple[float | None, ...]
-    alternatives: dict[int, tuple[tuple[str, float | None], ...]] = dataclasses.field(default_factory=dict)
 
 
 def reading(engine: str) -> Reading:

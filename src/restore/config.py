@@ -94,6 +94,11 @@ class PunctConfig:
     # follows and the line has another ")、" or "）、", the separator is put back too ("）、":
     # 4 of 4 such on DEV renders; where the line has none, "）" alone was right 9 of 10 times).
     lone_closer_confidence: float = 0.9
+    # The look-alike opening such a bracket (刘敏〈女), 〔24人）) is a misread "（": on DEV renders
+    # (ocr_dev and ocr_modern_dev, all Tesseract) 〈 【 《 〔 with one to eight characters and a ")"
+    # or "）" after them were "（" 99 of 102 times (the other 3 followed a "(" the truth kept, which
+    # the rule skips); no line of People's Daily TRAIN/DEV (1-16000) or the seeds has the pattern.
+    misread_opener_confidence: float = 0.9
     # A speck (. ' ` ·) straight after a separator (。 ， 、 ； ： ！ ？ or an ASCII ",") and before
     # Chinese or the line end is debris: deleted in 13 of 13 such cases on DEV renders (ocr_dev),
     # never in clean People's Daily DEV text. Deleted at this confidence.

@@ -16,8 +16,8 @@ other width (``PunctConfig.engine_listed_width``).
 >>> out = PunctStage(Config()).propose("喜报! 共1,000人(含学生)参加", Document())
 >>> [(p.start, p.end, p.after) for p in out.proposals]
 [(2, 4, '！'), (11, 12, '（'), (15, 16, '）')]
->>> [p.after for p in PunctStage(Config()).propose("王环〈女)、李明（男)张强", Document()).proposals]
-['）', '）、']
+>>> [(p.start, p.after) for p in PunctStage(Config()).propose("王环〈女)、李明（男)张强", Document()).proposals]
+[(4, '）'), (10, '）、'), (2, '（')]
 >>> out = PunctStage(Config()).propose("增长4，9%，风力6一7级", Document())
 >>> [(p.start, p.after) for p in out.proposals]
 [(3, '.'), (10, '—')]
@@ -56,6 +56,8 @@ _FINAL_OPENER = re.compile(r"(?<=[\u3400-\u9fff])“(?=[ \t]*(?:\Z|\r?\n[ \t]*(?
 # (丶 is itself in the Han block: a run of them is not a comma between characters.)
 _RADICAL_COMMA = re.compile(r"(?<=[\u3400-\u9fff）)])(?<!丶)丶(?=[\u3400-\u9fff])(?!丶)")
 _LIST_CLOSE = re.compile(r"[)）]、")
+# A look-alike bracket closed by a parenthesis, not after one ((〈女) keeps the engine's own "(").
+_MISREAD_OPENER = re.compile(r"(?<![(（])[〈【《〔]([^()（）〈〉【】《》〔〕\r\n]{1,8})[)）]")
 _PAIR = re.compile(r"\(([^()\r\n]{1,80})\)")
 # A run of one character (a mark printed twice is one of them).
 _RUN = re.compile(r"(.)\1+")
@@ -89,6 +91,8 @@ class PunctStage:
 
     def propose(self, text: str, document: Document) -> StageOutput:
         """All punctuation proposals for ``text``."""
+        # The OCR engine's reading, unless its evidence is switched off (CharConfig.engine_prior).
+        engine = document.engine if self._engine_prior else None
         parentheses = list(self._parentheses(text))
         closers = tuple(p for p in self._lone_closers(text) if not any(q.start <= p.start < q.end for q in parentheses))
         # Marks next to a converted parenthesis or lone closer see it full-width, as a second run
@@ -100,12 +104,12 @@ class PunctStage:
         }
         absorbed = {p.start for p in parentheses if p.after == "（" and text[p.start] in _DEBRIS}
         seen = _replaced(text, widened)
-        listed = self._engine_listed_width(text, document.engine)
+        listed = self._engine_listed_width(text, engine)
         marks = tuple(p for p in self._marks(seen, listed) if p.start not in absorbed)
         # The rules that look at a run of separators read the text as the doubled-mark rule leaves
         # it (and with the brackets widened), so a run gives the same proposals before and after
         # those rules' edits (、、，: the doubled 、 and the trailing ， go in one pass, not one per run).
-        double_reads = self._double_reads(text)
+        double_reads = self._double_reads(text, engine)
         view, back = _without(seen, double_reads)
         specks = (
             *self._specks(text, view, back),
@@ -113,7 +117,7 @@ class PunctStage:
             *self._trailing_separators(text, view, back),
             *self._final_openers(text, view, back),
         )
-        proposals = (*marks, *parentheses, *closers, *self._doubled(text, double_reads), *self._between_digits(text), *specks)
+        proposals = (*marks, *parentheses, *closers, *self._doubled(text, double_reads, engine), *self._between_digits(text), *self._misread_openers(text), *specks)
         return StageOutput(proposals=proposals)
 
     def _trailing_separators(self, text: str, view: str, back: Callable[[int], int]) -> Iterator[Proposal]:
@@ -184,6 +188,14 @@ class PunctStage:
                 yield self._proposal(text, start, end, after, "halfwidth-closer", self.settings.lone_closer_confidence)
             at = text.find(")", at + 1)
 
+    def _misread_openers(self, text: str) -> Iterator[Proposal]:
+        """A look-alike bracket (〈 【 《 〔) that a parenthesis closes, with Chinese inside: a misread "（"
+        (刘敏〈女) → 刘敏（女）, with the lone-closer rule)."""
+        for match in _MISREAD_OPENER.finditer(text):
+            if any(is_han(c) for c in match.group(1)):
+                at = match.start()
+                yield self._proposal(text, at, at + 1, "（", "misread-opener", self.settings.misread_opener_confidence)
+
     def _between_digits(self, text: str) -> Iterator[Proposal]:
         """A decimal point read as a full-width comma (7，62万) and a range dash read as 一 (6一7级)."""
         for match in _DECIMAL_COMMA.finditer(text):
@@ -191,18 +203,31 @@ class PunctStage:
         for match in _RANGE_DASH.finditer(text):
             yield self._proposal(text, match.start(), match.end(), "—", "range-dash", self.settings.range_dash_confidence)
 
-    def _double_reads(self, text: str) -> list[int]:
-        """The offsets of the first copy of each separator or quote an engine printed twice (会议。。).
+    def _double_reads(self, text: str, engine: EngineView | None = None) -> list[int]:
+        """The offset of the copy to delete of each separator or quote an engine printed twice (会议。。):
+        the first, or the second when the OCR ``engine`` was less sure of it (the copy it doubted is
+        the double read; the kept one keeps its box and confidence in the OCR file).
 
         Exactly two: a longer run (。。。) is someone's ellipsis, not a double read.
         """
         doubled = self.settings.doubled_marks
-        return [m.start() for m in _RUN.finditer(text) if m.group(1) in doubled and m.end() - m.start() == 2]
+        reads = []
+        for match in _RUN.finditer(text):
+            if match.group(1) in doubled and match.end() - match.start() == 2:
+                first = match.start()
+                reads.append(first + 1 if _less_sure(engine, first + 1, first) else first)
+        return reads
 
-    def _doubled(self, text: str, double_reads: list[int]) -> Iterator[Proposal]:
-        """Delete one copy of each double read (the copies are identical; the first goes, as an aligner would say)."""
+    def _doubled(self, text: str, double_reads: list[int], engine: EngineView | None = None) -> Iterator[Proposal]:
+        """Delete one copy of each double read (the copies are identical; which one: :meth:`_double_reads`),
+        with the engine's reading of the deleted copy as evidence when it gave one."""
         for at in double_reads:
-            yield self._proposal(text, at, at + 1, "", "doubled-mark", self.settings.doubled_confidence)
+            proposal = self._proposal(text, at, at + 1, "", "doubled-mark", self.settings.doubled_confidence)
+            printed = engine.confidences[at] if engine is not None and at < len(engine.confidences) else None
+            if printed is not None:
+                assert engine is not None
+                proposal = replace(proposal, evidence=proposal.evidence + (EngineReading(engine.engine, round(printed, 4), None),))
+            yield proposal
 
     def _proposal(self, text: str, start: int, end: int, after: str, rule: str, confidence: float) -> Proposal:
         return rule_proposal(text, start, end, after, kind="punct", rule=rule, confidence=confidence, context=4)
@@ -210,7 +235,7 @@ class PunctStage:
     def _engine_listed_width(self, text: str, engine: EngineView | None) -> dict[int, EngineReading]:
         """Offset -> the engine's reading, for each half-width mark of ``text`` whose full-width form
         the OCR engine lists among its alternatives (``PunctConfig.engine_listed_width``)."""
-        if engine is None or not self.settings.engine_listed_width or not self._engine_prior:
+        if engine is None or not self.settings.engine_listed_width:
             return {}
         listed: dict[int, EngineReading] = {}
         for offset, alternatives in engine.alternatives.items():
@@ -301,6 +326,15 @@ def _glued_list_item(text: str, at: int) -> bool:
     (True, False)
     """
     return at + 1 < len(text) and is_han(text[at + 1]) and _LIST_CLOSE.search(_line_of(text, at)) is not None
+
+
+def _less_sure(engine: EngineView | None, offset: int, than: int) -> bool:
+    """Whether the OCR engine gave the character at ``offset`` a lower confidence than the one at ``than``
+    (False when either has none)."""
+    if engine is None or max(offset, than) >= len(engine.confidences):
+        return False
+    mine, theirs = engine.confidences[offset], engine.confidences[than]
+    return mine is not None and theirs is not None and mine < theirs
 
 
 def _without(text: str, removed: list[int]) -> tuple[str, Callable[[int], int]]:
