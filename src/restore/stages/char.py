@@ -773,8 +773,10 @@ class CharStage:
         # likely after 在, 安 after 在大 is the surprise; typed 他以经: 经), so with look-ahead (and
         # the phonetic channel) a character is also examined when the next one is improbable.
         lookback = self.config.detect_lookahead or self.resources.phonetic is not None
-        # ... unless the LM finds the character itself likely enough (config.detect_lookahead_logprob).
-        ahead_from = self.config.detect_lookahead_logprob
+        # ... unless the LM finds the character itself likely enough (config.detect_lookahead_logprob;
+        # 0 keeps all, even a mixture's token rounded a hair above log10 p = 0).
+        ceiling = self.config.detect_lookahead_logprob
+        ahead_from = ceiling if ceiling < 0 else math.inf
         shortlists: dict[int, Scored] | None = {} if self.config.joint_decisions else None
         # The sentence as printed, walked once: the left context and window of every position
         # examined below (until the rescoring changes tokens).
