@@ -115,7 +115,7 @@ def test_clean_a_mixed_tree_then_apply_the_decisions(tmp_path: Path) -> None:
     records = {r["path"]: r for r in map(json.loads, jsonl.read_text(encoding="utf-8").splitlines())}
     assert records["2026/page.hocr"]["format"] == "hocr"
     assert next(e for e in records["2026/page.hocr"]["edits"] if e["before"] == "己")["element"] == "word_1_23"
-    assert "format" not in records["note.txt"]
+    assert records["note.txt"]["format"] == "text" and "engine" not in records["note.txt"]
 
     # Review: accept only the 己 -> 已 edit of the ALTO page, then apply.
     decisions = default_decisions([records["2026/alto.xml"]])

@@ -10,7 +10,8 @@ so 1 − d/9), or the String's ``WC`` (0–1). Tesseract 4.0/4.1 wrote ``WC`` as
 Writing: the String's ``CONTENT`` becomes the corrected text and the OCR reading is kept as
 ``<ALTERNATIVE PURPOSE="ocr">``; in ALTO 4 a ``Description/Processing`` entry (software ``restore``)
 is added and referenced from the String's ``PROCESSINGREFS``; ALTO 2/3 have no ``Processing``, so a
-``postProcessingStep`` is added to ``OCRProcessing`` instead. ``CC`` keeps one digit per character
+``postProcessingStep`` is added to ``OCRProcessing`` instead, with only the children their
+``processingStepType`` allows (description and software; ``processingCategory`` is ALTO 4's). ``CC`` keeps one digit per character
 (an inserted or replaced character gets ``round(9 × (1 − confidence))``); a replaced ``Glyph`` reads
 the new character with ``GC`` = restore's confidence and keeps the OCR reading as a ``Variant`` (a
 ``Variant`` equal to the new character goes: it is the CONTENT now); a deleted character's ``Glyph``
@@ -289,8 +290,8 @@ def _add_processing(root: etree._Element, ns: str, version: str, count: int) -> 
         insert_child(root, 0, description)
     step_name = "Processing" if version.startswith("4") else "postProcessingStep"
     step = etree.Element(_q(ns, step_name))
-    category = etree.SubElement(step, _q(ns, "processingCategory"))
-    category.text = "contentModification"
+    if step_name == "Processing":  # processingCategory exists from ALTO 4 on (ALTO 2/3 steps would not validate)
+        etree.SubElement(step, _q(ns, "processingCategory")).text = "contentModification"
     text = etree.SubElement(step, _q(ns, "processingStepDescription"))
     text.text = f"restore: {count} OCR correction(s); the OCR reading is kept as ALTERNATIVE PURPOSE=\"ocr\""
     software = etree.SubElement(step, _q(ns, "processingSoftware"))

@@ -189,17 +189,21 @@ def write(document: OcrDocument, edits: Sequence[Edit]) -> bytes:
     original = Original(root)
     ns, _version = version_of(root, document.path)
     targets = [(line, holder) for _l, _n, line, holder in units(root, ns)]
-    confidence = min(c.confidence for changes in placement.changes.values() for c in changes)
-    # What the enclosing Lines and Regions read before any change, to rebuild them afterwards.
+    # What the enclosing Lines and Regions read before any change, to rebuild them afterwards, and
+    # the confidence of their rebuilt reading: the lowest of the changes inside each (its own words).
     lines: dict[int, tuple[etree._Element, list[str]]] = {}
     regions: dict[int, tuple[etree._Element, list[str]]] = {}
-    for index in placement.changes:
+    lowest: dict[etree._Element, float] = {}
+    for index, changes in placement.changes.items():
         line, holder = targets[index]
         if holder is not line:
             lines.setdefault(id(line), (line, _word_texts(line, ns)))
         region = line.getparent()
         if region is not None:
             regions.setdefault(id(region), (region, _line_texts(region, ns)))
+        for enclosing in (line, region):
+            if enclosing is not None:
+                lowest[enclosing] = min(lowest.get(enclosing, 1.0), *(c.confidence for c in changes))
         original.watch(region if region is not None else line)  # its lines, words and glyphs
     ids = {value for element in root.iter() if isinstance(element.tag, str) and (value := element.get("id"))}
     for index, changes in sorted(placement.changes.items()):
@@ -214,9 +218,9 @@ def write(document: OcrDocument, edits: Sequence[Edit]) -> bytes:
                 comment += f"; its Glyphs read {''.join(glyphs)}: {unchanged or 'they did not read the Word before'}"
         _push_reading(holder, ns, new, min(c.confidence for c in changes), comment)
     for line, old_words in lines.values():
-        _update_line(line, ns, old_words, confidence)
+        _update_line(line, ns, old_words, lowest[line])
     for region, old_lines in regions.values():
-        _update_region(region, ns, old_lines, confidence)
+        _update_region(region, ns, old_lines, lowest[region])
     return serialize(root, document.source, original)
 
 

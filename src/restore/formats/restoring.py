@@ -55,9 +55,11 @@ def annotate_record(record: dict[str, Any], document: OcrDocument | None, calibr
     ``ABBYY FineReader 11``; ``""`` when it names none); ``engine_software`` the producer string
     as the file gives it (``tesseract 5.3.0``); ``engine_calibration`` the engine whose calibration
     weighed its confidences (``--engine`` overrides the file; ``""`` = the text alone was used).
-    Edits that cannot go into the file (line joins, space edits) get ``"in_file": false``.
+    Edits that cannot go into the file (line joins, space edits) get ``"in_file": false``. A plain
+    text file's record gets ``"format": "text"`` only (no engine, no elements).
     """
     if document is None:
+        record["format"] = "text"
         return record
     record["format"] = f"{document.format} {document.version}".strip()
     record["engine"] = document.engine or document.software

@@ -49,10 +49,13 @@ def parse_xml(data: bytes, name: str, limit: int = MAX_INPUT_BYTES) -> etree._El
             # libxml2 stops such a file with its own words (amplification limits, an external
             # entity in an attribute); the user needs to know it was refused, and why.
             raise InputError(f"{name}: {REFUSED_ENTITIES}") from exc
-        if looks_like_html(data):
+        if looks_like_html(data) and not _XHTML_ROOT.search(data[:4096]):
+            # (An XHTML page, Tesseract's hOCR, that does not parse is malformed XML: a truncated copy.)
             raise InputError(f"{name}: only XHTML hOCR is read (as Tesseract writes it), and this is HTML that is "
                              f"not well-formed XML: {_message(exc)}") from exc
-        raise InputError(f"{name}: malformed XML: {_message(exc)}") from exc
+        # Every XML document ends with ">" (its root's end tag): one that does not was cut off.
+        cut = "" if data.rstrip(b" \t\r\n\x00").endswith(b">") else " (the file ends inside an element: a truncated copy?)"
+        raise InputError(f"{name}: malformed XML: {_message(exc)}{cut}") from exc
     tree = root.getroottree()
     internal = tree.docinfo.internalDTD
     if internal is not None and any(True for _entity in internal.iterentities()):
@@ -65,7 +68,11 @@ def parse_xml(data: bytes, name: str, limit: int = MAX_INPUT_BYTES) -> etree._El
 # Why a file declaring entities is refused (billion laughs, external entities): one wording for all.
 REFUSED_ENTITIES = "refused: the file declares XML entities, which OCR files never need (no entity is expanded)"
 _ENTITY_DECLARATION = re.compile(rb"<!ENTITY\b")
-_HTML_START = re.compile(rb"^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<!DOCTYPE\s+html\b|^\s*<html[\s>]", re.IGNORECASE | re.DOTALL)
+_XHTML_ROOT = re.compile(rb"<html\b[^>]*\sxmlns\s*=\s*[\"']http://www\.w3\.org/1999/xhtml[\"']", re.IGNORECASE)
+# One comment or processing instruction (the XML declaration too), matched one way only: a ".*?"
+# body could swallow the next comment, and a run of comments then backtracks exponentially.
+PROLOG_ITEM = rb"(?:<!--(?:[^-]|-(?!->))*-->|<\?(?:[^?]|\?(?!>))*\?>)"
+_HTML_START = re.compile(rb"^\s*(?:" + PROLOG_ITEM + rb"\s*)*<!DOCTYPE\s+html\b|^\s*<html[\s>]", re.IGNORECASE)
 
 
 def _declares_entities(data: bytes) -> bool:
