@@ -189,3 +189,36 @@ def test_sentence_around_matches_a_scan_of_the_whole_text(data):
     first = max(text.rfind(end, 0, offset) for end in _SENTENCE_END) + 1
     last = min((at for at in (text.find(end, offset + 1) for end in _SENTENCE_END) if at >= 0), default=len(text))
     assert sentence_around(text, offset) == (first, last)
+
+
+def _examined(stage: CharStage, text: str, monkeypatch: pytest.MonkeyPatch) -> set[int]:
+    """The positions ``examine`` scores on its first pass over ``text`` (one sentence)."""
+    seen: set[int] = set()
+    original = CharStage.best_candidate
+
+    def spy(self, tokens, chars, index, *args, **kwargs):
+        if kwargs.get("walk") is not None:  # the detection pass, not a rescoring
+            seen.add(index)
+        return original(self, tokens, chars, index, *args, **kwargs)
+
+    monkeypatch.setattr(CharStage, "best_candidate", spy)
+    stage.examine(list(text), list(stage.lm.prepare(text)), "simplified")
+    monkeypatch.undo()
+    return seen
+
+
+def test_look_ahead_skips_characters_the_lm_finds_likely(monkeypatch: pytest.MonkeyPatch) -> None:
+    # 习 is near certain after 学 (log10 p -0.01) and the made-up 锷 after it very unlikely (-6.6):
+    # look-ahead examines 习 for 锷's surprise only when the ceiling lets a likely character in.
+    text = "老师说同学们要认真学习锷。"
+    default = CharStage(Config())
+    everything = CharStage(Config(char=CharConfig(detect_lookahead_logprob=0.0)))
+    logprobs = [p for p, _, _ in default.lm.model.full_scores(" ".join(default.lm.prepare(text)))]
+    ceiling = default.config.detect_lookahead_logprob
+    examined, examined_all = _examined(default, text, monkeypatch), _examined(everything, text, monkeypatch)
+    assert logprobs[10] > ceiling and logprobs[11] < default.config.detect_logprob
+    assert 10 in examined_all and 10 not in examined and 11 in examined
+    # Exactly the likely characters before a surprise are skipped; the rest is examined alike.
+    detect = default.config.detect_logprob
+    skipped = {i for i in examined_all if logprobs[i] >= detect and logprobs[i] > ceiling}
+    assert skipped and examined == examined_all - skipped

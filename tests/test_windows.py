@@ -132,7 +132,7 @@ def test_the_stage_scores_unknown_characters_once_for_all(
     context = begin_state(model, tokens, index)
     full = _one_walk_each(model, context, window_tail(model, tokens, index), replacements)
     floor = None if margin is None else full[0] + margin
-    shared = stage._windows(context, tokens, index, replacements, floor, stage.lm.unknown_positions(replacements))
+    shared = stage._windows(context, tokens, index, replacements, floor, stage._sharing(replacements))
     if floor is None:
         assert shared == full
     else:

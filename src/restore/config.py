@@ -482,6 +482,15 @@ class CharConfig:
     # clean text (0.6) (python -m benchmarks.edit_precision run ocr_dev --set
     # char.detect_lookahead=..., scripts/experiments/eval_char_variant.py --sets clean).
     detect_lookahead: bool = True
+    # With look-ahead, a character is examined for the NEXT one's surprise only when its own log10 p
+    # is at most this (0 = every character). A speed setting (issue 13): on DEV renders (ocr_dev,
+    # first 1,500 lines) look-ahead added 8,025 examinations (35 % of all); the 2,076 at own
+    # log10 p >= -0.5 gave 3 candidates, none of confidence >= 0.5. At -0.5 every applied edit,
+    # suggestion and CER of `python -m benchmarks.edit_precision run ocr_dev` and of ocr_modern_dev
+    # is unchanged, and FASPell train / clean People's Daily DEV (eval_char_variant.py --sets
+    # clean,faspell) likewise; -1.0 and -1.5 (chosen on ocr_dev alone) lost 2 right applied edits
+    # on ocr_modern_dev. 5 % fewer instructions on the speed benchmark's OCR lines (callgrind).
+    detect_lookahead_logprob: float = -0.5
     context_min_similarity: float = 0.55
     # The same floor for gap fillers (a pool of 1-2 characters): lower, because Tesseract's
     # misreads are often no look-alike (median glyph cosine 0.34 on DEV renders); -1 keeps all.

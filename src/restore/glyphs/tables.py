@@ -15,6 +15,8 @@ All are read on first use by the char stage, never at import. A malformed line r
 from __future__ import annotations
 
 import functools
+import sys
+from array import array
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -38,61 +40,86 @@ def _read_lines(path: Path) -> list[str]:
 
 
 class GlyphNeighbours:
-    """Rendered-glyph neighbours, parsed per character on first request (loading stays cheap)."""
+    """Rendered-glyph neighbours: the table parsed once per machine, each row decoded on request.
+
+    >>> row = GlyphNeighbours.bundled().row("未")
+    >>> row[0][:2], row[1][:2] == [sim for _, sim in GlyphNeighbours.bundled().get("未")[:2]]
+    ('末朱', True)
+    """
 
     def __init__(self, path: str | Path | None = None) -> None:
         self.path = Path(path) if path else data_path(GLYPH_TABLE)
-        # The rows split once per machine, then loaded from restore.tablecache.
-        self._raw: dict[str, tuple[int, str]] = cached("glyph-rows", [self.path], self._read_rows, version=1)
+        # Parsed once per machine, then loaded from restore.tablecache (marshal of three objects,
+        # not of 10,000 rows: a char stage's first page decodes a few hundred rows, each one slice).
+        rows, neighbours, similarities = cached(
+            "glyph-rows", [self.path], self._read_rows, version=2, variant=sys.byteorder
+        )
+        self._rows: dict[str, tuple[int, int]] = rows
+        self._neighbours: str = neighbours
+        self._similarities = array("d")
+        self._similarities.frombytes(similarities)
         self._parsed: dict[str, tuple[tuple[str, float], ...]] = {}
 
-    def _read_rows(self) -> dict[str, tuple[int, str]]:
-        """``{char: (line number, unparsed neighbours)}`` of every row."""
-        rows = {}
+    def _read_rows(self) -> tuple[dict[str, tuple[int, int]], str, bytes]:
+        """``({char: (start, end)}, every row's neighbours joined, their similarities as float64
+        bytes in this machine's order)``; row ``char`` is ``[start:end]`` of both."""
+        rows: dict[str, tuple[int, int]] = {}
+        neighbours: list[str] = []
+        similarities = array("d")
         for number, line in enumerate(_read_lines(self.path), 1):
             if not line or line.startswith("#"):
                 continue
             char, tab, rest = line.partition("\t")
             if len(char) != 1 or not tab:
                 raise ResourceError(f"{self.path}:{number}: expected char<TAB>neighbours")
-            rows[char] = (number, rest)
-        return rows
+            items = rest.split(" ")
+            try:
+                # Each item is one character, ":" and its similarity.
+                bad = next((item for item in items if item[1:2] != ":"), None)
+                if bad is not None:
+                    raise ValueError(f"bad neighbour {bad!r}")
+                sims = [float(item[2:]) for item in items]
+            except ValueError as exc:
+                raise ResourceError(f"{self.path}:{number}: {exc}") from exc
+            start = len(similarities)
+            neighbours.append("".join(item[0] for item in items))
+            similarities.extend(sims)
+            rows[char] = (start, len(similarities))
+        return rows, "".join(neighbours), similarities.tobytes()
 
     @classmethod
     def bundled(cls) -> GlyphNeighbours:
         """The shipped table, read once per process (the char and lexicon stages share it; only
-        its per-character parse memo ever changes)."""
+        its per-character memo of :meth:`get` ever changes)."""
         return _bundled_glyphs()
 
     def __len__(self) -> int:
-        return len(self._raw)
+        return len(self._rows)
 
     def __contains__(self, char: object) -> bool:
-        return char in self._raw
+        return char in self._rows
+
+    def row(self, char: str) -> tuple[str, list[float]]:
+        """``(neighbours, similarities)`` of ``char``, most similar first, one similarity per
+        neighbour character; ``("", [])`` when unknown. Not memoised (two slices)."""
+        span = self._rows.get(char)
+        if span is None:
+            return "", []
+        start, end = span
+        return self._neighbours[start:end], self._similarities[start:end].tolist()
 
     def get(self, char: str, default: tuple = ()) -> tuple[tuple[str, float], ...]:
         """``((neighbour, similarity), ...)`` most similar first; ``default`` when unknown."""
         parsed = self._parsed.get(char)
         if parsed is not None:
             return parsed
-        if char not in self._raw:
+        if char not in self._rows:
             return default
-        number, rest = self._raw[char]
-        items = rest.split(" ")
-        try:
-            # Each item is one character, ":" and its similarity (a char stage's first look at a
-            # character parses its row: ~30 items, hundreds of rows in a page's first pass).
-            if any(item[1:2] != ":" for item in items):
-                bad = next(item for item in items if item[1:2] != ":")
-                raise ValueError(f"bad neighbour {bad!r}")
-            parsed = tuple([(item[0], float(item[2:])) for item in items])
-        except ValueError as exc:
-            raise ResourceError(f"{self.path}:{number}: {exc}") from exc
-        self._parsed[char] = parsed
+        parsed = self._parsed[char] = tuple(zip(*self.row(char)))
         return parsed
 
     def __getitem__(self, char: str) -> tuple[tuple[str, float], ...]:
-        if char not in self._raw:
+        if char not in self._rows:
             raise KeyError(char)
         return self.get(char)
 
@@ -105,7 +132,7 @@ def _bundled_glyphs() -> GlyphNeighbours:
 def load_glyph_neighbours(path: str | Path | None = None) -> dict[str, tuple[tuple[str, float], ...]]:
     """Every row parsed: ``{char: ((neighbour, similarity), ...)}`` (a malformed row raises at once)."""
     table = GlyphNeighbours(path)
-    return {char: table.get(char) for char in table._raw}
+    return {char: table.get(char) for char in table._rows}
 
 
 @dataclass

@@ -325,6 +325,8 @@ class CharResources:
 
 # (candidate, lm token, glyph similarity, mined count) for a seen character.
 Option = tuple[str, str, float, int]
+# (the replacements walked, for each replacement the position of its window's total among theirs).
+Sharing = tuple[list[str], list[int]]
 # A position's options, the log10 score of the LM window with each, and with the character as printed.
 Scored = tuple[list[Option], list[float], float]
 
@@ -357,8 +359,8 @@ class CharStage:
         self._loading = threading.Lock()
         # Caches filled as documents are read (whole values: safe to share between threads).
         self._candidates: dict[tuple[str, str, bool], list[Option]] = {}
-        # The same key -> its candidates' LM tokens and the positions of those the LM does not know.
-        self._listed_tokens: dict[tuple[str, str, bool], tuple[list[str], list[int]]] = {}
+        # The same key -> its candidates' LM tokens and how their windows are shared (_sharing).
+        self._listed_tokens: dict[tuple[str, str, bool], tuple[list[str], Sharing | None]] = {}
         # (seen char, script) -> its sound-alike candidates (filled with _candidates).
         self._sounds: dict[tuple[str, str], frozenset[str]] = {}
         # (glyph similarity, mined count) -> the channel's evidence in log10 units (joint shortlists).
@@ -410,28 +412,33 @@ class CharStage:
         cfg = self.config
         simplified_only, traditional_only = res.simplified_only, res.traditional_only
         wrong_script = traditional_only if script == "simplified" else simplified_only if script else frozenset()
-        found: dict[str, list[Any]] = {}
-        for meant, count in res.confusions.meant_for(char).items():
+        # The mined pairs first, then the glyph neighbours, then the sound-alikes, each once.
+        counts = {
+            meant: count
+            for meant, count in res.confusions.meant_for(char).items()
             # A Han character may be a misread mark too (一 for the dash —): the LM weighs it.
-            if len(meant) == 1 and (is_bmp_han(meant) or meant in _HAN_MARKS) and meant not in wrong_script:
-                found[meant] = [0.0, count]
-        for neighbour, sim in res.glyphs.get(char, ())[: cfg.glyph_candidates]:
-            if sim < cfg.min_glyph_similarity:
+            if len(meant) == 1 and (is_bmp_han(meant) or meant in _HAN_MARKS) and meant not in wrong_script
+        }
+        sims: dict[str, float] = {}
+        neighbours, similarities = res.glyphs.row(char)
+        floor = cfg.min_glyph_similarity
+        for neighbour, sim in zip(neighbours[: cfg.glyph_candidates], similarities):
+            if sim < floor:
                 break
-            if neighbour in wrong_script:
-                continue
-            found.setdefault(neighbour, [0.0, 0])[0] = sim
+            if neighbour not in wrong_script:
+                sims[neighbour] = sim
+        found = [*counts, *(neighbour for neighbour in sims if neighbour not in counts)]
         if res.phonetic is not None:
             sounds = res.phonetic.neighbours(char, cfg.phonetic_candidates, wrong_script)
-            for sound in sounds:
-                found.setdefault(sound, [0.0, 0])
+            listed = set(found)
+            found += [sound for sound in dict.fromkeys(sounds) if sound not in listed]
             self._sounds[(char, script)] = frozenset(sounds)
         own = res.lm.prepare(char)
         # One prepare() of all candidates at once: it keeps one character per character.
         tokens: Sequence[str] = res.lm.prepare("".join(found))
         if len(tokens) != len(found):  # a candidate of several characters (never in the shipped tables)
             tokens = [res.lm.prepare(c) for c in found]
-        result = [(c, token, sim, count) for (c, (sim, count)), token in zip(found.items(), tokens) if token != own]
+        result = [(c, token, sims.get(c, 0.0), counts.get(c, 0)) for c, token in zip(found, tokens) if token != own]
         self._candidates[key] = result
         return result
 
@@ -467,43 +474,55 @@ class CharStage:
         index: int,
         replacements: list[str],
         floor: float | None = None,
-        unknown: Sequence[int] = (),
+        sharing: Sharing | None = None,
     ) -> list[float]:
         """log10 probability of tokens[index : index + order] (and </s> if reached), once per replacement.
 
         The hot loop: :func:`~restore.lm.windows.score_windows` walks the shared tail once for
         all replacements, scoring each distinct kenlm state once (same totals as one walk each);
         with ``floor``, a replacement that cannot reach it keeps a partial sum below it.
-        ``unknown``: the positions of replacements outside the LM's vocabulary
-        (:meth:`~restore.lm.model.CharLanguageModel.unknown_positions`), which share one window.
+        ``sharing``: the replacements to walk and, per replacement, which of their totals is its
+        own (:meth:`_sharing`: those outside the LM's vocabulary share one window).
         """
         model = self.lm.model
         tail = windows.window_tail(model, tokens, index)
-        # The tokens the model does not know all score as <unk>: their windows are one window.
-        if len(unknown) < 2:
+        if sharing is None:
             return windows.score_windows(model, context, tail, replacements, floor)
-        first = unknown[0]
-        shared = set(unknown[1:])
-        scores = iter(windows.score_windows(model, context, tail, [t for p, t in enumerate(replacements) if p not in shared], floor))
-        totals = [0.0] * len(replacements)
-        for position in range(len(replacements)):
-            if position not in shared:
-                totals[position] = next(scores)
-        for position in shared:
-            totals[position] = totals[first]
-        return totals
+        walked, source = sharing
+        scores = windows.score_windows(model, context, tail, walked, floor)
+        return [scores[position] for position in source]
 
-    def _replacements(self, key: tuple[str, str, bool], listed: list[Option], options: list[Option]) -> tuple[list[str], list[int]]:
-        """The LM tokens of ``options`` and the positions of those the LM does not know; remembered
-        for ``listed``, the candidate list of ``key`` (:meth:`candidates_for`), when ``options`` is it."""
+    def _sharing(self, replacements: list[str]) -> Sharing | None:
+        """The replacements to walk and, for each replacement, the position of its total among
+        theirs, when two or more are outside the LM's vocabulary
+        (:meth:`~restore.lm.model.CharLanguageModel.unknown_positions`): kenlm scores every such
+        token as ``<unk>``, so their windows are one window, walked for the first of them."""
+        unknown = self.lm.unknown_positions(replacements)
+        if len(unknown) < 2:
+            return None
+        shared = set(unknown[1:])
+        walked: list[str] = []
+        source: list[int] = []
+        for position, token in enumerate(replacements):
+            if position in shared:
+                source.append(source[unknown[0]])  # the first unknown one comes before
+            else:
+                source.append(len(walked))
+                walked.append(token)
+        return walked, source
+
+    def _replacements(self, key: tuple[str, str, bool], listed: list[Option], options: list[Option]) -> tuple[list[str], Sharing | None]:
+        """The LM tokens of ``options`` and how their windows are shared (:meth:`_sharing`);
+        remembered for ``listed``, the candidate list of ``key`` (:meth:`candidates_for`), when
+        ``options`` is it."""
         if options is listed:
             found = self._listed_tokens.get(key)
             if found is None:
                 tokens = [option[1] for option in listed]
-                found = self._listed_tokens[key] = (tokens, self.lm.unknown_positions(tokens))
+                found = self._listed_tokens[key] = (tokens, self._sharing(tokens))
             return found
         tokens = [option[1] for option in options]
-        return tokens, self.lm.unknown_positions(tokens)
+        return tokens, self._sharing(tokens)
 
     def in_word(self, tokens: list[str], index: int, token: str) -> bool:
         """Whether a known word of 2-4 characters covers ``index`` when it holds ``token``."""
@@ -595,8 +614,8 @@ class CharStage:
         # Only candidates that gain min_gain count here (a shortlist keeps them all): the window of
         # the others is cut short.
         floor = before + min_gain if shortlist is None else None
-        replacements, unknown = self._replacements((chars[index], script, line_end), listed, options)
-        scores = self._windows(context, tokens, index, replacements, floor, unknown)
+        replacements, sharing = self._replacements((chars[index], script, line_end), listed, options)
+        scores = self._windows(context, tokens, index, replacements, floor, sharing)
         if shortlist is not None:
             shortlist[index] = (options, scores, before)
         # Most candidates gain too little: find the few that do before any per-candidate work.
@@ -754,13 +773,18 @@ class CharStage:
         # likely after 在, 安 after 在大 is the surprise; typed 他以经: 经), so with look-ahead (and
         # the phonetic channel) a character is also examined when the next one is improbable.
         lookback = self.config.detect_lookahead or self.resources.phonetic is not None
+        # ... unless the LM finds the character itself likely enough (config.detect_lookahead_logprob;
+        # 0 keeps all, even a mixture's token rounded a hair above log10 p = 0).
+        ceiling = self.config.detect_lookahead_logprob
+        ahead_from = ceiling if ceiling < 0 else math.inf
         shortlists: dict[int, Scored] | None = {} if self.config.joint_decisions else None
         # The sentence as printed, walked once: the left context and window of every position
         # examined below (until the rescoring changes tokens).
         walk = SentenceWalk(model, tokens)
         for i, char in enumerate(chars):
             if not is_mark(char):
-                suspicion = min(logprobs[i], logprobs[i + 1]) if lookback else logprobs[i]
+                own = logprobs[i]
+                suspicion = min(own, logprobs[i + 1]) if lookback and own <= ahead_from else own
                 doubted = prior is not None and hints is not None and prior.doubtful(hints[i][0])
                 if not is_bmp_han(char) or (suspicion >= self.config.detect_logprob and not doubted):
                     continue
