@@ -126,6 +126,15 @@ def test_the_lexicon_glyph_table_equals_a_fresh_merge(cache: Path) -> None:
     assert GlyphTable.load_installed(confusion_similarity=0.0, keep=keep).pairs == GlyphTable._merge_installed(0.0, keep)[0]
 
 
+def test_the_whole_lexicon_glyph_table_holds_every_row(cache: Path) -> None:
+    # keep=None merges every row of the glyph table (a fresh cache: the merge itself runs).
+    table = GlyphTable.load_installed(confusion_similarity=0.0)
+    glyphs = GlyphNeighbours.bundled()
+    assert sorted(glyphs) == sorted(glyphs._rows) and len(list(glyphs)) == len(glyphs)
+    some = next(iter(glyphs))
+    assert {(some, n) for n, _ in glyphs.get(some)} <= set(table.pairs)
+
+
 def test_remembered_conversions_match_opencc_and_need_no_opencc_the_second_time(
     cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

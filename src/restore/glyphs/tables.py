@@ -18,7 +18,7 @@ import functools
 import sys
 from array import array
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -123,6 +123,10 @@ class GlyphNeighbours:
             raise KeyError(char)
         return self.get(char)
 
+    def __iter__(self) -> Iterator[str]:
+        """The characters that have a row, in the table's order."""
+        return iter(self._rows)
+
 
 @functools.cache
 def _bundled_glyphs() -> GlyphNeighbours:
@@ -132,7 +136,7 @@ def _bundled_glyphs() -> GlyphNeighbours:
 def load_glyph_neighbours(path: str | Path | None = None) -> dict[str, tuple[tuple[str, float], ...]]:
     """Every row parsed: ``{char: ((neighbour, similarity), ...)}`` (a malformed row raises at once)."""
     table = GlyphNeighbours(path)
-    return {char: table.get(char) for char in table._rows}
+    return {char: table.get(char) for char in table}
 
 
 @dataclass

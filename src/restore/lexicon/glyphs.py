@@ -127,7 +127,7 @@ class GlyphTable:
             log.info("no glyph table (%s): fuzzy lexicon hits rely on length, cues and consistency", exc)
         else:
             names.append(GLYPH_TABLE)
-            for char in neighbours._raw if keep is None else (c for c in keep if c in neighbours):
+            for char in neighbours if keep is None else (c for c in keep if c in neighbours):
                 for neighbour, similarity in neighbours.get(char):
                     merged._add(char, neighbour, min(1.0, max(0.0, similarity)))
         if confusion_similarity > 0:
