@@ -57,6 +57,8 @@ def test_fix_a_read_only_format_to_a_file_warns_that_it_holds_text(tmp_path: Pat
     assert f"{out}: rapidocr-json is read, not written" in done.stderr.decode()
     alto = run_restore("fix", str(DATA / "handmade-alto4.xml"), "-o", str(tmp_path / "page.xml"))
     assert alto.returncode == 0 and b"is read, not written" not in alto.stderr  # a writable format
+    named_as_text = run_restore("fix", str(DATA / "rapidocr-sim.json"), "-o", str(tmp_path / "restored.json.txt"))
+    assert named_as_text.returncode == 0 and b"is read, not written" not in named_as_text.stderr  # said by its name
 
 
 def test_the_engine_calibration_used_is_recorded_and_a_missing_one_is_said(tmp_path: Path) -> None:

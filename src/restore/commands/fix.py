@@ -70,9 +70,14 @@ def run(args: argparse.Namespace) -> int:
         files.append((args.output, restored.output))
     write_all_or_nothing(files)
     document = restored.document
-    if args.output and document is not None and document.format not in WRITABLE:
+    if (
+        args.output
+        and document is not None
+        and document.format not in WRITABLE
+        and not str(args.output).lower().endswith(".txt")
+    ):
         # TSV and engine JSON are read-only: the restored text went into a file the user named
-        # after the input's format, which a reader of that format would refuse.
+        # after the input's format (or anything but .txt), which a reader of that format would refuse.
         sys.stderr.write(
             f"restore: warning: {display_path(args.output)}: {document.format} is read, not written; "
             "this file holds the restored text\n"
