@@ -180,7 +180,11 @@ def test_an_edited_tesseract_hocr_differs_in_the_corrected_character_only() -> N
     source = (DATA / "tesseract-sim.hocr").read_bytes()
     removed, added = diff_lines(source, fix_one(source, "a.hocr"))
     assert removed == ["       <span class='ocrx_cinfo' title='x_bboxes 80 135 114 160; x_conf 96.568298'>己</span>"]
-    assert added == [removed[0].replace("己", "已")]
+    # The box stays; x_conf becomes restore's confidence in the new character (0-100, as GC in ALTO).
+    (line,) = added
+    assert re.fullmatch(r"       <span class='ocrx_cinfo' title='x_bboxes 80 135 114 160; x_conf \d+\.\d\d'>已</span>", line)
+    confidence = float(line.split("x_conf ")[1].split("'")[0])
+    assert 80.0 <= confidence <= 100.0  # applied at the default threshold
 
 
 def test_untouched_bytes_stay_as_written_quotes_references_and_comments() -> None:

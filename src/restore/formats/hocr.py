@@ -8,7 +8,8 @@ each character of a word its confidence, ``ocrx_cinfo`` children (Tesseract's
 is kept and never fetched.
 
 Writing: the word's text is replaced and its ``bbox`` kept. With character boxes, a replaced
-character's ``ocrx_cinfo`` gets the new character (box and ``x_conf`` kept), a deleted one loses its
+character's ``ocrx_cinfo`` gets the new character (box kept, ``x_conf`` restore's confidence, as
+ALTO's GC and PAGE's conf), a deleted one loses its
 text (its box stays: hOCR boxes are geometry), and an inserted character gets its own ``ocrx_cinfo``
 in the room its neighbours' boxes leave (where the engine dropped a character its boxes have a
 hole), inside a word or between two words (the new box then goes into the left word, whose
@@ -177,6 +178,7 @@ def _correct_word(word: etree._Element, changes: list[Change], next_box: Box | N
         for index, step in enumerate(steps):
             if step.op == "replace":
                 new_text[step.old] = step.char
+                _set_x_conf(cinfos[step.old], step.confidence)
             elif step.op == "delete":
                 new_text[step.old] = ""
             elif step.op == "insert" and index in placed:
@@ -196,6 +198,14 @@ def _correct_word(word: etree._Element, changes: list[Change], next_box: Box | N
                 parent.insert(parent.index(anchor) + offset, span)
         return
     _replace_text(word, apply_changes(old, changes))
+
+
+def _set_x_conf(cinfo: etree._Element, confidence: float) -> None:
+    """Give a replaced character's ``ocrx_cinfo`` restore's ``confidence`` (0–1) as its ``x_conf``
+    (0–100), as ALTO's GC and PAGE's conf get it: the engine's was for the character it read."""
+    parts = [part.strip() for part in (cinfo.get("title") or "").split(";") if part.strip()]
+    kept = [part for part in parts if part.split()[0] != "x_conf"]
+    cinfo.set("title", "; ".join([*kept, f"x_conf {100 * confidence:.2f}"]))
 
 
 def _new_cinfo(template: etree._Element, char: str, box: Box, confidence: float) -> etree._Element:
