@@ -117,7 +117,15 @@ class PunctStage:
             *self._trailing_separators(text, view, back),
             *self._final_openers(text, view, back),
         )
-        proposals = (*marks, *parentheses, *closers, *self._doubled(text, double_reads, engine), *self._between_digits(text), *self._misread_openers(text), *specks)
+        proposals = (
+            *marks,
+            *parentheses,
+            *closers,
+            *self._doubled(text, double_reads, engine),
+            *self._between_digits(text),
+            *self._misread_openers(text),
+            *specks,
+        )
         return StageOutput(proposals=proposals)
 
     def _trailing_separators(self, text: str, view: str, back: Callable[[int], int]) -> Iterator[Proposal]:
@@ -223,9 +231,7 @@ class PunctStage:
         with the engine's reading of the deleted copy as evidence when it gave one."""
         for at in double_reads:
             proposal = self._proposal(text, at, at + 1, "", "doubled-mark", self.settings.doubled_confidence)
-            printed = engine.confidences[at] if engine is not None and at < len(engine.confidences) else None
-            if printed is not None:
-                assert engine is not None
+            if engine is not None and at < len(engine.confidences) and (printed := engine.confidences[at]) is not None:
                 proposal = replace(proposal, evidence=proposal.evidence + (EngineReading(engine.engine, round(printed, 4), None),))
             yield proposal
 
