@@ -37,6 +37,7 @@ from restore.formats.xmledit import serialize, serialize_spliced
 
 LINE_CLASSES = frozenset({"ocr_line", "ocr_header", "ocr_caption", "ocr_textfloat", "ocrx_line"})
 _CONF = re.compile(r"\bx_w?conf\s+(-?[\d.]+)")
+_CHAR_CONF = re.compile(r"\bx_conf\s+-?[\d.]+")  # an ocrx_cinfo's own confidence, rewritten in place
 # A character box: ``x_bboxes`` (Tesseract's ocrx_cinfo) or ``bbox``, four integers x0 y0 x1 y1.
 _BOX = re.compile(r"\b(?:x_bboxes|bbox)\s+(-?\d+(?:\.\d+)?)\s+(-?\d+(?:\.\d+)?)\s+(-?\d+(?:\.\d+)?)\s+(-?\d+(?:\.\d+)?)")
 
@@ -202,10 +203,18 @@ def _correct_word(word: etree._Element, changes: list[Change], next_box: Box | N
 
 def _set_x_conf(cinfo: etree._Element, confidence: float) -> None:
     """Give a replaced character's ``ocrx_cinfo`` restore's ``confidence`` (0–1) as its ``x_conf``
-    (0–100), as ALTO's GC and PAGE's conf get it: the engine's was for the character it read."""
-    parts = [part.strip() for part in (cinfo.get("title") or "").split(";") if part.strip()]
-    kept = [part for part in parts if part.split()[0] != "x_conf"]
-    cinfo.set("title", "; ".join([*kept, f"x_conf {100 * confidence:.2f}"]))
+    (0–100), as ALTO's GC and PAGE's conf get it: the engine's was for the character it read.
+
+    >>> span = etree.Element("span", title="x_bboxes 1 2 3 4; x_conf 96.5")
+    >>> _set_x_conf(span, 0.9); span.get("title")
+    'x_bboxes 1 2 3 4; x_conf 90.00'
+    >>> span = etree.Element("span", title="x_bboxes 1 2 3 4")
+    >>> _set_x_conf(span, 0.9); span.get("title")
+    'x_bboxes 1 2 3 4; x_conf 90.00'
+    """
+    title, value = cinfo.get("title") or "", f"x_conf {100 * confidence:.2f}"
+    changed, found = _CHAR_CONF.subn(value, title, count=1)
+    cinfo.set("title", changed if found else "; ".join(part for part in (title.strip(), value) if part))
 
 
 def _new_cinfo(template: etree._Element, char: str, box: Box, confidence: float) -> etree._Element:

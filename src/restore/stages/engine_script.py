@@ -197,12 +197,12 @@ def undoubted_counts(line: str, start: int, engine: EngineView, tables: ScriptTa
     >>> tables.counts("别氣别"), undoubted_counts("别氣别", 0, engine, tables, 1.0)
     ((2, 1), (0, 1))
     """
-    simplified = traditional = 0
+    counts = {SIMPLIFIED: 0, TRADITIONAL: 0}
     for index, char in enumerate(line):
         if char in tables.simplified_only:
-            other, forms = tables.traditional_only, tables.to_traditional
+            printed, other, forms = SIMPLIFIED, tables.traditional_only, tables.to_traditional
         elif char in tables.traditional_only:
-            other, forms = tables.simplified_only, tables.to_simplified
+            printed, other, forms = TRADITIONAL, tables.simplified_only, tables.to_simplified
         else:
             continue
         offset = start + index
@@ -211,12 +211,8 @@ def undoubted_counts(line: str, start: int, engine: EngineView, tables: ScriptTa
             alternative in other and alternative in forms.get(char, ()) and support(probability, confidence) >= floor
             for alternative, probability in engine.alternatives.get(offset, ())
         )
-        if not doubted:
-            if other is tables.traditional_only:
-                simplified += 1
-            else:
-                traditional += 1
-    return simplified, traditional
+        counts[printed] += not doubted
+    return counts[SIMPLIFIED], counts[TRADITIONAL]
 
 
 def supported_conversions(
