@@ -66,7 +66,7 @@ class ErrorKinds:
         mined = {(seen, meant): n for seen, row in table.by_seen.items() for meant, n in row.items()}
         glyphs = GlyphNeighbours()
         floor = CharConfig().min_glyph_similarity
-        neighbours = {ch: {n for n, s in glyphs.get(ch) if s >= floor} for ch in glyphs._raw}
+        neighbours = {ch: {n for n, s in glyphs.get(ch) if s >= floor} for ch in glyphs}
         return cls(mined, neighbours, load_t2s())
 
     def classify(self, seen: str, meant: str) -> str:
