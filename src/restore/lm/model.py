@@ -17,6 +17,7 @@ from pathlib import Path
 
 from restore.errors import ResourceError
 from restore.lm.corpus import normalizing_table
+from restore.lm.native import WindowsKernel, load_kernel
 from restore.resources import data_path
 from restore.tablecache import cached
 
@@ -68,6 +69,21 @@ class CharLanguageModel(LazyKenlmModel):
         self._chars: dict[str, str] = {}
         # unknown() of tokens, remembered likewise.
         self._unknown: dict[str, bool] = {}
+        # The compiled windows kernel (restore.lm.native): [] until asked, then [kernel or None].
+        self._kernel: list[WindowsKernel | None] = []
+
+    @property
+    def windows_kernel(self) -> WindowsKernel | None:
+        """The compiled LM windows of this model (:func:`restore.lm.native.load_kernel`), or None
+        when the pure-Python windows are used; decided on first use, once."""
+        kernel = self._kernel
+        if not kernel:
+            model = self.model  # loaded first: it takes the same lock
+            with self._lock:
+                if not self._kernel:
+                    self._kernel = [load_kernel(model, self.path)]
+            kernel = self._kernel
+        return kernel[0]
 
     @property
     def name(self) -> str:

@@ -483,7 +483,15 @@ class CharStage:
         with ``floor``, a replacement that cannot reach it keeps a partial sum below it.
         ``sharing``: the replacements to walk and, per replacement, which of their totals is its
         own (:meth:`_sharing`: those outside the LM's vocabulary share one window).
+        The compiled kernel (:mod:`restore.lm.native`), when there is one, gives the same totals
+        and builds ``context`` itself from the tokens before ``index``.
         """
+        kernel = self.lm.windows_kernel
+        if kernel is not None:
+            cut = None if floor is None else floor - windows.FLOOR_SLACK
+            if sharing is None:
+                return kernel.windows(tokens, index, replacements, cut)
+            return kernel.windows(tokens, index, sharing[0], cut, sharing[1])
         model = self.lm.model
         tail = windows.window_tail(model, tokens, index)
         if sharing is None:

@@ -1,0 +1,254 @@
+// restore._windows: the char stage's LM windows (restore.lm.windows.score_windows) in C++.
+//
+// Loads a kenlm model file with kenlm's own code (vendored in native/kenlm, kenlm 0.3.0) and
+// scores the window of each candidate replacement at one position. Every total is the same
+// float64 the pure-Python path computes: kenlm returns a float32 per token, Python sums them as
+// float64 left to right, and so does this loop (no fast-math, SSE2 doubles). Built by
+// hatch_build.py; optional: restore.lm.native falls back to the Python loop without it.
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include <exception>
+#include <new>
+#include <vector>
+
+#include "lm/model.hh"
+#include "lm/state.hh"
+#include "lm/virtual_interface.hh"
+#include "util/string_piece.hh"
+
+namespace {
+
+using lm::WordIndex;
+using lm::ngram::State;
+
+struct Windows {
+    PyObject_HEAD
+    lm::base::Model *model;
+    const lm::base::Vocabulary *vocab;
+    unsigned order;
+};
+
+// The vocabulary index of a str token (kenlm's python module does the same: UTF-8, Index).
+bool word_index(const Windows *self, PyObject *token, WordIndex *out) {
+    if (!PyUnicode_Check(token)) {
+        PyErr_SetString(PyExc_TypeError, "tokens must be str");
+        return false;
+    }
+    Py_ssize_t size;
+    const char *utf8 = PyUnicode_AsUTF8AndSize(token, &size);
+    if (utf8 == nullptr) return false;
+    *out = self->vocab->Index(StringPiece(utf8, static_cast<size_t>(size)));
+    return true;
+}
+
+bool word_indices(const Windows *self, PyObject *fast, Py_ssize_t start, Py_ssize_t end, std::vector<WordIndex> *out) {
+    PyObject **items = PySequence_Fast_ITEMS(fast);
+    for (Py_ssize_t i = start; i < end; ++i) {
+        WordIndex word;
+        if (!word_index(self, items[i], &word)) return false;
+        out->push_back(word);
+    }
+    return true;
+}
+
+int Windows_init(Windows *self, PyObject *args, PyObject *kwargs) {
+    static const char *names[] = {"path", nullptr};
+    const char *path;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "s", const_cast<char **>(names), &path)) return -1;
+    if (self->model != nullptr) {
+        PyErr_SetString(PyExc_RuntimeError, "Windows is initialised once");
+        return -1;
+    }
+    try {
+        lm::ngram::Config config;
+        // As restore.lm.model loads it: lazy mmap, so the pages are the page cache's, shared.
+        config.load_method = util::LAZY;
+        lm::base::Model *model = lm::ngram::LoadVirtual(path, config);
+        if (model->StateSize() != sizeof(State)) {
+            delete model;
+            PyErr_SetString(PyExc_ValueError, "not an n-gram model with kenlm's ngram::State");
+            return -1;
+        }
+        self->model = model;
+        self->vocab = &model->BaseVocabulary();
+        self->order = model->Order();
+    } catch (const std::exception &exc) {
+        PyErr_Format(PyExc_OSError, "kenlm cannot load %s: %s", path, exc.what());
+        return -1;
+    }
+    return 0;
+}
+
+void Windows_dealloc(Windows *self) {
+    delete self->model;
+    Py_TYPE(self)->tp_free(reinterpret_cast<PyObject *>(self));
+}
+
+// windows(tokens, index, replacements, cut=None, source=None) -> list[float]
+PyObject *Windows_windows(Windows *self, PyObject *args) {
+    PyObject *tokens_arg, *replacements_arg, *cut_arg = Py_None, *source_arg = Py_None;
+    Py_ssize_t index;
+    if (!PyArg_ParseTuple(args, "OnO|OO", &tokens_arg, &index, &replacements_arg, &cut_arg, &source_arg)) return nullptr;
+    if (self->model == nullptr) {
+        PyErr_SetString(PyExc_RuntimeError, "Windows is not initialised");
+        return nullptr;
+    }
+    bool has_cut = cut_arg != Py_None;
+    double cut = 0.0;
+    if (has_cut) {
+        cut = PyFloat_AsDouble(cut_arg);
+        if (cut == -1.0 && PyErr_Occurred()) return nullptr;
+    }
+    PyObject *tokens = PySequence_Fast(tokens_arg, "tokens must be a sequence");
+    if (tokens == nullptr) return nullptr;
+    PyObject *replacements = PySequence_Fast(replacements_arg, "replacements must be a sequence");
+    if (replacements == nullptr) {
+        Py_DECREF(tokens);
+        return nullptr;
+    }
+    PyObject *result = nullptr;
+    Py_ssize_t length = PySequence_Fast_GET_SIZE(tokens);
+    Py_ssize_t count = PySequence_Fast_GET_SIZE(replacements);
+    const lm::base::Model &model = *self->model;
+    Py_ssize_t order = static_cast<Py_ssize_t>(self->order);
+    std::vector<WordIndex> left, tail, words;
+    std::vector<double> totals;
+    if (index < 0 || index > length) {
+        PyErr_SetString(PyExc_IndexError, "index out of range");
+        goto done;
+    }
+    {
+        // The context: as begin_state, the order - 1 tokens before index (from <s> near the start).
+        Py_ssize_t start = index - order + 1;
+        State context, scratch;
+        if (start <= 0) {
+            model.BeginSentenceWrite(&context);
+            start = 0;
+        } else {
+            model.NullContextWrite(&context);
+        }
+        if (!word_indices(self, tokens, start, index, &left)) goto done;
+        for (WordIndex word : left) {
+            model.BaseScore(&context, word, &scratch);
+            context = scratch;
+        }
+        // The tail: as window_tail, tokens[index + 1 : index + order] and </s> when that reaches the end.
+        Py_ssize_t end = index + order;
+        Py_ssize_t stop = end < length ? end : length;
+        if (index + 1 < stop && !word_indices(self, tokens, index + 1, stop, &tail)) goto done;
+        if (end > length) tail.push_back(self->vocab->EndSentence());
+        if (!word_indices(self, replacements, 0, count, &words)) goto done;
+        // As score_windows: the replacement's score, then the first tail token's (a window below the
+        // cut after either is left at that partial sum, unless the tail has one token), then the rest.
+        totals.reserve(words.size());
+        State first, state, after;
+        for (WordIndex word : words) {
+            double total = model.BaseScore(&context, word, &first);
+            if (tail.empty() || (has_cut && total < cut)) {
+                totals.push_back(total);
+                continue;
+            }
+            total += model.BaseScore(&first, tail[0], &state);
+            if (has_cut && total < cut && tail.size() > 1) {
+                totals.push_back(total);
+                continue;
+            }
+            for (size_t t = 1; t < tail.size(); ++t) {
+                total += model.BaseScore(&state, tail[t], &after);
+                state = after;
+            }
+            totals.push_back(total);
+        }
+    }
+    if (source_arg == Py_None) {
+        result = PyList_New(static_cast<Py_ssize_t>(totals.size()));
+        if (result == nullptr) goto done;
+        for (size_t i = 0; i < totals.size(); ++i) {
+            PyObject *value = PyFloat_FromDouble(totals[i]);
+            if (value == nullptr) {
+                Py_CLEAR(result);
+                goto done;
+            }
+            PyList_SET_ITEM(result, static_cast<Py_ssize_t>(i), value);
+        }
+    } else {
+        // sharing (CharStage._sharing): entry i of the result is totals[source[i]].
+        PyObject *source = PySequence_Fast(source_arg, "source must be a sequence");
+        if (source == nullptr) goto done;
+        Py_ssize_t size = PySequence_Fast_GET_SIZE(source);
+        PyObject **items = PySequence_Fast_ITEMS(source);
+        result = PyList_New(size);
+        for (Py_ssize_t i = 0; result != nullptr && i < size; ++i) {
+            Py_ssize_t at = PyLong_AsSsize_t(items[i]);
+            if (at == -1 && PyErr_Occurred()) {
+                Py_CLEAR(result);
+                break;
+            }
+            if (at < 0 || static_cast<size_t>(at) >= totals.size()) {
+                PyErr_SetString(PyExc_IndexError, "source index out of range");
+                Py_CLEAR(result);
+                break;
+            }
+            PyObject *value = PyFloat_FromDouble(totals[static_cast<size_t>(at)]);
+            if (value == nullptr) {
+                Py_CLEAR(result);
+                break;
+            }
+            PyList_SET_ITEM(result, i, value);
+        }
+        Py_DECREF(source);
+    }
+done:
+    Py_DECREF(tokens);
+    Py_DECREF(replacements);
+    return result;
+}
+
+PyObject *Windows_order(Windows *self, void *) {
+    return PyLong_FromUnsignedLong(self->model == nullptr ? 0 : self->order);
+}
+
+PyMethodDef Windows_methods[] = {
+    {"windows", reinterpret_cast<PyCFunction>(Windows_windows), METH_VARARGS,
+     "windows(tokens, index, replacements, cut=None, source=None) -> list[float]\n\n"
+     "log10 probability of each replacement at tokens[index] and the order - 1 tokens after it\n"
+     "(and </s> when they reach the end), after the order - 1 tokens before it (or <s>): the totals\n"
+     "of restore.lm.windows.score_windows(model, begin_state(...), window_tail(...), replacements,\n"
+     "floor) with cut = floor - FLOOR_SLACK; with source, entry i is the total of replacements[source[i]]."},
+    {nullptr, nullptr, 0, nullptr},
+};
+
+PyGetSetDef Windows_getset[] = {
+    {"order", reinterpret_cast<getter>(Windows_order), nullptr, "the model's n-gram order", nullptr},
+    {nullptr, nullptr, nullptr, nullptr, nullptr},
+};
+
+PyTypeObject WindowsType = {PyVarObject_HEAD_INIT(nullptr, 0)};
+
+PyModuleDef module = {PyModuleDef_HEAD_INIT, "restore._windows",
+                      "The char stage's LM windows against kenlm's C++ API (see restore.lm.native).", -1, nullptr};
+
+}  // namespace
+
+PyMODINIT_FUNC PyInit__windows(void) {
+    WindowsType.tp_name = "restore._windows.Windows";
+    WindowsType.tp_basicsize = sizeof(Windows);
+    WindowsType.tp_flags = Py_TPFLAGS_DEFAULT;
+    WindowsType.tp_doc = "Windows(path): a kenlm model file loaded for scoring the char stage's windows.";
+    WindowsType.tp_new = PyType_GenericNew;
+    WindowsType.tp_init = reinterpret_cast<initproc>(Windows_init);
+    WindowsType.tp_dealloc = reinterpret_cast<destructor>(Windows_dealloc);
+    WindowsType.tp_methods = Windows_methods;
+    WindowsType.tp_getset = Windows_getset;
+    if (PyType_Ready(&WindowsType) < 0) return nullptr;
+    PyObject *mod = PyModule_Create(&module);
+    if (mod == nullptr) return nullptr;
+    Py_INCREF(&WindowsType);
+    if (PyModule_AddObject(mod, "Windows", reinterpret_cast<PyObject *>(&WindowsType)) < 0) {
+        Py_DECREF(&WindowsType);
+        Py_DECREF(mod);
+        return nullptr;
+    }
+    return mod;
+}

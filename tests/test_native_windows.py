@@ -1,0 +1,135 @@
+"""The compiled LM windows (restore._windows, restore.lm.native) give bit for bit the pure-Python
+totals, and the char stage the same edits with either.
+
+Without the extension (no C++ compiler at install time) these tests are skipped, except under CI
+(``CI`` set), where the install must have built it and they fail.
+"""
+
+from __future__ import annotations
+
+import os
+
+import kenlm
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import restore
+from restore.lm import native
+from restore.lm.model import CharLanguageModel
+from restore.lm.windows import FLOOR_SLACK, begin_state, score_windows, window_tail
+from restore.stages.char import CharStage
+
+# Frequent and rare characters, marks, a character outside the model's vocabulary (Ꙃ), a Latin
+# letter and a private-use code point (both unknown too).
+ALPHABET = "会议在徐汇区召开的了是一人民图书馆涂斜钭天夭完宪，。、Ꙃx\ue000"
+
+
+def _extension_or_skip() -> None:
+    if native.extension() is None:
+        reason = "restore._windows is not built (no C++ compiler at install time, or RESTORE_NATIVE_BUILD=0)"
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must build the native LM windows: {reason}")
+        pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def lm() -> CharLanguageModel:
+    return CharLanguageModel()
+
+
+@pytest.fixture(scope="module")
+def kernel(lm: CharLanguageModel) -> native.WindowsKernel:
+    _extension_or_skip()
+    loaded = native.load_kernel(lm.model, lm.path)
+    assert loaded is not None
+    return loaded
+
+
+def _python(model: kenlm.Model, tokens: list[str], index: int, replacements: list[str], floor: float | None) -> list[float]:
+    return score_windows(model, begin_state(model, tokens, index), window_tail(model, tokens, index), replacements, floor)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    tokens=st.lists(st.sampled_from(ALPHABET), min_size=1, max_size=14),
+    data=st.data(),
+    replacements=st.lists(st.sampled_from(ALPHABET), min_size=1, max_size=30),
+    floor=st.none() | st.floats(min_value=-40.0, max_value=0.0),
+)
+def test_the_kernel_gives_the_python_totals_bit_for_bit(
+    lm: CharLanguageModel, kernel: native.WindowsKernel, tokens: list[str], data: st.DataObject, replacements: list[str], floor: float | None
+) -> None:
+    # Any position: near the start (<s>), in the middle, and near the end (short tails with </s>).
+    index = data.draw(st.integers(min_value=0, max_value=len(tokens) - 1))
+    expected = _python(lm.model, tokens, index, replacements, floor)
+    got = kernel.windows(tokens, index, replacements, None if floor is None else floor - FLOOR_SLACK)
+    assert [value.hex() for value in got] == [value.hex() for value in expected]
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    tokens=st.lists(st.sampled_from(ALPHABET), min_size=1, max_size=10),
+    data=st.data(),
+    walked=st.lists(st.sampled_from(ALPHABET), min_size=1, max_size=8),
+)
+def test_the_kernel_expands_shared_windows_by_source(
+    lm: CharLanguageModel, kernel: native.WindowsKernel, tokens: list[str], data: st.DataObject, walked: list[str]
+) -> None:
+    index = data.draw(st.integers(min_value=0, max_value=len(tokens) - 1))
+    source = data.draw(st.lists(st.integers(min_value=0, max_value=len(walked) - 1), max_size=12))
+    totals = _python(lm.model, tokens, index, walked, None)
+    assert kernel.windows(tokens, index, walked, None, source) == [totals[at] for at in source]
+
+
+def test_the_kernel_refuses_what_it_cannot_score(kernel: native.WindowsKernel) -> None:
+    with pytest.raises(IndexError):
+        kernel.windows(list("会议"), 3, ["在"])
+    with pytest.raises(TypeError):
+        kernel.windows(list("会议"), 0, [b"\xe5\x9c\xa8"])  # type: ignore[list-item]
+    with pytest.raises(IndexError):
+        kernel.windows(list("会议"), 0, ["在"], None, [1])
+    with pytest.raises(OSError, match="nonexistent"):
+        native.extension().Windows("/nonexistent/model.klm")
+
+
+def test_only_a_plain_kenlm_model_gets_the_kernel(lm: CharLanguageModel, monkeypatch: pytest.MonkeyPatch) -> None:
+    _extension_or_skip()
+    assert native.load_kernel(lm.model, lm.path) is not None
+    # An adapted model is a mixture object (restore.lm.mixture), scored in Python.
+    assert native.load_kernel(object(), lm.path) is None
+    monkeypatch.setenv(native.ENVIRONMENT, "0")
+    assert native.load_kernel(lm.model, lm.path) is None
+
+
+# Sentences written for this test, each with a misread or two of the kind OCR makes.
+SENTENCES = [
+    "我们在图书倌里借了一本书，然后去公园散步。",
+    "今夭天气很好，孩子们在操场上玩耍。",
+    "他已经把作业做宪了，正在看电视。",
+    "会议在徐汇区召幵，大家讨论了很久。",
+    "这个问题很复朵，需要慢慢解决。",
+    "我們在圖書舘裏借了一本書。",
+    "明天上午九点，请到三楼会议室开会",
+    "她说：“这件事我们明天再谈吧。”",
+]
+
+
+def _results(monkeypatch: pytest.MonkeyPatch, native_on: bool) -> tuple[list[str], bool]:
+    with monkeypatch.context() as patch:
+        patch.setenv(native.ENVIRONMENT, "1" if native_on else "0")
+        corrector = restore.Corrector()
+        results = [corrector.fix(sentence).to_json() for sentence in SENTENCES]
+        stage = next(stage for stage in corrector.stages if isinstance(stage, CharStage))
+        used = stage.lm.windows_kernel is not None
+    return results, used
+
+
+def test_the_char_stage_makes_the_same_edits_with_either_kernel(monkeypatch: pytest.MonkeyPatch) -> None:
+    _extension_or_skip()
+    python, python_used = _results(monkeypatch, native_on=False)
+    compiled, compiled_used = _results(monkeypatch, native_on=True)
+    assert (python_used, compiled_used) == (False, True)
+    assert compiled == python
+    # Not vacuous: the misreads above are found (倌 -> 馆 at least).
+    assert "馆" in restore.Corrector().fix(SENTENCES[0]).text
