@@ -141,8 +141,16 @@ PyObject *Windows_windows(Windows *self, PyObject *args) {
         if (!word_indices(self, replacements, 0, count, &words)) goto done;
         // As score_windows: the replacement's score, then the first tail token's (a window below the
         // cut after either is left at that partial sum, unless the tail has one token), then the rest.
+        // From the second tail token on, walks that met in one state (kenlm's State ==, as the Python
+        // groups' dict keys) take the step scored from the first of them: most meet after a token.
+        struct Step {
+            State in;
+            float score;
+            State out;
+        };
+        std::vector<std::vector<Step>> steps(tail.size());
         totals.reserve(words.size());
-        State first, state, after;
+        State first, state;
         for (WordIndex word : words) {
             double total = model.BaseScore(&context, word, &first);
             if (tail.empty() || (has_cut && total < cut)) {
@@ -155,8 +163,23 @@ PyObject *Windows_windows(Windows *self, PyObject *args) {
                 continue;
             }
             for (size_t t = 1; t < tail.size(); ++t) {
-                total += model.BaseScore(&state, tail[t], &after);
-                state = after;
+                std::vector<Step> &seen = steps[t];
+                const Step *met = nullptr;
+                for (const Step &step : seen) {
+                    if (step.in == state) {
+                        met = &step;
+                        break;
+                    }
+                }
+                if (met == nullptr) {
+                    Step step;
+                    step.in = state;
+                    step.score = model.BaseScore(&state, tail[t], &step.out);
+                    seen.push_back(step);
+                    met = &seen.back();
+                }
+                total += met->score;
+                state = met->out;
             }
             totals.push_back(total);
         }

@@ -8,6 +8,9 @@ Without the extension (no C++ compiler at install time) these tests are skipped,
 from __future__ import annotations
 
 import os
+import sysconfig
+import zipfile
+from pathlib import Path
 
 import kenlm
 import pytest
@@ -19,6 +22,8 @@ from restore.lm import native
 from restore.lm.model import CharLanguageModel
 from restore.lm.windows import FLOOR_SLACK, begin_state, score_windows, window_tail
 from restore.stages.char import CharStage
+
+REPO = Path(__file__).resolve().parent.parent
 
 # Frequent and rare characters, marks, a character outside the model's vocabulary (Ꙃ), a Latin
 # letter and a private-use code point (both unknown too).
@@ -82,6 +87,27 @@ def test_the_kernel_expands_shared_windows_by_source(
     assert kernel.windows(tokens, index, walked, None, source) == [totals[at] for at in source]
 
 
+@settings(max_examples=150, deadline=None)
+@given(
+    tokens=st.lists(st.sampled_from(ALPHABET), max_size=10),
+    data=st.data(),
+    fillers=st.lists(st.sampled_from(ALPHABET), min_size=1, max_size=6),
+    floor=st.none() | st.floats(min_value=-30.0, max_value=0.0),
+)
+def test_an_insertion_is_a_replacement_of_a_placeholder(
+    lm: CharLanguageModel, kernel: native.WindowsKernel, tokens: list[str], data: st.DataObject, fillers: list[str], floor: float | None
+) -> None:
+    # CharStage._junction_scores: a filler before tokens[index] and the order - 1 tokens from index on.
+    index = data.draw(st.integers(min_value=0, max_value=len(tokens)))
+    model = lm.model
+    end = index + model.order - 1
+    tail = tokens[index:end] + (["</s>"] if end > len(tokens) else [])
+    expected = score_windows(model, begin_state(model, tokens, index), tail, fillers, floor)
+    cut = None if floor is None else floor - FLOOR_SLACK
+    got = kernel.windows([*tokens[:index], "", *tokens[index:]], index, fillers, cut)
+    assert [value.hex() for value in got] == [value.hex() for value in expected]
+
+
 def test_the_kernel_refuses_what_it_cannot_score(kernel: native.WindowsKernel) -> None:
     with pytest.raises(IndexError):
         kernel.windows(list("会议"), 3, ["在"])
@@ -133,3 +159,22 @@ def test_the_char_stage_makes_the_same_edits_with_either_kernel(monkeypatch: pyt
     assert compiled == python
     # Not vacuous: the misreads above are found (倌 -> 馆 at least).
     assert "馆" in restore.Corrector().fix(SENTENCES[0]).text
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("compiler", ["system", "missing"])
+def test_the_wheel_carries_the_kernel_or_installs_without_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, compiler: str) -> None:
+    # `pip install .` builds this wheel (hatch_build.py's hook); without a compiler it must still build.
+    hatchling = pytest.importorskip("hatchling.builders.wheel")
+    if compiler == "missing":
+        monkeypatch.setenv("CXX", str(tmp_path / "no-such-c++"))
+    else:
+        _extension_or_skip()  # the install's build worked here, so the wheel's must too
+    (wheel,) = list(hatchling.WheelBuilder(str(REPO)).build(directory=str(tmp_path), versions=["standard"]))
+    with zipfile.ZipFile(wheel) as archive:
+        kernels = [name for name in archive.namelist() if name.startswith("restore/_windows.")]
+    if compiler == "missing":
+        assert kernels == [] and wheel.endswith("-py3-none-any.whl")
+    else:
+        assert kernels == [f"restore/_windows{sysconfig.get_config_var('EXT_SUFFIX')}"]
+        assert not wheel.endswith("-none-any.whl")  # a platform wheel: it holds compiled code

@@ -27,6 +27,7 @@ from __future__ import annotations
 import importlib
 import logging
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -42,7 +43,12 @@ class WindowsKernel(Protocol):
     order: int
 
     def windows(
-        self, tokens: list[str], index: int, replacements: list[str], cut: float | None = None, source: list[int] | None = None
+        self,
+        tokens: Sequence[str],
+        index: int,
+        replacements: Sequence[str],
+        cut: float | None = None,
+        source: Sequence[int] | None = None,
     ) -> list[float]:
         """log10 probability of each replacement at ``tokens[index]`` and the ``order - 1`` tokens
         after it (and ``</s>`` when they reach the end), after the ``order - 1`` tokens before it (or

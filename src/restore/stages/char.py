@@ -1021,7 +1021,7 @@ class CharStage:
         best: CharCandidate | None = None
         min_gain = self.config.min_lm_gain
         # A mark whose window cannot gain min_gain is cut short (its partial sum stays below the floor).
-        scores = windows.score_windows(self.lm.model, context, tail, INSERT_MARKS, before + min_gain)
+        scores = self._junction_scores(context, tail, tokens, index, INSERT_MARKS, before + min_gain)
         for mark, score in zip(INSERT_MARKS, scores):
             gain = score - before
             if gain < min_gain:
@@ -1093,7 +1093,19 @@ class CharStage:
         pool = list(GAP_MARKS) if (is_bmp_han(left) or left in _CLOSERS) and is_bmp_han(right) else []
         if is_bmp_han(left) or is_bmp_han(right):
             pool.extend(c for c in self._misread_context().fillers(left, right) if c not in GAP_MARKS)
-        return before, pool, windows.score_windows(self.lm.model, context, tail, pool) if pool else []
+        return before, pool, self._junction_scores(context, tail, tokens, index, pool) if pool else []
+
+    def _junction_scores(
+        self, context: Any, tail: list[str], tokens: list[str], index: int, fillers: Sequence[str], floor: float | None = None
+    ) -> list[float]:
+        """log10 probability of each filler inserted before ``tokens[index]`` and the ``tail`` after it
+        (:meth:`_junction_window`), with ``floor`` as in :meth:`_windows`. The compiled kernel scores
+        it as a replacement of a placeholder at ``index`` (its window and context are the same)."""
+        kernel = self.lm.windows_kernel
+        if kernel is None:
+            return windows.score_windows(self.lm.model, context, tail, fillers, floor)
+        cut = None if floor is None else floor - windows.FLOOR_SLACK
+        return kernel.windows([*tokens[:index], "", *tokens[index:]], index, fillers, cut)
 
     def _junction_window(
         self, tokens: list[str], index: int, walk: SentenceWalk | None = None
