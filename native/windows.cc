@@ -228,6 +228,63 @@ done:
     return result;
 }
 
+// steps(tokens) -> list[float]: as SentenceWalk's walk, each token's score from <s> on, then </s>'s.
+PyObject *Windows_steps(Windows *self, PyObject *tokens_arg) {
+    if (self->model == nullptr) {
+        PyErr_SetString(PyExc_RuntimeError, "Windows is not initialised");
+        return nullptr;
+    }
+    PyObject *tokens = PySequence_Fast(tokens_arg, "tokens must be a sequence");
+    if (tokens == nullptr) return nullptr;
+    std::vector<WordIndex> words;
+    Py_ssize_t length = PySequence_Fast_GET_SIZE(tokens);
+    bool read = word_indices(self, tokens, 0, length, &words);
+    Py_DECREF(tokens);
+    if (!read) return nullptr;
+    words.push_back(self->vocab->EndSentence());
+    PyObject *result = PyList_New(static_cast<Py_ssize_t>(words.size()));
+    if (result == nullptr) return nullptr;
+    const lm::base::Model &model = *self->model;
+    State state, after;
+    model.BeginSentenceWrite(&state);
+    for (size_t i = 0; i < words.size(); ++i) {
+        PyObject *value = PyFloat_FromDouble(model.BaseScore(&state, words[i], &after));
+        if (value == nullptr) {
+            Py_DECREF(result);
+            return nullptr;
+        }
+        PyList_SET_ITEM(result, static_cast<Py_ssize_t>(i), value);
+        state = after;
+    }
+    return result;
+}
+
+// gaining(scores, before, min_gain) -> list[int]: [i for i, s in enumerate(scores) if s - before >= min_gain].
+PyObject *Windows_gaining(Windows *, PyObject *args) {
+    PyObject *scores_arg;
+    double before, min_gain;
+    if (!PyArg_ParseTuple(args, "Odd", &scores_arg, &before, &min_gain)) return nullptr;
+    PyObject *scores = PySequence_Fast(scores_arg, "scores must be a sequence");
+    if (scores == nullptr) return nullptr;
+    PyObject *result = PyList_New(0);
+    Py_ssize_t size = PySequence_Fast_GET_SIZE(scores);
+    PyObject **items = PySequence_Fast_ITEMS(scores);
+    for (Py_ssize_t i = 0; result != nullptr && i < size; ++i) {
+        double score = PyFloat_AsDouble(items[i]);
+        if (score == -1.0 && PyErr_Occurred()) {
+            Py_CLEAR(result);
+            break;
+        }
+        if (score - before >= min_gain) {
+            PyObject *position = PyLong_FromSsize_t(i);
+            if (position == nullptr || PyList_Append(result, position) < 0) Py_CLEAR(result);
+            Py_XDECREF(position);
+        }
+    }
+    Py_DECREF(scores);
+    return result;
+}
+
 PyObject *Windows_order(Windows *self, void *) {
     return PyLong_FromUnsignedLong(self->model == nullptr ? 0 : self->order);
 }
@@ -239,6 +296,12 @@ PyMethodDef Windows_methods[] = {
      "(and </s> when they reach the end), after the order - 1 tokens before it (or <s>): the totals\n"
      "of restore.lm.windows.score_windows(model, begin_state(...), window_tail(...), replacements,\n"
      "floor) with cut = floor - FLOOR_SLACK; with source, entry i is the total of replacements[source[i]]."},
+    {"steps", reinterpret_cast<PyCFunction>(Windows_steps), METH_O,
+     "steps(tokens) -> list[float]\n\n"
+     "log10 probability of each token walked from <s>, then of </s>: SentenceWalk's steps."},
+    {"gaining", reinterpret_cast<PyCFunction>(Windows_gaining), METH_VARARGS,
+     "gaining(scores, before, min_gain) -> list[int]\n\n"
+     "The positions whose score - before >= min_gain (float64, as Python computes it), in order."},
     {nullptr, nullptr, 0, nullptr},
 };
 

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 import restore
 from restore.lm import native
 from restore.lm.model import CharLanguageModel
-from restore.lm.windows import FLOOR_SLACK, begin_state, score_windows, window_tail
+from restore.lm.windows import FLOOR_SLACK, SentenceWalk, begin_state, score_windows, window_tail
 from restore.stages.char import CharStage
 
 REPO = Path(__file__).resolve().parent.parent
@@ -106,6 +106,27 @@ def test_an_insertion_is_a_replacement_of_a_placeholder(
     cut = None if floor is None else floor - FLOOR_SLACK
     got = kernel.windows([*tokens[:index], "", *tokens[index:]], index, fillers, cut)
     assert [value.hex() for value in got] == [value.hex() for value in expected]
+
+
+@settings(max_examples=150, deadline=None)
+@given(tokens=st.lists(st.sampled_from(ALPHABET), max_size=16))
+def test_a_walk_takes_the_same_steps_from_the_kernel(lm: CharLanguageModel, kernel: native.WindowsKernel, tokens: list[str]) -> None:
+    python, compiled = SentenceWalk(lm.model, tokens), SentenceWalk(lm.model, tokens, kernel)
+    spans = [(start, end) for start in range(len(tokens) + 1) for end in range(start, len(tokens) + 2)]
+    assert [compiled.span(*span).hex() for span in spans] == [python.span(*span).hex() for span in spans]
+    assert compiled._states == []  # the kernel's walk needs no Python states ...
+    assert all(compiled.state_before(i) == python.state_before(i) for i in range(len(tokens) + 1))  # ... until asked
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    scores=st.lists(st.floats(min_value=-60.0, max_value=0.0) | st.sampled_from([-1.0, -1.5, 0.0]), max_size=30),
+    before=st.floats(min_value=-60.0, max_value=0.0) | st.just(-2.5),
+    min_gain=st.floats(min_value=0.0, max_value=5.0) | st.just(1.0),
+)
+def test_the_kernel_finds_the_gaining_positions(kernel: native.WindowsKernel, scores: list[float], before: float, min_gain: float) -> None:
+    expected = [position for position, score in enumerate(scores) if score - before >= min_gain]
+    assert kernel.gaining(scores, before, min_gain) == expected
 
 
 def test_the_kernel_refuses_what_it_cannot_score(kernel: native.WindowsKernel) -> None:

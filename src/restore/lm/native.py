@@ -56,6 +56,15 @@ class WindowsKernel(Protocol):
         With ``source``, entry ``i`` is the total of ``replacements[source[i]]``."""
         ...
 
+    def steps(self, tokens: Sequence[str]) -> list[float]:
+        """log10 probability of each token walked from ``<s>``, then of ``</s>``: the steps of a
+        :class:`~restore.lm.windows.SentenceWalk` of ``tokens``."""
+        ...
+
+    def gaining(self, scores: Sequence[float], before: float, min_gain: float) -> list[int]:
+        """The positions of ``scores`` whose ``score - before >= min_gain`` (float64), in order."""
+        ...
+
 
 def enabled() -> bool:
     """Whether the environment allows the compiled kernel (``RESTORE_NATIVE`` unset or not ``0``)."""

@@ -22,7 +22,10 @@ True
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from restore.lm.native import WindowsKernel
 
 
 def state_class(model: Any) -> Any:
@@ -155,7 +158,7 @@ class SentenceWalk:
     True
     """
 
-    def __init__(self, model: Any, tokens: Sequence[str]) -> None:
+    def __init__(self, model: Any, tokens: Sequence[str], kernel: WindowsKernel | None = None) -> None:
         self.model = model
         self.tokens = tokens
         self.order = int(model.order)
@@ -163,6 +166,9 @@ class SentenceWalk:
         # steps[len(tokens)] that of </s>. Walked on first use: most sentences of clean text need none.
         self._states: list[Any] = []
         self._steps: list[float] = []
+        # The compiled kernel of the same model (restore.lm.native), when there is one, walks the
+        # steps (the same floats); the states are then walked only if asked for.
+        self._kernel = kernel
 
     def _walk(self) -> None:
         model = self.model
@@ -193,7 +199,10 @@ class SentenceWalk:
         """log10 probability of ``tokens[start:end]`` in this walk (``end`` past the last token takes
         in ``</s>``), summed left to right as a walk sums it; 0.0 for none."""
         if not self._steps:
-            self._walk()
+            if self._kernel is not None:
+                self._steps = self._kernel.steps(self.tokens)
+            else:
+                self._walk()
         steps = self._steps
         end = min(end, len(steps))
         if start >= end:

@@ -616,7 +616,8 @@ class CharStage:
         if not options:
             return None
         walk = _walk_of(walk, tokens)
-        context = walk.state_before(index) if walk is not None else self._context(tokens, index)
+        kernel = self.lm.windows_kernel  # the compiled windows build their left context themselves
+        context = None if kernel is not None else walk.state_before(index) if walk is not None else self._context(tokens, index)
         before = walk.window(index) if walk is not None else self._windows(context, tokens, index, [tokens[index]])[0]
         min_gain = self.config.min_lm_gain
         # Only candidates that gain min_gain count here (a shortlist keeps them all): the window of
@@ -627,7 +628,10 @@ class CharStage:
         if shortlist is not None:
             shortlist[index] = (options, scores, before)
         # Most candidates gain too little: find the few that do before any per-candidate work.
-        gaining = [position for position, score in enumerate(scores) if score - before >= min_gain]
+        if kernel is not None:
+            gaining = kernel.gaining(scores, before, min_gain)
+        else:
+            gaining = [position for position, score in enumerate(scores) if score - before >= min_gain]
         if not gaining:
             return None
         word_before = not seen_mark and self.in_word(tokens, index, tokens[index])
@@ -788,7 +792,7 @@ class CharStage:
         shortlists: dict[int, Scored] | None = {} if self.config.joint_decisions else None
         # The sentence as printed, walked once: the left context and window of every position
         # examined below (until the rescoring changes tokens).
-        walk = SentenceWalk(model, tokens)
+        walk = SentenceWalk(model, tokens, self.lm.windows_kernel)
         for i, char in enumerate(chars):
             if not is_mark(char):
                 own = logprobs[i]
@@ -1117,7 +1121,9 @@ class CharStage:
         tail = tokens[index:end] + (["</s>"] if end > len(tokens) else [])
         walk = _walk_of(walk, tokens)
         if walk is not None:
-            return walk.state_before(index), tail, walk.span(index, end)
+            # The compiled windows (_junction_scores) build the context themselves.
+            context = None if self.lm.windows_kernel is not None else walk.state_before(index)
+            return context, tail, walk.span(index, end)
         context = self._context(tokens, index)
         return context, tail, windows.score_walk(model, context, tail)
 
