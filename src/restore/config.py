@@ -109,6 +109,12 @@ class PunctConfig:
     # truth); 丶 never occurs in clean People's Daily DEV text nor in the renders' truth.
     # Becomes 、 at this confidence.
     radical_comma_confidence: float = 0.9
+    # The interpunct · between two Chinese names (two or three Han characters: a surname, then
+    # given-name characters; or after a closing bracket) is a misread 、, as PP-OCRv4 prints it
+    # (restore.stages.lists.misread_interpuncts): 13 of 13 such on DEV renders (ocr_dev), none among
+    # the 865 · of People's Daily lines 1-16000, where · joins the parts of transliterated names.
+    # Becomes 、 at this confidence (0 = off).
+    name_list_interpunct_confidence: float = 0.9
     # Two different separators ending a line (获悉。, 配送、。): the second is debris an engine
     # read at the line's edge, deleted in the truth 12 of 13 times on DEV renders (ocr_dev; the
     # other kept the second: 再生。，). Not in clean People's Daily DEV text. Deleted at this
