@@ -8,7 +8,8 @@ Parentheses are converted as a pair when they enclose Chinese. A separator print
 twice (``。。``) loses one copy. Between digits, a full-width comma before one or two digits and a
 unit (``7，62万``) is a misread decimal point and a Han ``一`` (``6一7级``) a misread range dash.
 An opening quote ending a paragraph (``作品获奖“``) is a misread full stop, and the interpunct
-``·`` between two Chinese names (``王林·张明``) a misread ``、``. From an OCR file, a
+``·`` between two Chinese names (``王林·张明``) a misread ``、``; a parenthesis and a look-alike
+bracket side by side before a closed short text (``刘敏(〈女)``) are one ``（`` read twice. From an OCR file, a
 half-width mark whose full-width form the engine lists among its alternatives is that mark in the
 other width (``PunctConfig.engine_listed_width``).
 
@@ -62,6 +63,9 @@ _RADICAL_COMMA = re.compile(r"(?<=[\u3400-\u9fff）)])(?<!丶)丶(?=[\u3400-\u9f
 _LIST_CLOSE = re.compile(r"[)）]、")
 # A look-alike bracket closed by a parenthesis, not after one ((〈女) keeps the engine's own "(").
 _MISREAD_OPENER = re.compile(r"(?<![(（])[〈【《〔]([^()（）〈〉【】《》〔〕\r\n]{1,8})[)）]")
+# Two openers, at least one a look-alike (〈 【 《 〔), before a short text a parenthesis closes:
+# one （ an engine read as two glyphs (刘敏(〈女) → 刘敏（女）).
+_DOUBLED_OPENER = re.compile(r"(?:[(（][〈【《〔]|[〈【《〔][(（〈【《〔])(?=([^()（）〈〉【】《》〔〕\r\n]{1,8})[)）])")
 _PAIR = re.compile(r"\(([^()\r\n]{1,80})\)")
 # A run of one character (a mark printed twice is one of them).
 _RUN = re.compile(r"(.)\1+")
@@ -123,13 +127,17 @@ class PunctStage:
             *self._trailing_separators(text, view, back),
             *self._final_openers(text, view, back),
         )
+        # A doubled opener becomes one （: the pair and look-alike rules leave its two characters alone.
+        doubled_openers = tuple(self._doubled_openers(text))
+        covered = {at for p in doubled_openers for at in range(p.start, p.end)}
         proposals = (
             *marks,
-            *parentheses,
+            *(p for p in parentheses if p.start not in covered),
+            *doubled_openers,
             *closers,
             *self._doubled(text, double_reads, engine),
             *self._between_digits(text),
-            *self._misread_openers(text),
+            *(p for p in self._misread_openers(text) if p.start not in covered),
             *specks,
         )
         return StageOutput(proposals=proposals)
@@ -231,6 +239,16 @@ class PunctStage:
             if any(is_han(c) for c in match.group(1)):
                 at = match.start()
                 yield self._proposal(text, at, at + 1, "（", "misread-opener", self.settings.misread_opener_confidence)
+
+    def _doubled_openers(self, text: str) -> Iterator[Proposal]:
+        """Two openers, one a look-alike bracket, before Chinese a parenthesis closes: one （ read twice
+        (刘敏(〈女) → 刘敏（女）, with the pair's or the lone closer's ）)."""
+        confidence = self.settings.doubled_opener_confidence
+        if not confidence:
+            return
+        for match in _DOUBLED_OPENER.finditer(text):
+            if any(is_han(c) for c in match.group(1)):
+                yield self._proposal(text, match.start(), match.end(), "（", "doubled-opener", confidence)
 
     def _between_digits(self, text: str) -> Iterator[Proposal]:
         """A decimal point read as a full-width comma (7，62万) and a range dash read as 一 (6一7级)."""

@@ -1,4 +1,4 @@
-"""Name lists: a misread separator between two Chinese names (restore.stages.lists, the punct stage's rule)."""
+"""Punct rules for lists and brackets: a misread separator between two Chinese names (restore.stages.lists) and a doubled opener."""
 
 from __future__ import annotations
 
@@ -42,3 +42,14 @@ def test_the_punct_stage_proposes_the_comma_and_can_be_switched_off() -> None:
     config = Config()
     off = dataclasses.replace(config, punct=dataclasses.replace(config.punct, name_list_interpunct_confidence=0.0))
     assert PunctStage(off).propose(text, Document()).proposals == ()
+
+
+def test_a_doubled_opener_becomes_one_parenthesis_and_can_be_switched_off() -> None:
+    text = "委员有王林〈(回族)、李强"
+    on = PunctStage(Config()).propose(text, Document()).proposals
+    assert sorted((p.start, p.end, p.after, p.source) for p in on) == [
+        (5, 7, "（", "punct:doubled-opener"), (9, 10, "）", "punct:halfwidth-parenthesis")
+    ]
+    config = Config()
+    off = dataclasses.replace(config, punct=dataclasses.replace(config.punct, doubled_opener_confidence=0.0))
+    assert sorted((p.start, p.after) for p in PunctStage(off).propose(text, Document()).proposals) == [(6, "（"), (9, "）")]
