@@ -258,6 +258,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     report_parser.add_argument("--target", type=float, default=0.95)
     report_parser.add_argument("--min-n", type=int, default=50)
     args = parser.parse_args(argv)
+    if args.command == "report":
+        unknown = [g for g in filter(None, args.lofo.split(",")) if g not in GROUPINGS]
+        if unknown:
+            parser.error(f"--lofo: unknown grouping {', '.join(unknown)} (known: {', '.join(GROUPINGS)})")
     if args.command == "run":
         run(args.dataset, args.overrides, args.out, args.limit)
     else:

@@ -127,6 +127,14 @@ def _variants_aligned(source: str, sub: list[str], ins: list[str]) -> None:
     >>> sub, ins = ["歡"], ["", "樂"]   # no variant beside it: left as aligned
     >>> _variants_aligned("欢", sub, ins); sub, ins
     (['歡'], ['', '樂'])
+
+    Failing a variant, a character (not a mark) given a mark takes a character beside it (币 against
+    制，: 币 → 制 and ， inserted, not 币 → ， and 制 inserted): engines print a character for a
+    character far more often than for a mark.
+
+    >>> sub, ins = ["，"], ["制", ""]
+    >>> _variants_aligned("币", sub, ins); sub, ins
+    (['制'], ['', '，'])
     """
     for i, char in enumerate(source):
         given = sub[i]
@@ -135,6 +143,8 @@ def _variants_aligned(source: str, sub: list[str], ins: list[str]) -> None:
         run = ins[i] + given + ins[i + 1]
         at = len(ins[i])
         found = [k for k, other in enumerate(run) if k != at and _akin(char, other)]
+        if not found and _mark_like(given) and not _mark_like(char):
+            found = [k for k, other in enumerate(run) if k != at and not _mark_like(other)]
         if found:
             k = min(found, key=lambda k: abs(k - at))  # the nearest: the fewest characters move
             sub[i], ins[i], ins[i + 1] = run[k], run[:k], run[k + 1 :]

@@ -181,3 +181,16 @@ def test_a_mark_beside_a_dropped_character_aligns_with_the_mark() -> None:
     edit = E(start=2, end=3, after="、", confidence=0.9, kind="punct", source="t")
     assert metrics.judge_edits(ocr, truth, [edit], "simplified", applied=True)[0].right
     assert metrics.project(ocr, truth).changes() == {("c", 2): "、", ("g", 3): "王"}
+
+
+def test_a_character_beside_a_dropped_mark_aligns_with_a_character() -> None:
+    from types import SimpleNamespace as E
+
+    # 币 misread for 制 at the line's end, with the comma after it dropped (新机币 against 新机制，):
+    # both alignments cost two; fixing the character is right, putting a comma in its place is not.
+    ocr, truth = "建立新机币", "建立新机制，"
+    fixed = E(start=4, end=5, after="制", confidence=0.9, kind="char", source="t")
+    marked = E(start=4, end=5, after="，", confidence=0.9, kind="punct", source="t")
+    judged = metrics.judge_edits(ocr, truth, [fixed, marked], "simplified", applied=True)
+    assert [j.right for j in judged] == [True, False]
+    assert metrics.project(ocr, truth).changes() == {("c", 4): "制", ("g", 5): "，"}

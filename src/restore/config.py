@@ -99,6 +99,12 @@ class PunctConfig:
     # or "）" after them were "（" 99 of 102 times (the other 3 followed a "(" the truth kept, which
     # the rule skips); no line of People's Daily TRAIN/DEV (1-16000) or the seeds has the pattern.
     misread_opener_confidence: float = 0.9
+    # Two openers, one of them such a look-alike, before a short Chinese text a parenthesis closes
+    # ((〈女), 〔《24人), 〈(回族)) are one （ an engine read as two glyphs: 5 of 5 on DEV renders
+    # (ocr_dev, ocr_modern_dev; all Tesseract), where both used to be converted (（（女）); no line
+    # of People's Daily lines 1-16000 or of the seeds has the pattern. One （ at this confidence
+    # (0 = off).
+    doubled_opener_confidence: float = 0.9
     # A speck (. ' ` ·) straight after a separator (。 ， 、 ； ： ！ ？ or an ASCII ",") and before
     # Chinese or the line end is debris: deleted in 13 of 13 such cases on DEV renders (ocr_dev),
     # never in clean People's Daily DEV text. Deleted at this confidence.
@@ -109,6 +115,12 @@ class PunctConfig:
     # truth); 丶 never occurs in clean People's Daily DEV text nor in the renders' truth.
     # Becomes 、 at this confidence.
     radical_comma_confidence: float = 0.9
+    # The interpunct · between two Chinese names (two or three Han characters: a surname, then
+    # given-name characters; or after a closing bracket) is a misread 、, as PP-OCRv4 prints it
+    # (restore.stages.lists.misread_interpuncts): 13 of 13 such on DEV renders (ocr_dev), none among
+    # the 865 · of People's Daily lines 1-16000, where · joins the parts of transliterated names.
+    # Becomes 、 at this confidence (0 = off).
+    name_list_interpunct_confidence: float = 0.9
     # Two different separators ending a line (获悉。, 配送、。): the second is debris an engine
     # read at the line's edge, deleted in the truth 12 of 13 times on DEV renders (ocr_dev; the
     # other kept the second: 再生。，). Not in clean People's Daily DEV text. Deleted at this

@@ -7,7 +7,9 @@ around a converted mark go with it (full-width marks carry their own spacing).
 Parentheses are converted as a pair when they enclose Chinese. A separator printed
 twice (``。。``) loses one copy. Between digits, a full-width comma before one or two digits and a
 unit (``7，62万``) is a misread decimal point and a Han ``一`` (``6一7级``) a misread range dash.
-An opening quote ending a paragraph (``作品获奖“``) is a misread full stop. From an OCR file, a
+An opening quote ending a paragraph (``作品获奖“``) is a misread full stop, and the interpunct
+``·`` between two Chinese names (``王林·张明``) a misread ``、``; a parenthesis and a look-alike
+bracket side by side before a closed short text (``刘敏(〈女)``) are one ``（`` read twice. From an OCR file, a
 half-width mark whose full-width form the engine lists among its alternatives is that mark in the
 other width (``PunctConfig.engine_listed_width``).
 
@@ -34,6 +36,9 @@ from restore.chars import CLOSERS, OPENERS, is_cjk_punct, is_han, removable_spac
 from restore.config import Config
 from restore.evidence import EngineReading
 from restore.stages.base import Document, EngineView, Proposal, StageOutput, StagePlan, rule_proposal
+from restore.lm.model import load_name_chars
+from restore.scriptdata import ScriptTables
+from restore.stages.lists import misread_interpuncts
 
 FULL_WIDTH = {",": "，", "!": "！", "?": "？", ":": "：", ";": "；", "(": "（", ")": "）"}
 _MARK = re.compile(r"[ \t]*([,!?:;])[ \t]*")
@@ -58,6 +63,9 @@ _RADICAL_COMMA = re.compile(r"(?<=[\u3400-\u9fff）)])(?<!丶)丶(?=[\u3400-\u9f
 _LIST_CLOSE = re.compile(r"[)）]、")
 # A look-alike bracket closed by a parenthesis, not after one ((〈女) keeps the engine's own "(").
 _MISREAD_OPENER = re.compile(r"(?<![(（])[〈【《〔]([^()（）〈〉【】《》〔〕\r\n]{1,8})[)）]")
+# Two openers, at least one a look-alike (〈 【 《 〔), before a short text a parenthesis closes:
+# one （ an engine read as two glyphs (刘敏(〈女) → 刘敏（女）).
+_DOUBLED_OPENER = re.compile(r"(?:[(（][〈【《〔]|[〈【《〔][(（〈【《〔])(?=([^()（）〈〉【】《》〔〕\r\n]{1,8})[)）])")
 _PAIR = re.compile(r"\(([^()\r\n]{1,80})\)")
 # A run of one character (a mark printed twice is one of them).
 _RUN = re.compile(r"(.)\1+")
@@ -88,6 +96,7 @@ class PunctStage:
         lm_decides = plan.follows("char") and config.char.punctuation
         self._deferred = self.settings.confusable_marks if lm_decides else ""
         self._engine_prior = config.char.engine_prior
+        self._names: tuple[frozenset[str], frozenset[str]] | None = None
 
     def propose(self, text: str, document: Document) -> StageOutput:
         """All punctuation proposals for ``text``."""
@@ -114,16 +123,21 @@ class PunctStage:
         specks = (
             *self._specks(text, view, back),
             *self._radical_commas(text),
+            *self._list_interpuncts(text),
             *self._trailing_separators(text, view, back),
             *self._final_openers(text, view, back),
         )
+        # A doubled opener becomes one （: the pair and look-alike rules leave its two characters alone.
+        doubled_openers = tuple(self._doubled_openers(text))
+        covered = {at for p in doubled_openers for at in range(p.start, p.end)}
         proposals = (
             *marks,
-            *parentheses,
+            *(p for p in parentheses if p.start not in covered),
+            *doubled_openers,
             *closers,
             *self._doubled(text, double_reads, engine),
             *self._between_digits(text),
-            *self._misread_openers(text),
+            *(p for p in self._misread_openers(text) if p.start not in covered),
             *specks,
         )
         return StageOutput(proposals=proposals)
@@ -155,6 +169,28 @@ class PunctStage:
         """The radical 丶 between Han characters is a misread 、 (北京丶上海)."""
         for match in _RADICAL_COMMA.finditer(text):
             yield self._proposal(text, match.start(), match.end(), "、", "radical-comma", self.settings.radical_comma_confidence)
+
+    def _list_interpuncts(self, text: str) -> Iterator[Proposal]:
+        """The interpunct · between two Chinese names is a misread 、 (王林·张明、李强)."""
+        confidence = self.settings.name_list_interpunct_confidence
+        if not confidence or "·" not in text:
+            return
+        surnames, given = self._name_chars()
+        for at in misread_interpuncts(text, surnames, given):
+            yield self._proposal(text, at, at + 1, "、", "name-list-interpunct", confidence)
+
+    def _name_chars(self) -> tuple[frozenset[str], frozenset[str]]:
+        """(surname, given-name) characters in both scripts: data/lm/names.txt and their traditional
+        forms, read on first use."""
+        if self._names is None:
+            to_traditional = ScriptTables.load().to_traditional
+
+            def both_scripts(chars: frozenset[str]) -> frozenset[str]:
+                return chars | {form for char in chars for form in to_traditional.get(char, ())}
+
+            surnames, given = load_name_chars()
+            self._names = both_scripts(surnames), both_scripts(given)
+        return self._names
 
     def _specks(self, text: str, view: str, back: Callable[[int], int]) -> Iterator[Proposal]:
         """Delete a speck an engine left after a separator (丰收。. 说,.是).
@@ -203,6 +239,16 @@ class PunctStage:
             if any(is_han(c) for c in match.group(1)):
                 at = match.start()
                 yield self._proposal(text, at, at + 1, "（", "misread-opener", self.settings.misread_opener_confidence)
+
+    def _doubled_openers(self, text: str) -> Iterator[Proposal]:
+        """Two openers, one a look-alike bracket, before Chinese a parenthesis closes: one （ read twice
+        (刘敏(〈女) → 刘敏（女）, with the pair's or the lone closer's ）)."""
+        confidence = self.settings.doubled_opener_confidence
+        if not confidence:
+            return
+        for match in _DOUBLED_OPENER.finditer(text):
+            if any(is_han(c) for c in match.group(1)):
+                yield self._proposal(text, match.start(), match.end(), "（", "doubled-opener", confidence)
 
     def _between_digits(self, text: str) -> Iterator[Proposal]:
         """A decimal point read as a full-width comma (7，62万) and a range dash read as 一 (6一7级)."""

@@ -1,0 +1,55 @@
+"""Punct rules for lists and brackets: a misread separator between two Chinese names (restore.stages.lists) and a doubled opener."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from restore.config import Config
+from restore.stages.base import Document
+from restore.stages.lists import misread_interpuncts
+from restore.stages.punct import PunctStage
+
+SURNAMES = frozenset("王张李刘陈")
+NAME_CHARS = "志远晓琪明强林峰"
+
+
+@given(
+    st.lists(st.tuples(st.sampled_from(sorted(SURNAMES)), st.text(alphabet=NAME_CHARS, min_size=1, max_size=2)), min_size=2, max_size=5)
+)
+def test_every_interpunct_between_chinese_names_is_found(names: list[tuple[str, str]]) -> None:
+    unit = "·".join(surname + rest for surname, rest in names)
+    assert misread_interpuncts(unit, SURNAMES) == [i for i, c in enumerate(unit) if c == "·"]
+
+
+def test_transliterated_and_long_runs_keep_their_interpunct() -> None:
+    # A part not led by a surname, a part of four characters, a run that goes on past the name.
+    assert misread_interpuncts("约翰·王林", SURNAMES) == []
+    assert misread_interpuncts("王林·张晓琪明", SURNAMES) == []
+    assert misread_interpuncts("大会由王林·张明主持", SURNAMES) == []
+    assert misread_interpuncts("王林（女）·张明、李强", SURNAMES) == [5]
+    # With given-name characters, a name must go on with them (a transliteration led by a surname does not).
+    assert misread_interpuncts("王并亚·张明", SURNAMES) == [3]
+    assert misread_interpuncts("王并亚·张明", SURNAMES, frozenset("明亚")) == []
+
+
+def test_the_punct_stage_proposes_the_comma_and_can_be_switched_off() -> None:
+    text = "名单：王志远·张晓琪、李明"
+    on = PunctStage(Config()).propose(text, Document()).proposals
+    assert [(p.start, p.after, p.source) for p in on] == [(6, "、", "punct:name-list-interpunct")]
+    config = Config()
+    off = dataclasses.replace(config, punct=dataclasses.replace(config.punct, name_list_interpunct_confidence=0.0))
+    assert PunctStage(off).propose(text, Document()).proposals == ()
+
+
+def test_a_doubled_opener_becomes_one_parenthesis_and_can_be_switched_off() -> None:
+    text = "委员有王林〈(回族)、李强"
+    on = PunctStage(Config()).propose(text, Document()).proposals
+    assert sorted((p.start, p.end, p.after, p.source) for p in on) == [
+        (5, 7, "（", "punct:doubled-opener"), (9, 10, "）", "punct:halfwidth-parenthesis")
+    ]
+    config = Config()
+    off = dataclasses.replace(config, punct=dataclasses.replace(config.punct, doubled_opener_confidence=0.0))
+    assert sorted((p.start, p.after) for p in PunctStage(off).propose(text, Document()).proposals) == [(6, "（"), (9, "）")]
