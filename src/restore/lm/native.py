@@ -75,9 +75,11 @@ def extension() -> Any:
     """The compiled module ``restore._windows``, or None when it was not built (or cannot load)."""
     try:
         return importlib.import_module("restore._windows")
-    except ImportError as exc:
-        log.debug("restore._windows not available (%s): the pure-Python LM windows are used", exc)
-        return None
+    except ModuleNotFoundError as exc:  # not built: the ordinary case without a compiler
+        log.debug("restore._windows not built (%s): the pure-Python LM windows are used", exc)
+    except ImportError as exc:  # built but unloadable (another Python, a missing library): say so
+        log.warning("restore._windows cannot be imported (%s): the pure-Python LM windows are used", exc)
+    return None
 
 
 def load_kernel(model: Any, path: str | Path) -> WindowsKernel | None:
