@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sysconfig
 import zipfile
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from restore.lexicon import (
     parse_lexicon,
     with_user_lexicons,
 )
+from restore.lm import native
 from restore.scriptdata import ScriptTables
 
 REPO = Path(__file__).resolve().parent.parent
@@ -165,6 +167,10 @@ def test_the_wheel_ships_the_lexicons_and_the_type_marker(tmp_path: Path) -> Non
     assert {f.name for f in bundled_lexicon_files()} <= shipped and "README.md" in shipped
     # PEP 561: type checkers of projects that install restore read its annotations.
     assert "restore/py.typed" in names
+    # The native LM windows (hatch_build.py), when this install could build them, and then a platform wheel.
+    if native.extension() is not None:
+        assert f"restore/_windows{sysconfig.get_config_var('EXT_SUFFIX')}" in names
+        assert not wheel.endswith("-none-any.whl")
 
 
 def test_an_empty_file_is_a_problem(tmp_path: Path) -> None:
