@@ -28,6 +28,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 NATIVE = ROOT / "native"
 MODULE = "_windows"  # restore._windows
+# kenlm's licence files, shipped in a wheel that holds the extension (restore/_windows-kenlm/).
+LICENCE_FILES = ("LICENSE", "COPYING", "COPYING.3", "COPYING.LESSER.3")
 
 # -O3 and no -march: kenlm's own flags; -ffp-contract=off so no sum is fused, whatever the default.
 FLAGS = ["-O3", "-DNDEBUG", "-DKENLM_MAX_ORDER=6", "-std=c++17", "-fPIC", "-fvisibility=hidden", "-ffp-contract=off", "-w"]
@@ -111,6 +113,9 @@ class NativeWindowsHook(BuildHookInterface):  # type: ignore[misc,valid-type]
         self.app.display_info(f"restore: built {built}")
         if not editable:
             build_data["force_include"][str(built)] = f"restore/{built.name}"
+            # The wheel now carries compiled kenlm (LGPL-2.1+): its licence goes with it.
+            for name in LICENCE_FILES:
+                build_data["force_include"][str(NATIVE / "kenlm" / name)] = f"restore/_windows-kenlm/{name}"
             build_data["pure_python"] = False
             build_data["infer_tag"] = True
 

@@ -170,6 +170,7 @@ def test_the_wheel_ships_the_lexicons_and_the_type_marker(tmp_path: Path) -> Non
     # The native LM windows (hatch_build.py), when this install could build them, and then a platform wheel.
     if native.extension() is not None:
         assert f"restore/_windows{sysconfig.get_config_var('EXT_SUFFIX')}" in names
+        assert "restore/_windows-kenlm/LICENSE" in names  # kenlm's LGPL goes with its compiled code
         assert not wheel.endswith("-none-any.whl")
 
 

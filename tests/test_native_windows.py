@@ -189,5 +189,5 @@ def test_the_wheel_installs_without_a_compiler(tmp_path: Path, monkeypatch: pyte
     monkeypatch.setenv("CXX", str(tmp_path / "no-such-c++"))
     (wheel,) = list(hatchling.WheelBuilder(str(REPO)).build(directory=str(tmp_path), versions=["standard"]))
     with zipfile.ZipFile(wheel) as archive:
-        assert [name for name in archive.namelist() if name.startswith("restore/_windows.")] == []
+        assert [name for name in archive.namelist() if name.startswith("restore/_windows")] == []
     assert wheel.endswith("-py3-none-any.whl")
