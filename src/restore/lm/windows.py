@@ -158,14 +158,18 @@ class SentenceWalk:
     True
     """
 
-    def __init__(self, model: Any, tokens: Sequence[str], kernel: WindowsKernel | None = None) -> None:
+    def __init__(
+        self, model: Any, tokens: Sequence[str], kernel: WindowsKernel | None = None, steps: list[float] | None = None
+    ) -> None:
+        """``steps``: the walk's steps when the caller has them already (the kernel's
+        ``steps(tokens)``, which a kernel's walk would compute)."""
         self.model = model
         self.tokens = tokens
         self.order = int(model.order)
         # states[i]: before tokens[i] (states[len(tokens)]: before </s>); steps[i]: log10 p(tokens[i]),
         # steps[len(tokens)] that of </s>. Walked on first use: most sentences of clean text need none.
         self._states: list[Any] = []
-        self._steps: list[float] = []
+        self._steps: list[float] = steps or []
         # The compiled kernel of the same model (restore.lm.native), when there is one, walks the
         # steps (the same floats); the states are then walked only if asked for.
         self._kernel = kernel

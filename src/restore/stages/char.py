@@ -775,7 +775,16 @@ class CharStage:
         """
         model = self.lm.model
         order = model.order
-        logprobs = [p for p, _, _ in model.full_scores(" ".join(tokens), bos=True, eos=True)]
+        kernel = self.lm.windows_kernel
+        joined = " ".join(tokens)
+        # kenlm's Python wrapper splits the sentence's UTF-8 at ASCII whitespace: where that gives
+        # one word per token, the compiled kernel's walk from <s> is the same per-token log10 p (the
+        # same floats) and the model's Python mapping is not read again (its pages would count twice
+        # in the process's RSS, once per mapping).
+        if kernel is not None and len(joined.encode("utf-8").split()) == len(tokens):
+            logprobs = kernel.steps(tokens)
+        else:
+            logprobs = [p for p, _, _ in model.full_scores(joined, bos=True, eos=True)]
         if len(logprobs) != len(tokens) + 1:
             # kenlm split a token we did not (a character it treats as a separator): skip, never misalign.
             log.debug("skipping a sentence kenlm tokenised differently (%d tokens)", len(tokens))
@@ -792,7 +801,7 @@ class CharStage:
         shortlists: dict[int, Scored] | None = {} if self.config.joint_decisions else None
         # The sentence as printed, walked once: the left context and window of every position
         # examined below (until the rescoring changes tokens).
-        walk = SentenceWalk(model, tokens, self.lm.windows_kernel)
+        walk = SentenceWalk(model, tokens, kernel, logprobs if kernel is not None else None)
         for i, char in enumerate(chars):
             if not is_mark(char):
                 own = logprobs[i]
