@@ -191,3 +191,18 @@ def test_the_wheel_installs_without_a_compiler(tmp_path: Path, monkeypatch: pyte
     with zipfile.ZipFile(wheel) as archive:
         assert [name for name in archive.namelist() if name.startswith("restore/_windows")] == []
     assert wheel.endswith("-py3-none-any.whl")
+
+
+@settings(max_examples=300, deadline=None)
+@given(tokens=st.lists(st.sampled_from(ALPHABET), min_size=1, max_size=14), data=st.data())
+def test_the_kernel_weighs_a_stop_against_a_comma_bit_for_bit(
+    lm: CharLanguageModel, kernel: native.WindowsKernel, tokens: list[str], data: st.DataObject
+) -> None:
+    # restore.lm.sentence_marks.stop_and_comma with the kernel: both readings, every position
+    # (the one the unit ends exactly `order` tokens after is scored in Python either way).
+    from restore.lm.sentence_marks import stop_and_comma
+
+    index = data.draw(st.integers(min_value=0, max_value=len(tokens) - 1))
+    python = stop_and_comma(lm.model, tokens, index)
+    compiled = stop_and_comma(lm.model, tokens, index, kernel)
+    assert [x.hex() for x in compiled] == [x.hex() for x in python]

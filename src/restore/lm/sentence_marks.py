@@ -23,16 +23,21 @@ True
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from restore.lm.windows import begin_state, state_class
 
+if TYPE_CHECKING:
+    from restore.lm.native import WindowsKernel
 
-def stop_and_comma(model: Any, tokens: Sequence[str], index: int) -> tuple[float, float]:
+
+def stop_and_comma(model: Any, tokens: Sequence[str], index: int, kernel: WindowsKernel | None = None) -> tuple[float, float]:
     """(log10 P of the full-stop reading, log10 P of the comma reading) of the mark at ``index``.
 
     ``model``: a ``kenlm.Model``; ``tokens``: one sentence-like unit in the LM's view (the mark at
-    ``index`` is ignored: both readings replace it); the unit ends at ``len(tokens)``.
+    ``index`` is ignored: both readings replace it); the unit ends at ``len(tokens)``. ``kernel``:
+    the compiled windows of the same model (:mod:`restore.lm.native`), which then score both
+    readings: the same floats summed in the same order, without reading kenlm's own mapping.
     Raises IndexError when ``index`` is outside ``tokens``.
     """
     if not 0 <= index < len(tokens):
@@ -41,6 +46,17 @@ def stop_and_comma(model: Any, tokens: Sequence[str], index: int) -> tuple[float
     right = list(tokens[index + 1 : index + order])
     if index + order >= len(tokens):
         right.append("</s>")
+    # The kernel's window after the mark is ``window_tail``'s, which takes in </s> only past the
+    # unit's end: the one position where the unit ends exactly ``order`` tokens on is scored here.
+    if kernel is not None and index + order != len(tokens):
+        comma = kernel.windows(tokens, index, ["，"])[0]
+        # 。 then </s>: the mark as the last token of a unit that ends after it.
+        stop_mark = kernel.windows(list(tokens[: index + 1]), index, ["。"])[0]
+        steps = kernel.steps(right[:-1] if right[-1] == "</s>" else right)
+        opened = 0.0
+        for step in steps if right[-1] == "</s>" else steps[:-1]:
+            opened += step
+        return stop_mark + opened, comma
     context = begin_state(model, tokens, index)
     new_state = state_class(model)  # kenlm.State, or an adapted model's (restore.lm.mixture)
 

@@ -1370,7 +1370,7 @@ class CharStage:
             if not (is_bmp_han(text[offset - 1]) and is_bmp_han(text[offset + 1])):
                 continue
             _, tokens, index = self._unit_around(text, offset, with_end=False)
-            stop, comma = stop_and_comma(self.lm.model, tokens, index)
+            stop, comma = stop_and_comma(self.lm.model, tokens, index, self.lm.windows_kernel)
             if comma - stop >= self.config.stop_to_comma_margin:
                 found.append(
                     Proposal(
