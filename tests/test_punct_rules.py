@@ -53,3 +53,14 @@ def test_a_doubled_opener_becomes_one_parenthesis_and_can_be_switched_off() -> N
     config = Config()
     off = dataclasses.replace(config, punct=dataclasses.replace(config.punct, doubled_opener_confidence=0.0))
     assert sorted((p.start, p.after) for p in PunctStage(off).propose(text, Document()).proposals) == [(6, "（"), (9, "）")]
+
+
+def test_a_glued_list_item_is_judged_by_its_own_line() -> None:
+    from restore.stages.punct import _glued_list_item, _ListCloses
+
+    text = "王环（女）、李明(女)马红\n赵刚(男)孙丽\n钱多（女）、周全(女)吴用"
+    closes = _ListCloses(text)
+    closers = [i for i, c in enumerate(text) if c == ")"]
+    # Lines 1 and 3 list items ending "）、"; line 2 does not: its ")" is not a glued item.
+    assert [_glued_list_item(text, at, closes) for at in closers] == [True, False, True]
+    assert [_glued_list_item(text, at) for at in closers] == [True, False, True]

@@ -98,14 +98,13 @@ def misread_interpuncts(unit: str, surnames: AbstractSet[str], given: AbstractSe
     [5]
     """
     found = []
-    for i, char in enumerate(unit):
-        if char != "·":
-            continue
-        if not _is_name(_han_run(unit, i + 1, 1), surnames, given):
-            continue
-        before = _han_run(unit, i - 1, -1)
-        if _is_name(before, surnames, given) or (not before and i and unit[i - 1] in "）)"):
-            found.append(i)
+    i = unit.find("·")
+    while i >= 0:
+        if _is_name(_han_run(unit, i + 1, 1), surnames, given):
+            before = _han_run(unit, i - 1, -1)
+            if _is_name(before, surnames, given) or (not before and i and unit[i - 1] in "）)"):
+                found.append(i)
+        i = unit.find("·", i + 1)
     return found
 
 

@@ -216,6 +216,7 @@ class PunctStage:
 
     def _lone_closers(self, text: str) -> Iterator[Proposal]:
         """A half-width ")" closing a full-width or look-alike bracket (（女) 〈女) 【记者…)) becomes "）"."""
+        closes: _ListCloses | None = None
         at = text.find(")")
         while at >= 0:
             opener = _open_bracket_before(text, at)
@@ -227,7 +228,9 @@ class PunctStage:
             ):
                 # In a list whose other items end "）、" (王环（女）、李明（女)马…), a ")" glued to the next
                 # item lost its separator too (4 of 4 on DEV renders; without such items 1 of 10).
-                after = "）、" if _glued_list_item(text, at) else "）"
+                if closes is None:
+                    closes = _ListCloses(text)
+                after = "）、" if _glued_list_item(text, at, closes) else "）"
                 start, end = _with_spaces(text, at, at + 1, after)
                 yield self._proposal(text, start, end, after, "halfwidth-closer", self.settings.lone_closer_confidence)
             at = text.find(")", at + 1)
@@ -342,6 +345,7 @@ class PunctStage:
 
     def _parentheses(self, text: str) -> Iterator[Proposal]:
         # Nested pairs ((了)) convert from the inside out in one run, as a second run would see them.
+        closes: _ListCloses | None = None
         view = text
         while True:
             found = []
@@ -354,7 +358,9 @@ class PunctStage:
                 for at, mark in ((match.start(), "（"), (match.end() - 1, "）")):
                     # An item's note (李明(女)马红), not a label opening the line ((六)图书馆、…).
                     noted = match.start() > 0 and is_han(view[match.start() - 1])
-                    if mark == "）" and noted and _glued_list_item(text, at):
+                    if mark == "）" and noted:
+                        closes = closes or _ListCloses(text)
+                    if mark == "）" and noted and _glued_list_item(text, at, closes):
                         mark = "）、"
                     start, end = _with_spaces(text, at, at + 1, mark)
                     if mark == "（" and start == at and _debris_before(text, at):
@@ -367,17 +373,38 @@ class PunctStage:
             view = _replaced(view, {at: proposal.after[:1] for at, proposal in found})
 
 
-def _glued_list_item(text: str, at: int) -> bool:
+class _ListCloses:
+    """Where the lines of a text hold an item ending ``）、``: found once, asked per parenthesis (a
+    scan of the line per question is quadratic in a document printed as one long line)."""
+
+    def __init__(self, text: str) -> None:
+        self._length = len(text)
+        self._breaks = [m.start() for m in re.finditer("\n", text)]
+        self._closes = [m.start() for m in _LIST_CLOSE.finditer(text)]
+
+    def in_line_of(self, at: int) -> bool:
+        """Whether the line holding offset ``at`` has an item ending ``）、``."""
+        line = bisect.bisect_left(self._breaks, at)
+        start = self._breaks[line - 1] + 1 if line else 0
+        end = self._breaks[line] if line < len(self._breaks) else self._length
+        first = bisect.bisect_left(self._closes, start)
+        return first < len(self._closes) and self._closes[first] < end
+
+
+def _glued_list_item(text: str, at: int, closes: _ListCloses | None = None) -> bool:
     """Whether the ``)`` at ``at`` closes a list item glued to the next one (王环（女）、李明(女)马…):
     a Han character follows it and its line has other items ending ``）、``. In such a list the
     separator was lost with the bracket (lone closers 4 of 4 on DEV renders, half-width pairs 2 of 2; without
     such items 1 of 10). A pair opening its line is a label ((六)图书馆), not an item: on the modern
-    DEV renders the one such case would have been wrong.
+    DEV renders the one such case would have been wrong. ``closes``: ``_ListCloses(text)``, built
+    once for many questions (built here when not given).
 
     >>> _glued_list_item("王环（女）、李明(女)马红", 8), _glued_list_item("李明(女)马红", 4)
     (True, False)
     """
-    return at + 1 < len(text) and is_han(text[at + 1]) and _LIST_CLOSE.search(_line_of(text, at)) is not None
+    if not (at + 1 < len(text) and is_han(text[at + 1])):
+        return False
+    return (closes or _ListCloses(text)).in_line_of(at)
 
 
 def _less_sure(engine: EngineView | None, offset: int, than: int) -> bool:
@@ -432,12 +459,6 @@ def _open_bracket_before(text: str, at: int, reach: int = 30) -> int:
         if char in OPENERS or char in _LONE_OPENERS or char == "(":
             return j
     return -1
-
-
-def _line_of(text: str, at: int) -> str:
-    """The line holding ``text[at]``."""
-    end = text.find("\n", at)
-    return text[text.rfind("\n", 0, at) + 1 : end if end >= 0 else len(text)]
 
 
 def _debris_before(text: str, at: int) -> bool:
