@@ -228,8 +228,7 @@ class PunctStage:
             ):
                 # In a list whose other items end "）、" (王环（女）、李明（女)马…), a ")" glued to the next
                 # item lost its separator too (4 of 4 on DEV renders; without such items 1 of 10).
-                if closes is None:
-                    closes = _ListCloses(text)
+                closes = closes or _ListCloses(text)
                 after = "）、" if _glued_list_item(text, at, closes) else "）"
                 start, end = _with_spaces(text, at, at + 1, after)
                 yield self._proposal(text, start, end, after, "halfwidth-closer", self.settings.lone_closer_confidence)
@@ -360,8 +359,8 @@ class PunctStage:
                     noted = match.start() > 0 and is_han(view[match.start() - 1])
                     if mark == "）" and noted:
                         closes = closes or _ListCloses(text)
-                    if mark == "）" and noted and _glued_list_item(text, at, closes):
-                        mark = "）、"
+                        if _glued_list_item(text, at, closes):
+                            mark = "）、"
                     start, end = _with_spaces(text, at, at + 1, mark)
                     if mark == "（" and start == at and _debris_before(text, at):
                         start -= 1  # 林玉英.(女): the speck before the parenthesis goes with it
