@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import pickle
+from unittest import mock
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from restore.lm import cache
 from restore.lm.cache import NgramCounts
 
 texts = st.lists(st.text(alphabet="网格员走访商户记录。\n A1", max_size=30), max_size=4)
@@ -50,8 +52,11 @@ def test_bad_arguments():
         NgramCounts(n=3).merge(NgramCounts(n=4))
 
 
-@given(st.lists(st.text(alphabet="网格员 \u3000\t\n\r\x0b\x1c\u2028\u00a0ab", max_size=30), max_size=4))
-def test_counts_are_those_of_each_line_without_its_whitespace(lines_of_texts):
+@given(
+    st.lists(st.text(alphabet="网格员 \u3000\t\n\r\x0b\x1c\u2028\u00a0ab", max_size=30), max_size=4),
+    st.sampled_from([1, 2, 5, 100_000]),
+)
+def test_counts_are_those_of_each_line_without_its_whitespace(lines_of_texts, block):
     # Every character str.isspace() calls whitespace is dropped (line breaks of every kind end a line).
     expected: dict[str, int] = {}
     for text in lines_of_texts:
@@ -61,4 +66,7 @@ def test_counts_are_those_of_each_line_without_its_whitespace(lines_of_texts):
                 gram = chars[i : i + 3]
                 if any("\u3400" <= ch <= "\u9fff" for ch in gram):
                     expected[gram] = expected.get(gram, 0) + 1
-    assert dict(NgramCounts.from_texts(lines_of_texts).counts) == expected
+    # Long lines are counted in blocks (a one-line book's n-grams are not all listed at once):
+    # any block size gives the same counts.
+    with mock.patch.object(cache, "_COUNT_BLOCK", block):
+        assert dict(NgramCounts.from_texts(lines_of_texts).counts) == expected
