@@ -52,6 +52,8 @@ def test_config_from_toml(tmp_path: Path) -> None:
     [
         ("min_confidence = 2\n", "min_confidence"),
         ("[layout]\nmin_join = 3\n", "layout.min_join"),
+        ("[char]\nmin_glyph_similarty = 0.5\n", r"char.min_glyph_similarty' \(did you mean: min_glyph_similarity"),
+        ("[char]\nbogus = 1\n", r"char.bogus' \(\d+ keys in this section, each explained in restore.config.CharConfig\)"),
         ("stages = ['nonsense']\n", "unknown stage"),
         ("min_confidence = 'high'\n", "number"),
         ("min_confidence = \n", "not valid TOML"),
@@ -62,6 +64,18 @@ def test_bad_config_is_an_error_naming_the_key(tmp_path: Path, content: str, mes
     path.write_text(content, encoding="utf-8")
     with pytest.raises(ConfigError, match=message):
         restore.Config.from_toml(path)
+
+
+def test_dir_lists_the_lazily_loaded_exports() -> None:
+    # The exports load on first use; dir() and tab completion still show every one of them
+    # (in a fresh interpreter: this one has loaded some of them already).
+    import subprocess
+    import sys
+
+    listed = subprocess.run(
+        [sys.executable, "-c", "import restore; print(' '.join(dir(restore)))"], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert set(restore.__all__) <= set(listed)
 
 
 def test_config_is_frozen() -> None:

@@ -53,6 +53,11 @@ if TYPE_CHECKING:
     from restore.result import Result
 
 
+def __dir__() -> list[str]:
+    # The exports load on first use (__getattr__): list them for dir() and tab completion.
+    return sorted({*globals(), *_EXPORTS})
+
+
 def __getattr__(name: str) -> Any:
     module_name = _EXPORTS.get(name)
     if module_name is None:

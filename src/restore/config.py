@@ -9,12 +9,13 @@ Unknown keys and wrong types are errors, so a typo never silently does nothing.
 >>> Config.from_mapping({"min_confidense": 0.9})
 Traceback (most recent call last):
 ...
-restore.errors.ConfigError: unknown config key 'min_confidense' (known: char, layout, lexicon, lexicons, min_confidence, punct, script, stages)
+restore.errors.ConfigError: unknown config key 'min_confidense' (did you mean: min_confidence?)
 """
 
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import math
 import tomllib
 import types
@@ -826,9 +827,20 @@ def _build(cls: type, data: Mapping[str, Any], prefix: str) -> Any:
     values: dict[str, Any] = {}
     for key, value in data.items():
         if key not in fields:
-            raise ConfigError(f"unknown config key {prefix + key!r} (known: {', '.join(sorted(fields))})")
+            raise ConfigError(f"unknown config key {prefix + key!r} ({_known_keys(key, fields, cls)})")
         values[key] = _coerce(hints[key], value, prefix + key)
     return cls(**values)
+
+
+def _known_keys(key: str, fields: set[str], section: type) -> str:
+    """The keys a typo may have meant, or all of them when the section is small (the char section
+    has over a hundred: listing them all buries the answer)."""
+    close = difflib.get_close_matches(key, fields, n=3, cutoff=0.6)
+    if close:
+        return f"did you mean: {', '.join(close)}?"
+    if len(fields) <= 12:
+        return f"known: {', '.join(sorted(fields))}"
+    return f"{len(fields)} keys in this section, each explained in restore.config.{section.__name__}"
 
 
 def _coerce(hint: Any, value: Any, name: str) -> Any:
