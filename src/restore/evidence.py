@@ -90,7 +90,13 @@ class LanguageModelScore:
 
 @dataclass(frozen=True, slots=True)
 class ConfusionPair:
-    """The confusion-table pair (what was seen, what was meant) and its weight."""
+    """The confusion-table pair (what was seen, what was meant) and its weight.
+
+    ``similarity`` is the table's own measure of the pair, so its unit depends on ``table``: a
+    glyph cosine in [0, 1] for ``glyph:*`` tables, how often the pair was mined (a count, 1 or
+    more) for ``ocr-mined``, 1.0 for a sound-alike and 0.0 for a rule's pair (``punct-lookalike``,
+    ``dropped-mark``...). The field keeps its name for the JSON format's sake.
+    """
 
     table: str
     seen: str
