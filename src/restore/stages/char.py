@@ -482,9 +482,9 @@ class CharStage:
         all replacements, scoring each distinct kenlm state once (same totals as one walk each);
         with ``floor``, a replacement that cannot reach it keeps a partial sum below it.
         ``sharing``: the replacements to walk and, per replacement, which of their totals is its
-        own (:meth:`_sharing`: those outside the LM's vocabulary share one window).
-        The compiled kernel (:mod:`restore.lm.native`), when there is one, gives the same totals
-        and builds ``context`` itself from the tokens before ``index``.
+        own (:meth:`_sharing`: those outside the LM's vocabulary share one window; the kernel
+        shares them without it). The compiled kernel (:mod:`restore.lm.native`), when there is
+        one, gives the same totals and builds ``context`` itself from the tokens before ``index``.
         """
         kernel = self.lm.windows_kernel
         if kernel is not None:
@@ -520,17 +520,23 @@ class CharStage:
         return walked, source
 
     def _replacements(self, key: tuple[str, str, bool], listed: list[Option], options: list[Option]) -> tuple[list[str], Sharing | None]:
-        """The LM tokens of ``options`` and how their windows are shared (:meth:`_sharing`);
-        remembered for ``listed``, the candidate list of ``key`` (:meth:`candidates_for`), when
-        ``options`` is it."""
+        """The LM tokens of ``options`` and how their windows are shared (:meth:`_sharing`; None
+        with the compiled kernel, which shares them itself); remembered for ``listed``, the
+        candidate list of ``key`` (:meth:`candidates_for`), when ``options`` is it."""
         if options is listed:
             found = self._listed_tokens.get(key)
             if found is None:
                 tokens = [option[1] for option in listed]
-                found = self._listed_tokens[key] = (tokens, self._sharing(tokens))
+                found = self._listed_tokens[key] = (tokens, self._shared_windows(tokens))
             return found
         tokens = [option[1] for option in options]
-        return tokens, self._sharing(tokens)
+        return tokens, self._shared_windows(tokens)
+
+    def _shared_windows(self, replacements: list[str]) -> Sharing | None:
+        """:meth:`_sharing` for the pure-Python windows; None for the compiled kernel, which walks
+        the first unknown token's window once itself (looking the tokens up costs a character's
+        first sight more than the walks it saves)."""
+        return None if self.lm.windows_kernel is not None else self._sharing(replacements)
 
     def in_word(self, tokens: list[str], index: int, token: str) -> bool:
         """Whether a known word of 2-4 characters covers ``index`` when it holds ``token``."""
