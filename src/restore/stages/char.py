@@ -59,6 +59,7 @@ import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
+from itertools import repeat
 from typing import Any, ClassVar
 
 from restore.chars import is_bmp_han
@@ -427,7 +428,8 @@ class CharStage:
                 break
             if neighbour not in wrong_script:
                 sims[neighbour] = sim
-        found = [*counts, *(neighbour for neighbour in sims if neighbour not in counts)]
+        # The keys of both, the mined first (one C-level merge, not a generator per candidate).
+        found = list({**counts, **sims})
         if res.phonetic is not None:
             sounds = res.phonetic.neighbours(char, cfg.phonetic_candidates, wrong_script)
             listed = set(found)
@@ -438,7 +440,10 @@ class CharStage:
         tokens: Sequence[str] = res.lm.prepare("".join(found))
         if len(tokens) != len(found):  # a candidate of several characters (never in the shipped tables)
             tokens = [res.lm.prepare(c) for c in found]
-        result = [(c, token, sims.get(c, 0.0), counts.get(c, 0)) for c, token in zip(found, tokens) if token != own]
+        # Zipped by C-level lookups: a character's first sight builds ~30 options.
+        result = list(zip(found, tokens, map(sims.get, found, repeat(0.0)), map(counts.get, found, repeat(0))))
+        if own in tokens:  # a candidate the LM reads as the character itself changes nothing
+            result = [option for option in result if option[1] != own]
         self._candidates[key] = result
         return result
 
