@@ -83,6 +83,21 @@ def test_alike_keeps_the_rounded_similarities_of_each_pair(embedding):
     assert abs(found["问"] - embedding.similarity("间", "问")) <= 0.001
 
 
+@settings(max_examples=60, deadline=None)
+@given(
+    st.sampled_from("间未基己土大門們减滅舉"),
+    st.floats(min_value=0.3, max_value=0.9),
+    st.sets(st.sampled_from("问末朱墓基已巳士王天太门们闪减滅灭舉举x间"), max_size=15),
+)
+def test_alike_among_a_pool_is_alike_restricted_to_it(embedding, char, floor, pool):
+    # Scored on the pool's rows alone before alike() is cached for (char, floor), filtered after:
+    # the same characters, order and floats as the whole alike() restricted to the pool.
+    first = embedding.alike_among(char, floor, pool)
+    whole = {other: sim for other, sim in embedding.alike(char, floor).items() if other in pool}
+    assert list(first.items()) == list(whole.items())
+    assert list(embedding.alike_among(char, floor, pool).items()) == list(whole.items())
+
+
 def test_neighbours_are_sorted_and_exclude_the_character(embedding):
     found = embedding.neighbours("间", 10)
     assert "间" not in found and "问" in found

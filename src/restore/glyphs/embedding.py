@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import importlib.resources
 import struct
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 
 from restore.errors import ResourceError
@@ -119,6 +120,36 @@ class GlyphEmbedding:
         import numpy as np
 
         return self._select(self._alike, (char, floor), char, lambda sims: np.nonzero(sims >= floor)[0])
+
+    def alike_among(self, char: str, floor: float, pool: AbstractSet[str]) -> dict[str, float]:
+        """The entries of :meth:`alike` whose character is in ``pool``, in the same order, with the
+        same similarities (not cached).
+
+        A context proposes a few hundred characters, a few percent of the rows: when :meth:`alike`
+        has not been asked for ``char`` and ``floor``, only the pool's rows are scored (the product
+        over all rows costs about 1 ms at each character's first sight). Each row's similarity is
+        its own dot product and combination, so the pool's are the very floats of all rows'.
+
+        >>> emb = GlyphEmbedding()
+        >>> emb.alike_among("间", 0.5, {"问", "鬱", "间"}) == {c: s for c, s in emb.alike("间", 0.5).items() if c in "问鬱间"}
+        True
+        """
+        cached = self._alike.get((char, floor))
+        if cached is not None:
+            return {other: sim for other, sim in cached.items() if other in pool}
+        row = self._index.get(char)
+        if row is None:
+            return {}
+        index = self._index
+        rows = sorted(index[other] for other in pool if other != char and other in index)
+        if not rows:
+            return {}
+        import numpy as np
+
+        # As _select: einsum's own loop (see there), then the same combination, row by row.
+        sims = self._combine(np.einsum("ij,j->i", self._vectors[rows], self._vectors[row]), row, rows)
+        kept = np.nonzero(sims >= floor)[0]
+        return dict(zip((self._chars[rows[k]] for k in kept.tolist()), _thousandths(sims[kept])))
 
     def neighbours(self, char: str, k: int) -> dict[str, float]:
         """The ``k`` most similar other characters of ``char`` with their similarity (cached; empty when unknown)."""
