@@ -168,8 +168,8 @@ class ContextCandidates:
         after = self._after.get(left, _NONE)
         before = self._before.get(right, _NONE)
         # Only the pools' characters can be proposed: score the glyphs of those alone (not every
-        # character's: 1 ms at each character's first sight). The pools' and the printed form's
-        # alike glyphs below hold the same similarities as the whole alike() would.
+        # character's: 1 ms at each character's first sight), with alike()'s similarities. A
+        # printed look-alike whose form is outside the pools is filtered out below either way.
         alike = self.embedding.alike_among(seen, min_similarity, gaps.keys() | after | before)
         if printed and printed != seen:
             to_simplified = simplify or {}
