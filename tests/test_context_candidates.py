@@ -139,6 +139,14 @@ def test_a_malformed_gaps_row_names_file_and_line(tmp_path):
     path.write_text("天门\t安:x\n", encoding="utf-8")
     with pytest.raises(ResourceError, match=r"gaps.tsv:1: bad middle"):
         ContextGaps(path).middles("天", "门")
+    # Rows are looked up by binary search: out of order or repeated, the file is refused.
+    path.write_text("天门\t安:3\n中国\t华:2\n", encoding="utf-8")
+    with pytest.raises(ResourceError, match=r"gaps.tsv:2: rows must be sorted"):
+        ContextGaps(path)
+    path.write_text("中国\t华:2\n\n天门\t安:3\n", encoding="utf-8")
+    gaps = ContextGaps(path)
+    assert len(gaps) == 2 and gaps.middles("天", "门") == (("安", 3),) and gaps.middles("中", "国") == (("华", 2),)
+    assert gaps.middles("国", "天") == () and gaps.middles("一", "一") == () and gaps.middles("龟", "龟") == ()
 
 
 def test_context_proposes_what_no_table_pairs(context):

@@ -21,6 +21,7 @@ weighs the survivors with the rest, the similarity entering the calibration.
 from __future__ import annotations
 
 import importlib.resources
+from array import array
 from collections import defaultdict
 from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
@@ -31,7 +32,6 @@ from restore.errors import ResourceError
 from restore.glyphs.embedding import GlyphEmbedding
 
 GAPS_FILE = "context_gaps.tsv"
-_NONE: frozenset[str] = frozenset()
 GAPS_ID = "context:pd-train-gaps"
 WORDS_ID = "context:words"
 
@@ -48,18 +48,44 @@ class ContextGaps:
             text = self.path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise ResourceError(f"{self.path}: cannot read context gaps: {exc}") from exc
-        self._raw: dict[str, tuple[int, str]] = {}
-        for number, line in enumerate(text.splitlines(), 1):
-            if not line or line.startswith("#"):
-                continue
-            key, tab, rest = line.partition("\t")
-            if len(key) != 2 or not tab:
-                raise ResourceError(f"{self.path}:{number}: expected left+right<TAB>middle:count ...")
-            self._raw[key] = (number, rest)
+        # The rows stay in the file's text, found by binary search over their keys: a dict of
+        # 107k rows held 28 MB, this about 4 MB (peak RSS counts against long documents).
+        self._text = text
+        self._starts = array("L")  # offset of each row in the text
+        self._numbers = array("L")  # its line number, for errors
+        previous = ""
+        number, pos = 0, 0
+        while pos < len(text):
+            end = text.find("\n", pos)
+            end = len(text) if end < 0 else end
+            number += 1
+            if end > pos and text[pos] != "#":
+                if text.find("\t", pos, end) != pos + 2:
+                    raise ResourceError(f"{self.path}:{number}: expected left+right<TAB>middle:count ...")
+                key = text[pos : pos + 2]
+                if key <= previous:
+                    raise ResourceError(f"{self.path}:{number}: rows must be sorted by left+right, each once")
+                previous = key
+                self._starts.append(pos)
+                self._numbers.append(number)
+            pos = end + 1
+        self._keys = "".join(text[start : start + 2] for start in self._starts)
         self._parsed: dict[str, tuple[tuple[str, int], ...]] = {}
 
     def __len__(self) -> int:
-        return len(self._raw)
+        return len(self._starts)
+
+    def _row(self, key: str) -> int:
+        """The index of the row of ``key`` (two characters), -1 when there is none."""
+        keys = self._keys
+        low, high = 0, len(self._starts)
+        while low < high:
+            middle = (low + high) // 2
+            if keys[2 * middle : 2 * middle + 2] < key:
+                low = middle + 1
+            else:
+                high = middle
+        return low if keys[2 * low : 2 * low + 2] == key else -1
 
     def middles(self, left: str, right: str) -> tuple[tuple[str, int], ...]:
         """``((middle, count), ...)`` seen between ``left`` and ``right`` in TRAIN (empty when never)."""
@@ -67,10 +93,13 @@ class ContextGaps:
         parsed = self._parsed.get(key)
         if parsed is not None:
             return parsed
-        entry = self._raw.get(key)
-        if entry is None:
+        row = self._row(key) if len(key) == 2 else -1
+        if row < 0:
             return ()
-        number, rest = entry
+        start = self._starts[row] + 3
+        end = self._text.find("\n", start)
+        rest = self._text[start : len(self._text) if end < 0 else end]
+        number = self._numbers[row]
         found = []
         for item in rest.split(" "):
             middle, _, count = item.rpartition(":")
@@ -116,8 +145,10 @@ class ContextCandidates:
             if len(word) == 2:
                 after[word[0]].append(word[1])
                 before[word[1]].append(word[0])
-        self._after = {ch: frozenset(v) for ch, v in after.items()}
-        self._before = {ch: frozenset(v) for ch, v in before.items()}
+        # Each neighbour's partners as one string (a membership test scans a few dozen characters):
+        # sets of one-character strings held 26 MB for the 2-character words, strings under 2 MB.
+        self._after = {ch: "".join(sorted(set(v))) for ch, v in after.items()}
+        self._before = {ch: "".join(sorted(set(v))) for ch, v in before.items()}
 
     def fillers(self, left: str, right: str) -> list[str]:
         """Every character the context predicts between ``left`` and ``right`` ("" at an edge), for a
@@ -130,7 +161,7 @@ class ContextCandidates:
         """
         found = [middle for middle, _count in self.gaps.middles(left, right)] if left and right else []
         seen = set(found)
-        completions = self._after.get(left, _NONE) | self._before.get(right, _NONE)
+        completions = set(self._after.get(left, "")) | set(self._before.get(right, ""))
         found.extend(sorted(completions - seen))
         return found
 
@@ -165,12 +196,12 @@ class ContextCandidates:
         """
         gap_floor = min_similarity if gap_min_similarity is None else gap_min_similarity
         gaps = dict(self.gaps.middles(left, right)) if left and right else {}
-        after = self._after.get(left, _NONE)
-        before = self._before.get(right, _NONE)
+        after = self._after.get(left, "")
+        before = self._before.get(right, "")
         # Only the pools' characters can be proposed: score the glyphs of those alone (not every
         # character's: 1 ms at each character's first sight), with alike()'s similarities. A
         # printed look-alike whose form is outside the pools is filtered out below either way.
-        alike = self.embedding.alike_among(seen, min_similarity, gaps.keys() | after | before)
+        alike = self.embedding.alike_among(seen, min_similarity, {*gaps, *after, *before})
         if printed and printed != seen:
             to_simplified = simplify or {}
             for ch, sim in self.embedding.alike(printed, min_similarity).items():
