@@ -135,13 +135,32 @@ def _variants_aligned(source: str, sub: list[str], ins: list[str]) -> None:
     >>> sub, ins = ["，"], ["制", ""]
     >>> _variants_aligned("币", sub, ins); sub, ins
     (['制'], ['', '，'])
+
+    A mark given another mark beside its own other width takes that width (``)`` against ``）、``).
+
+    >>> sub, ins = ["、"], ["）", ""]
+    >>> _variants_aligned(")", sub, ins); sub, ins
+    (['）'], ['', '、'])
+    >>> sub, ins = ["、"], ["", ""]   # a mark for a mark, nothing beside it: left as aligned
+    >>> _variants_aligned(")", sub, ins); sub, ins
+    (['、'], ['', ''])
     """
     for i, char in enumerate(source):
         given = sub[i]
-        if not given or given == char or _akin(char, given):
+        if not given or given == char or _same_mark(char, given):
             continue
         run = ins[i] + given + ins[i + 1]
         at = len(ins[i])
+        if _akin(char, given):
+            # A mark given another mark stays, unless its own other width sits beside it: ) against
+            # ）、 is ) → ） and 、 inserted, not ) → 、 and ） inserted.
+            if not (_mark_like(char) and _mark_like(given)):
+                continue
+            found = [k for k, other in enumerate(run) if k != at and _same_mark(char, other)]
+            if found:
+                k = min(found, key=lambda k: abs(k - at))
+                sub[i], ins[i], ins[i + 1] = run[k], run[:k], run[k + 1 :]
+            continue
         found = [k for k, other in enumerate(run) if k != at and _akin(char, other)]
         if not found and _mark_like(given) and not _mark_like(char):
             found = [k for k, other in enumerate(run) if k != at and not _mark_like(other)]
@@ -154,6 +173,11 @@ def _akin(char: str, other: str) -> bool:
     """Whether ``other`` is ``char``'s script variant, or both are marks (丶, the radical engines print
     for 、, counts as one): what an OCR engine prints for a character."""
     return _is_variant(char, other) or (_mark_like(char) and _mark_like(other))
+
+
+def _same_mark(char: str, other: str) -> bool:
+    """Whether ``other`` is ``char`` in its other width (``)`` and ``）``; NFKC folds one into the other)."""
+    return char != other and unicodedata.normalize("NFKC", char) == unicodedata.normalize("NFKC", other)
 
 
 def _mark_like(char: str) -> bool:

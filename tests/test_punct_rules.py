@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from restore.config import Config
 from restore.stages.base import Document
-from restore.stages.lists import misread_interpuncts
+from restore.stages.lists import dropped_annotation_separators, misread_interpuncts
 from restore.stages.punct import PunctStage
 
 SURNAMES = frozenset("王张李刘陈")
@@ -33,6 +33,52 @@ def test_transliterated_and_long_runs_keep_their_interpunct() -> None:
     # With given-name characters, a name must go on with them (a transliteration led by a surname does not).
     assert misread_interpuncts("王并亚·张明", SURNAMES) == [3]
     assert misread_interpuncts("王并亚·张明", SURNAMES, frozenset("明亚")) == []
+
+
+ANNOTATIONS = ["（女）", "（回族）", "(女)", "（女，蒙古族）", "（维吾尔族)"]
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(sorted(SURNAMES)),
+            st.text(alphabet=NAME_CHARS, min_size=1, max_size=2),
+            st.sampled_from(["", *ANNOTATIONS]),
+            st.sampled_from(["", "、"]),
+        ),
+        min_size=1,
+        max_size=5,
+    )
+)
+def test_a_name_straight_after_an_annotation_lost_its_separator(items: list[tuple[str, str, str, str]]) -> None:
+    unit = "".join(surname + rest + annotation + separator for surname, rest, annotation, separator in items)
+    expected, at = [], 0
+    for number, (surname, rest, annotation, separator) in enumerate(items):
+        at += len(surname + rest + annotation)
+        if annotation and not separator and number + 1 < len(items):
+            expected.append(at)
+        at += len(separator)
+    assert dropped_annotation_separators(unit, SURNAMES, frozenset(NAME_CHARS)) == expected
+
+
+def test_an_annotation_before_an_office_or_a_non_name_keeps_its_text() -> None:
+    given_chars = frozenset(NAME_CHARS + "市长")
+    surnames = SURNAMES | {"任"}
+    # 为/任 + an office (当选, 任职), a closing mark, a word that is no name, a bracket that is no annotation.
+    for unit in ("王林（女）为市长", "王林（女）任市长", "王林（女），张明", "王林（女）同志", "会议（第二次）王林"):
+        assert dropped_annotation_separators(unit, surnames, given_chars) == [], unit
+
+
+def test_the_annotation_rule_leaves_the_closers_own_separator_and_can_be_switched_off() -> None:
+    text = "名单：王环（女）、李明（女)马林、陈琪（女）刘峰"
+    on = PunctStage(Config()).propose(text, Document()).proposals
+    found = sorted((p.start, p.end, p.after, p.source) for p in on if "、" in p.after)
+    # The half-width closer's own rule restores the first lost 、 with its ）(a list whose other
+    # items end "）、"): one 、 there, not two. The second is the annotation rule's.
+    assert found == [(13, 14, "）、", "punct:halfwidth-closer"), (22, 22, "、", "punct:annotation-separator")]
+    config = Config()
+    off = dataclasses.replace(config, punct=dataclasses.replace(config.punct, annotation_separator_confidence=0.0))
+    assert [p for p in PunctStage(off).propose(text, Document()).proposals if p.source == "punct:annotation-separator"] == []
 
 
 def test_the_punct_stage_proposes_the_comma_and_can_be_switched_off() -> None:

@@ -19,6 +19,12 @@ a misread: :func:`misread_interpuncts` finds those.
 
 >>> misread_interpuncts("王志远·张晓琪、李明", frozenset("王张李"))
 [3]
+
+Or the separator is gone after a name's annotation, ``（女）`` or ``（回族）``, and the next name
+follows the closing bracket directly: :func:`dropped_annotation_separators` finds those.
+
+>>> dropped_annotation_separators("王林（女）张明、李强", frozenset("王张李"), frozenset("林明强"))
+[5]
 """
 
 from __future__ import annotations
@@ -105,6 +111,40 @@ def misread_interpuncts(unit: str, surnames: AbstractSet[str], given: AbstractSe
             if _is_name(before, surnames, given) or (not before and i and unit[i - 1] in "）)"):
                 found.append(i)
         i = unit.find("·", i + 1)
+    return found
+
+
+# A name's annotation in a list: （女）, （回族）, （女，蒙古族）, either bracket width.
+_ANNOTATION = re.compile(r"[（(](?:女|女[，、,][^（()）\s]{1,6}族|[^（()）\s]{1,6}族)[）)]")
+# A surname that also starts what follows an annotation in running text (（女）任市长: holds an office).
+_NOT_A_NAME_AFTER_ANNOTATION = frozenset("任")
+
+
+def dropped_annotation_separators(unit: str, surnames: AbstractSet[str], given: AbstractSet[str]) -> list[int]:
+    """Offsets in ``unit`` where a ``、`` was lost between a name's annotation and the next name.
+
+    An annotation (``（女）``, ``（回族）``, ``（女，蒙古族）``) closes a list item; what follows it in
+    a list is a separator. A name straight after the closing bracket (a surname of ``surnames``,
+    then a character of ``given``) is the next item with its ``、`` dropped, as PP-OCRv4 drops it.
+    In People's Daily lines 1-16000 an annotation is followed by ``、`` 101 times, by ``为`` 27
+    times (当选: 张明（女）为副市长), by ``，`` 5 times and never by a name; on the DEV renders
+    (ocr_dev) the pattern is found 18 times, all a dropped ``、`` in the truth.
+
+    >>> dropped_annotation_separators("李明（回族）王林峰（女）", frozenset("王李"), frozenset("林峰明"))
+    [6]
+    >>> dropped_annotation_separators("张明（女）为副市长，李强（女）任市长", frozenset("张李任"), frozenset("明强市"))
+    []
+    """
+    found = []
+    for match in _ANNOTATION.finditer(unit):
+        at = match.end()
+        if (
+            at + 1 < len(unit)
+            and unit[at] in surnames
+            and unit[at] not in _NOT_A_NAME_AFTER_ANNOTATION
+            and unit[at + 1] in given
+        ):
+            found.append(at)
     return found
 
 

@@ -38,7 +38,7 @@ from restore.evidence import EngineReading
 from restore.stages.base import Document, EngineView, Proposal, StageOutput, StagePlan, rule_proposal
 from restore.lm.model import load_name_chars
 from restore.scriptdata import ScriptTables
-from restore.stages.lists import misread_interpuncts
+from restore.stages.lists import dropped_annotation_separators, misread_interpuncts
 
 FULL_WIDTH = {",": "，", "!": "！", "?": "？", ":": "：", ";": "；", "(": "（", ")": "）"}
 _MARK = re.compile(r"[ \t]*([,!?:;])[ \t]*")
@@ -127,6 +127,11 @@ class PunctStage:
             *self._trailing_separators(text, view, back),
             *self._final_openers(text, view, back),
         )
+        # A 、 lost after a name's annotation, unless the bracket's own rule restores it (（女)马 → （女）、马).
+        annotation_separators = tuple(
+            p for p in self._annotation_separators(text)
+            if not any(q.end == p.start and q.after.endswith("、") for q in (*parentheses, *closers))
+        )
         # A doubled opener becomes one （: the pair and look-alike rules leave its two characters alone.
         doubled_openers = tuple(self._doubled_openers(text))
         covered = {at for p in doubled_openers for at in range(p.start, p.end)}
@@ -139,6 +144,7 @@ class PunctStage:
             *self._between_digits(text),
             *(p for p in self._misread_openers(text) if p.start not in covered),
             *specks,
+            *annotation_separators,
         )
         return StageOutput(proposals=proposals)
 
@@ -178,6 +184,15 @@ class PunctStage:
         surnames, given = self._name_chars()
         for at in misread_interpuncts(text, surnames, given):
             yield self._proposal(text, at, at + 1, "、", "name-list-interpunct", confidence)
+
+    def _annotation_separators(self, text: str) -> Iterator[Proposal]:
+        """A 、 lost between a name's annotation and the next name (王林（女）张明 → 王林（女）、张明)."""
+        confidence = self.settings.annotation_separator_confidence
+        if not confidence or "族" not in text and "女" not in text:
+            return
+        surnames, given = self._name_chars()
+        for at in dropped_annotation_separators(text, surnames, given):
+            yield self._proposal(text, at, at, "、", "annotation-separator", confidence)
 
     def _name_chars(self) -> tuple[frozenset[str], frozenset[str]]:
         """(surname, given-name) characters in both scripts: data/lm/names.txt and their traditional
