@@ -8,6 +8,7 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
+#include <cstdint>
 #include <exception>
 #include <new>
 #include <vector>
@@ -15,6 +16,7 @@
 #include "lm/model.hh"
 #include "lm/state.hh"
 #include "lm/virtual_interface.hh"
+#include "lm/word_index.hh"
 #include "util/string_piece.hh"
 
 namespace {
@@ -151,7 +153,18 @@ PyObject *Windows_windows(Windows *self, PyObject *args) {
         std::vector<std::vector<Step>> steps(tail.size());
         totals.reserve(words.size());
         State first, state;
+        // Every token outside the vocabulary is kenlm's <unk> (lm::kUNK): its window is one window,
+        // walked for the first of them and copied for the rest (the same float64: the walk is
+        // deterministic), so the caller need not find and group them (CharStage._sharing).
+        size_t unknown_at = SIZE_MAX;
         for (WordIndex word : words) {
+            if (word == lm::kUNK) {
+                if (unknown_at != SIZE_MAX) {
+                    totals.push_back(totals[unknown_at]);
+                    continue;
+                }
+                unknown_at = totals.size();
+            }
             double total = model.BaseScore(&context, word, &first);
             if (tail.empty() || (has_cut && total < cut)) {
                 totals.push_back(total);

@@ -59,6 +59,45 @@ def test_similarity_is_symmetric_bounded_and_one_on_the_diagonal(embedding, a, b
     assert embedding.similarities(a, [b]) == [sim]
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.floats(width=32, min_value=-2.0, max_value=2.0) | st.sampled_from([0.0625, -1.9375, 0.4215, -0.0004]), max_size=40))
+def test_thousandths_are_rounds_to_three_places_bit_for_bit(values):
+    # alike() rounds its similarities in one vectorised step: the very floats (and zero signs) of round().
+    import math
+
+    import numpy as np
+
+    from restore.glyphs.embedding import _thousandths
+
+    array = np.array(values, dtype=np.float32)
+    expected = [round(float(v), 3) for v in array]
+    got = _thousandths(array)
+    assert [(v, math.copysign(1.0, v)) for v in got] == [(v, math.copysign(1.0, v)) for v in expected]
+
+
+def test_alike_keeps_the_rounded_similarities_of_each_pair(embedding):
+    found = embedding.alike("间", 0.5)
+    assert "问" in found and "间" not in found
+    assert all(sim >= 0.5 for sim in found.values())
+    # The same value similarity() rounds for the pair alone, within float32 rounding of the products.
+    assert abs(found["问"] - embedding.similarity("间", "问")) <= 0.001
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.sampled_from("间未基己土大門們减滅舉"),
+    st.floats(min_value=0.3, max_value=0.9),
+    st.sets(st.sampled_from("问末朱墓基已巳士王天太门们闪减滅灭舉举x间"), max_size=15),
+)
+def test_alike_among_a_pool_is_alike_restricted_to_it(embedding, char, floor, pool):
+    # Scored on the pool's rows alone before alike() is cached for (char, floor), filtered after:
+    # the same characters, order and floats as the whole alike() restricted to the pool.
+    first = embedding.alike_among(char, floor, pool)
+    whole = {other: sim for other, sim in embedding.alike(char, floor).items() if other in pool}
+    assert list(first.items()) == list(whole.items())
+    assert list(embedding.alike_among(char, floor, pool).items()) == list(whole.items())
+
+
 def test_neighbours_are_sorted_and_exclude_the_character(embedding):
     found = embedding.neighbours("间", 10)
     assert "间" not in found and "问" in found

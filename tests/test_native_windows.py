@@ -71,6 +71,29 @@ def test_the_kernel_gives_the_python_totals_bit_for_bit(
     assert [value.hex() for value in got] == [value.hex() for value in expected]
 
 
+def test_the_kernel_walks_unknown_replacements_once_with_the_python_totals(lm: CharLanguageModel, kernel: native.WindowsKernel) -> None:
+    # Ꙃ, x and U+E000 are all <unk> to kenlm: the kernel copies the first one's window to the others
+    # (CharStage then passes no sharing); each total is still the pure-Python walk's, bit for bit.
+    tokens = list("会议在徐汇区召开")
+    replacements = ["Ꙃ", "徐", "x", "涂", "\ue000", "Ꙃ"]
+    assert [lm.unknown(token) for token in replacements] == [True, False, True, False, True, True]
+    for index in (0, 3, len(tokens) - 1):
+        for floor in (None, -12.0, -3.0):
+            expected = _python(lm.model, tokens, index, replacements, floor)
+            got = kernel.windows(tokens, index, replacements, None if floor is None else floor - FLOOR_SLACK)
+            assert [value.hex() for value in got] == [value.hex() for value in expected]
+            assert got[0] == got[2] == got[4] == got[5] != got[1]
+
+
+def test_the_stage_leaves_unknown_sharing_to_the_kernel(kernel: native.WindowsKernel) -> None:
+    stage = CharStage(restore.Config())
+    assert stage.lm.windows_kernel is not None
+    key = ("未", "simplified", False)
+    listed = stage.candidates_for(*key)
+    tokens, sharing = stage._replacements(key, listed, listed)
+    assert tokens == [option[1] for option in listed] and sharing is None
+
+
 @settings(max_examples=100, deadline=None)
 @given(
     tokens=st.lists(st.sampled_from(ALPHABET), min_size=1, max_size=10),

@@ -198,8 +198,10 @@ class ContextCandidates:
         gaps = dict(self.gaps.middles(left, right)) if left and right else {}
         after = self._after.get(left, "")
         before = self._before.get(right, "")
-        # The glyphs alike enough are few (about 1% of characters at 0.55): walk them, not the pools.
-        alike = dict(self.embedding.alike(seen, min_similarity))
+        # Only the pools' characters can be proposed: score the glyphs of those alone (not every
+        # character's: 1 ms at each character's first sight), with alike()'s similarities. A
+        # printed look-alike whose form is outside the pools is filtered out below either way.
+        alike = self.embedding.alike_among(seen, min_similarity, {*gaps, *after, *before})
         if printed and printed != seen:
             to_simplified = simplify or {}
             for ch, sim in self.embedding.alike(printed, min_similarity).items():

@@ -59,6 +59,7 @@ import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
+from itertools import repeat
 from typing import Any, ClassVar
 
 from restore.chars import is_bmp_han
@@ -427,7 +428,8 @@ class CharStage:
                 break
             if neighbour not in wrong_script:
                 sims[neighbour] = sim
-        found = [*counts, *(neighbour for neighbour in sims if neighbour not in counts)]
+        # The keys of both, the mined first (one C-level merge, not a generator per candidate).
+        found = list({**counts, **sims})
         if res.phonetic is not None:
             sounds = res.phonetic.neighbours(char, cfg.phonetic_candidates, wrong_script)
             listed = set(found)
@@ -438,7 +440,10 @@ class CharStage:
         tokens: Sequence[str] = res.lm.prepare("".join(found))
         if len(tokens) != len(found):  # a candidate of several characters (never in the shipped tables)
             tokens = [res.lm.prepare(c) for c in found]
-        result = [(c, token, sims.get(c, 0.0), counts.get(c, 0)) for c, token in zip(found, tokens) if token != own]
+        # Zipped by C-level lookups: a character's first sight builds ~30 options.
+        result = list(zip(found, tokens, map(sims.get, found, repeat(0.0)), map(counts.get, found, repeat(0))))
+        if own in tokens:  # a candidate the LM reads as the character itself changes nothing
+            result = [option for option in result if option[1] != own]
         self._candidates[key] = result
         return result
 
@@ -482,9 +487,9 @@ class CharStage:
         all replacements, scoring each distinct kenlm state once (same totals as one walk each);
         with ``floor``, a replacement that cannot reach it keeps a partial sum below it.
         ``sharing``: the replacements to walk and, per replacement, which of their totals is its
-        own (:meth:`_sharing`: those outside the LM's vocabulary share one window).
-        The compiled kernel (:mod:`restore.lm.native`), when there is one, gives the same totals
-        and builds ``context`` itself from the tokens before ``index``.
+        own (:meth:`_sharing`: those outside the LM's vocabulary share one window; the kernel
+        shares them without it). The compiled kernel (:mod:`restore.lm.native`), when there is
+        one, gives the same totals and builds ``context`` itself from the tokens before ``index``.
         """
         kernel = self.lm.windows_kernel
         if kernel is not None:
@@ -520,17 +525,23 @@ class CharStage:
         return walked, source
 
     def _replacements(self, key: tuple[str, str, bool], listed: list[Option], options: list[Option]) -> tuple[list[str], Sharing | None]:
-        """The LM tokens of ``options`` and how their windows are shared (:meth:`_sharing`);
-        remembered for ``listed``, the candidate list of ``key`` (:meth:`candidates_for`), when
-        ``options`` is it."""
+        """The LM tokens of ``options`` and how their windows are shared (:meth:`_sharing`; None
+        with the compiled kernel, which shares them itself); remembered for ``listed``, the
+        candidate list of ``key`` (:meth:`candidates_for`), when ``options`` is it."""
         if options is listed:
             found = self._listed_tokens.get(key)
             if found is None:
                 tokens = [option[1] for option in listed]
-                found = self._listed_tokens[key] = (tokens, self._sharing(tokens))
+                found = self._listed_tokens[key] = (tokens, self._shared_windows(tokens))
             return found
         tokens = [option[1] for option in options]
-        return tokens, self._sharing(tokens)
+        return tokens, self._shared_windows(tokens)
+
+    def _shared_windows(self, replacements: list[str]) -> Sharing | None:
+        """:meth:`_sharing` for the pure-Python windows; None for the compiled kernel, which walks
+        the first unknown token's window once itself (looking the tokens up costs a character's
+        first sight more than the walks it saves)."""
+        return None if self.lm.windows_kernel is not None else self._sharing(replacements)
 
     def in_word(self, tokens: list[str], index: int, token: str) -> bool:
         """Whether a known word of 2-4 characters covers ``index`` when it holds ``token``."""
