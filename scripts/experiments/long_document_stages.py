@@ -4,8 +4,10 @@ The long-document benchmark (``python -m benchmarks.scaling``) gives one figure 
 splits it by stage (``Corrector.fix``'s progress callback marks each stage's start and end;
 "between" is the resolver and edit log between stages) and lets the collector be switched:
 ``--gc off`` runs ``fix`` under ``gc.disable()``, ``--gc freeze`` calls ``gc.freeze()`` after
-loading. Session 9 (2026-11-30): many lines, 4 MB ÷ 1 MB CPU was 4.70× with the collector on and
-4.06× with it off (the char stage 4.83× and 4.0×).
+loading. Session 9 (2026-11-30), many lines, 4 MB ÷ 1 MB CPU: 4.70× with the collector on, 4.06×
+with it off, but the collector's own pauses (``gc.callbacks``) were only 0.24 s at 1 MB and 0.88 s
+at 4 MB, and one process's CPU time for the same 1 MB input ranged from 13.0 to 16.3 s across runs
+on this shared machine: compare several runs before reading a cause into one.
 
     .venv/bin/python scripts/experiments/long_document_stages.py 1000000 --gc on
     .venv/bin/python scripts/experiments/long_document_stages.py 4000000 --one-line
