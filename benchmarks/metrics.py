@@ -151,19 +151,16 @@ def _variants_aligned(source: str, sub: list[str], ins: list[str]) -> None:
             continue
         run = ins[i] + given + ins[i + 1]
         at = len(ins[i])
-        if _akin(char, given):
+        if _mark_like(char) and _mark_like(given):
             # A mark given another mark stays, unless its own other width sits beside it: ) against
             # ）、 is ) → ） and 、 inserted, not ) → 、 and ） inserted.
-            if not (_mark_like(char) and _mark_like(given)):
-                continue
             found = [k for k, other in enumerate(run) if k != at and _same_mark(char, other)]
-            if found:
-                k = min(found, key=lambda k: abs(k - at))
-                sub[i], ins[i], ins[i + 1] = run[k], run[:k], run[k + 1 :]
+        elif _is_variant(char, given):
             continue
-        found = [k for k, other in enumerate(run) if k != at and _akin(char, other)]
-        if not found and _mark_like(given) and not _mark_like(char):
-            found = [k for k, other in enumerate(run) if k != at and not _mark_like(other)]
+        else:
+            found = [k for k, other in enumerate(run) if k != at and _akin(char, other)]
+            if not found and _mark_like(given) and not _mark_like(char):
+                found = [k for k, other in enumerate(run) if k != at and not _mark_like(other)]
         if found:
             k = min(found, key=lambda k: abs(k - at))  # the nearest: the fewest characters move
             sub[i], ins[i], ins[i + 1] = run[k], run[:k], run[k + 1 :]

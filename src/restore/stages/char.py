@@ -49,7 +49,6 @@ conversion is proposed as is unless the LM finds a likelier character at that po
 
 from __future__ import annotations
 
-import bisect
 import heapq
 import logging
 import math
@@ -83,6 +82,7 @@ from restore.lm.t2s import load_script_sets, load_t2s
 from restore.lm import windows
 from restore.lm.windows import SentenceWalk
 from restore.lm.wordlm import WordLanguageModel
+from restore.spans import LineIndex
 from restore.stages.base import Deferred, Document, EngineView, Proposal, StageOutput, StagePlan
 from restore.stages import joint
 from restore.stages.char_features import GLYPH_SHARPNESS, CharCalibration, CharFeatures
@@ -1736,18 +1736,15 @@ class TraditionalLines:
         self._text = text
         self._traditional_only = traditional_only
         self._simplified_only = simplified_only
-        self._breaks: list[int] | None = None  # offsets of "\n", found on the first question
+        self._lines: LineIndex | None = None  # built on the first question
         self._known: dict[int, bool] = {}
         self._leans: dict[int, bool] = {}
 
     def _span(self, offset: int) -> tuple[int, int, int]:
         """The line holding ``offset``: its number, start and end (found by binary search)."""
-        if self._breaks is None:
-            self._breaks = [match.start() for match in re.finditer("\n", self._text)]
-        line = bisect.bisect_left(self._breaks, offset)
-        start = self._breaks[line - 1] + 1 if line else 0
-        end = self._breaks[line] if line < len(self._breaks) else len(self._text)
-        return line, start, end
+        if self._lines is None:
+            self._lines = LineIndex(self._text)
+        return self._lines.line(offset)
 
     def at(self, offset: int) -> bool:
         """Whether the line holding ``text[offset]`` (a line break belongs to the line it ends) has one."""

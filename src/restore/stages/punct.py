@@ -38,6 +38,7 @@ from restore.evidence import EngineReading
 from restore.stages.base import Document, EngineView, Proposal, StageOutput, StagePlan, rule_proposal
 from restore.lm.model import load_name_chars
 from restore.scriptdata import ScriptTables
+from restore.spans import LineIndex
 from restore.stages.lists import dropped_annotation_separators, misread_interpuncts
 
 FULL_WIDTH = {",": "，", "!": "！", "?": "？", ":": "：", ";": "；", "(": "（", ")": "）"}
@@ -392,15 +393,12 @@ class _ListCloses:
     scan of the line per question is quadratic in a document printed as one long line)."""
 
     def __init__(self, text: str) -> None:
-        self._length = len(text)
-        self._breaks = [m.start() for m in re.finditer("\n", text)]
+        self._lines = LineIndex(text)
         self._closes = [m.start() for m in _LIST_CLOSE.finditer(text)]
 
     def in_line_of(self, at: int) -> bool:
         """Whether the line holding offset ``at`` has an item ending ``）、``."""
-        line = bisect.bisect_left(self._breaks, at)
-        start = self._breaks[line - 1] + 1 if line else 0
-        end = self._breaks[line] if line < len(self._breaks) else self._length
+        _, start, end = self._lines.line(at)
         first = bisect.bisect_left(self._closes, start)
         return first < len(self._closes) and self._closes[first] < end
 
