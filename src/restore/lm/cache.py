@@ -23,6 +23,7 @@ merge associatively and commutatively (a batch's first pass sums its documents' 
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -86,6 +87,26 @@ class NgramCounts:
     def count(self, ngram: str) -> int:
         """Occurrences of ``ngram`` (0 when unseen)."""
         return self.counts.get(ngram, 0)
+
+    def peak(self, token: str) -> int:
+        """The count of the most repeated n-gram holding ``token`` (0 when none does): no
+        :meth:`support` of ``token`` exceeds it.
+
+        >>> counts = NgramCounts.from_texts(["天安门广场", "天安门"])
+        >>> counts.peak("安"), counts.peak("广"), counts.peak("人")
+        (2, 1, 0)
+        """
+        return self._peaks.get(token, 0)
+
+    @functools.cached_property
+    def _peaks(self) -> dict[str, int]:
+        # Built on first ask, once per document: {token: its most repeated n-gram's count}.
+        peaks: dict[str, int] = {}
+        for ngram, count in self.counts.items():
+            for token in ngram:
+                if count > peaks.get(token, 0):
+                    peaks[token] = count
+        return peaks
 
     def support(self, tokens: list[str], index: int, token: str) -> int:
         """The most often seen n-gram that covers ``index`` when it holds ``token``: its count."""
