@@ -34,6 +34,7 @@ from collections.abc import Iterator
 from restore.chars import (
     CLOSERS,
     CJK_PUNCT,
+    HAN_RUN,
     PROSE_PUNCT,
     TERMINAL,
     display_width,
@@ -100,6 +101,8 @@ class LayoutStage:
         return rule_proposal(text, start, end, after, kind="layout", rule=rule, confidence=confidence, context=6)
 
     def _spaces(self, text: str) -> Iterator[Proposal]:
+        if " " not in text and "\t" not in text:
+            return  # every rule here is about a run of spaces or tabs (most OCR lines have none)
         spaced = self._letter_spaced_gaps(text)
         for match in _SPACES.finditer(text):
             start, end = match.span()
@@ -229,12 +232,23 @@ def _spaced_number(text: str, digits_start: int, left: str) -> bool:
 
 
 def _reads_as_prose(line: str) -> bool:
-    """A line with sentence punctuation inside it is running text, not a heading."""
-    for index, char in enumerate(line):
-        if char in PROSE_PUNCT:
-            return True
-        # A half-width mark after Chinese counts as the full-width one the punct stage makes of it,
-        # at a line end too: otherwise a second pass would see prose the first did not.
-        if char in _HALF_PROSE and 0 < index and is_han(line[index - 1]):
-            return True
-    return False
+    """A line with sentence punctuation inside it is running text, not a heading.
+
+    >>> _reads_as_prose("会议召开，地点"), _reads_as_prose("会议召开,地点"), _reads_as_prose("Note: 会议")
+    (True, True, False)
+    """
+    return _PROSE.search(line) is not None
+
+
+# Sentence punctuation (PROSE_PUNCT), or a half-width mark after Chinese: it counts as the
+# full-width one the punct stage makes of it, at a line end too, or a second pass would see
+# prose the first did not. One regex search, not a Python loop over the line.
+_PROSE = re.compile(
+    "["
+    + "".join(re.escape(c) for c in sorted(PROSE_PUNCT))
+    + "]|(?<="
+    + HAN_RUN.pattern.removesuffix("+")
+    + ")["
+    + "".join(re.escape(c) for c in sorted(_HALF_PROSE))
+    + "]"
+)
