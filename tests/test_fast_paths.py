@@ -14,14 +14,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from restore.chars import display_width, is_cjk, is_han
+from restore.chars import PROSE_PUNCT, display_width, is_cjk, is_han
 from restore.config import Config, PunctConfig
 from restore.edits import Edit, EditLog, apply_edits
 from restore.lm.cache import _HAN_FIRST, _HAN_LAST, NgramCounts, _han_bearing
 from restore.scriptdata import ScriptTables
 from restore.stages import punct
 from restore.stages.layout import _HALF_PROSE, _reads_as_prose
-from restore.chars import PROSE_PUNCT
 
 # Ordinary text, the marks and brackets the punct rules read, full-width forms, debris, both
 # scripts' only-characters (层 養), the radical 丶, 〇, an Extension B ideograph, the marks'
