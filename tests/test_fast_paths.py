@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from restore.chars import PROSE_PUNCT, display_width, is_cjk, is_han
+from restore.chars import PROSE_PUNCT, Translation, display_width, is_cjk, is_han
 from restore.config import Config, PunctConfig
 from restore.edits import Edit, EditLog, apply_edits
 from restore.lm.cache import _HAN_FIRST, _HAN_LAST, NgramCounts, _han_bearing
@@ -157,3 +157,15 @@ def test_commit_replays_the_edits_as_apply_edits_does(case: tuple[str, list[list
             continue  # overlapping after lifting: the resolver would have kept one
         log.commit(applied, absorbed)
         assert log.text == apply_edits(text, log.edits)
+
+
+tables = st.dictionaries(
+    st.sampled_from(ALPHABET).map(ord),
+    st.one_of(st.none(), st.sampled_from(ALPHABET), st.sampled_from(ALPHABET).map(ord), st.just("长串")),
+    max_size=12,
+)
+
+
+@given(texts, tables)
+def test_translation_is_str_translate_with_the_dict(text: str, table: dict[int, int | str | None]) -> None:
+    assert Translation(table)(text) == text.translate(table)

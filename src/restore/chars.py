@@ -13,6 +13,7 @@ The one definition of a Han character in the library: :func:`is_han` (every CJK 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 # Full-width punctuation of Chinese text.
 CJK_PUNCT = frozenset("，。、；：？！“”‘’（）《》〈〉【】「」『』—…·～〔〕")
@@ -35,6 +36,41 @@ IDEOGRAPHIC_ZERO = "\u3007"
 HAN_RUN = re.compile(
     "[" + IDEOGRAPHIC_ZERO + "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in HAN_RANGES) + "]+"
 )
+
+
+# A character beyond the Basic Multilingual Plane (Extension B ideographs and the like).
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+class Translation:
+    """A ``str.translate`` table, applied as a list indexed by code point where it can be.
+
+    ``str.translate`` with a dict raises and catches a ``KeyError`` inside for every character
+    the dict does not map: about five times the work of a list look-up, whose ``IndexError``
+    past its end means "unmapped" just as well. The list covers the Basic Multilingual Plane up
+    to the table's highest key there; a text holding a character beyond it, when the table maps
+    such characters, is translated with the dict. Either way the result is ``text.translate(table)``.
+
+    >>> table = {ord("國"): "国", ord("，"): ",", ord("\U00020000"): "X", ord(" "): None}
+    >>> Translation(table)("國， 会"), Translation(table)("國\U00020000")
+    ('国,会', '国X')
+    """
+
+    def __init__(self, table: Mapping[int, int | str | None]) -> None:
+        self._table = dict(table)
+        # The list's entries are the unmapped code points themselves (str.translate keeps those).
+        top = max((code for code in self._table if code <= 0xFFFF), default=-1)
+        self._bmp: list[int | str | None] = list(range(top + 1))
+        for code, value in self._table.items():
+            if code <= top:
+                self._bmp[code] = value
+        self._astral = any(code > 0xFFFF for code in self._table)
+
+    def __call__(self, text: str) -> str:
+        """``text.translate(table)``."""
+        if self._astral and _ASTRAL.search(text):
+            return text.translate(self._table)
+        return text.translate(self._bmp)
 
 
 def is_han(char: str) -> bool:

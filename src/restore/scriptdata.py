@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from restore.chars import Translation
 from restore.errors import ResourceError
 from restore.resources import data_path, read_data_lines
 from restore.tablecache import cached
@@ -94,21 +95,21 @@ class ScriptTables:
         (1, 2)
         """
         # One str.translate marks every such character, str.count counts the marks: both in C,
-        # where two Python loops over the text cost twice as much. A mark already in the text is
-        # taken off.
-        marked = text.translate(self._marks)
+        # where two Python loops over the text cost several times as much. A mark already in the
+        # text is taken off.
+        marked = self._marks(text)
         return (
             marked.count(_SIMPLIFIED_MARK) - text.count(_SIMPLIFIED_MARK),
             marked.count(_TRADITIONAL_MARK) - text.count(_TRADITIONAL_MARK),
         )
 
     @functools.cached_property
-    def _marks(self) -> dict[int, str]:
+    def _marks(self) -> Translation:
         # The two sets are disjoint by construction (a traditional-only character is a traditional
         # form, which a simplified-only one never is), so each character gets one mark.
-        marks = dict.fromkeys(map(ord, self.simplified_only), _SIMPLIFIED_MARK)
+        marks: dict[int, str | int | None] = dict.fromkeys(map(ord, self.simplified_only), _SIMPLIFIED_MARK)
         marks.update(dict.fromkeys(map(ord, self.traditional_only), _TRADITIONAL_MARK))
-        return marks
+        return Translation(marks)
 
     def detect(self, text: str, *, ratio: float = 3.0, minimum: int = 1) -> str:
         """``"simplified"``, ``"traditional"`` or ``""`` when neither clearly dominates."""
