@@ -20,7 +20,7 @@ from restore.edits import Edit, EditLog, apply_edits
 from restore.lm.cache import _HAN_FIRST, _HAN_LAST, NgramCounts, _han_bearing
 from restore.scriptdata import ScriptTables
 from restore.stages import punct
-from restore.stages.layout import _HALF_PROSE, _reads_as_prose
+from restore.stages.layout import _GAP, _HALF_PROSE, _gaps, _reads_as_prose
 
 # Ordinary text, the marks and brackets the punct rules read, full-width forms, debris, both
 # scripts' only-characters (层 養), the radical 丶, 〇, an Extension B ideograph, the marks'
@@ -169,3 +169,8 @@ tables = st.dictionaries(
 @given(texts, tables)
 def test_translation_is_str_translate_with_the_dict(text: str, table: dict[int, int | str | None]) -> None:
     assert Translation(table)(text) == text.translate(table)
+
+
+@given(texts)
+def test_line_gaps_are_the_pattern_matches(text: str) -> None:
+    assert [m.span() for m in _gaps(text)] == [m.span() for m in _GAP.finditer(text)]
