@@ -12,6 +12,7 @@ The one definition of a Han character in the library: :func:`is_han` (every CJK 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 
@@ -58,9 +59,10 @@ class Translation:
 
     def __init__(self, table: Mapping[int, int | str | None]) -> None:
         self._table = dict(table)
-        # The list's entries are the unmapped code points themselves (str.translate keeps those).
+        # The list's entries are the unmapped code points themselves (str.translate keeps those),
+        # the int objects shared by every table (2 MB for the plane, not 2 MB a table).
         top = max((code for code in self._table if code <= 0xFFFF), default=-1)
-        self._bmp: list[int | str | None] = list(range(top + 1))
+        self._bmp: list[int | str | None] = list(_bmp_code_points()[: top + 1])
         for code, value in self._table.items():
             if code <= top:
                 self._bmp[code] = value
@@ -71,6 +73,11 @@ class Translation:
         if self._astral and _ASTRAL.search(text):
             return text.translate(self._table)
         return text.translate(self._bmp)
+
+
+@functools.cache
+def _bmp_code_points() -> tuple[int, ...]:
+    return tuple(range(0x10000))
 
 
 def is_han(char: str) -> bool:
