@@ -15,8 +15,8 @@ from collections.abc import Iterator
 from collections.abc import Set as AbstractSet
 from pathlib import Path
 
-from restore.errors import ResourceError
 from restore.chars import Translation
+from restore.errors import ResourceError
 from restore.lm.corpus import normalizing_table
 from restore.lm.native import WindowsKernel, load_kernel
 from restore.resources import data_path
