@@ -91,7 +91,7 @@ class ScriptTables:
     def counts(self, text: str) -> tuple[int, int]:
         """(simplified-only, traditional-only) character counts of ``text``.
 
-        >>> ScriptTables.load().counts("基層养老服務\x01")
+        >>> ScriptTables.load().counts("基層养老服務\\x01")
         (1, 2)
         """
         # One str.translate marks every such character, str.count counts the marks: both in C,

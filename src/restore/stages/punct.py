@@ -42,14 +42,14 @@ from restore.spans import LineIndex
 from restore.stages.lists import dropped_annotation_separators, misread_interpuncts
 
 
-
 class _Guarded:
     """A rule's regex with a character class every match holds a character of: a text with none
     (most lines, for most rules) is not scanned.
 
-    The patterns below start with a lookbehind or an optional run, so the regex engine tries a
-    whole match at every position; the class is found by a plain character scan, several times
-    faster, and it settles most short OCR lines alone. ``finditer`` gives what the pattern's does.
+    The patterns below open with a lookbehind, an optional run or an alternation, so the regex
+    engine tries a whole match at every position; the class is found by a plain character scan,
+    several times faster, and it settles most short OCR lines alone. ``finditer`` gives what the
+    pattern's does (tests/test_fast_paths.py).
 
     >>> _Guarded("(?<=a)b", "b").finditer("xy") is _NOTHING, [m.span() for m in _Guarded("(?<=a)b", "b").finditer("ab")]
     (True, [(1, 2)])
