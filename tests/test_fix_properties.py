@@ -45,6 +45,7 @@ def test_fix_is_well_formed_on_chinese_like_text(corrector: restore.Corrector, t
 @example("、，.")
 @example("、，,")
 @example("、、，")  # the doubled 、 and the trailing ， go in one pass, not one per run
+@example("1111111111了,.\n1")  # a line ending in a speck after a comma is joined in the first run, not the second
 def test_second_fix_proposes_no_core_edits(core_corrector: restore.Corrector, text: str) -> None:
     once = core_corrector.fix(text)
     twice = core_corrector.fix(once.text)

@@ -23,6 +23,10 @@ TERMINAL = frozenset("。！？!?…；")
 # Closing marks that may follow a terminal mark (“……。”).
 CLOSERS = frozenset("”’）》」』】〕)")
 OPENERS = frozenset("“‘（《「『【〔")
+# Specks an engine leaves after a separator (丰收。. 说,.是), and the separators they follow: the
+# punct stage deletes such a speck, so a line ending in one ends with its separator.
+SPECKS = frozenset(".'`·")
+SPECK_SEPARATORS = frozenset("。，、；：！？,")
 # Sentence punctuation that shows a line is running prose, not a heading.
 PROSE_PUNCT = frozenset("，。、；：“”‘’（）《》「」")
 

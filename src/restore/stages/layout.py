@@ -36,6 +36,8 @@ from restore.chars import (
     CJK_PUNCT,
     HAN_RUN,
     PROSE_PUNCT,
+    SPECK_SEPARATORS,
+    SPECKS,
     TERMINAL,
     display_width,
     is_ascii_alnum,
@@ -164,6 +166,10 @@ class LayoutStage:
             if len(previous) < minimum or not following or _DATELINE.match(previous):
                 continue
             last, first = previous[-1], following[0]
+            if last in SPECKS and len(previous) > 1 and previous[-2] in SPECK_SEPARATORS:
+                # 了,. at the line end: the punct stage deletes the speck (了，), and a second run
+                # would judge the line by its separator: so does this one.
+                last = previous[-2]
             if last in TERMINAL or (last in CLOSERS and len(previous) > 1 and previous[-2] in TERMINAL):
                 continue
             if not (is_han(last) or (last in CJK_PUNCT and last not in CLOSERS) or last in ",、"):

@@ -32,7 +32,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 
-from restore.chars import CLOSERS, OPENERS, is_cjk_punct, is_han, removable_space
+from restore.chars import CLOSERS, OPENERS, SPECK_SEPARATORS, SPECKS, is_cjk_punct, is_han, removable_space
 from restore.config import Config
 from restore.evidence import EngineReading
 from restore.stages.base import Document, EngineView, Proposal, StageOutput, StagePlan, rule_proposal
@@ -78,7 +78,11 @@ _QUOTE_OPENERS = frozenset("“‘「『")
 # Brackets a lone half-width ")" may close: the full-width one and the look-alikes engines print for it.
 _LONE_OPENERS = frozenset("（〈【《〔")
 # A speck after a separator, before Chinese, a quote or the line end.
-_SPECK = _Guarded(r"(?<=[。，、；：！？,])[.'`·](?=$|[\r\n\u3400-\u9fff“‘])", ".'`·", re.MULTILINE)
+_SPECK = _Guarded(
+    rf"(?<=[{''.join(sorted(SPECK_SEPARATORS))}])[{re.escape(''.join(sorted(SPECKS)))}](?=$|[\r\n\u3400-\u9fff“‘])",
+    "".join(sorted(SPECKS)),
+    re.MULTILINE,
+)
 # Two separators ending a line (trailing spaces allowed); not the end of a longer run, which would
 # end in two separators again after the edit.
 _TRAILING_SEPARATOR = _Guarded(r"(?<![。，、；：！？,])([。，、；：！？])([。，、；：,])[ \t]*$", "。，、；：,", re.MULTILINE)
