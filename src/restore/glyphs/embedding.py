@@ -111,15 +111,24 @@ class GlyphEmbedding:
         cosine = np.clip(dot / (self._norms[row] * self._norms[others]), 0.0, 1.0)
         return dot + self._residual[row] * self._residual[others] * cosine**8
 
-    def alike(self, char: str, floor: float) -> dict[str, float]:
-        """Every other character at least ``floor`` similar to ``char`` (cached per char and floor; empty when unknown).
+    def alike(self, char: str, floor: float, *, remember: bool = True) -> dict[str, float]:
+        """Every other character at least ``floor`` similar to ``char`` (cached per char and floor
+        unless ``remember`` is False; empty when unknown).
 
         One matrix-vector product over all characters (0.3-2 ms); the context candidates
-        intersect their pools with this set instead of scoring each pool member.
+        intersect their pools with this set instead of scoring each pool member. A caller that
+        keeps its own compact copy (the char stage's LM sweep: about 340 characters at 0.5) passes
+        ``remember=False``: a dict per character seen would hold tens of MB on a long document.
+
+        >>> emb = GlyphEmbedding()
+        >>> pool = emb.alike("末", 0.8, remember=False)
+        >>> "未" in pool and all(sim >= 0.8 for sim in pool.values()), ("末", 0.8) in emb._alike
+        (True, False)
         """
         import numpy as np
 
-        return self._select(self._alike, (char, floor), char, lambda sims: np.nonzero(sims >= floor)[0])
+        cache = self._alike if remember else {}
+        return self._select(cache, (char, floor), char, lambda sims: np.nonzero(sims >= floor)[0])
 
     def alike_among(self, char: str, floor: float, pool: AbstractSet[str]) -> dict[str, float]:
         """The entries of :meth:`alike` whose character is in ``pool``, in the same order, with the
