@@ -175,20 +175,39 @@ class GlyphEmbedding:
         cached = cache.get(key)
         if cached is not None:
             return cached
-        row = self._index.get(char)
+        sims = self.row_similarities(char)
         found: dict[str, float] = {}
-        if row is not None:
-            import numpy as np
-
-            # einsum's own single-threaded loop, not BLAS: a multi-threaded BLAS matrix-vector
-            # product of this size (10,600 x 129) took 10-20 ms on a busy 2-core machine against
-            # 0.5 ms on one thread (threads waiting on each other); einsum 0.3-2 ms either way.
-            sims = self._combine(np.einsum("ij,j->i", self._vectors, self._vectors[row]), row, slice(None))
-            sims[row] = -2.0  # never the character itself
+        if sims is not None:
             picked = pick(sims)
             found = dict(zip(map(self._chars.__getitem__, picked.tolist()), _thousandths(sims[picked])))
         cache[key] = found
         return found
+
+    @property
+    def chars(self) -> list[str]:
+        """The characters of the rows, in row order (the order of :meth:`row_similarities`)."""
+        return self._chars
+
+    def row_similarities(self, char: str):
+        """The similarity of ``char`` to every row's character (float32 array in row order, not
+        rounded; -2.0 at the row of ``char`` itself), or None when ``char`` is unknown. Not cached.
+
+        >>> emb = GlyphEmbedding()
+        >>> sims = emb.row_similarities("末")
+        >>> round(float(sims[emb.chars.index("未")]), 3) == emb.similarity("末", "未"), emb.row_similarities("x")
+        (True, None)
+        """
+        row = self._index.get(char)
+        if row is None:
+            return None
+        import numpy as np
+
+        # einsum's own single-threaded loop, not BLAS: a multi-threaded BLAS matrix-vector
+        # product of this size (10,600 x 129) took 10-20 ms on a busy 2-core machine against
+        # 0.5 ms on one thread (threads waiting on each other); einsum 0.3-2 ms either way.
+        sims = self._combine(np.einsum("ij,j->i", self._vectors, self._vectors[row]), row, slice(None))
+        sims[row] = -2.0  # never the character itself
+        return sims
 
 
 def _thousandths(values) -> list[float]:

@@ -384,6 +384,8 @@ class CharStage:
         # their most alike forms as strings (one character each), and their glyph cosines. Bounded by
         # the embedding's characters; compact (about 3 kB a character): a document may ask for thousands.
         self._sweep_pools: dict[str, SweepPool] = {}
+        # The embedding's rows in the LM's view, for every pool (_sweep_rows): built once.
+        self._sweep_table: tuple[Any, Any] | None = None
 
     # -- resources (loaded on first propose) --------------------------------------------------
     @property
@@ -802,27 +804,55 @@ class CharStage:
         """The LM sweep's candidates for a printed ``char`` (cached, :data:`SweepPool`): the LM token
         of every character whose glyph resembles it at least ``CharConfig.sweep_min_similarity``
         (the LM's view: a traditional look-alike counts as its simplified form), without its own
-        token and those outside the LM's vocabulary (kenlm scores them all as ``<unk>``); for each,
-        the form that resembles ``char`` most (黛 looks like 黨, not like 党) and its cosine."""
+        token and those outside the LM's vocabulary (kenlm scores them all as ``<unk>``), most
+        alike first; for each, the form that resembles ``char`` most (黛 looks like 黨, not like
+        党) and its cosine. One product over the embedding's rows (0.3-2 ms) and array work."""
         cached = self._sweep_pools.get(char)
         if cached is not None:
             return cached
+        import numpy as np
+
         embedding = self.resources.sweep
         assert embedding is not None
-        prepare = self.lm.prepare
-        own = prepare(char)
-        best: dict[str, tuple[float, str]] = {}
-        for other, sim in embedding.alike(char, self.config.sweep_min_similarity, remember=False).items():
-            token = prepare(other)
-            if len(token) == 1 and token != own and is_bmp_han(token) and sim > best.get(token, (-1.0, ""))[0]:
-                best[token] = (sim, other)
-        tokens = list(best)
-        unknown = set(self.lm.unknown_positions(tokens))
-        kept = [token for position, token in enumerate(tokens) if position not in unknown]
-        pool = self._sweep_pools[char] = (
-            "".join(kept), "".join(best[token][1] for token in kept), array("f", (best[token][0] for token in kept))
-        )
+        codes, usable = self._sweep_rows()
+        sims = embedding.row_similarities(char)
+        pool: SweepPool = ("", "", array("f"))
+        if sims is not None:
+            own = self.lm.prepare(char)
+            keep = (sims >= self.config.sweep_min_similarity) & usable
+            if len(own) == 1:
+                keep &= codes != ord(own)
+            picked = np.nonzero(keep)[0]
+            picked = picked[np.argsort(-sims[picked], kind="stable")]
+            # One row per token: its most alike form (the first in that order).
+            _tokens, first = np.unique(codes[picked], return_index=True)
+            picked = picked[np.sort(first)]
+            chars = embedding.chars
+            pool = (
+                "".join(map(chr, codes[picked].tolist())),
+                "".join(chars[row] for row in picked.tolist()),
+                array("f", sims[picked].tolist()),
+            )
+        self._sweep_pools[char] = pool
         return pool
+
+    def _sweep_rows(self) -> tuple[Any, Any]:
+        """For every row of the glyph embedding (:attr:`GlyphEmbedding.chars`): its character's LM
+        token as a code point (-1 when not one character), and whether the sweep may propose it (a
+        Han token inside the LM's vocabulary). Built once, on the first sweep (about 30 ms)."""
+        table = self._sweep_table
+        if table is None:
+            import numpy as np
+
+            embedding = self.resources.sweep
+            assert embedding is not None
+            tokens = [self.lm.prepare(ch) for ch in embedding.chars]
+            usable = np.array([len(token) == 1 and is_bmp_han(token) for token in tokens])
+            unknown = self.lm.unknown_positions(tokens)
+            usable[unknown] = False
+            codes = np.array([ord(token) if len(token) == 1 else -1 for token in tokens], dtype=np.int64)
+            table = self._sweep_table = (codes, usable)
+        return table
 
     def sweep_candidate(
         self,
