@@ -505,6 +505,12 @@ def _shapes(s: dict) -> list[str]:
     def rate(name: str, shape: str, key: str = "chars_per_s") -> float:
         return s.get(name, {}).get(shape, {}).get(key, 0.0)
 
+    def round_range(faster: str, slower: str, shape: str, key: str) -> str:
+        """`` (per round a–b×)``: the ratio in each interleaved round (benchmarks.speed.median_of_rounds)."""
+        pairs = zip(s.get(faster, {}).get(shape, {}).get("rounds", []), s.get(slower, {}).get(shape, {}).get("rounds", []))
+        each = [f[key] / w[key] for f, w in pairs if f.get(key) and w.get(key)]
+        return f" (per round {min(each):,.0f}–{max(each):,.0f}×)" if len(each) > 1 else ""
+
     rows = []
     for name in ("restore", "restore-fix", "restore-all", "pycorrector", "kenlm-pass"):
         if name in s:
@@ -518,7 +524,9 @@ def _shapes(s: dict) -> list[str]:
         f"into {inputs.get('pages', 0):,} pages; `restore-fix` calls `restore.fix` once per line (the shared corrector), "
         "`kenlm-pass` scores each line once with the same model (the floor for an LM-based corrector). "
         "Each system reads the inputs twice in its process: the first pass is what a single call of this size "
-        "costs (every character seen for the first time), the second the steady state of a long batch:",
+        "costs (every character seen for the first time), the second the steady state of a long batch. "
+        f"Each figure is the median of {len(s.get('restore', {}).get('throughput', {}).get('rounds', [])) or 1} interleaved rounds "
+        "(every system once per round, a fresh process each); a ratio's range is its value round by round:",
         "",
     ]
     out += _table(["system", "OCR lines chars/s", "pages chars/s", "OCR lines, second pass", "pages, second pass"], rows)
@@ -530,9 +538,11 @@ def _shapes(s: dict) -> list[str]:
             if not restore_rate:
                 continue
             if rate("pycorrector", shape, key):
-                ratios.append([label, "restore vs pycorrector's kenlm corrector", f"{restore_rate / rate('pycorrector', shape, key):,.0f}× faster"])
+                ratios.append([label, "restore vs pycorrector's kenlm corrector",
+                               f"{restore_rate / rate('pycorrector', shape, key):,.0f}× faster" + round_range("restore", "pycorrector", shape, key)])
             if rate("kenlm-pass", shape, key):
-                ratios.append([label, "restore's time ÷ one kenlm pass", f"{rate('kenlm-pass', shape, key) / restore_rate:,.0f}×"])
+                ratios.append([label, "restore's time ÷ one kenlm pass",
+                               f"{rate('kenlm-pass', shape, key) / restore_rate:,.0f}×" + round_range("kenlm-pass", "restore", shape, key)])
             if shape == "throughput" and rate("restore-fix", shape, key):
                 ratios.append([label, "`restore.fix` per line ÷ a reused `Corrector.fix`", f"{restore_rate / rate('restore-fix', shape, key):.2f}×"])
     if ratios:

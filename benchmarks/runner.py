@@ -27,6 +27,8 @@ BIN_EDGES = (0.0, 0.3, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.0)
 SWEEP_THRESHOLDS = (0.3, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
 # Inputs per dataset in the fresh-process throughput measurement.
 SPEED_INPUTS_PER_SET = 40
+# Interleaved rounds of the throughput workers (median taken): see benchmarks.speed.median_of_rounds.
+THROUGHPUT_ROUNDS = 3
 # Never ocr_test: a curve on held-out data invites tuning on it.
 SWEEP_DATASETS = ("faspell_test", "ocr_dev", "sighan15_sim", "sighan15_tra", "pd_dev_clean", "sighan15_tra_correct")
 
@@ -358,13 +360,22 @@ def _speed(run: Run, settings: Settings, lm: Path | None, *, pycorrector: bool) 
         + (["kenlm-pass"] if lm is not None else [])
         + ["do-nothing"]
     )
+    # Throughput in interleaved rounds (every system once per round, each in a fresh process): the
+    # median of each figure, so one load spike on a shared machine does not make the ratio.
+    rounds: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for round_ in range(1 if settings.smoke else THROUGHPUT_ROUNDS):
+        for name in names:
+            log.info("speed: %s, round %d", name, round_ + 1)
+            for shape, inputs in (("throughput", texts), ("pages", pages)):
+                if shape == "pages" and name == "restore-fix":  # only the per-call cost on lines is of interest
+                    continue
+                rounds.setdefault((name, shape), []).append(speed.measure(name, inputs, lm=lm, workdir=settings.workdir))
     for name in names:
-        log.info("speed: %s", name)
-        entry = {"throughput": speed.measure(name, texts, lm=lm, workdir=settings.workdir)}
-        if name == "restore-fix":  # only the per-call cost on lines is of interest
+        log.info("speed: %s, page and cold start", name)
+        entry = {shape: speed.median_of_rounds(rounds[(name, shape)]) for shape in ("throughput", "pages") if (name, shape) in rounds}
+        if name == "restore-fix":
             out[name] = entry
             continue
-        entry["pages"] = speed.measure(name, pages, lm=lm, workdir=settings.workdir)
         entry["page"] = speed.measure(name, [page], mode="page", lm=lm, repeats=repeats if name != "pycorrector" else 1, workdir=settings.workdir)
         if not settings.smoke:
             entry["cold"] = speed.measure(name, [page], mode="cold", lm=lm, workdir=settings.workdir)

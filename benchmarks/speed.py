@@ -3,7 +3,8 @@
 - ``import restore`` time;
 - cold start: ``restore fix PAGE`` from a new process (interpreter start, import, loading, one page);
 - warm ``fix`` of a 3,000-character page (median of repeats, after a first call);
-- throughput in characters per second and peak RSS over a list of inputs, per system.
+- throughput in characters per second and peak RSS over a list of inputs, per system (measured in
+  interleaved rounds, one fresh process per system and round; :func:`median_of_rounds` combines them).
 
 The workers are this module's command line (``python -m benchmarks.speed worker ...``);
 they print one JSON object on stdout.
@@ -207,6 +208,37 @@ def measure(
     result = json.loads(proc.stdout.strip().splitlines()[-1])
     result["process_wall_s"] = wall
     return result
+
+
+# Figures of a throughput worker that :func:`median_of_rounds` takes the median of.
+_ROUND_FIGURES = ("seconds", "chars_per_s", "second_seconds", "second_chars_per_s", "load_s", "peak_rss_mb", "process_wall_s")
+
+
+def median_of_rounds(rounds: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """One throughput figure from several rounds of the same worker: the median of each timing.
+
+    One pass of a kenlm scorer over 3,000 characters takes about 5 ms, so a single timing on a
+    shared machine can be off by its own size; the rounds run interleaved with the other systems
+    (a load spike hits them alike) and the median of three or more discards a spike. ``rounds``
+    keeps each round's chars/s (first and second pass), so a ratio can be taken round by round.
+    A round that failed makes the whole figure that failure.
+
+    >>> median_of_rounds([{"chars_per_s": 10.0, "inputs": 3}, {"chars_per_s": 30.0, "inputs": 3}, {"chars_per_s": 20.0, "inputs": 3}])
+    {'chars_per_s': 20.0, 'inputs': 3, 'rounds': [{'chars_per_s': 10.0}, {'chars_per_s': 30.0}, {'chars_per_s': 20.0}]}
+    >>> median_of_rounds([{"chars_per_s": 10.0}, {"error": "boom"}])
+    {'error': 'boom'}
+    """
+    if not rounds:
+        raise ValueError("no rounds to combine")
+    failed = [r for r in rounds if "error" in r]
+    if failed:
+        return dict(failed[0])
+    combined = dict(rounds[0])
+    for key in _ROUND_FIGURES:
+        if all(key in r for r in rounds):
+            combined[key] = statistics.median(r[key] for r in rounds)
+    combined["rounds"] = [{key: r[key] for key in ("chars_per_s", "second_chars_per_s") if key in r} for r in rounds]
+    return combined
 
 
 def _build_system(name: str, lm: Path | None) -> Any:

@@ -194,3 +194,19 @@ def test_a_character_beside_a_dropped_mark_aligns_with_a_character() -> None:
     judged = metrics.judge_edits(ocr, truth, [fixed, marked], "simplified", applied=True)
     assert [j.right for j in judged] == [True, False]
     assert metrics.project(ocr, truth).changes() == {("c", 4): "制", ("g", 5): "，"}
+
+
+def test_speed_ratios_use_the_median_round_and_show_each_rounds_ratio() -> None:
+    from benchmarks.report import _shapes
+    from benchmarks.speed import median_of_rounds
+
+    def worker(first: float, second: float) -> dict[str, float]:
+        return {"chars_per_s": first, "second_chars_per_s": second}
+
+    restore = median_of_rounds([worker(1000, 2000), worker(900, 1800), worker(100, 1900)])  # one load spike
+    kenlm = median_of_rounds([worker(40000, 80000), worker(45000, 81000), worker(40000, 76000)])
+    assert restore["chars_per_s"] == 900 and kenlm["chars_per_s"] == 40000
+    text = "\n".join(_shapes({"restore": {"throughput": restore}, "kenlm-pass": {"throughput": kenlm}, "inputs": {}}))
+    assert "median of 3 interleaved rounds" in text
+    # 40,000 / 900 = 44x from the medians; round by round 40x, 50x and 400x.
+    assert "| OCR lines | restore's time ÷ one kenlm pass | 44× (per round 40–400×) |" in text
