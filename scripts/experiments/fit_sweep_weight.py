@@ -33,12 +33,14 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-import numpy as np
-
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.metrics import fold, project  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from fit_context_weight import dev_renders  # noqa: E402
+from fit_context_weight import fit as context_fit  # noqa: E402
+from fit_context_weight import report as context_report  # noqa: E402
 from restore.config import Config  # noqa: E402
 from restore.stages.char import CharStage  # noqa: E402
 
@@ -60,16 +62,9 @@ class Sample:
 
 
 def samples(stage: CharStage, lines: str, renders: Path) -> list[Sample]:
-    first, last = map(int, lines.split("-"))
     prepare = stage.lm.prepare
     found = []
-    for raw in renders.read_text(encoding="utf-8").splitlines():
-        record = json.loads(raw)
-        split, number = record["id"].split("-")[:2]
-        if split != "dev" or not first <= int(number) <= last:
-            continue
-        script = record.get("script") or "simplified"
-        sub = project(fold(record["ocr"], script), fold(record["truth"], script)).sub
+    for record, script, sub in dev_renders(lines, renders):
         for offset, cand in stage.examine_text(record["ocr"], script):
             if not cand.features.sweep:
                 continue
@@ -77,35 +72,24 @@ def samples(stage: CharStage, lines: str, renders: Path) -> list[Sample]:
             z = math.log(cand.confidence / (1 - cand.confidence)) if 0 < cand.confidence < 1 else (50.0 if cand.confidence else -50.0)
             found.append(Sample(
                 z, cand.features.lm_gain, cand.features.sweep_margin, cand.features.glyph_similarity, cand.features.logprob,
-                truth == cand.after or prepare(truth) == cand.after,
+                truth == cand.after or prepare(truth) == prepare(cand.after),
                 record["engine"], record.get("font", "?").split("-")[0], script,
             ))
     return found
 
 
-def fit(data: list[Sample], floor: float, cap: float, iterations: int = 50) -> tuple[float, float]:
-    """Newton's method for (w0, w1) with the log-odds as offset (a small ridge keeps it finite)."""
-    z = np.array([d.z for d in data])
-    x = np.stack([np.ones(len(data)), np.minimum(np.array([d.margin for d in data]) - floor, cap)], axis=1)
-    y = np.array([d.right for d in data], dtype=float)
-    w = np.zeros(2)
-    for _ in range(iterations):
-        p = 1 / (1 + np.exp(-(z + x @ w)))
-        grad = x.T @ (y - p) - 0.01 * w
-        hess = -(x.T * (p * (1 - p))) @ x - 0.01 * np.eye(2)
-        w = w - np.linalg.solve(hess, grad)
-    return float(w[0]), float(w[1])
+def _rows(data: list[Sample], floor: float, cap: float) -> list[tuple[float, float, bool, str]]:
+    """``data`` as fit_context_weight's rows: (log-odds, the margin feature's value, right, font)."""
+    return [(d.z, min(d.margin - floor, cap), d.right, d.font) for d in data]
 
 
-def confidence(d: Sample, w: tuple[float, float], floor: float, cap: float) -> float:
-    return 1 / (1 + math.exp(-max(-50.0, min(50.0, d.z + w[0] + w[1] * min(d.margin - floor, cap)))))
+def fit(data: list[Sample], floor: float, cap: float) -> tuple[float, float]:
+    """(calib_sweep, calib_sweep_margin): fit_context_weight's regression on the margin feature."""
+    return context_fit(_rows(data, floor, cap), 0.0)
 
 
 def report(name: str, data: list[Sample], w: tuple[float, float], floor: float, cap: float) -> None:
-    for t in (0.5, 0.8, 0.9):
-        kept = [d for d in data if confidence(d, w, floor, cap) >= t]
-        right = sum(d.right for d in kept)
-        print(f"  {name}: t={t}: {len(kept)} kept, {right} right" + (f" (P {right / len(kept):.3f})" if kept else ""))
+    context_report(name, _rows(data, floor, cap), w, 0.0)
 
 
 def main() -> int:
@@ -131,7 +115,8 @@ def main() -> int:
     margin_gate = gate.get("sweep_min_margin", base.sweep_min_margin)
     similarity_gate = gate.get("sweep_min_similarity", base.sweep_min_similarity)
     by_script = Counter((d.script, d.right) for d in data)
-    print(f"{len(data)} sweep candidates (loose gate): " + ", ".join(f"{s} {r} right" for (s, r) in sorted(by_script.items())))
+    print(f"{len(data)} sweep candidates (loose gate): "
+          + ", ".join(f"{script} {'right' if right else 'wrong'} {n}" for (script, right), n in sorted(by_script.items())))
     for script in ("simplified", "traditional"):
         print(f"\n{script}: passing / right per gate (printed log10 p <=, gain >=, margin >=)")
         for lp in (-3.0, -3.5, -4.0, -4.5, -5.0):

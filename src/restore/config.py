@@ -533,12 +533,17 @@ class CharConfig:
     # traditional look-alike is written as printed where the sentence shows traditional print).
     # Chosen on DEV renders 14001-15000 (scripts/experiments/fit_sweep_weight.py): gain 2 and
     # margin 1 as the lead's probe found (46 of 198 look-alike misreads ranked first by a margin of
-    # 1); printed log10 p <= -4.5 keeps 13 of the 15 right applied sweep edits of -4.0 there for half
-    # the sweeps (-4.0: +20 % CPU on 300 DEV + modern render lines, first pass; -4.5: +3 %);
-    # traditional records added 3 right applied edits there, none wrong. Measured 2026-11-30 (default
-    # pipeline, threshold 0.8, benchmarks/CHAR_NOTES.md "Tenth pass"): held-out DEV 15001-16000
-    # CER -35.5 % -> -35.9 %; ocr_modern_dev (not tuned on) applied 1178 (1150 right) -> 1208 (1173);
-    # clean People's Daily DEV 8 -> 9 char edits (0.44 per 10k), SIGHAN 15 correct sides unchanged.
+    # 1); printed log10 p <= -4.5 keeps 13 right applied sweep edits there (-4.0: 15) for half the
+    # sweeps, none wrong (fitted on simplified records alone, their own weights keep 8). Measured
+    # 2026-11-30, default pipeline at 0.8 (benchmarks/CHAR_NOTES.md, "Tenth pass"): held-out DEV
+    # 15001-16000 CER -35.5 % -> -36.0 %, applied 1252 (1222 right) -> 1271 (1240); ocr_modern_dev
+    # (not tuned on) 1178 (1150) -> 1208 (1176), CER -37.1 % -> -38.0 %; clean People's Daily DEV
+    # 8 -> 9 char edits (0.44 per 10k); SIGHAN 15 correct sides unchanged (0.9 per 10k). Cost: a
+    # pool per printed character at first sight (about 0.4 ms) and 0.1-0.2 ms per sweep: on the
+    # speed benchmark's kind of inputs (120 DEV + modern render lines, as lines and as 2 pages)
+    # second pass +4 % / +18 % CPU, first pass within noise; on 28,649 characters of DEV pages
+    # first pass +29 % to +43 %, second +10 % to +24 % (scripts/experiments/time_char_variants.py
+    # --first-pass). False switches it off.
     lm_sweep: bool = True
     sweep_traditional: bool = True
     sweep_below_confidence: float = 0.5

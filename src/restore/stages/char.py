@@ -31,6 +31,11 @@ neighbours. Each candidate is scored by the noisy-channel features
   two neighbours (``data/context_gaps.tsv``) and those completing a two-character word with
   either neighbour, kept when their rendered glyph resembles the printed one
   (:mod:`restore.glyphs.context`; its similarity is the glyph-embedding cosine);
+- ``sweep`` / ``sweep_margin``: the candidate was found by the LM sweep (``CharConfig.lm_sweep``):
+  at a very improbable Han character no table candidate fixes, every glyph look-alike of the
+  printed one (glyph-embedding cosine >= ``sweep_min_similarity``, a few hundred characters) is
+  scored by the LM window and the best proposed when it gains enough and leads the runner-up by
+  ``sweep_min_margin`` (its lead is the second feature); evidence ``context:lm-sweep``;
 - ``delete``: the change deletes a doubled Han character (看了了) where the LM prefers one copy;
   a pair that is a known word (天天, 看看) is never examined;
 - ``phonetic``: the pair shares a toneless pinyin reading (``data/phonetic_neighbours.tsv``),
@@ -51,11 +56,11 @@ from __future__ import annotations
 
 import heapq
 import logging
-from array import array
 import math
 import re
 import threading
 import unicodedata
+from array import array
 from collections.abc import Callable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
@@ -874,8 +879,8 @@ class CharStage:
 
         The windows are cut (:meth:`_windows`) at the gain's floor first; when one reaches it, they
         are walked again cut ``sweep_min_margin + sweep_margin_cap`` under it: a runner-up cut short
-        there is that far behind any candidate that gains enough, so the capped margin is exact. ``prior``/``hint``/``walk``: as in
-        :meth:`best_candidate`.
+        there is that far behind any candidate that gains enough, so the capped margin is exact.
+        ``prior``/``hint``/``walk``: as in :meth:`best_candidate`.
         """
         cfg = self.config
         pool, forms, sims = self._sweep_pool(chars[index])
