@@ -531,6 +531,10 @@ class CharConfig:
     # the one look-alike the sentence wants. Evidence: context:lm-sweep and glyph:embedding with
     # the cosine. Traditional pages too (sweep_traditional; the LM reads them as simplified, and a
     # traditional look-alike is written as printed where the sentence shows traditional print).
+    # sweep_below_confidence: most right sweeps are where a table candidate is weak (墓: 草 at 0.04);
+    # sweeping only where none gains gave 830 applied (802 right) on DEV renders 14001-15000 against
+    # 847 (818) at any value from 0.3 to 0.8 (scripts/experiments/analyse_ocr_errors.py --lines
+    # 14001-15000 --set char.sweep_below_confidence=...).
     # Chosen on DEV renders 14001-15000 (scripts/experiments/fit_sweep_weight.py): gain 2 and
     # margin 1 as the lead's probe found (46 of 198 look-alike misreads ranked first by a margin of
     # 1); printed log10 p <= -4.5 keeps 13 right applied sweep edits there (-4.0: 15) for half the
