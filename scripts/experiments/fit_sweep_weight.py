@@ -3,7 +3,7 @@
 The LM sweep (``CharConfig.lm_sweep``, :meth:`restore.stages.char.CharStage.sweep_candidate`)
 proposes, at a very improbable Han character no table candidate fixes, the glyph look-alike the
 LM likes best. Every sweep candidate the char stage makes on the fitting data with a loose gate
-(``--loose``: every examined character, gain >= 0.5, any margin) is labelled right or wrong
+(``LOOSE``: every examined character, gain >= 0.5, any margin) is labelled right or wrong
 against the truth, with its LM gain, margin over the runner-up, glyph cosine and the printed
 character's log10 p. The script prints, for a grid of gates (printed log10 p, gain, margin),
 how many candidates pass and how many are right, then fits for the chosen gate (the config's
@@ -18,9 +18,10 @@ folds (fit on the other fonts, precision at 0.8 on the held-out font).
 Fitting data (never TEST, never FASPell's test file): the OCR renders of DEV lines 14001-15000
 (``--lines``), aligned with the benchmark harness; 15001-16000 stay held out. Traditional
 records are collected with ``sweep_traditional`` on and reported apart (``--traditional``
-fits on them too). No text is printed or written.
+fits on them too, as the shipped weights were). No text is printed or written; ``--cache`` keeps
+the collected numbers for another gate.
 
-Run: ``python scripts/experiments/fit_sweep_weight.py [--lines 14001-15000] [--set sweep_logprob=-4.5 ...]``
+Run: ``python scripts/experiments/fit_sweep_weight.py --traditional [--lines 14001-15000] [--set sweep_logprob=-4.5 ...]``
 """
 
 from __future__ import annotations
