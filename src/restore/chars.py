@@ -12,7 +12,9 @@ The one definition of a Han character in the library: :func:`is_han` (every CJK 
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Mapping
 
 # Full-width punctuation of Chinese text.
 CJK_PUNCT = frozenset("，。、；：？！“”‘’（）《》〈〉【】「」『』—…·～〔〕")
@@ -35,6 +37,47 @@ IDEOGRAPHIC_ZERO = "\u3007"
 HAN_RUN = re.compile(
     "[" + IDEOGRAPHIC_ZERO + "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in HAN_RANGES) + "]+"
 )
+
+
+# A character beyond the Basic Multilingual Plane (Extension B ideographs and the like).
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+class Translation:
+    """A ``str.translate`` table, applied as a list indexed by code point where it can be.
+
+    ``str.translate`` with a dict raises and catches a ``KeyError`` inside for every character
+    the dict does not map: about five times the work of a list look-up, whose ``IndexError``
+    past its end means "unmapped" just as well. The list covers the Basic Multilingual Plane up
+    to the table's highest key there; a text holding a character beyond it, when the table maps
+    such characters, is translated with the dict. Either way the result is ``text.translate(table)``.
+
+    >>> table = {ord("國"): "国", ord("，"): ",", ord("\U00020000"): "X", ord(" "): None}
+    >>> Translation(table)("國， 会"), Translation(table)("國\U00020000")
+    ('国,会', '国X')
+    """
+
+    def __init__(self, table: Mapping[int, int | str | None]) -> None:
+        self._table = dict(table)
+        # The list's entries are the unmapped code points themselves (str.translate keeps those),
+        # the int objects shared by every table (2 MB for the plane, not 2 MB a table).
+        top = max((code for code in self._table if code <= 0xFFFF), default=-1)
+        self._bmp: list[int | str | None] = list(_bmp_code_points()[: top + 1])
+        for code, value in self._table.items():
+            if code <= top:
+                self._bmp[code] = value
+        self._astral = any(code > 0xFFFF for code in self._table)
+
+    def __call__(self, text: str) -> str:
+        """``text.translate(table)``."""
+        if self._astral and _ASTRAL.search(text):
+            return text.translate(self._table)
+        return text.translate(self._bmp)
+
+
+@functools.cache
+def _bmp_code_points() -> tuple[int, ...]:
+    return tuple(range(0x10000))
 
 
 def is_han(char: str) -> bool:
@@ -73,9 +116,25 @@ def is_ascii_alnum(char: str) -> bool:
     return char.isascii() and char.isalnum()
 
 
+# One column in print: what is neither Han (is_han), CJK punctuation, the full-width forms block
+# nor the ideographic space. A regex class, so display_width counts in C, not per character.
+_NARROW = re.compile(
+    "[^"
+    + IDEOGRAPHIC_ZERO
+    + "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in HAN_RANGES)
+    + "".join(re.escape(c) for c in sorted(CJK_PUNCT))
+    + "\uff00-\uffef\u3000]"
+)
+
+
 def display_width(text: str) -> int:
-    """Columns the text takes in print: 2 for Han and full-width characters, 1 otherwise."""
-    return sum(2 if (is_cjk(c) or "\uff00" <= c <= "\uffef" or c == "\u3000") else 1 for c in text)
+    """Columns the text takes in print: 2 for Han and full-width characters, 1 otherwise.
+
+    >>> display_width("第28期，共３人"), display_width("")
+    (14, 0)
+    """
+    # Two columns a character, less one for each narrow one (in Chinese text the few).
+    return 2 * len(text) - len(_NARROW.findall(text))
 
 
 def has_han(text: str) -> bool:

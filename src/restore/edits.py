@@ -173,6 +173,11 @@ def apply_edits(original: str, edits: Iterable[Edit]) -> str:
     """
     ordered = sorted(edits, key=lambda e: (e.start, e.end))
     check_edits(original, ordered)
+    return _replayed(original, ordered)
+
+
+def _replayed(original: str, ordered: Sequence[Edit]) -> str:
+    """``original`` with ``ordered`` (sorted, checked: :func:`check_edits`) replayed."""
     pieces: list[str] = []
     position = 0
     for edit in ordered:
@@ -336,12 +341,13 @@ class EditLog:
 
         ``absorbed`` edits that no new edit replaces (a change that undid them) are dropped too.
         """
+        # (An edit hashes its whole evidence: the filter only runs when something is dropped.)
         dropped = set(absorbed)
-        kept = [e for e in self._edits if e not in dropped]
+        kept = [e for e in self._edits if e not in dropped] if dropped else self._edits
         merged = sorted([*kept, *edits], key=lambda e: (e.start, e.end))
         check_edits(self.original, merged)
         self._edits = merged
-        self._text = apply_edits(self.original, merged)
+        self._text = _replayed(self.original, merged)  # apply_edits, without sorting and checking again
         self._index()
 
 

@@ -143,7 +143,8 @@ class Corrector:
                     pending.extend(output.deferred)
                 else:
                     proposals.extend(deferral.proposal for deferral in output.deferred)
-            protected.add(_lifted_spans(editlog, output.protections))
+            if output.protections:
+                protected.add(_lifted_spans(editlog, output.protections))
             candidates = []
             spans: dict[int, tuple[int, int, int]] = {}
             for proposal in proposals:
@@ -158,8 +159,14 @@ class Corrector:
                 if edit is not None:
                     candidates.append(Candidate(edit, lifted, proposal.priority))
                     spans[id(edit)] = (proposal.start, proposal.end, len(proposal.after))
+            if not candidates:
+                # Most stages find nothing in most short lines: nothing to decide, and the text,
+                # the edits and the pending deferrals all stay as they are.
+                continue
             decision = decide(candidates, min_confidence=self.config.min_confidence, protected=protected)
-            editlog.commit(decision.applied, decision.absorbed)
+            if decision.applied or decision.absorbed:
+                # (Committing nothing would rebuild the same text and index.)
+                editlog.commit(decision.applied, decision.absorbed)
             suggestions.extend(decision.suggestions)
             if pending:
                 pending = _carry(pending, [spans[id(edit)] for edit in decision.applied])

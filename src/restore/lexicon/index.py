@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import ahocorasick
 from rapidfuzz.distance import Hamming, Levenshtein
 
-from restore.chars import is_han
+from restore.chars import Translation, is_han
 from restore.config import LexiconConfig
 from restore.lexicon.model import Entry, Lexicon
 from restore.scriptdata import SIMPLIFIED, TRADITIONAL, ScriptTables
@@ -125,6 +125,8 @@ class LexiconIndex:
         # Script-neutral view: every traditional character written as its simplified form, so that
         # a form with script slips (鐘曉詠 for 鍾曉詠) matches exactly; one character for one keeps offsets.
         self._neutral_table = {ord(c): v for c, v in self._simplified_key.items() if len(v) == 1 and v != c}
+        # (Each text searched for slips is translated: through a code-point list, restore.chars.Translation.)
+        self._neutral_view = Translation(self._neutral_table)
         self._neutral: ahocorasick.Automaton | None = None
         neutral_keys: dict[str, list[int]] = defaultdict(list)
         for form_id, form in enumerate(forms):
@@ -270,7 +272,7 @@ class LexiconIndex:
         if self._neutral is None:
             return []
         hits = []
-        for end, (length, ids) in self._neutral.iter(text.translate(self._neutral_table)):
+        for end, (length, ids) in self._neutral.iter(self._neutral_view(text)):
             start = end + 1 - length
             window = text[start : end + 1]
             if self._is_key(window):

@@ -23,9 +23,11 @@ merge associatively and commutatively (a batch's first pass sums its documents' 
 
 from __future__ import annotations
 
+import functools
 import math
+import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
@@ -53,17 +55,47 @@ _HAN_FIRST, _HAN_LAST = "\u3400", "\u9fff"
 _COUNT_BLOCK = 100_000
 
 
+# A run of characters that are not Han: an n-gram without Han lies inside one n or more long.
+_NOT_HAN_RUN = re.compile(f"[^{_HAN_FIRST}-{_HAN_LAST}]+")
+
+
+def _han_bearing(text: str, n: int) -> list[str]:
+    """The n-grams of ``text`` with a Han character, in order.
+
+    The text is cut around each run of n or more characters without Han (found by a regex, in
+    C), so no character is tested per n-gram: in Chinese text such runs are rare (digits, a Latin
+    word) and every other n-gram is kept.
+
+    >>> _han_bearing("ab会议1234召开", 3)
+    ['ab会', 'b会议', '会议1', '议12', '34召', '4召开']
+    """
+    ngrams: list[str] = []
+    kept_from = 0  # the first start of an n-gram not yet listed
+    for run in _NOT_HAN_RUN.finditer(text):
+        start, end = run.span()
+        if end - start >= n:  # n-grams starting in [start, end - n] lie wholly inside the run
+            ngrams += [text[i : i + n] for i in range(kept_from, start)]
+            kept_from = end - n + 1
+    ngrams += [text[i : i + n] for i in range(kept_from, len(text) - n + 1)]
+    return ngrams
+
+
 @dataclass(frozen=True)
 class NgramCounts:
     """How often each character n-gram (of length ``n``) occurs in a document or batch."""
 
     counts: Mapping[str, int] = field(default_factory=dict)
     n: int = CACHE_ORDER
+    # The table's own lookup: support() asks it for each candidate the char stage weighs, and
+    # through the read-only proxy each lookup costs a second call. Set by __post_init__.
+    _lookup: Callable[[str, int], int] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.n < 2:
             raise ValueError(f"n must be at least 2, got {self.n}")
-        object.__setattr__(self, "counts", MappingProxyType(dict(self.counts)))
+        table = dict(self.counts)
+        object.__setattr__(self, "counts", MappingProxyType(table))
+        object.__setattr__(self, "_lookup", table.get)
 
     @classmethod
     def from_texts(cls, texts: Iterable[str], n: int = CACHE_ORDER) -> NgramCounts:
@@ -77,23 +109,42 @@ class NgramCounts:
                 # Counted a block at a time (blocks overlap by n - 1 so no n-gram is lost or counted
                 # twice): a one-line 10 MB book listed all its 3.4 M n-grams at once, 330 MB.
                 for first in range(0, len(chars) - n + 1, _COUNT_BLOCK):
-                    block = chars[first : first + _COUNT_BLOCK + n - 1]
-                    # Each character's Han test once, not once per n-gram holding it.
-                    han = [_HAN_FIRST <= ch <= _HAN_LAST for ch in block]
-                    counter.update([block[i : i + n] for i in range(len(block) - n + 1) if any(han[i : i + n])])
+                    counter.update(_han_bearing(chars[first : first + _COUNT_BLOCK + n - 1], n))
         return cls(counter, n)
 
     def count(self, ngram: str) -> int:
         """Occurrences of ``ngram`` (0 when unseen)."""
         return self.counts.get(ngram, 0)
 
+    def peak(self, token: str) -> int:
+        """The count of the most repeated n-gram holding ``token`` (0 when none does): no
+        :meth:`support` of ``token`` exceeds it.
+
+        >>> counts = NgramCounts.from_texts(["天安门广场", "天安门"])
+        >>> counts.peak("安"), counts.peak("广"), counts.peak("人")
+        (2, 1, 0)
+        """
+        return self._peaks.get(token, 0)
+
+    @functools.cached_property
+    def _peaks(self) -> dict[str, int]:
+        # Built on first ask, once per document: {token: its most repeated n-gram's count}.
+        peaks: dict[str, int] = {}
+        for ngram, count in self.counts.items():
+            for token in ngram:
+                if count > peaks.get(token, 0):
+                    peaks[token] = count
+        return peaks
+
     def support(self, tokens: list[str], index: int, token: str) -> int:
         """The most often seen n-gram that covers ``index`` when it holds ``token``: its count."""
         n = self.n
+        lookup = self._lookup
         best = 0
         for start in range(max(0, index - n + 1), min(index, len(tokens) - n) + 1):
-            piece = "".join(tokens[start:index]) + token + "".join(tokens[index + 1 : start + n])
-            best = max(best, self.counts.get(piece, 0))
+            count = lookup("".join(tokens[start:index]) + token + "".join(tokens[index + 1 : start + n]), 0)
+            if count > best:
+                best = count
         return best
 
     def log_ratio(self, tokens: list[str], index: int, token: str, *, own: int = 0) -> float:

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from collections.abc import Set as AbstractSet
 from pathlib import Path
 
+from restore.chars import Translation
 from restore.errors import ResourceError
 from restore.lm.corpus import normalizing_table
 from restore.lm.native import WindowsKernel, load_kernel
@@ -64,6 +65,9 @@ class CharLanguageModel(LazyKenlmModel):
         self.t2s = t2s or {}
         # Normalisation and t2s in one translate table (one pass over a text, not two).
         self._table = normalizing_table(self.t2s)
+        # Applied through a code-point list (restore.chars.Translation): the same text, in a
+        # fraction of the work on a text most of whose characters the table leaves alone.
+        self._translate = Translation(self._table)
         # prepare() of single characters, remembered: candidate lists ask for the same few
         # thousand characters tens of thousands of times (whole values: safe between threads).
         self._chars: dict[str, str] = {}
@@ -105,7 +109,7 @@ class CharLanguageModel(LazyKenlmModel):
         return self._prepare(text)
 
     def _prepare(self, text: str) -> str:
-        return text.translate(self._table)
+        return self._translate(text)
 
     def unknown(self, token: str) -> bool:
         """Whether ``token`` (one prepared character) is outside the model's vocabulary: kenlm scores

@@ -92,7 +92,7 @@ from restore.lm.wordlm import WordLanguageModel
 from restore.spans import LineIndex
 from restore.stages.base import Deferred, Document, EngineView, Proposal, StageOutput, StagePlan
 from restore.stages import joint
-from restore.stages.char_features import GLYPH_SHARPNESS, CharCalibration, CharFeatures
+from restore.stages.char_features import GLYPH_SHARPNESS, CharCalibration, CharFeatures, ConfidenceBound
 from restore.stages.engine_gaps import GapCalibration
 from restore.stages.engine_prior import CALIBRATED_AS, EnginePrior
 from restore.stages.engine_script import rival_floor, traditional_print_floor
@@ -380,6 +380,10 @@ class CharStage:
         self._sounds: dict[tuple[str, str], frozenset[str]] = {}
         # (glyph similarity, mined count) -> the channel's evidence in log10 units (joint shortlists).
         self._bonuses: dict[tuple[float, int], float] = {}
+        # The bound that orders and cuts the weighing of candidates (None: no cheap bound), and each
+        # key's listed candidates' own terms of it (with whether the candidate changes a mark).
+        self._bound = ConfidenceBound.of(self.calibration)
+        self._listed_bounds: dict[tuple[str, str, bool], list[tuple[float, bool] | None]] = {}
         # OpenCC config writing a candidate in traditional print's form (the script stage's).
         self._to_traditional = config.script.to_traditional
         self._converter: Any = None
@@ -415,6 +419,7 @@ class CharStage:
         self._listed_tokens = {}
         self._sounds = {}
         self._bonuses = {}
+        self._listed_bounds = {}
         self._sweep_pools = {}
 
     def candidates_for(self, char: str, script: str, line_end: bool = False) -> list[Option]:
@@ -564,6 +569,54 @@ class CharStage:
         first sight more than the walks it saves)."""
         return None if self.lm.windows_kernel is not None else self._sharing(replacements)
 
+    def _by_bound(
+        self,
+        char: str,
+        script: str,
+        line_end: bool,
+        listed: list[Option],
+        options: list[Option],
+        gaining: list[int],
+        scores: list[float],
+        before: float,
+        char_logprob: float,
+        cache: NgramCounts | None,
+    ) -> list[tuple[int, float]] | None:
+        """``(position, log-odds bound)`` of the ``gaining`` options, highest bound first (equal
+        bounds in listed order), or None without a bound (:class:`ConfidenceBound`)."""
+        bound = self._bound
+        if bound is None:
+            return None
+        # Each listed candidate's own terms, worked out the first time it gains (most never do) and
+        # kept with whether it is a mark change.
+        own = self._listed_bounds.get((char, script, line_end))
+        if own is None:
+            own = self._listed_bounds[(char, script, line_end)] = [None] * len(listed)
+        shared = bound.position_bound(char_logprob)
+        seen_mark = is_mark(char)
+        visit = []
+        for position in gaining:
+            if position < len(own):
+                known = own[position]
+                if known is None:
+                    after, _token, sim, count = listed[position]
+                    punct = seen_mark or is_mark(after)
+                    width = punct and unicodedata.normalize("NFKC", after) == unicodedata.normalize("NFKC", char)
+                    phonetic = self.resources.phonetic is not None and after in self._sounds.get((char, script), _NO_SOUNDS)
+                    known = own[position] = (bound.candidate_bound(sim, count, punct=punct, width=width, phonetic=phonetic), punct)
+                candidate, punct = known
+            else:  # a context candidate (Han: no mark)
+                sim = options[position][2]
+                candidate = bound.candidate_bound(
+                    sim, 0, punct=False, context=True, context_similarity=sim - self.config.context_min_similarity
+                )
+                punct = False
+            if cache is not None and not punct:
+                candidate += bound.repeats_bound(cache.peak(options[position][1]))
+            visit.append((position, bound.upper(shared, candidate, scores[position] - before)))
+        visit.sort(key=lambda item: -item[1])  # stable: equal bounds keep the listed order
+        return visit
+
     def in_word(self, tokens: list[str], index: int, token: str) -> bool:
         """Whether a known word of 2-4 characters covers ``index`` when it holds ``token``."""
         return covers_word(self.resources.words, tokens, index, token)
@@ -673,13 +726,25 @@ class CharStage:
         words_before: float | None = None
         use_cache = cache is not None and bool(self.config.calib_cache) and not seen_mark
         support_before: int | None = None  # the cache's support of the character as read (asked once)
+        # Most candidates that gain end far under the best: weighed from the highest confidence they
+        # could have down, the loop stops at the first that cannot beat the best found (the same best).
+        # (Without a bound, an infinite one: every candidate that gains is weighed, in listed order.)
+        visit = self._by_bound(chars[index], script, line_end, listed, options, gaining, scores, before, char_logprob, cache if use_cache else None) if prior is None and len(gaining) > 1 else None
+        word_bound = self._bound.word_after_bound if self._bound is not None else 0.0
         best: CharCandidate | None = None
-        for position in gaining:
+        best_position = -1
+        for position, upper in visit or [(position, math.inf) for position in gaining]:
+            if best is not None and ConfidenceBound.confidence(upper) < best.confidence:
+                break
             after, token, sim, count = options[position]
             score = scores[position]
             gain = score - before
             punct = seen_mark or is_mark(after)
             word_after = not punct and self.in_word(tokens, index, token)
+            if best is not None and visit is not None and not punct and not word_after:
+                # The bound counted a word this candidate does not make: it may now fall short.
+                if ConfidenceBound.confidence(upper - word_bound) < best.confidence:
+                    continue
             width = punct and unicodedata.normalize("NFKC", after) == unicodedata.normalize("NFKC", chars[index])
             word_logprobs = None
             if use_words and not punct:
@@ -720,7 +785,9 @@ class CharStage:
                 assert support_before is not None
                 if support_before - 1 >= self.config.cache_repeat_support:
                     confidence = min(confidence, self.config.cache_repeat_max_confidence)
-            if best is None or confidence > best.confidence:
+            # Equal confidences: the first listed wins, whatever the order of the visit.
+            if best is None or confidence > best.confidence or (confidence == best.confidence and position < best_position):
+                best_position = position
                 reading = None  # built for the best only: the loop scores ~30 candidates a position
                 if prior is not None and hint is not None and hint[0] is not None:
                     reading = EngineReading(prior.engine, round(hint[0], 4), _rounded(alternatives.get(after)))

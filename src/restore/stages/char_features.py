@@ -157,6 +157,11 @@ FEATURES = (
     Feature("sweep_margin", channel=False, fit="sweep"),
 )
 
+def logistic(logodds: float) -> float:
+    """The confidence of ``logodds`` in [0, 1] (clamped to ±50: no overflow)."""
+    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, logodds))))
+
+
 # The order the channel score sums its terms in (as it always has, for identical figures).
 _CHANNEL_ORDER = (
     "glyph_similarity", "mined", "punct", "width", "insert", "phonetic",
@@ -236,7 +241,7 @@ class CharCalibration:
 
     def confidence(self, features: CharFeatures) -> float:
         """P(the replacement is right) in [0, 1]."""
-        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, self.logodds(features)))))
+        return logistic(self.logodds(features))
 
     def channel_score(self, features: CharFeatures) -> float:
         """The channel's evidence in the LM's log10 units (its calibrated terms / the LM gain's weight).
@@ -260,3 +265,106 @@ class CharCalibration:
         if bias is not None:
             changes["calib_bias"] = round(float(bias), 3)
         return dataclasses.replace(config, **changes)
+
+
+# Log-odds kept in hand when bounding a candidate's confidence (float sums in another order differ
+# by ~1e-15): a candidate this close to the best is always weighed in full.
+_BOUND_MARGIN = 1e-6
+
+
+@dataclass(frozen=True)
+class ConfidenceBound:
+    """An upper bound on a candidate's confidence from what is known before its costly features.
+
+    The calibration's log-odds are ``bias + prior + w · x``. Once the LM has scored a candidate, its
+    gain, glyph similarity, mined count and mark flags are known; whether it makes a known word and
+    how often the document repeats it are not (a word-list walk and cache lookups each). With those
+    at their most favourable, :meth:`upper` bounds the log-odds from above, and :meth:`confidence`
+    the confidence. The char stage weighs a position's candidates from the highest bound down and
+    stops at the first whose bound is under the best confidence found; a candidate found to make no
+    word is dropped when the bound without :attr:`word_after_bound` is under it. The best is the
+    same, without the cache lookups, the features and the logistic of most others (on the speed
+    benchmark's OCR lines, 1,168 of the 1,217 candidates that gain ``min_lm_gain`` end under 0.1;
+    the first pass over those lines takes 7 % fewer instructions, the second 11 %).
+
+    Only for candidates without the OCR engine's evidence (its prior, alternatives) and with the
+    word model's weight at 0 (:meth:`of` gives None otherwise): those terms have no cheap bound.
+
+    >>> from restore.config import CharConfig
+    >>> calibration = CharCalibration(CharConfig())
+    >>> bound = ConfidenceBound.of(calibration)
+    >>> features = CharFeatures(lm_gain=2.0, glyph_similarity=0.9, mined=12, logprob=-6.0)
+    >>> upper = bound.upper(bound.position_bound(-6.0), bound.candidate_bound(0.9, 12, punct=False), 2.0)
+    >>> calibration.confidence(features) <= calibration.confidence(dataclasses.replace(features, word_after=True)) <= bound.confidence(upper)
+    True
+    """
+
+    calibration: CharCalibration
+
+    @classmethod
+    def of(cls, calibration: CharCalibration) -> ConfidenceBound | None:
+        """The bound of ``calibration``, or None when the word model has a weight (no cheap bound)."""
+        return None if calibration.config.calib_word_gain != 0 else cls(calibration)
+
+    def position_bound(self, logprob: float) -> float:
+        """The log-odds every candidate at a position shares, at most: bias, prior, the seen
+        character's log10 p, and the position's word and name terms where they could only add."""
+        config = self.calibration.config
+        return (
+            config.calib_bias + config.prior_logodds + config.calib_logprob * logprob
+            + max(0.0, config.calib_word_before) + max(0.0, config.calib_name)
+        )
+
+    def candidate_bound(
+        self,
+        similarity: float,
+        mined: int,
+        *,
+        punct: bool,
+        width: bool = False,
+        phonetic: bool = False,
+        context: bool = False,
+        context_similarity: float = 0.0,
+    ) -> float:
+        """The candidate's own log-odds terms but the LM gain's, at most: its channel evidence as
+        :class:`CharCalibration` weighs it and, for a Han candidate, a word it may make (add
+        :meth:`repeats_bound` when the document's repetitions count)."""
+        config = self.calibration.config
+        bound = (
+            config.calib_glyph_similarity * similarity**GLYPH_SHARPNESS
+            + config.calib_mined * math.log10(1 + min(mined, config.mined_count_cap))
+            + config.calib_punct * punct + config.calib_width * width + config.calib_phonetic * phonetic
+            + config.calib_context * context + config.calib_context_similarity * context_similarity
+        )
+        if not punct:
+            bound += self.word_after_bound
+        return bound
+
+    @property
+    def word_after_bound(self) -> float:
+        """The part of :meth:`candidate_bound` a Han candidate owes to the word it may make."""
+        return max(0.0, self.calibration.config.calib_word_after)
+
+    def repeats_bound(self, repeats: int) -> float:
+        """The cache feature's log-odds, at most, for a Han candidate that the document's most
+        repeated n-gram holding it repeats ``repeats`` times (:meth:`restore.lm.cache.NgramCounts.peak`:
+        its support cannot exceed that, and the support ratio not log10(1 + support))."""
+        return max(0.0, self.calibration.config.calib_cache) * math.log10(1 + repeats)
+
+    def upper(self, position_bound: float, candidate_bound: float, lm_gain: float) -> float:
+        """The candidate's log-odds, at most (with a margin for float rounding)."""
+        return position_bound + candidate_bound + self.calibration.config.calib_lm_gain * lm_gain + _BOUND_MARGIN
+
+    @staticmethod
+    def logit(confidence: float) -> float:
+        """The log-odds under which :meth:`confidence` stays under ``confidence`` (-inf for 0)."""
+        if confidence <= 0.0:
+            return -math.inf
+        if confidence >= 1.0:
+            return math.inf
+        return math.log(confidence / (1.0 - confidence))
+
+    @staticmethod
+    def confidence(upper: float) -> float:
+        """The confidence of log-odds ``upper``, as :meth:`CharCalibration.confidence` maps them."""
+        return logistic(upper)

@@ -34,6 +34,7 @@ from collections.abc import Iterator
 from restore.chars import (
     CLOSERS,
     CJK_PUNCT,
+    HAN_RUN,
     PROSE_PUNCT,
     TERMINAL,
     display_width,
@@ -100,6 +101,8 @@ class LayoutStage:
         return rule_proposal(text, start, end, after, kind="layout", rule=rule, confidence=confidence, context=6)
 
     def _spaces(self, text: str) -> Iterator[Proposal]:
+        if " " not in text and "\t" not in text:
+            return  # every rule here is about a run of spaces or tabs (most OCR lines have none)
         spaced = self._letter_spaced_gaps(text)
         for match in _SPACES.finditer(text):
             start, end = match.span()
@@ -144,14 +147,18 @@ class LayoutStage:
         column = _column_width(text)
         minimum = self.settings.min_join_chars
         carried = ""  # the lines already joined into the current one, as a second run will see them
-        for match in _GAP.finditer(text):
+        # Its display width, carried along: measuring each join's whole paragraph again was
+        # quadratic in the paragraph's length (a page of wrapped lines is one paragraph).
+        carried_width = 0
+        for match in _gaps(text):
             start, end = match.span()
             if "\n" not in match.group() or start == 0 or end == len(text):
-                carried = ""
+                carried, carried_width = "", 0
                 continue
             line_start = text.rfind("\n", 0, start) + 1
-            previous = carried + text[line_start:start].strip(" \t")
-            carried = ""
+            line = text[line_start:start].strip(" \t")
+            previous, previous_width = carried + line, carried_width
+            carried, carried_width = "", 0
             line_end = text.find("\n", end)
             following = text[end : line_end if line_end >= 0 else len(text)]
             if len(previous) < minimum or not following or _DATELINE.match(previous):
@@ -163,7 +170,7 @@ class LayoutStage:
                 continue
             if first in _MARKERS or not (is_cjk(first) or is_ascii_alnum(first)):
                 continue
-            width = display_width(previous)
+            width = previous_width + display_width(line)  # display_width(previous): widths add up
             # A full column-width line runs on into the next only if that one is running text too
             # (prose, or column-wide itself): a headline as wide as the column stays above its subhead.
             column_line = _fits(width, column) and (
@@ -172,8 +179,28 @@ class LayoutStage:
             confident = last not in "：:" and (_reads_as_prose(previous) or column_line)
             confidence = self.settings.join_confidence if confident else self.settings.bare_join_confidence
             if confidence >= self.min_confidence:
-                carried = previous
+                carried, carried_width = previous, width
             yield self._proposal(text, start, end, "", "join-lines", confidence)
+
+
+# A run of white space: every _GAP match lies inside one, the only characters it matches.
+_WHITE_RUN = re.compile(r"[ \t\r\n]+")
+
+
+def _gaps(text: str) -> Iterator[re.Match[str]]:
+    """``_GAP.finditer(text)``, searched only inside the runs of white space holding a line break.
+
+    _GAP opens with an optional run, so the regex engine tries a match at every character of
+    the text; a character-class scan finds the runs several times faster. A match cannot reach
+    past its run (the next character is no white space), so searching the run alone (``pos``,
+    ``endpos``: the pattern has no anchor or lookaround) finds the same matches.
+
+    >>> [m.span() for m in _gaps("甲 \\n 乙\\r\\n\\n丙 丁")]
+    [(1, 4), (5, 8)]
+    """
+    for run in _WHITE_RUN.finditer(text):
+        if "\n" in run.group():
+            yield from _GAP.finditer(text, run.start(), run.end())
 
 
 # A dateline ("2024年7月1日 星期一") stands alone above a headline however wide it is.
@@ -229,12 +256,23 @@ def _spaced_number(text: str, digits_start: int, left: str) -> bool:
 
 
 def _reads_as_prose(line: str) -> bool:
-    """A line with sentence punctuation inside it is running text, not a heading."""
-    for index, char in enumerate(line):
-        if char in PROSE_PUNCT:
-            return True
-        # A half-width mark after Chinese counts as the full-width one the punct stage makes of it,
-        # at a line end too: otherwise a second pass would see prose the first did not.
-        if char in _HALF_PROSE and 0 < index and is_han(line[index - 1]):
-            return True
-    return False
+    """A line with sentence punctuation inside it is running text, not a heading.
+
+    >>> _reads_as_prose("会议召开，地点"), _reads_as_prose("会议召开,地点"), _reads_as_prose("Note: 会议")
+    (True, True, False)
+    """
+    return _PROSE.search(line) is not None
+
+
+# Sentence punctuation (PROSE_PUNCT), or a half-width mark after Chinese: it counts as the
+# full-width one the punct stage makes of it, at a line end too, or a second pass would see
+# prose the first did not. One regex search, not a Python loop over the line.
+_PROSE = re.compile(
+    "["
+    + "".join(re.escape(c) for c in sorted(PROSE_PUNCT))
+    + "]|(?<="
+    + HAN_RUN.pattern.removesuffix("+")
+    + ")["
+    + "".join(re.escape(c) for c in sorted(_HALF_PROSE))
+    + "]"
+)

@@ -169,7 +169,8 @@ class LexiconStage:
         # document prints the same name thousands of times.
         found_spans = {entry: SpanIndex(spans) for entry, spans in found.items()}
         batch = self._batch(document)
-        years = frozenset(int(match) for match in _YEAR.findall(text))
+        # (The pattern opens with a lookbehind, tried at every character: only a text with 年 has a year.)
+        years = frozenset(int(match) for match in _YEAR.findall(text)) if "年" in text else frozenset()
         candidates = [self._variant(text, hit, found_spans, batch, years) for hit in exact_hits if hit.match == VARIANT]
         forms = self.reach.forms(text, found_spans, batch)
         fuzzy_hits = [*index.find_fuzzy(text, forms=forms), *index.find_slips(text)]
@@ -378,6 +379,8 @@ class LexiconStage:
     def _select(
         self, text: str, candidates: list[_Candidate], exact_spans: list[tuple[int, int]], document: Document
     ) -> list[Proposal]:
+        if not candidates:
+            return []  # (most lines: no span index to build)
         built: list[tuple[float, int, _Candidate, Proposal]] = []
         exact = SpanIndex(exact_spans)
         exact_set = frozenset(exact_spans)

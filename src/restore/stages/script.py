@@ -99,7 +99,8 @@ class ScriptStage:
             simplified, traditional = tables.counts(line.group())
             script = ""
             if simplified + traditional >= settings.min_distinctive_chars:
-                script = tables.detect(line.group(), ratio=settings.dominance_ratio)
+                # (ScriptTables.detect of the line, from the counts just taken.)
+                script = dominant_script(simplified, traditional, ratio=settings.dominance_ratio, minimum=1)
             if print_floor and engine is not None and read_off_traditional_print(line.group(), line.start(), engine, tables, print_floor):
                 script = TRADITIONAL  # what the engine printed shows traditional print (engine_script)
             # A line that decides for itself counts wholly for its script: its minority
