@@ -545,9 +545,9 @@ class CharConfig:
     # 8 -> 9 char edits (0.44 per 10k); SIGHAN 15 correct sides unchanged (0.9 per 10k). Cost: a
     # pool per printed character at first sight (about 0.4 ms) and 0.1-0.2 ms per sweep: on the
     # speed benchmark's kind of inputs (120 DEV + modern render lines, as lines and as 2 pages)
-    # second pass +4 % / +18 % CPU, first pass within noise; on 28,649 characters of DEV pages
-    # first pass +29 % to +43 %, second +10 % to +24 % (scripts/experiments/time_char_variants.py
-    # --first-pass). False switches it off.
+    # second pass +11 % / +6 % CPU, first pass within noise; on 28,649 characters of DEV pages
+    # first pass +28 %, second +12 % (scripts/experiments/time_char_variants.py --first-pass,
+    # best of 5). False switches it off.
     lm_sweep: bool = True
     sweep_traditional: bool = True
     sweep_below_confidence: float = 0.5
