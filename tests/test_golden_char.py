@@ -50,7 +50,7 @@ def test_must_fix(case: dict, corrector: restore.Corrector) -> None:
     for edit in result.edits:
         if edit.source == "lm:char5":
             tables = {getattr(e, "table", "") for e in edit.evidence}
-            assert tables & {"ocr-mined", "glyph:noto-cjk", "context:pd-train-gaps", "context:words", "misread-dash", "glued-list-items"}, edit
+            assert tables & {"ocr-mined", "glyph:noto-cjk", "context:pd-train-gaps", "context:words", "context:lm-sweep", "misread-dash", "glued-list-items"}, edit
 
 
 @pytest.mark.parametrize("case", _cases("char_must_not_change.json"), ids=lambda c: c["id"])

@@ -33,6 +33,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 import restore
+from benchmarks.edit_precision import _mapping
 from benchmarks.metrics import Calibration, Counts, judge_edits, score_pair
 from restore.edits import apply_edits
 
@@ -54,13 +55,14 @@ def load(first: int, last: int, path: Path = OCR_DEV) -> list[dict]:
 
 
 def run(
-    records: list[dict], min_confidence: float, outputs: dict[str, str] | None = None
+    records: list[dict], min_confidence: float, outputs: dict[str, str] | None = None, config: restore.Config | None = None
 ) -> tuple[Counts, list[tuple[dict, object, bool]]]:
     """Score every record at ``min_confidence``; also (record, applied edit, right) triples.
 
-    ``outputs``: when given, filled with each record's restored text by id.
+    ``outputs``: when given, filled with each record's restored text by id. ``config``: the
+    settings (default: the shipped ones).
     """
-    corrector = restore.Corrector(restore.Config().replace(min_confidence=min_confidence))
+    corrector = restore.Corrector((config or restore.Config()).replace(min_confidence=min_confidence))
     total = Counts()
     judged = []
     for record in records:
@@ -112,12 +114,15 @@ def main() -> int:
     parser.add_argument("--curve", action="store_true", help="also run the pipeline at several thresholds")
     parser.add_argument("--kinds", action="store_true", help="gold changes by kind of OCR error, fixed or not")
     parser.add_argument("--renders", type=Path, default=OCR_DEV, help="JSONL of OCR renders (DEV only)")
+    parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="SECTION.KEY=VALUE",
+                        help="a setting, as benchmarks.edit_precision's (char.lm_sweep=true)")
     args = parser.parse_args()
+    config = restore.Config.from_mapping(_mapping(args.overrides))
     first, last = map(int, args.lines.split("-"))
     records = load(first, last, args.renders)
-    threshold = restore.Config().min_confidence if args.threshold is None else args.threshold
+    threshold = config.min_confidence if args.threshold is None else args.threshold
     outputs: dict[str, str] = {}
-    counts, judged = run(records, threshold, outputs)
+    counts, judged = run(records, threshold, outputs, config)
     print(f"{len(records)} records from DEV lines {first}-{last}, threshold {threshold}")
     print(summary("default pipeline", counts, judged))
     groups: dict[str, Counter] = defaultdict(Counter)
@@ -154,7 +159,7 @@ def main() -> int:
     if args.curve:
         print("\ncurve:")
         for t in CURVE:
-            c, j = run(records, t)
+            c, j = run(records, t, config=config)
             print("  " + summary(f"t={t:.2f}", c, j))
     cal = Calibration([v for _, e, r in judged for v in [_judged(e, r)]])
     n9, p9 = cal.at_least(0.9)

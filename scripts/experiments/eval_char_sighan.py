@@ -8,7 +8,7 @@ proposals at or above it. Character level: a change is right when the new charac
 truth at its offset (any other change, marks included, is wrong); recall = right changes / error
 characters. False edits: proposals on the correct side, per 10k characters.
 
-Run: ``python scripts/experiments/eval_char_sighan.py [--sets 15 14 13] [--scripts simplified traditional]``
+Run: ``python scripts/experiments/eval_char_sighan.py [--sets 15 14 13] [--scripts simplified traditional] [--set k=v ...]``
 (prints "skipped" and exits 0 when the data is absent).
 """
 
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import sys
 import time
 from pathlib import Path
 
@@ -70,12 +71,18 @@ def main() -> int:
     parser.add_argument("--scripts", nargs="*", default=["simplified", "traditional"])
     parser.add_argument("--modes", nargs="*", default=["off", "on"], choices=["off", "on"], help="phonetic channel")
     parser.add_argument("--curve", action="store_true", help="print every threshold, not just the summary")
+    parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
+                        help="a CharConfig setting for every mode (lm_sweep=true), as eval_char_variant.py's")
     args = parser.parse_args()
     folder = DATA if DATA.is_dir() else FALLBACK
     if not folder.is_dir():
         print(f"skipped: SIGHAN pair data not found ({DATA})")
         return 0
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from eval_char_variant import parse_overrides
+
     base = Config()
+    base = base.replace(char=dataclasses.replace(base.char, **parse_overrides(args.overrides)))
     for test in args.sets:
         for script in args.scripts:
             pairs = read_pairs(folder, script, test)

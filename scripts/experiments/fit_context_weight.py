@@ -25,6 +25,7 @@ import dataclasses
 import json
 import math
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -44,6 +45,19 @@ def font_family(font: str) -> str:
     return font.split("-")[0] if font else "?"
 
 
+def dev_renders(lines: str, renders: Path) -> Iterator[tuple[dict, str, tuple[str, ...]]]:
+    """The DEV render records of ``lines`` ("first-last" People's Daily line numbers), each with
+    its script and the truth projected onto its OCR characters (``Projection.sub``)."""
+    first, last = map(int, lines.split("-"))
+    for raw in renders.read_text(encoding="utf-8").splitlines():
+        record = json.loads(raw)
+        split, number = record["id"].split("-")[:2]
+        if split != "dev" or not first <= int(number) <= last:
+            continue
+        script = record.get("script") or "simplified"
+        yield record, script, project(fold(record["ocr"], script), fold(record["truth"], script)).sub
+
+
 def samples(stage: CharStage, lines: str, renders: Path) -> list[tuple[float, float, bool, str]]:
     """(log-odds, similarity, right, group) of every context candidate the stage keeps."""
     found = []
@@ -53,14 +67,7 @@ def samples(stage: CharStage, lines: str, renders: Path) -> list[tuple[float, fl
         if len(seen) == len(truth):
             rows.append((seen, list(truth), "simplified", "faspell", "faspell"))
     if renders.exists():
-        first, last = map(int, lines.split("-"))
-        for raw in renders.read_text(encoding="utf-8").splitlines():
-            record = json.loads(raw)
-            split, number = record["id"].split("-")[:2]
-            if split != "dev" or not first <= int(number) <= last:
-                continue
-            script = record.get("script") or "simplified"
-            sub = project(fold(record["ocr"], script), fold(record["truth"], script)).sub
+        for record, script, sub in dev_renders(lines, renders):
             rows.append((record["ocr"], list(sub), script, record["engine"], font_family(record.get("font", ""))))
     for seen, truth, script, engine, font in rows:
         for offset, cand in stage.examine_text(seen, script):

@@ -521,6 +521,54 @@ class CharConfig:
     # scripts/experiments/fit_context_weight.py on FASPell train and DEV renders 14001-15000.
     calib_context: float = -2.916
     calib_context_similarity: float = 9.247
+    # The LM sweep (issue 12, "or the LM itself over a shortlist"): at a Han character the LM finds
+    # at most sweep_logprob likely (log10 p in context) where no table or context candidate reaches
+    # sweep_below_confidence, every character whose rendered glyph resembles the printed one at
+    # least sweep_min_similarity (glyph-embedding cosine, GlyphEmbedding.alike: about 340 characters
+    # at 0.5) is scored by the LM window, and the best is proposed when it gains at least
+    # sweep_min_gain (log10) and leads the runner-up (and the tables' candidate) by at least
+    # sweep_min_margin (log10): the right character of a misread no table pairs (墓 for 基) is often
+    # the one look-alike the sentence wants. Evidence: context:lm-sweep and glyph:embedding with
+    # the cosine. Traditional pages too (sweep_traditional; the LM reads them as simplified, and a
+    # traditional look-alike is written as printed where the sentence shows traditional print).
+    # sweep_below_confidence: most right sweeps are where a table candidate is weak (墓: 草 at 0.04);
+    # sweeping only where none gains gave 830 applied (802 right) on DEV renders 14001-15000 against
+    # 847 (818) at any value from 0.3 to 0.8 (scripts/experiments/analyse_ocr_errors.py --lines
+    # 14001-15000 --set char.sweep_below_confidence=...).
+    # Chosen on DEV renders 14001-15000 (scripts/experiments/fit_sweep_weight.py): gain 2 and
+    # margin 1 as the lead's probe found (46 of 198 look-alike misreads ranked first by a margin of
+    # 1); printed log10 p <= -4.5 keeps 13 right applied sweep edits there (-4.0: 15) for half the
+    # sweeps, none wrong (fitted on simplified records alone, their own weights keep 8). Measured
+    # 2026-11-30, default pipeline at 0.8 (benchmarks/CHAR_NOTES.md, "Tenth pass"): held-out DEV
+    # 15001-16000 CER -35.5 % -> -36.0 %, applied 1252 (1222 right) -> 1271 (1240); ocr_modern_dev
+    # (not tuned on) 1178 (1150) -> 1208 (1176), CER -37.1 % -> -38.0 %; clean People's Daily DEV
+    # 8 -> 9 char edits (0.44 per 10k); SIGHAN 15 correct sides unchanged (0.9 per 10k). Cost: a
+    # pool per printed character at first sight (about 0.4 ms) and 0.1-0.2 ms per sweep: on the
+    # speed benchmark's kind of inputs (120 DEV + modern render lines, as lines and as 2 pages)
+    # second pass +11 % / +6 % CPU, first pass within noise; on 28,649 characters of DEV pages
+    # first pass +28 %, second +12 % (scripts/experiments/time_char_variants.py --first-pass,
+    # best of 5). False switches it off.
+    lm_sweep: bool = True
+    sweep_traditional: bool = True
+    sweep_below_confidence: float = 0.5
+    sweep_logprob: float = -4.5
+    sweep_min_similarity: float = 0.5
+    sweep_min_gain: float = 2.0
+    sweep_min_margin: float = 1.0
+    # A traditional look-alike is written as such (the LM scores its simplified form) when the
+    # sentence has other traditional-only characters or when the printed glyph resembles it at
+    # least this much more (cosine) than the simplified form. Chosen on DEV renders 14001-15000:
+    # applied sweep edits on simplified pages had differences up to 0.135 (常: 黨 0.538, 党 0.403),
+    # a misread of traditional print read as simplified text 0.40 (颈: 頭 0.651, 头 0.252).
+    sweep_form_margin: float = 0.25
+    # Weights of "the candidate is the LM sweep's" and of its lead over the runner-up (log10 above
+    # sweep_min_margin, at most sweep_margin_cap: leads of 5 and more are all "alone"), fitted by
+    # scripts/experiments/fit_sweep_weight.py --traditional on DEV renders 14001-15000 (183 sweep
+    # candidates at the gate, 22 right; other weights fixed): at 0.8, 13 applied, 13 right;
+    # leave-one-font-out (fit on the other font families) 8/8, 3/3, 1/1.
+    calib_sweep: float = -3.48
+    calib_sweep_margin: float = 1.212
+    sweep_margin_cap: float = 4.0
     # Deferred script conversions (ScriptStage defers those that may be misreads: 舉 on a
     # simplified page may be 要, not 举). When the conversion makes no known
     # word with a neighbour, the char stage also looks for a rival among the context's candidates
@@ -741,6 +789,10 @@ _RANGES_BY_NAME: dict[str, tuple[float, float]] = {
     "cache_repeat_support": (0, 1_000_000),
     "joint_candidates": (1, 100),
     "joint_min_interaction": (0.0, 20.0),
+    "sweep_min_gain": (0.0, 20.0),
+    "sweep_min_margin": (0.0, 20.0),
+    "sweep_margin_cap": (0.0, 20.0),
+    "sweep_form_margin": (0.0, 2.0),
     "engine_gap_list_bonus": (0.0, 20.0),
     "engine_gap_apply_from": (0.0, 1.0),
     "engine_rival_min_gain": (-20.0, 20.0),

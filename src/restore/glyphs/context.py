@@ -34,6 +34,8 @@ from restore.glyphs.embedding import GlyphEmbedding
 GAPS_FILE = "context_gaps.tsv"
 GAPS_ID = "context:pd-train-gaps"
 WORDS_ID = "context:words"
+# The char stage's LM sweep over a printed character's glyph look-alikes (CharConfig.lm_sweep).
+SWEEP_ID = "context:lm-sweep"
 
 
 class ContextGaps:

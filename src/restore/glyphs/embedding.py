@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import importlib.resources
 import struct
+from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from pathlib import Path
 
@@ -104,12 +105,14 @@ class GlyphEmbedding:
                 result[k] = 1.0
         return result
 
-    def _combine(self, dot, row: int, others):
-        """Projected dot product plus the residuals' share (near-parallel only for near-identical glyphs)."""
+    def _combine(self, dot, row: int, others, among: GlyphEmbedding | None = None):
+        """Projected dot product plus the residuals' share (near-parallel only for near-identical
+        glyphs); ``others`` index the rows of ``among`` (default: this embedding)."""
         import numpy as np
 
-        cosine = np.clip(dot / (self._norms[row] * self._norms[others]), 0.0, 1.0)
-        return dot + self._residual[row] * self._residual[others] * cosine**8
+        target = self if among is None else among
+        cosine = np.clip(dot / (self._norms[row] * target._norms[others]), 0.0, 1.0)
+        return dot + self._residual[row] * target._residual[others] * cosine**8
 
     def alike(self, char: str, floor: float) -> dict[str, float]:
         """Every other character at least ``floor`` similar to ``char`` (cached per char and floor; empty when unknown).
@@ -166,20 +169,62 @@ class GlyphEmbedding:
         cached = cache.get(key)
         if cached is not None:
             return cached
-        row = self._index.get(char)
+        sims = self.row_similarities(char)
         found: dict[str, float] = {}
-        if row is not None:
-            import numpy as np
-
-            # einsum's own single-threaded loop, not BLAS: a multi-threaded BLAS matrix-vector
-            # product of this size (10,600 x 129) took 10-20 ms on a busy 2-core machine against
-            # 0.5 ms on one thread (threads waiting on each other); einsum 0.3-2 ms either way.
-            sims = self._combine(np.einsum("ij,j->i", self._vectors, self._vectors[row]), row, slice(None))
-            sims[row] = -2.0  # never the character itself
+        if sims is not None:
             picked = pick(sims)
             found = dict(zip(map(self._chars.__getitem__, picked.tolist()), _thousandths(sims[picked])))
         cache[key] = found
         return found
+
+    @property
+    def chars(self) -> list[str]:
+        """The characters of the rows, in row order (the order of :meth:`row_similarities`)."""
+        return self._chars
+
+    def row_similarities(self, char: str, among: GlyphEmbedding | None = None):
+        """The similarity of ``char`` to every row's character of ``among`` (default: this
+        embedding; a :meth:`subset` of it scores fewer rows), as a float32 array in its row order,
+        not rounded, -2.0 at the row of ``char`` itself; None when ``char`` is unknown. Not cached.
+
+        >>> emb = GlyphEmbedding()
+        >>> sims = emb.row_similarities("末")
+        >>> round(float(sims[emb.chars.index("未")]), 3) == emb.similarity("末", "未"), emb.row_similarities("x")
+        (True, None)
+        >>> few = emb.subset("未末木")
+        >>> few.chars
+        ['未', '末', '木']
+        >>> [round(float(s), 3) for s in emb.row_similarities("末", few)] == [emb.similarity("末", "未"), -2.0, emb.similarity("末", "木")]
+        True
+        """
+        row = self._index.get(char)
+        if row is None:
+            return None
+        import numpy as np
+
+        target = self if among is None else among
+        # einsum's own single-threaded loop, not BLAS: a multi-threaded BLAS matrix-vector
+        # product of this size (10,600 x 129) took 10-20 ms on a busy 2-core machine against
+        # 0.5 ms on one thread (threads waiting on each other); einsum 0.3-2 ms either way.
+        sims = self._combine(np.einsum("ij,j->i", target._vectors, self._vectors[row]), row, slice(None), target)
+        own = target._index.get(char)
+        if own is not None:
+            sims[own] = -2.0  # never the character itself
+        return sims
+
+    def subset(self, chars: Iterable[str]) -> GlyphEmbedding:
+        """An embedding of only those of ``chars`` this one knows, in that order (their own
+        contiguous copy, so a product over its rows reads only them; nothing cached is shared)."""
+        rows = [self._index[ch] for ch in dict.fromkeys(chars) if ch in self._index]
+        part = object.__new__(GlyphEmbedding)
+        part.path = self.path
+        part._vectors = self._vectors[rows]
+        part._residual = self._residual[rows]
+        part._norms = self._norms[rows]
+        part._chars = [self._chars[row] for row in rows]
+        part._index = {ch: k for k, ch in enumerate(part._chars)}
+        part._pairs, part._neighbours, part._alike = {}, {}, {}
+        return part
 
 
 def _thousandths(values) -> list[float]:

@@ -31,6 +31,11 @@ neighbours. Each candidate is scored by the noisy-channel features
   two neighbours (``data/context_gaps.tsv``) and those completing a two-character word with
   either neighbour, kept when their rendered glyph resembles the printed one
   (:mod:`restore.glyphs.context`; its similarity is the glyph-embedding cosine);
+- ``sweep`` / ``sweep_margin``: the candidate was found by the LM sweep (``CharConfig.lm_sweep``):
+  at a very improbable Han character no table candidate fixes, every glyph look-alike of the
+  printed one (glyph-embedding cosine >= ``sweep_min_similarity``, a few hundred characters) is
+  scored by the LM window and the best proposed when it gains enough and leads the runner-up by
+  ``sweep_min_margin`` (its lead is the second feature); evidence ``context:lm-sweep``;
 - ``delete``: the change deletes a doubled Han character (看了了) where the LM prefers one copy;
   a pair that is a known word (天天, 看看) is never examined;
 - ``phonetic``: the pair shares a toneless pinyin reading (``data/phonetic_neighbours.tsv``),
@@ -55,6 +60,7 @@ import math
 import re
 import threading
 import unicodedata
+from array import array
 from collections.abc import Callable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
@@ -74,7 +80,8 @@ from restore.evidence import (
     LanguageModelScore,
     ScriptConversion,
 )
-from restore.glyphs.context import ContextCandidates
+from restore.glyphs.context import SWEEP_ID, ContextCandidates
+from restore.glyphs.embedding import GlyphEmbedding
 from restore.glyphs.tables import ConfusionTable, GlyphNeighbours, PhoneticNeighbours, load_confusions
 from restore.lm.cache import NgramCounts, support_ratio
 from restore.lm.model import CharLanguageModel, KnownWords, load_known_words, load_name_chars
@@ -295,6 +302,8 @@ class CharResources:
     context: ContextCandidates | None = None
     # The word-level second opinion, only with CharConfig.word_lm and a non-zero weight.
     word_lm: WordLanguageModel | None = None
+    # The glyph embedding the LM sweep draws its look-alikes from, only with CharConfig.lm_sweep.
+    sweep: GlyphEmbedding | None = None
 
     @classmethod
     def load(cls, config: CharConfig) -> CharResources:
@@ -309,6 +318,7 @@ class CharResources:
         simplified_only, traditional_only = load_script_sets()
         surnames, given = load_name_chars()
         words = load_known_words()
+        embedding = GlyphEmbedding() if config.lm_sweep else None
         return cls(
             lm=lm,
             glyphs=GlyphNeighbours.bundled(),
@@ -319,8 +329,9 @@ class CharResources:
             surnames=surnames,
             given=given,
             phonetic=PhoneticNeighbours() if config.phonetic else None,
-            context=ContextCandidates(words=words) if config.context_candidates else None,
+            context=ContextCandidates(words=words, embedding=embedding) if config.context_candidates else None,
             word_lm=word_lm,
+            sweep=embedding,
         )
 
 
@@ -330,6 +341,9 @@ Option = tuple[str, str, float, int]
 Sharing = tuple[list[str], list[int]]
 # A position's options, the log10 score of the LM window with each, and with the character as printed.
 Scored = tuple[list[Option], list[float], float]
+# The LM sweep's look-alikes of a printed character: their LM tokens, for each the form whose glyph
+# is most alike (the token itself, or a traditional form of it), and that form's glyph cosine.
+SweepPool = tuple[str, str, array]
 
 
 @dataclass(frozen=True)
@@ -375,6 +389,12 @@ class CharStage:
         self._converter: Any = None
         # Context candidates for deferred conversions when the resources have none (see _misread_context).
         self._deferral_context: ContextCandidates | None = None
+        # Printed character -> the LM sweep's pool (_sweep_pool): its look-alikes' LM tokens and
+        # their most alike forms as strings (one character each), and their glyph cosines. Bounded by
+        # the embedding's characters; compact (about 3 kB a character): a document may ask for thousands.
+        self._sweep_pools: dict[str, SweepPool] = {}
+        # The embedding's rows the sweep may propose and their LM tokens (_sweep_rows): built once.
+        self._sweep_table: tuple[GlyphEmbedding, Any] | None = None
 
     # -- resources (loaded on first propose) --------------------------------------------------
     @property
@@ -400,6 +420,7 @@ class CharStage:
         self._sounds = {}
         self._bonuses = {}
         self._listed_bounds = {}
+        self._sweep_pools = {}
 
     def candidates_for(self, char: str, script: str, line_end: bool = False) -> list[Option]:
         """``(candidate, lm token, glyph similarity, mined count)`` for a seen character (cached).
@@ -831,6 +852,166 @@ class CharStage:
             sources[cand.char] = cand.source
         return ([*options, *extra] if extra else options), sources
 
+    def sweeps(self, char: str, logprob: float, script: str) -> bool:
+        """Whether the LM sweep looks at ``char`` (its log10 p in context ``logprob``), given that no
+        table or context candidate is likely there: a Han character the LM finds at most
+        ``CharConfig.sweep_logprob`` likely, with ``lm_sweep`` on, in simplified or unknown-script text
+        (traditional too with ``sweep_traditional``).
+
+        >>> from restore.config import Config
+        >>> stage = CharStage(Config().replace(char=replace(Config().char, lm_sweep=True, sweep_logprob=-4.0)))
+        >>> stage.sweeps("墓", -5.2, "simplified"), stage.sweeps("墓", -3.0, "simplified"), stage.sweeps("，", -6.0, "")
+        (True, False, False)
+        """
+        cfg = self.config
+        return (
+            cfg.lm_sweep
+            and logprob <= cfg.sweep_logprob
+            and (script != "traditional" or cfg.sweep_traditional)
+            and is_bmp_han(char)
+            and not is_mark(char)
+        )
+
+    def _sweep_pool(self, char: str) -> SweepPool:
+        """The LM sweep's candidates for a printed ``char`` (cached, :data:`SweepPool`): the LM token
+        of every character whose glyph resembles it at least ``CharConfig.sweep_min_similarity``
+        (the LM's view: a traditional look-alike counts as its simplified form), without its own
+        token and those outside the LM's vocabulary (kenlm scores them all as ``<unk>``), most
+        alike first; for each, the form that resembles ``char`` most (黛 looks like 黨, not like
+        党) and its cosine. One product over the candidate rows (0.2-1 ms) and array work."""
+        cached = self._sweep_pools.get(char)
+        if cached is not None:
+            return cached
+        import numpy as np
+
+        embedding = self.resources.sweep
+        assert embedding is not None
+        rows, codes = self._sweep_rows()
+        sims = embedding.row_similarities(char, rows)
+        pool: SweepPool = ("", "", array("f"))
+        if sims is not None:
+            own = self.lm.prepare(char)
+            keep = sims >= self.config.sweep_min_similarity
+            if len(own) == 1:
+                keep &= codes != ord(own)
+            picked = np.nonzero(keep)[0]
+            picked = picked[np.argsort(-sims[picked], kind="stable")]
+            # One row per token: its most alike form (the first in that order).
+            _tokens, first = np.unique(codes[picked], return_index=True)
+            picked = picked[np.sort(first)]
+            chars = rows.chars
+            pool = (
+                "".join(map(chr, codes[picked].tolist())),
+                "".join(chars[row] for row in picked.tolist()),
+                array("f", sims[picked].tolist()),
+            )
+        self._sweep_pools[char] = pool
+        return pool
+
+    def _sweep_rows(self) -> tuple[GlyphEmbedding, Any]:
+        """The glyph embedding's characters the sweep may propose (a Han LM token inside the LM's
+        vocabulary: 6,472 of 10,568 rows, so the product per pool reads 61 % of them) as their own
+        embedding, and each one's LM token as a code point. Built once, on the first sweep (~30 ms)."""
+        table = self._sweep_table
+        if table is None:
+            import numpy as np
+
+            embedding = self.resources.sweep
+            assert embedding is not None
+            tokens = [self.lm.prepare(ch) for ch in embedding.chars]
+            usable = [len(token) == 1 and is_bmp_han(token) for token in tokens]
+            for position in self.lm.unknown_positions(tokens):
+                usable[position] = False
+            kept = [position for position, ok in enumerate(usable) if ok]
+            rows = embedding.subset(embedding.chars[position] for position in kept)
+            table = self._sweep_table = (rows, np.array([ord(tokens[position]) for position in kept], dtype=np.int64))
+        return table
+
+    def sweep_candidate(
+        self,
+        tokens: list[str],
+        chars: list[str],
+        index: int,
+        char_logprob: float,
+        prior: EnginePrior | None = None,
+        hint: EngineHint | None = None,
+        walk: SentenceWalk | None = None,
+        *,
+        rival: CharCandidate | None = None,
+    ) -> CharCandidate | None:
+        """The LM sweep's candidate for ``chars[index]``, or None: the look-alike (:meth:`_sweep_pool`)
+        whose LM window is likeliest, when it gains at least ``CharConfig.sweep_min_gain`` over the
+        character as printed and leads the runner-up, and ``rival`` (the tables' best candidate
+        there, if any), by at least ``sweep_min_margin`` (log10); None when it is ``rival``'s.
+
+        The windows are cut (:meth:`_windows`) at the gain's floor first; when one reaches it, they
+        are walked again cut ``sweep_min_margin + sweep_margin_cap`` under it: a runner-up cut short
+        there is that far behind any candidate that gains enough, so the capped margin is exact.
+        ``prior``/``hint``/``walk``: as in :meth:`best_candidate`.
+        """
+        cfg = self.config
+        pool, forms, sims = self._sweep_pool(chars[index])
+        if not pool:
+            return None
+        walk = _walk_of(walk, tokens)
+        kernel = self.lm.windows_kernel
+        context = None if kernel is not None else walk.state_before(index) if walk is not None else self._context(tokens, index)
+        before = walk.window(index) if walk is not None else self._windows(context, tokens, index, [tokens[index]])[0]
+        replacements = list(pool)
+        # Most sweeps find nothing that gains: first cut every window at the gain's floor (the
+        # kernel stops a window once it falls below), and only when one reaches it walk them again
+        # with the lower cut the margin needs.
+        scores = self._windows(context, tokens, index, replacements, before + cfg.sweep_min_gain)
+        if max(scores) - before < cfg.sweep_min_gain:
+            return None
+        scores = self._windows(context, tokens, index, replacements, before + cfg.sweep_min_gain - cfg.sweep_min_margin - cfg.sweep_margin_cap)
+        if len(scores) > 1:
+            first, second = heapq.nlargest(2, range(len(scores)), key=scores.__getitem__)
+            margin = scores[first] - scores[second]
+        else:
+            first, margin = 0, math.inf
+        after = pool[first]
+        if rival is not None:
+            if rival.after == after or rival.features.insert or rival.features.delete:
+                return None
+            margin = min(margin, scores[first] - rival.logprob_after)
+        gain = scores[first] - before
+        if gain < cfg.sweep_min_gain or margin < cfg.sweep_min_margin:
+            return None
+        features = CharFeatures(
+            lm_gain=gain,
+            glyph_similarity=round(float(sims[first]), 3),
+            logprob=char_logprob,
+            word_before=self.in_word(tokens, index, tokens[index]),
+            word_after=self.in_word(tokens, index, after),
+            name=self.name_like(tokens, index),
+            sweep=True,
+            sweep_margin=min(margin, cfg.sweep_min_margin + cfg.sweep_margin_cap) - cfg.sweep_min_margin,
+        )
+        reading = None
+        alternatives: Mapping[str, float | None] = {}
+        if prior is not None and hint is not None:
+            alternatives = hint[1]
+            features = prior.apply(features, hint[0], after in alternatives, alternatives.get(after))
+            if hint[0] is not None:
+                reading = EngineReading(prior.engine, round(hint[0], 4), _rounded(alternatives.get(after)))
+        confidence = self.calibration.confidence(features)
+        # The form the printed glyph resembles when it is a traditional one (黛 for 黨, not 党) and
+        # the print was traditional: the sentence shows traditional print elsewhere, or the printed
+        # glyph resembles that form far more than the simplified one (卓: 車 0.84, 车 0.41; a
+        # simplified-model engine on traditional print writes simplified text around it).
+        form = forms[first]
+        if form != after:
+            embedding = self.resources.sweep
+            assert embedding is not None
+            if embedding.similarity(chars[index], form) - embedding.similarity(chars[index], after) >= cfg.sweep_form_margin or any(
+                ch in self.resources.traditional_only for k, ch in enumerate(chars) if k != index
+            ):
+                after = form
+        return CharCandidate(
+            index, after, features, before, scores[first], confidence, SWEEP_ID, engine_reading=reading
+        )
+
     def examine(
         self,
         chars: list[str],
@@ -898,6 +1079,11 @@ class CharStage:
                 shortlist=shortlists if is_bmp_han(char) else None,  # pairs make words: Han only
                 walk=walk,
             )
+            if (best is None or best.confidence < self.config.sweep_below_confidence) and self.sweeps(char, logprobs[i], script):
+                # No table or context candidate is likely: the LM looks over every look-alike itself.
+                swept = self.sweep_candidate(tokens, chars, i, logprobs[i], prior, hints[i] if hints else None, walk, rival=best)
+                if swept is not None and (best is None or swept.confidence > best.confidence):
+                    best = swept
             if best is not None:
                 found.append(best)
         # Only a sentence that uses marks can have lost one (subtitles and headings use none).
@@ -956,7 +1142,10 @@ class CharStage:
                 if _shifts(cand) or any(_shifts(a) for a in accepted if abs(cand.index - a.index) < order):
                     continue  # an insertion or deletion shifts the window: keep only the more confident change
                 hint = hints[cand.index] if hints else None
-                rescored = self.best_candidate(tokens, chars, cand.index, cand.features.logprob, script, prior, hint, cache, cache_scope)
+                if cand.features.sweep:
+                    rescored = self.sweep_candidate(tokens, chars, cand.index, cand.features.logprob, prior, hint)
+                else:
+                    rescored = self.best_candidate(tokens, chars, cand.index, cand.features.logprob, script, prior, hint, cache, cache_scope)
                 if rescored is None:
                     continue
                 cand = rescored

@@ -72,6 +72,11 @@ class CharFeatures:
       (:mod:`restore.lm.cache`; 0 with no repetition either way).
     - ``joint``: the change is one of a pair decided together (:mod:`restore.stages.joint`);
       its other features are then those it has with its partner's change made.
+    - ``sweep``: the candidate was proposed by the LM sweep over the printed character's glyph
+      look-alikes (``CharConfig.lm_sweep``), no table or context listing it; its
+      ``glyph_similarity`` is the glyph-embedding cosine;
+    - ``sweep_margin``: for a sweep candidate, its LM window's lead over the runner-up's (log10)
+      above ``CharConfig.sweep_min_margin``, capped at ``sweep_margin_cap`` (0 otherwise).
     """
 
     lm_gain: float
@@ -101,6 +106,8 @@ class CharFeatures:
     word_gain: float = 0.0
     cache: float = 0.0
     joint: bool = False
+    sweep: bool = False
+    sweep_margin: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -113,7 +120,7 @@ class Feature:
     # Which fit sets its weight: "ocr" (fit_char_calibration.py), "phonetic" (its --phonetic),
     # "modern" (its --modern), "engine" (scripts/build/fit_engine_prior.py), "context"
     # (scripts/experiments/fit_context_weight.py), "delete" (fit_delete_weight.py), "joint"
-    # (fit_joint_weight.py).
+    # (fit_joint_weight.py), "sweep" (fit_sweep_weight.py).
     fit: str
 
 
@@ -146,6 +153,8 @@ FEATURES = (
     Feature("word_gain", channel=False, fit="modern"),
     Feature("cache", channel=False, fit="modern"),
     Feature("joint", channel=False, fit="joint"),
+    Feature("sweep", channel=True, fit="sweep"),
+    Feature("sweep_margin", channel=False, fit="sweep"),
 )
 
 def logistic(logodds: float) -> float:
@@ -159,6 +168,7 @@ _CHANNEL_ORDER = (
     "engine_doubt_tesseract", "engine_doubt_ppocrv4", "engine_doubt_ppocrv6",
     "engine_read_tesseract", "engine_read_ppocrv4", "engine_read_ppocrv6", "engine_alternative",
     "engine_support_tesseract", "engine_support_ppocrv4", "engine_support_ppocrv6", "context", "context_similarity", "delete",
+    "sweep",
 )
 
 
@@ -184,6 +194,7 @@ class CharCalibration:
     def values(self, features: CharFeatures) -> tuple[float, ...]:
         """The transformed feature values, in :data:`FEATURES` order."""
         cap = self.config.mined_count_cap
+        cap_margin = self.config.sweep_margin_cap
         return (
             features.name,
             features.punct,
@@ -212,6 +223,8 @@ class CharCalibration:
             features.word_gain,
             features.cache,
             features.joint,
+            features.sweep,
+            min(features.sweep_margin, cap_margin),
         )
 
     def vector(self, features: CharFeatures, names: Sequence[str]) -> list[float]:
