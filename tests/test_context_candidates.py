@@ -182,11 +182,11 @@ def test_char_stage_fixes_a_pair_no_table_has_with_context_evidence():
     assert pairs.keys() & {GAPS_ID, WORDS_ID}
     assert 0.5 < pairs[EMBEDDING_ID].similarity < 0.8
     assert any(isinstance(e, LanguageModelScore) and e.logprob_after > e.logprob_before for e in p.evidence)
-    # With context candidates off (the default) and no LM sweep, no table proposes 基 there; the
-    # default LM sweep finds it, as its own source (tests/test_lm_sweep.py).
-    off = CharStage(Config(char=CharConfig(lm_sweep=False))).propose(text, Document()).proposals
+    # With context candidates off (the default) and no LM sweep (off by default), no table proposes
+    # 基 there; the LM sweep finds it, as its own source (tests/test_lm_sweep.py).
+    off = CharStage(Config()).propose(text, Document()).proposals
     assert not any(p.after == "基" for p in off)
-    swept = [p for p in CharStage(Config()).propose(text, Document()).proposals if p.after == "基"]
+    swept = [p for p in CharStage(Config(char=CharConfig(lm_sweep=True))).propose(text, Document()).proposals if p.after == "基"]
     assert swept and not {e.table for e in swept[0].evidence if isinstance(e, ConfusionPair)} & {GAPS_ID, WORDS_ID}
 
 

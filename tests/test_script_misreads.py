@@ -75,7 +75,7 @@ def test_on_a_traditional_line_the_rival_is_written_in_traditional_form(correcto
     config = restore.Config()
     off = restore.Corrector(config.replace(char=dataclasses.replace(config.char, deferral_rivals=False, lm_sweep=False)))
     assert off.fix("代表們認真討沦了報告。").text == "代表們認真討淪了報告。"
-    swept = restore.Corrector(config.replace(char=dataclasses.replace(config.char, deferral_rivals=False))).fix("代表們認真討沦了報告。")
+    swept = restore.Corrector(config.replace(char=dataclasses.replace(config.char, deferral_rivals=False, lm_sweep=True))).fix("代表們認真討沦了報告。")
     assert swept.text == "代表們認真討論了報告。"
     assert "context:lm-sweep" in {getattr(e, "table", "") for edit in swept.edits for e in edit.evidence}
 
