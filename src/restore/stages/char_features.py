@@ -356,15 +356,6 @@ class ConfidenceBound:
         return position_bound + candidate_bound + self.calibration.config.calib_lm_gain * lm_gain + _BOUND_MARGIN
 
     @staticmethod
-    def logit(confidence: float) -> float:
-        """The log-odds under which :meth:`confidence` stays under ``confidence`` (-inf for 0)."""
-        if confidence <= 0.0:
-            return -math.inf
-        if confidence >= 1.0:
-            return math.inf
-        return math.log(confidence / (1.0 - confidence))
-
-    @staticmethod
     def confidence(upper: float) -> float:
         """The confidence of log-odds ``upper``, as :meth:`CharCalibration.confidence` maps them."""
         return logistic(upper)
