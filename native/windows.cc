@@ -24,11 +24,17 @@ namespace {
 using lm::WordIndex;
 using lm::ngram::State;
 
+// A code point of the Basic Multilingual Plane not yet looked up (no vocabulary is that large).
+constexpr WordIndex kUnseen = static_cast<WordIndex>(-1);
+
 struct Windows {
     PyObject_HEAD
     lm::base::Model *model;
     const lm::base::Vocabulary *vocab;
     unsigned order;
+    // The vocabulary index of each one-character token of the BMP, looked up on first sight: a
+    // token's UTF-8 and kenlm's hash and search cost more than the window scores of a position.
+    std::vector<WordIndex> *bmp_index;
 };
 
 // The vocabulary index of a str token (kenlm's python module does the same: UTF-8, Index).
@@ -37,10 +43,19 @@ bool word_index(const Windows *self, PyObject *token, WordIndex *out) {
         PyErr_SetString(PyExc_TypeError, "tokens must be str");
         return false;
     }
+    Py_UCS4 code = 0x10000;
+    if (PyUnicode_GET_LENGTH(token) == 1) {
+        code = PyUnicode_READ_CHAR(token, 0);
+        if (code < 0x10000 && (*self->bmp_index)[code] != kUnseen) {
+            *out = (*self->bmp_index)[code];
+            return true;
+        }
+    }
     Py_ssize_t size;
     const char *utf8 = PyUnicode_AsUTF8AndSize(token, &size);
     if (utf8 == nullptr) return false;
     *out = self->vocab->Index(StringPiece(utf8, static_cast<size_t>(size)));
+    if (code < 0x10000) (*self->bmp_index)[code] = *out;
     return true;
 }
 
@@ -72,6 +87,12 @@ int Windows_init(Windows *self, PyObject *args, PyObject *kwargs) {
             PyErr_SetString(PyExc_ValueError, "not an n-gram model with kenlm's ngram::State");
             return -1;
         }
+        try {
+            self->bmp_index = new std::vector<WordIndex>(0x10000, kUnseen);
+        } catch (...) {
+            delete model;
+            throw;
+        }
         self->model = model;
         self->vocab = &model->BaseVocabulary();
         self->order = model->Order();
@@ -84,6 +105,7 @@ int Windows_init(Windows *self, PyObject *args, PyObject *kwargs) {
 
 void Windows_dealloc(Windows *self) {
     delete self->model;
+    delete self->bmp_index;
     Py_TYPE(self)->tp_free(reinterpret_cast<PyObject *>(self));
 }
 

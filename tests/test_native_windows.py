@@ -27,6 +27,9 @@ REPO = Path(__file__).resolve().parent.parent
 # Frequent and rare characters, marks, a character outside the model's vocabulary (Ꙃ), a Latin
 # letter and a private-use code point (both unknown too).
 ALPHABET = "会议在徐汇区召开的了是一人民图书馆涂斜钭天夭完宪，。、Ꙃx\ue000"
+# Tokens the kernel reads through its one-character index, and beside them what it looks up
+# directly: a character beyond the BMP and a token of two characters.
+TOKENS = [*ALPHABET, "\U00020000", "人民"]
 
 
 def _extension_or_skip() -> None:
@@ -56,9 +59,9 @@ def _python(model: kenlm.Model, tokens: list[str], index: int, replacements: lis
 
 @settings(max_examples=400, deadline=None)
 @given(
-    tokens=st.lists(st.sampled_from(ALPHABET), min_size=1, max_size=14),
+    tokens=st.lists(st.sampled_from(TOKENS), min_size=1, max_size=14),
     data=st.data(),
-    replacements=st.lists(st.sampled_from(ALPHABET), min_size=1, max_size=30),
+    replacements=st.lists(st.sampled_from(TOKENS), min_size=1, max_size=30),
     floor=st.none() | st.floats(min_value=-40.0, max_value=0.0),
 )
 def test_the_kernel_gives_the_python_totals_bit_for_bit(
@@ -131,7 +134,7 @@ def test_an_insertion_is_a_replacement_of_a_placeholder(
 
 
 @settings(max_examples=150, deadline=None)
-@given(tokens=st.lists(st.sampled_from(ALPHABET), max_size=16))
+@given(tokens=st.lists(st.sampled_from(TOKENS), max_size=16))
 def test_a_walk_takes_the_same_steps_from_the_kernel(lm: CharLanguageModel, kernel: native.WindowsKernel, tokens: list[str]) -> None:
     python, compiled = SentenceWalk(lm.model, tokens), SentenceWalk(lm.model, tokens, kernel)
     spans = [(start, end) for start in range(len(tokens) + 1) for end in range(start, len(tokens) + 2)]

@@ -66,10 +66,13 @@ class Translation:
         # The list's entries are the unmapped code points themselves (str.translate keeps those),
         # the int objects shared by every table (2 MB for the plane, not 2 MB a table).
         top = max((code for code in self._table if code <= 0xFFFF), default=-1)
-        self._bmp: list[int | str | None] = list(_bmp_code_points()[: top + 1])
+        bmp: list[int | str | None] = list(_bmp_code_points()[: top + 1])
         for code, value in self._table.items():
             if code <= top:
-                self._bmp[code] = value
+                bmp[code] = value
+        # A tuple of ints, strings and None leaves the cyclic garbage collector's view after its
+        # first collection; a list stays, and every full collection walks its 65,536 entries.
+        self._bmp: tuple[int | str | None, ...] = tuple(bmp)
         self._astral = any(code > 0xFFFF for code in self._table)
 
     def __call__(self, text: str) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from collections.abc import Set as AbstractSet
 from pathlib import Path
 
@@ -26,6 +26,8 @@ log = logging.getLogger(__name__)
 
 DEFAULT_MODEL = "char5.klm"
 WORDS = "words.txt"
+# What KnownWords.starting_with gives for a first character no word has.
+_NO_WORDS: Collection[str] = frozenset()
 
 
 def default_model_path() -> Path:
@@ -208,7 +210,10 @@ class KnownWords(AbstractSet[str]):
     def __init__(self, by_first: dict[str, str]) -> None:
         # {first character: its words joined by line breaks}
         self._by_first = by_first
-        self._sets: dict[str, frozenset[str]] = {}
+        # Each group as a dict of words to None, not a frozenset: a dict of strings is invisible to
+        # the cyclic garbage collector, a set is not, and a page's few hundred groups (tens of
+        # thousands of words) would be walked by every full collection in the process.
+        self._sets: dict[str, dict[str, None]] = {}
         self._len = sum(chunk.count("\n") + 1 for chunk in by_first.values())
 
     def __contains__(self, word: object) -> bool:
@@ -216,19 +221,20 @@ class KnownWords(AbstractSet[str]):
             return False
         return word in self.starting_with(word[0])
 
-    def starting_with(self, first: str) -> frozenset[str]:
-        """The words whose first character is ``first`` (for many lookups sharing it).
+    def starting_with(self, first: str) -> Collection[str]:
+        """The words whose first character is ``first`` (for many lookups sharing it), as a
+        collection to test membership in.
 
-        >>> sorted(KnownWords({"天": "天天\\n天下"}).starting_with("天")), KnownWords({}).starting_with("天")
-        (['天下', '天天'], frozenset())
+        >>> sorted(KnownWords({"天": "天天\\n天下"}).starting_with("天")), "天下" in KnownWords({}).starting_with("天")
+        (['天下', '天天'], False)
         """
         found = self._sets.get(first)
         if found is None:
             chunk = self._by_first.get(first)
             if chunk is None:
-                return frozenset()
-            # A whole set is published at once: threads racing here build equal sets.
-            found = self._sets[first] = frozenset(chunk.split("\n"))
+                return _NO_WORDS
+            # A whole group is published at once: threads racing here build equal groups.
+            found = self._sets[first] = dict.fromkeys(chunk.split("\n"))
         return found
 
     def __iter__(self) -> Iterator[str]:
