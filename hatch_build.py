@@ -36,9 +36,9 @@ FLAGS = ["-O3", "-DNDEBUG", "-DKENLM_MAX_ORDER=6", "-std=c++17", "-fPIC", "-fvis
 
 
 def sources() -> list[Path]:
-    """windows.cc and kenlm's library sources (no tests, no programs)."""
+    """windows.cc, words.cc and kenlm's library sources (no tests, no programs)."""
     kenlm = NATIVE / "kenlm"
-    found = [NATIVE / "windows.cc"]
+    found = [NATIVE / "windows.cc", NATIVE / "words.cc"]
     for pattern in ("util/double-conversion/*.cc", "util/*.cc", "lm/*.cc"):
         found += sorted(Path(p) for p in glob.glob(str(kenlm / pattern)) if not p.endswith(("test.cc", "main.cc")))
     return found
@@ -57,9 +57,11 @@ def build(target_dir: Path, cache: Path = ROOT / "build" / "native") -> Path:
     version = subprocess.run([*cxx, "--version"], check=True, capture_output=True, text=True).stdout
     include = ["-I", str(NATIVE / "kenlm"), "-I", sysconfig.get_paths()["include"]]
     cache.mkdir(parents=True, exist_ok=True)
+    headers = [path.read_text(encoding="utf-8") for path in sorted(NATIVE.glob("*.hh"))]
 
     def compile_one(source: Path) -> Path:
-        key = hashlib.sha256("\0".join([source.read_text(encoding="utf-8"), *FLAGS, *include, version]).encode()).hexdigest()[:20]
+        # Our own headers (native/*.hh) count for every object: windows.cc includes words.hh.
+        key = hashlib.sha256("\0".join([source.read_text(encoding="utf-8"), *headers, *FLAGS, *include, version]).encode()).hexdigest()[:20]
         obj = cache / f"{source.stem}-{key}.o"
         if not obj.exists():
             scratch = obj.with_suffix(f".{os.getpid()}.tmp")

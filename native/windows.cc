@@ -18,6 +18,7 @@
 #include "lm/virtual_interface.hh"
 #include "lm/word_index.hh"
 #include "util/string_piece.hh"
+#include "words.hh"
 
 namespace {
 
@@ -348,7 +349,7 @@ PyGetSetDef Windows_getset[] = {
 PyTypeObject WindowsType = {PyVarObject_HEAD_INIT(nullptr, 0)};
 
 PyModuleDef module = {PyModuleDef_HEAD_INIT, "restore._windows",
-                      "The char stage's LM windows against kenlm's C++ API (see restore.lm.native).", -1, nullptr};
+                      "The char stage's LM windows against kenlm's C++ API, and its known-word test (see restore.lm.native).", -1, nullptr};
 
 }  // namespace
 
@@ -368,6 +369,10 @@ PyMODINIT_FUNC PyInit__windows(void) {
     Py_INCREF(&WindowsType);
     if (PyModule_AddObject(mod, "Windows", reinterpret_cast<PyObject *>(&WindowsType)) < 0) {
         Py_DECREF(&WindowsType);
+        Py_DECREF(mod);
+        return nullptr;
+    }
+    if (restore_add_words(mod) < 0) {
         Py_DECREF(mod);
         return nullptr;
     }

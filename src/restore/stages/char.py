@@ -84,7 +84,7 @@ from restore.glyphs.context import SWEEP_ID, ContextCandidates
 from restore.glyphs.embedding import GlyphEmbedding
 from restore.glyphs.tables import ConfusionTable, GlyphNeighbours, PhoneticNeighbours, load_confusions
 from restore.lm.cache import NgramCounts, support_ratio
-from restore.lm.model import CharLanguageModel, KnownWords, load_known_words, load_name_chars
+from restore.lm.model import CharLanguageModel, KnownWords, covers_word, load_known_words, load_name_chars
 from restore.lm.t2s import load_script_sets, load_t2s
 from restore.lm import windows
 from restore.lm.windows import SentenceWalk
@@ -220,28 +220,6 @@ def _rounded(probability: float | None) -> float | None:
 def _shifts(cand: CharCandidate) -> bool:
     """An insertion or deletion: the tokens after it move, so no other change shares its window."""
     return cand.features.insert or cand.features.delete
-
-
-def covers_word(words: AbstractSet[str], tokens: Sequence[str], index: int, token: str) -> bool:
-    """Whether a word of ``words`` with 2-4 characters covers ``index`` of ``tokens`` (single
-    characters, the LM's view) when that position holds ``token``.
-
-    >>> covers_word({"汇区"}, list("徐江区"), 1, "汇"), covers_word({"汇区"}, list("徐江区"), 1, "江")
-    (True, False)
-    """
-    # Strings, not lists: the left and right neighbours once, each piece one slice of each.
-    left = "".join(tokens[max(0, index - 3) : index])
-    right = "".join(tokens[index + 1 : index + 4])
-    # Known words are hashed per first character: the pieces that share one ask for its set once.
-    by_first = words.starting_with if isinstance(words, KnownWords) else None
-    for before in range(min(3, len(left)), -1, -1):
-        # ``before`` characters of the word lie left of ``index``, ``after`` right of it (2-4 in all).
-        head = left[len(left) - before :] + token
-        group = by_first(head[0]) if by_first is not None else words
-        for after in range(max(0, 1 - before), min(3 - before, len(right)) + 1):
-            if head + right[:after] in group:
-                return True
-    return False
 
 
 def is_mark(ch: str) -> bool:
@@ -619,7 +597,10 @@ class CharStage:
 
     def in_word(self, tokens: list[str], index: int, token: str) -> bool:
         """Whether a known word of 2-4 characters covers ``index`` when it holds ``token``."""
-        return covers_word(self.resources.words, tokens, index, token)
+        words = self.resources.words
+        if isinstance(words, KnownWords):
+            return words.covers(tokens, index, token)
+        return covers_word(words, tokens, index, token)
 
     def name_like(self, tokens: list[str], index: int) -> bool:
         """Whether ``tokens[index]`` reads as part of a given name (after a surname)."""
