@@ -72,6 +72,8 @@ class CharLanguageModel(LazyKenlmModel):
         # Applied through a code-point list (restore.chars.Translation): the same text, in a
         # fraction of the work on a text most of whose characters the table leaves alone.
         self._translate = Translation(self._table)
+        # The characters prepare() changes: a list holding none of them is its own tokens (keeps()).
+        self._changed = frozenset(chr(code) for code, value in self._table.items() if value not in (code, chr(code)))
         # prepare() of single characters, remembered: candidate lists ask for the same few
         # thousand characters tens of thousands of times (whole values: safe between threads).
         self._chars: dict[str, str] = {}
@@ -111,6 +113,17 @@ class CharLanguageModel(LazyKenlmModel):
                 found = self._chars[text] = self._prepare(text)
             return found
         return self._prepare(text)
+
+    def keeps(self, chars: Collection[str]) -> bool:
+        """Whether :meth:`prepare` leaves each of ``chars`` (single characters) as it is, so that
+        they are their own tokens: a set look-up each, where a translation would fetch every one
+        from a table spread over megabytes.
+
+        >>> lm = CharLanguageModel(t2s={"國": "国"})
+        >>> lm.keeps(["国", "家"]), lm.keeps(["國", "家"]), lm.keeps(["１"])
+        (True, False, False)
+        """
+        return self._changed.isdisjoint(chars)
 
     def _prepare(self, text: str) -> str:
         return self._translate(text)

@@ -440,10 +440,14 @@ class CharStage:
             found += [sound for sound in dict.fromkeys(sounds) if sound not in listed]
             self._sounds[(char, script)] = frozenset(sounds)
         own = res.lm.prepare(char)
-        # One prepare() of all candidates at once: it keeps one character per character.
-        tokens: Sequence[str] = res.lm.prepare("".join(found))
-        if len(tokens) != len(found):  # a candidate of several characters (never in the shipped tables)
-            tokens = [res.lm.prepare(c) for c in found]
+        tokens: Sequence[str]
+        if res.lm.keeps(found):  # most lists: each candidate is its own LM token
+            tokens = found
+        else:
+            # One prepare() of all candidates at once: it keeps one character per character.
+            tokens = res.lm.prepare("".join(found))
+            if len(tokens) != len(found):  # a candidate of several characters (never in the shipped tables)
+                tokens = [res.lm.prepare(c) for c in found]
         # Zipped by C-level lookups: a character's first sight builds ~30 options.
         result = list(zip(found, tokens, map(sims.get, found, repeat(0.0)), map(counts.get, found, repeat(0))))
         if own in tokens:  # a candidate the LM reads as the character itself changes nothing
