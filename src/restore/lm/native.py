@@ -15,6 +15,9 @@ It is used when all of these hold, else the pure-Python loop is:
 - the model is a plain ``kenlm.Model``: an adapted model (:mod:`restore.lm.mixture`) is a Python
   object and is always scored in Python.
 
+The same module holds ``Words`` (``native/words.cc``), the char stage's known-word test, used by
+:meth:`restore.lm.model.KnownWords.covers` under the first two conditions.
+
 >>> from restore.lm.model import CharLanguageModel
 >>> lm = CharLanguageModel()
 >>> kernel = load_kernel(lm.model, lm.path)
