@@ -72,6 +72,19 @@ def test_a_separator_lost_in_a_list_is_put_back_with_evidence(corrector: restore
     assert off.fix(text).edits == ()
 
 
+@pytest.mark.parametrize("text", ["禁止损坏车辆、站台、轨道、信号、电缆等设施。", "保护车辆、道路、桥梁、隧道、管线等设施。"])
+def test_no_separator_is_put_back_in_a_list_of_things(corrector: restore.Corrector, text: str) -> None:
+    # Every short item is a known word (CharConfig.list_max_word_share): a list of things, where
+    # the long item is a compound; with the share at 1.0 (every list) a 、 goes before 车.
+    assert corrector.fix(text).edits == ()
+    every_list = restore.Corrector(restore.Config.from_mapping({"char": {"list_max_word_share": 1.0}}))
+    [edit] = every_list.fix(text).edits
+    assert edit.after == "、" and text[edit.start] == "车"
+    # A list of names is still split at the default.
+    [name_edit] = corrector.fix("出席的有张晓琪、王志远王林峰、李明华、刘德强、陈光、赵丽等。").edits
+    assert name_edit.after == "、"
+
+
 def test_a_speck_after_a_separator_is_deleted(corrector: restore.Corrector) -> None:
     [edit] = corrector.fix("具体来说，.我们要从小事做起。").edits
     assert (edit.before, edit.after, edit.evidence[0].rule) == (".", "", "punct:speck-after-separator")

@@ -1708,7 +1708,7 @@ class CharStage:
         found: list[Proposal] = []
         for match in _LIST_UNIT.finditer(text):
             unit = match.group()
-            groups = glued_items(unit, self.resources.surnames)
+            groups = glued_items(unit, self.resources.surnames, words=self.resources.words, max_word_share=cfg.list_max_word_share)
             if not groups:
                 continue
             tokens = list(self.lm.prepare(unit))
