@@ -106,3 +106,18 @@ def test_a_second_separator_ending_a_line_is_deleted(corrector: restore.Correcto
     assert edit.evidence[0].rule == "punct:trailing-separator"
     # Mid-line the pair is left to the other rules (the LM decides a separator after a separator).
     assert all(e.evidence[0].rule != "punct:trailing-separator" for e in corrector.fix("进展顺利，。明天继续。").edits)
+
+
+def test_a_weak_look_alike_alone_is_held_back_under_its_floor(corrector: restore.Corrector) -> None:
+    # 凋 -> 同: glyph cosine 0.56, no mined pair: the LM alone (CharConfig.weak_glyph_similarity /
+    # weak_glyph_apply_from). Held back as a suggestion at mixed_line_max_confidence; 0 switches it off.
+    text = "这种花经冬不凋，颜色鲜艳。"
+    result = corrector.fix(text)
+    assert result.edits == ()
+    [held] = [e for e in result.suggestions if e.before == "凋"]
+    assert held.after == "同" and held.confidence == pytest.approx(0.6)
+    [glyph] = [e for e in held.evidence if getattr(e, "table", "").startswith("glyph:")]
+    assert glyph.similarity < 0.6
+    off = restore.Corrector(restore.Config.from_mapping({"char": {"weak_glyph_apply_from": 0.0}}))
+    [edit] = off.fix(text).edits
+    assert (edit.before, edit.after) == ("凋", "同") and 0.8 <= edit.confidence < 0.9

@@ -324,6 +324,19 @@ class CharConfig:
     # characters: such lines are mostly traditional print an engine read as simplified, where the
     # simplified form is wrong (see CharStage._simplified_on_traditional_line); a suggestion then.
     mixed_line_max_confidence: float = 0.6
+    # A Han glyph neighbour whose only evidence besides the LM is a rendered-glyph similarity under
+    # weak_glyph_similarity (no mined pair, no context or sweep source, no engine alternative, no
+    # repetition in the document) is applied only from weak_glyph_apply_from confidence, else held
+    # back as a suggestion (capped at mixed_line_max_confidence; CharStage.weak_look_alike): below
+    # 0.6 the channel term (similarity**8) is under 0.02, so the confidence is the LM's gain alone.
+    # Chosen 2026-12-01 on DEV (benchmarks.crossfit family han-weak-glyph; edit_precision run
+    # --detail): applied such edits at 0.8-0.9 were wrong 3 of 3 on ocr_dev (凋->同, 妆->权, 迄->道)
+    # and 1 of 1 on clean People's Daily DEV, none on ocr_modern_dev; from 0.9 right 9 of 10 over
+    # both render sets. A small family (11 applied on DEV renders): 0.9 is the pipeline's rule level,
+    # not a fitted optimum (refitted off-fold with --min-n 5 the folds chose 0.9-0.95).
+    # weak_glyph_apply_from 0 = off.
+    weak_glyph_similarity: float = 0.6
+    weak_glyph_apply_from: float = 0.9
     # Sound-alike candidates (characters sharing a toneless pinyin reading, data/phonetic_neighbours.tsv)
     # for typed text, where input methods swap 在/再, 已/以; off by default because OCR errors are
     # glyph look-alikes (7% phonetic on FASPell) and extra candidates there only add false edits.
@@ -798,6 +811,7 @@ _RANGES_BY_NAME: dict[str, tuple[float, float]] = {
     "hyphen_to_one_margin": (0.0, 20.0),
     "list_separator_min_gain": (-20.0, 20.0),
     "list_max_word_share": (0.0, 1.0),
+    "weak_glyph_apply_from": (0.0, 1.0),
     "dash_pair_margin": (0.0, 20.0),
     "dash_triple_margin": (0.0, 20.0),
     "mined_count_cap": (1, 1_000_000_000),
