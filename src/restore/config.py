@@ -325,8 +325,8 @@ class CharConfig:
     # simplified form is wrong (see CharStage._simplified_on_traditional_line); a suggestion then.
     mixed_line_max_confidence: float = 0.6
     # A Han glyph neighbour whose only evidence besides the LM is a rendered-glyph similarity under
-    # weak_glyph_similarity (no mined pair, no context or sweep source, no engine alternative, no
-    # repetition in the document) is applied only from weak_glyph_apply_from confidence, else held
+    # weak_glyph_similarity (no mined pair, no context or sweep source, no word of the OCR engine:
+    # its confidence or alternatives, so text-only input, as measured; no repetition in the document) is applied only from weak_glyph_apply_from confidence, else held
     # back as a suggestion (capped at mixed_line_max_confidence; CharStage.weak_look_alike): below
     # 0.6 the channel term (similarity**8) is under 0.02, so the confidence is the LM's gain alone.
     # Chosen 2026-12-01 on DEV (benchmarks.crossfit family han-weak-glyph; edit_precision run
