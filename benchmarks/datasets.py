@@ -204,7 +204,7 @@ def load_ocr_dev(path: Path | None = None, *, split: str = "dev") -> Dataset:
                 ocr, truth = record["ocr"], record["truth"]
             except (json.JSONDecodeError, KeyError, TypeError) as exc:
                 raise ValueError(f"{path}:{number}: bad record: {exc}") from exc
-            meta = {k: str(record.get(k, "")) for k in ("engine", "font", "size", "degradation", "script")}
+            meta = {k: str(record.get(k, "")) for k in ("engine", "font", "size", "degradation", "script", "id", "page")}
             scripts.add(meta["script"] or "simplified")
             pairs.append(Pair(ocr, truth, meta))
     if not pairs:

@@ -77,11 +77,16 @@ def kind_of(kind: str, before: str, after: str) -> str:
     return kind
 
 
-def run(name: str, overrides: Sequence[str], out: Path, limit: int | None = None) -> None:
-    """Run the pipeline over the render set ``name`` and write one row per judged edit to ``out``."""
+def run(name: str, overrides: Sequence[str], out: Path, limit: int | None = None, detail: bool = False) -> None:
+    """Run the pipeline over the render set ``name`` and write one row per judged edit to ``out``.
+
+    ``detail`` adds, per row, the record's ``id`` and ``page``, the edit's ``source``, ``before``,
+    ``after`` and ``evidence`` (``restore.evidence`` JSON): DEV text, so such a file is for local
+    analysis (``benchmarks.crossfit`` reads it), not for the repository."""
     import restore
     from benchmarks import datasets
     from benchmarks.metrics import Counts, judge_edits, score_pair
+    from restore.evidence import evidence_to_json
 
     config = restore.Config.from_mapping(_mapping(overrides))
     corrector = restore.Corrector(config)
@@ -95,14 +100,20 @@ def run(name: str, overrides: Sequence[str], out: Path, limit: int | None = None
             line = score_pair(pair.ocr, pair.truth, result.text, script)
             for key in ("all", f"{meta['engine']}/{script[:4]}"):
                 counts[key].add(line)
+            record = {"id": meta.get("id", ""), "page": meta.get("page", "")} if detail else {}
             for edits, applied in ((result.edits, True), (result.suggestions, False)):
                 verdicts = judge_edits(pair.ocr, pair.truth, edits, script, applied=applied)
                 for edit, verdict in zip(edits, verdicts, strict=True):
                     row = Row(meta["engine"], script, meta["font"], kind_of(edit.kind, edit.before, edit.after),
                               round(edit.confidence, 4), applied, verdict.right)
                     marks = not _han(edit.before + edit.after)
-                    sink.write(json.dumps({**dataclasses.asdict(row), "mark": marks}) + "\n")
-    cer = {key: {"cer_before": round(c.cer_before, 5), "cer_after": round(c.cer_after, 5), "change": round(c.cer_reduction, 4)}
+                    extra = {}
+                    if detail:
+                        extra = {**record, "source": edit.source, "before": edit.before, "after": edit.after,
+                                 "evidence": [evidence_to_json(e) for e in edit.evidence]}
+                    sink.write(json.dumps({**dataclasses.asdict(row), "mark": marks, **extra}, ensure_ascii=False) + "\n")
+    cer = {key: {"cer_before": round(c.cer_before, 5), "cer_after": round(c.cer_after, 5), "change": round(c.cer_reduction, 4),
+                 "cor_p": round(c.correction[0], 4), "system": c.system, "corrected": c.corrected}
            for key, c in sorted(counts.items())}
     out.with_suffix(".cer.json").write_text(json.dumps(cer, indent=1) + "\n", encoding="utf-8")
 
@@ -130,8 +141,11 @@ def load_rows(path: Path) -> tuple[list[Row], list[bool]]:
     for line in path.read_text(encoding="utf-8").splitlines():
         data = json.loads(line)
         marks.append(bool(data.pop("mark")))
-        rows.append(Row(**data))
+        rows.append(Row(**{name: data[name] for name in ROW_FIELDS}))
     return rows, marks
+
+
+ROW_FIELDS = tuple(f.name for f in dataclasses.fields(Row))
 
 
 def applies(row: Row, threshold: float) -> bool:
@@ -249,6 +263,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     run_parser.add_argument("--out", type=Path, required=True)
     run_parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="SECTION.KEY=VALUE")
     run_parser.add_argument("--limit", type=int)
+    run_parser.add_argument("--detail", action="store_true", help="also write id, page, source, before/after and evidence")
     report_parser = sub.add_parser("report", help="precision tables from a run file")
     report_parser.add_argument("rows", type=Path)
     report_parser.add_argument("--threshold", type=float, default=0.8)
@@ -263,7 +278,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if unknown:
             parser.error(f"--lofo: unknown grouping {', '.join(unknown)} (known: {', '.join(GROUPINGS)})")
     if args.command == "run":
-        run(args.dataset, args.overrides, args.out, args.limit)
+        run(args.dataset, args.overrides, args.out, args.limit, args.detail)
     else:
         report(args.rows, args.threshold, args.lofo, args.target, args.min_n)
     return 0

@@ -72,6 +72,19 @@ def test_a_separator_lost_in_a_list_is_put_back_with_evidence(corrector: restore
     assert off.fix(text).edits == ()
 
 
+@pytest.mark.parametrize("text", ["禁止损坏车辆、站台、轨道、信号、电缆等设施。", "保护车辆、道路、桥梁、隧道、管线等设施。"])
+def test_no_separator_is_put_back_in_a_list_of_things(corrector: restore.Corrector, text: str) -> None:
+    # Every short item is a known word (CharConfig.list_max_word_share): a list of things, where
+    # the long item is a compound; with the share at 1.0 (every list) a 、 goes before 车.
+    assert corrector.fix(text).edits == ()
+    every_list = restore.Corrector(restore.Config.from_mapping({"char": {"list_max_word_share": 1.0}}))
+    [edit] = every_list.fix(text).edits
+    assert edit.after == "、" and text[edit.start] == "车"
+    # A list of names is still split at the default.
+    [name_edit] = corrector.fix("出席的有张晓琪、王志远王林峰、李明华、刘德强、陈光、赵丽等。").edits
+    assert name_edit.after == "、"
+
+
 def test_a_speck_after_a_separator_is_deleted(corrector: restore.Corrector) -> None:
     [edit] = corrector.fix("具体来说，.我们要从小事做起。").edits
     assert (edit.before, edit.after, edit.evidence[0].rule) == (".", "", "punct:speck-after-separator")
@@ -93,3 +106,18 @@ def test_a_second_separator_ending_a_line_is_deleted(corrector: restore.Correcto
     assert edit.evidence[0].rule == "punct:trailing-separator"
     # Mid-line the pair is left to the other rules (the LM decides a separator after a separator).
     assert all(e.evidence[0].rule != "punct:trailing-separator" for e in corrector.fix("进展顺利，。明天继续。").edits)
+
+
+def test_a_weak_look_alike_alone_is_held_back_under_its_floor(corrector: restore.Corrector) -> None:
+    # 凋 -> 同: glyph cosine 0.56, no mined pair: the LM alone (CharConfig.weak_glyph_similarity /
+    # weak_glyph_apply_from). Held back as a suggestion at mixed_line_max_confidence; 0 switches it off.
+    text = "这种花经冬不凋，颜色鲜艳。"
+    result = corrector.fix(text)
+    assert result.edits == ()
+    [held] = [e for e in result.suggestions if e.before == "凋"]
+    assert held.after == "同" and held.confidence == pytest.approx(0.6)
+    [glyph] = [e for e in held.evidence if getattr(e, "table", "").startswith("glyph:")]
+    assert glyph.similarity < 0.6
+    off = restore.Corrector(restore.Config.from_mapping({"char": {"weak_glyph_apply_from": 0.0}}))
+    [edit] = off.fix(text).edits
+    assert (edit.before, edit.after) == ("凋", "同") and 0.8 <= edit.confidence < 0.9

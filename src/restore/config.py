@@ -324,6 +324,19 @@ class CharConfig:
     # characters: such lines are mostly traditional print an engine read as simplified, where the
     # simplified form is wrong (see CharStage._simplified_on_traditional_line); a suggestion then.
     mixed_line_max_confidence: float = 0.6
+    # A Han glyph neighbour whose only evidence besides the LM is a rendered-glyph similarity under
+    # weak_glyph_similarity (no mined pair, no context or sweep source, no word of the OCR engine:
+    # its confidence or alternatives, so text-only input, as measured; no repetition in the document) is applied only from weak_glyph_apply_from confidence, else held
+    # back as a suggestion (capped at mixed_line_max_confidence; CharStage.weak_look_alike): below
+    # 0.6 the channel term (similarity**8) is under 0.02, so the confidence is the LM's gain alone.
+    # Chosen 2026-12-01 on DEV (benchmarks.crossfit family han-weak-glyph; edit_precision run
+    # --detail): applied such edits at 0.8-0.9 were wrong 3 of 3 on ocr_dev (凋->同, 妆->权, 迄->道)
+    # and 1 of 1 on clean People's Daily DEV, none on ocr_modern_dev; from 0.9 right 9 of 10 over
+    # both render sets. A small family (11 applied on DEV renders): 0.9 is the pipeline's rule level,
+    # not a fitted optimum (refitted off-fold with --min-n 5 the folds chose 0.9-0.95).
+    # weak_glyph_apply_from 0 = off.
+    weak_glyph_similarity: float = 0.6
+    weak_glyph_apply_from: float = 0.9
     # Sound-alike candidates (characters sharing a toneless pinyin reading, data/phonetic_neighbours.tsv)
     # for typed text, where input methods swap 在/再, 已/以; off by default because OCR errors are
     # glyph look-alikes (7% phonetic on FASPell) and extra candidates there only add false edits.
@@ -613,6 +626,16 @@ class CharConfig:
     # DEV text none did. Applied at list_separator_confidence (0 switches it off).
     list_separator_min_gain: float = -1.2
     list_separator_confidence: float = 0.85
+    # The same lists only when they are lists of names: a list whose short items (2-3 characters)
+    # are known words (data/lm/words.txt) in more than this share is a list of things (隧道、轨道、
+    # 线网), where a long item is a compound (损坏车辆), not two glued names; nothing is put back
+    # there (restore.stages.lists.name_list_word_share; 1.0 = every list). Chosen 2026-12-01 on
+    # the DEV renders: the 12 right separators of ocr_dev were put back in lists with at most 4
+    # of 6 short items known words (0.67; famous names and annotations such as 回族 are in the word
+    # list), the one wrong one of ocr_modern_dev in a list with 5 of 5 (1.0); 0.8 sits between.
+    # ocr_modern_dev PP-OCRv4 simplified 68/72 -> 68/71 applied edits right (benchmarks.crossfit,
+    # docs/notes/2026-12-01-session-11-cells.md).
+    list_max_word_share: float = 0.8
     # Dashes and the numeral 一 between Han characters (CharStage.misread_dashes): a hyphen there
     # is never right (0 in 5,000 DEV render truths and in clean People's Daily DEV), it is the
     # numeral 一 (新-代) or a dash, and a run of 一 is often a dash (——) Tesseract printed as 一一.
@@ -787,6 +810,8 @@ _RANGES_BY_NAME: dict[str, tuple[float, float]] = {
     "stop_to_comma_margin": (0.0, 20.0),
     "hyphen_to_one_margin": (0.0, 20.0),
     "list_separator_min_gain": (-20.0, 20.0),
+    "list_max_word_share": (0.0, 1.0),
+    "weak_glyph_apply_from": (0.0, 1.0),
     "dash_pair_margin": (0.0, 20.0),
     "dash_triple_margin": (0.0, 20.0),
     "mined_count_cap": (1, 1_000_000_000),

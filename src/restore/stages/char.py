@@ -1469,9 +1469,32 @@ class CharStage:
                 traditional = self.traditional_form(text, offset, cand.after, inserted=cand.features.insert)
                 if traditional is not None:
                     cand = replace(cand, after=traditional, in_script=cand.after)
+            if self.weak_look_alike(cand):
+                # The LM alone decided (see weak_look_alike): held back as a suggestion.
+                cand = replace(cand, confidence=min(cand.confidence, self.config.mixed_line_max_confidence))
             if cand.confidence >= self.config.min_suggestion_confidence:
                 proposals.append(self._proposal(text, offset, cand))
         return StageOutput(proposals=tuple(proposals))
+
+    def weak_look_alike(self, cand: CharCandidate) -> bool:
+        """Whether ``cand`` is a Han glyph neighbour whose only evidence besides the LM is a glyph
+        similarity under ``CharConfig.weak_glyph_similarity``, at a confidence under
+        ``weak_glyph_apply_from``: no mined pair, no context or sweep source, no word of the OCR
+        engine (its confidence or alternatives: measured on text only), no repetition in the
+        document. Its channel term (similarity**8, under 0.02) is then nothing, so the confidence
+        is the LM's gain alone, which favours frequent characters (道, 同, 权 for barely alike
+        glyphs on the DEV renders). Its evidence still shows the glyph pair and its similarity,
+        the reason it is held back."""
+        cfg = self.config
+        f = cand.features
+        return (
+            cand.confidence < cfg.weak_glyph_apply_from
+            and 0.0 < f.glyph_similarity < cfg.weak_glyph_similarity
+            and not (f.mined or f.context or f.sweep or f.punct or f.insert or f.delete or f.phonetic or f.joint)
+            and not (f.engine_alternative or f.engine_read_tesseract or f.engine_read_ppocrv4 or f.engine_read_ppocrv6)
+            and f.cache <= 0.0
+            and cand.engine_gap is None
+        )
 
     def arbitrate(
         self,
@@ -1693,7 +1716,7 @@ class CharStage:
         found: list[Proposal] = []
         for match in _LIST_UNIT.finditer(text):
             unit = match.group()
-            groups = glued_items(unit, self.resources.surnames)
+            groups = glued_items(unit, self.resources.surnames, words=self.resources.words, max_word_share=cfg.list_max_word_share)
             if not groups:
                 continue
             tokens = list(self.lm.prepare(unit))
