@@ -105,22 +105,29 @@ int Words_init(Words *self, PyObject *args, PyObject *kwargs) {
         PyErr_SetString(PyExc_RuntimeError, "Words is initialised once");
         return -1;
     }
+    WordTable *table = nullptr;
     try {
-        std::u32string all;
-        if (!append_code_points(text, &all)) return -1;
+        // Read in place (one word at a time), not copied whole: the shipped list is 1.2 MB.
+        Py_ssize_t length = PyUnicode_GET_LENGTH(text);
+        int kind = PyUnicode_KIND(text);
+        const void *data = PyUnicode_DATA(text);
         size_t count = 1;
-        for (char32_t code : all) count += code == U'\n';
-        WordTable *table = new WordTable();
+        for (Py_ssize_t i = 0; i < length; ++i) count += PyUnicode_READ(kind, data, i) == '\n';
+        table = new WordTable();
         table->reserve(count);
-        size_t start = 0;
-        for (size_t i = 0; i <= all.size(); ++i) {
-            if (i == all.size() || all[i] == U'\n') {
-                table->add(all.data() + start, i - start);
-                start = i + 1;
+        std::u32string word;
+        for (Py_ssize_t i = 0; i <= length; ++i) {
+            char32_t code = i < length ? static_cast<char32_t>(PyUnicode_READ(kind, data, i)) : U'\n';
+            if (code == U'\n') {
+                table->add(word.data(), word.size());
+                word.clear();
+            } else {
+                word.push_back(code);
             }
         }
         self->table = table;
     } catch (const std::bad_alloc &) {
+        delete table;
         PyErr_NoMemory();
         return -1;
     }

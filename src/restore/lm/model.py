@@ -259,7 +259,7 @@ class KnownWords(AbstractSet[str]):
         when it holds ``token``.
 
         With the compiled module (:func:`restore.lm.native.extension`, unless ``RESTORE_NATIVE=0``)
-        the test runs against a table of all the words built on first use (~10 ms, ~4 MB); without
+        the test runs against a table of all the words built on first use (~7 ms, ~4 MB); without
         it, in Python over the groups of :meth:`starting_with`. The answers are the same.
 
         >>> KnownWords({"汇": "汇区"}).covers(list("徐江区"), 1, "汇"), KnownWords({"汇": "汇区"}).covers(list("徐江区"), 1, "江")
