@@ -88,6 +88,11 @@ def describe_edit(original: str, edit: Edit) -> str:
     return f"{line}:{column}  {edit.kind}  {change}  {edit.confidence:.2f}  {edit.source}  {why}"
 
 
+def _counted(count: int, noun: str) -> str:
+    """``1 edit``, ``2 edits``, ``0 edits``."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 def explain(result: Result, *, name: str = "<text>", not_in_file: Sequence[Edit] | None = None) -> str:
     """A report of every applied edit and every suggestion of a result.
 
@@ -110,7 +115,7 @@ def explain(result: Result, *, name: str = "<text>", not_in_file: Sequence[Edit]
         what = "line join or space edit is" if count == 1 else "line joins or space edits are"
         written = f", {len(result.edits) - count} written into the file" + (
             f" ({count} {what} not: geometry there)" if count else "")
-    lines = [f"{name}: {len(result.edits)} edits applied{written}, {len(result.suggestions)} suggestions"]
+    lines = [f"{name}: {_counted(len(result.edits), 'edit')} applied{written}, {_counted(len(result.suggestions), 'suggestion')}"]
     lines += ["  applied  " + describe_edit(result.original, edit).rstrip()
               + ("  [text only: not written into the file]" if id(edit) in skipped else "") for edit in result.edits]
     lines += ["  suggest  " + describe_edit(result.original, edit) for edit in result.suggestions]
