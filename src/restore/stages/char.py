@@ -422,7 +422,8 @@ class CharStage:
             meant: count
             for meant, count in res.confusions.meant_for(char).items()
             # A Han character may be a misread mark too (一 for the dash —): the LM weighs it.
-            if len(meant) == 1 and (is_bmp_han(meant) or meant in _HAN_MARKS) and meant not in wrong_script
+            # (the unified block inline: is_bmp_han's own first test, without a call per pair)
+            if len(meant) == 1 and ("\u4e00" <= meant <= "\u9fff" or is_bmp_han(meant) or meant in _HAN_MARKS) and meant not in wrong_script
         }
         sims: dict[str, float] = {}
         neighbours, similarities = res.glyphs.row(char)
@@ -443,14 +444,17 @@ class CharStage:
         tokens: Sequence[str]
         if res.lm.keeps(found):  # most lists: each candidate is its own LM token
             tokens = found
+            # found is the keys of counts and sims (then the sounds): two look-ups, not a list scan.
+            lists_own = own in counts or own in sims or (res.phonetic is not None and own in found)
         else:
             # One prepare() of all candidates at once: it keeps one character per character.
             tokens = res.lm.prepare("".join(found))
             if len(tokens) != len(found):  # a candidate of several characters (never in the shipped tables)
                 tokens = [res.lm.prepare(c) for c in found]
+            lists_own = own in tokens
         # Zipped by C-level lookups: a character's first sight builds ~30 options.
         result = list(zip(found, tokens, map(sims.get, found, repeat(0.0)), map(counts.get, found, repeat(0))))
-        if own in tokens:  # a candidate the LM reads as the character itself changes nothing
+        if lists_own:  # a candidate the LM reads as the character itself changes nothing
             result = [option for option in result if option[1] != own]
         self._candidates[key] = result
         return result
