@@ -26,6 +26,8 @@ def test_fix_reports_every_stage_from_start_to_end(corrector: restore.Corrector)
         mine = [(done, total) for stage, done, total in calls if stage == name]
         dones = [done for done, _ in mine]
         assert dones == sorted(dones) and dones[0] == 0 and dones[-1] == mine[-1][1]
+    # No report is made twice in a row (a stage that reports its own end is not reported done again).
+    assert all(a != b for a, b in zip(calls, calls[1:]))
     # The char stage reports within the document, once per sentence at least.
     assert len([1 for stage, _, _ in calls if stage == "char"]) >= len(SENTENCES) * 4
 

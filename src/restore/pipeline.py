@@ -127,15 +127,16 @@ class Corrector:
         for position, stage in enumerate(stages):
             if ocr is not None:
                 document.engine = engine_view(ocr, editlog.edits, gaps)
+            reported: _StageProgress | None = None
             if progress is not None:
-                document.progress = functools.partial(progress, stage.name)
+                document.progress = reported = _StageProgress(progress, stage.name)
                 progress(stage.name, 0, len(editlog.text))
             if arbiters[position]:
                 output = cast(Arbiter, stage).propose(editlog.text, document, deferred=tuple(pending))
                 pending = []
             else:
                 output = stage.propose(editlog.text, document)
-            if progress is not None:
+            if progress is not None and reported is not None and reported.done != len(editlog.text):
                 progress(stage.name, len(editlog.text), len(editlog.text))
             proposals = list(output.proposals)
             if output.deferred:
@@ -172,6 +173,20 @@ class Corrector:
                 pending = _carry(pending, [spans[id(edit)] for edit in decision.applied])
             log.debug("%s: %d applied, %d held back", stage.name, len(decision.applied), len(decision.suggestions))
         return Result(text, editlog.text, editlog.edits, _distinct(suggestions, editlog.edits))
+
+
+class _StageProgress:
+    """A stage's ``progress(done, total)``, passed on as ``progress(stage, done, total)``; it
+    remembers the last ``done`` so the pipeline does not report a finished stage twice."""
+
+    def __init__(self, progress: Callable[[str, int, int], None], stage: str) -> None:
+        self._progress = progress
+        self._stage = stage
+        self.done = -1
+
+    def __call__(self, done: int, total: int) -> None:
+        self.done = done
+        self._progress(self._stage, done, total)
 
 
 def _lifted_spans(editlog: EditLog, protections: Sequence[Protection]) -> Iterator[tuple[int, int]]:
