@@ -48,11 +48,11 @@ _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
 class Translation:
-    """A ``str.translate`` table, applied as a list indexed by code point where it can be.
+    """A ``str.translate`` table, applied as a tuple indexed by code point where it can be.
 
     ``str.translate`` with a dict raises and catches a ``KeyError`` inside for every character
-    the dict does not map: about five times the work of a list look-up, whose ``IndexError``
-    past its end means "unmapped" just as well. The list covers the Basic Multilingual Plane up
+    the dict does not map: about five times the work of a sequence look-up, whose ``IndexError``
+    past its end means "unmapped" just as well. The tuple covers the Basic Multilingual Plane up
     to the table's highest key there; a text holding a character beyond it, when the table maps
     such characters, is translated with the dict. Either way the result is ``text.translate(table)``.
 
@@ -63,7 +63,7 @@ class Translation:
 
     def __init__(self, table: Mapping[int, int | str | None]) -> None:
         self._table = dict(table)
-        # The list's entries are the unmapped code points themselves (str.translate keeps those),
+        # The entries are the unmapped code points themselves (str.translate keeps those),
         # the int objects shared by every table (2 MB for the plane, not 2 MB a table).
         top = max((code for code in self._table if code <= 0xFFFF), default=-1)
         bmp: list[int | str | None] = list(_bmp_code_points()[: top + 1])

@@ -326,8 +326,9 @@ class CharConfig:
     mixed_line_max_confidence: float = 0.6
     # A Han glyph neighbour whose only evidence besides the LM is a rendered-glyph similarity under
     # weak_glyph_similarity (no mined pair, no context or sweep source, no word of the OCR engine:
-    # its confidence or alternatives, so text-only input, as measured; no repetition in the document) is applied only from weak_glyph_apply_from confidence, else held
-    # back as a suggestion (capped at mixed_line_max_confidence; CharStage.weak_look_alike): below
+    # its confidence or alternatives, so text-only input, as measured; no repetition in the
+    # document) is applied only from weak_glyph_apply_from confidence, else held back as a
+    # suggestion (capped at mixed_line_max_confidence; CharStage.weak_look_alike): below
     # 0.6 the channel term (similarity**8) is under 0.02, so the confidence is the LM's gain alone.
     # Chosen 2026-12-01 on DEV (benchmarks.crossfit family han-weak-glyph; edit_precision run
     # --detail): applied such edits at 0.8-0.9 were wrong 3 of 3 on ocr_dev (凋->同, 妆->权, 迄->道)
@@ -810,7 +811,6 @@ _RANGES_BY_NAME: dict[str, tuple[float, float]] = {
     "stop_to_comma_margin": (0.0, 20.0),
     "hyphen_to_one_margin": (0.0, 20.0),
     "list_separator_min_gain": (-20.0, 20.0),
-    "list_max_word_share": (0.0, 1.0),
     "weak_glyph_apply_from": (0.0, 1.0),
     "dash_pair_margin": (0.0, 20.0),
     "dash_triple_margin": (0.0, 20.0),
