@@ -18,6 +18,7 @@
 #include "lm/virtual_interface.hh"
 #include "lm/word_index.hh"
 #include "util/string_piece.hh"
+#include "lattice.hh"
 #include "words.hh"
 
 namespace {
@@ -372,7 +373,7 @@ PyMODINIT_FUNC PyInit__windows(void) {
         Py_DECREF(mod);
         return nullptr;
     }
-    if (restore_add_words(mod) < 0) {
+    if (restore_add_words(mod) < 0 || restore_add_lattice(mod) < 0) {
         Py_DECREF(mod);
         return nullptr;
     }

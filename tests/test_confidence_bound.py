@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import math
 
 from hypothesis import given
@@ -59,8 +61,10 @@ def test_the_bound_is_reached_by_a_candidate_with_every_unknown_at_its_best() ->
     assert math.isclose(CALIBRATION.logodds(features), upper, abs_tol=1e-5)
 
 
-def test_no_bound_with_a_weighted_word_model() -> None:
-    assert ConfidenceBound.of(CharCalibration(CharConfig(calib_word_gain=0.5))) is None
+def test_no_bound_when_the_word_model_weighs_every_candidate() -> None:
+    assert ConfidenceBound.of(CharCalibration(CharConfig(calib_word_gain=0.5, word_lm_best_only=False))) is None
+    # Weighing the best alone, after the bound has ranked the others without it: the bound holds.
+    assert ConfidenceBound.of(CharCalibration(CharConfig(calib_word_gain=0.5, word_lm_best_only=True))) is not None
 
 
 # Sentences written for this test, with misreads of several kinds (a glyph neighbour, a mined pair,
@@ -85,9 +89,13 @@ def _positions(stage: CharStage):
             yield tokens, chars, index, logprobs[index]
 
 
-def test_the_bound_leaves_every_best_as_weighing_every_candidate_finds_it() -> None:
-    bounded = CharStage(Config())
-    unbounded = CharStage(Config())
+@pytest.mark.parametrize("word_gain", [0.0, CharConfig().calib_word_gain])
+def test_the_bound_leaves_every_best_as_weighing_every_candidate_finds_it(word_gain: float) -> None:
+    # With the word model on (the default), it weighs the best of each position once more after
+    # the loop, in both stages: that weighing is not the loop's and is not counted.
+    config = Config(char=CharConfig(calib_word_gain=word_gain))
+    bounded = CharStage(config)
+    unbounded = CharStage(config)
     unbounded._bound = None  # weighs every candidate that gains, in listed order
     weighed = {"bounded": 0, "unbounded": 0}
     for name, stage in (("bounded", bounded), ("unbounded", unbounded)):
@@ -98,10 +106,13 @@ def test_the_bound_leaves_every_best_as_weighing_every_candidate_finds_it() -> N
             return confidence(features)
 
         stage.calibration.confidence = counted  # type: ignore[method-assign]
-    bests = 0
+    bests = han_bests = 0
     for tokens, chars, index, logprob in _positions(bounded):
         best = bounded.best_candidate(tokens, chars, index, logprob, "simplified")
         assert best == unbounded.best_candidate(tokens, chars, index, logprob, "simplified")
         bests += best is not None
+        han_bests += best is not None and not best.features.punct
     assert bests >= 10
-    assert weighed["bounded"] < weighed["unbounded"] / 2  # the same bests, most candidates never weighed
+    rescored = han_bests if word_gain else 0  # _with_word_model's weighing of each Han best
+    # the same bests, most candidates never weighed
+    assert weighed["bounded"] - rescored < (weighed["unbounded"] - rescored) / 2

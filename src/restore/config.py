@@ -685,11 +685,30 @@ class CharConfig:
     # gain in the char LM are scored (speed).
     word_lm: bool = True
     word_lm_context: int = 4
-    # Weight of the word LM's margin (log10 units), fitted with the other weights held fixed by
-    # scripts/build/fit_char_calibration.py --modern (modern law renders, even pages, and DEV
-    # 14001-15000 renders): the fit gives -0.022, no evidence beyond the char LM's, so 0 (the word
-    # model is then not even loaded; benchmarks/CHAR_NOTES.md).
-    calib_word_gain: float = 0.0
+    # Weight of the word LM's margin (log10 units) above word_gain_hinge: the feature is
+    # max(0, margin - word_gain_hinge), so the word model only ever adds, and only where it is
+    # very sure. Why a hinge: the word model (an input method's LM of general modern text) knows
+    # colloquial Chinese the 1998-news char LM does not (FASPell train, subtitle OCR: the right
+    # character's word margin median 6.2 against 3.6 for the wrong candidates), but it also
+    # favours a frequent character over a rare one that is right (names, 锨, 逶迤: clean
+    # People's Daily DEV false edits' margins median 4.0). Taken raw at any weight it costs
+    # precision on news (weight 0.2: clean DEV 0.34 -> 1.27 false edits per 10k; an earlier
+    # refit on renders alone gave -0.022, so 0 until 2026-12-01). Chosen on FASPell train, DEV
+    # renders ocr_dev and clean People's Daily DEV 14001-16000 (scripts/experiments/
+    # eval_char_variant.py --sets faspell,clean,renders --set calib_word_gain=W --set
+    # word_gain_hinge=H; python -m benchmarks.edit_precision run ocr_dev --set ...), keeping every
+    # engine x script cell of ocr_dev at precision >= 0.95 (hinge, weight -> FASPell train best F1,
+    # ocr_dev CER, its precision): off 0.260, -32.7 %, 0.973; (5, 1.0) 0.373, -33.8 %, 0.966 with
+    # PP-OCRv4 simplified at 0.947; (5.5, 1.0) 0.351, -33.6 %, 0.968; (6, 1.5) 0.347, -33.6 %,
+    # 0.971, every cell >= 0.961; (6.5, 2.0) 0.335; (7, 3.0) 0.327. At (6, 1.5), FASPell train at
+    # the default threshold: recall 0.076 -> 0.146 at precision 0.964 -> 0.981; clean DEV char
+    # edits 0.34 -> 0.59 per 10k (benchmarks/CHAR_NOTES.md, "Eleventh pass").
+    calib_word_gain: float = 1.5
+    word_gain_hinge: float = 6.0
+    # The word model weighs only the candidate the other evidence ranks first at a position (it
+    # can raise that candidate's confidence, never pick another): one word window per examined
+    # position with a gaining candidate instead of one per gaining candidate. False weighs all.
+    word_lm_best_only: bool = True
     # Adaptation to the text itself (restore.lm.cache): the log10 ratio of how often the document
     # (or, in `restore clean`, the batch) repeats the character 3-grams the candidate makes against
     # those the character as read makes; negative when a phrase recurs as read. Fitted with
@@ -816,6 +835,7 @@ _RANGES_BY_NAME: dict[str, tuple[float, float]] = {
     "dash_triple_margin": (0.0, 20.0),
     "mined_count_cap": (1, 1_000_000_000),
     "word_lm_context": (0, 100),
+    "word_gain_hinge": (0.0, 100.0),
     "cache_repeat_support": (0, 1_000_000),
     "joint_candidates": (1, 100),
     "joint_min_interaction": (0.0, 20.0),

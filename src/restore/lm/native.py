@@ -85,6 +85,39 @@ def extension() -> Any:
     return None
 
 
+class WordLatticeKernel(Protocol):
+    """What ``restore._windows.WordLattice`` offers (its C++ is ``native/lattice.cc``)."""
+
+    def segment(self, pieces: Sequence[str], max_word: int, beam: int, bos: bool, eos: bool) -> tuple[float, tuple[int, ...]]:
+        """``(log10 probability, word lengths in pieces)`` of the best path through the word
+        lattice of ``pieces``: :meth:`restore.lm.wordlm.WordLanguageModel.segment`'s search."""
+        ...
+
+    def score(self, pieces: Sequence[str], max_word: int, beam: int, bos: bool, eos: bool) -> float:
+        """:meth:`segment`'s log10 probability alone."""
+        ...
+
+
+def load_lattice(path: str | Path) -> WordLatticeKernel | None:
+    """The compiled word-lattice search over the kenlm word model at ``path``, or None when the
+    pure-Python search must be used (not built, or ``RESTORE_NATIVE=0``). Raises
+    :class:`~restore.errors.ResourceError` when the file cannot be loaded."""
+    if not enabled():
+        return None
+    module = extension()
+    if module is None or not hasattr(module, "WordLattice"):
+        return None
+    from restore.errors import ResourceError
+
+    if not Path(path).is_file():
+        raise ResourceError(f"language model {path}: no such file")
+    try:
+        kernel: WordLatticeKernel = module.WordLattice(str(path))
+    except OSError as exc:
+        raise ResourceError(f"language model {path}: {exc}") from exc
+    return kernel
+
+
 def load_kernel(model: Any, path: str | Path) -> WindowsKernel | None:
     """The compiled windows of ``model``, loaded from ``path`` (the file ``model`` was read from), or
     None when the pure-Python loop must be used (see the module's conditions). The kernel maps the

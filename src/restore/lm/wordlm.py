@@ -24,11 +24,13 @@ restore.errors.ResourceError: language model /nonexistent/words.lm: no such file
 from __future__ import annotations
 
 import importlib.resources
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from restore.lm.corpus import normalize_chars
 from restore.lm.model import LazyKenlmModel
+from restore.lm.native import WordLatticeKernel, load_lattice
 
 DEFAULT_WORD_MODEL = "zh_CN.lm"
 # The longest word tried at a position, in characters (longer words are rare: 7+ character
@@ -74,6 +76,22 @@ class WordLanguageModel(LazyKenlmModel):
         self._table = str.maketrans(t2s) if t2s else None
         self.max_word = max_word
         self.beam = beam
+        self._lattice: WordLatticeKernel | None = None
+        self._lattice_checked = False
+
+    def lattice(self) -> WordLatticeKernel | None:
+        """The compiled search (``native/lattice.cc``: the same paths and floats as the Python
+        loop of :meth:`segment`), or None when the Python loop runs (see
+        :func:`restore.lm.native.load_lattice`; a model mixture is always searched in Python)."""
+        if not self._lattice_checked:
+            with self._lock:
+                if not self._lattice_checked:
+                    from restore.lm.mixture import is_manifest
+
+                    if not (self.path.is_file() and is_manifest(self.path)):
+                        self._lattice = load_lattice(self.path)
+                    self._lattice_checked = True
+        return self._lattice
 
     def _pieces(self, text: str) -> list[str]:
         """Characters, with each run of ASCII letters/digits kept as one piece."""
@@ -85,6 +103,47 @@ class WordLanguageModel(LazyKenlmModel):
                 pieces.append(ch)
         return pieces
 
+    def pieces(self, text: str) -> list[str]:
+        """What the search reads of ``text``: its characters normalised and mapped (``t2s``), one
+        piece per character but for each run of ASCII letters/digits (spaces dropped)."""
+        prepared = normalize_chars("".join(ch for ch in text if not ch.isspace()))
+        if self._table:
+            prepared = prepared.translate(self._table)
+        return self._pieces(prepared)
+
+    @staticmethod
+    def join_pieces(*parts: Sequence[str]) -> list[str]:
+        """The :meth:`pieces` of texts joined, from the pieces of each: an ASCII letter/digit run
+        that meets another at a seam becomes one piece, as :meth:`pieces` of the joined text has it.
+
+        >>> WordLanguageModel.join_pieces(["在", "5"], ["G"], ["网"])
+        ['在', '5G', '网']
+        """
+        joined: list[str] = []
+        for part in parts:
+            if not part:
+                continue
+            last, first = joined[-1][-1] if joined else "", part[0][0]
+            if last.isascii() and last.isalnum() and first.isascii() and first.isalnum():
+                joined[-1] += part[0]
+                joined.extend(part[1:])
+            else:
+                joined.extend(part)
+        return joined
+
+    def score_pieces(self, pieces: Sequence[str], *, bos: bool = False, eos: bool = False) -> float:
+        """:meth:`score` of the text whose :meth:`pieces` are ``pieces``: callers that score many
+        windows differing in one piece prepare the rest once (the char stage's candidates).
+
+        >>> lm = WordLanguageModel()
+        >>> lm.score_pieces(lm.pieces("区块链技术")) == lm.score("区块链技术")
+        True
+        """
+        lattice = self.lattice()
+        if lattice is not None:
+            return lattice.score(pieces, self.max_word, self.beam, bos, eos)
+        return self._search(list(pieces), "".join(pieces), bos=bos, eos=eos).logprob
+
     def segment(self, text: str, *, bos: bool = False, eos: bool = False) -> Segmentation:
         """The best segmentation of ``text`` (spaces dropped) and its log10 probability.
 
@@ -94,14 +153,23 @@ class WordLanguageModel(LazyKenlmModel):
         Shapes: ``text`` of n characters costs about ``n * max_word * beam`` kenlm look-ups.
         An empty text has log10 probability 0 (or that of ``</s>`` after ``<s>``).
         """
+        written = "".join(ch for ch in text if not ch.isspace())
+        pieces = self.pieces(written)
+        lattice = self.lattice()
+        if lattice is not None:
+            logprob, counts = lattice.segment(pieces, self.max_word, self.beam, bos, eos)
+            lengths, at = [], 0
+            for count in counts:  # pieces per word -> characters per word
+                lengths.append(sum(map(len, pieces[at : at + count])))
+                at += count
+            return self._segmentation(logprob, written, lengths)
+        return self._search(pieces, written, bos=bos, eos=eos)
+
+    def _search(self, pieces: list[str], written: str, *, bos: bool, eos: bool) -> Segmentation:
+        """:meth:`segment`'s search in Python (the definition the compiled one follows)."""
         import kenlm
 
         model = self.model
-        written = "".join(ch for ch in text if not ch.isspace())
-        prepared = normalize_chars(written)
-        if self._table:
-            prepared = prepared.translate(self._table)
-        pieces = self._pieces(prepared)
         start = kenlm.State()
         (model.BeginSentenceWrite if bos else model.NullContextWrite)(start)
         # lattice[i]: {last word: (logprob, state, word lengths)} for paths covering pieces[:i].
@@ -123,6 +191,10 @@ class WordLanguageModel(LazyKenlmModel):
         logprob, state, lengths = max(lattice[len(pieces)].values(), key=lambda p: p[0])
         if eos:
             logprob += score(state, "</s>", kenlm.State())
+        return self._segmentation(logprob, written, lengths)
+
+    @staticmethod
+    def _segmentation(logprob: float, written: str, lengths: Sequence[int]) -> Segmentation:
         words, offset = [], 0
         for length in lengths:  # the input's own characters (prepared text has the same length)
             words.append(written[offset : offset + length])
@@ -137,5 +209,8 @@ class WordLanguageModel(LazyKenlmModel):
 def load_word_model(path: str | Path | None = None, *, t2s: dict[str, str] | None = None) -> WordLanguageModel:
     """Open the word model now (a missing or corrupt file raises :class:`ResourceError`)."""
     lm = WordLanguageModel(path, t2s=t2s)
-    lm.model  # noqa: B018 - load now: a missing model is an error, never a silent no-op
+    # Load now: a missing model is an error, never a silent no-op. The compiled search maps the
+    # file itself; kenlm's Python module then never reads it (its pages would count twice in RSS).
+    if lm.lattice() is None:
+        lm.model  # noqa: B018
     return lm

@@ -54,6 +54,7 @@ conversion is proposed as is unless the LM finds a likelier character at that po
 
 from __future__ import annotations
 
+import dataclasses
 import heapq
 import logging
 import math
@@ -634,12 +635,22 @@ class CharStage:
     def word_window(self, tokens: list[str], index: int, token: str) -> float:
         """The word model's log10 score of ``CharConfig.word_lm_context`` tokens either side of
         ``index`` (holding ``token``), with ``<s>`` / ``</s>`` where the window reaches the sentence's ends."""
+        return self.word_scorer(tokens, index)(token)
+
+    def word_scorer(self, tokens: list[str], index: int) -> Callable[[str], float]:
+        """:meth:`word_window` of ``tokens`` and ``index`` for any token there, the window's other
+        tokens prepared once (a position's candidates differ in one token)."""
         word_lm = self.resources.word_lm
         assert word_lm is not None
         width = self.config.word_lm_context
         start, end = max(0, index - width), min(len(tokens), index + width + 1)
-        window = "".join(tokens[start:index]) + token + "".join(tokens[index + 1 : end])
-        return word_lm.score(window, bos=start == 0, eos=end == len(tokens))
+        left, right = word_lm.pieces("".join(tokens[start:index])), word_lm.pieces("".join(tokens[index + 1 : end]))
+        bos, eos = start == 0, end == len(tokens)
+
+        def score(token: str) -> float:
+            return word_lm.score_pieces(word_lm.join_pieces(left, word_lm.pieces(token), right), bos=bos, eos=eos)
+
+        return score
 
     def best_candidate(
         self,
@@ -713,6 +724,9 @@ class CharStage:
         sounds = self._sounds.get((chars[index], script), _NO_SOUNDS) if self.resources.phonetic is not None else _NO_SOUNDS
         use_words = self.resources.word_lm is not None and not seen_mark
         words_before: float | None = None
+        word_score: Callable[[str], float] | None = None
+        # The word model weighs the best candidate only, once the others are ranked without it.
+        words_for_best = use_words and self.config.word_lm_best_only
         use_cache = cache is not None and bool(self.config.calib_cache) and not seen_mark
         support_before: int | None = None  # the cache's support of the character as read (asked once)
         # Most candidates that gain end far under the best: weighed from the highest confidence they
@@ -736,10 +750,12 @@ class CharStage:
                     continue
             width = punct and unicodedata.normalize("NFKC", after) == unicodedata.normalize("NFKC", chars[index])
             word_logprobs = None
-            if use_words and not punct:
-                if words_before is None:
-                    words_before = self.word_window(tokens, index, tokens[index])
-                word_logprobs = (words_before, self.word_window(tokens, index, token))
+            if use_words and not punct and not words_for_best:
+                if word_score is None:
+                    word_score = self.word_scorer(tokens, index)
+                    words_before = word_score(tokens[index])
+                assert words_before is not None
+                word_logprobs = (words_before, word_score(token))
             cache_ratio, support = 0.0, 0
             if use_cache and not punct:
                 assert cache is not None
@@ -769,8 +785,7 @@ class CharStage:
             # A repeated misread is no coinage: a mined OCR confusion whose change makes a known word
             # (己经 -> 已经; the modern word list knows the misspelling 己经 too) is not held back for
             # being repeated.
-            misread = bool(count) and word_after
-            if use_cache and not punct and not support and not misread:
+            if use_cache and not punct and not support and not (bool(count) and word_after):
                 assert support_before is not None
                 if support_before - 1 >= self.config.cache_repeat_support:
                     confidence = min(confidence, self.config.cache_repeat_max_confidence)
@@ -785,7 +800,25 @@ class CharStage:
                     cache_scope if use_cache else "", max(0, (support_before or 0) - 1) if use_cache and not punct else 0,
                     engine_reading=reading,
                 )
+        if words_for_best and best is not None and not best.features.punct:
+            best = self._with_word_model(best, tokens, cache_capped=use_cache and not best.cache_support)
         return best
+
+    def _with_word_model(self, cand: CharCandidate, tokens: list[str], *, cache_capped: bool) -> CharCandidate:
+        """``cand`` weighed again with the word model's margin (``CharConfig.word_lm_best_only``).
+
+        ``cache_capped``: the candidate's 3-grams never recur where the printed ones do, so the
+        confidence stays under ``cache_repeat_max_confidence`` unless it is a mined confusion that
+        makes a known word (as :meth:`best_candidate` caps it).
+        """
+        score = self.word_scorer(tokens, cand.index)
+        word_logprobs = (score(tokens[cand.index]), score(self.lm.prepare(cand.after)))
+        features = dataclasses.replace(cand.features, word_gain=word_logprobs[1] - word_logprobs[0])
+        confidence = self.calibration.confidence(features)
+        cfg = self.config
+        if cache_capped and not (features.mined and features.word_after) and cand.cache_against >= cfg.cache_repeat_support:
+            confidence = min(confidence, cfg.cache_repeat_max_confidence)
+        return dataclasses.replace(cand, features=features, confidence=confidence, word_logprobs=word_logprobs)
 
     def _shortlist(self, scored: Scored) -> list[tuple[str, str]]:
         """``(candidate, lm token)`` of the ``joint_candidates`` best options by LM gain plus the

@@ -66,7 +66,8 @@ class CharFeatures:
       ``CharConfig.context_min_similarity`` (0 for table candidates);
     - ``delete``: the change deletes a doubled Han character (看了了).
     - ``word_gain``: the word model's log10 margin for the change over a window around it
-      (:mod:`restore.lm.wordlm`; 0 when the word model is off or the change is a mark);
+      (:mod:`restore.lm.wordlm`; 0 when the word model is off or the change is a mark); it is
+      weighed only above ``CharConfig.word_gain_hinge`` (``max(0, word_gain - hinge)``);
     - ``cache``: log10 of (1 + how often the document or batch repeats the 3-grams the candidate
       makes) / (1 + how often it repeats those of the character as read, this one excluded)
       (:mod:`restore.lm.cache`; 0 with no repetition either way).
@@ -195,6 +196,7 @@ class CharCalibration:
         """The transformed feature values, in :data:`FEATURES` order."""
         cap = self.config.mined_count_cap
         cap_margin = self.config.sweep_margin_cap
+        hinge = self.config.word_gain_hinge
         return (
             features.name,
             features.punct,
@@ -220,7 +222,7 @@ class CharCalibration:
             features.context,
             features.context_similarity,
             features.delete,
-            features.word_gain,
+            max(0.0, features.word_gain - hinge),
             features.cache,
             features.joint,
             features.sweep,
@@ -303,8 +305,10 @@ class ConfidenceBound:
 
     @classmethod
     def of(cls, calibration: CharCalibration) -> ConfidenceBound | None:
-        """The bound of ``calibration``, or None when the word model has a weight (no cheap bound)."""
-        return None if calibration.config.calib_word_gain != 0 else cls(calibration)
+        """The bound of ``calibration``, or None when the word model weighs every candidate (no cheap
+        bound; with ``CharConfig.word_lm_best_only`` it weighs the best alone, after the bound)."""
+        config = calibration.config
+        return None if config.calib_word_gain != 0 and not config.word_lm_best_only else cls(calibration)
 
     def position_bound(self, logprob: float) -> float:
         """The log-odds every candidate at a position shares, at most: bias, prior, the seen

@@ -1,0 +1,69 @@
+"""The compiled word-lattice search (``restore._windows.WordLattice``) finds what the Python one does.
+
+The char stage weighs its best candidate with the word model's margin
+(``CharConfig.calib_word_gain``): a different log10 probability, even in the last bit, could
+change a confidence and so an edit. The search's Python loop (``WordLanguageModel._search``) is
+the definition; the compiled one must give the same floats and the same segmentation.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from restore.lm import native
+from restore.lm.t2s import load_t2s
+from restore.lm.wordlm import WordLanguageModel, default_word_model_path
+
+# Characters that make known words of several lengths (区块链, 技术, 发展), traditional forms
+# (mapped by t2s), full-width and ASCII letters and digits (one piece per run), a space and a
+# character beyond the BMP.
+ALPHABET = "区块链技术发展迅速农户在抖音平台直播會議召开徐汇區图书馆５Ｇ5Gab12 \U00020000"
+
+
+@pytest.fixture(scope="module")
+def model() -> WordLanguageModel:
+    if native.extension() is None:
+        reason = "restore._windows is not built (no C++ compiler at install time, or RESTORE_NATIVE_BUILD=0)"
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must build the native module: {reason}")
+        pytest.skip(reason)
+    lm = WordLanguageModel(default_word_model_path(), t2s=load_t2s())
+    assert lm.lattice() is not None
+    return lm
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet=ALPHABET, max_size=14), bos=st.booleans(), eos=st.booleans())
+def test_the_compiled_search_is_the_python_search(model: WordLanguageModel, text: str, bos: bool, eos: bool) -> None:
+    written = "".join(ch for ch in text if not ch.isspace())
+    python = model._search(model.pieces(text), written, bos=bos, eos=eos)
+    assert model.segment(text, bos=bos, eos=eos) == python
+    assert model.score_pieces(model.pieces(text), bos=bos, eos=eos) == python.logprob
+
+
+@settings(max_examples=200, deadline=None)
+@given(parts=st.lists(st.text(alphabet=ALPHABET, max_size=5), max_size=4))
+def test_pieces_of_a_joined_text_are_the_joined_pieces(model: WordLanguageModel, parts: list[str]) -> None:
+    assert WordLanguageModel.join_pieces(*map(model.pieces, parts)) == model.pieces("".join(parts))
+
+
+def test_bad_arguments_are_refused(model: WordLanguageModel) -> None:
+    lattice = model.lattice()
+    assert lattice is not None
+    with pytest.raises(ValueError):
+        lattice.segment(["区"], 0, 4, False, False)
+    with pytest.raises(TypeError):
+        lattice.segment(["区", 1], 6, 4, False, False)  # type: ignore[list-item]
+
+
+def test_a_missing_file_is_a_resource_error() -> None:
+    from restore.errors import ResourceError
+
+    if native.extension() is None:
+        pytest.skip("restore._windows is not built")
+    with pytest.raises(ResourceError):
+        native.load_lattice("/nonexistent/words.lm")
