@@ -89,7 +89,7 @@ from restore.lm.model import CharLanguageModel, KnownWords, covers_word, load_kn
 from restore.lm.t2s import load_script_sets, load_t2s
 from restore.lm import windows
 from restore.lm.windows import SentenceWalk
-from restore.lm.wordlm import WordLanguageModel
+from restore.lm.wordlm import WordLanguageModel, load_word_model
 from restore.spans import LineIndex
 from restore.stages.base import Deferred, Document, EngineView, Proposal, StageOutput, StagePlan
 from restore.stages import joint
@@ -292,8 +292,7 @@ class CharResources:
         lm.model  # noqa: B018 - load now: a missing model is an error, never a silent no-op
         word_lm = None
         if config.word_lm and config.calib_word_gain:
-            word_lm = WordLanguageModel(t2s=t2s)
-            word_lm.model  # noqa: B018 - as above
+            word_lm = load_word_model(t2s=t2s)  # as above; the compiled search maps it itself
         simplified_only, traditional_only = load_script_sets()
         surnames, given = load_name_chars()
         words = load_known_words()
