@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 from restore.edits import Edit
 from restore.evidence import (
+    ConfidenceCap,
     ConfusionPair,
     EngineGap,
     EngineReading,
@@ -71,6 +72,9 @@ def describe_evidence(record: Evidence) -> str:
     if isinstance(record, EngineGap):
         return (f"OCR engine {record.engine}: its character boxes leave {record.excess:.1f} character of room here"
                 f", the inserted character ahead of the next filler by {record.margin:.2f} log10 (LM and the engine's mark priors)")
+    if isinstance(record, ConfidenceCap):
+        return (f"confidence capped at {record.ceiling:.2f} (the rule alone gives {record.uncapped:.2f}) "
+                f"by {record.setting}: {record.reason}")
     if isinstance(record, JointDecision):
         return (
             f"decided with its partner: {record.seen}→{record.meant}, log10 P {record.logprob_neither:.2f} → "
