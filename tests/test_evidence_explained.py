@@ -121,3 +121,39 @@ def test_the_explanation_of_two_colons_says_why_they_differ() -> None:
     assert "confidence capped at 0.60 (the rule alone gives 0.95) by punct.confusable_confidence" in line
     assert "after 点" in line
     assert "capped at 0.60" in describe_evidence(_caps(capped)[0])
+
+
+# -- a lexicon match says what its similarity is --------------------------------------------------
+
+
+def _lexicon_edit(before: str, after: str, match: str, similarity: float, confidence: float = 0.6) -> Edit:
+    from restore.evidence import LexiconMatch
+
+    record = LexiconMatch(lexicon="people.tsv", entry="林晓咏", line=3, match=match, similarity=similarity, cue="主任")
+    return Edit(2, 2 + len(before), before, after, kind="entity", confidence=confidence, source="lexicon:people", evidence=(record,))
+
+
+def test_a_fuzzy_lexicon_match_says_its_similarity_is_of_glyphs_not_the_confidence() -> None:
+    edit = _lexicon_edit("味", "咏", "fuzzy", 0.3)
+    line = describe_edit("林晓味到场", edit)
+    assert "0.60" in line and "glyph similarity of the changed characters 0.30" in line
+    assert "one input of the confidence" in line and "cue 主任" in line
+
+
+def test_a_dropped_character_is_no_glyph_comparison() -> None:
+    edit = _lexicon_edit("", "咏", "fuzzy", 0.3, confidence=0.9)
+    line = describe_edit("林晓到场", edit)
+    assert "a dropped character, no glyphs to compare: scored as glyph similarity 0.30" in line
+    stray = describe_edit("林晓咏咏到场", _lexicon_edit("咏", "", "fuzzy", 0.3, confidence=0.9))
+    assert "a doubled or stray character" in stray
+
+
+def test_a_listed_variant_shows_no_similarity() -> None:
+    line = describe_edit("林晓味到场", _lexicon_edit("味", "咏", "variant", 1.0, confidence=0.95))
+    assert "variant match of 林晓咏 (people.tsv:3), cue 主任" in line and "similarity" not in line
+
+
+def test_the_pipelines_fuzzy_suggestion_explains_its_similarity() -> None:
+    result = restore.fix("会议强调坚持习近平新时代中国特色社会主思想。")
+    [edit] = [e for e in (*result.edits, *result.suggestions) if e.kind == "entity"]
+    assert "a dropped character, no glyphs to compare" in describe_edit(result.original, edit)

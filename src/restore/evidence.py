@@ -47,7 +47,15 @@ class ScriptConversion:
 
 @dataclass(frozen=True, slots=True)
 class LexiconMatch:
-    """A curated lexicon entry matched the span (exactly, as a known variant, or fuzzily)."""
+    """A curated lexicon entry matched the span (``match``: ``exact``, ``variant`` for a listed
+    wrong form, or ``fuzzy``).
+
+    ``similarity`` is, for a fuzzy match, the mean rendered-glyph similarity of the characters it
+    changes (a dropped or added character, or a pair no glyph table knows, counts as
+    ``LexiconConfig.indel_similarity`` / ``unknown_glyph_similarity``): one input of the fuzzy
+    score (:func:`restore.lexicon.scoring.fuzzy_logodds`), not the edit's confidence; 1.0 otherwise.
+    ``cue`` is the context cue found near the span (区长), if any.
+    """
 
     lexicon: str
     entry: str
