@@ -47,7 +47,15 @@ class ScriptConversion:
 
 @dataclass(frozen=True, slots=True)
 class LexiconMatch:
-    """A curated lexicon entry matched the span (exactly, as a known variant, or fuzzily)."""
+    """A curated lexicon entry matched the span (``match``: ``exact``, ``variant`` for a listed
+    wrong form, or ``fuzzy``).
+
+    ``similarity`` is, for a fuzzy match, the mean rendered-glyph similarity of the characters it
+    changes (a dropped or added character, or a pair no glyph table knows, counts as
+    ``LexiconConfig.indel_similarity`` / ``unknown_glyph_similarity``): one input of the fuzzy
+    score (:func:`restore.lexicon.scoring.fuzzy_logodds`), not the edit's confidence; 1.0 otherwise.
+    ``cue`` is the context cue found near the span (区长), if any.
+    """
 
     lexicon: str
     entry: str
@@ -185,6 +193,47 @@ class EngineGap:
 
 
 @dataclass(frozen=True, slots=True)
+class ConfidenceCap:
+    """A rule held the edit's confidence below what its own rule gives: the same rule reads 0.95 in
+    one sentence and 0.60 in the next, and this record says why.
+
+    ``setting`` is the configuration field that holds the ceiling (``punct.confusable_confidence``),
+    ``ceiling`` its value and ``uncapped`` the confidence the edit would have had without it (both in
+    [0, 1], ``ceiling`` < ``uncapped``: a record is only made when the cap lowered the confidence);
+    ``reason`` says in words which case of the rule applied. Bad values raise :class:`ValueError`
+    (:func:`evidence_from_json`: :class:`~restore.errors.SchemaError`).
+
+    >>> cap = ConfidenceCap("punct.confusable_confidence", 0.6, 0.95, "':' after no cue")
+    >>> evidence_from_json(evidence_to_json(cap)) == cap
+    True
+    >>> ConfidenceCap("punct.confusable_confidence", 0.95, 0.6, "")
+    Traceback (most recent call last):
+    ...
+    ValueError: a confidence cap must lower the confidence: ceiling 0.95 is not under 0.6
+    """
+
+    setting: str
+    ceiling: float
+    uncapped: float
+    reason: str
+    type: ClassVar[str] = "cap"
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.setting, str) or not self.setting:
+            raise ValueError(f"a confidence cap needs the setting that holds it, got {self.setting!r}")
+        if not isinstance(self.reason, str):
+            raise ValueError(f"a confidence cap's reason must be text, got {self.reason!r}")
+        for name in ("ceiling", "uncapped"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | float) or not 0.0 <= value <= 1.0:
+                raise ValueError(f"a confidence cap's {name} must be a number in [0, 1], got {value!r}")
+        if not self.ceiling < self.uncapped:
+            raise ValueError(
+                f"a confidence cap must lower the confidence: ceiling {self.ceiling!r} is not under {self.uncapped!r}"
+            )
+
+
+@dataclass(frozen=True, slots=True)
 class Merged:
     """This edit absorbed earlier edits by other stages that touched the same characters."""
 
@@ -205,6 +254,7 @@ Evidence = (
     | EngineReading
     | EngineGap
     | JointDecision
+    | ConfidenceCap
     | Merged
 )
 
@@ -212,7 +262,7 @@ EVIDENCE_TYPES: dict[str, type] = {
     cls.type: cls
     for cls in (
         RuleMatch, ScriptConversion, LexiconMatch, LearnedRule, LanguageModelScore, ConfusionPair, Consistency,
-        Repetition, EngineReading, EngineGap, JointDecision, Merged,
+        Repetition, EngineReading, EngineGap, JointDecision, ConfidenceCap, Merged,
     )
 }
 
@@ -242,5 +292,5 @@ def evidence_from_json(payload: dict[str, Any]) -> Evidence:
             data[key] = tuple(value)
     try:
         return cls(**data)
-    except TypeError as exc:
+    except (TypeError, ValueError) as exc:  # a missing field, or a value its record refuses
         raise SchemaError(f"bad evidence {kind!r}: {exc}") from exc

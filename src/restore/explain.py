@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 from restore.edits import Edit
 from restore.evidence import (
+    ConfidenceCap,
     ConfusionPair,
     EngineGap,
     EngineReading,
@@ -38,8 +39,9 @@ def line_column(text: str, offset: int) -> tuple[int, int]:
     return line, column
 
 
-def describe_evidence(record: Evidence) -> str:
-    """One short phrase for an evidence record."""
+def describe_evidence(record: Evidence, edit: Edit | None = None) -> str:
+    """One short phrase for an evidence record (``edit``: the edit it explains, when known; it
+    tells a fuzzy lexicon match that dropped or added a character from one that replaced some)."""
     if isinstance(record, RuleMatch):
         return f"rule {record.rule} matched {json.dumps(record.pattern, ensure_ascii=False)} in {json.dumps(record.context, ensure_ascii=False)}"
     if isinstance(record, ScriptConversion):
@@ -47,7 +49,17 @@ def describe_evidence(record: Evidence) -> str:
         return f"OpenCC {record.config} on a {record.dominant_script} page, {chosen}, forms {'/'.join(record.candidates)}"
     if isinstance(record, LexiconMatch):
         cue = f", cue {record.cue}" if record.cue else ""
-        return f"{record.match} match of {record.entry} ({record.lexicon}:{record.line}), similarity {record.similarity:.2f}{cue}"
+        found = f"{record.match} match of {record.entry} ({record.lexicon}:{record.line}){cue}"
+        if record.match != "fuzzy":
+            return found  # an exact or listed form: nothing was compared by shape
+        # The similarity is of the changed characters' glyphs, one input of the fuzzy score: shown
+        # bare beside the confidence, 0.30 next to 0.60 read as a contradiction (issue 12).
+        inputs = ("one input of the confidence, with the entry's length, how many characters differ,"
+                  " a cue and the entry elsewhere in the text")
+        if edit is not None and not (edit.before and edit.after):
+            what = "a dropped character" if edit.after else "a doubled or stray character"
+            return f"{found}; {what}, no glyphs to compare: scored as glyph similarity {record.similarity:.2f} ({inputs})"
+        return f"{found}; glyph similarity of the changed characters {record.similarity:.2f} ({inputs})"
     if isinstance(record, LearnedRule):
         times = "once" if record.confirmed == 1 else f"{record.confirmed} times"
         phrase = json.dumps(record.phrase, ensure_ascii=False)
@@ -71,6 +83,9 @@ def describe_evidence(record: Evidence) -> str:
     if isinstance(record, EngineGap):
         return (f"OCR engine {record.engine}: its character boxes leave {record.excess:.1f} character of room here"
                 f", the inserted character ahead of the next filler by {record.margin:.2f} log10 (LM and the engine's mark priors)")
+    if isinstance(record, ConfidenceCap):
+        return (f"confidence capped at {record.ceiling:.2f} (the rule alone gives {record.uncapped:.2f}) "
+                f"by {record.setting}: {record.reason}")
     if isinstance(record, JointDecision):
         return (
             f"decided with its partner: {record.seen}→{record.meant}, log10 P {record.logprob_neither:.2f} → "
@@ -84,7 +99,7 @@ def describe_edit(original: str, edit: Edit) -> str:
     """One line: position, kind, change, confidence, source and evidence."""
     line, column = line_column(original, edit.start)
     change = f"{json.dumps(edit.before, ensure_ascii=False)} → {json.dumps(edit.after, ensure_ascii=False)}"
-    why = "; ".join(describe_evidence(record) for record in edit.evidence)
+    why = "; ".join(describe_evidence(record, edit) for record in edit.evidence)
     return f"{line}:{column}  {edit.kind}  {change}  {edit.confidence:.2f}  {edit.source}  {why}"
 
 

@@ -34,7 +34,7 @@ from dataclasses import replace
 
 from restore.chars import CLOSERS, OPENERS, SPECK_SEPARATORS, SPECKS, is_cjk_punct, is_han, removable_space
 from restore.config import Config
-from restore.evidence import EngineReading
+from restore.evidence import ConfidenceCap, EngineReading
 from restore.stages.base import Document, EngineView, Proposal, StageOutput, StagePlan, rule_proposal
 from restore.lm.model import load_name_chars
 from restore.scriptdata import ScriptTables
@@ -105,6 +105,19 @@ _RANGE_DASH = _Guarded(r"(?:(?<=[0-9０-９A-Za-z%％])|(?<=[0-9０-９][万千�
 
 def _chinese_left(char: str) -> bool:
     return is_han(char) or (is_cjk_punct(char) and (char in CLOSERS or char not in OPENERS))
+
+
+def _confusable_reason(mark: str, left: str) -> str:
+    """Why a confusable half-width mark inside a line gets ``PunctConfig.confusable_confidence``
+    (the evidence's :class:`~restore.evidence.ConfidenceCap` reason).
+
+    >>> _confusable_reason(":", "称")
+    "':' after 称, which is no cue for it (说道曰问答): in OCR output often a misread ， or 、, so the char stage's LM decides"
+    """
+    cues = _CUES.get(mark, "")
+    after = f"after {left}, which is no cue for it ({cues})" if cues else "inside a line"
+    misread = {":": "， or 、", ";": "， or ：", "!": "（ or 1", "?": "digit"}.get(mark, "mark")
+    return f"{mark!r} {after}: in OCR output often a misread {misread}, so the char stage's LM decides"
 
 
 def _chinese_right(char: str) -> bool:
@@ -374,10 +387,11 @@ class PunctStage:
                 confidence = self.settings.line_end_confidence
             else:
                 continue
+            why = ""
             if left in _SEPARATORS:
                 # A mark straight after a full-width separator ("。," "、,") is a double read or
                 # debris: widening it gives "。，", right 1 of 6 times on DEV renders.
-                confidence = min(confidence, self.settings.confusable_confidence)
+                why = f"{match.group(1)!r} straight after the separator {left}: a double read or debris, not a mark to widen"
             elif (
                 reading is None
                 and match.group(1) in self._deferred
@@ -386,10 +400,15 @@ class PunctStage:
                 and not _headline_mark(text, match.group(1), match.end(1))
                 and not (match.group(1) == ":" and right in _QUOTE_OPENERS)
             ):
-                confidence = min(confidence, self.settings.confusable_confidence)
+                why = _confusable_reason(match.group(1), left)
+            extra: tuple[ConfidenceCap | EngineReading, ...] = ()
+            if why and confidence > self.settings.confusable_confidence:
+                extra = (ConfidenceCap("punct.confusable_confidence", self.settings.confusable_confidence, confidence, why),)
+                confidence = self.settings.confusable_confidence
             start, end = _with_spaces(text, start, match.end(1), FULL_WIDTH[match.group(1)])
             proposal = self._proposal(text, start, end, FULL_WIDTH[match.group(1)], "halfwidth-mark", confidence)
-            yield proposal if reading is None else replace(proposal, evidence=proposal.evidence + (reading,))
+            extra += () if reading is None else (reading,)
+            yield replace(proposal, evidence=proposal.evidence + extra) if extra else proposal
 
     def _parentheses(self, text: str) -> Iterator[Proposal]:
         # Nested pairs ((了)) convert from the inside out in one run, as a second run would see them.
