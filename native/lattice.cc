@@ -9,8 +9,10 @@
 #include <Python.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <exception>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "lattice.hh"
@@ -24,11 +26,47 @@ namespace {
 using lm::WordIndex;
 using lm::ngram::State;
 
+// A kenlm look-up: the context state and the word scored after it.
+struct Lookup {
+    State state;
+    WordIndex word;
+    bool operator==(const Lookup &other) const { return word == other.word && state == other.state; }
+};
+
+struct LookupHash {
+    size_t operator()(const Lookup &key) const { return static_cast<size_t>(lm::ngram::hash_value(key.state, key.word)); }
+};
+
+struct Scored {
+    float logprob;
+    State out;
+};
+
+// The char stage scores a window with the printed character and again with its best candidate,
+// and the windows of neighbouring positions overlap: most look-ups recur. kenlm's answer depends
+// only on the state's words and the word (its backoffs follow from the words), so it is kept.
+constexpr size_t kMemoLimit = 1 << 17;  // entries (~10 MB at most); then the memo starts afresh
+
 struct WordLattice {
     PyObject_HEAD
     lm::base::Model *model;
     const lm::base::Vocabulary *vocab;
+    std::unordered_map<Lookup, Scored, LookupHash> *memo;
 };
+
+// model.BaseScore(state, word, out), remembered.
+float base_score(WordLattice *self, const State &state, WordIndex word, State *out) {
+    Lookup key{state, word};
+    auto found = self->memo->find(key);
+    if (found != self->memo->end()) {
+        *out = found->second.out;
+        return found->second.logprob;
+    }
+    if (self->memo->size() >= kMemoLimit) self->memo->clear();
+    const float logprob = self->model->BaseScore(&state, word, out);
+    self->memo->emplace(key, Scored{logprob, *out});
+    return logprob;
+}
 
 // The best path ending at a lattice position with a given last word. Paths are recombined by
 // their last word, and the words ending at one position differ exactly by their length, so the
@@ -57,6 +95,12 @@ int WordLattice_init(WordLattice *self, PyObject *args, PyObject *kwargs) {
             PyErr_SetString(PyExc_ValueError, "not an n-gram model with kenlm's ngram::State");
             return -1;
         }
+        try {
+            self->memo = new std::unordered_map<Lookup, Scored, LookupHash>();
+        } catch (...) {
+            delete model;
+            throw;
+        }
         self->model = model;
         self->vocab = &model->BaseVocabulary();
     } catch (const std::exception &exc) {
@@ -68,6 +112,7 @@ int WordLattice_init(WordLattice *self, PyObject *args, PyObject *kwargs) {
 
 void WordLattice_dealloc(WordLattice *self) {
     delete self->model;
+    delete self->memo;
     Py_TYPE(self)->tp_free(reinterpret_cast<PyObject *>(self));
 }
 
@@ -113,7 +158,7 @@ bool parse_query(WordLattice *self, PyObject *args, Query *query) {
 }
 
 // The best path's log10 probability and word lengths (in pieces); false with a Python error set.
-bool search(const WordLattice *self, const Query &query, double *logprob, std::vector<int> *lengths) {
+bool search(WordLattice *self, const Query &query, double *logprob, std::vector<int> *lengths) {
     try {
         const lm::base::Model &model = *self->model;
         const std::vector<std::string> &pieces = query.pieces;
@@ -144,7 +189,7 @@ bool search(const WordLattice *self, const Query &query, double *logprob, std::v
                 for (int k : order) {
                     const Entry &path = from[static_cast<size_t>(k)];
                     State out;
-                    const double total = path.logprob + static_cast<double>(model.BaseScore(&path.state, index, &out));
+                    const double total = path.logprob + static_cast<double>(base_score(self, path.state, index, &out));
                     auto found = std::find_if(cell.begin(), cell.end(), [length](const Entry &e) { return e.length == length; });
                     if (found == cell.end()) {
                         cell.push_back(Entry{total, out, static_cast<int>(length), k});
@@ -162,7 +207,7 @@ bool search(const WordLattice *self, const Query &query, double *logprob, std::v
         *logprob = best->logprob;
         if (query.eos) {
             State out;
-            *logprob += static_cast<double>(model.BaseScore(&best->state, self->vocab->EndSentence(), &out));
+            *logprob += static_cast<double>(base_score(self, best->state, self->vocab->EndSentence(), &out));
         }
         lengths->clear();
         Py_ssize_t at = n;

@@ -78,6 +78,8 @@ class WordLanguageModel(LazyKenlmModel):
         self.beam = beam
         self._lattice: WordLatticeKernel | None = None
         self._lattice_checked = False
+        # pieces() of single tokens, remembered (whole values: safe between threads).
+        self._token_pieces: dict[str, tuple[str, ...]] = {}
 
     def lattice(self) -> WordLatticeKernel | None:
         """The compiled search (``native/lattice.cc``: the same paths and floats as the Python
@@ -110,6 +112,13 @@ class WordLanguageModel(LazyKenlmModel):
         if self._table:
             prepared = prepared.translate(self._table)
         return self._pieces(prepared)
+
+    def token_pieces(self, token: str) -> tuple[str, ...]:
+        """:meth:`pieces` of ``token`` (a character as the char LM reads it), remembered."""
+        found = self._token_pieces.get(token)
+        if found is None:
+            found = self._token_pieces[token] = tuple(self.pieces(token))
+        return found
 
     @staticmethod
     def join_pieces(*parts: Sequence[str]) -> list[str]:

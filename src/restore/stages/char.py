@@ -643,11 +643,13 @@ class CharStage:
         assert word_lm is not None
         width = self.config.word_lm_context
         start, end = max(0, index - width), min(len(tokens), index + width + 1)
-        left, right = word_lm.pieces("".join(tokens[start:index])), word_lm.pieces("".join(tokens[index + 1 : end]))
+        pieces = word_lm.token_pieces
+        left = word_lm.join_pieces(*map(pieces, tokens[start:index]))
+        right = word_lm.join_pieces(*map(pieces, tokens[index + 1 : end]))
         bos, eos = start == 0, end == len(tokens)
 
         def score(token: str) -> float:
-            return word_lm.score_pieces(word_lm.join_pieces(left, word_lm.pieces(token), right), bos=bos, eos=eos)
+            return word_lm.score_pieces(word_lm.join_pieces(left, pieces(token), right), bos=bos, eos=eos)
 
         return score
 
@@ -733,19 +735,22 @@ class CharStage:
         # (Without a bound, an infinite one: every candidate that gains is weighed, in listed order.)
         visit = self._by_bound(chars[index], script, line_end, listed, options, gaining, scores, before, char_logprob, cache if use_cache else None) if prior is None and len(gaining) > 1 else None
         word_bound = self._bound.word_after_bound if self._bound is not None else 0.0
-        best: CharCandidate | None = None
+        # The best so far: its confidence, its position and what its CharCandidate is built from
+        # (built once, after the loop: the loop weighs ~30 candidates a position).
+        best_confidence = -1.0
         best_position = -1
+        best_made: tuple[str, str, CharFeatures, float, tuple[float, float] | None, int] | None = None
         for position, upper in visit or [(position, math.inf) for position in gaining]:
-            if best is not None and ConfidenceBound.confidence(upper) < best.confidence:
+            if best_made is not None and ConfidenceBound.confidence(upper) < best_confidence:
                 break
             after, token, sim, count = options[position]
             score = scores[position]
             gain = score - before
             punct = seen_mark or is_mark(after)
             word_after = not punct and self.in_word(tokens, index, token)
-            if best is not None and visit is not None and not punct and not word_after:
+            if best_made is not None and visit is not None and not punct and not word_after:
                 # The bound counted a word this candidate does not make: it may now fall short.
-                if ConfidenceBound.confidence(upper - word_bound) < best.confidence:
+                if ConfidenceBound.confidence(upper - word_bound) < best_confidence:
                     continue
             width = punct and unicodedata.normalize("NFKC", after) == unicodedata.normalize("NFKC", chars[index])
             word_logprobs = None
@@ -789,35 +794,48 @@ class CharStage:
                 if support_before - 1 >= self.config.cache_repeat_support:
                     confidence = min(confidence, self.config.cache_repeat_max_confidence)
             # Equal confidences: the first listed wins, whatever the order of the visit.
-            if best is None or confidence > best.confidence or (confidence == best.confidence and position < best_position):
-                best_position = position
-                reading = None  # built for the best only: the loop scores ~30 candidates a position
-                if prior is not None and hint is not None and hint[0] is not None:
-                    reading = EngineReading(prior.engine, round(hint[0], 4), _rounded(alternatives.get(after)))
-                best = CharCandidate(
-                    index, after, features, before, score, confidence, sources.get(after, ""), word_logprobs, support,
-                    cache_scope if use_cache else "", max(0, (support_before or 0) - 1) if use_cache and not punct else 0,
-                    engine_reading=reading,
-                )
-        if words_for_best and best is not None and not best.features.punct:
-            best = self._with_word_model(best, tokens, cache_capped=use_cache and not best.cache_support)
-        return best
+            if best_made is None or confidence > best_confidence or (confidence == best_confidence and position < best_position):
+                best_position, best_confidence = position, confidence
+                best_made = (after, token, features, score, word_logprobs, support)
+        if best_made is None:
+            return None
+        after, token, features, score, word_logprobs, support = best_made
+        capped = use_cache and not support  # as the loop capped it (the cache's repeat rule)
+        if words_for_best and not features.punct:
+            features, best_confidence, word_logprobs = self._with_word_model(
+                tokens, index, token, features, best_confidence, capped=capped, against=max(0, (support_before or 0) - 1)
+            )
+        reading = None
+        if prior is not None and hint is not None and hint[0] is not None:
+            reading = EngineReading(prior.engine, round(hint[0], 4), _rounded(alternatives.get(after)))
+        return CharCandidate(
+            index, after, features, before, score, best_confidence, sources.get(after, ""), word_logprobs, support,
+            cache_scope if use_cache else "", max(0, (support_before or 0) - 1) if use_cache and not features.punct else 0,
+            engine_reading=reading,
+        )
 
-    def _with_word_model(self, cand: CharCandidate, tokens: list[str], *, cache_capped: bool) -> CharCandidate:
-        """``cand`` weighed again with the word model's margin (``CharConfig.word_lm_best_only``).
+    def _with_word_model(
+        self, tokens: list[str], index: int, token: str, features: CharFeatures, confidence: float, *, capped: bool, against: int
+    ) -> tuple[CharFeatures, float, tuple[float, float]]:
+        """The best candidate (LM token ``token``) at ``index`` weighed with the word model's margin
+        (``CharConfig.word_lm_best_only``): its features, confidence and the word model's window
+        scores before and after. Below ``word_gain_hinge`` the margin weighs nothing, and the
+        features and confidence are returned as they are (``word_gain`` stays 0).
 
-        ``cache_capped``: the candidate's 3-grams never recur where the printed ones do, so the
-        confidence stays under ``cache_repeat_max_confidence`` unless it is a mined confusion that
-        makes a known word (as :meth:`best_candidate` caps it).
+        ``capped``: the candidate's 3-grams never recur, and ``against``: how often the printed
+        ones do, as :meth:`best_candidate`'s cache rule reads them.
         """
-        score = self.word_scorer(tokens, cand.index)
-        word_logprobs = (score(tokens[cand.index]), score(self.lm.prepare(cand.after)))
-        features = dataclasses.replace(cand.features, word_gain=word_logprobs[1] - word_logprobs[0])
-        confidence = self.calibration.confidence(features)
+        score = self.word_scorer(tokens, index)
+        word_logprobs = (score(tokens[index]), score(token))
+        margin = word_logprobs[1] - word_logprobs[0]
         cfg = self.config
-        if cache_capped and not (features.mined and features.word_after) and cand.cache_against >= cfg.cache_repeat_support:
+        if margin <= cfg.word_gain_hinge:
+            return features, confidence, word_logprobs
+        features = dataclasses.replace(features, word_gain=margin)
+        confidence = self.calibration.confidence(features)
+        if capped and not (features.mined and features.word_after) and against >= cfg.cache_repeat_support:
             confidence = min(confidence, cfg.cache_repeat_max_confidence)
-        return dataclasses.replace(cand, features=features, confidence=confidence, word_logprobs=word_logprobs)
+        return features, confidence, word_logprobs
 
     def _shortlist(self, scored: Scored) -> list[tuple[str, str]]:
         """``(candidate, lm token)`` of the ``joint_candidates`` best options by LM gain plus the
