@@ -11,11 +11,13 @@ in this process, after loading and warming a corrector as its worker does, and r
   objects collected) and the objects the collector tracks at the end (``len(gc.get_objects())``);
 - and the total, with the peak RSS.
 
-    PYTHONPATH=src .venv/bin/python scripts/experiments/scaling_profile.py 1M [--one-line] [--gc MODE]
+    PYTHONPATH=src .venv/bin/python scripts/experiments/scaling_profile.py 1M [--one-line] [--count] [--result F]
 
-``--gc`` runs the fix under ``restore.gcguard.collecting(MODE)`` when the library has it ("default":
-no change, the library's own choice). One JSON object on stdout; run each size in a fresh process
-(the sizes are compared, so each must start from the same loaded state).
+``--count`` also counts calls of the char stage's per-candidate work (deterministic where seconds
+are not); ``--source FILE`` cuts the document from another text (one that does not repeat);
+``--result FILE`` writes the fix's ``Result.to_json()`` (sorted keys) to compare two versions byte
+for byte. One JSON object on stdout; run each size in a fresh process (the sizes are compared, so
+each must start from the same loaded state). ``scaling_instructions.py`` runs it under callgrind.
 """
 
 from __future__ import annotations
@@ -68,6 +70,7 @@ def main(argv: list[str] | None = None) -> int:
         "--source", type=Path,
         help="cut the document from this text (UTF-8, .xz too) instead of repeating the seeds: a text that does not repeat",
     )
+    parser.add_argument("--result", type=Path, help="write the fix's Result.to_json() here (sorted keys), to compare two versions")
     parser.add_argument("--instrument", action="store_true", help=argparse.SUPPRESS)  # under callgrind: the fix only
     args = parser.parse_args(argv)
     sys.path.insert(0, str(REPO_ROOT))
@@ -137,6 +140,8 @@ def main(argv: list[str] | None = None) -> int:
         subprocess.run([*toggle, "off", str(os.getpid())], check=True, capture_output=True)
     gc.callbacks.remove(on_gc)
     tracked = len(gc.get_objects())
+    if args.result is not None:
+        args.result.write_text(json.dumps(result.to_json(), ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
     report: dict[str, Any] = {
         "size": args.size,
         "one_line": args.one_line,
