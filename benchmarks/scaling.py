@@ -7,8 +7,13 @@ then times one ``Corrector.fix`` of the document and reports its peak RSS. The c
 issue 13: time per character within 20 % across sizes, and the 10 MB input no more than
 10.5x the 1 MB input.
 
-``python -m benchmarks.scaling [--sizes 100K,1M,10M] [--output FILE]`` prints a Markdown table
-(and writes it to FILE).
+On a shared machine one run's CPU time swings by up to ±15 % with what else runs (the processes
+share the caches and memory; the language model is 26 MB), enough to move the 10 MB / 1 MB ratio
+across the limit (``docs/notes/2026-12-01-session-12-scaling.md``). ``--rounds N`` runs every document N times,
+the sizes interleaved, and keeps each document's cheapest run: interference only adds time.
+
+``python -m benchmarks.scaling [--sizes 100K,1M,10M] [--rounds N] [--output FILE]`` prints a Markdown
+table (and writes it to FILE).
 """
 
 from __future__ import annotations
@@ -95,9 +100,54 @@ def worker(path: Path, stages: Sequence[str] = ()) -> dict[str, Any]:
     }
 
 
-def run(sizes: Sequence[str], stages: Sequence[str] = ()) -> list[dict[str, Any]]:
-    """Every size, many lines then one line (all default stages unless ``stages``)."""
-    return [measure(size, one_line=one_line, stages=stages) for size in sizes for one_line in (False, True)]
+def run(sizes: Sequence[str], stages: Sequence[str] = (), rounds: int = 1) -> list[dict[str, Any]]:
+    """Every size, many lines then one line (all default stages unless ``stages``), ``rounds`` times
+    (the sizes interleaved: round 1 of every document, then round 2, ...), combined by :func:`cheapest`."""
+    if rounds < 1:
+        raise ValueError(f"rounds must be at least 1, got {rounds}")
+    return cheapest(
+        [measure(size, one_line=one_line, stages=stages) for _ in range(rounds) for size in sizes for one_line in (False, True)]
+    )
+
+
+def cheapest(results: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One result per document (size and shape, in first-seen order): the run of least CPU time, with
+    ``rounds`` (how many runs it had) and ``cpu_runs`` (each run's CPU seconds, in order) added when
+    there were several. A failed run counts only when every run of its document failed.
+
+    >>> runs = [{"size": "1M", "one_line": False, "cpu_seconds": 9.5}, {"size": "1M", "one_line": False, "cpu_seconds": 9.1}]
+    >>> cheapest(runs)
+    [{'size': '1M', 'one_line': False, 'cpu_seconds': 9.1, 'rounds': 2, 'cpu_runs': [9.5, 9.1]}]
+    """
+    grouped: dict[tuple[Any, Any], list[dict[str, Any]]] = {}
+    for result in results:
+        grouped.setdefault((result.get("size"), result.get("one_line")), []).append(result)
+    combined = []
+    for runs in grouped.values():
+        if len(runs) == 1:
+            combined.append(runs[0])
+            continue
+        done = [r for r in runs if "error" not in r]
+        if not done:
+            combined.append({**runs[-1], "rounds": len(runs)})
+            continue
+        best = min(done, key=lambda r: r["cpu_seconds"])
+        combined.append({**best, "rounds": len(runs), "cpu_runs": [r["cpu_seconds"] for r in done]})
+    return combined
+
+
+def cpu_ratios(results: Sequence[dict[str, Any]], large: str = "10M", small: str = "1M") -> dict[bool, float]:
+    """CPU seconds of the ``large`` document over the ``small`` one's, per shape (``one_line``), where both ran.
+
+    >>> cpu_ratios([{"size": "1M", "one_line": True, "cpu_seconds": 10.0}, {"size": "10M", "one_line": True, "cpu_seconds": 103.0}])
+    {True: 10.3}
+    """
+    cpu = {(r.get("size"), r.get("one_line")): r["cpu_seconds"] for r in results if "cpu_seconds" in r}
+    return {
+        shape: round(cpu[(large, shape)] / cpu[(small, shape)], 3)
+        for shape in (False, True)
+        if (large, shape) in cpu and (small, shape) in cpu and cpu[(small, shape)] > 0
+    }
 
 
 def table(results: Sequence[dict[str, Any]], stages: Sequence[str] = ()) -> list[str]:
@@ -126,6 +176,12 @@ def table(results: Sequence[dict[str, Any]], stages: Sequence[str] = ()) -> list
             f"| {r['size']} | {shape} | {r['chars']:,} | {r['seconds']:.1f} | {r['us_per_char']:.0f} | "
             f"{r['us_per_char'] / base:.2f}× {cpu}| {r['edits']:,} | {r['peak_rss_mb']:.0f} |"
         )
+    ratios = cpu_ratios(results)
+    if ratios:
+        rounds = max((r.get("rounds", 1) for r in results), default=1)
+        shapes = ", ".join(f"{'one line' if shape else 'many lines'} {ratio:.2f}×" for shape, ratio in ratios.items())
+        which_runs = f"cheapest of {rounds} interleaved runs each" if rounds > 1 else "one run each"
+        lines += ["", f"10 MB ÷ 1 MB CPU time ({which_runs}; issue 13: at most 10.5×): {shapes}."]
     return lines + [""]
 
 
@@ -139,6 +195,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.scaling", description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default=",".join(SIZES), help=f"comma-separated, of {', '.join(SIZES)}")
     parser.add_argument("--stages", default="", help="comma-separated stages (default: the default pipeline)")
+    parser.add_argument(
+        "--rounds", type=int, default=1,
+        help="run every document this many times, interleaved, and keep each one's least CPU time (default 1)",
+    )
     parser.add_argument("--output", type=Path, help="also write the table here")
     args = parser.parse_args(argv)
     sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
@@ -146,7 +206,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown size(s) {unknown}")
     stages = [s.strip() for s in args.stages.split(",") if s.strip()]
-    results = run(sizes, stages)
+    if args.rounds < 1:
+        parser.error("--rounds must be at least 1")
+    results = run(sizes, stages, args.rounds)
     text = "\n".join(table(results, stages))
     sys.stdout.write(text + "\n")
     sys.stdout.write(json.dumps(results) + "\n")

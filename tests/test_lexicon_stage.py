@@ -300,6 +300,30 @@ def test_fuzzy_search_by_blocks_finds_what_one_block_finds(stage: LexiconStage, 
 
 
 
+def test_each_fuzzy_block_hands_the_automaton_its_slice_not_the_whole_text(stage: LexiconStage) -> None:
+    # pyahocorasick converts the whole string of every iter() call: handing it the whole text per
+    # block made a long document's search quadratic. Each call must see about one block.
+    from unittest import mock
+
+    from restore.lexicon import index as index_module
+
+    text = "镇长魏明运出席会议。" * 40
+    whole = stage.index.find_fuzzy(text)
+    pieces = stage.index._pieces
+    seen: list[int] = []
+
+    class Recording:
+        def iter(self, string: str, *bounds: int) -> object:
+            seen.append(len(string))  # what the automaton converts, whatever the bounds
+            return pieces.iter(string, *bounds)
+
+    block = 16
+    with mock.patch.object(index_module, "FUZZY_BLOCK", block), mock.patch.object(stage.index, "_pieces", Recording()):
+        assert stage.index.find_fuzzy(text) == whole
+    assert len(seen) >= len(text) // block
+    assert max(seen) <= block + stage.index._longest_form
+
+
 def test_rivals_are_weighed_per_run_of_overlapping_hits(stage: LexiconStage) -> None:
     # A long document is weighed run by run of overlapping hits (bounded memory); weighing all its
     # candidates at once gives the same proposals in the same order.

@@ -35,8 +35,8 @@ log = logging.getLogger(__name__)
 
 # Window starts searched at a time by LexiconIndex.find_fuzzy: bounds the candidate windows held at
 # once (a set entry of ~150 bytes each; the scaling benchmark's 1 MB document, 364,324 characters,
-# has 68,102 with every form searched) while the per-block cost (one automaton call and a slice of
-# the text per block) stays negligible.
+# has 68,102 with every form searched) while the per-block cost (one automaton call over a slice of
+# the text per block, never over the whole text: see LexiconIndex._candidates) stays negligible.
 FUZZY_BLOCK = 1 << 16
 
 EXACT = "exact"
@@ -246,7 +246,10 @@ class LexiconIndex:
         # inside [low, high + longest form).
         offset = max(low, 0)
         piece_end = min(high + self._longest_form, len(text))
-        for end, postings in self._pieces.iter(text, offset, piece_end):
+        # The block's slice, not iter(text, offset, piece_end): pyahocorasick converts the whole
+        # string it is given on every call, which made the blocks of one long document quadratic.
+        for end, postings in self._pieces.iter(text[offset:piece_end]):
+            end += offset
             for form, back in postings:
                 start = end - back
                 if low <= start < high and (forms is None or form in forms):
