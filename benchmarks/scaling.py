@@ -11,8 +11,11 @@ On a shared machine one run's CPU time swings by up to ±15 % with what else run
 share the caches and memory; the language model is 26 MB), enough to move the 10 MB / 1 MB ratio
 across the limit (``docs/notes/2026-12-01-session-12-scaling.md``). ``--rounds N`` runs every document N times,
 the sizes interleaved, and keeps each document's cheapest run: interference only adds time.
+``--same-span`` fixes each smaller document in its worker as many times as it fits in the largest
+(ten 1 MB fixes against one 10 MB fix) and reports the mean per fix: a 1 MB run of 10 s and a 10 MB
+run of 120 s otherwise sample two different moments of the machine.
 
-``python -m benchmarks.scaling [--sizes 100K,1M,10M] [--rounds N] [--output FILE]`` prints a Markdown
+``python -m benchmarks.scaling [--sizes 100K,1M,10M] [--rounds N] [--same-span] [--output FILE]`` prints a Markdown
 table (and writes it to FILE).
 """
 
@@ -53,15 +56,17 @@ def long_document(size: int, *, one_line: bool) -> str:
     return repeated.encode("utf-8")[:size].decode("utf-8", "ignore")
 
 
-def measure(size_name: str, *, one_line: bool, stages: Sequence[str] = (), workdir: Path = OUT_DIR) -> dict[str, Any]:
-    """Run one size in a fresh process; its JSON result or ``{"error": ...}``."""
+def measure(
+    size_name: str, *, one_line: bool, stages: Sequence[str] = (), workdir: Path = OUT_DIR, times: int = 1
+) -> dict[str, Any]:
+    """Run one size in a fresh process (the document fixed ``times`` times); its JSON result or ``{"error": ...}``."""
     workdir.mkdir(parents=True, exist_ok=True)
     text = long_document(SIZES[size_name], one_line=one_line)
     with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=workdir, prefix="scaling-", suffix=".txt", delete=False) as handle:
         handle.write(text)
         path = Path(handle.name)
     try:
-        _, proc = _run([*_python(), "-m", "benchmarks.scaling", "worker", str(path), ",".join(stages)], timeout=6 * 3600)
+        _, proc = _run([*_python(), "-m", "benchmarks.scaling", "worker", str(path), ",".join(stages), str(times)], timeout=6 * 3600)
     finally:
         path.unlink(missing_ok=True)
     if proc.returncode != 0:
@@ -72,8 +77,9 @@ def measure(size_name: str, *, one_line: bool, stages: Sequence[str] = (), workd
     return result
 
 
-def worker(path: Path, stages: Sequence[str] = ()) -> dict[str, Any]:
-    """Load, warm, fix the document once (with only ``stages`` when given); seconds, characters, edits, peak RSS."""
+def worker(path: Path, stages: Sequence[str] = (), times: int = 1) -> dict[str, Any]:
+    """Load, warm, fix the document ``times`` times (with only ``stages`` when given); seconds (the mean
+    per fix, each fix's CPU seconds in ``cpu_each`` when several), characters, edits, peak RSS."""
     ensure_restore_importable()
     import restore
     from benchmarks.systems import WARM_UP
@@ -83,9 +89,13 @@ def worker(path: Path, stages: Sequence[str] = ()) -> dict[str, Any]:
     for line in WARM_UP:
         corrector.fix(line)
     rss_loaded = _peak_rss_mb()
-    start, cpu_start = time.perf_counter(), time.process_time()
-    result = corrector.fix(text)
-    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu_start
+    walls, cpus = [], []
+    for _ in range(max(1, times)):
+        start, cpu_start = time.perf_counter(), time.process_time()
+        result = corrector.fix(text)
+        walls.append(time.perf_counter() - start)
+        cpus.append(time.process_time() - cpu_start)
+    seconds, cpu = sum(walls) / len(walls), sum(cpus) / len(cpus)
     return {
         "chars": len(text),
         "bytes": len(text.encode("utf-8")),
@@ -97,17 +107,33 @@ def worker(path: Path, stages: Sequence[str] = ()) -> dict[str, Any]:
         "edits": len(result.edits),
         "rss_loaded_mb": rss_loaded,
         "peak_rss_mb": _peak_rss_mb(),
+        **({"fixes": len(cpus), "cpu_each": cpus} if len(cpus) > 1 else {}),
     }
 
 
-def run(sizes: Sequence[str], stages: Sequence[str] = (), rounds: int = 1) -> list[dict[str, Any]]:
+def run(sizes: Sequence[str], stages: Sequence[str] = (), rounds: int = 1, same_span: bool = False) -> list[dict[str, Any]]:
     """Every size, many lines then one line (all default stages unless ``stages``), ``rounds`` times
-    (the sizes interleaved: round 1 of every document, then round 2, ...), combined by :func:`cheapest`."""
+    (the sizes interleaved: round 1 of every document, then round 2, ...), combined by :func:`cheapest`.
+    ``same_span``: each document fixed :func:`fixes_in_span` times in its worker."""
     if rounds < 1:
         raise ValueError(f"rounds must be at least 1, got {rounds}")
+    times = fixes_in_span(sizes) if same_span else dict.fromkeys(sizes, 1)
     return cheapest(
-        [measure(size, one_line=one_line, stages=stages) for _ in range(rounds) for size in sizes for one_line in (False, True)]
+        [
+            measure(size, one_line=one_line, stages=stages, times=times[size])
+            for _ in range(rounds) for size in sizes for one_line in (False, True)
+        ]
     )
+
+
+def fixes_in_span(sizes: Sequence[str]) -> dict[str, int]:
+    """How many fixes of each size take the text of one fix of the largest (at least one).
+
+    >>> fixes_in_span(["100K", "1M", "10M"])
+    {'100K': 100, '1M': 10, '10M': 1}
+    """
+    largest = max(SIZES[size] for size in sizes)
+    return {size: max(1, largest // SIZES[size]) for size in sizes}
 
 
 def cheapest(results: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -181,6 +207,9 @@ def table(results: Sequence[dict[str, Any]], stages: Sequence[str] = ()) -> list
         rounds = max((r.get("rounds", 1) for r in results), default=1)
         shapes = ", ".join(f"{'one line' if shape else 'many lines'} {ratio:.2f}×" for shape, ratio in ratios.items())
         which_runs = f"cheapest of {rounds} interleaved runs each" if rounds > 1 else "one run each"
+        fixes = max((r.get("fixes", 1) for r in results), default=1)
+        if fixes > 1:
+            which_runs += f"; the smaller documents fixed up to {fixes} times in their run, the mean per fix"
         lines += ["", f"10 MB ÷ 1 MB CPU time ({which_runs}; issue 13: at most 10.5×): {shapes}."]
     return lines + [""]
 
@@ -190,7 +219,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["worker"]:
         stages = [s for s in (argv[2] if len(argv) > 2 else "").split(",") if s]
-        sys.stdout.write(json.dumps(worker(Path(argv[1]), stages)) + "\n")
+        times = int(argv[3]) if len(argv) > 3 else 1
+        sys.stdout.write(json.dumps(worker(Path(argv[1]), stages, times)) + "\n")
         return 0
     parser = argparse.ArgumentParser(prog="python -m benchmarks.scaling", description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default=",".join(SIZES), help=f"comma-separated, of {', '.join(SIZES)}")
@@ -198,6 +228,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--rounds", type=int, default=1,
         help="run every document this many times, interleaved, and keep each one's least CPU time (default 1)",
+    )
+    parser.add_argument(
+        "--same-span", action="store_true",
+        help="fix each smaller document as many times as fit in the largest (ten 1 MB per 10 MB) and report the mean",
     )
     parser.add_argument("--output", type=Path, help="also write the table here")
     args = parser.parse_args(argv)
@@ -208,7 +242,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     stages = [s.strip() for s in args.stages.split(",") if s.strip()]
     if args.rounds < 1:
         parser.error("--rounds must be at least 1")
-    results = run(sizes, stages, args.rounds)
+    results = run(sizes, stages, args.rounds, args.same_span)
     text = "\n".join(table(results, stages))
     sys.stdout.write(text + "\n")
     sys.stdout.write(json.dumps(results) + "\n")

@@ -52,3 +52,11 @@ def test_ratio_per_shape_and_the_tables_summary_line() -> None:
 def test_rounds_below_one_are_refused() -> None:
     with pytest.raises(ValueError):
         scaling.run(["1M"], rounds=0)
+
+
+def test_same_span_fixes_the_smaller_documents_as_often_as_the_largest_holds() -> None:
+    assert scaling.fixes_in_span(["1M", "10M"]) == {"1M": 10, "10M": 1}
+    assert scaling.fixes_in_span(["1M"]) == {"1M": 1}
+    runs = [_run("1M", False, 10.0, fixes=10, cpu_each=[10.0] * 10), _run("10M", False, 101.0)]
+    (summary,) = [line for line in scaling.table(runs) if line.startswith("10 MB")]
+    assert "fixed up to 10 times in their run, the mean per fix" in summary and "many lines 10.10×" in summary
