@@ -36,7 +36,7 @@ FLAGS = ["-O3", "-DNDEBUG", "-DKENLM_MAX_ORDER=6", "-std=c++17", "-fPIC", "-fvis
 
 
 def sources() -> list[Path]:
-    """windows.cc, words.cc and kenlm's library sources (no tests, no programs)."""
+    """windows.cc, words.cc, lattice.cc and kenlm's library sources (no tests, no programs)."""
     kenlm = NATIVE / "kenlm"
     found = [NATIVE / "windows.cc", NATIVE / "words.cc", NATIVE / "lattice.cc"]
     for pattern in ("util/double-conversion/*.cc", "util/*.cc", "lm/*.cc"):
