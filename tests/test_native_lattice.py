@@ -8,9 +8,9 @@ the definition; the compiled one must give the same floats and the same segmenta
 
 from __future__ import annotations
 
-import os
 
 import pytest
+from native_support import native_module
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -26,11 +26,7 @@ ALPHABET = "区块链技术发展迅速农户在抖音平台直播會議召开�
 
 @pytest.fixture(scope="module")
 def model() -> WordLanguageModel:
-    if native.extension() is None:
-        reason = "restore._windows is not built (no C++ compiler at install time, or RESTORE_NATIVE_BUILD=0)"
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must build the native module: {reason}")
-        pytest.skip(reason)
+    native_module()
     lm = WordLanguageModel(default_word_model_path(), t2s=load_t2s())
     assert lm.lattice() is not None
     return lm
@@ -63,7 +59,6 @@ def test_bad_arguments_are_refused(model: WordLanguageModel) -> None:
 def test_a_missing_file_is_a_resource_error() -> None:
     from restore.errors import ResourceError
 
-    if native.extension() is None:
-        pytest.skip("restore._windows is not built")
+    native_module()
     with pytest.raises(ResourceError):
         native.load_lattice("/nonexistent/words.lm")

@@ -7,12 +7,12 @@ Without the extension (no C++ compiler at install time) these tests are skipped,
 
 from __future__ import annotations
 
-import os
 import zipfile
 from pathlib import Path
 
 import kenlm
 import pytest
+from native_support import native_module
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -33,11 +33,7 @@ TOKENS = [*ALPHABET, "\U00020000", "人民"]
 
 
 def _extension_or_skip() -> None:
-    if native.extension() is None:
-        reason = "restore._windows is not built (no C++ compiler at install time, or RESTORE_NATIVE_BUILD=0)"
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must build the native LM windows: {reason}")
-        pytest.skip(reason)
+    native_module()
 
 
 @pytest.fixture(scope="module")

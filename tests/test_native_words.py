@@ -6,9 +6,9 @@ would change the ``word_before``/``word_after`` features and so the edits.
 
 from __future__ import annotations
 
-import os
 
 import pytest
+from native_support import native_module
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -23,13 +23,7 @@ TOKENS = [*CHARS, "人民", "\U00020000会"]
 
 
 def _module():
-    module = native.extension()
-    if module is None:
-        reason = "restore._windows is not built (no C++ compiler at install time, or RESTORE_NATIVE_BUILD=0)"
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must build the native module: {reason}")
-        pytest.skip(reason)
-    return module
+    return native_module()
 
 
 def _grouped(words: set[str]) -> KnownWords:
