@@ -567,9 +567,13 @@ class CharStage:
         before: float,
         char_logprob: float,
         cache: NgramCounts | None,
+        read_support: int | None = None,
     ) -> list[tuple[int, float]] | None:
         """``(position, log-odds bound)`` of the ``gaining`` options, highest bound first (equal
-        bounds in listed order), or None without a bound (:class:`ConfidenceBound`)."""
+        bounds in listed order), or None without a bound (:class:`ConfidenceBound`).
+
+        ``read_support``: the cache's support of the character as read, when known: the cache
+        feature is log10((1 + support) / (1 + read_support - 1)), so its bound loses that much."""
         bound = self._bound
         if bound is None:
             return None
@@ -579,6 +583,7 @@ class CharStage:
         if own is None:
             own = self._listed_bounds[(char, script, line_end)] = [None] * len(listed)
         shared = bound.position_bound(char_logprob)
+        read_term = bound.repeats_bound(max(0, read_support - 1)) if cache is not None and read_support is not None else 0.0
         seen_mark = is_mark(char)
         visit = []
         for position in gaining:
@@ -598,7 +603,7 @@ class CharStage:
                 )
                 punct = False
             if cache is not None and not punct:
-                candidate += bound.repeats_bound(cache.peak(options[position][1]))
+                candidate += bound.repeats_bound(cache.peak(options[position][1])) - read_term
             visit.append((position, bound.upper(shared, candidate, scores[position] - before)))
         visit.sort(key=lambda item: -item[1])  # stable: equal bounds keep the listed order
         return visit
@@ -733,7 +738,15 @@ class CharStage:
         # Most candidates that gain end far under the best: weighed from the highest confidence they
         # could have down, the loop stops at the first that cannot beat the best found (the same best).
         # (Without a bound, an infinite one: every candidate that gains is weighed, in listed order.)
-        visit = self._by_bound(chars[index], script, line_end, listed, options, gaining, scores, before, char_logprob, cache if use_cache else None) if prior is None and len(gaining) > 1 else None
+        visit = None
+        if prior is None and len(gaining) > 1:
+            if use_cache:  # asked now rather than at the first Han candidate: it tightens the bound
+                assert cache is not None
+                support_before = cache.support(tokens, index, tokens[index])
+            visit = self._by_bound(
+                chars[index], script, line_end, listed, options, gaining, scores, before, char_logprob,
+                cache if use_cache else None, support_before,
+            )
         word_bound = self._bound.word_after_bound if self._bound is not None else 0.0
         # The best so far: its confidence, its position and what its CharCandidate is built from
         # (built once, after the loop: the loop weighs ~30 candidates a position).
