@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "lattice.hh"
+#include "loading.hh"
 #include "lm/model.hh"
 #include "lm/state.hh"
 #include "lm/virtual_interface.hh"
@@ -86,27 +87,17 @@ int WordLattice_init(WordLattice *self, PyObject *args, PyObject *kwargs) {
         PyErr_SetString(PyExc_RuntimeError, "WordLattice is initialised once");
         return -1;
     }
+    lm::base::Model *model = restore_load_model(path);
+    if (model == nullptr) return -1;
     try {
-        lm::ngram::Config config;
-        config.load_method = util::LAZY;  // as restore.lm.model loads it: the page cache's pages
-        lm::base::Model *model = lm::ngram::LoadVirtual(path, config);
-        if (model->StateSize() != sizeof(State)) {
-            delete model;
-            PyErr_SetString(PyExc_ValueError, "not an n-gram model with kenlm's ngram::State");
-            return -1;
-        }
-        try {
-            self->memo = new std::unordered_map<Lookup, Scored, LookupHash>();
-        } catch (...) {
-            delete model;
-            throw;
-        }
-        self->model = model;
-        self->vocab = &model->BaseVocabulary();
+        self->memo = new std::unordered_map<Lookup, Scored, LookupHash>();
     } catch (const std::exception &exc) {
-        PyErr_Format(PyExc_OSError, "kenlm cannot load %s: %s", path, exc.what());
+        delete model;
+        PyErr_NoMemory();
         return -1;
     }
+    self->model = model;
+    self->vocab = &model->BaseVocabulary();
     return 0;
 }
 

@@ -19,6 +19,7 @@
 #include "lm/word_index.hh"
 #include "util/string_piece.hh"
 #include "lattice.hh"
+#include "loading.hh"
 #include "words.hh"
 
 namespace {
@@ -79,29 +80,18 @@ int Windows_init(Windows *self, PyObject *args, PyObject *kwargs) {
         PyErr_SetString(PyExc_RuntimeError, "Windows is initialised once");
         return -1;
     }
+    lm::base::Model *model = restore_load_model(path);
+    if (model == nullptr) return -1;
     try {
-        lm::ngram::Config config;
-        // As restore.lm.model loads it: lazy mmap, so the pages are the page cache's, shared.
-        config.load_method = util::LAZY;
-        lm::base::Model *model = lm::ngram::LoadVirtual(path, config);
-        if (model->StateSize() != sizeof(State)) {
-            delete model;
-            PyErr_SetString(PyExc_ValueError, "not an n-gram model with kenlm's ngram::State");
-            return -1;
-        }
-        try {
-            self->bmp_index = new std::vector<WordIndex>(0x10000, kUnseen);
-        } catch (...) {
-            delete model;
-            throw;
-        }
-        self->model = model;
-        self->vocab = &model->BaseVocabulary();
-        self->order = model->Order();
+        self->bmp_index = new std::vector<WordIndex>(0x10000, kUnseen);
     } catch (const std::exception &exc) {
-        PyErr_Format(PyExc_OSError, "kenlm cannot load %s: %s", path, exc.what());
+        delete model;
+        PyErr_NoMemory();
         return -1;
     }
+    self->model = model;
+    self->vocab = &model->BaseVocabulary();
+    self->order = model->Order();
     return 0;
 }
 
