@@ -54,7 +54,6 @@ conversion is proposed as is unless the LM finds a likelier character at that po
 
 from __future__ import annotations
 
-import dataclasses
 import heapq
 import logging
 import math
@@ -636,14 +635,11 @@ class CharStage:
             return False
         return _widening_pairs(chars, index)
 
-    def word_window(self, tokens: list[str], index: int, token: str) -> float:
-        """The word model's log10 score of ``CharConfig.word_lm_context`` tokens either side of
-        ``index`` (holding ``token``), with ``<s>`` / ``</s>`` where the window reaches the sentence's ends."""
-        return self.word_scorer(tokens, index)(token)
-
     def word_scorer(self, tokens: list[str], index: int) -> Callable[[str], float]:
-        """:meth:`word_window` of ``tokens`` and ``index`` for any token there, the window's other
-        tokens prepared once (a position's candidates differ in one token)."""
+        """The word model's log10 score of ``CharConfig.word_lm_context`` tokens either side of
+        ``index``, holding a given token there, with ``<s>`` / ``</s>`` where the window reaches the
+        sentence's ends. The window's other tokens are prepared once: a position's candidates
+        differ in one token."""
         word_lm = self.resources.word_lm
         assert word_lm is not None
         width = self.config.word_lm_context
@@ -799,13 +795,9 @@ class CharStage:
             if prior is not None and hint is not None:
                 features = prior.apply(features, hint[0], after in alternatives, alternatives.get(after))
             confidence = self.calibration.confidence(features)
-            # A repeated misread is no coinage: a mined OCR confusion whose change makes a known word
-            # (己经 -> 已经; the modern word list knows the misspelling 己经 too) is not held back for
-            # being repeated.
-            if use_cache and not punct and not support and not (bool(count) and word_after):
+            if use_cache and not punct:  # a phrase the text repeats as read is not changed on the LM's word alone
                 assert support_before is not None
-                if support_before - 1 >= self.config.cache_repeat_support:
-                    confidence = min(confidence, self.config.cache_repeat_max_confidence)
+                confidence = self._repeat_capped(confidence, features, support, support_before)
             # Equal confidences: the first listed wins, whatever the order of the visit.
             if best_made is None or confidence > best_confidence or (confidence == best_confidence and position < best_position):
                 best_position, best_confidence = position, confidence
@@ -813,10 +805,9 @@ class CharStage:
         if best_made is None:
             return None
         after, token, features, score, word_logprobs, support = best_made
-        capped = use_cache and not support  # as the loop capped it (the cache's repeat rule)
         if words_for_best and not features.punct:
             features, best_confidence, word_logprobs = self._with_word_model(
-                tokens, index, token, features, best_confidence, capped=capped, against=max(0, (support_before or 0) - 1)
+                tokens, index, token, features, best_confidence, support_before if use_cache else None, support
             )
         reading = None
         if prior is not None and hint is not None and hint[0] is not None:
@@ -828,27 +819,43 @@ class CharStage:
         )
 
     def _with_word_model(
-        self, tokens: list[str], index: int, token: str, features: CharFeatures, confidence: float, *, capped: bool, against: int
+        self,
+        tokens: list[str],
+        index: int,
+        token: str,
+        features: CharFeatures,
+        confidence: float,
+        read_support: int | None,
+        support: int,
     ) -> tuple[CharFeatures, float, tuple[float, float]]:
         """The best candidate (LM token ``token``) at ``index`` weighed with the word model's margin
         (``CharConfig.word_lm_best_only``): its features, confidence and the word model's window
         scores before and after. Below ``word_gain_hinge`` the margin weighs nothing, and the
         features and confidence are returned as they are (``word_gain`` stays 0).
 
-        ``capped``: the candidate's 3-grams never recur, and ``against``: how often the printed
-        ones do, as :meth:`best_candidate`'s cache rule reads them.
+        ``read_support`` / ``support``: the cache's support of the character as read and of the
+        candidate (``read_support`` None without the cache), for :meth:`_repeat_capped`.
         """
         score = self.word_scorer(tokens, index)
         word_logprobs = (score(tokens[index]), score(token))
         margin = word_logprobs[1] - word_logprobs[0]
-        cfg = self.config
-        if margin <= cfg.word_gain_hinge:
+        if margin <= self.config.word_gain_hinge:
             return features, confidence, word_logprobs
-        features = dataclasses.replace(features, word_gain=margin)
+        features = replace(features, word_gain=margin)
         confidence = self.calibration.confidence(features)
-        if capped and not (features.mined and features.word_after) and against >= cfg.cache_repeat_support:
-            confidence = min(confidence, cfg.cache_repeat_max_confidence)
+        if read_support is not None:
+            confidence = self._repeat_capped(confidence, features, support, read_support)
         return features, confidence, word_logprobs
+
+    def _repeat_capped(self, confidence: float, features: CharFeatures, support: int, read_support: int) -> float:
+        """``confidence``, held to ``cache_repeat_max_confidence`` when the text repeats the 3-grams
+        of the character as read (``read_support`` - 1 >= ``cache_repeat_support``) and never the
+        candidate's (``support`` 0). A repeated misread is no coinage: a mined OCR confusion whose
+        change makes a known word (己经 -> 已经: engines repeat their misreads) is not held back."""
+        cfg = self.config
+        if support or (features.mined and features.word_after) or read_support - 1 < cfg.cache_repeat_support:
+            return confidence
+        return min(confidence, cfg.cache_repeat_max_confidence)
 
     def _shortlist(self, scored: Scored) -> list[tuple[str, str]]:
         """``(candidate, lm token)`` of the ``joint_candidates`` best options by LM gain plus the
