@@ -95,23 +95,13 @@ class WordLanguageModel(LazyKenlmModel):
                     self._lattice_checked = True
         return self._lattice
 
-    def _pieces(self, text: str) -> list[str]:
-        """Characters, with each run of ASCII letters/digits kept as one piece."""
-        pieces: list[str] = []
-        for ch in text:
-            if ch.isascii() and ch.isalnum() and pieces and pieces[-1][-1].isascii() and pieces[-1][-1].isalnum():
-                pieces[-1] += ch
-            else:
-                pieces.append(ch)
-        return pieces
-
     def pieces(self, text: str) -> list[str]:
         """What the search reads of ``text``: its characters normalised and mapped (``t2s``), one
         piece per character but for each run of ASCII letters/digits (spaces dropped)."""
         prepared = normalize_chars("".join(ch for ch in text if not ch.isspace()))
         if self._table:
             prepared = prepared.translate(self._table)
-        return self._pieces(prepared)
+        return self.join_pieces(*([ch] for ch in prepared))
 
     def token_pieces(self, token: str) -> tuple[str, ...]:
         """:meth:`pieces` of ``token`` (a character as the char LM reads it), remembered."""
