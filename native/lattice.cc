@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <exception>
+#include <new>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -91,7 +92,7 @@ int WordLattice_init(WordLattice *self, PyObject *args, PyObject *kwargs) {
     if (model == nullptr) return -1;
     try {
         self->memo = new std::unordered_map<Lookup, Scored, LookupHash>();
-    } catch (const std::exception &exc) {
+    } catch (const std::bad_alloc &) {
         delete model;
         PyErr_NoMemory();
         return -1;

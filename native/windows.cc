@@ -84,7 +84,7 @@ int Windows_init(Windows *self, PyObject *args, PyObject *kwargs) {
     if (model == nullptr) return -1;
     try {
         self->bmp_index = new std::vector<WordIndex>(0x10000, kUnseen);
-    } catch (const std::exception &exc) {
+    } catch (const std::bad_alloc &) {
         delete model;
         PyErr_NoMemory();
         return -1;
