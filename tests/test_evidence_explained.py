@@ -157,3 +157,13 @@ def test_the_pipelines_fuzzy_suggestion_explains_its_similarity() -> None:
     result = restore.fix("会议强调坚持习近平新时代中国特色社会主思想。")
     [edit] = [e for e in (*result.edits, *result.suggestions) if e.kind == "entity"]
     assert "a dropped character, no glyphs to compare" in describe_edit(result.original, edit)
+
+
+def test_the_word_models_line_says_its_margin_not_a_channel() -> None:
+    from restore.evidence import LanguageModelScore
+    from restore.explain import describe_evidence
+
+    word = describe_evidence(LanguageModelScore("zh_CN.lm", -29.58, -22.44))
+    assert "(word model)" in word and "margin +7.14" in word and "channel" not in word
+    char = describe_evidence(LanguageModelScore("char5.klm", -9.0, -2.86, 0.24))
+    assert "channel 0.24" in char and "word model" not in char

@@ -66,6 +66,15 @@ def describe_evidence(record: Evidence, edit: Edit | None = None) -> str:
         return (f"learned {record.rule} rule ({record.lexicon}:{record.line}) on {phrase}"
                 f", from {', '.join(record.decisions)}, confirmed {times}")
     if isinstance(record, LanguageModelScore):
+        from restore.lm.wordlm import DEFAULT_WORD_MODEL
+
+        if record.model == DEFAULT_WORD_MODEL:
+            # The word model's margin counts only above CharConfig.word_gain_hinge; it has no channel.
+            margin = record.logprob_after - record.logprob_before
+            return (
+                f"{record.model} (word model) log10 P {record.logprob_before:.2f} → {record.logprob_after:.2f}"
+                f", margin {margin:+.2f} (weighed only above [char] word_gain_hinge)"
+            )
         return (
             f"{record.model} log10 P {record.logprob_before:.2f} → {record.logprob_after:.2f}"
             f", channel {record.channel_logprob:.2f}"
