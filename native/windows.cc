@@ -101,6 +101,124 @@ void Windows_dealloc(Windows *self) {
     Py_TYPE(self)->tp_free(reinterpret_cast<PyObject *>(self));
 }
 
+// One step of a tail token from a state, remembered for the walks that meet in that state.
+struct Step {
+    State in;
+    float score;
+    State out;
+};
+
+// What scoring one position's windows needs besides the model, kept between the positions of a
+// screen() call (their vectors keep their storage).
+struct Scratch {
+    std::vector<WordIndex> left, tail, words;
+    std::vector<std::vector<Step>> steps;
+    std::vector<double> totals;
+};
+
+// The context and tail of tokens[index] (tokens: a PySequence_Fast of length `length`, 0 <= index
+// <= length): the state after the order - 1 tokens before index, as begin_state (from <s> near the
+// start), and the word ids of tokens[index + 1 : index + order] with </s> when that reaches the
+// end, as window_tail. False with a Python error set.
+bool window_setup(const Windows *self, PyObject *tokens, Py_ssize_t length, Py_ssize_t index, State *context, Scratch *scratch) {
+    const lm::base::Model &model = *self->model;
+    Py_ssize_t order = static_cast<Py_ssize_t>(self->order);
+    Py_ssize_t start = index - order + 1;
+    if (start <= 0) {
+        model.BeginSentenceWrite(context);
+        start = 0;
+    } else {
+        model.NullContextWrite(context);
+    }
+    scratch->left.clear();
+    scratch->tail.clear();
+    if (!word_indices(self, tokens, start, index, &scratch->left)) return false;
+    State after;
+    for (WordIndex word : scratch->left) {
+        model.BaseScore(context, word, &after);
+        *context = after;
+    }
+    Py_ssize_t end = index + order;
+    Py_ssize_t stop = end < length ? end : length;
+    if (index + 1 < stop && !word_indices(self, tokens, index + 1, stop, &scratch->tail)) return false;
+    if (end > length) scratch->tail.push_back(self->vocab->EndSentence());
+    return true;
+}
+
+// The totals of scratch->words after `context` through scratch->tail, into scratch->totals (as
+// score_windows; a window below `cut`, when has_cut, may stay at a partial sum below it).
+void score_words(const lm::base::Model &model, const State &context, bool has_cut, double cut, Scratch *scratch) {
+    const std::vector<WordIndex> &tail = scratch->tail;
+    std::vector<double> &totals = scratch->totals;
+    totals.clear();
+    totals.reserve(scratch->words.size());
+    if (scratch->steps.size() < tail.size()) scratch->steps.resize(tail.size());
+    for (size_t t = 0; t < tail.size(); ++t) scratch->steps[t].clear();
+    // As score_windows: the replacement's score, then the first tail token's (a window below the
+    // cut after either is left at that partial sum, unless the tail has one token), then the rest.
+    // From the second tail token on, walks that met in one state (kenlm's State ==, as the Python
+    // groups' dict keys) take the step scored from the first of them: most meet after a token.
+    State first, state;
+    // Every token outside the vocabulary is kenlm's <unk> (lm::kUNK): its window is one window,
+    // walked for the first of them and copied for the rest (the same float64: the walk is
+    // deterministic), so the caller need not find and group them (CharStage._sharing).
+    size_t unknown_at = SIZE_MAX;
+    for (WordIndex word : scratch->words) {
+        if (word == lm::kUNK) {
+            if (unknown_at != SIZE_MAX) {
+                totals.push_back(totals[unknown_at]);
+                continue;
+            }
+            unknown_at = totals.size();
+        }
+        double total = model.BaseScore(&context, word, &first);
+        if (tail.empty() || (has_cut && total < cut)) {
+            totals.push_back(total);
+            continue;
+        }
+        total += model.BaseScore(&first, tail[0], &state);
+        if (has_cut && total < cut && tail.size() > 1) {
+            totals.push_back(total);
+            continue;
+        }
+        for (size_t t = 1; t < tail.size(); ++t) {
+            std::vector<Step> &seen = scratch->steps[t];
+            const Step *met = nullptr;
+            for (const Step &step : seen) {
+                if (step.in == state) {
+                    met = &step;
+                    break;
+                }
+            }
+            if (met == nullptr) {
+                Step step;
+                step.in = state;
+                step.score = model.BaseScore(&state, tail[t], &step.out);
+                seen.push_back(step);
+                met = &seen.back();
+            }
+            total += met->score;
+            state = met->out;
+        }
+        totals.push_back(total);
+    }
+}
+
+// A new list of floats holding values[0 : size].
+PyObject *float_list(const double *values, size_t size) {
+    PyObject *result = PyList_New(static_cast<Py_ssize_t>(size));
+    if (result == nullptr) return nullptr;
+    for (size_t i = 0; i < size; ++i) {
+        PyObject *value = PyFloat_FromDouble(values[i]);
+        if (value == nullptr) {
+            Py_DECREF(result);
+            return nullptr;
+        }
+        PyList_SET_ITEM(result, static_cast<Py_ssize_t>(i), value);
+    }
+    return result;
+}
+
 // windows(tokens, index, replacements, cut=None, source=None) -> list[float]
 PyObject *Windows_windows(Windows *self, PyObject *args) {
     PyObject *tokens_arg, *replacements_arg, *cut_arg = Py_None, *source_arg = Py_None;
@@ -126,104 +244,20 @@ PyObject *Windows_windows(Windows *self, PyObject *args) {
     PyObject *result = nullptr;
     Py_ssize_t length = PySequence_Fast_GET_SIZE(tokens);
     Py_ssize_t count = PySequence_Fast_GET_SIZE(replacements);
-    const lm::base::Model &model = *self->model;
-    Py_ssize_t order = static_cast<Py_ssize_t>(self->order);
-    std::vector<WordIndex> left, tail, words;
-    std::vector<double> totals;
+    Scratch scratch;
+    State context;
     if (index < 0 || index > length) {
         PyErr_SetString(PyExc_IndexError, "index out of range");
         goto done;
     }
-    {
-        // The context: as begin_state, the order - 1 tokens before index (from <s> near the start).
-        Py_ssize_t start = index - order + 1;
-        State context, scratch;
-        if (start <= 0) {
-            model.BeginSentenceWrite(&context);
-            start = 0;
-        } else {
-            model.NullContextWrite(&context);
-        }
-        if (!word_indices(self, tokens, start, index, &left)) goto done;
-        for (WordIndex word : left) {
-            model.BaseScore(&context, word, &scratch);
-            context = scratch;
-        }
-        // The tail: as window_tail, tokens[index + 1 : index + order] and </s> when that reaches the end.
-        Py_ssize_t end = index + order;
-        Py_ssize_t stop = end < length ? end : length;
-        if (index + 1 < stop && !word_indices(self, tokens, index + 1, stop, &tail)) goto done;
-        if (end > length) tail.push_back(self->vocab->EndSentence());
-        if (!word_indices(self, replacements, 0, count, &words)) goto done;
-        // As score_windows: the replacement's score, then the first tail token's (a window below the
-        // cut after either is left at that partial sum, unless the tail has one token), then the rest.
-        // From the second tail token on, walks that met in one state (kenlm's State ==, as the Python
-        // groups' dict keys) take the step scored from the first of them: most meet after a token.
-        struct Step {
-            State in;
-            float score;
-            State out;
-        };
-        std::vector<std::vector<Step>> steps(tail.size());
-        totals.reserve(words.size());
-        State first, state;
-        // Every token outside the vocabulary is kenlm's <unk> (lm::kUNK): its window is one window,
-        // walked for the first of them and copied for the rest (the same float64: the walk is
-        // deterministic), so the caller need not find and group them (CharStage._sharing).
-        size_t unknown_at = SIZE_MAX;
-        for (WordIndex word : words) {
-            if (word == lm::kUNK) {
-                if (unknown_at != SIZE_MAX) {
-                    totals.push_back(totals[unknown_at]);
-                    continue;
-                }
-                unknown_at = totals.size();
-            }
-            double total = model.BaseScore(&context, word, &first);
-            if (tail.empty() || (has_cut && total < cut)) {
-                totals.push_back(total);
-                continue;
-            }
-            total += model.BaseScore(&first, tail[0], &state);
-            if (has_cut && total < cut && tail.size() > 1) {
-                totals.push_back(total);
-                continue;
-            }
-            for (size_t t = 1; t < tail.size(); ++t) {
-                std::vector<Step> &seen = steps[t];
-                const Step *met = nullptr;
-                for (const Step &step : seen) {
-                    if (step.in == state) {
-                        met = &step;
-                        break;
-                    }
-                }
-                if (met == nullptr) {
-                    Step step;
-                    step.in = state;
-                    step.score = model.BaseScore(&state, tail[t], &step.out);
-                    seen.push_back(step);
-                    met = &seen.back();
-                }
-                total += met->score;
-                state = met->out;
-            }
-            totals.push_back(total);
-        }
-    }
+    if (!window_setup(self, tokens, length, index, &context, &scratch)) goto done;
+    if (!word_indices(self, replacements, 0, count, &scratch.words)) goto done;
+    score_words(*self->model, context, has_cut, cut, &scratch);
     if (source_arg == Py_None) {
-        result = PyList_New(static_cast<Py_ssize_t>(totals.size()));
-        if (result == nullptr) goto done;
-        for (size_t i = 0; i < totals.size(); ++i) {
-            PyObject *value = PyFloat_FromDouble(totals[i]);
-            if (value == nullptr) {
-                Py_CLEAR(result);
-                goto done;
-            }
-            PyList_SET_ITEM(result, static_cast<Py_ssize_t>(i), value);
-        }
+        result = float_list(scratch.totals.data(), scratch.totals.size());
     } else {
         // sharing (CharStage._sharing): entry i of the result is totals[source[i]].
+        const std::vector<double> &totals = scratch.totals;
         PyObject *source = PySequence_Fast(source_arg, "source must be a sequence");
         if (source == nullptr) goto done;
         Py_ssize_t size = PySequence_Fast_GET_SIZE(source);
@@ -252,6 +286,124 @@ PyObject *Windows_windows(Windows *self, PyObject *args) {
 done:
     Py_DECREF(tokens);
     Py_DECREF(replacements);
+    return result;
+}
+
+// screen(tokens, steps, positions, replacements, min_gain, slack) -> list[None | tuple[float, list[float], list[int]]]
+//
+// For each positions[k] = i, with its replacements[k]: the window of tokens[i] as printed,
+// before = the sum of steps[i : i + order] left to right (SentenceWalk.window), and the windows of
+// the replacements with cut = (before + min_gain) - slack (windows()); None when no replacement
+// gains min_gain (total - before >= min_gain), else (before, their totals, the gaining positions).
+// What CharStage.best_candidate computes at each examined position of a sentence before weighing
+// its candidates, in one call: most positions end here.
+PyObject *Windows_screen(Windows *self, PyObject *args) {
+    PyObject *tokens_arg, *steps_arg, *positions_arg, *replacements_arg;
+    double min_gain, slack;
+    if (!PyArg_ParseTuple(args, "OOOOdd", &tokens_arg, &steps_arg, &positions_arg, &replacements_arg, &min_gain, &slack)) return nullptr;
+    if (self->model == nullptr) {
+        PyErr_SetString(PyExc_RuntimeError, "Windows is not initialised");
+        return nullptr;
+    }
+    PyObject *tokens = nullptr, *steps = nullptr, *positions = nullptr, *replacements = nullptr, *result = nullptr;
+    Py_ssize_t length, count;
+    std::vector<double> walk;
+    Scratch scratch;
+    const Py_ssize_t order = static_cast<Py_ssize_t>(self->order);
+    tokens = PySequence_Fast(tokens_arg, "tokens must be a sequence");
+    if (tokens == nullptr) goto done;
+    steps = PySequence_Fast(steps_arg, "steps must be a sequence");
+    if (steps == nullptr) goto done;
+    positions = PySequence_Fast(positions_arg, "positions must be a sequence");
+    if (positions == nullptr) goto done;
+    replacements = PySequence_Fast(replacements_arg, "replacements must be a sequence");
+    if (replacements == nullptr) goto done;
+    length = PySequence_Fast_GET_SIZE(tokens);
+    count = PySequence_Fast_GET_SIZE(positions);
+    if (PySequence_Fast_GET_SIZE(steps) != length + 1) {
+        PyErr_SetString(PyExc_ValueError, "steps must hold one step per token and one for </s>");
+        goto done;
+    }
+    if (PySequence_Fast_GET_SIZE(replacements) != count) {
+        PyErr_SetString(PyExc_ValueError, "replacements must hold one sequence per position");
+        goto done;
+    }
+    walk.reserve(static_cast<size_t>(length + 1));
+    for (Py_ssize_t i = 0; i <= length; ++i) {
+        double step = PyFloat_AsDouble(PySequence_Fast_GET_ITEM(steps, i));
+        if (step == -1.0 && PyErr_Occurred()) goto done;
+        walk.push_back(step);
+    }
+    result = PyList_New(count);
+    if (result == nullptr) goto done;
+    for (Py_ssize_t k = 0; k < count; ++k) {
+        Py_ssize_t index = PyLong_AsSsize_t(PySequence_Fast_GET_ITEM(positions, k));
+        if (index == -1 && PyErr_Occurred()) {
+            Py_CLEAR(result);
+            goto done;
+        }
+        if (index < 0 || index >= length) {
+            PyErr_SetString(PyExc_IndexError, "position out of range");
+            Py_CLEAR(result);
+            goto done;
+        }
+        // As SentenceWalk.span(index, index + order): the steps summed left to right.
+        Py_ssize_t end = index + order < length + 1 ? index + order : length + 1;
+        double before = walk[static_cast<size_t>(index)];
+        for (Py_ssize_t t = index + 1; t < end; ++t) before += walk[static_cast<size_t>(t)];
+        double floor = before + min_gain;
+        double cut = floor - slack;
+        PyObject *listed = PySequence_Fast(PySequence_Fast_GET_ITEM(replacements, k), "each position's replacements must be a sequence");
+        if (listed == nullptr) {
+            Py_CLEAR(result);
+            goto done;
+        }
+        scratch.words.clear();
+        bool read = word_indices(self, listed, 0, PySequence_Fast_GET_SIZE(listed), &scratch.words);
+        Py_DECREF(listed);
+        State context;
+        if (!read || !window_setup(self, tokens, length, index, &context, &scratch)) {
+            Py_CLEAR(result);
+            goto done;
+        }
+        score_words(*self->model, context, true, cut, &scratch);
+        const std::vector<double> &totals = scratch.totals;
+        PyObject *gaining = nullptr;
+        for (size_t i = 0; i < totals.size(); ++i) {
+            if (totals[i] - before >= min_gain) {
+                if (gaining == nullptr && (gaining = PyList_New(0)) == nullptr) break;
+                PyObject *at = PyLong_FromSize_t(i);
+                if (at == nullptr || PyList_Append(gaining, at) < 0) {
+                    Py_XDECREF(at);
+                    Py_CLEAR(gaining);
+                    break;
+                }
+                Py_DECREF(at);
+            }
+        }
+        if (PyErr_Occurred()) {
+            Py_CLEAR(result);
+            goto done;
+        }
+        if (gaining == nullptr) {
+            Py_INCREF(Py_None);
+            PyList_SET_ITEM(result, k, Py_None);
+            continue;
+        }
+        PyObject *scores = float_list(totals.data(), totals.size());
+        PyObject *entry = scores == nullptr ? nullptr : Py_BuildValue("(dNN)", before, scores, gaining);
+        if (entry == nullptr) {
+            if (scores == nullptr) Py_DECREF(gaining);
+            Py_CLEAR(result);
+            goto done;
+        }
+        PyList_SET_ITEM(result, k, entry);
+    }
+done:
+    Py_XDECREF(tokens);
+    Py_XDECREF(steps);
+    Py_XDECREF(positions);
+    Py_XDECREF(replacements);
     return result;
 }
 
@@ -326,6 +478,11 @@ PyMethodDef Windows_methods[] = {
     {"steps", reinterpret_cast<PyCFunction>(Windows_steps), METH_O,
      "steps(tokens) -> list[float]\n\n"
      "log10 probability of each token walked from <s>, then of </s>: SentenceWalk's steps."},
+    {"screen", reinterpret_cast<PyCFunction>(Windows_screen), METH_VARARGS,
+     "screen(tokens, steps, positions, replacements, min_gain, slack) -> list\n\n"
+     "For each position i (with its replacements): before = sum(steps[i : i + order]) left to right,\n"
+     "the windows(tokens, i, replacements, (before + min_gain) - slack); None when none gains\n"
+     "min_gain (total - before >= min_gain), else (before, the totals, the gaining positions)."},
     {"gaining", reinterpret_cast<PyCFunction>(Windows_gaining), METH_VARARGS,
      "gaining(scores, before, min_gain) -> list[int]\n\n"
      "The positions whose score - before >= min_gain (float64, as Python computes it), in order."},

@@ -194,14 +194,19 @@ def test_sentence_around_matches_a_scan_of_the_whole_text(data):
 def _examined(stage: CharStage, text: str, monkeypatch: pytest.MonkeyPatch) -> set[int]:
     """The positions ``examine`` scores on its first pass over ``text`` (one sentence)."""
     seen: set[int] = set()
-    original = CharStage.best_candidate
+    original, original_screen = CharStage.best_candidate, CharStage._screen
 
     def spy(self, tokens, chars, index, *args, **kwargs):
         if kwargs.get("walk") is not None:  # the detection pass, not a rescoring
             seen.add(index)
         return original(self, tokens, chars, index, *args, **kwargs)
 
+    def screen_spy(self, tokens, chars, suspects, *args, **kwargs):
+        seen.update(suspects)  # with the compiled kernel: screened at once, weighed where they gain
+        return original_screen(self, tokens, chars, suspects, *args, **kwargs)
+
     monkeypatch.setattr(CharStage, "best_candidate", spy)
+    monkeypatch.setattr(CharStage, "_screen", screen_spy)
     stage.examine(list(text), list(stage.lm.prepare(text)), "simplified")
     monkeypatch.undo()
     return seen

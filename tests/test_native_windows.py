@@ -228,3 +228,67 @@ def test_the_kernel_weighs_a_stop_against_a_comma_bit_for_bit(
     python = stop_and_comma(lm.model, tokens, index)
     compiled = stop_and_comma(lm.model, tokens, index, kernel)
     assert [x.hex() for x in compiled] == [x.hex() for x in python]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    tokens=st.lists(st.sampled_from(TOKENS), min_size=1, max_size=14),
+    data=st.data(),
+    min_gain=st.floats(min_value=0.0, max_value=4.0) | st.sampled_from([0.0, 1.0]),
+)
+def test_a_screen_is_the_windows_of_each_position_and_their_gains(
+    lm: CharLanguageModel, kernel: native.WindowsKernel, tokens: list[str], data: st.DataObject, min_gain: float
+) -> None:
+    # CharStage._screen: each examined position's window as printed (the walk's steps), its
+    # replacements' windows cut at that plus min_gain, and the gaining ones; None where none gains.
+    positions = data.draw(st.lists(st.integers(min_value=0, max_value=len(tokens) - 1), max_size=6))
+    replacements = [data.draw(st.lists(st.sampled_from(TOKENS), max_size=20)) for _ in positions]
+    walk = SentenceWalk(lm.model, tokens)
+    steps = kernel.steps(tokens)
+    got = kernel.screen(tokens, steps, positions, replacements, min_gain, FLOOR_SLACK)
+    assert len(got) == len(positions)
+    for index, listed, found in zip(positions, replacements, got):
+        before = walk.window(index)
+        totals = kernel.windows(tokens, index, listed, before + min_gain - FLOOR_SLACK)
+        assert totals == _python(lm.model, tokens, index, listed, before + min_gain)
+        gaining = kernel.gaining(totals, before, min_gain)
+        if not gaining:
+            assert found is None
+        else:
+            assert found is not None
+            assert found[0].hex() == before.hex()
+            assert [value.hex() for value in found[1]] == [value.hex() for value in totals]
+            assert found[2] == gaining
+
+
+def test_a_screen_checks_its_arguments(kernel: native.WindowsKernel) -> None:
+    tokens = list("会议在徐汇区召开")
+    steps = kernel.steps(tokens)
+    assert kernel.screen(tokens, steps, [], [], 1.0, FLOOR_SLACK) == []
+    with pytest.raises(ValueError):
+        kernel.screen(tokens, steps[:-1], [3], [["涂"]], 1.0, FLOOR_SLACK)
+    with pytest.raises(ValueError):
+        kernel.screen(tokens, steps, [3, 4], [["涂"]], 1.0, FLOOR_SLACK)
+    with pytest.raises(IndexError):
+        kernel.screen(tokens, steps, [len(tokens)], [["涂"]], 1.0, FLOOR_SLACK)
+    with pytest.raises(TypeError):
+        kernel.screen(tokens, steps, [3], [[3]], 1.0, FLOOR_SLACK)
+    with pytest.raises(TypeError):
+        kernel.screen(tokens, [*steps[:-1], "x"], [3], [["涂"]], 1.0, FLOOR_SLACK)
+
+
+def test_the_stage_screens_with_the_kernel_and_finds_the_same_candidates(kernel: native.WindowsKernel) -> None:
+    # The stage's own use (CharStage._screen in examine) against best_candidate without it.
+    stage = CharStage(restore.Config())
+    text = "会议在涂汇区召开，他己经到了图书馆，天气很好。"
+    tokens = [stage.lm.prepare(c) for c in text]
+    chars = list(text)
+    steps = kernel.steps(tokens)
+    suspects = list(range(len(chars)))
+    screened = stage._screen(tokens, chars, suspects, "simplified", None, None, steps)
+    assert any(found is not None for found in screened)
+    walk = SentenceWalk(stage.lm.model, tokens, kernel, steps)
+    for index, found in zip(suspects, screened):
+        plain = stage.best_candidate(tokens, chars, index, steps[index], "simplified", walk=walk)
+        fast = None if found is None else stage.best_candidate(tokens, chars, index, steps[index], "simplified", walk=walk, screened=found)
+        assert fast == plain

@@ -64,6 +64,23 @@ class WindowsKernel(Protocol):
         :class:`~restore.lm.windows.SentenceWalk` of ``tokens``."""
         ...
 
+    def screen(
+        self,
+        tokens: Sequence[str],
+        steps: Sequence[float],
+        positions: Sequence[int],
+        replacements: Sequence[Sequence[str]],
+        min_gain: float,
+        slack: float,
+    ) -> list[tuple[float, list[float], list[int]] | None]:
+        """For each ``positions[k] = i`` with its ``replacements[k]``: ``before``, the window of
+        ``tokens[i]`` as printed (``steps[i : i + order]`` summed left to right, ``steps`` one per
+        token and one for ``</s>``: :meth:`~restore.lm.windows.SentenceWalk.window`), and
+        ``windows(tokens, i, replacements[k], (before + min_gain) - slack)``; None when no total
+        gains ``min_gain`` (``total - before >= min_gain``), else ``(before, the totals, the gaining
+        positions)``: :meth:`gaining` of them. One call for a sentence's examined positions."""
+        ...
+
     def gaining(self, scores: Sequence[float], before: float, min_gain: float) -> list[int]:
         """The positions of ``scores`` whose ``score - before >= min_gain`` (float64), in order."""
         ...

@@ -318,6 +318,14 @@ Option = tuple[str, str, float, int]
 Sharing = tuple[list[str], list[int]]
 # A position's options, the log10 score of the LM window with each, and with the character as printed.
 Scored = tuple[list[Option], list[float], float]
+# What a position's candidates are (CharStage._options): whether the seen character is a mark,
+# whether it ends its unit, its listed candidates (candidates_for), the options to weigh (those and
+# the engine's and the context's), the engine's alternatives and {candidate: context source}.
+Options = tuple[bool, bool, list[Option], list[Option], Mapping[str, float | None], dict[str, str]]
+# A position screened by the compiled kernel (CharStage._screen): its options, the window's log10
+# score as printed, each option's window score (cut short below the floor) and the options gaining
+# min_lm_gain, in order.
+Screened = tuple[Options, float, list[float], list[int]]
 # The LM sweep's look-alikes of a printed character: their LM tokens, for each the form whose glyph
 # is most alike (the token itself, or a traditional form of it), and that form's glyph cosine.
 SweepPool = tuple[str, str, array]
@@ -669,6 +677,7 @@ class CharStage:
         only: str | None = None,
         shortlist: dict[int, Scored] | None = None,
         walk: SentenceWalk | None = None,
+        screened: Screened | None = None,
     ) -> CharCandidate | None:
         """The highest-confidence candidate for ``chars[index]`` in the current tokens, or None.
 
@@ -681,46 +690,38 @@ class CharStage:
         not any option gains enough alone (what joint decisions pair, :meth:`_shortlist`).
         ``walk``: the sentence walked once as printed (:class:`~restore.lm.windows.SentenceWalk`),
         whose states and steps are reused while ``tokens`` is its very list.
+        ``screened``: what :meth:`_screen` found at ``index`` (its options, the window as printed,
+        the options' windows and those that gain) when they gain: the weighing starts there (the
+        same candidate as without it). Not with ``only`` or ``shortlist``.
         """
-        seen_mark = is_mark(chars[index])
-        # A unit ends at a sentence-final mark, a line break or the end of the text. A quote mark
-        # there closes a quotation when the unit has another one ("高妈"), not a misread 。.
-        line_end = (
-            seen_mark
-            and index == len(chars) - 1
-            and chars[index] not in _SENTENCE_END
-            and not (chars[index] in _QUOTES and any(c in _QUOTES for c in chars[:index]))
-        )
-        options = listed = self.candidates_for(chars[index], script, line_end)
-        alternatives: Mapping[str, float | None] = hint[1] if prior is not None and hint is not None else {}
-        if alternatives:
-            options = options + self._engine_alternatives(chars[index], alternatives, options)
-        sources: dict[str, str] = {}
-        if self.resources.context is not None and not seen_mark and script != "traditional":
-            options, sources = self._with_context(options, tokens, chars, index)
-        if only is not None:
-            options = [option for option in options if option[0] == only]
-        if not options:
-            return None
-        walk = _walk_of(walk, tokens)
-        kernel = self.lm.windows_kernel  # the compiled windows build their left context themselves
-        context = None if kernel is not None else walk.state_before(index) if walk is not None else self._context(tokens, index)
-        before = walk.window(index) if walk is not None else self._windows(context, tokens, index, [tokens[index]])[0]
-        min_gain = self.config.min_lm_gain
-        # Only candidates that gain min_gain count here (a shortlist keeps them all): the window of
-        # the others is cut short.
-        floor = before + min_gain if shortlist is None else None
-        replacements, sharing = self._replacements((chars[index], script, line_end), listed, options)
-        scores = self._windows(context, tokens, index, replacements, floor, sharing)
-        if shortlist is not None:
-            shortlist[index] = (options, scores, before)
-        # Most candidates gain too little: find the few that do before any per-candidate work.
-        if kernel is not None:
-            gaining = kernel.gaining(scores, before, min_gain)
+        if screened is None:
+            seen_mark, line_end, listed, options, alternatives, sources = self._options(
+                tokens, chars, index, script, prior, hint, only
+            )
+            if not options:
+                return None
+            walk = _walk_of(walk, tokens)
+            kernel = self.lm.windows_kernel  # the compiled windows build their left context themselves
+            context = None if kernel is not None else walk.state_before(index) if walk is not None else self._context(tokens, index)
+            before = walk.window(index) if walk is not None else self._windows(context, tokens, index, [tokens[index]])[0]
+            min_gain = self.config.min_lm_gain
+            # Only candidates that gain min_gain count here (a shortlist keeps them all): the window of
+            # the others is cut short.
+            floor = before + min_gain if shortlist is None else None
+            replacements, sharing = self._replacements((chars[index], script, line_end), listed, options)
+            scores = self._windows(context, tokens, index, replacements, floor, sharing)
+            if shortlist is not None:
+                shortlist[index] = (options, scores, before)
+            # Most candidates gain too little: find the few that do before any per-candidate work.
+            if kernel is not None:
+                gaining = kernel.gaining(scores, before, min_gain)
+            else:
+                gaining = [position for position, score in enumerate(scores) if score - before >= min_gain]
+            if not gaining:
+                return None
         else:
-            gaining = [position for position, score in enumerate(scores) if score - before >= min_gain]
-        if not gaining:
-            return None
+            assert only is None and shortlist is None
+            (seen_mark, line_end, listed, options, alternatives, sources), before, scores, gaining = screened
         word_before = not seen_mark and self.in_word(tokens, index, tokens[index])
         name = not seen_mark and self.name_like(tokens, index)
         sounds = self._sounds.get((chars[index], script), _NO_SOUNDS) if self.resources.phonetic is not None else _NO_SOUNDS
@@ -874,6 +875,74 @@ class CharStage:
         evidence = [bonuses[(option[2], option[3])] for option in options]
         chosen = joint.shortlist(scores, evidence, self.config.joint_candidates)
         return [(options[i][0], options[i][1]) for i in chosen]
+
+    def _options(
+        self,
+        tokens: list[str],
+        chars: list[str],
+        index: int,
+        script: str,
+        prior: EnginePrior | None,
+        hint: EngineHint | None,
+        only: str | None = None,
+    ) -> Options:
+        """The candidates of ``chars[index]`` (see :data:`Options`): those listed for it
+        (:meth:`candidates_for`), the OCR engine's alternatives (with ``prior`` and ``hint``), the
+        context's; ``only``: that candidate alone (no options when it is none of them)."""
+        seen_mark = is_mark(chars[index])
+        # A unit ends at a sentence-final mark, a line break or the end of the text. A quote mark
+        # there closes a quotation when the unit has another one ("高妈"), not a misread 。.
+        line_end = (
+            seen_mark
+            and index == len(chars) - 1
+            and chars[index] not in _SENTENCE_END
+            and not (chars[index] in _QUOTES and any(c in _QUOTES for c in chars[:index]))
+        )
+        options = listed = self.candidates_for(chars[index], script, line_end)
+        alternatives: Mapping[str, float | None] = hint[1] if prior is not None and hint is not None else {}
+        if alternatives:
+            options = options + self._engine_alternatives(chars[index], alternatives, options)
+        sources: dict[str, str] = {}
+        if self.resources.context is not None and not seen_mark and script != "traditional":
+            options, sources = self._with_context(options, tokens, chars, index)
+        if only is not None:
+            options = [option for option in options if option[0] == only]
+        return seen_mark, line_end, listed, options, alternatives, sources
+
+    def _screen(
+        self,
+        tokens: list[str],
+        chars: list[str],
+        suspects: list[int],
+        script: str,
+        prior: EnginePrior | None,
+        hints: list[EngineHint] | None,
+        steps: list[float],
+    ) -> list[Screened | None]:
+        """For each of ``suspects`` (indices into ``tokens``, the sentence as printed), what
+        :meth:`best_candidate` finds before it weighs any candidate, scored for all of them in one
+        call of the compiled kernel (``Windows.screen``, with the sentence's walk ``steps``): None
+        when no option gains ``min_lm_gain`` (most positions), else its ``screened`` argument.
+
+        Only with the compiled kernel (``self.lm.windows_kernel``), for positions without a shortlist.
+        """
+        kernel = self.lm.windows_kernel
+        assert kernel is not None
+        found: list[Options] = []
+        positions: list[int] = []
+        replacements: list[list[str]] = []
+        for index in suspects:
+            options = self._options(tokens, chars, index, script, prior, hints[index] if hints else None)
+            found.append(options)
+            if options[3]:
+                positions.append(index)
+                replacements.append(self._replacements((chars[index], script, options[1]), options[2], options[3])[0])
+        scored = iter(kernel.screen(tokens, steps, positions, replacements, self.config.min_lm_gain, windows.FLOOR_SLACK))
+        screened: list[Screened | None] = []
+        for options in found:
+            result = next(scored) if options[3] else None
+            screened.append(None if result is None else (options, *result))
+        return screened
 
     def _engine_alternatives(self, char: str, alternatives: Mapping[str, float | None], options: list[Option]) -> list[Option]:
         """The engine's other readings of ``char`` not yet among ``options``, of the same kind (Han or not)."""
@@ -1120,6 +1189,7 @@ class CharStage:
         # The sentence as printed, walked once: the left context and window of every position
         # examined below (until the rescoring changes tokens).
         walk = SentenceWalk(model, tokens, kernel, logprobs if kernel is not None else None)
+        suspects: list[int] = []
         for i, char in enumerate(chars):
             if not is_mark(char):
                 own = logprobs[i]
@@ -1133,11 +1203,25 @@ class CharStage:
                 or not self._punct_ok(chars, i)
             ):
                 continue
-            best = self.best_candidate(
-                tokens, chars, i, logprobs[i], script, prior, hints[i] if hints else None, cache, cache_scope,
-                shortlist=shortlists if is_bmp_han(char) else None,  # pairs make words: Han only
-                walk=walk,
-            )
+            suspects.append(i)
+        # With the compiled kernel and no shortlists (joint decisions keep every option's window),
+        # every suspect's windows are scored in one call, and only those that gain are weighed:
+        # the same candidates as one best_candidate per suspect.
+        screened = self._screen(tokens, chars, suspects, script, prior, hints, logprobs) if kernel is not None and shortlists is None and suspects else None
+        for k, i in enumerate(suspects):
+            char = chars[i]
+            if screened is None:
+                best = self.best_candidate(
+                    tokens, chars, i, logprobs[i], script, prior, hints[i] if hints else None, cache, cache_scope,
+                    shortlist=shortlists if is_bmp_han(char) else None,  # pairs make words: Han only
+                    walk=walk,
+                )
+            else:
+                found_at = screened[k]
+                best = None if found_at is None else self.best_candidate(
+                    tokens, chars, i, logprobs[i], script, prior, hints[i] if hints else None, cache, cache_scope,
+                    walk=walk, screened=found_at,
+                )
             if (best is None or best.confidence < self.config.sweep_below_confidence) and self.sweeps(char, logprobs[i], script):
                 # No table or context candidate is likely: the LM looks over every look-alike itself.
                 swept = self.sweep_candidate(tokens, chars, i, logprobs[i], prior, hints[i] if hints else None, walk, rival=best)
