@@ -15,7 +15,7 @@ from restore.lm.t2s import load_script_sets
 from restore.pipeline import Corrector
 from restore.stages.base import Document
 from restore.chars import is_bmp_han as is_han
-from restore.stages.char import _SENTENCE_END, INSERT_MARKS, CharStage, sentence_around
+from restore.stages.char import _SENTENCE_END, INSERT_MARKS, CharStage, is_mark, sentence_around
 
 # Sentences written for these tests.
 CLEAN = [
@@ -227,3 +227,20 @@ def test_look_ahead_skips_characters_the_lm_finds_likely(monkeypatch: pytest.Mon
     detect = default.config.detect_logprob
     skipped = {i for i in examined_all if logprobs[i] >= detect and logprobs[i] > ceiling}
     assert skipped and examined == examined_all - skipped
+
+
+def test_listed_tokens_before_the_options_are_the_options_tokens() -> None:
+    # The compiled screen asks for a character's LM tokens first (CharStage._tokens_listed) and
+    # builds its options only where one gains: the same tokens and options in either order.
+    text = "会议在涂汇区召开，他己经到了图书馆。國家天夭未末！"
+    for script in ("simplified", "traditional", ""):
+        lazy, eager = CharStage(Config()), CharStage(Config())
+        for char in text:
+            for line_end in (False, True):
+                key = (char, script, line_end and is_mark(char))
+                tokens = lazy._tokens_listed(key)
+                options = eager.candidates_for(*key)
+                assert tokens == [option[1] for option in options]
+                assert lazy.candidates_for(*key) == options
+                assert lazy._tokens_listed(key) == tokens
+        assert not lazy._listings  # every listing became options

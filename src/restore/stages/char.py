@@ -174,6 +174,17 @@ def _widening_pairs(chars: list[str], index: int) -> bool:
     return True
 
 
+def _line_end(chars: list[str], index: int) -> bool:
+    """Whether the mark ``chars[index]`` ends its unit where a symbol may be a misread ``。``: a
+    unit ends at a sentence-final mark, a line break or the end of the text, and a quote mark there
+    closes a quotation when the unit has another one ("高妈"), not a misread 。."""
+    return (
+        index == len(chars) - 1
+        and chars[index] not in _SENTENCE_END
+        and not (chars[index] in _QUOTES and any(c in _QUOTES for c in chars[:index]))
+    )
+
+
 def _engine_listed(cand: CharCandidate) -> bool:
     """Whether the OCR engine listed the candidate, in this very form, among its alternatives: on a
     line that does not lean traditional its form is then the engine's reading, not a guess to write
@@ -314,6 +325,9 @@ class CharResources:
 
 # (candidate, lm token, glyph similarity, mined count) for a seen character.
 Option = tuple[str, str, float, int]
+# A character's listed candidates before their options are built (CharStage._listing): the
+# candidates, their LM tokens, {candidate: glyph similarity} and {candidate: mined count}.
+Listing = tuple[list[str], list[str], dict[str, float], dict[str, int]]
 # (the replacements walked, for each replacement the position of its window's total among theirs).
 Sharing = tuple[list[str], list[int]]
 # A position's options, the log10 score of the LM window with each, and with the character as printed.
@@ -359,6 +373,9 @@ class CharStage:
         self._loading = threading.Lock()
         # Caches filled as documents are read (whole values: safe to share between threads).
         self._candidates: dict[tuple[str, str, bool], list[Option]] = {}
+        # A Han key's listing (_listing) whose options are not built yet: the compiled screen needs
+        # only its LM tokens, and most characters never gain (candidates_for takes it from here).
+        self._listings: dict[tuple[str, str, bool], Listing] = {}
         # The same key -> its candidates' LM tokens and how their windows are shared (_sharing).
         self._listed_tokens: dict[tuple[str, str, bool], tuple[list[str], Sharing | None]] = {}
         # (seen char, script) -> its sound-alike candidates (filled with _candidates).
@@ -401,6 +418,7 @@ class CharStage:
     def clear_caches(self) -> None:
         """Forget cached candidates (after changing ``resources.confusions``, as the fitter does)."""
         self._candidates = {}
+        self._listings = {}
         self._listed_tokens = {}
         self._sounds = {}
         self._bonuses = {}
@@ -416,11 +434,21 @@ class CharStage:
         cached = self._candidates.get(key)
         if cached is not None:
             return cached
-        res = self.resources
         if is_mark(char):
             result = self._punct_candidates(char, line_end)
             self._candidates[key] = result
             return result
+        found, tokens, sims, counts = self._listings.pop(key, None) or self._listing(char, script)
+        # Zipped by C-level lookups: a character's first sight builds ~30 options.
+        result = list(zip(found, tokens, map(sims.get, found, repeat(0.0)), map(counts.get, found, repeat(0))))
+        self._candidates[key] = result
+        return result
+
+    def _listing(self, char: str, script: str) -> Listing:
+        """What :meth:`candidates_for` lists for the Han (or other non-mark) character ``char`` in
+        ``script``, before its options are built: the candidates, their LM tokens (one each, in
+        order), ``{candidate: glyph similarity}`` and ``{candidate: mined count}``. Not cached."""
+        res = self.resources
         cfg = self.config
         simplified_only, traditional_only = res.simplified_only, res.traditional_only
         wrong_script = traditional_only if script == "simplified" else simplified_only if script else frozenset()
@@ -458,13 +486,28 @@ class CharStage:
             tokens = res.lm.prepare("".join(found))
             if len(tokens) != len(found):  # a candidate of several characters (never in the shipped tables)
                 tokens = [res.lm.prepare(c) for c in found]
+            tokens = list(tokens)
             lists_own = own in tokens
-        # Zipped by C-level lookups: a character's first sight builds ~30 options.
-        result = list(zip(found, tokens, map(sims.get, found, repeat(0.0)), map(counts.get, found, repeat(0))))
         if lists_own:  # a candidate the LM reads as the character itself changes nothing
-            result = [option for option in result if option[1] != own]
-        self._candidates[key] = result
-        return result
+            kept = [position for position, token in enumerate(tokens) if token != own]
+            found, tokens = [found[position] for position in kept], [tokens[position] for position in kept]
+        return found, list(tokens), sims, counts
+
+    def _tokens_listed(self, key: tuple[str, str, bool]) -> list[str]:
+        """The LM tokens of ``candidates_for(*key)``, in order (those :meth:`_replacements` gives for
+        it), without building its options when they are not built yet (:meth:`_listing`, kept)."""
+        known = self._listed_tokens.get(key)
+        if known is not None:
+            return known[0]
+        if key in self._candidates or is_mark(key[0]):
+            listed = self.candidates_for(*key)
+            return self._replacements(key, listed, listed)[0]
+        listing = self._listings.get(key)
+        if listing is None:
+            listing = self._listings[key] = self._listing(key[0], key[1])
+        tokens = listing[1]
+        self._listed_tokens[key] = (tokens, self._shared_windows(tokens))
+        return tokens
 
     def _punct_candidates(self, char: str, line_end: bool = False) -> list[Option]:
         """Marks an OCR engine may have misread as ``char`` (which is a mark or symbol)."""
@@ -890,14 +933,7 @@ class CharStage:
         (:meth:`candidates_for`), the OCR engine's alternatives (with ``prior`` and ``hint``), the
         context's; ``only``: that candidate alone (no options when it is none of them)."""
         seen_mark = is_mark(chars[index])
-        # A unit ends at a sentence-final mark, a line break or the end of the text. A quote mark
-        # there closes a quotation when the unit has another one ("高妈"), not a misread 。.
-        line_end = (
-            seen_mark
-            and index == len(chars) - 1
-            and chars[index] not in _SENTENCE_END
-            and not (chars[index] in _QUOTES and any(c in _QUOTES for c in chars[:index]))
-        )
+        line_end = seen_mark and _line_end(chars, index)
         options = listed = self.candidates_for(chars[index], script, line_end)
         alternatives: Mapping[str, float | None] = hint[1] if prior is not None and hint is not None else {}
         if alternatives:
@@ -928,20 +964,46 @@ class CharStage:
         """
         kernel = self.lm.windows_kernel
         assert kernel is not None
-        found: list[Options] = []
+        context = self.resources.context
+        # Each suspect's options, or where they are its listed candidates alone (no engine
+        # alternatives, no context's), whether it is a mark and ends its unit: those options are
+        # built only if they gain (_tokens_listed).
+        found: list[Options | tuple[bool, bool]] = []
+        scoring: list[bool] = []  # whether the suspect has any option (else it is not scored)
         positions: list[int] = []
         replacements: list[list[str]] = []
         for index in suspects:
-            options = self._options(tokens, chars, index, script, prior, hints[index] if hints else None)
-            found.append(options)
-            if options[3]:
+            hint = hints[index] if hints else None
+            seen_mark = is_mark(chars[index])
+            if (prior is not None and hint is not None and hint[1]) or (context is not None and not seen_mark and script != "traditional"):
+                options = self._options(tokens, chars, index, script, prior, hint)
+                found.append(options)
+                scoring.append(bool(options[3]))
+                if options[3]:
+                    positions.append(index)
+                    replacements.append(self._replacements((chars[index], script, options[1]), options[2], options[3])[0])
+                continue
+            line_end = seen_mark and _line_end(chars, index)
+            found.append((seen_mark, line_end))
+            listed = self._tokens_listed((chars[index], script, line_end))
+            scoring.append(bool(listed))
+            if listed:
                 positions.append(index)
-                replacements.append(self._replacements((chars[index], script, options[1]), options[2], options[3])[0])
+                replacements.append(listed)
         scored = iter(kernel.screen(tokens, steps, positions, replacements, self.config.min_lm_gain, windows.FLOOR_SLACK))
         screened: list[Screened | None] = []
-        for options in found:
-            result = next(scored) if options[3] else None
-            screened.append(None if result is None else (options, *result))
+        for index, known, scored_here in zip(suspects, found, scoring):
+            result = next(scored) if scored_here else None
+            if result is None:
+                screened.append(None)
+                continue
+            if len(known) == 2:
+                seen_mark, line_end = known
+                listed_options = self.candidates_for(chars[index], script, line_end)
+                hint = hints[index] if hints else None
+                alternatives: Mapping[str, float | None] = hint[1] if prior is not None and hint is not None else {}
+                known = (seen_mark, line_end, listed_options, listed_options, alternatives, {})
+            screened.append((known, *result))
         return screened
 
     def _engine_alternatives(self, char: str, alternatives: Mapping[str, float | None], options: list[Option]) -> list[Option]:
