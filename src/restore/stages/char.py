@@ -80,6 +80,7 @@ from restore.evidence import (
     LanguageModelScore,
     ScriptConversion,
 )
+from restore.fastinit import fast_frozen_init
 from restore.glyphs.context import SWEEP_ID, ContextCandidates
 from restore.glyphs.embedding import GlyphEmbedding
 from restore.glyphs.tables import ConfusionTable, GlyphNeighbours, PhoneticNeighbours, load_confusions
@@ -238,6 +239,7 @@ def is_mark(ch: str) -> bool:
     return ch in PUNCT_LOOKALIKES or not (is_bmp_han(ch) or ch.isalnum() or ch.isspace())
 
 
+@fast_frozen_init  # built for every position's best: the cheaper frozen __init__
 @dataclass(frozen=True)
 class CharCandidate:
     """One scored replacement of the character at token index ``index``.
