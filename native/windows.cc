@@ -119,8 +119,10 @@ struct Scratch {
 // The context and tail of tokens[index] (tokens: a PySequence_Fast of length `length`, 0 <= index
 // <= length): the state after the order - 1 tokens before index, as begin_state (from <s> near the
 // start), and the word ids of tokens[index + 1 : index + order] with </s> when that reaches the
-// end, as window_tail. False with a Python error set.
-bool window_setup(const Windows *self, PyObject *tokens, Py_ssize_t length, Py_ssize_t index, State *context, Scratch *scratch) {
+// end, as window_tail. With `insert`, the window of a token inserted before tokens[index]: the same
+// context, and tokens[index : index + order - 1] with </s> when that reaches the end (as
+// CharStage._junction_window). False with a Python error set.
+bool window_setup(const Windows *self, PyObject *tokens, Py_ssize_t length, Py_ssize_t index, bool insert, State *context, Scratch *scratch) {
     const lm::base::Model &model = *self->model;
     Py_ssize_t order = static_cast<Py_ssize_t>(self->order);
     Py_ssize_t start = index - order + 1;
@@ -138,9 +140,10 @@ bool window_setup(const Windows *self, PyObject *tokens, Py_ssize_t length, Py_s
         model.BaseScore(context, word, &after);
         *context = after;
     }
-    Py_ssize_t end = index + order;
+    Py_ssize_t from = insert ? index : index + 1;
+    Py_ssize_t end = from + order - 1;
     Py_ssize_t stop = end < length ? end : length;
-    if (index + 1 < stop && !word_indices(self, tokens, index + 1, stop, &scratch->tail)) return false;
+    if (from < stop && !word_indices(self, tokens, from, stop, &scratch->tail)) return false;
     if (end > length) scratch->tail.push_back(self->vocab->EndSentence());
     return true;
 }
@@ -250,7 +253,7 @@ PyObject *Windows_windows(Windows *self, PyObject *args) {
         PyErr_SetString(PyExc_IndexError, "index out of range");
         goto done;
     }
-    if (!window_setup(self, tokens, length, index, &context, &scratch)) goto done;
+    if (!window_setup(self, tokens, length, index, false, &context, &scratch)) goto done;
     if (!word_indices(self, replacements, 0, count, &scratch.words)) goto done;
     score_words(*self->model, context, has_cut, cut, &scratch);
     if (source_arg == Py_None) {
@@ -289,18 +292,21 @@ done:
     return result;
 }
 
-// screen(tokens, steps, positions, replacements, min_gain, slack) -> list[None | tuple[float, list[float], list[int]]]
+// screen(tokens, steps, positions, replacements, min_gain, slack, insert=False) -> list[None | tuple[float, list[float], list[int]]]
 //
 // For each positions[k] = i, with its replacements[k]: the window of tokens[i] as printed,
 // before = the sum of steps[i : i + order] left to right (SentenceWalk.window), and the windows of
 // the replacements with cut = (before + min_gain) - slack (windows()); None when no replacement
 // gains min_gain (total - before >= min_gain), else (before, their totals, the gaining positions).
 // What CharStage.best_candidate computes at each examined position of a sentence before weighing
-// its candidates, in one call: most positions end here.
+// its candidates, in one call: most positions end here. With insert, each replacement is inserted
+// before tokens[i] (0 <= i <= len(tokens)): before sums steps[i : i + order - 1] and the windows
+// are those windows() gives at i with a placeholder inserted there (CharStage.best_insertion).
 PyObject *Windows_screen(Windows *self, PyObject *args) {
     PyObject *tokens_arg, *steps_arg, *positions_arg, *replacements_arg;
     double min_gain, slack;
-    if (!PyArg_ParseTuple(args, "OOOOdd", &tokens_arg, &steps_arg, &positions_arg, &replacements_arg, &min_gain, &slack)) return nullptr;
+    int insert = 0;
+    if (!PyArg_ParseTuple(args, "OOOOdd|p", &tokens_arg, &steps_arg, &positions_arg, &replacements_arg, &min_gain, &slack, &insert)) return nullptr;
     if (self->model == nullptr) {
         PyErr_SetString(PyExc_RuntimeError, "Windows is not initialised");
         return nullptr;
@@ -342,13 +348,15 @@ PyObject *Windows_screen(Windows *self, PyObject *args) {
             Py_CLEAR(result);
             goto done;
         }
-        if (index < 0 || index >= length) {
+        if (index < 0 || index > length || (index == length && !insert)) {
             PyErr_SetString(PyExc_IndexError, "position out of range");
             Py_CLEAR(result);
             goto done;
         }
-        // As SentenceWalk.span(index, index + order): the steps summed left to right.
-        Py_ssize_t end = index + order < length + 1 ? index + order : length + 1;
+        // As SentenceWalk.span(index, index + order) (an insertion: index + order - 1): the steps
+        // summed left to right.
+        Py_ssize_t reach = insert ? index + order - 1 : index + order;
+        Py_ssize_t end = reach < length + 1 ? reach : length + 1;
         double before = walk[static_cast<size_t>(index)];
         for (Py_ssize_t t = index + 1; t < end; ++t) before += walk[static_cast<size_t>(t)];
         double floor = before + min_gain;
@@ -362,7 +370,7 @@ PyObject *Windows_screen(Windows *self, PyObject *args) {
         bool read = word_indices(self, listed, 0, PySequence_Fast_GET_SIZE(listed), &scratch.words);
         Py_DECREF(listed);
         State context;
-        if (!read || !window_setup(self, tokens, length, index, &context, &scratch)) {
+        if (!read || !window_setup(self, tokens, length, index, insert != 0, &context, &scratch)) {
             Py_CLEAR(result);
             goto done;
         }
@@ -479,10 +487,12 @@ PyMethodDef Windows_methods[] = {
      "steps(tokens) -> list[float]\n\n"
      "log10 probability of each token walked from <s>, then of </s>: SentenceWalk's steps."},
     {"screen", reinterpret_cast<PyCFunction>(Windows_screen), METH_VARARGS,
-     "screen(tokens, steps, positions, replacements, min_gain, slack) -> list\n\n"
+     "screen(tokens, steps, positions, replacements, min_gain, slack, insert=False) -> list\n\n"
      "For each position i (with its replacements): before = sum(steps[i : i + order]) left to right,\n"
      "the windows(tokens, i, replacements, (before + min_gain) - slack); None when none gains\n"
-     "min_gain (total - before >= min_gain), else (before, the totals, the gaining positions)."},
+     "min_gain (total - before >= min_gain), else (before, the totals, the gaining positions).\n"
+     "With insert, the replacements are inserted before tokens[i]: before sums steps[i : i + order - 1]\n"
+     "and the windows are windows([*tokens[:i], placeholder, *tokens[i:]], i, ...)."},
     {"gaining", reinterpret_cast<PyCFunction>(Windows_gaining), METH_VARARGS,
      "gaining(scores, before, min_gain) -> list[int]\n\n"
      "The positions whose score - before >= min_gain (float64, as Python computes it), in order."},

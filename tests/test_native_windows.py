@@ -292,3 +292,60 @@ def test_the_stage_screens_with_the_kernel_and_finds_the_same_candidates(kernel:
         plain = stage.best_candidate(tokens, chars, index, steps[index], "simplified", walk=walk)
         fast = None if found is None else stage.best_candidate(tokens, chars, index, steps[index], "simplified", walk=walk, screened=found)
         assert fast == plain
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    tokens=st.lists(st.sampled_from(TOKENS), max_size=12),
+    data=st.data(),
+    min_gain=st.floats(min_value=0.0, max_value=4.0) | st.sampled_from([0.0, 1.0]),
+)
+def test_a_screen_of_insertions_is_the_windows_of_a_placeholder(
+    lm: CharLanguageModel, kernel: native.WindowsKernel, tokens: list[str], data: st.DataObject, min_gain: float
+) -> None:
+    # CharStage.best_insertion: a mark inserted before tokens[i] (any i, the end too), its window
+    # as the kernel scores a placeholder there, against the walk's span of the junction.
+    positions = data.draw(st.lists(st.integers(min_value=0, max_value=len(tokens)), max_size=6))
+    fillers = [data.draw(st.lists(st.sampled_from(TOKENS), min_size=1, max_size=6)) for _ in positions]
+    walk = SentenceWalk(lm.model, tokens)
+    got = kernel.screen(tokens, kernel.steps(tokens), positions, fillers, min_gain, FLOOR_SLACK, True)
+    assert len(got) == len(positions)
+    for index, listed, found in zip(positions, fillers, got):
+        before = walk.span(index, index + lm.model.order - 1)
+        totals = kernel.windows([*tokens[:index], "", *tokens[index:]], index, listed, before + min_gain - FLOOR_SLACK)
+        end = index + lm.model.order - 1
+        tail = tokens[index:end] + (["</s>"] if end > len(tokens) else [])
+        assert totals == score_windows(lm.model, begin_state(lm.model, tokens, index), tail, listed, before + min_gain)
+        gaining = kernel.gaining(totals, before, min_gain)
+        if not gaining:
+            assert found is None
+        else:
+            assert found is not None and found[0].hex() == before.hex() and found[2] == gaining
+            assert [value.hex() for value in found[1]] == [value.hex() for value in totals]
+
+
+def test_an_insertion_screen_reaches_the_end_but_a_replacement_does_not(kernel: native.WindowsKernel) -> None:
+    tokens = list("会议在徐汇区召开")
+    steps = kernel.steps(tokens)
+    assert len(kernel.screen(tokens, steps, [len(tokens)], [["。"]], 0.0, FLOOR_SLACK, True)) == 1
+    with pytest.raises(IndexError):
+        kernel.screen(tokens, steps, [len(tokens)], [["。"]], 0.0, FLOOR_SLACK)
+    with pytest.raises(IndexError):
+        kernel.screen(tokens, steps, [-1], [["。"]], 0.0, FLOOR_SLACK, True)
+
+
+def test_the_stage_screens_insertions_with_the_same_candidates(kernel: native.WindowsKernel) -> None:
+    stage = CharStage(restore.Config())
+    text = "今天天气很好我们去公园玩吧，因为下雨所以我们没有出去。"
+    tokens = [stage.lm.prepare(c) for c in text]
+    steps = kernel.steps(tokens)
+    junctions = list(range(1, len(tokens)))
+    walk = SentenceWalk(stage.lm.model, tokens, kernel, steps)
+    screened = kernel.screen(tokens, steps, junctions, [["、", "，"]] * len(junctions), stage.config.min_lm_gain, FLOOR_SLACK, True)
+    assert any(found is not None for found in screened)
+    for index, found in zip(junctions, screened):
+        plain = stage.best_insertion(tokens, index, steps[index], walk)
+        if found is None:
+            assert plain is None  # no mark gains: the screen skips the junction
+        else:
+            assert stage.best_insertion(tokens, index, steps[index], walk, found) == plain

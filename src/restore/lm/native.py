@@ -72,13 +72,17 @@ class WindowsKernel(Protocol):
         replacements: Sequence[Sequence[str]],
         min_gain: float,
         slack: float,
+        insert: bool = False,
     ) -> list[tuple[float, list[float], list[int]] | None]:
         """For each ``positions[k] = i`` with its ``replacements[k]``: ``before``, the window of
         ``tokens[i]`` as printed (``steps[i : i + order]`` summed left to right, ``steps`` one per
         token and one for ``</s>``: :meth:`~restore.lm.windows.SentenceWalk.window`), and
         ``windows(tokens, i, replacements[k], (before + min_gain) - slack)``; None when no total
         gains ``min_gain`` (``total - before >= min_gain``), else ``(before, the totals, the gaining
-        positions)``: :meth:`gaining` of them. One call for a sentence's examined positions."""
+        positions)``: :meth:`gaining` of them. One call for a sentence's examined positions.
+        With ``insert``, each replacement is inserted before ``tokens[i]`` (``0 <= i <= len(tokens)``):
+        ``before`` sums ``steps[i : i + order - 1]`` and the windows are those :meth:`windows` gives
+        at ``i`` of the tokens with a placeholder inserted there (``CharStage.best_insertion``)."""
         ...
 
     def gaining(self, scores: Sequence[float], before: float, min_gain: float) -> list[int]:

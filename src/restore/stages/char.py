@@ -118,6 +118,8 @@ _SENTENCE_END_AT = re.compile("[" + re.escape("".join(sorted(_SENTENCE_END))) + 
 PUNCT_TARGETS = frozenset("，、：“”‘’（）《》—…")
 # Marks an engine drops (small, faint) that the LM may put back between two characters.
 INSERT_MARKS = ("、", "，")
+# Their LM tokens (the marks themselves), as a list for the compiled kernel's screen.
+_INSERT_TOKENS = list(INSERT_MARKS)
 # Marks that may fill a gap the engine's own boxes leave (restore.stages.engine_gaps).
 GAP_MARKS = ("、", "，", "：")
 # A dropped mark may follow a Han character or one of these closers (（女）、王).
@@ -1295,15 +1297,25 @@ class CharStage:
                 found.append(best)
         # Only a sentence that uses marks can have lost one (subtitles and headings use none).
         if self.config.insert_marks and any(is_mark(c) for c in chars):
-            for j in range(1, len(chars)):
+            junctions = [
+                j for j in range(1, len(chars))
                 if (
                     logprobs[j] < self.config.detect_insert_logprob
                     and is_bmp_han(chars[j])
                     and (is_bmp_han(chars[j - 1]) or chars[j - 1] in _CLOSERS)
-                ):
-                    best = self.best_insertion(tokens, j, logprobs[j], walk)
-                    if best is not None:
-                        found.append(best)
+                )
+            ]
+            # With the compiled kernel, every junction's windows in one call (most gain nothing).
+            inserts = (
+                kernel.screen(tokens, logprobs, junctions, [_INSERT_TOKENS] * len(junctions), self.config.min_lm_gain, windows.FLOOR_SLACK, True)
+                if kernel is not None and junctions else [None] * len(junctions)
+            )
+            for j, screened_here in zip(junctions, inserts):
+                if kernel is not None and screened_here is None:
+                    continue  # no mark gains min_lm_gain there
+                best = self.best_insertion(tokens, j, logprobs[j], walk, screened_here)
+                if best is not None:
+                    found.append(best)
         if gaps:
             for j, excess in gaps.items():
                 # The engine's boxes say something is missing here: this insertion replaces any the
@@ -1500,15 +1512,24 @@ class CharStage:
         return members[0], members[1]
 
     def best_insertion(
-        self, tokens: list[str], index: int, char_logprob: float, walk: SentenceWalk | None = None
+        self,
+        tokens: list[str],
+        index: int,
+        char_logprob: float,
+        walk: SentenceWalk | None = None,
+        screened: tuple[float, list[float], list[int]] | None = None,
     ) -> CharCandidate | None:
         """The best mark to insert before ``tokens[index]``, or None when none gains enough
-        (``walk``: as in :meth:`best_candidate`)."""
-        context, tail, before = self._junction_window(tokens, index, walk)
+        (``walk``: as in :meth:`best_candidate`; ``screened``: the compiled kernel's screen of the
+        junction, ``(window before, each mark's window, those that gain)``, when one gains)."""
         best: CharCandidate | None = None
         min_gain = self.config.min_lm_gain
-        # A mark whose window cannot gain min_gain is cut short (its partial sum stays below the floor).
-        scores = self._junction_scores(context, tail, tokens, index, INSERT_MARKS, before + min_gain)
+        if screened is None:
+            context, tail, before = self._junction_window(tokens, index, walk)
+            # A mark whose window cannot gain min_gain is cut short (its partial sum stays below the floor).
+            scores = self._junction_scores(context, tail, tokens, index, INSERT_MARKS, before + min_gain)
+        else:
+            before, scores, _gaining = screened
         for mark, score in zip(INSERT_MARKS, scores):
             gain = score - before
             if gain < min_gain:
