@@ -1663,12 +1663,13 @@ class CharStage:
             return StageOutput()  # nothing for a Chinese LM to judge
         script = document.script or self._detect_script(text)
         proposals = []
-        cache, scope = self.cache_for(text, document)
+        prepared = self.lm.prepare(text)  # the LM's view of the text, read by the cache and the examination
+        cache, scope = self.cache_for(text, document, prepared)
         # Only candidates that can become proposals are kept (and every insertion: separators_in_lists
         # leaves those places alone): a 10 MB document's sub-threshold candidates took ~380 MB.
         examined = self.examine_text(
             text, script, document.engine, progress=document.progress, cache=cache, cache_scope=scope,
-            floor=self.config.min_suggestion_confidence,
+            floor=self.config.min_suggestion_confidence, prepared=prepared,
         )
         if deferred:
             proposals.extend(self.arbitrate(text, deferred, script, examined, document.engine))
@@ -2016,15 +2017,16 @@ class CharStage:
             return NgramCounts()
         return NgramCounts.from_texts([self.lm.prepare(text)])
 
-    def cache_for(self, text: str, document: Document) -> tuple[NgramCounts | None, str]:
+    def cache_for(self, text: str, document: Document, prepared: str | None = None) -> tuple[NgramCounts | None, str]:
         """The n-gram counts the candidates are weighed against: the batch's when a first pass
-        counted them (they include this document), else this document's own; None with the cache off."""
+        counted them (they include this document), else this document's own; None with the cache off.
+        ``prepared``: ``self.lm.prepare(text)`` when the caller has it."""
         if not self.config.calib_cache:
             return None, ""
         batch = document.batch.get(self.name)
         if isinstance(batch, NgramCounts) and batch.counts:
             return batch, "batch"
-        return NgramCounts.from_texts([self.lm.prepare(text)]), "document"
+        return NgramCounts.from_texts([self.lm.prepare(text) if prepared is None else prepared]), "document"
 
     def examine_text(
         self,
@@ -2035,6 +2037,7 @@ class CharStage:
         cache: NgramCounts | None = None,
         cache_scope: str = "",
         floor: float = 0.0,
+        prepared: str | None = None,
     ) -> list[tuple[int, CharCandidate]]:
         """Every sentence's best candidates with their offsets in ``text``: those of at least ``floor``
         confidence and every insertion (default: no floor, as the calibration fits need them).
@@ -2042,11 +2045,13 @@ class CharStage:
         ``engine``: the OCR engine's reading of ``text`` (from an OCR file): its confidences and
         alternatives enter through the engine's prior when ``CharConfig.engine_prior`` is on.
         ``progress(done, total)`` is called after each sentence, in characters of ``text``.
-        ``cache``/``cache_scope``: see :meth:`best_candidate`.
+        ``cache``/``cache_scope``: see :meth:`best_candidate`. ``prepared``: ``self.lm.prepare(text)``
+        when the caller has it.
         """
         prior = self.engine_prior(engine)
         gap_floor = self.gap_floor(engine)
-        prepared = self.lm.prepare(text)
+        if prepared is None:
+            prepared = self.lm.prepare(text)
         found: list[tuple[int, CharCandidate]] = []
         positions: list[int] = []
         last = len(text) - 1
