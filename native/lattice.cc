@@ -49,11 +49,34 @@ struct Scored {
 // only on the state's words and the word (its backoffs follow from the words), so it is kept.
 constexpr size_t kMemoLimit = 1 << 17;  // entries (~10 MB at most); then the memo starts afresh
 
+// The best path ending at a lattice position with a given last word. Paths are recombined by
+// their last word, and the words ending at one position differ exactly by their length, so the
+// length is the key; ``back`` is the predecessor's place in the cell ``length`` pieces before.
+struct Entry {
+    double logprob;
+    State state;
+    int length;
+    int back;
+};
+
+// The cells of a text longer than this many pieces are let go after its search (the char
+// stage's windows are ~9 pieces).
+constexpr size_t kScratchCells = 256;
+
+// What a search needs besides the model, kept between searches (their vectors keep their
+// storage; searches run one at a time: the GIL is held throughout).
+struct Scratch {
+    std::vector<std::vector<Entry>> lattice;
+    std::vector<int> order;
+    std::string word;
+};
+
 struct WordLattice {
     PyObject_HEAD
     lm::base::Model *model;
     const lm::base::Vocabulary *vocab;
     std::unordered_map<Lookup, Scored, LookupHash> *memo;
+    Scratch *scratch;
 };
 
 // model.BaseScore(state, word, out), remembered.
@@ -70,16 +93,6 @@ float base_score(WordLattice *self, const State &state, WordIndex word, State *o
     return logprob;
 }
 
-// The best path ending at a lattice position with a given last word. Paths are recombined by
-// their last word, and the words ending at one position differ exactly by their length, so the
-// length is the key; ``back`` is the predecessor's place in the cell ``length`` pieces before.
-struct Entry {
-    double logprob;
-    State state;
-    int length;
-    int back;
-};
-
 int WordLattice_init(WordLattice *self, PyObject *args, PyObject *kwargs) {
     static const char *names[] = {"path", nullptr};
     const char *path;
@@ -92,7 +105,10 @@ int WordLattice_init(WordLattice *self, PyObject *args, PyObject *kwargs) {
     if (model == nullptr) return -1;
     try {
         self->memo = new std::unordered_map<Lookup, Scored, LookupHash>();
+        self->scratch = new Scratch();
     } catch (const std::bad_alloc &) {
+        delete self->memo;
+        self->memo = nullptr;
         delete model;
         PyErr_NoMemory();
         return -1;
@@ -105,6 +121,7 @@ int WordLattice_init(WordLattice *self, PyObject *args, PyObject *kwargs) {
 void WordLattice_dealloc(WordLattice *self) {
     delete self->model;
     delete self->memo;
+    delete self->scratch;
     Py_TYPE(self)->tp_free(reinterpret_cast<PyObject *>(self));
 }
 
@@ -155,7 +172,9 @@ bool search(WordLattice *self, const Query &query, double *logprob, std::vector<
         const lm::base::Model &model = *self->model;
         const std::vector<std::string> &pieces = query.pieces;
         const Py_ssize_t n = static_cast<Py_ssize_t>(pieces.size());
-        std::vector<std::vector<Entry>> lattice(static_cast<size_t>(n) + 1);
+        std::vector<std::vector<Entry>> &lattice = self->scratch->lattice;
+        if (lattice.size() < static_cast<size_t>(n) + 1) lattice.resize(static_cast<size_t>(n) + 1);
+        for (Py_ssize_t i = 0; i <= n; ++i) lattice[static_cast<size_t>(i)].clear();
         Entry start{0.0, State(), 0, -1};
         if (query.bos) {
             model.BeginSentenceWrite(&start.state);
@@ -163,8 +182,8 @@ bool search(WordLattice *self, const Query &query, double *logprob, std::vector<
             model.NullContextWrite(&start.state);
         }
         lattice[0].push_back(start);
-        std::vector<int> order;
-        std::string word;
+        std::vector<int> &order = self->scratch->order;
+        std::string &word = self->scratch->word;
         for (Py_ssize_t i = 0; i < n; ++i) {
             const std::vector<Entry> &from = lattice[static_cast<size_t>(i)];
             // sorted(..., key=-logprob)[:beam]: stable, so equal totals keep their order.
@@ -209,6 +228,10 @@ bool search(WordLattice *self, const Query &query, double *logprob, std::vector<
             entry = &lattice[static_cast<size_t>(at)][static_cast<size_t>(entry->back)];
         }
         std::reverse(lengths->begin(), lengths->end());
+        if (lattice.size() > kScratchCells) {
+            lattice.clear();
+            lattice.shrink_to_fit();
+        }
     } catch (const std::exception &exc) {
         PyErr_Format(PyExc_RuntimeError, "word lattice: %s", exc.what());
         return false;

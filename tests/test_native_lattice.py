@@ -62,3 +62,12 @@ def test_a_missing_file_is_a_resource_error() -> None:
     native_module()
     with pytest.raises(ResourceError):
         native.load_lattice("/nonexistent/words.lm")
+
+
+def test_searches_of_any_length_in_turn_are_the_python_searches(model: WordLanguageModel) -> None:
+    # The compiled search keeps its cells between searches (and lets a long text's go): a long
+    # text between short ones changes none of them.
+    texts = ["区块链技术", "发展迅速农户在抖音平台直播" * 25, "會議召开", "", "徐汇區图书馆５Ｇ" * 40, "区块链"]
+    for text in texts * 2:
+        python = model._search(model.pieces(text), text, bos=True, eos=True)
+        assert model.segment(text, bos=True, eos=True) == python
