@@ -21,6 +21,7 @@
 #include "lm/model.hh"
 #include "lm/state.hh"
 #include "lm/virtual_interface.hh"
+#include "lm/vocab.hh"
 #include "util/string_piece.hh"
 
 namespace {
@@ -71,13 +72,40 @@ struct Scratch {
     std::string word;
 };
 
+// A remembered vocabulary look-up: the string's kenlm hash and its index.
+struct IndexSlot {
+    uint64_t hash;
+    WordIndex index;
+    bool filled;
+};
+
+// Slots of the direct-mapped cache of look-ups (256 kB): a window is searched with the printed
+// character and with its candidate, and neighbouring windows overlap, so most strings recur.
+constexpr size_t kIndexSlots = 1 << 14;
+
 struct WordLattice {
     PyObject_HEAD
     lm::base::Model *model;
     const lm::base::Vocabulary *vocab;
     std::unordered_map<Lookup, Scored, LookupHash> *memo;
     Scratch *scratch;
+    // kenlm's n-gram vocabularies (sorted and probing) find a string by its 64-bit hash
+    // (lm::ngram::detail::HashForVocab) alone, so a string's index is its hash's: remembered by
+    // hash in these slots. Null for any other vocabulary (every look-up then asks it).
+    std::vector<IndexSlot> *indices;
 };
+
+// self->vocab->Index(word): the same index, remembered by the string's hash.
+WordIndex word_index(WordLattice *self, const std::string &word) {
+    const StringPiece piece(word.data(), word.size());
+    if (self->indices == nullptr) return self->vocab->Index(piece);
+    const uint64_t hash = lm::ngram::detail::HashForVocab(piece);
+    IndexSlot &slot = (*self->indices)[static_cast<size_t>(hash) & (kIndexSlots - 1)];
+    if (slot.filled && slot.hash == hash) return slot.index;
+    const WordIndex index = self->vocab->Index(piece);
+    slot = IndexSlot{hash, index, true};
+    return index;
+}
 
 // model.BaseScore(state, word, out), remembered.
 float base_score(WordLattice *self, const State &state, WordIndex word, State *out) {
@@ -106,9 +134,16 @@ int WordLattice_init(WordLattice *self, PyObject *args, PyObject *kwargs) {
     try {
         self->memo = new std::unordered_map<Lookup, Scored, LookupHash>();
         self->scratch = new Scratch();
+        const lm::base::Vocabulary *vocab = &model->BaseVocabulary();
+        if (dynamic_cast<const lm::ngram::SortedVocabulary *>(vocab) != nullptr ||
+            dynamic_cast<const lm::ngram::ProbingVocabulary *>(vocab) != nullptr) {
+            self->indices = new std::vector<IndexSlot>(kIndexSlots, IndexSlot{0, 0, false});
+        }
     } catch (const std::bad_alloc &) {
         delete self->memo;
+        delete self->scratch;
         self->memo = nullptr;
+        self->scratch = nullptr;
         delete model;
         PyErr_NoMemory();
         return -1;
@@ -122,6 +157,7 @@ void WordLattice_dealloc(WordLattice *self) {
     delete self->model;
     delete self->memo;
     delete self->scratch;
+    delete self->indices;
     Py_TYPE(self)->tp_free(reinterpret_cast<PyObject *>(self));
 }
 
@@ -194,7 +230,7 @@ bool search(WordLattice *self, const Query &query, double *logprob, std::vector<
             word.clear();
             for (Py_ssize_t length = 1; length <= std::min(query.max_word, n - i); ++length) {
                 word += pieces[static_cast<size_t>(i + length - 1)];
-                const WordIndex index = self->vocab->Index(StringPiece(word.data(), word.size()));
+                const WordIndex index = word_index(self, word);
                 if (length > 1 && index == 0) continue;  // not a word the model knows
                 std::vector<Entry> &cell = lattice[static_cast<size_t>(i + length)];
                 for (int k : order) {

@@ -71,3 +71,30 @@ def test_searches_of_any_length_in_turn_are_the_python_searches(model: WordLangu
     for text in texts * 2:
         python = model._search(model.pieces(text), text, bos=True, eos=True)
         assert model.segment(text, bos=True, eos=True) == python
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    tokens=st.lists(st.sampled_from([*ALPHABET.replace(" ", "")]), min_size=1, max_size=14),
+    data=st.data(),
+    replacements=st.lists(st.sampled_from([*ALPHABET.replace(" ", "")]), max_size=3),
+    width=st.integers(min_value=0, max_value=5),
+)
+def test_window_scores_are_the_char_stages_window_scores(
+    model: WordLanguageModel, tokens: list[str], data: st.DataObject, replacements: list[str], width: int
+) -> None:
+    # CharStage._with_word_model asks window_scores for the printed token and its best candidate;
+    # CharStage.word_scorer (the same window, one token at a time) is what it replaced.
+    import dataclasses
+
+    import restore
+    from restore.stages.char import CharStage
+
+    index = data.draw(st.integers(min_value=0, max_value=len(tokens) - 1))
+    config = restore.Config()
+    stage = CharStage(config.replace(char=dataclasses.replace(config.char, word_lm_context=width)))
+    stage.resources.word_lm  # loaded
+    score = stage.word_scorer(tokens, index)
+    expected = [score(token) for token in replacements]
+    got = model.window_scores(tokens, index, width, replacements)
+    assert [value.hex() for value in got] == [value.hex() for value in expected]

@@ -130,6 +130,29 @@ class WordLanguageModel(LazyKenlmModel):
                 joined.extend(part)
         return joined
 
+    def window_scores(self, tokens: Sequence[str], index: int, width: int, replacements: Sequence[str]) -> list[float]:
+        """:meth:`score_pieces` of the window of ``width`` tokens either side of ``index`` (``<s>`` /
+        ``</s>`` where it reaches the ends of ``tokens``, a sentence as the char LM reads it), with
+        each of ``replacements`` at ``index``: the window's other tokens are prepared once.
+
+        >>> lm = WordLanguageModel()
+        >>> tokens = list("区块连技术")
+        >>> lm.window_scores(tokens, 2, 4, ["连", "链"]) == [lm.score_pieces(lm.pieces(t), bos=True, eos=True) for t in ("区块连技术", "区块链技术")]
+        True
+        """
+        start, end = max(0, index - width), min(len(tokens), index + width + 1)
+        cached = self._token_pieces.get
+        parts = [cached(token) or self.token_pieces(token) for token in tokens[start:end]]
+        at = index - start
+        join = self.join_pieces
+        left, right = join(*parts[:at]), join(*parts[at + 1 :])
+        bos, eos = start == 0, end == len(tokens)
+        lattice = self.lattice()
+        if lattice is None:
+            return [self.score_pieces(join(left, self.token_pieces(token), right), bos=bos, eos=eos) for token in replacements]
+        max_word, beam = self.max_word, self.beam
+        return [lattice.score(join(left, cached(token) or self.token_pieces(token), right), max_word, beam, bos, eos) for token in replacements]
+
     def score_pieces(self, pieces: Sequence[str], *, bos: bool = False, eos: bool = False) -> float:
         """:meth:`score` of the text whose :meth:`pieces` are ``pieces``: callers that score many
         windows differing in one piece prepare the rest once (the char stage's candidates).

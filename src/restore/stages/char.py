@@ -884,9 +884,12 @@ class CharStage:
         ``read_support`` / ``support``: the cache's support of the character as read and of the
         candidate (``read_support`` None without the cache), for :meth:`_repeat_capped`.
         """
-        score = self.word_scorer(tokens, index)
-        word_logprobs = (score(tokens[index]), score(token))
-        margin = word_logprobs[1] - word_logprobs[0]
+        word_lm = self.resources.word_lm
+        assert word_lm is not None
+        # word_scorer's two scores, the window prepared once (the best candidate alone is weighed).
+        before, after = word_lm.window_scores(tokens, index, self.config.word_lm_context, (tokens[index], token))
+        word_logprobs = (before, after)
+        margin = after - before
         if margin <= self.config.word_gain_hinge:
             return features, confidence, word_logprobs
         features = replace(features, word_gain=margin)
