@@ -225,7 +225,16 @@ bool search(WordLattice *self, const Query &query, double *logprob, std::vector<
             // sorted(..., key=-logprob)[:beam]: stable, so equal totals keep their order.
             order.resize(from.size());
             for (size_t k = 0; k < from.size(); ++k) order[k] = static_cast<int>(k);
-            std::stable_sort(order.begin(), order.end(), [&from](int a, int b) { return from[a].logprob > from[b].logprob; });
+            // An insertion sort (stable: the same order as std::stable_sort, without its buffer):
+            // a cell holds one path per word length, max_word at most.
+            for (size_t k = 1; k < order.size(); ++k) {
+                const int moving = order[k];
+                size_t at = k;
+                for (; at > 0 && from[static_cast<size_t>(moving)].logprob > from[static_cast<size_t>(order[at - 1])].logprob; --at) {
+                    order[at] = order[at - 1];
+                }
+                order[at] = moving;
+            }
             if (static_cast<Py_ssize_t>(order.size()) > query.beam) order.resize(static_cast<size_t>(query.beam));
             word.clear();
             for (Py_ssize_t length = 1; length <= std::min(query.max_word, n - i); ++length) {
