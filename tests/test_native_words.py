@@ -54,10 +54,15 @@ def test_known_words_answer_alike_with_and_without_the_table(monkeypatch: pytest
     cases = [(list("区图书馆召开"), 2, "书"), (list("区图书馆"), 2, "画"), (list("召开会议"), 3, "议"), (list("召开会以"), 3, "以"),
              (["\U00020000", "今"], 1, "会"), (list("徐汇"), 2, "区"), (list("徐江区"), 1, "汇")]
     compiled = [_grouped(words).covers(*case) for case in cases]
+    compiled_test = _grouped(words).test()  # the char stage's one callable for many asks
+    assert [compiled_test(*case) for case in cases] == compiled
     monkeypatch.setenv(native.ENVIRONMENT, "0")
     in_python = [_grouped(words).covers(*case) for case in cases]
+    python_test = _grouped(words).test()
+    assert [python_test(*case) for case in cases] == in_python
     assert compiled == in_python == [covers_word(words, *case) for case in cases]
     assert compiled == [True, False, True, False, True, True, True]
+    assert all(type(found) is bool for found in [*compiled, *(compiled_test(*case) for case in cases)])
 
 
 def test_the_shipped_words_fit_the_table() -> None:

@@ -6,7 +6,7 @@ import pickle
 from unittest import mock
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from restore.lm import cache
@@ -70,3 +70,26 @@ def test_counts_are_those_of_each_line_without_its_whitespace(lines_of_texts, bl
     # any block size gives the same counts.
     with mock.patch.object(cache, "_COUNT_BLOCK", block):
         assert dict(NgramCounts.from_texts(lines_of_texts).counts) == expected
+
+
+def _reference_support(counts: NgramCounts, tokens: list[str], index: int, token: str) -> int:
+    """The definition: the most often seen n-gram covering ``index`` when it holds ``token``."""
+    n, best = counts.n, 0
+    for start in range(max(0, index - n + 1), min(index, len(tokens) - n) + 1):
+        best = max(best, counts.count("".join(tokens[start:index]) + token + "".join(tokens[index + 1 : start + n])))
+    return best
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    texts=st.lists(st.text(alphabet="天安门广场人民", min_size=1, max_size=12), min_size=1, max_size=4),
+    tokens=st.lists(st.sampled_from(["天", "安", "门", "广", "场", "人", "民", "人民", ""]), min_size=1, max_size=10),
+    data=st.data(),
+    token=st.sampled_from(["天", "安", "门", "广", "人民", ""]),
+    n=st.integers(min_value=2, max_value=4),
+)
+def test_support_is_the_definitions(texts: list[str], tokens: list[str], data: st.DataObject, token: str, n: int) -> None:
+    # One character a token takes the window's slices; any other token the definition's joins.
+    counts = NgramCounts.from_texts(texts, n)
+    index = data.draw(st.integers(min_value=0, max_value=len(tokens) - 1))
+    assert counts.support(tokens, index, token) == _reference_support(counts, tokens, index, token)

@@ -141,7 +141,19 @@ class NgramCounts:
         n = self.n
         lookup = self._lookup
         best = 0
-        for start in range(max(0, index - n + 1), min(index, len(tokens) - n) + 1):
+        low, high = max(0, index - n + 1), min(index, len(tokens) - n) + 1  # the n-grams' starts
+        if low >= high:
+            return best
+        left, right = "".join(tokens[low:index]), "".join(tokens[index + 1 : high - 1 + n])
+        if len(token) == 1 and len(left) == index - low and len(right) == high - 2 + n - index:
+            # One character a token (as prepared text has it): the n-grams are the window's slices.
+            window = left + token + right
+            for at in range(high - low):
+                count = lookup(window[at : at + n], 0)
+                if count > best:
+                    best = count
+            return best
+        for start in range(low, high):
             count = lookup("".join(tokens[start:index]) + token + "".join(tokens[index + 1 : start + n]), 0)
             if count > best:
                 best = count

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from collections.abc import Set as AbstractSet
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -265,14 +266,28 @@ class KnownWords(AbstractSet[str]):
         >>> KnownWords({"汇": "汇区"}).covers(list("徐江区"), 1, "汇"), KnownWords({"汇": "汇区"}).covers(list("徐江区"), 1, "江")
         (True, False)
         """
+        table = self._compiled()
+        if table is None:
+            return covers_word(self, tokens, index, token)
+        return bool(table.covers(tokens, index, token))
+
+    def test(self) -> Callable[[Sequence[str], int, str], bool]:
+        """:meth:`covers` as one callable, for a caller that asks many times: the compiled table's
+        own test when there is one (it answers a bool), else :func:`covers_word` over these words.
+
+        >>> KnownWords({"汇": "汇区"}).test()(list("徐江区"), 1, "汇")
+        True
+        """
+        table = self._compiled()
+        return partial(covers_word, self) if table is None else table.covers
+
+    def _compiled(self) -> Any:
+        """The compiled word table (built on first use), or None without the compiled module."""
         if not self._table:
             module = native.extension() if native.enabled() else None
             # Racing threads build equal tables; the list is published whole.
             self._table = [None if module is None else module.Words("\n".join(self._by_first.values()))]
-        table = self._table[0]
-        if table is None:
-            return covers_word(self, tokens, index, token)
-        return bool(table.covers(tokens, index, token))
+        return self._table[0]
 
     def __iter__(self) -> Iterator[str]:
         for chunk in self._by_first.values():

@@ -64,6 +64,7 @@ from array import array
 from collections.abc import Callable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
+from functools import partial
 from itertools import repeat
 from typing import Any, ClassVar
 
@@ -669,6 +670,13 @@ class CharStage:
             return words.covers(tokens, index, token)
         return covers_word(words, tokens, index, token)
 
+    def _word_test(self) -> Callable[[list[str], int, str], bool]:
+        """:meth:`in_word` as one callable (``(tokens, index, token)``), for a position's many asks."""
+        words = self.resources.words
+        if isinstance(words, KnownWords):
+            return words.test()
+        return partial(covers_word, words)
+
     def name_like(self, tokens: list[str], index: int) -> bool:
         """Whether ``tokens[index]`` reads as part of a given name (after a surname)."""
         res = self.resources
@@ -769,7 +777,8 @@ class CharStage:
         else:
             assert only is None and shortlist is None
             (seen_mark, line_end, listed, options, alternatives, sources), before, scores, gaining = screened
-        word_before = not seen_mark and self.in_word(tokens, index, tokens[index])
+        in_word = self._word_test()
+        word_before = not seen_mark and in_word(tokens, index, tokens[index])
         name = not seen_mark and self.name_like(tokens, index)
         sounds = self._sounds.get((chars[index], script), _NO_SOUNDS) if self.resources.phonetic is not None else _NO_SOUNDS
         use_words = self.resources.word_lm is not None and not seen_mark
@@ -804,7 +813,7 @@ class CharStage:
             score = scores[position]
             gain = score - before
             punct = seen_mark or is_mark(after)
-            word_after = not punct and self.in_word(tokens, index, token)
+            word_after = not punct and in_word(tokens, index, token)
             if best_made is not None and visit is not None and not punct and not word_after:
                 # The bound counted a word this candidate does not make: it may now fall short.
                 if ConfidenceBound.confidence(upper - word_bound) < best_confidence:
