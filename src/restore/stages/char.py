@@ -54,6 +54,7 @@ conversion is proposed as is unless the LM finds a likelier character at that po
 
 from __future__ import annotations
 
+import functools
 import heapq
 import logging
 import math
@@ -237,8 +238,10 @@ def _shifts(cand: CharCandidate) -> bool:
     return cand.features.insert or cand.features.delete
 
 
+@functools.cache  # asked of every character, ~8,000 times a pass over the speed benchmark's lines
 def is_mark(ch: str) -> bool:
-    """True for a punctuation mark or symbol, including ideographs that only look like one (丶)."""
+    """True for a punctuation mark or symbol, including ideographs that only look like one (丶).
+    Remembered per character (a pure function of it: the tables are constants)."""
     return ch in PUNCT_LOOKALIKES or not (is_bmp_han(ch) or ch.isalnum() or ch.isspace())
 
 
