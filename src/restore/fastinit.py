@@ -27,7 +27,7 @@ raises ``TypeError`` at decoration time.
 from __future__ import annotations
 
 import dataclasses
-from typing import TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 
@@ -37,12 +37,13 @@ def fast_frozen_init(cls: type[T]) -> type[T]:
     one stays as ``cls.__init__.__dataclass_init__`` (what the tests compare against).
 
     Raises ``TypeError`` when ``cls`` is not a frozen dataclass of plain fields (see the module)."""
+    target: Any = cls  # a dataclass, checked below
     params = getattr(cls, "__dataclass_params__", None)
     if params is None or not params.frozen:
         raise TypeError(f"{cls.__name__} is not a frozen dataclass")
     if "__slots__" in cls.__dict__ or hasattr(cls, "__post_init__"):
         raise TypeError(f"{cls.__name__}: slots or __post_init__ need the dataclass's own __init__")
-    fields = dataclasses.fields(cls)
+    fields = dataclasses.fields(target)
     if any(field.name in ("self", "_object_") or field.name.startswith("_default_") for field in fields):
         raise TypeError(f"{cls.__name__}: a field name the generated __init__ uses itself")
     defaults: dict[str, object] = {}
@@ -53,18 +54,18 @@ def fast_frozen_init(cls: type[T]) -> type[T]:
             defaults[f"_default_{field.name}"] = field.default
     signature = ", ".join(f"{f.name}=_default_{f.name}" if f"_default_{f.name}" in defaults else f.name for f in fields)
     values = ", ".join(f"{f.name!r}: {f.name}" for f in fields)
-    namespace: dict[str, object] = {**defaults, "_object_": object}
+    namespace: dict[str, Any] = {**defaults, "_object_": object}
     # The same values a dataclass's __init__ sets one object.__setattr__ at a time, set at once as
     # the instance's dict (built in field order: the order vars() shows). A dict set this way
     # reads as fast as the attributes the generated __init__ sets (one read through
     # ``self.__dict__`` and item assignment instead made every later attribute read ~2x dearer).
     exec(f"def __init__(self, {signature}):\n    _object_.__setattr__(self, '__dict__', {{{values}}})\n", namespace)  # noqa: S102
     init = namespace["__init__"]
-    original = cls.__init__  # type: ignore[misc]
-    init.__qualname__ = f"{cls.__qualname__}.__init__"  # type: ignore[attr-defined]
+    original = target.__init__
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
     init.__module__ = cls.__module__
     init.__annotations__ = dict(original.__annotations__)
     init.__doc__ = original.__doc__
-    init.__dataclass_init__ = original  # type: ignore[attr-defined]
-    cls.__init__ = init  # type: ignore[misc]
+    init.__dataclass_init__ = original
+    target.__init__ = init
     return cls

@@ -446,7 +446,8 @@ class CharStage:
             result = self._punct_candidates(char, line_end)
             self._candidates[key] = result
             return result
-        found, tokens, sims, counts = self._listings.pop(key, None) or self._listing(char, script)
+        listing = self._listings.pop(key, None)
+        found, tokens, sims, counts = listing if listing is not None else self._listing(char, script)
         # Zipped by C-level lookups: a character's first sight builds ~30 options.
         result = list(zip(found, tokens, map(sims.get, found, repeat(0.0)), map(counts.get, found, repeat(0))))
         self._candidates[key] = result
