@@ -394,7 +394,9 @@ def _engine_confidence(run: Run) -> list[str]:
         "`scripts/build/fit_engine_print_script.py` and `fit_engine_rival.py`; a line neither it nor its document "
         "decides leans by the characters the engine did not doubt toward the other script) and a half-width mark whose "
         "full-width form the engine lists keeps the width rule's confidence (`[punct] engine_listed_width`). "
-        "`python -m benchmarks.engine_confidence benchmarks/out/ocr_test.jsonl`.",
+        "Under each engine, its rows per script of the truth (precision per engine × script); the last rows, "
+        "`all engines`, sum the three: the whole set read as OCR files, beside the main table's plain-text figure. "
+        "`python -m benchmarks.engine_confidence benchmarks/out/ocr_test.jsonl --by-script`.",
         "",
     ]
     labels = {
@@ -404,7 +406,7 @@ def _engine_confidence(run: Run) -> list[str]:
     }
     for name, rows in run.engine_confidence:
         out += [f"### {name}{labels.get(name, '')}", ""]
-        out += engine_confidence.table(rows) + [""]
+        out += engine_confidence.table(rows, pool=True) + [""]
     return out
 
 

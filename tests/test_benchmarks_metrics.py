@@ -230,3 +230,21 @@ def test_speed_ratios_also_compare_cpu_time_when_the_workers_report_it() -> None
     wall_only = median_of_rounds([{"chars_per_s": 1000.0}])
     text = "\n".join(_shapes({"restore": {"throughput": wall_only}, "kenlm-pass": {"throughput": wall_only}, "inputs": {}}))
     assert "CPU time ÷" not in text
+
+
+def test_engine_table_pools_the_engines_but_not_their_per_script_rows() -> None:
+    from benchmarks.engine_confidence import table
+
+    def counts(chars: int, before: int, after: int) -> metrics.Counts:
+        return metrics.Counts(sentences=1, chars=chars, truth_chars=chars, distance_before=before, distance_after=after)
+
+    rows = [
+        ("tesseract", 0.8, "with", counts(100, 10, 5)),
+        ("tesseract simplified", 0.8, "with", counts(100, 10, 5)),  # the same renders, per script
+        ("ppocrv6", 0.8, "with", counts(300, 2, 1)),
+    ]
+    lines = table(rows, pool=True)
+    pooled = [line for line in lines if line.startswith("| all engines")]
+    # 400 characters, 12 errors before and 6 after: the per-script row is not counted twice.
+    assert pooled == ["| all engines | 0.80 | with | 2 | 3.00% | 1.50% | +50.0% | 0.000 | 0 | 0.0 |"]
+    assert not any(line.startswith("| all engines") for line in table(rows))
