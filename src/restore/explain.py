@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 from restore.edits import Edit
 from restore.evidence import (
+    Familiarity,
     ConfidenceCap,
     ConfusionPair,
     EngineGap,
@@ -73,11 +74,20 @@ def describe_evidence(record: Evidence, edit: Edit | None = None) -> str:
             margin = record.logprob_after - record.logprob_before
             return (
                 f"{record.model} (word model) log10 P {record.logprob_before:.2f} → {record.logprob_after:.2f}"
-                f", margin {margin:+.2f} (weighed only above [char] word_gain_hinge)"
+                f", margin {margin:+.2f} (weighed only above [char] word_gain_hinge, or the lower hinge"
+                f" a document unfamiliar to the char LM has)"
             )
         return (
             f"{record.model} log10 P {record.logprob_before:.2f} → {record.logprob_after:.2f}"
             f", channel {record.channel_logprob:.2f}"
+        )
+    if isinstance(record, Familiarity):
+        # The document reads better to the word model than to the char LM: the margin counted sooner.
+        ahead = record.word_logprob - record.char_logprob
+        return (
+            f"the document reads better to the word model than to the char LM (log10 P per character"
+            f" {record.word_logprob:.2f} against {record.char_logprob:.2f}, {ahead:+.2f}, above [char]"
+            f" unfamiliar_margin): the word model's margin counts above {record.hinge:.2f} here"
         )
     if isinstance(record, ConfusionPair):
         # Mined tables store the (log-scaled) count of real OCR sightings, not a similarity.
