@@ -1,0 +1,91 @@
+"""The word model's hinge in a document the char LM knows less well than the word model does
+(CharConfig.unfamiliar_margin, unfamiliar_word_relief; CharStage.familiarity).
+
+Sentences written for these tests (none from a corpus): a spoken one with a misread 本 for 东
+(东西, "things"), and a news-style one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+import restore
+from restore.config import Config
+from restore.evidence import Familiarity, evidence_from_json, evidence_to_json
+from restore.explain import describe_evidence, describe_edit
+from restore.stages.base import Document
+from restore.stages.char import CharStage
+
+SPOKEN = "我跟你讲啊，那家店的本西真的超级好吃，下次带你去。"  # 本 misread for 东 at 10
+NEWS = "国务院有关部门负责人今天在新闻发布会上介绍了今年经济运行的基本情况。"
+
+
+def _config(**char: object) -> Config:
+    config = Config()
+    return config.replace(char=dataclasses.replace(config.char, **char))
+
+
+@pytest.fixture(scope="module")
+def stage() -> CharStage:
+    return CharStage(Config())
+
+
+@pytest.fixture(scope="module")
+def stage_off() -> CharStage:
+    return CharStage(_config(unfamiliar_word_relief=0.0))
+
+
+def _at(stage: CharStage, text: str, offset: int):
+    found = [p for p in stage.propose(text, Document(script="simplified")).proposals if p.start == offset]
+    return found[0] if found else None
+
+
+def test_spoken_text_reads_better_to_the_word_model_and_lowers_the_hinge(stage: CharStage) -> None:
+    measured = stage.familiarity(SPOKEN)
+    assert measured is not None
+    assert measured.word_logprob - measured.char_logprob > stage.config.unfamiliar_margin
+    assert measured.hinge == stage.config.word_gain_hinge - stage.config.unfamiliar_word_relief
+
+
+def test_news_text_keeps_the_hinge(stage: CharStage) -> None:
+    measured = stage.familiarity(NEWS)
+    assert measured is not None
+    assert measured.word_logprob - measured.char_logprob <= stage.config.unfamiliar_margin
+    assert measured.hinge == stage.config.word_gain_hinge
+
+
+def test_no_han_no_measure(stage: CharStage) -> None:
+    assert stage.familiarity("OK, 123.") is None
+
+
+def test_the_lowered_hinge_lifts_a_misread_in_spoken_text(stage: CharStage, stage_off: CharStage) -> None:
+    lifted, alone = _at(stage, SPOKEN, 10), _at(stage_off, SPOKEN, 10)
+    assert lifted is not None and lifted.after == "东"
+    # Without the relief the word model's margin is under the hinge: a suggestion at best.
+    assert alone is None or alone.confidence < 0.8 <= lifted.confidence
+    [record] = [e for e in lifted.evidence if isinstance(e, Familiarity)]
+    assert record.hinge == stage.config.word_gain_hinge - stage.config.unfamiliar_word_relief
+    assert not alone or not [e for e in alone.evidence if isinstance(e, Familiarity)]
+
+
+def test_the_pipeline_fixes_it_and_explains_why() -> None:
+    result = restore.fix(SPOKEN)
+    assert result.text[10] == "东"
+    [edit] = [e for e in result.edits if e.start == 10]
+    line = describe_edit(result.original, edit)
+    assert "reads better to the word model than to the char LM" in line and "unfamiliar_margin" in line
+    assert f"counts above {Config().char.word_gain_hinge - Config().char.unfamiliar_word_relief:.2f}" in line
+
+
+def test_off_leaves_the_document_unmeasured(stage_off: CharStage) -> None:
+    assert restore.Corrector(_config(unfamiliar_word_relief=0.0)).fix(SPOKEN).text[10] == "本"
+    assert stage_off.examine_text(SPOKEN, "simplified")  # still examined: only the hinge differs
+
+
+def test_the_record_round_trips_and_reads() -> None:
+    record = Familiarity(-2.65, -2.78, 4.0)
+    assert evidence_from_json(evidence_to_json(record)) == record
+    line = describe_evidence(record)
+    assert "-2.78 against -2.65" in line and "-0.13" in line and "above 4.00" in line
