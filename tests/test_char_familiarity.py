@@ -76,7 +76,7 @@ def test_the_pipeline_fixes_it_and_explains_why() -> None:
     assert result.text[10] == "东"
     [edit] = [e for e in result.edits if e.start == 10]
     line = describe_edit(result.original, edit)
-    assert "reads better to the word model than to the char LM" in line and "unfamiliar_margin" in line
+    assert "the document is unfamiliar to the char LM" in line and "unfamiliar_margin" in line
     assert f"counts above {Config().char.word_gain_hinge - Config().char.unfamiliar_word_relief:.2f}" in line
 
 
@@ -89,7 +89,7 @@ def test_the_record_round_trips_and_reads() -> None:
     record = Familiarity(-2.65, -2.78, 4.0)
     assert evidence_from_json(evidence_to_json(record)) == record
     line = describe_evidence(record)
-    assert "-2.78 against -2.65" in line and "-0.13" in line and "above 4.00" in line
+    assert "word model -2.78, char LM -2.65, word minus char -0.13" in line and "above 4.00" in line
 
 
 def test_a_traditional_document_is_not_measured(monkeypatch: pytest.MonkeyPatch) -> None:
