@@ -109,3 +109,11 @@ def test_a_traditional_document_is_not_measured(monkeypatch: pytest.MonkeyPatch)
     assert asked == [] and any(c.word_logprobs and c.word_logprobs[1] - c.word_logprobs[0] > 3.0 for _, c in traditional)
     stage.examine_text(SPOKEN, "simplified")
     assert asked == [SPOKEN]
+
+
+def test_weighing_every_candidate_lowers_the_hinge_alike(stage: CharStage) -> None:
+    every = CharStage(_config(word_lm_best_only=False))
+    lifted, alike = _at(stage, SPOKEN, 10), _at(every, SPOKEN, 10)
+    assert lifted is not None and alike is not None
+    assert (alike.after, alike.confidence) == (lifted.after, lifted.confidence)
+    assert [e for e in alike.evidence if isinstance(e, Familiarity)]

@@ -823,6 +823,7 @@ class CharStage:
                 context=after in sources,
                 context_similarity=sim - self.config.context_min_similarity if after in sources else 0.0,
                 word_gain=word_logprobs[1] - word_logprobs[0] if word_logprobs else 0.0,
+                word_relief=self._relief_for(word_logprobs, familiar),
                 cache=cache_ratio,
             )
             if prior is not None and hint is not None:
@@ -889,6 +890,15 @@ class CharStage:
         if read_support is not None:
             confidence = self._repeat_capped(confidence, features, support, read_support)
         return features, confidence, word_logprobs
+
+    def _relief_for(self, word_logprobs: tuple[float, float] | None, familiar: _Familiarity | None) -> float:
+        """The hinge's relief for a candidate weighed in the loop (``word_lm_best_only`` off): the
+        document's, asked only when the candidate's word margin is above the lowest hinge."""
+        if word_logprobs is None or familiar is None:
+            return 0.0
+        if word_logprobs[1] - word_logprobs[0] <= self.config.word_gain_hinge - self.config.unfamiliar_word_relief:
+            return 0.0
+        return familiar.relief()
 
     def _repeat_capped(self, confidence: float, features: CharFeatures, support: int, read_support: int) -> float:
         """``confidence``, held to ``cache_repeat_max_confidence`` when the text repeats the 3-grams
