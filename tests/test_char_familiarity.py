@@ -117,3 +117,12 @@ def test_weighing_every_candidate_lowers_the_hinge_alike(stage: CharStage) -> No
     assert lifted is not None and alike is not None
     assert (alike.after, alike.confidence) == (lifted.after, lifted.confidence)
     assert [e for e in alike.evidence if isinstance(e, Familiarity)]
+
+
+def test_only_a_margin_the_lowered_hinge_counted_carries_the_record(stage: CharStage) -> None:
+    lowered = stage.config.word_gain_hinge - stage.config.unfamiliar_word_relief
+    found = stage.examine_text(SPOKEN, "simplified")
+    margins = {offset: c.word_logprobs[1] - c.word_logprobs[0] for offset, c in found if c.word_logprobs}
+    assert any(m < 0 for m in margins.values())  # candidates the word model is against are there
+    for offset, cand in found:
+        assert (cand.familiarity is not None) == (margins.get(offset, -1.0) > lowered), offset

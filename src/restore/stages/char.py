@@ -343,6 +343,13 @@ class _Sentence:
     familiar: _Familiarity | None = None
 
 
+def _relieved(features: CharFeatures, word_logprobs: tuple[float, float] | None) -> bool:
+    """Whether the word model's margin counted from a lowered hinge (``features.word_gain`` holds
+    the margin plus the relief, :meth:`CharStage.familiarity`)."""
+    # (A margin under the hinge leaves word_gain at 0, above a negative margin: not relieved.)
+    return word_logprobs is not None and features.word_gain > 0 and features.word_gain > word_logprobs[1] - word_logprobs[0]
+
+
 class _Familiarity:
     """A document's :meth:`CharStage.familiarity`, measured on the first :meth:`relief` asked."""
 
@@ -822,8 +829,8 @@ class CharStage:
                 phonetic=after in sounds,
                 context=after in sources,
                 context_similarity=sim - self.config.context_min_similarity if after in sources else 0.0,
-                word_gain=word_logprobs[1] - word_logprobs[0] if word_logprobs else 0.0,
-                word_relief=self._relief_for(word_logprobs, familiar),
+                # In a document unfamiliar to the char LM, the margin plus the hinge's relief.
+                word_gain=word_logprobs[1] - word_logprobs[0] + self._relief_for(word_logprobs, familiar) if word_logprobs else 0.0,
                 cache=cache_ratio,
             )
             if prior is not None and hint is not None:
@@ -850,7 +857,7 @@ class CharStage:
         return CharCandidate(
             index, after, features, before, score, best_confidence, sources.get(after, ""), word_logprobs, support,
             cache_scope if use_cache else "", max(0, (support_before or 0) - 1) if use_cache and not features.punct else 0,
-            engine_reading=reading, familiarity=familiar.measured if familiar is not None and features.word_relief else None,
+            engine_reading=reading, familiarity=familiar.measured if familiar is not None and _relieved(features, word_logprobs) else None,
         )
 
     def _with_word_model(
@@ -873,7 +880,7 @@ class CharStage:
         candidate (``read_support`` None without the cache), for :meth:`_repeat_capped`.
         ``familiar``: the document's familiarity, asked only when the margin is above the hinge
         less ``unfamiliar_word_relief``; where the document is unfamiliar to the char LM it lowers
-        the hinge (``features.word_relief``).
+        the hinge: ``features.word_gain`` is then the margin plus the relief.
         """
         score = self.word_scorer(tokens, index)
         word_logprobs = (score(tokens[index]), score(token))
@@ -885,7 +892,7 @@ class CharStage:
         relief = familiar.relief() if familiar is not None else 0.0
         if margin <= hinge - relief:
             return features, confidence, word_logprobs
-        features = replace(features, word_gain=margin, word_relief=relief)
+        features = replace(features, word_gain=margin + relief)
         confidence = self.calibration.confidence(features)
         if read_support is not None:
             confidence = self._repeat_capped(confidence, features, support, read_support)
