@@ -708,7 +708,7 @@ class CharConfig:
     # The hinge is lowered by unfamiliar_word_relief (log10 units) in a document unfamiliar to
     # the char LM for what the word model makes of it: where the word model's mean log10 p per
     # character (white space aside, each sentence's end one more) minus the char LM's, over the
-    # sentences holding Han in the document's first 2,000 characters, is above unfamiliar_margin
+    # sentences holding Han in the document's first 1,000 characters, is above unfamiliar_margin
     # (log10 per character). Subtitles and talk, where the 1998-news char LM is out of its
     # domain, read so (FASPell OCR train lines: median -0.33); news does not (People's Daily DEV
     # 14001-16000: median -0.80, 21 % above -0.5; ocr_dev -0.76). The char LM's own surprise

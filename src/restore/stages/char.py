@@ -127,9 +127,12 @@ _SEPARATOR_LOOKALIKES = frozenset(",:·丶`")
 # Sentence-final marks a symbol ending a line may stand for (mined: * = < read for 。).
 _FINAL_TARGETS = frozenset("。！？")
 _QUOTES = frozenset("\"'“”‘’")
-# How many tokens from a document's start judge its familiarity (CharStage.familiarity): enough
-# for a stable mean, bounded for a 10 MB document.
-_FAMILIARITY_SAMPLE = 2000
+# How many tokens from a document's start judge its familiarity (CharStage.familiarity): bounded
+# for a 10 MB document; the word model's score of them is most of the cost. Instructions of a
+# `char_speed_instructions.py pages` pass against main: +5.6 % at 2,000, +3.6 % at 1,000, +2.5 %
+# at 500; People's Daily DEV as ~3,000-character pages gated: 3, 7 and 7 of 66, its char edits
+# 10 -> 11 at 2,000 and at 1,000.
+_FAMILIARITY_SAMPLE = 1000
 # Marks a Han character may stand for (mined: 一 read for the dash —).
 _HAN_MARKS = frozenset("—")
 # A hyphen or a run of up to three 一/dashes between Han characters (or a closing and an opening
