@@ -126,3 +126,13 @@ def test_only_a_margin_the_lowered_hinge_counted_carries_the_record(stage: CharS
     assert any(m < 0 for m in margins.values())  # candidates the word model is against are there
     for offset, cand in found:
         assert (cand.familiarity is not None) == (margins.get(offset, -1.0) > lowered), offset
+
+
+def test_a_long_sentence_is_measured_on_its_start(stage: CharStage) -> None:
+    from restore.stages import char as char_module
+
+    # No sentence end for 60,000 characters: the measure reads the sample's worth, and the same
+    # as the sample alone would give.
+    sample = char_module._FAMILIARITY_SAMPLE
+    endless = "我跟你讲那家店的东西真的超级好吃下次带你去" * 3000
+    assert stage.familiarity(endless) == stage.familiarity(endless[:sample])

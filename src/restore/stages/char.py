@@ -2002,12 +2002,13 @@ class CharStage:
                 positions = []
 
     def familiarity(self, text: str, prepared: str | None = None) -> Familiarity | None:
-        """How much better the word model knows ``text`` than the char LM does: the mean log10 p per
-        token (each character but white space, and each sentence's end) of its sentences holding Han,
-        under each model, over the first ``_FAMILIARITY_SAMPLE`` characters' sentences, and the hinge
-        the word model's margin counts from there (``CharConfig.word_gain_hinge``, lowered by
-        ``unfamiliar_word_relief`` when the word model is ahead by more than ``unfamiliar_margin``).
-        None without the word model or without Han. ``prepared``: ``text`` in the LM's view.
+        """How unfamiliar ``text`` is to the char LM for what the word model makes of it: the mean
+        log10 p per token (each character but white space, and each sentence's end) of its sentences
+        holding Han, under each model, over its first ``_FAMILIARITY_SAMPLE`` tokens (a longer
+        sentence is cut there, both models scoring the cut as its end), and the hinge the word
+        model's margin counts from (``CharConfig.word_gain_hinge``, lowered by
+        ``unfamiliar_word_relief`` when word minus char is above ``unfamiliar_margin``). None
+        without the word model or without Han. ``prepared``: ``text`` in the LM's view.
 
         Subtitles and talk (FASPell's OCR train lines: median word minus char −0.33 log10 per
         token) are where the 1998-news char LM is out of its domain; news itself is not (People's
@@ -2025,7 +2026,7 @@ class CharStage:
                 break
             if not any(is_bmp_han(text[p]) for p in positions):
                 continue
-            tokens = [prepared[p] for p in positions]
+            tokens = [prepared[p] for p in positions[: _FAMILIARITY_SAMPLE - tokens_seen]]
             steps = self.steps(tokens)
             if len(steps) != len(tokens) + 1:
                 continue  # kenlm splits a token we do not: not comparable
