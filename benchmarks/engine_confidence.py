@@ -7,9 +7,9 @@ alternatives, PP-OCRv6 ALTO 4 with Glyph GC and Variants), read back with :func:
 only (``CharConfig.engine_prior = False``) and with the engine's prior. ``CharConfig.engine`` names
 the engine, as ``--engine ppocrv4`` would (a RapidOCR JSON does not say which PP-OCR model made it).
 
-    python -m benchmarks.engine_confidence benchmarks/out/ocr_test.jsonl [--thresholds 0.8,0.9] [--cells]
+    python -m benchmarks.engine_confidence benchmarks/out/ocr_test.jsonl [--thresholds 0.8,0.9] [--by-script] [--cells]
 
-Prints, per engine and threshold, CER before/after, the relative reduction, the correction
+Prints, per engine and threshold (``--by-script``: also per script of the truth; then all engines summed), CER before/after, the relative reduction, the correction
 precision of the changed slots and false changes per 10k characters (``benchmarks.metrics``);
 ``--cells``: the same per engine × script of the truth at 0.8, and per kind of OCR error
 (:mod:`benchmarks.error_kinds`) how many there were and how many each mode fixed.
@@ -76,14 +76,25 @@ def config_for(engine: str, *, prior: bool, threshold: float, char: CharConfig |
 
 def evaluate(items, engine: str, *, prior: bool, threshold: float, char: CharConfig | None = None) -> metrics.Counts:
     """Summed counts of one engine's renders restored with ``config_for(...)``."""
-    corrector = Corrector(config_for(engine, prior=prior, threshold=threshold, char=char))
     counts = metrics.Counts()
+    for per_script in evaluate_by_script(items, engine, prior=prior, threshold=threshold, char=char).values():
+        counts.add(per_script)
+    return counts
+
+
+def evaluate_by_script(
+    items, engine: str, *, prior: bool, threshold: float, char: CharConfig | None = None
+) -> dict[str, metrics.Counts]:
+    """:func:`evaluate`'s counts per script of the truth (``"simplified"``, ``"traditional"``), sorted by script."""
+    corrector = Corrector(config_for(engine, prior=prior, threshold=threshold, char=char))
+    counts: dict[str, metrics.Counts] = {}
     for record, document in items:
         if record["engine"] != engine:
             continue
+        script = record.get("script", "simplified")
         output = corrector.fix(document.text, ocr=document).text
-        counts.add(metrics.score_pair(record["ocr"], record["truth"], output, record.get("script", "simplified")))
-    return counts
+        counts.setdefault(script, metrics.Counts()).add(metrics.score_pair(record["ocr"], record["truth"], output, script))
+    return dict(sorted(counts.items()))
 
 
 def cells(items, engine: str, *, threshold: float = 0.8) -> list[tuple[str, str, metrics.Counts, Counter[tuple[str, bool]]]]:
@@ -124,23 +135,52 @@ def kind_table(engine: str, rows: list[tuple[str, str, metrics.Counts, Counter[t
     return lines
 
 
-def measure(path: Path, thresholds: tuple[float, ...] = (0.8,), engines: tuple[str, ...] = ENGINES) -> list[tuple[str, float, str, metrics.Counts]]:
-    """``(engine, threshold, "text only" | "with", counts)`` for every engine and threshold of the renders at ``path``."""
+def measure(
+    path: Path, thresholds: tuple[float, ...] = (0.8,), engines: tuple[str, ...] = ENGINES, *, by_script: bool = False
+) -> list[tuple[str, float, str, metrics.Counts]]:
+    """``(engine, threshold, "text only" | "with", counts)`` for every engine and threshold of the renders at ``path``;
+    ``by_script``: each engine's rows followed by the same per script of the truth (``"ppocrv4 traditional"``)."""
     items = load(path)
     rows = []
     for engine in engines:
         for threshold in thresholds:
+            cells: list[tuple[str, float, str, metrics.Counts]] = []
             for prior in (False, True):
-                rows.append((engine, threshold, "with" if prior else "text only", evaluate(items, engine, prior=prior, threshold=threshold)))
+                mode = "with" if prior else "text only"
+                scripts = evaluate_by_script(items, engine, prior=prior, threshold=threshold)
+                total = metrics.Counts()
+                for script, counts in scripts.items():
+                    total.add(counts)
+                    cells.append((f"{engine} {script}", threshold, mode, counts))
+                rows.append((engine, threshold, mode, total))
+            if by_script:
+                rows += sorted(cells, key=lambda cell: cell[0])
     return rows
 
 
 HEADER = "| engine | threshold | confidences | lines | CER before | CER after | CER reduction | precision | changes | false/10k |"
 
 
-def table(rows: list[tuple[str, float, str, metrics.Counts]]) -> list[str]:
-    """Markdown table lines of :func:`measure`'s rows."""
-    return [HEADER, "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|", *(row(*r) for r in rows)]
+def pooled(rows: list[tuple[str, float, str, metrics.Counts]]) -> list[tuple[str, float, str, metrics.Counts]]:
+    """``("all engines", threshold, mode, counts)``: :func:`measure`'s rows summed over the engines,
+    per threshold and mode (the whole render set read as OCR files, as the main table reads it as text).
+
+    >>> a, b = metrics.Counts(chars=10, distance_before=2), metrics.Counts(chars=30, distance_before=1)
+    >>> [(name, mode, c.chars, c.distance_before) for name, _t, mode, c in pooled([("x", 0.8, "with", a), ("y", 0.8, "with", b)])]
+    [('all engines', 'with', 40, 3)]
+    """
+    sums: dict[tuple[float, str], metrics.Counts] = {}
+    for engine, threshold, mode, counts in rows:
+        if " " in engine:  # a per-script row of measure(by_script=True): its engine's row counts it
+            continue
+        sums.setdefault((threshold, mode), metrics.Counts()).add(counts)
+    return [("all engines", threshold, mode, counts) for (threshold, mode), counts in sums.items()]
+
+
+def table(rows: list[tuple[str, float, str, metrics.Counts]], *, pool: bool = False) -> list[str]:
+    """Markdown table lines of :func:`measure`'s rows; ``pool``: then their sums over the engines (:func:`pooled`)."""
+    total = pooled(rows) if pool else []
+    return [HEADER, "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|", *(row(*r) for r in [*rows, *total])]
 
 
 def row(engine: str, threshold: float, mode: str, counts: metrics.Counts) -> str:
@@ -157,6 +197,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--thresholds", default="0.8")
     parser.add_argument("--engines", default=",".join(ENGINES))
     parser.add_argument("--cells", action="store_true", help="per engine x script and kind of error instead (threshold 0.8)")
+    parser.add_argument("--by-script", action="store_true", help="each engine's rows also per script of the truth")
     args = parser.parse_args(argv)
     print(f"renders from {args.renders}")
     if args.cells:
@@ -166,8 +207,10 @@ def main(argv: list[str] | None = None) -> int:
             print("\n".join(table([(f"{engine} {script}", 0.8, mode, counts) for script, mode, counts, _fixed in rows])))
             print("\n".join(kind_table(engine, rows)))
         return 0
-    rows = measure(args.renders, tuple(float(t) for t in args.thresholds.split(",")), tuple(args.engines.split(",")))
-    print("\n".join(table(rows)))
+    rows = measure(
+        args.renders, tuple(float(t) for t in args.thresholds.split(",")), tuple(args.engines.split(",")), by_script=args.by_script
+    )
+    print("\n".join(table(rows, pool=True)))
     return 0
 
 

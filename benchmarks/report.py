@@ -394,7 +394,9 @@ def _engine_confidence(run: Run) -> list[str]:
         "`scripts/build/fit_engine_print_script.py` and `fit_engine_rival.py`; a line neither it nor its document "
         "decides leans by the characters the engine did not doubt toward the other script) and a half-width mark whose "
         "full-width form the engine lists keeps the width rule's confidence (`[punct] engine_listed_width`). "
-        "`python -m benchmarks.engine_confidence benchmarks/out/ocr_test.jsonl`.",
+        "Under each engine, its rows per script of the truth (precision per engine × script); the last rows, "
+        "`all engines`, sum the three: the whole set read as OCR files, beside the main table's plain-text figure. "
+        "`python -m benchmarks.engine_confidence benchmarks/out/ocr_test.jsonl --by-script`.",
         "",
     ]
     labels = {
@@ -404,7 +406,7 @@ def _engine_confidence(run: Run) -> list[str]:
     }
     for name, rows in run.engine_confidence:
         out += [f"### {name}{labels.get(name, '')}", ""]
-        out += engine_confidence.table(rows) + [""]
+        out += engine_confidence.table(rows, pool=True) + [""]
     return out
 
 
@@ -526,7 +528,10 @@ def _shapes(s: dict) -> list[str]:
         "Each system reads the inputs twice in its process: the first pass is what a single call of this size "
         "costs (every character seen for the first time), the second the steady state of a long batch. "
         f"Each figure is the median of {len(s.get('restore', {}).get('throughput', {}).get('rounds', [])) or 1} interleaved rounds "
-        "(every system once per round, a fresh process each); a ratio's range is its value round by round:",
+        "(every system once per round, a fresh process each); a ratio's range is its value round by round. "
+        "Times are wall clock; the CPU-time ratio counts only the CPU each process used (`time.process_time`), "
+        "which a busy machine does not inflate: a kenlm pass lasts a few milliseconds, so one preemption moves "
+        "its wall-clock ratio by tens of percent:",
         "",
     ]
     out += _table(["system", "OCR lines chars/s", "pages chars/s", "OCR lines, second pass", "pages, second pass"], rows)
@@ -543,6 +548,11 @@ def _shapes(s: dict) -> list[str]:
             if rate("kenlm-pass", shape, key):
                 ratios.append([label, "restore's time ÷ one kenlm pass",
                                f"{rate('kenlm-pass', shape, key) / restore_rate:,.0f}×" + round_range("kenlm-pass", "restore", shape, key)])
+                cpu_key = key.replace("chars_per_s", "cpu_chars_per_s")
+                if rate("kenlm-pass", shape, cpu_key) and rate("restore", shape, cpu_key):
+                    ratios.append([label, "restore's CPU time ÷ one kenlm pass's",
+                                   f"{rate('kenlm-pass', shape, cpu_key) / rate('restore', shape, cpu_key):,.0f}×"
+                                   + round_range("kenlm-pass", "restore", shape, cpu_key)])
             if shape == "throughput" and rate("restore-fix", shape, key):
                 ratios.append([label, "`restore.fix` per line ÷ a reused `Corrector.fix`", f"{restore_rate / rate('restore-fix', shape, key):.2f}×"])
     if ratios:

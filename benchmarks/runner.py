@@ -258,7 +258,7 @@ def execute(settings: Settings, command: str) -> Run:
             renders = OUT_DIR / f"{name}.jsonl"
             if name in settings.datasets and renders.exists():
                 log.info("engine confidences: %s", renders.name)
-                run.engine_confidence.append((name, engine_confidence.measure(renders)))
+                run.engine_confidence.append((name, engine_confidence.measure(renders, by_script=True)))
         from benchmarks import batch_adaptation
 
         renders = OUT_DIR / "ocr_modern_dev.jsonl"

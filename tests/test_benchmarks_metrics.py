@@ -210,3 +210,41 @@ def test_speed_ratios_use_the_median_round_and_show_each_rounds_ratio() -> None:
     assert "median of 3 interleaved rounds" in text
     # 40,000 / 900 = 44x from the medians; round by round 40x, 50x and 400x.
     assert "| OCR lines | restore's time ÷ one kenlm pass | 44× (per round 40–400×) |" in text
+
+
+def test_speed_ratios_also_compare_cpu_time_when_the_workers_report_it() -> None:
+    from benchmarks.report import _shapes
+    from benchmarks.speed import median_of_rounds
+
+    def worker(wall: float, cpu: float) -> dict[str, float]:
+        return {"chars_per_s": wall, "cpu_chars_per_s": cpu}
+
+    # The kenlm pass was preempted in one round (wall 10,000 chars/s) but used the same CPU.
+    restore = median_of_rounds([worker(1000, 1100), worker(1000, 1000), worker(1000, 1050)])
+    kenlm = median_of_rounds([worker(10000, 33000), worker(30000, 30000), worker(36000, 36000)])
+    text = "\n".join(_shapes({"restore": {"throughput": restore}, "kenlm-pass": {"throughput": kenlm}, "inputs": {}}))
+    assert "| OCR lines | restore's time ÷ one kenlm pass | 30× (per round 10–36×) |" in text
+    # 33,000 / 1,050 = 31x from the CPU medians; round by round 30x, 30x and 34x.
+    assert "| OCR lines | restore's CPU time ÷ one kenlm pass's | 31× (per round 30–34×) |" in text
+    # Without CPU figures (older workers) no CPU row is written.
+    wall_only = median_of_rounds([{"chars_per_s": 1000.0}])
+    text = "\n".join(_shapes({"restore": {"throughput": wall_only}, "kenlm-pass": {"throughput": wall_only}, "inputs": {}}))
+    assert "CPU time ÷" not in text
+
+
+def test_engine_table_pools_the_engines_but_not_their_per_script_rows() -> None:
+    from benchmarks.engine_confidence import table
+
+    def counts(chars: int, before: int, after: int) -> metrics.Counts:
+        return metrics.Counts(sentences=1, chars=chars, truth_chars=chars, distance_before=before, distance_after=after)
+
+    rows = [
+        ("tesseract", 0.8, "with", counts(100, 10, 5)),
+        ("tesseract simplified", 0.8, "with", counts(100, 10, 5)),  # the same renders, per script
+        ("ppocrv6", 0.8, "with", counts(300, 2, 1)),
+    ]
+    lines = table(rows, pool=True)
+    pooled = [line for line in lines if line.startswith("| all engines")]
+    # 400 characters, 12 errors before and 6 after: the per-script row is not counted twice.
+    assert pooled == ["| all engines | 0.80 | with | 2 | 3.00% | 1.50% | +50.0% | 0.000 | 0 | 0.0 |"]
+    assert not any(line.startswith("| all engines") for line in table(rows))

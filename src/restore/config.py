@@ -705,6 +705,26 @@ class CharConfig:
     # edits 0.34 -> 0.59 per 10k (benchmarks/CHAR_NOTES.md, "Eleventh pass").
     calib_word_gain: float = 1.5
     word_gain_hinge: float = 6.0
+    # The hinge is lowered by unfamiliar_word_relief (log10 units) in a document unfamiliar to
+    # the char LM for what the word model makes of it: where the word model's mean log10 p per
+    # character (white space aside, each sentence's end one more) minus the char LM's, over the
+    # sentences holding Han in the document's first 1,000 characters, is above unfamiliar_margin
+    # (log10 per character). Subtitles and talk, where the 1998-news char LM is out of its
+    # domain, read so (FASPell OCR train lines: median -0.33); news does not (People's Daily DEV
+    # 14001-16000: median -0.80, 21 % above -0.5; ocr_dev -0.76). The char LM's own surprise
+    # alone separates worse (a news line of rare names is unfamiliar to both models): gating on
+    # its mean instead (relief 2 under -2.5) took clean DEV false edits 0.54 -> 1.37 per 10k.
+    # Not in a traditional document (both models read it through t2s: ocr_dev's gated
+    # traditional lines gained 4 right edits and 5 wrong, simplified ones 12 and 2). Measured
+    # once per document, when a best candidate's margin is first above the lowered hinge. Chosen
+    # on FASPell train, ocr_dev and clean People's Daily DEV (a per-document outcome table at
+    # reliefs 0-4, every gate simulated from it, then run): (margin, relief) -> FASPell train
+    # best F1 (char stage), clean DEV false edits / 10k, ocr_dev lowest engine x script cell:
+    # off 0.343, 0.54, 0.962; (-0.4, 2) 0.414, 0.59, 0.962; (-0.5, 2) 0.422, 0.69, 0.962; (-0.6,
+    # 2) 0.432, 0.83, 0.962; (-0.4, 3) 0.442, 0.78, 0.953; relief 2 in every document 0.452,
+    # 1.96, 0.932 (benchmarks/CHAR_NOTES.md, "Twelfth pass"). A relief of 0 turns it off.
+    unfamiliar_margin: float = -0.5
+    unfamiliar_word_relief: float = 2.0
     # The word model weighs only the candidate the other evidence ranks first at a position (it
     # can raise that candidate's confidence, never pick another): one word window per examined
     # position with a gaining candidate instead of one per gaining candidate. False weighs all.
@@ -836,6 +856,8 @@ _RANGES_BY_NAME: dict[str, tuple[float, float]] = {
     "mined_count_cap": (1, 1_000_000_000),
     "word_lm_context": (0, 100),
     "word_gain_hinge": (0.0, 100.0),
+    "unfamiliar_word_relief": (0.0, 100.0),
+    "unfamiliar_margin": (-20.0, 20.0),
     "cache_repeat_support": (0, 1_000_000),
     "joint_candidates": (1, 100),
     "joint_min_interaction": (0.0, 20.0),

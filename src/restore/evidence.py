@@ -97,6 +97,27 @@ class LanguageModelScore:
 
 
 @dataclass(frozen=True, slots=True)
+class Familiarity:
+    """How well the document reads to the char LM against the word model, when it lowered the hinge
+    the word model's margin counts from (``CharConfig.unfamiliar_margin``).
+
+    ``char_logprob`` and ``word_logprob``: the mean log10 p per character (white space aside, each
+    sentence's end counted as one) of the document's first sentences holding Han, under the char LM
+    and the word model; ``hinge``: the word model's margin counts above it in this document
+    (``word_gain_hinge`` less ``unfamiliar_word_relief``).
+
+    >>> record = Familiarity(-3.1, -2.6, 4.0)
+    >>> evidence_from_json(evidence_to_json(record)) == record
+    True
+    """
+
+    char_logprob: float
+    word_logprob: float
+    hinge: float
+    type: ClassVar[str] = "familiarity"
+
+
+@dataclass(frozen=True, slots=True)
 class ConfusionPair:
     """The confusion-table pair (what was seen, what was meant) and its weight.
 
@@ -248,6 +269,7 @@ Evidence = (
     | LexiconMatch
     | LearnedRule
     | LanguageModelScore
+    | Familiarity
     | ConfusionPair
     | Consistency
     | Repetition
@@ -261,8 +283,8 @@ Evidence = (
 EVIDENCE_TYPES: dict[str, type] = {
     cls.type: cls
     for cls in (
-        RuleMatch, ScriptConversion, LexiconMatch, LearnedRule, LanguageModelScore, ConfusionPair, Consistency,
-        Repetition, EngineReading, EngineGap, JointDecision, ConfidenceCap, Merged,
+        RuleMatch, ScriptConversion, LexiconMatch, LearnedRule, LanguageModelScore, Familiarity, ConfusionPair,
+        Consistency, Repetition, EngineReading, EngineGap, JointDecision, ConfidenceCap, Merged,
     )
 }
 

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 from restore.edits import Edit
 from restore.evidence import (
+    Familiarity,
     ConfidenceCap,
     ConfusionPair,
     EngineGap,
@@ -73,11 +74,21 @@ def describe_evidence(record: Evidence, edit: Edit | None = None) -> str:
             margin = record.logprob_after - record.logprob_before
             return (
                 f"{record.model} (word model) log10 P {record.logprob_before:.2f} → {record.logprob_after:.2f}"
-                f", margin {margin:+.2f} (weighed only above [char] word_gain_hinge)"
+                f", margin {margin:+.2f} (weighed only above [char] word_gain_hinge, or the lower hinge"
+                f" a document unfamiliar to the char LM has)"
             )
         return (
             f"{record.model} log10 P {record.logprob_before:.2f} → {record.logprob_after:.2f}"
             f", channel {record.channel_logprob:.2f}"
+        )
+    if isinstance(record, Familiarity):
+        # The char LM (news) knows the document little for what the word model makes of it (news
+        # itself: the word model some 0.8 under the char LM): the margin counted sooner.
+        gap = record.word_logprob - record.char_logprob
+        return (
+            f"the document is unfamiliar to the char LM: log10 P per character, word model"
+            f" {record.word_logprob:.2f}, char LM {record.char_logprob:.2f}, word minus char {gap:+.2f}"
+            f" above [char] unfamiliar_margin: the word model's margin counts above {record.hinge:.2f} here"
         )
     if isinstance(record, ConfusionPair):
         # Mined tables store the (log-scaled) count of real OCR sightings, not a similarity.

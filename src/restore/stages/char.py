@@ -62,7 +62,7 @@ import re
 import threading
 import unicodedata
 from array import array
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 from functools import partial
@@ -72,6 +72,7 @@ from typing import Any, ClassVar
 from restore.chars import is_bmp_han
 from restore.config import CharConfig, Config
 from restore.evidence import (
+    Familiarity,
     ConfusionPair,
     Consistency,
     Repetition,
@@ -131,6 +132,12 @@ _SEPARATOR_LOOKALIKES = frozenset(",:·丶`")
 # Sentence-final marks a symbol ending a line may stand for (mined: * = < read for 。).
 _FINAL_TARGETS = frozenset("。！？")
 _QUOTES = frozenset("\"'“”‘’")
+# How many tokens from a document's start judge its familiarity (CharStage.familiarity): bounded
+# for a 10 MB document; the word model's score of them is most of the cost. Instructions of a
+# `char_speed_instructions.py pages` pass against main: +5.6 % at 2,000, +3.6 % at 1,000, +2.5 %
+# at 500; People's Daily DEV as ~3,000-character pages gated: 3, 7 and 7 of 66, its char edits
+# 10 -> 11 at 2,000 and at 1,000.
+_FAMILIARITY_SAMPLE = 1000
 # Marks a Han character may stand for (mined: 一 read for the dash —).
 _HAN_MARKS = frozenset("—")
 # A hyphen or a run of up to three 一/dashes between Han characters (or a closing and an opening
@@ -278,6 +285,8 @@ class CharCandidate:
     engine_gap: EngineGap | None = None
     # The pair this change was decided with (restore.stages.joint), None when decided alone.
     joint: JointDecision | None = None
+    # The document's familiarity when it lowered the word model's hinge for this candidate.
+    familiarity: Familiarity | None = None
 
 
 @dataclass(frozen=True)
@@ -364,6 +373,37 @@ class _Sentence:
     hints: list[EngineHint] | None
     cache: NgramCounts | None
     cache_scope: str
+    familiar: _Familiarity | None = None
+
+
+def _relieved(features: CharFeatures, word_logprobs: tuple[float, float] | None) -> bool:
+    """Whether the word model's margin counted from a lowered hinge (``features.word_gain`` holds
+    the margin plus the relief, :meth:`CharStage.familiarity`)."""
+    # (A margin under the hinge leaves word_gain at 0, above a negative margin: not relieved.)
+    return word_logprobs is not None and features.word_gain > 0 and features.word_gain > word_logprobs[1] - word_logprobs[0]
+
+
+class _Familiarity:
+    """A document's :meth:`CharStage.familiarity`, measured on the first :meth:`relief` asked."""
+
+    def __init__(self, stage: CharStage, text: str, prepared: str) -> None:
+        self._stage, self._text, self._prepared = stage, text, prepared
+        self._measured: Familiarity | None = None
+        self._done = False
+
+    @property
+    def measured(self) -> Familiarity | None:
+        """The measure, or None (not asked yet, or no Han to measure)."""
+        return self._measured
+
+    def relief(self) -> float:
+        """log10 units the word model's hinge is lowered by in this document (0 or
+        ``CharConfig.unfamiliar_word_relief``)."""
+        if not self._done:
+            self._measured = self._stage.familiarity(self._text, self._prepared)
+            self._done = True
+        measured = self._measured
+        return 0.0 if measured is None else self._stage.config.word_gain_hinge - measured.hinge
 
 
 class CharStage:
@@ -736,6 +776,7 @@ class CharStage:
         only: str | None = None,
         shortlist: dict[int, Scored] | None = None,
         walk: SentenceWalk | None = None,
+        familiar: _Familiarity | None = None,
         screened: Screened | None = None,
     ) -> CharCandidate | None:
         """The highest-confidence candidate for ``chars[index]`` in the current tokens, or None.
@@ -749,6 +790,8 @@ class CharStage:
         not any option gains enough alone (what joint decisions pair, :meth:`_shortlist`).
         ``walk``: the sentence walked once as printed (:class:`~restore.lm.windows.SentenceWalk`),
         whose states and steps are reused while ``tokens`` is its very list.
+        ``familiar``: the document's familiarity to the char LM (:meth:`familiarity`, measured when
+        first needed), which may lower the word model's hinge.
         ``screened``: what :meth:`_screen` found at ``index`` (its options, the window as printed,
         the options' windows and those that gain) when they gain: the weighing starts there (the
         same candidate as without it). Not with ``only`` or ``shortlist``.
@@ -850,7 +893,8 @@ class CharStage:
                 phonetic=after in sounds,
                 context=after in sources,
                 context_similarity=sim - self.config.context_min_similarity if after in sources else 0.0,
-                word_gain=word_logprobs[1] - word_logprobs[0] if word_logprobs else 0.0,
+                # In a document unfamiliar to the char LM, the margin plus the hinge's relief.
+                word_gain=word_logprobs[1] - word_logprobs[0] + self._relief_for(word_logprobs, familiar) if word_logprobs else 0.0,
                 cache=cache_ratio,
             )
             if prior is not None and hint is not None:
@@ -868,7 +912,8 @@ class CharStage:
         after, token, features, score, word_logprobs, support = best_made
         if words_for_best and not features.punct:
             features, best_confidence, word_logprobs = self._with_word_model(
-                tokens, index, token, features, best_confidence, support_before if use_cache else None, support
+                tokens, index, token, features, best_confidence, support_before if use_cache else None, support,
+                familiar,
             )
         reading = None
         if prior is not None and hint is not None and hint[0] is not None:
@@ -876,7 +921,7 @@ class CharStage:
         return CharCandidate(
             index, after, features, before, score, best_confidence, sources.get(after, ""), word_logprobs, support,
             cache_scope if use_cache else "", max(0, (support_before or 0) - 1) if use_cache and not features.punct else 0,
-            engine_reading=reading,
+            engine_reading=reading, familiarity=familiar.measured if familiar is not None and _relieved(features, word_logprobs) else None,
         )
 
     def _with_word_model(
@@ -888,6 +933,7 @@ class CharStage:
         confidence: float,
         read_support: int | None,
         support: int,
+        familiar: _Familiarity | None = None,
     ) -> tuple[CharFeatures, float, tuple[float, float]]:
         """The best candidate (LM token ``token``) at ``index`` weighed with the word model's margin
         (``CharConfig.word_lm_best_only``): its features, confidence and the word model's window
@@ -896,6 +942,9 @@ class CharStage:
 
         ``read_support`` / ``support``: the cache's support of the character as read and of the
         candidate (``read_support`` None without the cache), for :meth:`_repeat_capped`.
+        ``familiar``: the document's familiarity, asked only when the margin is above the hinge
+        less ``unfamiliar_word_relief``; where the document is unfamiliar to the char LM it lowers
+        the hinge: ``features.word_gain`` is then the margin plus the relief.
         """
         word_lm = self.resources.word_lm
         assert word_lm is not None
@@ -903,13 +952,27 @@ class CharStage:
         before, after = word_lm.window_scores(tokens, index, self.config.word_lm_context, (tokens[index], token))
         word_logprobs = (before, after)
         margin = after - before
-        if margin <= self.config.word_gain_hinge:
+        hinge = self.config.word_gain_hinge
+        if margin <= hinge - self.config.unfamiliar_word_relief:
             return features, confidence, word_logprobs
-        features = replace(features, word_gain=margin)
+        # The hinge is lowered for every margin (the feature stays continuous at the hinge).
+        relief = familiar.relief() if familiar is not None else 0.0
+        if margin <= hinge - relief:
+            return features, confidence, word_logprobs
+        features = replace(features, word_gain=margin + relief)
         confidence = self.calibration.confidence(features)
         if read_support is not None:
             confidence = self._repeat_capped(confidence, features, support, read_support)
         return features, confidence, word_logprobs
+
+    def _relief_for(self, word_logprobs: tuple[float, float] | None, familiar: _Familiarity | None) -> float:
+        """The hinge's relief for a candidate weighed in the loop (``word_lm_best_only`` off): the
+        document's, asked only when the candidate's word margin is above the lowest hinge."""
+        if word_logprobs is None or familiar is None:
+            return 0.0
+        if word_logprobs[1] - word_logprobs[0] <= self.config.word_gain_hinge - self.config.unfamiliar_word_relief:
+            return 0.0
+        return familiar.relief()
 
     def _repeat_capped(self, confidence: float, features: CharFeatures, support: int, read_support: int) -> float:
         """``confidence``, held to ``cache_repeat_max_confidence`` when the text repeats the 3-grams
@@ -1222,6 +1285,20 @@ class CharStage:
             index, after, features, before, scores[first], confidence, SWEEP_ID, engine_reading=reading
         )
 
+    def steps(self, tokens: list[str]) -> list[float]:
+        """The char LM's log10 p of each of ``tokens`` after the ones before it from ``<s>``, then of
+        ``</s>``: ``len(tokens) + 1`` values, unless kenlm splits a token we did not (a character it
+        treats as a separator), which :meth:`examine` skips."""
+        kernel = self.lm.windows_kernel
+        # kenlm's Python wrapper splits the sentence's UTF-8 at ASCII whitespace: where that gives
+        # one word per token, the compiled kernel's walk from <s> is the same per-token log10 p (the
+        # same floats) and the model's Python mapping is not read again (its pages would count twice
+        # in the process's RSS, once per mapping).
+        joined = " ".join(tokens)
+        if kernel is not None and len(joined.encode("utf-8").split()) == len(tokens):
+            return kernel.steps(tokens)
+        return [p for p, _, _ in self.lm.model.full_scores(joined, bos=True, eos=True)]
+
     def examine(
         self,
         chars: list[str],
@@ -1233,6 +1310,7 @@ class CharStage:
         cache_scope: str = "",
         gaps: Mapping[int, float] | None = None,
         gap_engine: str = "",
+        familiar: _Familiarity | None = None,
     ) -> list[CharCandidate]:
         """Best candidates of one sentence, non-overlapping in LM windows, best first.
 
@@ -1240,20 +1318,13 @@ class CharStage:
         (normalised, traditional mapped to simplified), one to one. ``hints``: the OCR engine's
         (confidence, alternatives) of each character, weighed through ``prior``. ``gaps``: token
         index -> excess of the junction before it where the engine's boxes leave room for a dropped
-        character (:meth:`fill_gap`), read by ``gap_engine``.
+        character (:meth:`fill_gap`), read by ``gap_engine``. ``familiar``: the document's
+        familiarity to the char LM, measured when first needed (see :meth:`best_candidate`).
         """
         model = self.lm.model
         order = model.order
         kernel = self.lm.windows_kernel
-        joined = " ".join(tokens)
-        # kenlm's Python wrapper splits the sentence's UTF-8 at ASCII whitespace: where that gives
-        # one word per token, the compiled kernel's walk from <s> is the same per-token log10 p (the
-        # same floats) and the model's Python mapping is not read again (its pages would count twice
-        # in the process's RSS, once per mapping).
-        if kernel is not None and len(joined.encode("utf-8").split()) == len(tokens):
-            logprobs = kernel.steps(tokens)
-        else:
-            logprobs = [p for p, _, _ in model.full_scores(joined, bos=True, eos=True)]
+        logprobs = self.steps(tokens)
         if len(logprobs) != len(tokens) + 1:
             # kenlm split a token we did not (a character it treats as a separator): skip, never misalign.
             log.debug("skipping a sentence kenlm tokenised differently (%d tokens)", len(tokens))
@@ -1296,13 +1367,13 @@ class CharStage:
                 best = self.best_candidate(
                     tokens, chars, i, logprobs[i], script, prior, hints[i] if hints else None, cache, cache_scope,
                     shortlist=shortlists if is_bmp_han(char) else None,  # pairs make words: Han only
-                    walk=walk,
+                    walk=walk, familiar=familiar,
                 )
             else:
                 found_at = screened[k]
                 best = None if found_at is None else self.best_candidate(
                     tokens, chars, i, logprobs[i], script, prior, hints[i] if hints else None, cache, cache_scope,
-                    walk=walk, screened=found_at,
+                    walk=walk, screened=found_at, familiar=familiar,
                 )
             if (best is None or best.confidence < self.config.sweep_below_confidence) and self.sweeps(char, logprobs[i], script):
                 # No table or context candidate is likely: the LM looks over every look-alike itself.
@@ -1361,7 +1432,9 @@ class CharStage:
         accepted: list[CharCandidate] = []
         if shortlists and len(shortlists) >= 2:
             # Two suspects whose changes only make sense together are decided as a pair, first.
-            accepted = self.joint_decisions(tokens, chars, logprobs, shortlists, found, script, prior, hints, cache, cache_scope)
+            accepted = self.joint_decisions(
+                tokens, chars, logprobs, shortlists, found, script, prior, hints, cache, cache_scope, familiar
+            )
             if accepted:
                 paired = {cand.index for cand in accepted}
                 found = [cand for cand in found if cand.index not in paired]
@@ -1380,7 +1453,10 @@ class CharStage:
                 if cand.features.sweep:
                     rescored = self.sweep_candidate(tokens, chars, cand.index, cand.features.logprob, prior, hint)
                 else:
-                    rescored = self.best_candidate(tokens, chars, cand.index, cand.features.logprob, script, prior, hint, cache, cache_scope)
+                    rescored = self.best_candidate(
+                        tokens, chars, cand.index, cand.features.logprob, script, prior, hint, cache, cache_scope,
+                        familiar=familiar,
+                    )
                 if rescored is None:
                     continue
                 cand = rescored
@@ -1401,6 +1477,7 @@ class CharStage:
         hints: list[EngineHint] | None = None,
         cache: NgramCounts | None = None,
         cache_scope: str = "",
+        familiar: _Familiarity | None = None,
     ) -> list[CharCandidate]:
         """The members of the pairs of examined positions decided together (see :mod:`restore.stages.joint`).
 
@@ -1416,7 +1493,7 @@ class CharStage:
         short: dict[int, list[tuple[str, str]]] = {}
         scored: list[tuple[float, int, int]] = []
         decided: dict[tuple[int, int], tuple[CharCandidate, CharCandidate]] = {}
-        sentence = _Sentence(chars, logprobs, script, prior, hints, cache, cache_scope)
+        sentence = _Sentence(chars, logprobs, script, prior, hints, cache, cache_scope, familiar)
         for at, first in enumerate(positions):
             for second in positions[at + 1 :]:
                 if second - first >= min(order, joint.WORD_REACH):
@@ -1520,6 +1597,7 @@ class CharStage:
             member = self.best_candidate(
                 with_partner, sentence.chars, index, sentence.logprobs[index], sentence.script, sentence.prior,
                 sentence.hints[index] if sentence.hints else None, sentence.cache, sentence.cache_scope, only=after,
+                familiar=sentence.familiar,
             )
             if member is None:
                 return None
@@ -2069,36 +2147,88 @@ class CharStage:
         if prepared is None:
             prepared = self.lm.prepare(text)
         found: list[tuple[int, CharCandidate]] = []
+        # Measured the first time a best candidate's word margin is above the hinge less the relief
+        # (most clean documents: never). Not on traditional text: read through t2s by both models,
+        # its gated ocr_dev lines gained 4 right edits and 5 wrong (simplified: 12 and 2).
+        familiar = None
+        if self.resources.word_lm is not None and self.config.unfamiliar_word_relief and script != "traditional":
+            familiar = _Familiarity(self, text, prepared)
+        for end, positions in self._sentences(text):
+            chars = [text[p] for p in positions]
+            if any(is_bmp_han(c) for c in chars):
+                tokens = [prepared[p] for p in positions]
+                hints: list[EngineHint] | None = None
+                if prior is not None and engine is not None:
+                    hints = [(engine.confidences[p], _alternative_chars(engine, p)) for p in positions]
+                gaps: dict[int, float] | None = None
+                if gap_floor and engine is not None and engine.gaps:
+                    gaps = {
+                        j: engine.gaps[p] for j, p in enumerate(positions)
+                        if j and p in engine.gaps and engine.gaps[p] >= gap_floor
+                    }
+                found.extend(
+                    (positions[c.index], c)
+                    for c in self.examine(
+                        chars, tokens, script, prior, hints, cache, cache_scope, gaps,
+                        self.config.engine or (engine.engine if engine else ""), familiar,
+                    )
+                    if c.confidence >= floor or c.features.insert
+                )
+            if progress is not None:
+                progress(end + 1, len(text))
+        return found
+
+    @staticmethod
+    def _sentences(text: str) -> Iterator[tuple[int, list[int]]]:
+        """``(offset of its end, offsets of its characters but white space)`` of each sentence of
+        ``text`` (up to a sentence-final mark, a line break or the end), empty ones left out."""
         positions: list[int] = []
         last = len(text) - 1
         for offset, ch in enumerate(text):
             if not ch.isspace():
                 positions.append(offset)
             if (ch in _SENTENCE_END or offset == last) and positions:
-                chars = [text[p] for p in positions]
-                if any(is_bmp_han(c) for c in chars):
-                    tokens = [prepared[p] for p in positions]
-                    hints: list[EngineHint] | None = None
-                    if prior is not None and engine is not None:
-                        hints = [(engine.confidences[p], _alternative_chars(engine, p)) for p in positions]
-                    gaps: dict[int, float] | None = None
-                    if gap_floor and engine is not None and engine.gaps:
-                        gaps = {
-                            k: engine.gaps[p] for k, p in enumerate(positions)
-                            if k and p in engine.gaps and engine.gaps[p] >= gap_floor
-                        }
-                    found.extend(
-                        (positions[c.index], c)
-                        for c in self.examine(
-                            chars, tokens, script, prior, hints, cache, cache_scope, gaps,
-                            self.config.engine or (engine.engine if engine else ""),
-                        )
-                        if c.confidence >= floor or c.features.insert
-                    )
+                yield offset, positions
                 positions = []
-                if progress is not None:
-                    progress(offset + 1, len(text))
-        return found
+
+    def familiarity(self, text: str, prepared: str | None = None) -> Familiarity | None:
+        """How unfamiliar ``text`` is to the char LM for what the word model makes of it: the mean
+        log10 p per token (each character but white space, and each sentence's end) of its sentences
+        holding Han, under each model, over its first ``_FAMILIARITY_SAMPLE`` tokens (a longer
+        sentence is cut there, both models scoring the cut as its end), and the hinge the word
+        model's margin counts from (``CharConfig.word_gain_hinge``, lowered by
+        ``unfamiliar_word_relief`` when word minus char is above ``unfamiliar_margin``). None
+        without the word model or without Han. ``prepared``: ``text`` in the LM's view.
+
+        Subtitles and talk (FASPell's OCR train lines: median word minus char −0.33 log10 per
+        token) are where the 1998-news char LM is out of its domain; news itself is not (People's
+        Daily DEV: median −0.80; ocr_dev −0.76).
+        """
+        word_lm = self.resources.word_lm
+        if word_lm is None:
+            return None
+        if prepared is None:
+            prepared = self.lm.prepare(text)
+        char_total = word_total = 0.0
+        tokens_seen = 0
+        for _end, positions in self._sentences(text):
+            if tokens_seen >= _FAMILIARITY_SAMPLE:
+                break
+            if not any(is_bmp_han(text[p]) for p in positions):
+                continue
+            tokens = [prepared[p] for p in positions[: _FAMILIARITY_SAMPLE - tokens_seen]]
+            steps = self.steps(tokens)
+            if len(steps) != len(tokens) + 1:
+                continue  # kenlm splits a token we do not: not comparable
+            char_total += sum(steps)
+            word_total += word_lm.score_pieces(word_lm.join_pieces(*map(word_lm.token_pieces, tokens)), bos=True, eos=True)
+            tokens_seen += len(tokens) + 1
+        if not tokens_seen:
+            return None
+        char_mean, word_mean = char_total / tokens_seen, word_total / tokens_seen
+        cfg = self.config
+        relief = cfg.unfamiliar_word_relief if word_mean - char_mean > cfg.unfamiliar_margin else 0.0
+        return Familiarity(round(char_mean, 4), round(word_mean, 4), cfg.word_gain_hinge - relief)
 
     def gap_floor(self, engine: EngineView | None) -> float:
         """The excess (pitches) from which a gap in the engine's boxes is filled
@@ -2175,6 +2305,8 @@ class CharStage:
                     logprob_after=round(cand.word_logprobs[1], 4),
                 )
             )
+            if cand.familiarity is not None:
+                evidence.append(cand.familiarity)  # it lowered the hinge the margin counted from
         if cand.engine_reading is not None:
             evidence.append(cand.engine_reading)
         if cand.joint is not None:

@@ -70,7 +70,9 @@ class CharFeatures:
     - ``delete``: the change deletes a doubled Han character (看了了).
     - ``word_gain``: the word model's log10 margin for the change over a window around it
       (:mod:`restore.lm.wordlm`; 0 when the word model is off or the change is a mark); it is
-      weighed only above ``CharConfig.word_gain_hinge`` (``max(0, word_gain - hinge)``);
+      weighed only above ``CharConfig.word_gain_hinge`` (``max(0, word_gain - hinge)``); in a
+      document unfamiliar to the char LM the hinge is lowered by ``unfamiliar_word_relief``, so
+      there ``word_gain`` is the margin plus that relief (``CharStage.familiarity``);
     - ``cache``: log10 of (1 + how often the document or batch repeats the 3-grams the candidate
       makes) / (1 + how often it repeats those of the character as read, this one excluded)
       (:mod:`restore.lm.cache`; 0 with no repetition either way).
