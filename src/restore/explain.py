@@ -16,12 +16,12 @@ from collections.abc import Sequence
 
 from restore.edits import Edit
 from restore.evidence import (
-    Familiarity,
     ConfidenceCap,
     ConfusionPair,
     EngineGap,
     EngineReading,
     Evidence,
+    Familiarity,
     JointDecision,
     LanguageModelScore,
     LearnedRule,

@@ -72,15 +72,15 @@ from typing import Any, ClassVar
 from restore.chars import is_bmp_han
 from restore.config import CharConfig, Config
 from restore.evidence import (
-    Familiarity,
     ConfusionPair,
     Consistency,
-    Repetition,
     EngineGap,
     EngineReading,
     Evidence,
+    Familiarity,
     JointDecision,
     LanguageModelScore,
+    Repetition,
     ScriptConversion,
 )
 from restore.fastinit import fast_frozen_init
