@@ -77,7 +77,10 @@ def test_the_pipeline_fixes_it_and_explains_why() -> None:
     [edit] = [e for e in result.edits if e.start == 10]
     line = describe_edit(result.original, edit)
     assert "the document is unfamiliar to the char LM" in line and "unfamiliar_margin" in line
-    assert f"counts above {Config().char.word_gain_hinge - Config().char.unfamiliar_word_relief:.2f}" in line
+    lowered = Config().char.word_gain_hinge - Config().char.unfamiliar_word_relief
+    assert f"counts above {lowered:.2f}" in line
+    # The word model's own line names the hinge its margin was weighed against: the lowered one.
+    assert f"(weighed only above {lowered:.2f} in this document" in line
 
 
 def test_off_leaves_the_document_unmeasured(stage_off: CharStage) -> None:
@@ -89,7 +92,10 @@ def test_the_record_round_trips_and_reads() -> None:
     record = Familiarity(-2.65, -2.78, 4.0)
     assert evidence_from_json(evidence_to_json(record)) == record
     line = describe_evidence(record)
-    assert "word model -2.78, char LM -2.65, word minus char -0.13" in line and "above 4.00" in line
+    assert "word model -2.780, char LM -2.650, word minus char -0.130" in line and "above 4.00" in line
+    # Three decimals and the default threshold: a gap just above it does not print as equal to it.
+    near = describe_evidence(Familiarity(-2.68, -3.0277, 4.0))
+    assert "word minus char -0.348 above [char] unfamiliar_margin (-0.35 by default)" in near
 
 
 def test_a_traditional_document_is_not_measured(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -165,5 +165,7 @@ def test_the_word_models_line_says_its_margin_not_a_channel() -> None:
 
     word = describe_evidence(LanguageModelScore("zh_CN.lm", -29.58, -22.44))
     assert "(word model)" in word and "margin +7.14" in word and "channel" not in word
+    # Without the document's lowered hinge it is weighed against the configured one.
+    assert "weighed only above [char] word_gain_hinge, 6.00 by default" in word
     char = describe_evidence(LanguageModelScore("char5.klm", -9.0, -2.86, 0.24))
     assert "channel 0.24" in char and "word model" not in char

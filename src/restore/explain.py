@@ -14,6 +14,7 @@ import dataclasses
 import json
 from collections.abc import Sequence
 
+from restore.config import CharConfig
 from restore.edits import Edit
 from restore.evidence import (
     ConfidenceCap,
@@ -70,12 +71,17 @@ def describe_evidence(record: Evidence, edit: Edit | None = None) -> str:
         from restore.lm.wordlm import DEFAULT_WORD_MODEL
 
         if record.model == DEFAULT_WORD_MODEL:
-            # The word model's margin counts only above CharConfig.word_gain_hinge; it has no channel.
+            # The word model's margin counts only above CharConfig.word_gain_hinge (lowered in a
+            # document unfamiliar to the char LM: its Familiarity record says by how much); no channel.
             margin = record.logprob_after - record.logprob_before
+            lowered = [r for r in edit.evidence if isinstance(r, Familiarity)] if edit is not None else []
+            if lowered:
+                hinge = f"above {lowered[0].hinge:.2f} in this document ([char] word_gain_hinge less unfamiliar_word_relief)"
+            else:
+                hinge = f"above [char] word_gain_hinge, {CharConfig().word_gain_hinge:.2f} by default"
             return (
                 f"{record.model} (word model) log10 P {record.logprob_before:.2f} → {record.logprob_after:.2f}"
-                f", margin {margin:+.2f} (weighed only above [char] word_gain_hinge, or the lower hinge"
-                f" a document unfamiliar to the char LM has)"
+                f", margin {margin:+.2f} (weighed only {hinge})"
             )
         return (
             f"{record.model} log10 P {record.logprob_before:.2f} → {record.logprob_after:.2f}"
@@ -87,8 +93,9 @@ def describe_evidence(record: Evidence, edit: Edit | None = None) -> str:
         gap = record.word_logprob - record.char_logprob
         return (
             f"the document is unfamiliar to the char LM: log10 P per character, word model"
-            f" {record.word_logprob:.2f}, char LM {record.char_logprob:.2f}, word minus char {gap:+.2f}"
-            f" above [char] unfamiliar_margin: the word model's margin counts above {record.hinge:.2f} here"
+            f" {record.word_logprob:.3f}, char LM {record.char_logprob:.3f}, word minus char {gap:+.3f}"
+            f" above [char] unfamiliar_margin ({CharConfig().unfamiliar_margin:+.2f} by default):"
+            f" the word model's margin counts above {record.hinge:.2f} here"
         )
     if isinstance(record, ConfusionPair):
         # Mined tables store the (log-scaled) count of real OCR sightings, not a similarity.
