@@ -70,11 +70,13 @@ def test_on_a_traditional_line_the_rival_is_written_in_traditional_form(correcto
     assert conversions and conversions[0].candidates == ("論",)
     hedged = [s for s in result.suggestions if s.source == "script:opencc-s2tw"]
     assert [(s.after, s.confidence) for s in hedged] == [("淪", restore.Config().script.ambiguous_confidence)]
-    # Without the rival search and the LM sweep the misread is converted to the wrong character; the
-    # LM sweep alone finds 論 too.
+    # Without the rival search, the LM sweep and the second look the misread is converted to the
+    # wrong character; the second look alone (討淪 weighed as converted) and the LM sweep alone find 論 too.
     config = restore.Config()
-    off = restore.Corrector(config.replace(char=dataclasses.replace(config.char, deferral_rivals=False, lm_sweep=False)))
+    no_rivals = config.replace(char=dataclasses.replace(config.char, deferral_rivals=False, lm_sweep=False))
+    off = restore.Corrector(no_rivals.replace(revisit=()))
     assert off.fix("代表們認真討沦了報告。").text == "代表們認真討淪了報告。"
+    assert restore.Corrector(no_rivals).fix("代表們認真討沦了報告。").text == "代表們認真討論了報告。"
     swept = restore.Corrector(config.replace(char=dataclasses.replace(config.char, deferral_rivals=False, lm_sweep=True))).fix("代表們認真討沦了報告。")
     assert swept.text == "代表們認真討論了報告。"
     assert "context:lm-sweep" in {getattr(e, "table", "") for edit in swept.edits for e in edit.evidence}

@@ -768,6 +768,19 @@ class Config:
     # Proposals at or above this confidence are applied; the rest become suggestions.
     min_confidence: float = 0.8
     stages: tuple[str, ...] = ("layout", "punct", "script", "lexicon", "char")
+    # The second look (restore.pipeline): once every stage has run, these stages (those of them in
+    # ``stages``, in its order) run again over the lines where the first round changed a character
+    # (an edit of kind char, script or entity), weighing each position near such a change in the
+    # context as restored: 未朵的路 -> 未來的路 makes its line traditional, so 将 -> 將 follows; a
+    # neighbour's fix makes 熟淚 read as the misread of 熱淚 it is. Layout and mark-width edits change
+    # nothing the LM or the script tables read. () turns it off. Measured
+    # (nothing fitted; benchmarks/CHAR_NOTES.md "Thirteenth pass"): ocr_dev CER -33.7 % -> -34.2 % at
+    # applied-edit precision 0.971 -> 0.970 (second-look edits on ocr_dev and ocr_modern_dev: 38 of 41
+    # right; no font loses); ocr_modern_dev -37.6 % -> -37.9 %; FASPell train F1 0.347 -> 0.350; clean
+    # People's Daily DEV 0.59 -> 0.73 false edits per 10k (a first-round false edit's neighbour changed
+    # too), SIGHAN 15 correct sides 1.48 -> 1.78 / 1.19 -> 1.19. Cost: 4 % more instructions on the
+    # speed benchmark's OCR lines, 6 % on its pages.
+    revisit: tuple[str, ...] = ("script", "char")
     # Extra lexicon files (TSV) loaded beside the bundled ones.
     lexicons: tuple[str, ...] = ()
     layout: LayoutConfig = field(default_factory=LayoutConfig)
@@ -781,7 +794,11 @@ class Config:
         unknown = [name for name in self.stages if name not in STAGE_NAMES]
         if unknown:
             raise ConfigError(f"unknown stage(s) {unknown}; known: {list(STAGE_NAMES)}")
+        unknown = [name for name in self.revisit if name not in STAGE_NAMES]
+        if unknown:
+            raise ConfigError(f"unknown stage(s) {unknown} in revisit; known: {list(STAGE_NAMES)}")
         object.__setattr__(self, "stages", tuple(self.stages))
+        object.__setattr__(self, "revisit", tuple(self.revisit))
         object.__setattr__(self, "lexicons", tuple(str(p) for p in self.lexicons))
 
     @classmethod

@@ -18,7 +18,7 @@ from __future__ import annotations
 import bisect
 import itertools
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -230,6 +230,21 @@ class EditLog:
     def text(self) -> str:
         """The original with every applied edit replayed: what the next stage sees."""
         return self._text
+
+    def written(self, which: Callable[[Edit], bool] | None = None) -> list[tuple[Edit, tuple[int, int]]]:
+        """The applied edits (those ``which`` accepts, default all) with where each wrote into
+        :attr:`text`: a sorted ``(start, end)`` working-text span, empty at its place for a deletion.
+
+        >>> log = EditLog("未朵的路")
+        >>> log.commit([Edit(1, 2, "朵", "來", kind="char", confidence=1.0, source="t")])
+        >>> [span for _, span in log.written()], log.written(lambda edit: edit.kind == "script")
+        ([(1, 2)], [])
+        """
+        return [
+            (edit, (self._out_starts[i], self._out_ends[i]))
+            for i, edit in enumerate(self._edits)
+            if which is None or which(edit)
+        ]
 
     def _index(self) -> None:
         # Working-text start and end of each edit's output (both non-decreasing: outputs keep the

@@ -255,6 +255,29 @@ class ConfidenceCap:
 
 
 @dataclass(frozen=True, slots=True)
+class SecondLook:
+    """The change was weighed on the second look (``Config.revisit``), in the text as the first round
+    restored it: ``prompted_by`` lists first-round changes on its line as ``before→after``, nearest
+    first (at most four), for the reviewer to weigh the two together. An empty list or an entry
+    that is not text raises :class:`ValueError` (:func:`evidence_from_json`:
+    :class:`~restore.errors.SchemaError`).
+
+    >>> record = SecondLook(("朵→來",))
+    >>> evidence_from_json(evidence_to_json(record)) == record
+    True
+    """
+
+    prompted_by: tuple[str, ...]
+    type: ClassVar[str] = "second-look"
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.prompted_by, tuple) or not self.prompted_by:
+            raise ValueError(f"a second look names the first-round changes that prompted it, got {self.prompted_by!r}")
+        if not all(isinstance(change, str) and change for change in self.prompted_by):
+            raise ValueError(f"first-round changes must be non-empty text, got {self.prompted_by!r}")
+
+
+@dataclass(frozen=True, slots=True)
 class Merged:
     """This edit absorbed earlier edits by other stages that touched the same characters."""
 
@@ -277,6 +300,7 @@ Evidence = (
     | EngineGap
     | JointDecision
     | ConfidenceCap
+    | SecondLook
     | Merged
 )
 
@@ -284,7 +308,7 @@ EVIDENCE_TYPES: dict[str, type] = {
     cls.type: cls
     for cls in (
         RuleMatch, ScriptConversion, LexiconMatch, LearnedRule, LanguageModelScore, Familiarity, ConfusionPair,
-        Consistency, Repetition, EngineReading, EngineGap, JointDecision, ConfidenceCap, Merged,
+        Consistency, Repetition, EngineReading, EngineGap, JointDecision, ConfidenceCap, SecondLook, Merged,
     )
 }
 

@@ -30,6 +30,7 @@ from restore.evidence import (
     Repetition,
     RuleMatch,
     ScriptConversion,
+    SecondLook,
 )
 from restore.result import Result
 
@@ -113,6 +114,8 @@ def describe_evidence(record: Evidence, edit: Edit | None = None) -> str:
     if isinstance(record, ConfidenceCap):
         return (f"confidence capped at {record.ceiling:.2f} (the rule alone gives {record.uncapped:.2f}) "
                 f"by {record.setting}: {record.reason}")
+    if isinstance(record, SecondLook):
+        return f"second look (setting revisit): weighed after the first round changed {', '.join(record.prompted_by)} on its line"
     if isinstance(record, JointDecision):
         return (
             f"decided with its partner: {record.seen}→{record.meant}, log10 P {record.logprob_neither:.2f} → "

@@ -9,22 +9,25 @@ described in ``src/restore/README.md``.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import logging
 import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from typing import Any, cast
 
+from restore.chars import is_bmp_han
 from restore.config import Config
 from restore.edits import Edit, EditLog, carry_spans
+from restore.evidence import SecondLook
 from restore.resolver import Candidate, ProtectedSpans, decide
 from restore.result import Result
 from restore.stages import build_stages
 from restore.stages.base import (
-    Arbiter, Deferred, Document, EngineReading, EngineView, Proposal, Protection, Stage, Surveyor,
+    Arbiter, Deferred, Document, EngineReading, EngineView, Focus, Proposal, Protection, Stage, Surveyor,
 )
 from restore.stages.engine_gaps import junction_gaps
 from restore.survey import Survey
@@ -117,17 +120,44 @@ class Corrector:
             return Result(text, text, (), ())
         editlog = EditLog(text)
         document = Document(notes=dict(notes) if notes else {}, batch=survey if survey is not None else Survey())
-        protected = ProtectedSpans()
-        suggestions: list[Edit] = []
-        # Deferrals waiting for the next arbiter, in the coordinates of the current working text.
-        pending: list[Deferred] = []
+        work = _Work(editlog, document, ProtectedSpans(), [], ocr, progress)
+        work.gaps = junction_gaps(text, getattr(ocr, "boxes", None) or {}) if ocr is not None else {}
+        self._round(range(len(self.stages)), work)
+        revisit = self._revisit
+        if revisit:
+            written = editlog.written(_prompts_second_look)
+            if written:
+                changed = [span for _, span in written]
+                # The second look: where the first round changed a character, in the text as restored.
+                # (No progress reports: a bar would run through the revisited stages a second time.)
+                document.focus = Focus.of(editlog.text, changed)
+                document.progress = work.progress = None
+                work.first_round = _FirstRound(changed, [f"{e.before}→{e.after}" for e, _ in written])
+                self._round(revisit, work)
+        return Result(text, editlog.text, editlog.edits, _distinct(work.suggestions, editlog.edits))
+
+    @functools.cached_property
+    def _revisit(self) -> tuple[int, ...]:
+        # Positions (in self.stages) of the stages the second look runs: Config.revisit's, in pipeline order.
+        wanted = set(self.config.revisit)
+        return tuple(position for position, stage in enumerate(self.stages) if stage.name in wanted)
+
+    def _round(self, positions: Sequence[int], work: _Work) -> None:
+        """Run the stages at ``positions`` (of :attr:`stages`, in order) once over ``work``'s text,
+        each proposing and the resolver deciding after it. On the second look
+        (``work.document.focus`` set) a proposal outside the focused lines is dropped."""
         stages = self.stages
         arbiters = self._arbiters
-        gaps = junction_gaps(text, getattr(ocr, "boxes", None) or {}) if ocr is not None else {}
-        for position, stage in enumerate(stages):
-            if ocr is not None:
-                document.engine = engine_view(ocr, editlog.edits, gaps)
+        editlog, document, protected = work.editlog, work.document, work.protected
+        focus = document.focus
+        # Deferrals waiting for the next arbiter, in the coordinates of the current working text.
+        pending: list[Deferred] = []
+        for turn, position in enumerate(positions):
+            stage = stages[position]
+            if work.ocr is not None:
+                document.engine = engine_view(work.ocr, editlog.edits, work.gaps)
             reported: _StageProgress | None = None
+            progress = work.progress
             if progress is not None:
                 document.progress = reported = _StageProgress(progress, stage.name)
                 progress(stage.name, 0, len(editlog.text))
@@ -140,12 +170,19 @@ class Corrector:
                 progress(stage.name, len(editlog.text), len(editlog.text))
             proposals = list(output.proposals)
             if output.deferred:
-                if any(arbiters[position + 1 :]):
+                if any(arbiters[later] for later in positions[turn + 1 :]):
                     pending.extend(output.deferred)
                 else:
                     proposals.extend(deferral.proposal for deferral in output.deferred)
             if output.protections:
                 protected.add(_lifted_spans(editlog, output.protections))
+            if focus is not None and work.first_round is not None:
+                first = work.first_round
+                proposals = [
+                    replace(p, evidence=(*p.evidence, SecondLook(first.prompting(editlog.text, p.start, p.end))))
+                    for p in proposals
+                    if focus.holds(p.start, p.end)
+                ]
             candidates = []
             spans: dict[int, tuple[int, int, int]] = {}
             for proposal in proposals:
@@ -168,11 +205,57 @@ class Corrector:
             if decision.applied or decision.absorbed:
                 # (Committing nothing would rebuild the same text and index.)
                 editlog.commit(decision.applied, decision.absorbed)
-            suggestions.extend(decision.suggestions)
+            work.suggestions.extend(decision.suggestions)
             if pending:
                 pending = _carry(pending, [spans[id(edit)] for edit in decision.applied])
             log.debug("%s: %d applied, %d held back", stage.name, len(decision.applied), len(decision.suggestions))
-        return Result(text, editlog.text, editlog.edits, _distinct(suggestions, editlog.edits))
+
+
+
+def _prompts_second_look(edit: Edit) -> bool:
+    """Whether the second look weighs ``edit``'s neighbours again: it changed a Han character
+    (layout and mark edits change little of what the LM and the script tables read)."""
+    return edit.kind in _CHARACTER_KINDS and any(is_bmp_han(ch) for ch in edit.before + edit.after)
+
+
+_CHARACTER_KINDS = frozenset({"char", "script", "entity"})
+
+
+@dataclass(frozen=True)
+class _FirstRound:
+    """The first round's character changes the second look was prompted by: where each wrote
+    into the text (sorted, :meth:`EditLog.written`) and its ``before→after``."""
+
+    spans: Sequence[tuple[int, int]]
+    labels: Sequence[str]
+
+    def prompting(self, text: str, start: int, end: int) -> tuple[str, ...]:
+        """The changes on the line of ``text[start:end]``, nearest first (at most ``_PROMPTS``)."""
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", end)
+        line_end = len(text) if line_end < 0 else line_end
+        first = bisect.bisect_left(self.spans, (line_start, line_start))
+        last = bisect.bisect_right(self.spans, (line_end, line_end))
+        nearest = sorted(range(first, last), key=lambda i: max(self.spans[i][0] - end, start - self.spans[i][1], 0))
+        return tuple(self.labels[i] for i in nearest[:_PROMPTS])
+
+
+# How many first-round changes a second-look edit's evidence names.
+_PROMPTS = 4
+
+
+@dataclass
+class _Work:
+    """One document's restoration in progress, shared by the pipeline's rounds."""
+
+    editlog: EditLog
+    document: Document
+    protected: ProtectedSpans
+    suggestions: list[Edit]
+    ocr: EngineReading | None
+    progress: Callable[[str, int, int], None] | None
+    gaps: Mapping[int, float] = field(default_factory=dict)
+    first_round: _FirstRound | None = None
 
 
 class _StageProgress:

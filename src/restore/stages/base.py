@@ -8,6 +8,7 @@ contract (order, what each stage reads and writes) is in ``src/restore/README.md
 
 from __future__ import annotations
 
+import bisect
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -110,6 +111,68 @@ class EngineView:
     gaps: Mapping[int, float] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Focus:
+    """Where a stage looks on the second look at a document (``Config.revisit``): what the first
+    round changed, in the coordinates of the text the stage is given.
+
+    ``changed``: the sorted ``(start, end)`` spans first-round edits wrote (a deletion's is empty,
+    at its place); ``lines``: the sorted, disjoint spans of the lines holding one (a line ends
+    before its line break). The pipeline drops a second-look proposal outside ``lines``; a stage
+    may skip that work itself (:meth:`holds`, :meth:`near`).
+
+    >>> focus = Focus.of("一行\\n未來的路\\n末行", [(4, 5)])
+    >>> focus.lines, focus.holds(3, 7), focus.holds(0, 1), focus.near(8, 4), focus.near(9, 4)
+    (((3, 7),), True, False, True, False)
+    >>> focus.near_span(9, 11, 4), focus.near_span(0, 1, 4), focus.near_span(0, 1, 5)
+    (False, True, True)
+    """
+
+    changed: tuple[tuple[int, int], ...]
+    lines: tuple[tuple[int, int], ...]
+    # Starts of the lines and ends of the changed spans, for binary search (outputs of sorted
+    # edits never overlap, so the ends are sorted too).
+    _line_starts: tuple[int, ...] = field(init=False, repr=False, compare=False)
+    _changed_ends: tuple[int, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_line_starts", tuple(start for start, _ in self.lines))
+        object.__setattr__(self, "_changed_ends", tuple(end for _, end in self.changed))
+
+    @classmethod
+    def of(cls, text: str, changed: Sequence[tuple[int, int]]) -> Focus:
+        """The focus of ``changed`` spans of ``text`` (sorted, as :meth:`restore.edits.EditLog.written`
+        gives them); ``ValueError`` for a span outside ``text``."""
+        lines: list[tuple[int, int]] = []
+        for start, end in changed:
+            if not 0 <= start <= end <= len(text):
+                raise ValueError(f"changed span ({start}, {end}) is outside a text of {len(text)} characters")
+            line_end = text.find("\n", end)
+            line = (text.rfind("\n", 0, start) + 1, len(text) if line_end < 0 else line_end)
+            if lines and line[0] <= lines[-1][1]:
+                lines[-1] = (lines[-1][0], max(lines[-1][1], line[1]))  # the same line (or joined to it)
+            else:
+                lines.append(line)
+        return cls(tuple(changed), tuple(lines))
+
+    def holds(self, start: int, end: int) -> bool:
+        """Whether the span ``[start, end)`` lies inside one line that holds a change."""
+        index = bisect.bisect_right(self._line_starts, start) - 1
+        return index >= 0 and end <= self.lines[index][1]
+
+    def near_span(self, start: int, end: int, reach: int) -> bool:
+        """Whether any offset of ``start`` … ``end`` (both in) is :meth:`near` a changed span."""
+        index = bisect.bisect_right(self._changed_ends, start - reach)
+        return index < len(self.changed) and self.changed[index][0] - reach < end
+
+    def near(self, offset: int, reach: int) -> bool:
+        """Whether ``offset`` is near a changed span ``(start, end)``: ``start - reach < offset < end + reach``.
+
+        With ``reach`` the LM's order, the characters whose n-gram window holds a changed one."""
+        index = bisect.bisect_right(self._changed_ends, offset - reach)
+        return index < len(self.changed) and self.changed[index][0] - reach < offset
+
+
 @dataclass
 class Document:
     """Facts about the document being restored that stages share (filled in as stages learn them).
@@ -121,7 +184,10 @@ class Document:
     stage sees, when the input was an OCR file with confidences (:mod:`restore.formats`), else ``None``.
     ``progress``, when set, is called as ``progress(done, total)``
     in characters of the stage's input by a stage that works through a long text piece by piece
-    (the char stage, per sentence).
+    (the char stage, per sentence). ``focus`` is set on the second look (``Config.revisit``):
+    where the first round changed the text (:class:`Focus`); ``None`` on the first. ``measured``:
+    what a stage measured of the whole document as read on the first round, under keys it names,
+    for its second look to reuse rather than measure the restored text again.
     """
 
     script: str = ""
@@ -129,6 +195,8 @@ class Document:
     batch: Survey = field(default_factory=Survey)
     engine: EngineView | None = None
     progress: Callable[[int, int], None] | None = None
+    focus: Focus | None = None
+    measured: dict[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -67,7 +67,8 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 from functools import partial
 from itertools import repeat
-from typing import Any, ClassVar
+from types import EllipsisType
+from typing import Any, ClassVar, cast
 
 from restore.chars import is_bmp_han
 from restore.config import CharConfig, Config
@@ -84,7 +85,7 @@ from restore.evidence import (
     ScriptConversion,
 )
 from restore.fastinit import fast_frozen_init
-from restore.glyphs.context import SWEEP_ID, ContextCandidates
+from restore.glyphs.context import SWEEP_ID, ContextCandidate, ContextCandidates
 from restore.glyphs.embedding import GlyphEmbedding
 from restore.glyphs.tables import ConfusionTable, GlyphNeighbours, PhoneticNeighbours, load_confusions
 from restore.lm.cache import NgramCounts, support_ratio
@@ -94,7 +95,7 @@ from restore.lm import windows
 from restore.lm.windows import SentenceWalk
 from restore.lm.wordlm import WordLanguageModel, load_word_model
 from restore.spans import LineIndex
-from restore.stages.base import Deferred, Document, EngineView, Proposal, StageOutput, StagePlan
+from restore.stages.base import Deferred, Document, EngineView, Focus, Proposal, StageOutput, StagePlan
 from restore.stages import joint
 from restore.stages.char_features import GLYPH_SHARPNESS, CharCalibration, CharFeatures, ConfidenceBound
 from restore.stages.engine_gaps import GapCalibration
@@ -138,6 +139,11 @@ _QUOTES = frozenset("\"'“”‘’")
 # at 500; People's Daily DEV as ~3,000-character pages gated: 3, 7 and 7 of 66, its char edits
 # 10 -> 11 at 2,000 and at 1,000.
 _FAMILIARITY_SAMPLE = 1000
+# How many (character, neighbours) the rival search keeps its context proposals for before it starts
+# over (CharStage.misread_rival): a few hundred KB.
+_RIVAL_POOLS_KEPT = 4096
+# The key of what the stage measured of the document as read (Document.measured).
+_MEASURED = "char:document"
 # Marks a Han character may stand for (mined: 一 read for the dash —).
 _HAN_MARKS = frozenset("—")
 # A hyphen or a run of up to three 一/dashes between Han characters (or a closing and an opening
@@ -443,6 +449,7 @@ class CharStage:
         # their most alike forms as strings (one character each), and their glyph cosines. Bounded by
         # the embedding's characters; compact (about 3 kB a character): a document may ask for thousands.
         self._sweep_pools: dict[str, SweepPool] = {}
+        self._rival_pools: dict[tuple[str, str, str, str], list[ContextCandidate]] = {}
         # The embedding's rows the sweep may propose and their LM tokens (_sweep_rows): built once.
         self._sweep_table: tuple[GlyphEmbedding, Any] | None = None
 
@@ -472,6 +479,7 @@ class CharStage:
         self._bonuses = {}
         self._listed_bounds = {}
         self._sweep_pools = {}
+        self._rival_pools = {}
 
     def candidates_for(self, char: str, script: str, line_end: bool = False) -> list[Option]:
         """``(candidate, lm token, glyph similarity, mined count)`` for a seen character (cached).
@@ -1311,6 +1319,7 @@ class CharStage:
         gaps: Mapping[int, float] | None = None,
         gap_engine: str = "",
         familiar: _Familiarity | None = None,
+        near: Sequence[bool] | None = None,
     ) -> list[CharCandidate]:
         """Best candidates of one sentence, non-overlapping in LM windows, best first.
 
@@ -1320,6 +1329,8 @@ class CharStage:
         index -> excess of the junction before it where the engine's boxes leave room for a dropped
         character (:meth:`fill_gap`), read by ``gap_engine``. ``familiar``: the document's
         familiarity to the char LM, measured when first needed (see :meth:`best_candidate`).
+        ``near``: on the second look (``Config.revisit``), whether each character is within an LM
+        window of a first-round change; the others are not examined again.
         """
         model = self.lm.model
         order = model.order
@@ -1344,6 +1355,8 @@ class CharStage:
         walk = SentenceWalk(model, tokens, kernel, logprobs if kernel is not None else None)
         suspects: list[int] = []
         for i, char in enumerate(chars):
+            if near is not None and not near[i]:
+                continue
             if not is_mark(char):
                 own = logprobs[i]
                 suspicion = min(own, logprobs[i + 1]) if lookback and own <= ahead_from else own
@@ -1387,7 +1400,8 @@ class CharStage:
             junctions = [
                 j for j in range(1, len(chars))
                 if (
-                    logprobs[j] < self.config.detect_insert_logprob
+                    (near is None or near[j])
+                    and logprobs[j] < self.config.detect_insert_logprob
                     and is_bmp_han(chars[j])
                     and (is_bmp_han(chars[j - 1]) or chars[j - 1] in _CLOSERS)
                 )
@@ -1415,6 +1429,7 @@ class CharStage:
             for j in range(1, len(chars)):
                 if (
                     chars[j] == chars[j - 1]
+                    and (near is None or near[j])
                     and is_bmp_han(chars[j])
                     and min(logprobs[j], logprobs[j + 1]) < self.config.detect_logprob
                     and chars[j - 1] + chars[j] not in words  # 天天, 看看: reduplications
@@ -1758,25 +1773,36 @@ class CharStage:
         script = document.script or self._detect_script(text)
         proposals = []
         prepared = self.lm.prepare(text)  # the LM's view of the text, read by the cache and the examination
-        cache, scope = self.cache_for(text, document, prepared)
+        # The document's n-gram counts and familiarity are those of the document as read: the second
+        # look (document.focus) reuses the first round's rather than measure the restored text again.
+        measured = document.measured
+        if document.focus is None or _MEASURED not in measured:
+            cache, scope = self.cache_for(text, document, prepared)
+            familiar = self._familiarity_of(text, script, prepared)
+            measured[_MEASURED] = (cache, scope, familiar)
+        else:
+            cache, scope, familiar = cast(tuple[NgramCounts | None, str, _Familiarity | None], measured[_MEASURED])
         # Only candidates that can become proposals are kept (and every insertion: separators_in_lists
         # leaves those places alone): a 10 MB document's sub-threshold candidates took ~380 MB.
         examined = self.examine_text(
             text, script, document.engine, progress=document.progress, cache=cache, cache_scope=scope,
-            floor=self.config.min_suggestion_confidence, prepared=prepared,
+            floor=self.config.min_suggestion_confidence, prepared=prepared, focus=document.focus, familiar=familiar,
         )
         if deferred:
             proposals.extend(self.arbitrate(text, deferred, script, examined, document.engine))
-        if self.config.punctuation and self.config.stop_to_comma_margin > 0:
+        # The mark rules read marks and the shape of name lists, which a character fixed nearby
+        # hardly changes: on the second look their first-round proposals stand.
+        first_look = document.focus is None
+        if first_look and self.config.punctuation and self.config.stop_to_comma_margin > 0:
             proposals.extend(self.stops_read_for_commas(text))
-        if self.config.punctuation:
+        if first_look and self.config.punctuation:
             dashes = self.misread_dashes(text)
             if dashes:
                 proposals.extend(dashes)
                 # The run is decided as a whole: drop single-character candidates inside it.
                 taken = {at for p in dashes for at in range(p.start, p.end)}
                 examined = [(offset, cand) for offset, cand in examined if offset not in taken]
-        if self.config.insert_marks and self.config.list_separator_confidence > 0:
+        if first_look and self.config.insert_marks and self.config.list_separator_confidence > 0:
             inserted = {offset for offset, cand in examined if cand.features.insert}
             proposals.extend(p for p in self.separators_in_lists(text) if p.start not in inserted)
         lines = TraditionalLines(text, self.resources.traditional_only, self.resources.simplified_only)
@@ -1904,11 +1930,19 @@ class CharStage:
         if self.in_word(tokens, index, tokens[index]):
             return None  # the conversion makes a word with a neighbour: a leftover, not a misread
         res = self.resources
-        options = [
-            cand
-            for cand in self._misread_context().propose(
+        # The context's proposals depend on the character and its neighbours alone: the second look
+        # (Config.revisit) and a batch's repeated lines ask again for the same ones (~4 ms each).
+        key = (chars[index], left, right, printed)
+        pool = self._rival_pools.get(key)
+        if pool is None:
+            if len(self._rival_pools) >= _RIVAL_POOLS_KEPT:
+                self._rival_pools.clear()
+            pool = self._rival_pools[key] = self._misread_context().propose(
                 chars[index], left, right, cfg.deferral_min_similarity, printed=printed, simplify=self.lm.t2s
             )
+        options = [
+            cand
+            for cand in pool
             if is_bmp_han(cand.char) and cand.char not in res.traditional_only and self.lm.prepare(cand.char) != tokens[index]
         ]
         if not options:
@@ -2132,6 +2166,8 @@ class CharStage:
         cache_scope: str = "",
         floor: float = 0.0,
         prepared: str | None = None,
+        focus: Focus | None = None,
+        familiar: _Familiarity | None | EllipsisType = ...,
     ) -> list[tuple[int, CharCandidate]]:
         """Every sentence's best candidates with their offsets in ``text``: those of at least ``floor``
         confidence and every insertion (default: no floor, as the calibration fits need them).
@@ -2140,21 +2176,27 @@ class CharStage:
         alternatives enter through the engine's prior when ``CharConfig.engine_prior`` is on.
         ``progress(done, total)`` is called after each sentence, in characters of ``text``.
         ``cache``/``cache_scope``: see :meth:`best_candidate`. ``prepared``: ``self.lm.prepare(text)``
-        when the caller has it.
+        when the caller has it. ``focus``: on the second look, where the first round changed ``text``:
+        only the characters within an LM window of a change are examined. ``familiar``: the
+        document's familiarity when the caller has it (default: ``text``'s, measured when first needed).
         """
         prior = self.engine_prior(engine)
         gap_floor = self.gap_floor(engine)
         if prepared is None:
             prepared = self.lm.prepare(text)
         found: list[tuple[int, CharCandidate]] = []
-        # Measured the first time a best candidate's word margin is above the hinge less the relief
-        # (most clean documents: never). Not on traditional text: read through t2s by both models,
-        # its gated ocr_dev lines gained 4 right edits and 5 wrong (simplified: 12 and 2).
-        familiar = None
-        if self.resources.word_lm is not None and self.config.unfamiliar_word_relief and script != "traditional":
-            familiar = _Familiarity(self, text, prepared)
-        for end, positions in self._sentences(text):
+        if familiar is ...:
+            familiar = self._familiarity_of(text, script, prepared)
+        reach = self.lm.model.order
+        sentences = self._sentences(text) if focus is None else self._focused_sentences(text, focus)
+        for end, positions in sentences:
             chars = [text[p] for p in positions]
+            near: list[bool] | None = None
+            if focus is not None:
+                # The second look: only characters within an LM window of a first-round change.
+                if not focus.near_span(positions[0], positions[-1], reach):
+                    continue
+                near = [focus.near(p, reach) for p in positions]
             if any(is_bmp_han(c) for c in chars):
                 tokens = [prepared[p] for p in positions]
                 hints: list[EngineHint] | None = None
@@ -2170,13 +2212,29 @@ class CharStage:
                     (positions[c.index], c)
                     for c in self.examine(
                         chars, tokens, script, prior, hints, cache, cache_scope, gaps,
-                        self.config.engine or (engine.engine if engine else ""), familiar,
+                        self.config.engine or (engine.engine if engine else ""), familiar, near,
                     )
                     if c.confidence >= floor or c.features.insert
                 )
             if progress is not None:
                 progress(end + 1, len(text))
         return found
+
+    def _familiarity_of(self, text: str, script: str, prepared: str) -> _Familiarity | None:
+        """``text``'s familiarity to the char LM, measured the first time a best candidate's word
+        margin is above the hinge less the relief (most clean documents: never). None on traditional
+        text: read through t2s by both models, its gated ocr_dev lines gained 4 right edits and 5
+        wrong (simplified: 12 and 2)."""
+        if self.resources.word_lm is not None and self.config.unfamiliar_word_relief and script != "traditional":
+            return _Familiarity(self, text, prepared)
+        return None
+
+    @classmethod
+    def _focused_sentences(cls, text: str, focus: Focus) -> Iterator[tuple[int, list[int]]]:
+        """:meth:`_sentences` of the lines ``focus`` holds (a line break ends a sentence)."""
+        for start, end in focus.lines:
+            for last, positions in cls._sentences(text[start:end]):
+                yield start + last, [start + p for p in positions]
 
     @staticmethod
     def _sentences(text: str) -> Iterator[tuple[int, list[int]]]:

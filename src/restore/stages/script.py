@@ -121,7 +121,10 @@ class ScriptStage:
         # Leftover repair (聯系 → 聯繫) only on a page that shows conversion damage at all.
         mixed = any(simplified for _, _, simplified, _ in lines)
         found: list[Proposal | Deferred] = []
+        focus = document.focus
         for line, script, simplified, traditional in lines:
+            if focus is not None and not focus.holds(line.start(), line.end()):
+                continue  # the second look: only lines the first round changed
             script = script or document_script
             if script == TRADITIONAL and (simplified or mixed):
                 found.extend(self._to_script(line.group(), line.start(), TRADITIONAL, script))
