@@ -39,6 +39,10 @@ MAX_WORD = 6
 # Paths kept per lattice position (recombined by last word); 4 loses no best path on our
 # own test sentences while keeping the search linear in the window.
 BEAM = 4
+# Window scores remembered per model (the char stage scores the same window with what was read once
+# per candidate, and the second look scores windows the first round already scored); the memo is
+# emptied when it reaches this many entries, which bounds it to about 2 MB.
+WINDOW_MEMO_SIZE = 8192
 
 
 def default_word_model_path() -> Path:
@@ -80,6 +84,8 @@ class WordLanguageModel(LazyKenlmModel):
         self._lattice_checked = False
         # pieces() of single tokens, remembered (whole values: safe between threads).
         self._token_pieces: dict[str, tuple[str, ...]] = {}
+        # window_scores() results by (pieces joined by a space, bos, eos): pieces never hold spaces.
+        self._window_memo: dict[tuple[str, bool, bool], float] = {}
 
     def lattice(self) -> WordLatticeKernel | None:
         """The compiled search (``native/lattice.cc``: the same paths and floats as the Python
@@ -147,11 +153,21 @@ class WordLanguageModel(LazyKenlmModel):
         join = self.join_pieces
         left, right = join(*parts[:at]), join(*parts[at + 1 :])
         bos, eos = start == 0, end == len(tokens)
-        lattice = self.lattice()
-        if lattice is None:
-            return [self.score_pieces(join(left, self.token_pieces(token), right), bos=bos, eos=eos) for token in replacements]
-        max_word, beam = self.max_word, self.beam
-        return [lattice.score(join(left, cached(token) or self.token_pieces(token), right), max_word, beam, bos, eos) for token in replacements]
+        memo = self._window_memo
+        scores = []
+        for token in replacements:
+            middle = cached(token) or self.token_pieces(token)
+            # One piece that is not ASCII cannot merge with a neighbour: plain concatenation.
+            pieces = left + list(middle) + right if len(middle) == 1 and not middle[0].isascii() else join(left, middle, right)
+            key = (" ".join(pieces), bos, eos)
+            found = memo.get(key)
+            if found is None:
+                found = self.score_pieces(pieces, bos=bos, eos=eos)
+                if len(memo) >= WINDOW_MEMO_SIZE:
+                    memo.clear()
+                memo[key] = found
+            scores.append(found)
+        return scores
 
     def score_pieces(self, pieces: Sequence[str], *, bos: bool = False, eos: bool = False) -> float:
         """:meth:`score` of the text whose :meth:`pieces` are ``pieces``: callers that score many
