@@ -102,3 +102,18 @@ def test_config_booleans_are_checked(tmp_path: Path) -> None:
     path.write_text('[lexicon]\nbundled = "no"\n', encoding="utf-8")
     with pytest.raises(ConfigError, match="true or false"):
         restore.Config.from_toml(path)
+
+
+def test_config_replace_changes_section_keys_and_checks_them() -> None:
+    base = restore.Config()
+    changed = base.replace(min_confidence=0.9, char={"delete_doubled": True, "word_gain_hinge": 5})
+    assert (changed.min_confidence, changed.char.delete_doubled, changed.char.word_gain_hinge) == (0.9, True, 5.0)
+    # Only the keys named change; the rest of the section is the original's, and the original stays.
+    assert changed.char.lm_sweep == base.char.lm_sweep and changed.punct == base.punct
+    assert base.char.delete_doubled is False
+    with pytest.raises(ConfigError, match="did you mean: delete_doubled"):
+        base.replace(char={"delete_double": True})
+    with pytest.raises(ConfigError, match="'char.word_gain_hinge' must be a number"):
+        base.replace(char={"word_gain_hinge": "high"})
+    with pytest.raises(ConfigError, match="did you mean: char"):
+        base.replace(chr={"delete_doubled": True})

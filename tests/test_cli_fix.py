@@ -60,6 +60,19 @@ def test_explain_lists_each_edit_with_confidence_and_source(tmp_path: Path) -> N
     assert "0.97" in report
 
 
+def test_explain_quotes_the_configured_word_model_hinge(tmp_path: Path) -> None:
+    # Two neighbouring look-alikes (a sentence we wrote): the word model's line names the hinge of
+    # the config file, not the default's, and says whether the margin cleared it.
+    page, config = tmp_path / "page.txt", tmp_path / "restore.toml"
+    page.write_text("农民在士她上辛勤劳动，收成很好。\n", encoding="utf-8")
+    config.write_text("[char]\nword_gain_hinge = 5.5\n", encoding="utf-8")
+    done = run_restore("fix", str(page), "--explain", "--config", str(config))
+    assert done.returncode == 0, done.stderr.decode()
+    words = [line for line in done.stderr.decode("utf-8").splitlines() if "(word model)" in line]
+    assert words and all("[char] word_gain_hinge, 5.50;" in line and "by default" not in line for line in words)
+    assert any("counted: +" in line or "not counted" in line for line in words)
+
+
 @pytest.mark.parametrize(
     "content, reason",
     [

@@ -166,6 +166,11 @@ def test_the_word_models_line_says_its_margin_not_a_channel() -> None:
     word = describe_evidence(LanguageModelScore("zh_CN.lm", -29.58, -22.44))
     assert "(word model)" in word and "margin +7.14" in word and "channel" not in word
     # Without the document's lowered hinge it is weighed against the configured one.
-    assert "weighed only above [char] word_gain_hinge, 6.00 by default" in word
+    assert "weighed only above [char] word_gain_hinge, 6.00 by default; counted: +1.14 over it" in word
+    # With the settings the edit was made with, their hinge, and whether the margin cleared it.
+    from restore.config import CharConfig
+
+    configured = describe_evidence(LanguageModelScore("zh_CN.lm", -29.58, -22.44), char=CharConfig(word_gain_hinge=8.0))
+    assert "weighed only above [char] word_gain_hinge, 8.00; not counted" in configured and "by default" not in configured
     char = describe_evidence(LanguageModelScore("char5.klm", -9.0, -2.86, 0.24))
     assert "channel 0.24" in char and "word model" not in char

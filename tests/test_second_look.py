@@ -88,6 +88,11 @@ def test_config_revisit_names_known_stages() -> None:
     with pytest.raises(ConfigError, match="revisit"):
         Config(revisit=("spelling",))
     assert Config.from_mapping({"revisit": []}).revisit == ()
+    # A lone string is not a list of one-letter stage names, and a stage is named once.
+    with pytest.raises(ConfigError, match="'revisit' must be a list of strings, got 'char'"):
+        Config(revisit="char")  # type: ignore[arg-type]
+    with pytest.raises(ConfigError, match=r"'revisit' names \['char'\] more than once"):
+        Config(revisit=("char", "char"))
     assert Config().revisit == ("script", "char")
 
 

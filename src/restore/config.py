@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import math
+import os
 import tomllib
 import types
 import typing
@@ -791,6 +792,17 @@ class Config:
 
     def __post_init__(self) -> None:
         check_ranges(self)
+        for name in ("stages", "revisit", "lexicons"):
+            # A lone string would pass as a sequence of one-letter names ("char" -> c, h, a, r).
+            value = getattr(self, name)
+            if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple)) or not all(
+                isinstance(item, (str, os.PathLike)) for item in value
+            ):
+                raise ConfigError(f"config key {name!r} must be a list of strings, got {value!r}")
+        for name in ("stages", "revisit"):
+            twice = sorted({item for item in getattr(self, name) if getattr(self, name).count(item) > 1})
+            if twice:
+                raise ConfigError(f"config key {name!r} names {twice} more than once")
         unknown = [name for name in self.stages if name not in STAGE_NAMES]
         if unknown:
             raise ConfigError(f"unknown stage(s) {unknown}; known: {list(STAGE_NAMES)}")
@@ -834,7 +846,32 @@ class Config:
             raise ConfigError(f"{path}: {exc}") from exc
 
     def replace(self, **changes: Any) -> Config:
-        """A copy with some top-level fields changed."""
+        """A copy with some settings changed: a top-level field by its value, a section (``char``,
+        ``script``, ...) by a whole section or by a mapping of just the keys to change. Unknown keys
+        and bad values raise :class:`ConfigError`, as in a config file.
+
+        >>> config = Config().replace(min_confidence=0.9, char={"delete_doubled": True})
+        >>> config.min_confidence, config.char.delete_doubled, config.char.lm_sweep
+        (0.9, True, False)
+        >>> Config().replace(char={"delete_double": True})
+        Traceback (most recent call last):
+        ...
+        restore.errors.ConfigError: unknown config key 'char.delete_double' (did you mean: delete_doubled?)
+        """
+        fields = {f.name: f for f in dataclasses.fields(self)}
+        for key, value in changes.items():
+            if key not in fields:
+                raise ConfigError(f"unknown config key {key!r} ({_known_keys(key, set(fields), type(self))})")
+            section = getattr(self, key)
+            if dataclasses.is_dataclass(section) and not isinstance(section, type) and isinstance(value, Mapping):
+                hints = typing.get_type_hints(type(section))
+                names = {f.name for f in dataclasses.fields(section)}
+                for name in value:
+                    if name not in names:
+                        raise ConfigError(f"unknown config key {key + '.' + name!r} ({_known_keys(name, names, type(section))})")
+                changes[key] = dataclasses.replace(
+                    section, **{name: _coerce(hints[name], item, f"{key}.{name}") for name, item in value.items()}
+                )
         return dataclasses.replace(self, **changes)
 
     def to_json(self) -> dict[str, Any]:

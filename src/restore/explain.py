@@ -42,7 +42,7 @@ def line_column(text: str, offset: int) -> tuple[int, int]:
     return line, column
 
 
-def describe_evidence(record: Evidence, edit: Edit | None = None) -> str:
+def describe_evidence(record: Evidence, edit: Edit | None = None, *, char: CharConfig | None = None) -> str:
     """One short phrase for an evidence record (``edit``: the edit it explains, when known; it
     tells a fuzzy lexicon match that dropped or added a character from one that replaced some)."""
     if isinstance(record, RuleMatch):
@@ -77,12 +77,18 @@ def describe_evidence(record: Evidence, edit: Edit | None = None) -> str:
             margin = record.logprob_after - record.logprob_before
             lowered = [r for r in edit.evidence if isinstance(r, Familiarity)] if edit is not None else []
             if lowered:
-                hinge = f"above {lowered[0].hinge:.2f} in this document ([char] word_gain_hinge less unfamiliar_word_relief)"
-            else:
-                hinge = f"above [char] word_gain_hinge, {CharConfig().word_gain_hinge:.2f} by default"
+                level = lowered[0].hinge
+                hinge = f"above {level:.2f} in this document ([char] word_gain_hinge less unfamiliar_word_relief)"
+            elif char is not None:
+                level = char.word_gain_hinge
+                hinge = f"above [char] word_gain_hinge, {level:.2f}"
+            else:  # no config at hand: the default's hinge, said to be the default's
+                level = CharConfig().word_gain_hinge
+                hinge = f"above [char] word_gain_hinge, {level:.2f} by default"
+            counted = f"counted: {margin - level:+.2f} over it" if margin > level else "not counted"
             return (
                 f"{record.model} (word model) log10 P {record.logprob_before:.2f} → {record.logprob_after:.2f}"
-                f", margin {margin:+.2f} (weighed only {hinge})"
+                f", margin {margin:+.2f} (weighed only {hinge}; {counted})"
             )
         return (
             f"{record.model} log10 P {record.logprob_before:.2f} → {record.logprob_after:.2f}"
@@ -95,7 +101,7 @@ def describe_evidence(record: Evidence, edit: Edit | None = None) -> str:
         return (
             f"the document is unfamiliar to the char LM: log10 P per character, word model"
             f" {record.word_logprob:.3f}, char LM {record.char_logprob:.3f}, word minus char {gap:+.3f}"
-            f" above [char] unfamiliar_margin ({CharConfig().unfamiliar_margin:+.2f} by default):"
+            f" above [char] unfamiliar_margin ({_setting(char, 'unfamiliar_margin')}):"
             f" the word model's margin counts above {record.hinge:.2f} here"
         )
     if isinstance(record, ConfusionPair):
@@ -125,11 +131,17 @@ def describe_evidence(record: Evidence, edit: Edit | None = None) -> str:
     return f"{record.type} {fields}"
 
 
-def describe_edit(original: str, edit: Edit) -> str:
-    """One line: position, kind, change, confidence, source and evidence."""
+def _setting(char: CharConfig | None, name: str) -> str:
+    """A char setting as configured, or the default's value said to be one."""
+    return f"{getattr(char, name):+.2f}" if char is not None else f"{getattr(CharConfig(), name):+.2f} by default"
+
+
+def describe_edit(original: str, edit: Edit, *, char: CharConfig | None = None) -> str:
+    """One line: position, kind, change, confidence, source and evidence (``char``: the settings
+    the edit was made with, quoted where the evidence is weighed against one; None: the defaults')."""
     line, column = line_column(original, edit.start)
     change = f"{json.dumps(edit.before, ensure_ascii=False)} → {json.dumps(edit.after, ensure_ascii=False)}"
-    why = "; ".join(describe_evidence(record, edit) for record in edit.evidence)
+    why = "; ".join(describe_evidence(record, edit, char=char) for record in edit.evidence)
     return f"{line}:{column}  {edit.kind}  {change}  {edit.confidence:.2f}  {edit.source}  {why}"
 
 
@@ -138,12 +150,16 @@ def _counted(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
-def explain(result: Result, *, name: str = "<text>", not_in_file: Sequence[Edit] | None = None) -> str:
+def explain(
+    result: Result, *, name: str = "<text>", not_in_file: Sequence[Edit] | None = None, char: CharConfig | None = None
+) -> str:
     """A report of every applied edit and every suggestion of a result.
 
     ``not_in_file``: for an OCR file written back in its format, the applied edits that did not
     go into it (line joins and space edits: geometry in ALTO, hOCR and PAGE); they are marked, and
-    the first line counts what the file holds, as its provenance entry does.
+    the first line counts what the file holds, as its provenance entry does. ``char``: the char
+    settings the result was made with, quoted where evidence is weighed against one (None: the
+    defaults', said to be the defaults).
 
     >>> from restore.result import Result
     >>> join = Edit(2, 3, "\\n", "", kind="layout", confidence=0.95, source="layout:join-lines")
@@ -161,7 +177,7 @@ def explain(result: Result, *, name: str = "<text>", not_in_file: Sequence[Edit]
         written = f", {len(result.edits) - count} written into the file" + (
             f" ({count} {what} not: geometry there)" if count else "")
     lines = [f"{name}: {_counted(len(result.edits), 'edit')} applied{written}, {_counted(len(result.suggestions), 'suggestion')}"]
-    lines += ["  applied  " + describe_edit(result.original, edit).rstrip()
+    lines += ["  applied  " + describe_edit(result.original, edit, char=char).rstrip()
               + ("  [text only: not written into the file]" if id(edit) in skipped else "") for edit in result.edits]
-    lines += ["  suggest  " + describe_edit(result.original, edit) for edit in result.suggestions]
+    lines += ["  suggest  " + describe_edit(result.original, edit, char=char) for edit in result.suggestions]
     return "\n".join(lines) + "\n"

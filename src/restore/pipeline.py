@@ -407,5 +407,15 @@ def fix(text: str, *, config: Config | None = None) -> Result:
 
     The corrector for ``config`` is built on the first call and reused by the next ones
     (:func:`shared_corrector`), from any thread; ``Corrector(config)`` gives a private one.
+    ``text``: any string (empty included); the result's edits replay onto it exactly. Raises
+    :class:`~restore.errors.ResourceError` when a model or table the config needs cannot be loaded.
+
+    >>> result = fix("农民在士她上辛勤劳动,收成很好。")
+    >>> result.text
+    '农民在土地上辛勤劳动，收成很好。'
+    >>> [(e.start, e.before, e.after, e.kind) for e in result.edits]
+    [(3, '士', '土', 'char'), (4, '她', '地', 'char'), (10, ',', '，', 'punct')]
+    >>> [e.evidence[-1].type for e in result.edits if e.before == "她"]  # fixed once 士 was
+    ['second-look']
     """
     return shared_corrector(config).fix(text)

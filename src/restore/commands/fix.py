@@ -97,5 +97,5 @@ def run(args: argparse.Namespace) -> int:
             from restore.formats.placement import place
 
             not_in_file = place(document, result.edits).not_written
-        sys.stderr.write(explain(result, name=name, not_in_file=not_in_file))
+        sys.stderr.write(explain(result, name=name, not_in_file=not_in_file, char=config.char))
     return 0
