@@ -24,7 +24,12 @@ def test_a_misread_becomes_a_suggestion_beside_the_likelier_character(corrector:
     result = corrector.fix("居民可以舉求物业公司及时维修。")
     assert result.edits == ()
     offered = {(s.after, s.source): s for s in result.suggestions if s.start == 4}
-    assert offered[("举", "script:opencc-t2s")].confidence == restore.Config().script.ambiguous_confidence
+    hedged = offered[("举", "script:opencc-t2s")]
+    assert hedged.confidence == restore.Config().script.ambiguous_confidence
+    # The suggestion says what held it there: the rule alone would have converted it.
+    [cap] = [e for e in hedged.evidence if e.type == "cap"]
+    assert (cap.setting, cap.ceiling, cap.uncapped) == ("script.ambiguous_confidence", 0.5, 0.97)
+    assert "likelier character" in cap.reason
     rival = offered[("要", "lm:char5")]
     tables = {getattr(e, "table", "") for e in rival.evidence}
     assert {"context:words", "glyph:embedding"} <= tables
@@ -101,3 +106,17 @@ def test_on_a_traditional_line_the_printed_form_finds_the_rival(corrector: resto
     # Through the engine's reading alone (减 against 灭) there is no look-alike rival.
     unprinted = stage.misread_rival(text, offset, "traditional")
     assert unprinted is None or unprinted.after != "灭"
+
+
+def test_a_form_engines_print_for_other_characters_is_held_with_its_reason(corrector: restore.Corrector) -> None:
+    # The mined tables saw engines print 論 for other characters, never for 论: read off traditional
+    # print, so on a simplified line the conversion is a suggestion, and its evidence says why.
+    result = corrector.fix("我们讨論了这个问题，大家都同意。")
+    [suggestion] = [s for s in result.suggestions if s.before == "論"]
+    assert (suggestion.after, suggestion.confidence) == ("论", restore.Config().script.ambiguous_confidence)
+    [cap] = [e for e in suggestion.evidence if e.type == "cap"]
+    assert cap.setting == "script.ambiguous_confidence" and "script.misread_min_share" in cap.reason
+    # A form engines do print for its simplified one is converted as the rule says, with no cap.
+    [edit] = corrector.fix("我们參加了比赛，大家很高兴。").edits
+    assert (edit.after, edit.confidence) == ("参", restore.Config().script.unambiguous_confidence)
+    assert not [e for e in edit.evidence if e.type == "cap"]

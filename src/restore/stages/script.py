@@ -35,7 +35,7 @@ from dataclasses import replace
 from restore.chars import HAN_RUN
 from restore.config import Config
 from restore.errors import ResourceError
-from restore.evidence import EngineReading, ScriptConversion
+from restore.evidence import ConfidenceCap, EngineReading, ScriptConversion
 from restore.scriptdata import SIMPLIFIED, TRADITIONAL, ScriptTables, dominant_script
 from restore.stages.base import Deferred, Document, EngineView, Proposal, StageOutput, StagePlan
 from restore.stages.engine_script import (
@@ -236,10 +236,22 @@ class ScriptStage:
                     confidence = settings.leftover_confidence  # a valid character in the wrong word: 聯系
                 else:
                     continue
-                if target == SIMPLIFIED:
-                    confidence = min(confidence, settings.to_simplified_max_confidence)
-                if target == SIMPLIFIED and char in minority and self._own_form_share(char, after) < settings.misread_min_share:
-                    confidence = min(confidence, settings.ambiguous_confidence)
+                caps: list[ConfidenceCap] = []  # why a rule's confidence was held lower, for the reviewer
+                if target == SIMPLIFIED and confidence > settings.to_simplified_max_confidence:
+                    caps.append(ConfidenceCap(
+                        "script.to_simplified_max_confidence", settings.to_simplified_max_confidence, confidence,
+                        "a traditional form on a simplified page",
+                    ))
+                    confidence = settings.to_simplified_max_confidence
+                if target == SIMPLIFIED and char in minority and confidence > settings.ambiguous_confidence:
+                    share = self._own_form_share(char, after)
+                    if share < settings.misread_min_share:
+                        caps.append(ConfidenceCap(
+                            "script.ambiguous_confidence", settings.ambiguous_confidence, confidence,
+                            f"OCR engines that print {char} meant {after} in {share:.0%} of the mined sightings"
+                            f" (under script.misread_min_share): likely read off traditional print, where it is right",
+                        ))
+                        confidence = settings.ambiguous_confidence
                 deferred = (
                     char in minority
                     and confidence > settings.ambiguous_confidence
@@ -263,12 +275,18 @@ class ScriptStage:
                             phrase=f"{phrase}→{phrases[phrase]}" if phrase_agrees else "",
                             candidates=tuple(candidates),
                         ),
+                        *caps,
                     ),
                 )
                 if deferred:
                     # Possibly a misread: the char stage proposes it, as is unless its LM finds a
                     # likelier character there (without a char stage it is proposed as is).
-                    yield Deferred(proposal, replace(proposal, confidence=settings.ambiguous_confidence), char)
+                    held = ConfidenceCap(
+                        "script.ambiguous_confidence", settings.ambiguous_confidence, confidence,
+                        "the char stage finds a likelier character here: possibly an OCR misread, not a leftover",
+                    )
+                    hedged = replace(proposal, confidence=settings.ambiguous_confidence, evidence=(*proposal.evidence, held))
+                    yield Deferred(proposal, hedged, char)
                 else:
                     yield proposal
 
