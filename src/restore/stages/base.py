@@ -147,8 +147,14 @@ class Focus:
         for start, end in changed:
             if not 0 <= start <= end <= len(text):
                 raise ValueError(f"changed span ({start}, {end}) is outside a text of {len(text)} characters")
+            if lines and lines[-1][0] <= start and end <= lines[-1][1]:
+                continue  # on the line found last (spans are sorted): no search, so one long line stays linear
+            # Search back no further than the last line's end: the line break there, if any, is found.
+            floor = lines[-1][1] if lines else 0
+            line_break = text.rfind("\n", floor, start)
+            line_start = line_break + 1 if line_break >= 0 else lines[-1][0] if lines else 0
             line_end = text.find("\n", end)
-            line = (text.rfind("\n", 0, start) + 1, len(text) if line_end < 0 else line_end)
+            line = (line_start, len(text) if line_end < 0 else line_end)
             if lines and line[0] <= lines[-1][1]:
                 lines[-1] = (lines[-1][0], max(lines[-1][1], line[1]))  # the same line (or joined to it)
             else:
