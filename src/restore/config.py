@@ -858,21 +858,16 @@ class Config:
         ...
         restore.errors.ConfigError: unknown config key 'char.delete_double' (did you mean: delete_doubled?)
         """
-        fields = {f.name: f for f in dataclasses.fields(self)}
+        fields = {f.name for f in dataclasses.fields(self)}
+        updated: dict[str, Any] = {}
         for key, value in changes.items():
             if key not in fields:
-                raise ConfigError(f"unknown config key {key!r} ({_known_keys(key, set(fields), type(self))})")
+                raise ConfigError(f"unknown config key {key!r} ({_known_keys(key, fields, type(self))})")
             section = getattr(self, key)
             if dataclasses.is_dataclass(section) and not isinstance(section, type) and isinstance(value, Mapping):
-                hints = typing.get_type_hints(type(section))
-                names = {f.name for f in dataclasses.fields(section)}
-                for name in value:
-                    if name not in names:
-                        raise ConfigError(f"unknown config key {key + '.' + name!r} ({_known_keys(name, names, type(section))})")
-                changes[key] = dataclasses.replace(
-                    section, **{name: _coerce(hints[name], item, f"{key}.{name}") for name, item in value.items()}
-                )
-        return dataclasses.replace(self, **changes)
+                value = dataclasses.replace(section, **_checked(type(section), value, key + "."))
+            updated[key] = value
+        return dataclasses.replace(self, **updated)
 
     def to_json(self) -> dict[str, Any]:
         """The config as plain JSON data (embedded in reports)."""
@@ -1005,6 +1000,12 @@ def _jsonable(value: Any) -> Any:
 
 
 def _build(cls: type, data: Mapping[str, Any], prefix: str) -> Any:
+    return cls(**_checked(cls, data, prefix))
+
+
+def _checked(cls: type, data: Mapping[str, Any], prefix: str) -> dict[str, Any]:
+    """``data``'s keys of section ``cls`` with their values coerced; unknown keys and bad values
+    raise :class:`ConfigError` naming the dotted key (``prefix`` + key)."""
     if not isinstance(data, Mapping):
         raise ConfigError(f"config section {prefix.rstrip('.') or 'top level'} must be a table")
     hints = typing.get_type_hints(cls)
@@ -1014,7 +1015,7 @@ def _build(cls: type, data: Mapping[str, Any], prefix: str) -> Any:
         if key not in fields:
             raise ConfigError(f"unknown config key {prefix + key!r} ({_known_keys(key, fields, cls)})")
         values[key] = _coerce(hints[key], value, prefix + key)
-    return cls(**values)
+    return values
 
 
 def _known_keys(key: str, fields: set[str], section: type) -> str:
