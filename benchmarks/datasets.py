@@ -173,6 +173,8 @@ IN_SAMPLE = {
     "faspell_train": "in-sample: restore's mined OCR confusions and char calibration are fitted on this split",
     "ocr_dev": "DEV text: thresholds may be tuned here, not held out",
     "ocr_test": "held out: People's Daily TEST lines, made by `python -m benchmarks.ocrgen --split test --n 5000 --out benchmarks/out/ocr_test.jsonl`",
+    "ocr_dev2": "DEV text, the next 5,000 chunks of the DEV shuffle: no weight or threshold is fitted on it, made by "
+    "`python -m benchmarks.ocrgen --split dev --skip 5000 --n 5000 --seed 1 --out benchmarks/out/ocr_dev2.jsonl`",
     "ocr_modern_dev": "modern DEV text (held-out law, in no model or table; calibration may be fitted here), made by "
     "`python -m benchmarks.ocrgen --split law-dev --n 2400 --seed 1 --out benchmarks/out/ocr_modern_dev.jsonl`",
     "modern_clean": "held-out law-dev paragraphs (in no model or table) + benchmarks/data/modern_news_clean.txt; DEV",
@@ -186,12 +188,12 @@ MODERN_LAW_STRIDE = 4
 def load_ocr_dev(path: Path | None = None, *, split: str = "dev") -> Dataset:
     """Rendered, degraded and OCR-read People's Daily text, one JSON record per line.
 
-    ``path`` defaults to :func:`ocr_dev_path` of ``split`` (``dev``, ``test`` for held-out pairs, or
-    ``modern_dev`` for the renders of held-out modern law text).
+    ``path`` defaults to :func:`ocr_dev_path` of ``split`` (``dev``, ``dev2`` for the next DEV
+    chunks, ``test`` for held-out pairs, or ``modern_dev`` for the renders of held-out modern law text).
     """
     path = path or ocr_dev_path(split)
     if not path.is_file():
-        made_by = "law-dev" if split == "modern_dev" else split
+        made_by = {"modern_dev": "law-dev", "dev2": "dev --skip 5000"}.get(split, split)
         raise Unavailable(f"{path} not found (python -m benchmarks.ocrgen --split {made_by} writes it)")
     pairs = []
     scripts = set()
@@ -259,6 +261,7 @@ LOADERS: dict[str, Callable[[], Dataset]] = {
     "faspell_train": lambda: load_faspell("train"),
     "ocr_dev": lambda: load_ocr_dev(split="dev"),
     "ocr_test": lambda: load_ocr_dev(split="test"),
+    "ocr_dev2": lambda: load_ocr_dev(split="dev2"),
     "ocr_modern_dev": lambda: load_ocr_dev(split="modern_dev"),
     **_sighan_loaders(),
     "pd_dev_clean": load_pd_dev,

@@ -3,7 +3,7 @@
 Two steps, so one slow pipeline run serves many analyses:
 
 1. ``run``: the default pipeline (or ``--set section.key=value`` overrides) over an OCR render
-   set (``ocr_dev``, ``ocr_test``, ``ocr_modern_dev``); every applied edit and every suggestion
+   set (``ocr_dev``, ``ocr_dev2``, ``ocr_test``, ``ocr_modern_dev``); every applied edit and every suggestion
    is judged on its own against the truth (``benchmarks.metrics.judge_edits``) and written as
    one JSON row: engine, script, font, kind (below), confidence, applied, right; the CER before
    and after, overall and per engine × script, go to ``OUT.cer.json``. No text is written, so
@@ -259,7 +259,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.edit_precision", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     run_parser = sub.add_parser("run", help="run the pipeline over a render set and judge every edit")
-    run_parser.add_argument("dataset", choices=("ocr_dev", "ocr_test", "ocr_modern_dev"))
+    run_parser.add_argument("dataset", choices=("ocr_dev", "ocr_dev2", "ocr_test", "ocr_modern_dev"))
     run_parser.add_argument("--out", type=Path, required=True)
     run_parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="SECTION.KEY=VALUE")
     run_parser.add_argument("--limit", type=int)
