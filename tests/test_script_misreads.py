@@ -120,3 +120,21 @@ def test_a_form_engines_print_for_other_characters_is_held_with_its_reason(corre
     [edit] = corrector.fix("我们參加了比赛，大家很高兴。").edits
     assert (edit.after, edit.confidence) == ("参", restore.Config().script.unambiguous_confidence)
     assert not [e for e in edit.evidence if e.type == "cap"]
+
+
+def test_a_stretch_of_traditional_print_is_held_back_whole(corrector: restore.Corrector) -> None:
+    # 團 reads as traditional print (held back, as above); 參 beside it is converted when alone
+    # (previous test), but printed in the same stretch it is the same print: converting it alone
+    # would leave 代表團参加, one word in two scripts. Both stay, both offered with their reasons.
+    text = "今天的天气很好。\n本届运动会共有二十个代表團參加。\n比赛将在下周一开始。"
+    result = corrector.fix(text)
+    assert "團參" in result.text and result.edits == ()
+    offered = {s.before: s for s in result.suggestions}
+    ambiguous = restore.Config().script.ambiguous_confidence
+    assert (offered["團"].after, offered["團"].confidence) == ("团", ambiguous)
+    assert (offered["參"].after, offered["參"].confidence) == ("参", ambiguous)
+    [cap] = [e for e in offered["參"].evidence if e.type == "cap"]
+    assert "團" in cap.reason and "held back together" in cap.reason
+    # Apart (a simplified character between them), each is decided on its own.
+    apart = corrector.fix("今天的天气很好。\n本届运动会共有二十个代表團和个人參加。\n比赛将在下周一开始。")
+    assert [(e.before, e.after) for e in apart.edits] == [("參", "参")]

@@ -191,7 +191,10 @@ class ScriptConfig:
     # of its meanings, engines print it for other characters but not for its simplified form, so
     # it was read off traditional print (對, 問, 樣) and the conversion gets ``ambiguous_confidence``
     # (a suggestion). Chosen on the renders of DEV lines 14001-15000 (precision of changed slots
-    # 0.926 -> 0.944, CER unchanged); see ScriptStage._own_form_share.
+    # 0.926 -> 0.944, CER unchanged); see ScriptStage._own_form_share. The other traditional-only
+    # characters of its stretch (adjacent, no simplified character between) are held back with it:
+    # the same print, never a word left in two scripts (代表團參加 -> 代表團参加); on ocr_dev,
+    # ocr_dev2 and ocr_modern_dev this changes one applied edit (a right 經 -> 经 becomes a suggestion).
     misread_min_count: int = 2
     misread_min_share: float = 0.5
     # The other way: a simplified character on a traditional line may be an OCR misread of another

@@ -213,6 +213,7 @@ class ScriptStage:
             converted = self._convert(config_name, view)
             if len(converted) != len(view):
                 converted = "".join(candidates_of.get(c, (c,))[0] for c in view)
+            read_off_print = self._read_off_print(chars, converted, minority) if target == SIMPLIFIED else {}
             for index, char in enumerate(chars):
                 after = converted[index]
                 if after == char:
@@ -252,6 +253,15 @@ class ScriptStage:
                             f" (under script.misread_min_share): likely read off traditional print, where it is right",
                         ))
                         confidence = settings.ambiguous_confidence
+                    elif index in read_off_print:
+                        # Printed beside such a character, in one stretch of traditional forms: the
+                        # same print (代表團參加: converting 參 alone would leave 代表團参加).
+                        caps.append(ConfidenceCap(
+                            "script.ambiguous_confidence", settings.ambiguous_confidence, confidence,
+                            f"printed beside {read_off_print[index]}, which reads as traditional print:"
+                            " the stretch is held back together",
+                        ))
+                        confidence = settings.ambiguous_confidence
                 deferred = (
                     char in minority
                     and confidence > settings.ambiguous_confidence
@@ -289,6 +299,33 @@ class ScriptStage:
                     yield Deferred(proposal, hedged, char)
                 else:
                     yield proposal
+
+    def _read_off_print(self, chars: str, converted: str, minority: frozenset[str]) -> dict[int, str]:
+        """Index -> the character it is held back beside: the other characters of each stretch of
+        adjacent traditional-only characters (``minority``) holding one whose simplified form
+        engines are not seen to print it for (:meth:`_own_form_share` under
+        ``ScriptConfig.misread_min_share``: read off traditional print). A stretch is converted
+        or held back whole, never left in two scripts."""
+        held: dict[int, str] = {}
+        share_floor = self.settings.misread_min_share
+        start = 0
+        while start < len(chars):
+            if chars[start] not in minority:
+                start += 1
+                continue
+            end = start
+            while end < len(chars) and chars[end] in minority:
+                end += 1
+            if end - start > 1:
+                printed = next(
+                    (chars[i] for i in range(start, end)
+                     if converted[i] != chars[i] and self._own_form_share(chars[i], converted[i]) < share_floor),
+                    None,
+                )
+                if printed is not None:  # (it and its copies are held back by their own share)
+                    held.update((i, printed) for i in range(start, end))
+            start = end
+        return held
 
     @property
     def confusions(self) -> dict[str, dict[str, int]]:
