@@ -135,3 +135,12 @@ def test_min_confidence_outside_0_1_is_a_usage_error_naming_the_option(value: st
     page.write_text("新馆己经开放。\n", encoding="utf-8")
     proc = run_restore("fix", "--min-confidence", value, str(page))
     assert proc.returncode == 2 and b"--min-confidence" in proc.stderr and proc.stdout == b""
+
+
+def test_version_names_the_installed_release() -> None:
+    from importlib import metadata
+
+    done = run_restore("--version")
+    assert done.returncode == 0
+    # The package's own version is the distribution's (pyproject.toml): one number, said once.
+    assert done.stdout.decode().split() == ["restore", metadata.version("restore")] == ["restore", restore.__version__]

@@ -104,3 +104,22 @@ def test_clean_report_matches_report_from_its_jsonl(tmp_path: Path) -> None:
     assert from_clean["documents"][0]["edits"]
     # clean knows its configuration and shows it; a JSONL file carries only its hash.
     assert from_clean["config"] == Config().to_json() and from_jsonl["config"] is None
+
+
+def test_report_shows_the_configuration_it_is_given(tmp_path: Path) -> None:
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / "a.txt").write_text("區政府 12 月 17 日召開會議,討論养老服务。\n", encoding="utf-8")
+    settings = tmp_path / "run.toml"
+    settings.write_text("min_confidence = 0.9\n", encoding="utf-8")
+    jsonl, first, second = tmp_path / "e.jsonl", tmp_path / "r1.html", tmp_path / "r2.html"
+    run = [sys.executable, "-m", "restore.cli"]
+    clean = subprocess.run(run + ["clean", str(source), "-o", str(tmp_path / "out"), "--config", str(settings),
+                                  "--jsonl", str(jsonl), "--report", str(first)], capture_output=True, text=True, timeout=60)
+    assert clean.returncode == 0, clean.stderr
+    report = subprocess.run(run + ["report", str(jsonl), "-o", str(second), "--config", str(settings)],
+                            capture_output=True, text=True, timeout=60)
+    assert report.returncode == 0, report.stderr
+    shown = embedded_data(second.read_text(encoding="utf-8"))["config"]
+    assert shown == embedded_data(first.read_text(encoding="utf-8"))["config"]
+    assert shown["min_confidence"] == 0.9

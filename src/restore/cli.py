@@ -16,6 +16,7 @@ import os
 import sys
 from collections.abc import Sequence
 
+from restore import __version__
 from restore.errors import RestoreError
 
 # Module names under restore.commands; each registers one or more subcommands.
@@ -26,6 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand registered."""
     parser = argparse.ArgumentParser(prog="restore", description="Restore Chinese text damaged by OCR.")
     parser.add_argument("-v", "--verbose", action="count", default=0, help="log more (repeat for debug)")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(f"restore.commands.{name}").register(subparsers)

@@ -17,7 +17,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("jsonl", metavar="EDITS.jsonl", type=Path, help="document records, one per line")
     parser.add_argument("-o", "--output", metavar="HTML", type=Path, required=True, help="report file to write")
     parser.add_argument("--title", default="restore review report", help="page title")
-    parser.add_argument("--config", metavar="TOML", help="configuration of the run (its lexicons name the spellings)")
+    parser.add_argument("--config", metavar="TOML",
+                        help="configuration of the run: shown on the page (the records do not hold it); its lexicons "
+                        "name the spellings")
     parser.add_argument("--lexicon", action="append", default=[], metavar="TSV",
                         help="a lexicon the run used, e.g. learned project rules (repeatable)")
     parser.set_defaults(run=run)
@@ -33,5 +35,7 @@ def run(args: argparse.Namespace) -> int:
 
     config = with_user_lexicons(Config.from_toml(args.config) if args.config else Config(), args.lexicon)
     records = read_records(args.jsonl)
-    write_report(records, args.output, title=args.title, spellings=spelled_two_ways(records, config))
+    # The records do not hold the run's settings: the page shows them only when they are given.
+    shown = config.to_json() if args.config or args.lexicon else None
+    write_report(records, args.output, title=args.title, config=shown, spellings=spelled_two_ways(records, config))
     return 0
