@@ -749,9 +749,12 @@ class CharConfig:
     # A phrase the text repeats as read is not changed on the LM's word alone: when the 3-gram as
     # read occurs at least cache_repeat_support more times in the document (or batch) and the
     # candidate's never does, the change is at most a suggestion at this confidence (a repeated
-    # misread still reaches the reviewer, once per occurrence). Not for a mined OCR confusion whose
-    # change makes a known word (己经 -> 已经 on every line: engines repeat their misreads; DEV
-    # pages/batch and ocr_modern_dev pages/batch unchanged but for one more right edit). Needs the
+    # misread still reaches the reviewer, once per occurrence). Not for a mined OCR confusion or a
+    # glyph look-alike whose change makes a known word (己经 -> 已经, 厉史 -> 历史 on every line:
+    # engines repeat their misreads of a glyph; for mined pairs DEV pages/batch and ocr_modern_dev
+    # pages/batch were unchanged but for one more right edit; adding the look-alikes changed
+    # nothing on ocr_dev, ocr_dev2 and ocr_modern_dev as pages and as batches, where no look-alike
+    # misread repeats: python -m benchmarks.batch_adaptation RENDERS --modes pages,batch). Needs the
     # cache (calib_cache != 0).
     cache_repeat_support: int = 2
     cache_repeat_max_confidence: float = 0.6

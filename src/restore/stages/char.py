@@ -985,10 +985,12 @@ class CharStage:
     def _repeat_capped(self, confidence: float, features: CharFeatures, support: int, read_support: int) -> float:
         """``confidence``, held to ``cache_repeat_max_confidence`` when the text repeats the 3-grams
         of the character as read (``read_support`` - 1 >= ``cache_repeat_support``) and never the
-        candidate's (``support`` 0). A repeated misread is no coinage: a mined OCR confusion whose
-        change makes a known word (己经 -> 已经: engines repeat their misreads) is not held back."""
+        candidate's (``support`` 0). A repeated misread is no coinage: a mined OCR confusion or a
+        glyph look-alike whose change makes a known word (己经 -> 已经, 厉史 -> 历史: engines repeat
+        their misreads of a glyph) is not held back."""
         cfg = self.config
-        if support or (features.mined and features.word_after) or read_support - 1 < cfg.cache_repeat_support:
+        misread = (features.mined or features.glyph_similarity) and features.word_after
+        if support or misread or read_support - 1 < cfg.cache_repeat_support:
             return confidence
         return min(confidence, cfg.cache_repeat_max_confidence)
 
