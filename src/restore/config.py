@@ -328,6 +328,13 @@ class CharConfig:
     # characters: such lines are mostly traditional print an engine read as simplified, where the
     # simplified form is wrong (see CharStage._simplified_on_traditional_line); a suggestion then.
     mixed_line_max_confidence: float = 0.6
+    # Ceiling on the confidence of a Han character's change where its reading, with a neighbour,
+    # sits at the same place in at least two other items of its enumeration (时代之问、发展之问、
+    # 人民之问: the writer's parallel phrasing, which a model that never saw it reads as 之间 three
+    # times; restore.stages.parallel). A suggestion then. 1.0 turns it off. Prompted by the 2023
+    # district pages (three such false edits in five pages); on ocr_dev, ocr_dev2 and
+    # ocr_modern_dev it changes no applied edit (python -m benchmarks.edit_precision run SET).
+    parallel_max_confidence: float = 0.6
     # A Han glyph neighbour whose only evidence besides the LM is a rendered-glyph similarity under
     # weak_glyph_similarity (no mined pair, no context or sweep source, no word of the OCR engine:
     # its confidence or alternatives, so text-only input, as measured; no repetition in the

@@ -73,6 +73,7 @@ from typing import Any, ClassVar, cast
 from restore.chars import is_bmp_han
 from restore.config import CharConfig, Config
 from restore.evidence import (
+    ConfidenceCap,
     ConfusionPair,
     Consistency,
     EngineGap,
@@ -101,6 +102,7 @@ from restore.stages.char_features import GLYPH_SHARPNESS, CharCalibration, CharF
 from restore.stages.engine_gaps import GapCalibration
 from restore.stages.engine_prior import CALIBRATED_AS, EnginePrior
 from restore.stages.engine_script import rival_floor, traditional_print_floor
+from restore.stages.parallel import parallel_reading
 
 # The OCR engine's (confidence, {alternative character: its probability or None}) of one character.
 EngineHint = tuple[float | None, Mapping[str, float | None]]
@@ -1838,9 +1840,29 @@ class CharStage:
             if self.weak_look_alike(cand):
                 # The LM alone decided (see weak_look_alike): held back as a suggestion.
                 cand = replace(cand, confidence=min(cand.confidence, self.config.mixed_line_max_confidence))
+            cap = self._parallel_cap(text, offset, cand)
+            if cap is not None:
+                cand = replace(cand, confidence=cap.ceiling)
             if cand.confidence >= self.config.min_suggestion_confidence:
-                proposals.append(self._proposal(text, offset, cand))
+                proposal = self._proposal(text, offset, cand)
+                if cap is not None:
+                    proposal = replace(proposal, evidence=(*proposal.evidence, cap))
+                proposals.append(proposal)
         return StageOutput(proposals=tuple(proposals))
+
+    def _parallel_cap(self, text: str, offset: int, cand: CharCandidate) -> ConfidenceCap | None:
+        """The cap on a Han character's change inside a parallel reading of its enumeration
+        (:func:`~restore.stages.parallel.parallel_reading`), or None where none applies."""
+        ceiling = self.config.parallel_max_confidence
+        if cand.confidence <= ceiling or cand.features.punct or cand.features.insert or not is_bmp_han(text[offset]):
+            return None
+        pair = parallel_reading(text, offset)
+        if pair is None:
+            return None
+        return ConfidenceCap(
+            "char.parallel_max_confidence", ceiling, round(cand.confidence, 4),
+            f"{pair} ends or opens other items of the same enumeration as read: the writer's parallel phrasing",
+        )
 
     def weak_look_alike(self, cand: CharCandidate) -> bool:
         """Whether ``cand`` is a Han glyph neighbour whose only evidence besides the LM is a glyph
