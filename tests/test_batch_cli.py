@@ -166,7 +166,7 @@ def test_verbose_before_or_after_the_subcommand_prints_the_summary(tmp_path: Pat
     proc = run_cli("-v", *command) if before else run_cli(*command, "-v")
     assert proc.returncode == 0, proc.stderr
     # The summary only: the bundled lexicon's derived script forms are not news to the user.
-    assert proc.stderr == "restore: INFO: 1 file(s): 1 restored, 0 up to date, 0 edited by hand and kept, 0 failed\n"
+    assert proc.stderr == "restore: 1 file(s): 1 restored, 0 up to date, 0 edited by hand and kept, 0 failed\n"
 
 
 @pytest.mark.parametrize("where", ["same", "inside", "around"])

@@ -45,7 +45,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     level = logging.WARNING - 10 * min(args.verbose, 2)
-    logging.basicConfig(level=level, format="restore: %(levelname)s: %(message)s")
+    handler = logging.StreamHandler()
+    handler.setFormatter(_MessageFormatter())
+    logging.basicConfig(level=level, handlers=[handler])
     try:
         return int(args.run(args) or 0)
     except RestoreError as exc:
@@ -62,6 +64,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("restore: interrupted\n")
         return 130
+
+
+class _MessageFormatter(logging.Formatter):
+    """``restore: message`` for information (``-v``), ``restore: warning: message`` and the like
+    otherwise, as argparse writes ``restore: error: ...``."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        message = super().format(record)
+        if record.levelno == logging.INFO:
+            return f"restore: {message}"
+        return f"restore: {record.levelname.lower()}: {message}"
 
 
 def _silence_stdout() -> None:
