@@ -7,8 +7,9 @@ but a reading that ends (or opens) several items of one enumeration in the same 
 writer's pattern, not the engine's: :func:`parallel_reading` finds it, and the char stage offers a
 change there as a suggestion only (``CharConfig.parallel_max_confidence``).
 
-An enumeration is a clause (text between ，。；：！？ and their half-width forms, or line breaks)
-with at least two 、; its items are the stretches between them.
+An enumeration is a clause (text between ，。；：！？ and their half-width forms, or line breaks,
+read at most :data:`REACH` characters either side) with at least two 、; its items are the
+stretches between them.
 
 >>> text = "面对时代之问、发展之问、人民之问，我们要回答。"
 >>> parallel_reading(text, text.index("问"))
@@ -24,6 +25,9 @@ from __future__ import annotations
 # What ends a clause: an enumeration never runs across one.
 CLAUSE_ENDS = frozenset("，。；：！？,;:!?\n\r")
 ENUMERATION_MARK = "、"
+# How far a clause is read either side of the offset, in characters: keeps a text without marks
+# (one 10 MB line) linear; an enumeration's items lie well within it.
+REACH = 200
 
 
 def parallel_reading(text: str, offset: int, others: int = 2) -> str | None:
@@ -37,11 +41,11 @@ def parallel_reading(text: str, offset: int, others: int = 2) -> str | None:
         raise IndexError(f"offset {offset} outside a text of {len(text)} characters")
     if text[offset] == ENUMERATION_MARK or text[offset] in CLAUSE_ENDS:
         return None
-    start = offset
-    while start > 0 and text[start - 1] not in CLAUSE_ENDS:
+    start, low = offset, max(0, offset - REACH)
+    while start > low and text[start - 1] not in CLAUSE_ENDS:
         start -= 1
-    end = offset
-    while end < len(text) and text[end] not in CLAUSE_ENDS:
+    end, high = offset, min(len(text), offset + REACH)
+    while end < high and text[end] not in CLAUSE_ENDS:
         end += 1
     clause = text[start:end]
     if clause.count(ENUMERATION_MARK) < others:
