@@ -19,7 +19,7 @@ def _stage(**changes: object) -> CharStage:
     return CharStage(config.replace(char=dataclasses.replace(config.char, **changes)))
 
 
-def test_a_misread_becomes_a_suggestion_beside_the_likelier_character(corrector: restore.Corrector) -> None:
+def test_a_misread_becomes_a_suggestion_naming_the_likelier_character(corrector: restore.Corrector) -> None:
     # 舉 is a misread of 要 here: 举求 is no word, 要求 is one and the LM prefers it.
     result = corrector.fix("居民可以舉求物业公司及时维修。")
     assert result.edits == ()
@@ -30,9 +30,19 @@ def test_a_misread_becomes_a_suggestion_beside_the_likelier_character(corrector:
     [cap] = [e for e in hedged.evidence if e.type == "cap"]
     assert (cap.setting, cap.ceiling, cap.uncapped) == ("script.ambiguous_confidence", 0.5, 0.97)
     assert "likelier character" in cap.reason
-    rival = offered[("要", "lm:char5")]
-    tables = {getattr(e, "table", "") for e in rival.evidence}
-    assert {"context:words", "glyph:embedding"} <= tables
+    # The rival (要, from the context's word completions and the glyph embedding) is under the
+    # suggestion floor: it is named there rather than offered as a suggestion of its own.
+    rival = _stage().misread_rival("居民可以舉求物业公司及时维修。", 4, "simplified")
+    assert rival is not None and rival.after == "要" and rival.confidence < restore.Config().char.min_suggestion_confidence
+    assert rival.proposed_by in ("context:words", "context:pd-train-gaps")
+    assert "要, at confidence" in cap.reason and ("要", "lm:char5") not in offered
+
+
+def test_a_rival_too_unlikely_to_offer_is_never_a_suggestion(corrector: restore.Corrector) -> None:
+    # Rivals under min_suggestion_confidence used to be offered anyway (旧 -> 居 at 0.001 beside 旧 -> 舊).
+    floor = restore.Config().char.min_suggestion_confidence
+    for text in ("居民可以舉求物业公司及时维修。", "他們在考察南交小區旧住房改造項目。"):
+        assert all(s.confidence >= floor for s in corrector.fix(text).suggestions)
 
 
 def test_without_the_rival_search_the_misread_is_converted() -> None:
@@ -90,7 +100,8 @@ def test_on_a_traditional_line_the_rival_is_written_in_traditional_form(correcto
 def test_on_a_traditional_line_the_printed_form_finds_the_rival(corrector: restore.Corrector) -> None:
     # The page shows 減 where a simplified model wrote 减; the word meant is 滅鼠. 灭 looks nothing like
     # 减, but 滅 looks like 減: the rival is found through the printed form, and the conversion is
-    # hedged to a suggestion beside it instead of writing 減鼠.
+    # hedged to a suggestion instead of writing 減鼠; 滅 (under the suggestion floor) is named in
+    # the hedged suggestion's cap.
     text = "這個社區每年春天都組織减鼠行動。"
     offset = text.index("减")
     result = corrector.fix(text)
@@ -98,7 +109,8 @@ def test_on_a_traditional_line_the_printed_form_finds_the_rival(corrector: resto
     offered = {s.after: s for s in result.suggestions if s.start == offset}
     assert offered["減"].source == "script:opencc-s2tw"
     assert offered["減"].confidence == restore.Config().script.ambiguous_confidence
-    assert "滅" in offered
+    [cap] = [e for e in offered["減"].evidence if e.type == "cap"]
+    assert "滅, at confidence" in cap.reason
     stage = _stage()
     rival = stage.misread_rival(text, offset, "traditional", printed="減")
     assert rival is not None and rival.after == "灭"

@@ -605,7 +605,10 @@ class CharConfig:
     # (restore.glyphs.context) whose glyph resembles the printed character at least
     # deferral_min_similarity (embedding cosine) and whose LM window gains at least
     # deferral_min_gain (log10) over the conversion; with one, the conversion becomes a
-    # suggestion and the rival is proposed beside it. Chosen on the 33 conversions on simplified
+    # suggestion and the rival is proposed beside it (a context rival under
+    # min_suggestion_confidence is only named in the suggestion's cap: on the DEV render sets 93
+    # such rivals, 15 right, had been offered under the floor every other suggestion keeps; the
+    # OCR engine's own runner-up is always offered). Chosen on the 33 conversions on simplified
     # pages of the DEV renders (benchmarks/out/ocr_dev.jsonl, 27 right, 6 misreads): applied
     # script edits there went from 31 (27 right) to 29 (27 right), every other edit unchanged
     # (python -m benchmarks.edit_precision run ocr_dev, then report). Traditional text too (the

@@ -194,6 +194,17 @@ def _widening_pairs(chars: list[str], index: int) -> bool:
     return True
 
 
+def _naming_rival(hedged: Proposal, rival: CharCandidate) -> Proposal:
+    """``hedged`` with its cap's reason naming the char stage's ``rival`` and its confidence."""
+    evidence = tuple(
+        replace(e, reason=f"{e.reason}: {rival.after}, at confidence {rival.confidence:.3f} (under the suggestion floor: not offered)")
+        if isinstance(e, ConfidenceCap) and e.setting == "script.ambiguous_confidence" and "likelier character" in e.reason
+        else e
+        for e in hedged.evidence
+    )
+    return replace(hedged, evidence=evidence)
+
+
 def _line_end(chars: list[str], index: int) -> bool:
     """Whether the mark ``chars[index]`` ends its unit where a symbol may be a misread ``。``: a
     unit ends at a sentence-final mark, a line break or the end of the text, and a quote mark there
@@ -1924,7 +1935,14 @@ class CharStage:
                 form = self.traditional_form(text, offset, rival.after)
                 if form is not None:
                     rival = replace(rival, after=form, in_script=rival.after)
-            found += [deferral.hedged, self._proposal(text, offset, rival)]
+            if rival.confidence >= self.config.min_suggestion_confidence or rival.engine_reading is not None:
+                found += [deferral.hedged, self._proposal(text, offset, rival)]
+            else:
+                # A context rival too unlikely to offer still contests the conversion (on DEV renders
+                # the conversions such weak rivals hold back are mostly misreads), but it is no
+                # suggestion of its own (a reviewer would see 旧 -> 居 at 0.001): the held conversion
+                # names it. The OCR engine's own runner-up (engine_rival) is always offered.
+                found.append(_naming_rival(deferral.hedged, rival))
         return found
 
     def misread_rival(self, text: str, offset: int, script: str, *, printed: str = "") -> CharCandidate | None:
