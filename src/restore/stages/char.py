@@ -195,14 +195,13 @@ def _widening_pairs(chars: list[str], index: int) -> bool:
 
 
 def _naming_rival(hedged: Proposal, rival: CharCandidate) -> Proposal:
-    """``hedged`` with its cap's reason naming the char stage's ``rival`` and its confidence."""
-    evidence = tuple(
-        replace(e, reason=f"{e.reason}: {rival.after}, at confidence {rival.confidence:.3f} (under the suggestion floor: not offered)")
-        if isinstance(e, ConfidenceCap) and e.setting == "script.ambiguous_confidence" and "likelier character" in e.reason
-        else e
-        for e in hedged.evidence
-    )
-    return replace(hedged, evidence=evidence)
+    """``hedged`` with the reason of the cap that hedged it (its last evidence record: see
+    ``ScriptStage._to_script``) naming the char stage's ``rival`` and its confidence."""
+    *kept, cap = hedged.evidence
+    if not isinstance(cap, ConfidenceCap):
+        return hedged
+    reason = f"{cap.reason}: {rival.after}, at confidence {rival.confidence:.3f} (under the suggestion floor: not offered)"
+    return replace(hedged, evidence=(*kept, replace(cap, reason=reason)))
 
 
 def _line_end(chars: list[str], index: int) -> bool:
