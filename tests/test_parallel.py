@@ -18,6 +18,12 @@ def test_a_shared_ending_or_opening_of_three_items_is_found() -> None:
     assert parallel_reading(PARALLEL, PARALLEL.index("之")) == "之问"
     opening = "新型工业化、新型城镇化、新型农业现代化同步推进。"
     assert parallel_reading(opening, opening.index("型")) == "新型"
+    # The last item joined by a conjunction instead of 、: every item is found, the last too.
+    for joined in ("会议讨论了发展之问、改革之问和民生之问三个方面。", "面对安全之问、就业之问与教育之问。"):
+        offsets = [i for i, ch in enumerate(joined) if ch == "问"]
+        assert [parallel_reading(joined, i) for i in offsets] == ["之问"] * 3
+        assert parallel_reading(joined, joined.index("和" if "和" in joined else "与")) is None
+    assert parallel_reading("发展之问和民生之问。", 3) is None  # two items are no enumeration
 
 
 def test_two_items_or_other_clauses_are_not_an_enumeration() -> None:
@@ -46,6 +52,8 @@ def test_the_char_stage_offers_a_change_there_as_a_suggestion_with_its_reason(co
     assert len(held) == 3 and all(s.confidence == ceiling for s in held)
     [cap] = [e for e in held[0].evidence if e.type == "cap"]
     assert cap.setting == "char.parallel_max_confidence" and "之问" in cap.reason and cap.uncapped > ceiling
+    joined = "会议讨论了发展之问、改革之问和民生之问三个方面。"
+    assert corrector.fix(joined).edits == ()
     # Off (1.0): the LM alone changes every 问.
     off = restore.Corrector(restore.Config().replace(char={"parallel_max_confidence": 1.0}))
     assert [(e.before, e.after) for e in off.fix(PARALLEL).edits] == [("问", "间")] * 3

@@ -329,7 +329,7 @@ class CharConfig:
     # simplified form is wrong (see CharStage._simplified_on_traditional_line); a suggestion then.
     mixed_line_max_confidence: float = 0.6
     # Ceiling on the confidence of a Han character's change where its reading, with a neighbour,
-    # sits at the same place in at least two other items of its enumeration (时代之问、发展之问、
+    # is read in at least two other items of its enumeration (时代之问、发展之问、
     # 人民之问: the writer's parallel phrasing, which a model that never saw it reads as 之间 three
     # times; restore.stages.parallel). A suggestion then. 1.0 turns it off. Prompted by the 2023
     # district pages (three such false edits in five pages); on ocr_dev, ocr_dev2 and

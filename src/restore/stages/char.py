@@ -1861,7 +1861,7 @@ class CharStage:
         return StageOutput(proposals=tuple(proposals))
 
     def _parallel_cap(self, text: str, offset: int, cand: CharCandidate) -> ConfidenceCap | None:
-        """The cap on a Han character's change inside a parallel reading of its enumeration
+        """The cap on a Han character's change inside a reading its enumeration's items share
         (:func:`~restore.stages.parallel.parallel_reading`), or None where none applies."""
         ceiling = self.config.parallel_max_confidence
         if cand.confidence <= ceiling or cand.features.punct or cand.features.insert or not is_bmp_han(text[offset]):
@@ -1871,7 +1871,7 @@ class CharStage:
             return None
         return ConfidenceCap(
             "char.parallel_max_confidence", ceiling, round(cand.confidence, 4),
-            f"{pair} ends or opens other items of the same enumeration as read: the writer's parallel phrasing",
+            f"{pair} is read in other items of the same enumeration too: the writer's parallel phrasing",
         )
 
     def weak_look_alike(self, cand: CharCandidate) -> bool:
