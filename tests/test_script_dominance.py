@@ -15,8 +15,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import restore
+from restore.printscript import PrintScriptModel
 from restore.scriptdata import TRADITIONAL, ScriptTables
-from restore.stages.base import Document
+from restore.stages.base import Document, EngineView
 from restore.stages.script import ScriptStage
 
 
@@ -38,7 +39,7 @@ def test_a_half_simplified_traditional_line_is_restored(text: str, restored: str
     simplified, traditional = ScriptTables.load().counts(text)
     assert traditional < 3 * simplified  # the symmetric rule alone leaves the line undecided
     assert corrector.fix(text).text == restored
-    symmetric = restore.Corrector(_script_config(traditional_dominance_ratio=1000.0))
+    symmetric = restore.Corrector(_script_config(traditional_dominance_ratio=1000.0, print_script=False))
     assert symmetric.fix(text).text == text
 
 
@@ -68,3 +69,50 @@ def test_one_traditional_form_on_a_simplified_line_is_not_enough() -> None:
     document = Document()
     ScriptStage(restore.Config()).propose("陈國平是我们的老师。", document)
     assert document.script == "simplified"
+
+
+@pytest.mark.parametrize(
+    ("text", "restored"),
+    [
+        # 2 traditional-only, 5 simplified-only: no count rule decides; 導 and 對 printed beside
+        # 来, 领, 这, 项, 关 is what a simplified-model engine makes of traditional print.
+        ("新来的领導對这项工作很关心。", "新來的領導對這項工作很關心。"),
+        ("他們開会讨论了明年的计划。", "他們開會討論了明年的計劃。"),
+    ],
+)
+def test_the_printed_characters_decide_a_line_the_counts_leave_open(text: str, restored: str, corrector: restore.Corrector) -> None:
+    simplified, traditional = ScriptTables.load().counts(text)
+    assert traditional < simplified  # neither count rule decides
+    document = Document()
+    ScriptStage(restore.Config()).propose(text, document)
+    assert document.script == TRADITIONAL
+    assert corrector.fix(text).text == restored
+    assert restore.Corrector(_script_config(print_script=False)).fix(text).text == text
+    # Raising the bar above what the characters show leaves the line as it was.
+    ratio = PrintScriptModel.load().log_ratio(text)
+    assert restore.Corrector(_script_config(print_script_min_log_ratio=ratio + 0.01)).fix(text).text == text
+
+
+def test_a_bilingual_slip_does_not_make_a_simplified_line_traditional() -> None:
+    # 會 among simplified forms: traditional print leaves more of itself than one character in
+    # a line this long, so the line stays simplified (and 會 is not converted either: the line
+    # is undecided, and a lone traditional form may be a name or a misread).
+    text = "會上大家对这个方案进行了讨论。"
+    assert PrintScriptModel.load().log_ratio(text) < restore.Config().script.print_script_min_log_ratio
+    document = Document()
+    ScriptStage(restore.Config()).propose(text, document)
+    assert document.script != TRADITIONAL
+
+
+def test_a_known_engine_is_judged_by_its_own_counts() -> None:
+    # The same characters read by a bilingual engine (PP-OCRv6 prints traditional print in
+    # traditional forms) are slips on simplified print; read by a simplified-model engine, a
+    # traditional line.
+    model = PrintScriptModel.load()
+    text = "新来的领導對这项工作很关心。"
+    assert model.log_ratio(text, "ppocrv4") > 2 > 0 > model.log_ratio(text, "ppocrv6")
+    # Through the stage: an OCR file names its engine (confidences high enough to hold no doubt).
+    for engine, expected in (("ppocrv6", ""), ("ppocrv4", TRADITIONAL)):
+        document = Document(engine=EngineView(engine, (0.99,) * len(text), {}))
+        ScriptStage(restore.Config()).propose(text, document)
+        assert (document.script == TRADITIONAL) == (expected == TRADITIONAL), engine

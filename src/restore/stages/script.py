@@ -36,8 +36,10 @@ from restore.chars import HAN_RUN
 from restore.config import Config
 from restore.errors import ResourceError
 from restore.evidence import ConfidenceCap, EngineReading, ScriptConversion
+from restore.printscript import PrintScriptModel
 from restore.scriptdata import SIMPLIFIED, TRADITIONAL, ScriptTables, dominant_script
 from restore.stages.base import Deferred, Document, EngineView, Proposal, StageOutput, StagePlan
+from restore.stages.engine_prior import calibration_for
 from restore.stages.engine_script import (
     hold_back_unlisted,
     line_lean,
@@ -65,6 +67,7 @@ class ScriptStage:
         self._tables: ScriptTables | None = None
         self._converters: dict[str, object] = {}
         self._confusions: dict[str, dict[str, int]] | None = None
+        self._print_model: PrintScriptModel | None = None
 
     @property
     def tables(self) -> ScriptTables:
@@ -116,7 +119,7 @@ class ScriptStage:
         simplified_count, traditional_count = document_counts
         document_script = dominant_script(
             simplified_count, traditional_count, ratio=settings.dominance_ratio, minimum=settings.min_distinctive_chars
-        ) or self._traditional_print(simplified_count, traditional_count, engine)
+        ) or self._traditional_print(simplified_count, traditional_count, engine) or self._likelier_print(lines, engine)
         document.script = document.script or document_script
         # Leftover repair (聯系 → 聯繫) only on a page that shows conversion damage at all.
         mixed = any(simplified for _, _, simplified, _ in lines)
@@ -152,6 +155,22 @@ class ScriptStage:
         if traditional >= settings.traditional_min_chars and traditional >= ratio * simplified:
             return TRADITIONAL
         return ""
+
+    def _likelier_print(self, lines: list[tuple[re.Match[str], str, int, int]], engine: EngineView | None = None) -> str:
+        """``TRADITIONAL`` when the distinctive characters of the lines no count decided make
+        traditional print the likelier source (:class:`~restore.printscript.PrintScriptModel`, with
+        the counts of the ``engine`` that read the text when the model has them;
+        ``ScriptConfig.print_script_min_log_ratio``), else ``""``. Only a mixed text is judged: one
+        without both kinds of distinctive character is what its characters say it is."""
+        settings = self.settings
+        undecided = [(line, simplified, traditional) for line, script, simplified, traditional in lines if not script]
+        if not settings.print_script or not any(s for _, s, _ in undecided) or not any(t for _, _, t in undecided):
+            return ""
+        if self._print_model is None:
+            self._print_model = PrintScriptModel.load()
+        reader = calibration_for(engine.engine, self._char_settings) if engine is not None else ""
+        ratio = sum(self._print_model.log_ratio(line.group(), reader) for line, _, _ in undecided)
+        return TRADITIONAL if ratio >= settings.print_script_min_log_ratio else ""
 
     def _with_engine_support(
         self,
