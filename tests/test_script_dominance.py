@@ -116,3 +116,20 @@ def test_a_known_engine_is_judged_by_its_own_counts() -> None:
         document = Document(engine=EngineView(engine, (0.99,) * len(text), {}))
         ScriptStage(restore.Config()).propose(text, document)
         assert (document.script == TRADITIONAL) == (expected == TRADITIONAL), engine
+
+
+def test_a_sentence_leaning_the_other_way_vetoes_the_print_model(corrector: restore.Corrector) -> None:
+    # The model assumes one print. Its first sentence is a simplified-model reading of traditional
+    # print; a second sentence as simplified as "这个很好" (log10 ratio about -3) shows the text is
+    # not one print misread (a simplified article quoting traditional text, pages run together),
+    # and nothing is converted. A second sentence that leans less far ("这是好事", about -1) is
+    # what the same engine makes of a traditional sentence without traditional-only forms.
+    first = "新来的领導對这项工作很關心，他們開会讨论了计划。"
+    model, floor = PrintScriptModel.load(), restore.Config().script.print_script_min_log_ratio
+    vetoed, converted = first + "这个很好。", first + "这是好事。"
+    for text in (vetoed, converted):
+        simplified, traditional = ScriptTables.load().counts(text)
+        assert traditional < simplified and model.log_ratio(text) >= floor
+    assert model.log_ratio("这个很好。") <= -floor < model.log_ratio("这是好事。")
+    assert corrector.fix(vetoed).text == vetoed
+    assert corrector.fix(converted).text == "新來的領導對這項工作很關心，他們開會討論了計劃。這是好事。"

@@ -16,7 +16,8 @@ prints, per kind, its share and the part the output fixes, overall and per engin
 
 Prints to stdout only (examples are DEV sentences: never commit the output).
 
-Run: ``python scripts/experiments/analyse_ocr_errors.py [--lines 15001-16000] [--examples 5] [--curve] [--kinds]``
+Run: ``python scripts/experiments/analyse_ocr_errors.py [--lines 15001-16000] [--examples 5] [--curve] [--kinds] [--families]
+[--renders benchmarks/out/ocr_dev2.jsonl --lines 1-99999999] [--set script.print_script=false]``
 """
 
 from __future__ import annotations
@@ -46,8 +47,8 @@ def load(first: int, last: int, path: Path = OCR_DEV) -> list[dict]:
     records = []
     for line in path.read_text(encoding="utf-8").splitlines():
         record = json.loads(line)
-        split, number = record["id"].split("-")[:2]
-        if split != "dev":
+        split, number, _chunk = record["id"].rsplit("-", 2)
+        if split not in ("dev", "law-dev"):
             raise SystemExit(f"{path}: record {record['id']} is not from DEV (this script only reads DEV renders)")
         if first <= int(number) <= last:
             records.append(record)
@@ -113,6 +114,7 @@ def main() -> int:
     parser.add_argument("--examples", type=int, default=4, help="wrong examples printed per group")
     parser.add_argument("--curve", action="store_true", help="also run the pipeline at several thresholds")
     parser.add_argument("--kinds", action="store_true", help="gold changes by kind of OCR error, fixed or not")
+    parser.add_argument("--families", action="store_true", help="CER reduction per font family of the renders")
     parser.add_argument("--renders", type=Path, default=OCR_DEV, help="JSONL of OCR renders (DEV only)")
     parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="SECTION.KEY=VALUE",
                         help="a setting, as benchmarks.edit_precision's (char.lm_sweep=true)")
@@ -150,6 +152,8 @@ def main() -> int:
         print(f"  {key:30s} {n:5d} right {c['right'] / n:.3f}")
     if args.kinds:
         print_kinds(records, outputs)
+    if args.families:
+        print_families(records, outputs)
     if args.examples:
         print("\nexamples of edits that are not right:")
     for key, lines in examples.items():
@@ -165,6 +169,19 @@ def main() -> int:
     n9, p9 = cal.at_least(0.9)
     print(f"\napplied edits with confidence >= 0.9: {n9}, precision {p9:.3f}")
     return 0
+
+
+FAMILIES = ("noto-sans", "noto-serif", "ukai", "uming")
+
+
+def print_families(records: list[dict], outputs: dict[str, str]) -> None:
+    """CER before and after per font family (Noto Sans, Noto Serif, AR PL UKai, AR PL UMing): a gain
+    chosen on some families should hold on the others."""
+    by_family: dict[str, Counts] = defaultdict(Counts)
+    for record in records:
+        family = next((f for f in FAMILIES if record["font"].startswith(f)), record["font"])
+        by_family[family].add(score_pair(record["ocr"], record["truth"], outputs[record["id"]], record.get("script") or "simplified"))
+    print("\nCER by font family: " + ", ".join(f"{f} {c.cer_reduction:+.1%}" for f, c in sorted(by_family.items())))
 
 
 def print_kinds(records: list[dict], outputs: dict[str, str]) -> None:

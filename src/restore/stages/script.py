@@ -56,6 +56,8 @@ from restore.stages.engine_script import (
 )
 
 _LINE = re.compile(r"[^\r\n]+")
+# Where a sentence ends (the mark stays with the sentence before it).
+_SENTENCE = re.compile(r"(?<=[。！？!?])")
 
 
 class ScriptStage:
@@ -164,16 +166,23 @@ class ScriptStage:
         traditional print the likelier source (:class:`~restore.printscript.PrintScriptModel`, with
         the counts of the ``engine`` that read the text when the model has them;
         ``ScriptConfig.print_script_min_log_ratio``), else ``""``. Only a mixed text is judged: one
-        without both kinds of distinctive character is what its characters say it is."""
+        without both kinds of distinctive character is what its characters say it is.
+
+        The model assumes one print: a text that joins sentences of both (a simplified article
+        quoting a traditional one, pages of both kinds run together) is not one print misread.
+        So a sentence of it that leans as far the other way vetoes the decision."""
         settings = self.settings
         undecided = [(line, simplified, traditional) for line, script, simplified, traditional in lines if not script]
         if not settings.print_script or not any(s for _, s, _ in undecided) or not any(t for _, _, t in undecided):
             return ""
         if self._print_model is None:
             self._print_model = PrintScriptModel.load()
+        model, floor = self._print_model, settings.print_script_min_log_ratio
         reader = calibration_for(engine.engine, self._char_settings) if engine is not None else ""
-        ratio = sum(self._print_model.log_ratio(line.group(), reader) for line, _, _ in undecided)
-        return TRADITIONAL if ratio >= settings.print_script_min_log_ratio else ""
+        if sum(model.log_ratio(line.group(), reader) for line, _, _ in undecided) < floor:
+            return ""
+        sentences = (sentence for line, _, _ in undecided for sentence in _SENTENCE.split(line.group()))
+        return "" if any(model.log_ratio(sentence, reader) <= -floor for sentence in sentences) else TRADITIONAL
 
     def _with_engine_support(
         self,
