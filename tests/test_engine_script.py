@@ -47,7 +47,11 @@ def test_a_mixed_line_is_left_alone_without_the_engine(corrector: restore.Correc
     assert script_edits(corrector.fix(LINE)) == {}
 
 
-def test_the_engine_alternative_decides_the_conversion(corrector: restore.Corrector) -> None:
+def test_the_engine_alternative_decides_the_conversion() -> None:
+    # The character-by-character path, for a line nothing decides: with the print judgement off
+    # (below, on, the line is decided as a whole).
+    config = Config()
+    corrector = restore.Corrector(config.replace(script=dataclasses.replace(config.script, print_script=False)))
     result = corrector.fix(LINE, ocr=reading("ppocrv6"))
     edits = script_edits(result)
     assert edits[LUN] == ("论", "script:engine-ppocrv6")
@@ -56,6 +60,16 @@ def test_the_engine_alternative_decides_the_conversion(corrector: restore.Correc
     (edit,) = [e for e in result.edits if e.start == XI]
     assert edit.confidence == Config().script.engine_supported_confidence
     assert EngineReading("ppocrv6", 0.6, 0.38) in edit.evidence
+
+
+def test_the_engine_s_own_counts_decide_the_line(corrector: restore.Corrector) -> None:
+    # By default the print judgement weighs the line with PP-OCRv6's own counts (restore.printscript):
+    # a bilingual engine prints 論, 細, 組 on simplified print as slips, so the line is simplified
+    # and all three are converted; 組, which the engine did not list 组 for, only as a suggestion
+    # (listing_required).
+    result = corrector.fix(LINE, ocr=reading("ppocrv6"))
+    assert {offset: after for offset, (after, _source) in script_edits(result).items()} == {LUN: "论", XI: "细"}
+    assert [(e.start, e.after) for e in result.suggestions if e.kind == "script"] == [(ZU, "组")]
 
 
 def test_an_engine_without_a_floor_converts_nothing_it_lists(corrector: restore.Corrector) -> None:

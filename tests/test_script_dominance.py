@@ -15,6 +15,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import restore
+from restore.evidence import ScriptConversion
+from restore.explain import describe_evidence
 from restore.printscript import PrintScriptModel
 from restore.scriptdata import TRADITIONAL, ScriptTables
 from restore.stages.base import Document, EngineView
@@ -41,6 +43,12 @@ def test_a_half_simplified_traditional_line_is_restored(text: str, restored: str
     assert corrector.fix(text).text == restored
     symmetric = restore.Corrector(_script_config(traditional_dominance_ratio=1000.0, print_script=False))
     assert symmetric.fix(text).text == text
+
+
+def test_a_page_the_counts_decide_names_no_print_judgement(corrector: restore.Corrector) -> None:
+    result = corrector.fix("這個问题已經讨論過了。")
+    records = [record for edit in result.edits for record in edit.evidence if isinstance(record, ScriptConversion)]
+    assert records and all(record.print_log_ratio is None for record in records)
 
 
 def test_the_document_decides_not_a_line_of_a_simplified_page() -> None:
@@ -86,7 +94,15 @@ def test_the_printed_characters_decide_a_line_the_counts_leave_open(text: str, r
     document = Document()
     ScriptStage(restore.Config()).propose(text, document)
     assert document.script == TRADITIONAL
-    assert corrector.fix(text).text == restored
+    result = corrector.fix(text)
+    assert result.text == restored
+    # Each conversion says the printed characters, not a count, decided the page, and by how much;
+    # the record survives the JSON round trip and --explain shows it.
+    ratio = round(PrintScriptModel.load().log_ratio(text), 2)
+    conversions = [record for edit in result.edits for record in edit.evidence if isinstance(record, ScriptConversion)]
+    assert conversions and {record.print_log_ratio for record in conversions} == {ratio}
+    assert restore.Result.from_json(result.to_json()) == result
+    assert f"log10 ratio {ratio:+.2f}" in describe_evidence(conversions[0])
     assert restore.Corrector(_script_config(print_script=False)).fix(text).text == text
     # Raising the bar above what the characters show leaves the line as it was.
     ratio = PrintScriptModel.load().log_ratio(text)
@@ -133,3 +149,44 @@ def test_a_sentence_leaning_the_other_way_vetoes_the_print_model(corrector: rest
     assert model.log_ratio("这个很好。") <= -floor < model.log_ratio("这是好事。")
     assert corrector.fix(vetoed).text == vetoed
     assert corrector.fix(converted).text == "新來的領導對這項工作很關心，他們開會討論了計劃。這是好事。"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A traditional quotation inside a simplified sentence, with no full stop of its own.
+        "他在信里写道“我們對這個問題非常關心”，这让大家很感动，也让我们认识到沟通的重要。",
+        # A traditional title in a simplified sentence.
+        "台湾报纸的标题是《我們對這個問題非常關心》，这让读者很感动。",
+    ],
+)
+def test_a_quotation_or_title_is_a_piece_of_its_own_for_the_veto(text: str, corrector: restore.Corrector) -> None:
+    simplified, traditional = ScriptTables.load().counts(text)
+    assert traditional < simplified
+    assert PrintScriptModel.load().log_ratio(text) >= restore.Config().script.print_script_min_log_ratio
+    assert corrector.fix(text).text == text  # the text around the quotation vetoes; nothing converted
+    assert restore.Corrector(_script_config(print_script_veto_log_ratio=100.0)).fix(text).text != text
+
+
+@pytest.mark.parametrize("floor", [0.0, -1.0, 0.5, 2.0])
+def test_lowering_the_threshold_never_turns_the_judgement_off(floor: float) -> None:
+    # A line ending in a full stop leaves an empty piece after it, and a piece with no
+    # distinctive character is no evidence either way: neither may veto.
+    text = "新来的领導對这项工作很关心。我很好。"
+    converted = restore.Corrector(_script_config(print_script_min_log_ratio=floor)).fix(text).text
+    assert converted == "新來的領導對這項工作很關心。我很好。"
+
+
+def test_the_judgement_decides_simplified_print_too() -> None:
+    # 議題 among simplified forms (2 against 5: no count rule decides) is a bilingual engine's slip on
+    # simplified print: the document is simplified and the two are offered in simplified form.
+    text = "这次会议的主要議題是环境保护。"
+    assert PrintScriptModel.load().log_ratio(text) <= -restore.Config().script.print_script_min_log_ratio
+    document = Document()
+    out = ScriptStage(restore.Config()).propose(text, document)
+    assert document.script == "simplified"
+    offered = {p.after for p in out.proposals} | {d.proposal.after for d in out.deferred}
+    assert offered == {"议", "题"}
+    document = Document()
+    ScriptStage(_script_config(print_script=False)).propose(text, document)
+    assert document.script == ""

@@ -36,12 +36,16 @@ class ScriptConversion:
     ``phrase`` is the dictionary phrase that decided the character (empty when
     the character table alone decided); ``candidates`` lists every form the
     character table allows, so a reviewer sees why an ambiguous one was held back.
+    ``print_log_ratio``: when no count of distinctive characters decided the page's script and
+    the printed characters did (:mod:`restore.printscript`), the log10 likelihood ratio of
+    traditional over simplified print that decided it (> 0 traditional); ``None`` otherwise.
     """
 
     config: str
     dominant_script: str
     phrase: str
     candidates: tuple[str, ...]
+    print_log_ratio: float | None = None
     type: ClassVar[str] = "script"
 
 

@@ -49,7 +49,11 @@ def describe_evidence(record: Evidence, edit: Edit | None = None, *, char: CharC
         return f"rule {record.rule} matched {json.dumps(record.pattern, ensure_ascii=False)} in {json.dumps(record.context, ensure_ascii=False)}"
     if isinstance(record, ScriptConversion):
         chosen = f"phrase {record.phrase}" if record.phrase else "character table"
-        return f"OpenCC {record.config} on a {record.dominant_script} page, {chosen}, forms {'/'.join(record.candidates)}"
+        judged = (
+            f" (judged from the printed characters: log10 ratio {record.print_log_ratio:+.2f} of traditional over simplified print)"
+            if record.print_log_ratio is not None else ""
+        )
+        return f"OpenCC {record.config} on a {record.dominant_script} page{judged}, {chosen}, forms {'/'.join(record.candidates)}"
     if isinstance(record, LexiconMatch):
         cue = f", cue {record.cue}" if record.cue else ""
         found = f"{record.match} match of {record.entry} ({record.lexicon}:{record.line}){cue}"

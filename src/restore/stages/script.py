@@ -56,8 +56,9 @@ from restore.stages.engine_script import (
 )
 
 _LINE = re.compile(r"[^\r\n]+")
-# Where a sentence ends (the mark stays with the sentence before it).
-_SENTENCE = re.compile(r"(?<=[。！？!?])")
+# The pieces the print judgement's veto weighs one by one: sentences (split after their end mark)
+# and what quotation marks or title brackets set apart from the text around them.
+_PIECE = re.compile(r"(?<=[。！？!?])|[“”「」『』《》\"]")
 
 
 class ScriptStage:
@@ -124,7 +125,10 @@ class ScriptStage:
         simplified_count, traditional_count = document_counts
         document_script = dominant_script(
             simplified_count, traditional_count, ratio=settings.dominance_ratio, minimum=settings.min_distinctive_chars
-        ) or self._traditional_print(simplified_count, traditional_count, engine) or self._likelier_print(lines, engine)
+        ) or self._traditional_print(simplified_count, traditional_count, engine)
+        judged: float | None = None  # the print judgement's log10 ratio, when it decided the document
+        if not document_script:
+            document_script, judged = self._print_judgement(lines, engine)
         document.script = document.script or document_script
         # Leftover repair (聯系 → 聯繫) only on a page that shows conversion damage at all.
         mixed = any(simplified for _, _, simplified, _ in lines)
@@ -133,13 +137,14 @@ class ScriptStage:
         for line, script, simplified, traditional in lines:
             if focus is not None and not focus.holds(line.start(), line.end()):
                 continue  # the second look: only lines the first round changed
+            line_judged = None if script else judged
             script = script or document_script
             if script == TRADITIONAL and (simplified or mixed):
-                found.extend(self._to_script(line.group(), line.start(), TRADITIONAL, script))
+                found.extend(self._to_script(line.group(), line.start(), TRADITIONAL, script, line_judged))
             elif script == SIMPLIFIED and traditional and not print_floor:
                 # (An engine with a simplified model prints a traditional-only character only off
                 # traditional print or as a misread: its simplified form is wrong either way.)
-                found.extend(self._to_script(line.group(), line.start(), SIMPLIFIED, script))
+                found.extend(self._to_script(line.group(), line.start(), SIMPLIFIED, script, line_judged))
         if document.engine is not None:
             found = self._with_engine_support(text, document.engine, lines, document_script, found)
             if listing_required(document.engine.engine, self._char_settings):
@@ -161,28 +166,40 @@ class ScriptStage:
             return TRADITIONAL
         return ""
 
-    def _likelier_print(self, lines: list[tuple[re.Match[str], str, int, int]], engine: EngineView | None = None) -> str:
-        """``TRADITIONAL`` when the distinctive characters of the lines no count decided make
-        traditional print the likelier source (:class:`~restore.printscript.PrintScriptModel`, with
-        the counts of the ``engine`` that read the text when the model has them;
-        ``ScriptConfig.print_script_min_log_ratio``), else ``""``. Only a mixed text is judged: one
-        without both kinds of distinctive character is what its characters say it is.
+    def _print_judgement(
+        self, lines: list[tuple[re.Match[str], str, int, int]], engine: EngineView | None = None
+    ) -> tuple[str, float | None]:
+        """(script, log10 ratio): the script whose print makes the distinctive characters of the lines no count decided
+        likelier by ``ScriptConfig.print_script_min_log_ratio`` (log10) or more
+        (:class:`~restore.printscript.PrintScriptModel`, with the counts of the ``engine`` that read
+        the text when the model has them) and the ratio of traditional over simplified print that
+        decided it, else ``("", None)``. Only a mixed text is judged: one without both kinds of
+        distinctive character is what its characters say it is.
 
-        The model assumes one print: a text that joins sentences of both (a simplified article
+        The model assumes one print: a text that joins pieces of both (a simplified article
         quoting a traditional one, pages of both kinds run together) is not one print misread.
-        So a sentence of it that leans as far the other way vetoes the decision."""
+        So a sentence of it, or a quotation or title, that leans the other way by
+        ``ScriptConfig.print_script_veto_log_ratio`` or more vetoes the decision."""
         settings = self.settings
         undecided = [(line, simplified, traditional) for line, script, simplified, traditional in lines if not script]
         if not settings.print_script or not any(s for _, s, _ in undecided) or not any(t for _, _, t in undecided):
-            return ""
+            return "", None
         if self._print_model is None:
             self._print_model = PrintScriptModel.load()
-        model, floor = self._print_model, settings.print_script_min_log_ratio
+        model = self._print_model
         reader = calibration_for(engine.engine, self._char_settings) if engine is not None else ""
-        if sum(model.log_ratio(line.group(), reader) for line, _, _ in undecided) < floor:
-            return ""
-        sentences = (sentence for line, _, _ in undecided for sentence in _SENTENCE.split(line.group()))
-        return "" if any(model.log_ratio(sentence, reader) <= -floor for sentence in sentences) else TRADITIONAL
+        total = sum(model.log_ratio(line.group(), reader) for line, _, _ in undecided)
+        floor, veto = settings.print_script_min_log_ratio, settings.print_script_veto_log_ratio
+        if total >= floor:
+            script, leans_away = TRADITIONAL, lambda ratio: ratio <= -veto
+        elif total <= -floor:
+            script, leans_away = SIMPLIFIED, lambda ratio: ratio >= veto
+        else:
+            return "", None
+        pieces = (piece for line, _, _ in undecided for piece in _PIECE.split(line.group()))
+        if any(leans_away(model.log_ratio(piece, reader)) for piece in pieces):
+            return "", None
+        return script, total
 
     def _with_engine_support(
         self,
@@ -228,7 +245,11 @@ class ScriptStage:
                     found[index] = replace(held, confidence=confidence, evidence=held.evidence + evidence[1:])
         return found + extra
 
-    def _to_script(self, line: str, offset: int, target: str, dominant: str) -> Iterator[Proposal | Deferred]:
+    def _to_script(
+        self, line: str, offset: int, target: str, dominant: str, judged: float | None = None
+    ) -> Iterator[Proposal | Deferred]:
+        """Conversions of ``line``'s minority characters to ``target`` (``judged``: the print
+        judgement's log10 ratio when it, not the counts, decided ``dominant``; kept in the evidence)."""
         tables = self.tables
         settings = self.settings
         if target == TRADITIONAL:
@@ -315,6 +336,7 @@ class ScriptStage:
                             dominant_script=dominant,
                             phrase=f"{phrase}→{phrases[phrase]}" if phrase_agrees else "",
                             candidates=tuple(candidates),
+                            print_log_ratio=None if judged is None else round(judged, 2),
                         ),
                         *caps,
                     ),
