@@ -168,7 +168,7 @@ def test_a_quotation_or_title_is_a_piece_of_its_own_for_the_veto(text: str, corr
     assert restore.Corrector(_script_config(print_script_veto_log_ratio=100.0)).fix(text).text != text
 
 
-@pytest.mark.parametrize("floor", [0.0, -1.0, 0.5, 2.0])
+@pytest.mark.parametrize("floor", [0.0, 0.5, 2.0])
 def test_lowering_the_threshold_never_turns_the_judgement_off(floor: float) -> None:
     # A line ending in a full stop leaves an empty piece after it, and a piece with no
     # distinctive character is no evidence either way: neither may veto.
@@ -190,3 +190,9 @@ def test_the_judgement_decides_simplified_print_too() -> None:
     document = Document()
     ScriptStage(_script_config(print_script=False)).propose(text, document)
     assert document.script == ""
+
+
+def test_a_negative_threshold_is_refused() -> None:
+    # The judgement decides both ways at the same bar: below zero the bars would cross.
+    with pytest.raises(restore.ConfigError, match="print_script_min_log_ratio"):
+        restore.Config().replace(script={"print_script_min_log_ratio": -1.0})

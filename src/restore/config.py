@@ -186,8 +186,8 @@ class ScriptConfig:
     print_script: bool = True
     print_script_min_log_ratio: float = 2.0
     # The judgement assumes one print: a sentence of the text, or a quotation or title in it, that
-    # leans simplified by this much (log10) shows pieces of both prints joined (a simplified article
-    # quoting traditional text, pages run together) and vetoes it. Without the veto the long-document
+    # leans the other way by this much (log10) shows pieces of both prints joined (a simplified
+    # article quoting traditional text, pages run together) and vetoes it. Without the veto the long-document
     # benchmark's one-line input (the district pages of both scripts in one line) was converted
     # wholesale; with it at 2, no DEV figure above moves.
     print_script_veto_log_ratio: float = 2.0
@@ -927,7 +927,7 @@ _RANGES_BY_NAME: dict[str, tuple[float, float]] = {
     "min_distinctive_chars": (0, 10_000),
     "traditional_dominance_ratio": (0.1, 1_000.0),
     "traditional_min_chars": (1, 10_000),
-    "print_script_min_log_ratio": (-100.0, 100.0),
+    "print_script_min_log_ratio": (0.0, 100.0),
     "print_script_veto_log_ratio": (0.01, 100.0),
     "misread_min_count": (0, 1_000_000),
     "misread_min_count_traditional": (0, 1_000_000),

@@ -8,8 +8,9 @@ simplified-only ones: a simplified-trained OCR model reads traditional print hal
 simplified forms, while simplified print gains traditional forms only by misreads
 (``ScriptConfig.traditional_dominance_ratio``). A mixed document neither rule decides is judged by
 *which* distinctive characters were printed (:class:`~restore.printscript.PrintScriptModel`,
-``ScriptConfig.print_script_min_log_ratio``): 導 and 對 beside 领 and 这 are a simplified-model
-engine's reading of traditional print.
+``ScriptConfig.print_script_min_log_ratio``), either way: 導 and 對 beside 领 and 这 are a
+simplified-model engine's reading of traditional print, 議題 among simplified forms a bilingual
+engine's slips on simplified print.
 Minority characters are converted at phrase level with OpenCC (``s2tw`` writes
 the forms traditional print uses: 為, 眾, 著) and each changed character becomes
 its own edit. A character with one counterpart is converted confidently; one
