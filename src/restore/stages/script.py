@@ -170,12 +170,12 @@ class ScriptStage:
     def _print_judgement(
         self, lines: list[tuple[re.Match[str], str, int, int]], engine: EngineView | None = None
     ) -> tuple[str, float | None]:
-        """(script, log10 ratio): the script whose print makes the distinctive characters of the lines no count decided
-        likelier by ``ScriptConfig.print_script_min_log_ratio`` (log10) or more
+        """``(script, log10 ratio)``: the script whose print makes the distinctive characters of the
+        lines no count decided likelier by ``ScriptConfig.print_script_min_log_ratio`` or more
         (:class:`~restore.printscript.PrintScriptModel`, with the counts of the ``engine`` that read
-        the text when the model has them) and the ratio of traditional over simplified print that
-        decided it, else ``("", None)``. Only a mixed text is judged: one without both kinds of
-        distinctive character is what its characters say it is.
+        the text when the model has them), with the ratio of traditional over simplified print that
+        decided it; ``("", None)`` when none does. Only a mixed text is judged: one without both
+        kinds of distinctive character is what its characters say it is.
 
         The model assumes one print: a text that joins pieces of both (a simplified article
         quoting a traditional one, pages of both kinds run together) is not one print misread.
