@@ -75,7 +75,7 @@ def test_the_shipped_table_holds_distinctive_characters_of_both_scripts() -> Non
     model = PrintScriptModel.load()
     tables = ScriptTables.load()
     assert model.engines == ("ppocrv4", "ppocrv6", "tesseract")
-    chars = set(model._logprobs)
+    chars = model.characters
     assert len(chars) > 500
     assert all(tables.is_traditional_only(ch) or tables.is_simplified_only(ch) for ch in chars)
     # On the whole a traditional-only character is evidence for traditional print and a

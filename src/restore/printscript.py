@@ -82,6 +82,11 @@ class PrintScriptModel:
         """The engines the counts come from, sorted."""
         return tuple(sorted(self.counts))
 
+    @property
+    def characters(self) -> frozenset[str]:
+        """The characters the table holds (every other character adds nothing to a ratio)."""
+        return frozenset(self._logprobs)
+
     @classmethod
     def load(cls) -> PrintScriptModel:
         """The shipped table (``restore/data/print_script.tsv``); ``ResourceError`` if it is missing or malformed.
@@ -90,22 +95,21 @@ class PrintScriptModel:
         ``<engine>/simplified`` for each engine."""
         lines = read_data_lines(DATA_FILE)
         header = lines[0].split("\t") if lines else []
-        columns = [tuple(name.split("/")) for name in header[1:]]
-        if not header or header[0] != "char" or not columns or any(len(c) != 2 or c[1] not in _SCRIPTS for c in columns):
+        columns = [name.partition("/") for name in header[1:]]  # (engine, "/", script)
+        if not header or header[0] != "char" or not columns or any(not engine or script not in _SCRIPTS for engine, _, script in columns):
             raise ResourceError(f"{DATA_FILE}: the first data line must be 'char<TAB><engine>/traditional<TAB><engine>/simplified...'")
-        tables: dict[tuple[str, str], dict[str, int]] = {column: {} for column in columns}  # type: ignore[misc]
+        tables: dict[str, tuple[dict[str, int], dict[str, int]]] = {engine: ({}, {}) for engine, _, _ in columns}
         for number, line in enumerate(lines[1:], start=2):
             parts = line.split("\t")
             try:
                 if len(parts) != len(header):
                     raise ValueError(f"{len(parts)} fields, not {len(header)}")
-                for column, value in zip(columns, parts[1:]):
-                    tables[column][parts[0]] = int(value)  # type: ignore[index]
+                for (engine, _, script), value in zip(columns, parts[1:]):
+                    tables[engine][_SCRIPTS.index(script)][parts[0]] = int(value)
             except ValueError as exc:
                 raise ResourceError(f"{DATA_FILE}: data line {number} is malformed ({exc}): {line!r}") from exc
-        engines = {engine for engine, _ in tables}
         try:
-            return cls({engine: (tables.get((engine, "traditional"), {}), tables.get((engine, "simplified"), {})) for engine in engines})
+            return cls(tables)
         except ValueError as exc:
             raise ResourceError(f"{DATA_FILE}: {exc}") from exc
 
