@@ -34,7 +34,7 @@ ALPHABET = (
 # a final opening quote, misread and doubled brackets, doubled marks, specks, trailing
 # separators, letter-spaced Han), so the properties see matches, not only misses.
 PIECES = (
-    "6一7级", "3万一5万", "7，62万", "4。9%", "北京丶上海", "获奖“", "获奖“\n\n", "刘敏〈女)", "刘敏(〈女)",
+    "6一7级", "3万一5万", "7，62万", "4。9%", "北京丶上海", "获奖“", "获奖“\n\n", "成功。“", "高兴，‘\n\n", "刘敏〈女)", "刘敏(〈女)",
     "王环（女)", "会议。。", "丰收。.", "说,.是", "获悉。,", "、、", "徐 匯 報", "12 月 17 日", "王林·张明",
 )
 texts = st.lists(st.one_of(st.sampled_from(PIECES), st.sampled_from(ALPHABET)), max_size=30).map("".join)

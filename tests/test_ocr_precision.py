@@ -56,6 +56,29 @@ def test_an_opening_quote_ending_a_paragraph_is_a_misread_stop(text: str, expect
     assert [p for p in _punct(text, FULL) if p[0] == "“"] == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("今天的会议开得很成功。“", [("“", "", 0.9)]),  # the text's end
+        ("大家都很高兴，‘ \n\n第二段从这里开始。", [("‘", "", 0.9)]),  # a blank line after it
+        ("这本书叫做《新生》，「", [("「", "", 0.9)]),
+        ("他说：“", []),  # after a colon the quote opens something to come
+        ("会议开得很成功。“\n下一行接着说完。”", []),  # a wrapped line: the quote opens the next one
+        ("他说：“好。“", []),  # a quote is open: the last one is a misread closing quote
+        ("他说：“好。”大家都同意。“", [("“", "", 0.9)]),  # the earlier quote is closed
+        ("会议开得很成功“", []),  # after a Han character: the final-opener rule's (a misread 。)
+    ],
+)
+def test_an_opening_quote_ending_a_paragraph_after_a_mark_is_debris(text: str, expected: list) -> None:
+    assert [p for p in _punct(text, FULL) if p[0] in "“‘「『" and p[1] == ""] == expected
+
+
+def test_the_stray_opener_rule_can_be_switched_off() -> None:
+    config = Config().replace(punct={"stray_opener_confidence": 0.0})
+    assert restore.Corrector(config).fix("今天的会议开得很成功。“").text == "今天的会议开得很成功。“"
+    assert restore.Corrector(Config()).fix("今天的会议开得很成功。“").text == "今天的会议开得很成功。"
+
+
 def test_mark_after_a_separator_stays_a_suggestion() -> None:
     result = restore.Corrector(Config()).fix("工作完成了。,大家都很高兴")
     assert result.text == "工作完成了。,大家都很高兴"

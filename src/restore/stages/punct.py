@@ -88,6 +88,9 @@ _SPECK = _Guarded(
 _TRAILING_SEPARATOR = _Guarded(r"(?<![。，、；：！？,])([。，、；：！？])([。，、；：,])[ \t]*$", "。，、；：,", re.MULTILINE)
 # An opening quote ending a paragraph (the text's end, or a blank line after it) after Chinese.
 _FINAL_OPENER = _Guarded(r"(?<=[\u3400-\u9fff])“(?=[ \t]*(?:\Z|\r?\n[ \t]*(?:\r?\n|\Z)))", "“")
+# An opening quote ending a paragraph straight after a mark (。“ at the text's end).
+_STRAY_OPENER = _Guarded(r"(?<=[。！？，、；])[“‘「『](?=[ \t]*(?:\Z|\r?\n[ \t]*(?:\r?\n|\Z)))", "“‘「『")
+_QUOTE_CLOSERS = {"“": "”", "‘": "’", "「": "」", "『": "』"}
 # (丶 is itself in the Han block: a run of them is not a comma between characters.)
 _RADICAL_COMMA = _Guarded(r"(?<=[\u3400-\u9fff）)])(?<!丶)丶(?=[\u3400-\u9fff])(?!丶)", "丶")
 _LIST_CLOSE = re.compile(r"[)）]、")
@@ -172,6 +175,7 @@ class PunctStage:
             *self._list_interpuncts(text),
             *self._trailing_separators(text, view, back),
             *self._final_openers(text, view, back),
+            *self._stray_openers(text, view, back),
         )
         # A 、 lost after a name's annotation, unless the bracket's own rule restores it (（女)马 → （女）、马).
         annotation_separators = tuple(
@@ -216,6 +220,21 @@ class PunctStage:
                 continue
             start = back(match.start())
             yield self._proposal(text, start, start + 1, "。", "final-opener", self.settings.final_opener_confidence)
+
+    def _stray_openers(self, text: str, view: str, back: Callable[[int], int]) -> Iterator[Proposal]:
+        """Delete an opening quote that ends a paragraph straight after a mark (好。“ at the end):
+        nothing follows for it to open. Left alone when the paragraph has a quote of its kind open
+        before it (说：“好。“: a misread closing quote). Read in ``view`` (see :func:`_without`)."""
+        confidence = self.settings.stray_opener_confidence
+        if not confidence:
+            return
+        for match in _STRAY_OPENER.finditer(view):
+            opener = match.group()
+            paragraph = view[view.rfind("\n\n", 0, match.start()) + 1 : match.start()]
+            if paragraph.count(opener) > paragraph.count(_QUOTE_CLOSERS[opener]):
+                continue
+            start = back(match.start())
+            yield self._proposal(text, start, start + 1, "", "stray-opener", confidence)
 
     def _radical_commas(self, text: str) -> Iterator[Proposal]:
         """The radical 丶 between Han characters is a misread 、 (北京丶上海)."""
