@@ -68,3 +68,21 @@ def test_renders_table_and_indels(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert rows(out) == [[",", "，", "1"], ["末", "未", "1"]]
     assert sorted(rows(indels)) == [["del", "。", "1"], ["ins", ",", "1"]]
+
+    # A second set of renders mined on top of the first table: the counts add up, the header keeps
+    # what the base was mined from.
+    more = tmp_path / "more.jsonl"
+    record = {"id": "train-7-0", "ocr": "末来可期。", "truth": "未来可期。", "engine": "ppocrv6", "script": "simplified"}
+    more.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    summed, summed_indels = tmp_path / "s.tsv", tmp_path / "si.tsv"
+    proc = run("renders", str(more), "--base", str(out), "--base-indels", str(indels), "-o", str(summed), "--indels", str(summed_indels))
+    assert proc.returncode == 0, proc.stderr
+    assert rows(summed) == [[",", "，", "1"], ["末", "未", "2"]]
+    assert sorted(rows(summed_indels)) == [["del", "。", "1"], ["ins", ",", "1"]]
+    header = summed.read_text(encoding="utf-8")
+    assert f"# base (counts added): {out}: lines: 2 " in header
+    assert f"# base (counts added): {out}: command: python scripts/build/mine_ocr_confusions.py renders {pairs}" in header
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("末\t未\n", encoding="utf-8")
+    proc = run("renders", str(more), "--base", str(bad), "-o", str(tmp_path / "x.tsv"))
+    assert proc.returncode != 0 and "expected seen<TAB>meant<TAB>count" in proc.stderr

@@ -15,6 +15,10 @@ Rebuild the shipped tables (see benchmarks/ocrgen/README.md for the render step)
       -o src/restore/data/ocr_confusions.tsv --indels src/restore/data/ocr_indels.tsv
   python scripts/build/mine_ocr_confusions.py faspell ../shared/data/faspell_ocr/ocr_train_3575.txt \
       -o src/restore/data/ocr_confusions_faspell.tsv
+
+``renders --base TABLE [--base-indels TABLE]`` adds the counts of an earlier table of this script
+(and its indel table) to those of the given renders: more renders of TRAIN are mined without
+rendering the earlier ones again. The header keeps the base's own source lines.
 """
 
 from __future__ import annotations
@@ -74,8 +78,34 @@ def read_table(path: Path) -> Counter:
     return table
 
 
+def read_indels(path: Path) -> tuple[Counter, Counter]:
+    """(deletions, insertions) char -> count from an indel table written by this script."""
+    found: dict[str, Counter] = {"del": Counter(), "ins": Counter()}
+    with open(path, encoding="utf-8") as fh:
+        for number, line in enumerate(fh, 1):
+            if line.startswith("#") or not line.strip():
+                continue
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) != 3 or parts[0] not in found:
+                raise SystemExit(f"{path}:{number}: expected del|ins<TAB>char<TAB>count")
+            found[parts[0]][parts[1]] += int(parts[2])
+    return found["del"], found["ins"]
+
+
+def base_lines(path: Path) -> list[str]:
+    """The header lines of an earlier table that say what it was mined from (kept in the new header)."""
+    with open(path, encoding="utf-8") as fh:
+        return [line[2:].rstrip("\n") for line in fh if line.startswith("# ") and line[2:].startswith(("lines:", "command:", "base"))]
+
+
 def mine_renders(args: argparse.Namespace) -> int:
     counts = ConfusionCounts()
+    if args.base:
+        counts.subs.update(read_table(Path(args.base)))
+    if args.base_indels:
+        deletions, insertions = read_indels(Path(args.base_indels))
+        counts.deletions.update(deletions)
+        counts.insertions.update(insertions)
     per_engine: Counter = Counter()
     scripts: Counter = Counter()
     for path in args.inputs:
@@ -98,6 +128,7 @@ def mine_renders(args: argparse.Namespace) -> int:
         "PP-OCRv6 small (rapidocr 3.10.0)",
         f"lines: {counts.lines} ({engines}; {', '.join(f'{s} {n}' for s, n in sorted(scripts.items()))}); "
         f"truth characters: {counts.chars}",
+        *(f"base (counts added): {args.base}: {line}" for line in (base_lines(Path(args.base)) if args.base else [])),
         f"pairs: {len(rows)} (count >= {args.min_count}); substitutions counted: {sum(n for *_, n in rows)}",
         f"command: {command_line()}",
     ]
@@ -111,6 +142,7 @@ def mine_renders(args: argparse.Namespace) -> int:
             "# ocr_indels: characters real OCR engines dropped (del) or added (ins); same renders as "
             "ocr_confusions.tsv",
             f"# lines: {counts.lines}; truth characters: {counts.chars}",
+            *(f"# base (counts added): {args.base_indels}: {line}" for line in (base_lines(Path(args.base_indels)) if args.base_indels else [])),
             f"# command: {command_line()}",
             "# columns: kind<TAB>char<TAB>count",
             *(f"{k}\t{ch}\t{n}" for k, ch, n in ind_rows),
@@ -207,6 +239,8 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("-o", "--output", required=True)
     r.add_argument("--indels", help="also write dropped/added characters here")
     r.add_argument("--min-count", type=int, default=1)
+    r.add_argument("--base", help="an earlier confusion table of this script whose counts are added")
+    r.add_argument("--base-indels", help="an earlier indel table of this script whose counts are added")
     r.set_defaults(run=mine_renders)
     f = sub.add_parser("faspell", help="mine FASPell's OCR train file")
     f.add_argument("input")
