@@ -145,10 +145,10 @@ class PunctConfig:
     # An opening quote (“ ‘ 「 『) ending a paragraph straight after a mark (。“, ，‘; not a colon,
     # after which a quotation may follow: 他说：“) opens nothing: typesetting never ends a line
     # with an opening quote, so it is debris an engine read at the line's edge (PP-OCRv4 prints
-    # it there). On DEV renders (ocr_dev, ocr_dev2 and
-    # ocr_modern_dev) all 14 such were absent from the truth (the rule deletes 12, all right);
-    # none of People's Daily lines 1-16000 nor any line of the seeds ends so. Left alone when the paragraph has a quote of its kind
-    # open before it (说：“好。“: a misread closing quote). Deleted at this confidence (0 = off).
+    # it there). On DEV renders (ocr_dev, ocr_dev2 and ocr_modern_dev) all 14 such were absent
+    # from the truth (the rule deletes 12, all right); none of People's Daily lines 1-16000 nor
+    # any line of the seeds ends so. Left alone when the paragraph has a quote of its kind open
+    # before it (说：“好。“: a misread closing quote). Deleted at this confidence (0 = off).
     stray_opener_confidence: float = 0.9
 
 
