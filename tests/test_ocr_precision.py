@@ -62,6 +62,7 @@ def test_an_opening_quote_ending_a_paragraph_is_a_misread_stop(text: str, expect
         ("今天的会议开得很成功。“", [("“", "", 0.9)]),  # the text's end
         ("大家都很高兴，‘ \n\n第二段从这里开始。", [("‘", "", 0.9)]),  # a blank line after it
         ("这本书叫做《新生》，「", [("「", "", 0.9)]),
+        ("我们今天去公园,“", [("“", "", 0.9)]),  # the width rule widens the comma in the same pass
         ("他说：“", []),  # after a colon the quote opens something to come
         ("会议开得很成功。“\n下一行接着说完。”", []),  # a wrapped line: the quote opens the next one
         ("他说：“好。“", []),  # a quote is open: the last one is a misread closing quote
@@ -71,6 +72,13 @@ def test_an_opening_quote_ending_a_paragraph_is_a_misread_stop(text: str, expect
 )
 def test_an_opening_quote_ending_a_paragraph_after_a_mark_is_debris(text: str, expected: list) -> None:
     assert [p for p in _punct(text, FULL) if p[0] in "“‘「『" and p[1] == ""] == expected
+
+
+def test_a_stray_opener_after_a_half_width_mark_goes_in_one_pass() -> None:
+    corrector = restore.Corrector(Config())
+    once = corrector.fix("我们今天去公园,“")
+    assert once.text == "我们今天去公园，"
+    assert corrector.fix(once.text).text == once.text
 
 
 def test_the_stray_opener_rule_can_be_switched_off() -> None:

@@ -86,3 +86,7 @@ def test_renders_table_and_indels(tmp_path):
     bad.write_text("末\t未\n", encoding="utf-8")
     proc = run("renders", str(more), "--base", str(bad), "-o", str(tmp_path / "x.tsv"))
     assert proc.returncode != 0 and "expected seen<TAB>meant<TAB>count" in proc.stderr
+    proc = run("renders", str(more), "--base", str(tmp_path / "missing.tsv"), "-o", str(tmp_path / "x.tsv"))
+    assert proc.returncode != 0 and "no such base table" in proc.stderr
+    proc = run("renders", str(more), "--base-indels", str(indels), "-o", str(tmp_path / "x.tsv"))
+    assert proc.returncode != 0 and "--base-indels needs --indels" in proc.stderr

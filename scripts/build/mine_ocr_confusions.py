@@ -18,7 +18,8 @@ Rebuild the shipped tables (see benchmarks/ocrgen/README.md for the render step)
 
 ``renders --base TABLE [--base-indels TABLE]`` adds the counts of an earlier table of this script
 (and its indel table) to those of the given renders: more renders of TRAIN are mined without
-rendering the earlier ones again. The header keeps the base's own source lines.
+rendering the earlier ones again. The header keeps the base's own source lines. ``--min-count``
+applies to the summed counts; a pair the base table itself left out cannot come back.
 """
 
 from __future__ import annotations
@@ -99,6 +100,11 @@ def base_lines(path: Path) -> list[str]:
 
 
 def mine_renders(args: argparse.Namespace) -> int:
+    if args.base_indels and not args.indels:
+        raise SystemExit("--base-indels needs --indels (where the summed indel table goes)")
+    for base in (args.base, args.base_indels):
+        if base and not Path(base).is_file():
+            raise SystemExit(f"{base}: no such base table")
     counts = ConfusionCounts()
     if args.base:
         counts.subs.update(read_table(Path(args.base)))

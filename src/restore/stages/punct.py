@@ -88,8 +88,9 @@ _SPECK = _Guarded(
 _TRAILING_SEPARATOR = _Guarded(r"(?<![。，、；：！？,])([。，、；：！？])([。，、；：,])[ \t]*$", "。，、；：,", re.MULTILINE)
 # An opening quote ending a paragraph (the text's end, or a blank line after it) after Chinese.
 _FINAL_OPENER = _Guarded(r"(?<=[\u3400-\u9fff])“(?=[ \t]*(?:\Z|\r?\n[ \t]*(?:\r?\n|\Z)))", "“")
-# An opening quote ending a paragraph straight after a mark (。“ at the text's end).
-_STRAY_OPENER = _Guarded(r"(?<=[。！？，、；])[“‘「『](?=[ \t]*(?:\Z|\r?\n[ \t]*(?:\r?\n|\Z)))", "“‘「『")
+# An opening quote ending a paragraph straight after a mark (。“ at the text's end); a half-width
+# "," there is widened by the width rule in the same pass (公园,“ -> 公园，).
+_STRAY_OPENER = _Guarded(r"(?<=[。！？，、；,])[“‘「『](?=[ \t]*(?:\Z|\r?\n[ \t]*(?:\r?\n|\Z)))", "“‘「『")
 _QUOTE_CLOSERS = {"“": "”", "‘": "’", "「": "」", "『": "』"}
 # (丶 is itself in the Han block: a run of them is not a comma between characters.)
 _RADICAL_COMMA = _Guarded(r"(?<=[\u3400-\u9fff）)])(?<!丶)丶(?=[\u3400-\u9fff])(?!丶)", "丶")
