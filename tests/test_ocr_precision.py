@@ -81,6 +81,16 @@ def test_a_stray_opener_after_a_half_width_mark_goes_in_one_pass() -> None:
     assert corrector.fix(once.text).text == once.text
 
 
+@pytest.mark.parametrize("text", ["了! “", "了;“", "、·“", "、，“", "他来了。 “", "大家都很高兴!“"])
+def test_the_stray_opener_rule_leaves_nothing_for_a_second_run(text: str) -> None:
+    # Found by the idempotence properties: a width, speck or trailing-separator edit in the same
+    # run must not leave a quote the second run would delete.
+    for stages in (FULL, ("layout", "punct", "script")):
+        corrector = restore.Corrector(Config(stages=stages))
+        once = corrector.fix(text)
+        assert corrector.fix(once.text).edits == (), (stages, once.text)
+
+
 def test_the_stray_opener_rule_can_be_switched_off() -> None:
     config = Config().replace(punct={"stray_opener_confidence": 0.0})
     assert restore.Corrector(config).fix("今天的会议开得很成功。“").text == "今天的会议开得很成功。“"

@@ -148,8 +148,10 @@ class PunctConfig:
     # it there). On DEV renders (ocr_dev, ocr_dev2 and ocr_modern_dev) all 14 such were absent
     # from the truth (the rule deletes 12, all right); none of People's Daily lines 1-16000 nor
     # any line of the seeds ends so. Left alone when the paragraph has a quote of its kind open
-    # before it (说：“好。“: a misread closing quote) and at a single line break (a wrapped line:
-    # the quote opens the next one). Deleted at this confidence (0 = off).
+    # before it (说：“好。“: a misread closing quote), at a single line break (a wrapped line:
+    # the quote opens the next one), after a run of separators and after a half-width mark the
+    # width rule does not widen in the same run (so a second run finds nothing more to do).
+    # Deleted at this confidence (0 = off).
     stray_opener_confidence: float = 0.9
 
 

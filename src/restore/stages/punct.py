@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import replace
 
 from restore.chars import CLOSERS, OPENERS, SPECK_SEPARATORS, SPECKS, is_cjk_punct, is_han, removable_space
@@ -88,9 +88,12 @@ _SPECK = _Guarded(
 _TRAILING_SEPARATOR = _Guarded(r"(?<![。，、；：！？,])([。，、；：！？])([。，、；：,])[ \t]*$", "。，、；：,", re.MULTILINE)
 # An opening quote ending a paragraph (the text's end, or a blank line after it) after Chinese.
 _FINAL_OPENER = _Guarded(r"(?<=[\u3400-\u9fff])“(?=[ \t]*(?:\Z|\r?\n[ \t]*(?:\r?\n|\Z)))", "“")
-# An opening quote ending a paragraph straight after a mark (。“ at the text's end); a half-width
-# "," there is widened by the width rule in the same pass (公园,“ -> 公园，).
-_STRAY_OPENER = _Guarded(r"(?<=[。！？，、；,])[“‘「『](?=[ \t]*(?:\Z|\r?\n[ \t]*(?:\r?\n|\Z)))", "“‘「『")
+# An opening quote ending a paragraph straight after a mark (。“ at the text's end); after a
+# half-width mark only where the width rule widens it in the same pass (公园,“ -> 公园，).
+_STRAY_OPENER = _Guarded(
+    rf"([。！？，、；,;!?])([ \t]*|[{re.escape(''.join(sorted(SPECKS)))}])([“‘「『])(?=[ \t]*(?:\Z|\r?\n[ \t]*(?:\r?\n|\Z)))",
+    "“‘「『",
+)
 _QUOTE_CLOSERS = {"“": "”", "‘": "’", "「": "」", "『": "』"}
 # (丶 is itself in the Han block: a run of them is not a comma between characters.)
 _RADICAL_COMMA = _Guarded(r"(?<=[\u3400-\u9fff）)])(?<!丶)丶(?=[\u3400-\u9fff])(?!丶)", "丶")
@@ -141,6 +144,7 @@ class PunctStage:
         lm_decides = plan.follows("char") and config.char.punctuation
         self._deferred = self.settings.confusable_marks if lm_decides else ""
         self._engine_prior = config.char.engine_prior
+        self._applied_from = config.min_confidence
         self._names: tuple[frozenset[str], frozenset[str]] | None = None
         # A run of one of the doubled marks (a mark printed twice is one): the runs "(.)\1+" finds
         # of them, but scanned for the marks alone, not a match tried at every character.
@@ -176,7 +180,7 @@ class PunctStage:
             *self._list_interpuncts(text),
             *self._trailing_separators(text, view, back),
             *self._final_openers(text, view, back),
-            *self._stray_openers(text, view, back),
+            *self._stray_openers(text, view, back, marks),
         )
         # A 、 lost after a name's annotation, unless the bracket's own rule restores it (（女)马 → （女）、马).
         annotation_separators = tuple(
@@ -222,19 +226,35 @@ class PunctStage:
             start = back(match.start())
             yield self._proposal(text, start, start + 1, "。", "final-opener", self.settings.final_opener_confidence)
 
-    def _stray_openers(self, text: str, view: str, back: Callable[[int], int]) -> Iterator[Proposal]:
+    def _stray_openers(
+        self, text: str, view: str, back: Callable[[int], int], widths: Sequence[Proposal] = ()
+    ) -> Iterator[Proposal]:
         """Delete an opening quote that ends a paragraph straight after a mark (好。“ at the end):
         nothing follows for it to open. Left alone when the paragraph has a quote of its kind open
-        before it (说：“好。“: a misread closing quote). Read in ``view`` (see :func:`_without`)."""
+        before it (说：“好。“: a misread closing quote). Read in ``view`` (see :func:`_without`).
+        After a half-width mark only when ``widths`` (the width rule's proposals) widen it at a
+        confidence that applies: a second run then sees what this one would (idempotence)."""
         confidence = self.settings.stray_opener_confidence
         if not confidence:
             return
+        widened = {at for p in widths if p.confidence >= self._applied_from for at in range(p.start, p.end)}
         for match in _STRAY_OPENER.finditer(view):
-            opener = match.group()
-            paragraph = view[view.rfind("\n\n", 0, match.start()) + 1 : match.start()]
+            if match.start(1) and view[match.start(1) - 1] in SPECK_SEPARATORS:
+                continue  # a run of separators (、，“): the trailing-separator rule's once the quote goes
+            gap = match.group(2)
+            if gap in SPECKS and (match.group(1) not in SPECK_SEPARATORS or match.group(3) not in "“‘"):
+                continue  # a speck the speck rule leaves (it deletes one after a separator, before “ ‘)
+            if match.group(1) in FULL_WIDTH:
+                # (the width rule's edit takes the spaces after the mark with it: 了! “ -> 了！)
+                if back(match.start(1)) not in widened:
+                    continue
+            elif gap and gap not in SPECKS:
+                continue  # spaces after a full-width mark are the layout stage's
+            opener = match.group(3)
+            paragraph = view[view.rfind("\n\n", 0, match.start(3)) + 1 : match.start(3)]
             if paragraph.count(opener) > paragraph.count(_QUOTE_CLOSERS[opener]):
                 continue
-            start = back(match.start())
+            start = back(match.start(3))
             yield self._proposal(text, start, start + 1, "", "stray-opener", confidence)
 
     def _radical_commas(self, text: str) -> Iterator[Proposal]:
