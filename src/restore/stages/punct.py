@@ -86,13 +86,14 @@ _SPECK = _Guarded(
 # Two separators ending a line (trailing spaces allowed); not the end of a longer run, which would
 # end in two separators again after the edit.
 _TRAILING_SEPARATOR = _Guarded(r"(?<![。，、；：！？,])([。，、；：！？])([。，、；：,])[ \t]*$", "。，、；：,", re.MULTILINE)
-# An opening quote ending a paragraph (the text's end, or a blank line after it) after Chinese.
-_FINAL_OPENER = _Guarded(r"(?<=[\u3400-\u9fff])“(?=[ \t]*(?:\Z|\r?\n[ \t]*(?:\r?\n|\Z)))", "“")
+# The end of a paragraph: the text's end, or a blank line.
+_PARAGRAPH_END = r"(?=[ \t]*(?:\Z|\r?\n[ \t]*(?:\r?\n|\Z)))"
+# An opening quote ending a paragraph after Chinese.
+_FINAL_OPENER = _Guarded(r"(?<=[\u3400-\u9fff])“" + _PARAGRAPH_END, "“")
 # An opening quote ending a paragraph straight after a mark (。“ at the text's end); after a
 # half-width mark only where the width rule widens it in the same pass (公园,“ -> 公园，).
 _STRAY_OPENER = _Guarded(
-    rf"([。！？，、；,;!?])([ \t]*|[{re.escape(''.join(sorted(SPECKS)))}])([“‘「『])(?=[ \t]*(?:\Z|\r?\n[ \t]*(?:\r?\n|\Z)))",
-    "“‘「『",
+    rf"([。！？，、；,;!?])([ \t]*|[{re.escape(''.join(sorted(SPECKS)))}])([“‘「『])" + _PARAGRAPH_END, "“‘「『"
 )
 _QUOTE_CLOSERS = {"“": "”", "‘": "’", "「": "」", "『": "』"}
 # (丶 is itself in the Han block: a run of them is not a comma between characters.)
@@ -220,14 +221,13 @@ class PunctStage:
             closing, opening = view.find("”", match.end()), view.find("“", match.end())
             if closing >= 0 and (opening < 0 or closing < opening):
                 continue
-            paragraph = view[view.rfind("\n\n", 0, match.start()) + 1 : match.start()]
-            if paragraph.count("“") > paragraph.count("”"):
+            if _quote_open_before(view, match.start(), "“"):
                 continue
             start = back(match.start())
             yield self._proposal(text, start, start + 1, "。", "final-opener", self.settings.final_opener_confidence)
 
     def _stray_openers(
-        self, text: str, view: str, back: Callable[[int], int], widths: Sequence[Proposal] = ()
+        self, text: str, view: str, back: Callable[[int], int], widths: Sequence[Proposal]
     ) -> Iterator[Proposal]:
         """Delete an opening quote that ends a paragraph straight after a mark (好。“ at the end):
         nothing follows for it to open. Left alone when the paragraph has a quote of its kind open
@@ -244,15 +244,12 @@ class PunctStage:
             gap = match.group(2)
             if gap in SPECKS and (match.group(1) not in SPECK_SEPARATORS or match.group(3) not in "“‘"):
                 continue  # a speck the speck rule leaves (it deletes one after a separator, before “ ‘)
-            if match.group(1) in FULL_WIDTH:
-                # (the width rule's edit takes the spaces after the mark with it: 了! “ -> 了！)
-                if back(match.start(1)) not in widened:
-                    continue
-            elif gap and gap not in SPECKS:
+            half_width = match.group(1) in FULL_WIDTH
+            if half_width and back(match.start(1)) not in widened:
+                continue  # (a widened mark's edit takes the spaces after it along: 了! “ -> 了！)
+            if not half_width and gap and gap not in SPECKS:
                 continue  # spaces after a full-width mark are the layout stage's
-            opener = match.group(3)
-            paragraph = view[view.rfind("\n\n", 0, match.start(3)) + 1 : match.start(3)]
-            if paragraph.count(opener) > paragraph.count(_QUOTE_CLOSERS[opener]):
+            if _quote_open_before(view, match.start(3), match.group(3)):
                 continue
             start = back(match.start(3))
             yield self._proposal(text, start, start + 1, "", "stray-opener", confidence)
@@ -611,3 +608,10 @@ def _replaced(text: str, changes: dict[int, str]) -> str:
         last = at + 1
     pieces.append(text[last:])
     return "".join(pieces)
+
+
+def _quote_open_before(view: str, at: int, opener: str) -> bool:
+    """Whether the paragraph of ``view[at]`` has a quote of ``opener``'s kind open before ``at``
+    (then an opener at ``at`` is a misread closing quote: 说：“好。“)."""
+    paragraph = view[view.rfind("\n\n", 0, at) + 1 : at]
+    return paragraph.count(opener) > paragraph.count(_QUOTE_CLOSERS[opener])
