@@ -1841,9 +1841,15 @@ class CharStage:
                     cand = replace(cand, confidence=min(cand.confidence, self.config.mixed_line_max_confidence))
                 else:
                     cand = replace(cand, after=traditional, in_script=cand.after)
-            elif simplified_model and script == "traditional" and not cand.features.punct and not cand.features.delete:
-                # Traditional print read with a simplified model: a candidate both scripts use (范,
-                # 游) is also written as traditional print writes it in context (模範, 遊樂).
+            elif (
+                script == "traditional"
+                and (simplified_model or not _engine_listed(cand))
+                and not cand.features.punct
+                and not cand.features.delete
+            ):
+                # A candidate both scripts use (范, 游, 党), proposed from simplified tables or read
+                # with a simplified model, is written as traditional print writes it in context
+                # (模範, 遊樂, 共產黨員); a traditional model's own listing is its reading of the print.
                 traditional = self.traditional_form(text, offset, cand.after, inserted=cand.features.insert)
                 if traditional is not None:
                     cand = replace(cand, after=traditional, in_script=cand.after)
