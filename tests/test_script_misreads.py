@@ -150,3 +150,17 @@ def test_a_stretch_of_traditional_print_is_held_back_whole(corrector: restore.Co
     # Apart (a simplified character between them), each is decided on its own.
     apart = corrector.fix("今天的天气很好。\n本届运动会共有二十个代表團和个人參加。\n比赛将在下周一开始。")
     assert [(e.before, e.after) for e in apart.edits] == [("參", "参")]
+
+
+def test_a_floor_of_zero_sightings_needs_a_sighting_to_hold_back() -> None:
+    # misread_min_count 0 is a legal setting; a character the tables never saw has no share to
+    # hold it back (it used to divide by zero).
+    from restore.stages.script import ScriptStage
+
+    config = restore.Config()
+    stage = ScriptStage(config.replace(script=dataclasses.replace(
+        config.script, misread_min_count=0, misread_min_count_traditional=0)))
+    unseen = "龘"
+    assert unseen not in stage.confusions
+    assert stage._own_form_share(unseen, "x") == 1.0 and stage._misread_share(unseen, "x") == 1.0
+    assert stage._own_form_share("對", "对") < config.script.misread_min_share

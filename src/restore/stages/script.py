@@ -399,7 +399,7 @@ class ScriptStage:
         """
         seen = {m: n for m, n in self.confusions.get(char, {}).items() if len(m) == 1}
         total = sum(seen.values())
-        if total < self.settings.misread_min_count:
+        if total == 0 or total < self.settings.misread_min_count:  # (a floor of 0 still needs a sighting)
             return 1.0
         return seen.get(form, 0) / total
 
@@ -412,7 +412,7 @@ class ScriptStage:
         traditional_only = self.tables.traditional_only
         seen = {m: n for m, n in self.confusions.get(char, {}).items() if m == form or m in traditional_only}
         total = sum(seen.values())
-        if total < self.settings.misread_min_count_traditional:
+        if total == 0 or total < self.settings.misread_min_count_traditional:
             return 1.0
         return seen.get(form, 0) / total
 
