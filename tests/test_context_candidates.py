@@ -150,7 +150,7 @@ def test_a_malformed_gaps_row_names_file_and_line(tmp_path):
 
 
 def test_context_proposes_what_no_table_pairs(context):
-    # 墓 for 基 (工作墓本完成): no mined pair, not a listed glyph neighbour; 基本 is a word.
+    # 墓 for 基 (工作墓本完成): 基本 is a word; the context proposes 基 whatever the tables hold.
     found = {c.char: c for c in context.propose("墓", "作", "本", min_similarity=0.45)}
     assert "基" in found and found["基"].source in (GAPS_ID, WORDS_ID)
     # 大 for 天 in 在大安门: the gap 在_安 and the word 天安 both predict 天.
@@ -173,10 +173,12 @@ def test_char_stage_fixes_a_pair_no_table_has_with_context_evidence():
     from restore.stages.base import Document
     from restore.stages.char import EMBEDDING_ID, CharStage
 
-    text = "这项调查工作已经墓本结束。"
+    # 暴 for 基: no mined pair, not a listed glyph neighbour (墓 for 基 is mined since the tables
+    # hold 96,910 rendered lines).
+    text = "这项调查工作已经暴本结束。"
     on = Config(char=CharConfig(context_candidates=True))
     proposals = CharStage(on).propose(text, Document()).proposals
-    (p,) = [p for p in proposals if text[p.start : p.end] == "墓"]
+    (p,) = [p for p in proposals if text[p.start : p.end] == "暴"]
     assert p.after == "基" and p.confidence >= on.min_confidence
     pairs = {e.table: e for e in p.evidence if isinstance(e, ConfusionPair)}
     assert pairs.keys() & {GAPS_ID, WORDS_ID}

@@ -103,20 +103,22 @@ def test_rival_from_the_tables_is_neither_repeated_nor_beaten_without_a_margin(s
 
 def test_switch_off_loads_nothing_and_proposes_nothing():
     corrector = restore.Corrector(_config(lm_sweep=False, context_candidates=False))
-    result = corrector.fix("这项工程墓本完工了。")
-    assert result.text == "这项工程墓本完工了。"
+    # (暴 for 基: in no mined table, not a listed glyph neighbour; only the sweep or the context finds 基.)
+    result = corrector.fix("这项调查工作已经暴本结束。")
+    assert result.text == "这项调查工作已经暴本结束。"
     assert not any(getattr(e, "table", "") == SWEEP_ID for edit in result.suggestions for e in edit.evidence)
     stage = next(s for s in corrector.stages if isinstance(s, CharStage))
     assert stage.resources.sweep is None
 
 
 def test_sweep_edit_carries_its_source_and_the_cosine(sweeping):
-    result = sweeping.fix("这项工程墓本完工了。")
-    assert result.text == "这项工程基本完工了。"
+    result = sweeping.fix("这项调查工作已经暴本结束。")
+    assert result.text == "这项调查工作已经基本结束。"
     (edit,) = result.edits
     pairs = {e.table: e for e in edit.evidence if hasattr(e, "table")}
-    assert pairs[SWEEP_ID].seen == "墓" and pairs[SWEEP_ID].meant == "基"
+    assert pairs[SWEEP_ID].seen == "暴" and pairs[SWEEP_ID].meant == "基"
     assert pairs[SWEEP_ID].similarity == pairs["glyph:embedding"].similarity >= 0.5
     assert restore.apply_edits(result.original, result.edits) == result.text
-    # The same rare character where it is right stays.
+    # The same characters where they are right stay.
     assert sweeping.fix("烈士墓前摆满了鲜花。").edits == ()
+    assert sweeping.fix("一场暴雨过后，街道两旁的树木格外青翠。").edits == ()

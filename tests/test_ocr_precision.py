@@ -120,19 +120,20 @@ def test_traditional_form_engines_read_off_traditional_print_is_a_suggestion(tex
 
 
 def test_traditional_leftover_without_misread_evidence_is_converted() -> None:
-    text = "会上发布了藥品管理的新举措。"
-    # The stage defers the conversion (藥 may be a misread) to whichever stage arbitrates.
+    text = "会上发布了鑰匙管理的新规定。"
+    # The stage defers the conversion (鑰 may be a misread; the mined tables never saw it) to
+    # whichever stage arbitrates.
     out = ScriptStage(Config()).propose(text, Document())
     assert out.proposals == ()
     assert [(d.proposal.start, d.recheck, d.proposal.after, d.proposal.confidence, d.hedged.confidence)
-            for d in out.deferred] == [(5, "藥", "药", 0.97, 0.5)]
+            for d in out.deferred] == [(5, "鑰", "钥", 0.97, 0.5)]
     # Without a char stage the pipeline proposes it as is.
     alone = restore.Corrector(Config(stages=CORE)).fix(text)
-    assert [(e.after, e.confidence) for e in alone.edits] == [("药", 0.97)]
+    assert [(e.after, e.confidence) for e in alone.edits] == [("钥", 0.97)]
     # With the char stage after it, the conversion goes through it (the LM has nothing likelier).
     result = restore.Corrector(Config()).fix(text)
-    assert result.text == "会上发布了药品管理的新举措。"
-    assert [(e.after, e.confidence, e.source) for e in result.edits] == [("药", 0.97, "script:opencc-t2s")]
+    assert result.text == "会上发布了钥匙管理的新规定。"
+    assert [(e.after, e.confidence, e.source) for e in result.edits] == [("钥", 0.97, "script:opencc-t2s")]
 
 
 def test_simplified_replacement_on_a_traditional_line_is_capped() -> None:

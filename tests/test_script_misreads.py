@@ -19,9 +19,29 @@ def _stage(**changes: object) -> CharStage:
     return CharStage(config.replace(char=dataclasses.replace(config.char, **changes)))
 
 
-def test_a_misread_becomes_a_suggestion_naming_the_likelier_character(corrector: restore.Corrector) -> None:
-    # 舉 is a misread of 要 here: 举求 is no word, 要求 is one and the LM prefers it.
+def _without_share_hold(**char_changes: object) -> restore.Corrector:
+    """The default pipeline with the mined-share hold off (``script.misread_min_share`` 0), so that
+    only the char stage's rival search can keep a conversion back (with ``char_changes``)."""
+    config = restore.Config()
+    return restore.Corrector(config.replace(
+        script=dataclasses.replace(config.script, misread_min_share=0.0),
+        char=dataclasses.replace(config.char, **char_changes),
+    ))
+
+
+def test_a_misread_engines_print_for_other_characters_is_held_by_the_mined_share(corrector: restore.Corrector) -> None:
+    # By default the mined tables already hold 舉 back: engines printed it for five other
+    # characters and once for 举 (the rival search below is the second line of defence).
     result = corrector.fix("居民可以舉求物业公司及时维修。")
+    assert result.edits == ()
+    [hedged] = [s for s in result.suggestions if s.start == 4 and s.source == "script:opencc-t2s"]
+    assert (hedged.after, hedged.confidence) == ("举", restore.Config().script.ambiguous_confidence)
+    assert any(e.type == "cap" and "script.misread_min_share" in e.reason for e in hedged.evidence)
+
+
+def test_a_misread_becomes_a_suggestion_naming_the_likelier_character() -> None:
+    # 舉 is a misread of 要 here: 举求 is no word, 要求 is one and the LM prefers it.
+    result = _without_share_hold().fix("居民可以舉求物业公司及时维修。")
     assert result.edits == ()
     offered = {(s.after, s.source): s for s in result.suggestions if s.start == 4}
     hedged = offered[("举", "script:opencc-t2s")]
@@ -46,10 +66,9 @@ def test_a_rival_too_unlikely_to_offer_is_never_a_suggestion(corrector: restore.
 
 
 def test_without_the_rival_search_the_misread_is_converted() -> None:
-    # The same sentence with the rival search off: the conversion goes through, which the test above guards against.
+    # The same sentence with the rival search off too: the conversion goes through, which the test above guards against.
     config = restore.Config()
-    off = restore.Corrector(config.replace(char=dataclasses.replace(config.char, deferral_rivals=False)))
-    result = off.fix("居民可以舉求物业公司及时维修。")
+    result = _without_share_hold(deferral_rivals=False).fix("居民可以舉求物业公司及时维修。")
     assert [(e.before, e.after, e.confidence) for e in result.edits] == [("舉", "举", config.script.unambiguous_confidence)]
 
 
