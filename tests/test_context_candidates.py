@@ -174,7 +174,7 @@ def test_char_stage_fixes_a_pair_no_table_has_with_context_evidence():
     from restore.stages.char import EMBEDDING_ID, CharStage
 
     # 暴 for 基: no mined pair, not a listed glyph neighbour (墓 for 基 is mined since the tables
-    # hold 96,910 rendered lines).
+    # hold 120,910 rendered lines).
     text = "这项调查工作已经暴本结束。"
     on = Config(char=CharConfig(context_candidates=True))
     proposals = CharStage(on).propose(text, Document()).proposals

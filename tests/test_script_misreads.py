@@ -30,7 +30,7 @@ def _without_share_hold(**char_changes: object) -> restore.Corrector:
 
 
 def test_a_misread_engines_print_for_other_characters_is_held_by_the_mined_share(corrector: restore.Corrector) -> None:
-    # By default the mined tables already hold 舉 back: engines printed it for five other
+    # By default the mined tables already hold 舉 back: engines printed it for eight other
     # characters and once for 举 (the rival search below is the second line of defence).
     result = corrector.fix("居民可以舉求物业公司及时维修。")
     assert result.edits == ()

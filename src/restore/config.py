@@ -330,7 +330,7 @@ class CharConfig:
     # glyph similarity enters as similarity**8 (see restore.stages.char). Fitted with the render
     # table of the first 24,000 TRAIN chunks; a refit with the full table (48,910) moves the mined
     # weight 1.31 -> 1.07 and changes nothing that matters (benchmarks/CHAR_NOTES.md), so kept; kept
-    # unrefitted with the table of 96,910 rendered lines too (every held-out DEV render set gained).
+    # unrefitted with the table of 120,910 rendered lines too (every held-out DEV render set gained).
     calib_bias: float = -5.469
     calib_lm_gain: float = 1.298
     calib_glyph_similarity: float = 3.376
