@@ -117,3 +117,27 @@ def test_config_replace_changes_section_keys_and_checks_them() -> None:
         base.replace(char={"word_gain_hinge": "high"})
     with pytest.raises(ConfigError, match="did you mean: char"):
         base.replace(chr={"delete_doubled": True})
+
+
+@pytest.mark.parametrize(
+    ("section", "key", "value", "message"),
+    [
+        ("script", "misread_min_count", "two", "must be an integer"),
+        ("script", "misread_min_count", 2.5, "must be an integer"),
+        ("script", "misread_min_count", None, "must be an integer"),
+        ("char", "word_gain_hinge", "high", "must be a number"),
+        ("char", "lm_sweep", 1, "must be true or false"),
+        ("script", "to_traditional", 7, "must be a string"),
+    ],
+)
+def test_settings_built_in_code_are_type_checked_too(section: str, key: str, value: object, message: str) -> None:
+    # dataclasses.replace skips from_mapping's coercion: the check names the key at once rather
+    # than a TypeError deep in a stage on the first fix.
+    import dataclasses
+
+    base = restore.Config()
+    changed_section = dataclasses.replace(getattr(base, section), **{key: value})
+    with pytest.raises(ConfigError, match=rf"'{section}\.{key}' {message}"):
+        dataclasses.replace(base, **{section: changed_section})
+    # An int where a float is declared is a number (TOML writes 5 for 5.0).
+    assert dataclasses.replace(base, char=dataclasses.replace(base.char, word_gain_hinge=5)).char.word_gain_hinge == 5

@@ -1020,12 +1020,18 @@ def declared_range(name: str) -> tuple[float, float] | None:
 
 
 def check_ranges(section: Any, prefix: str = "") -> None:
-    """Raise :class:`ConfigError` naming the dotted key of the first number that is not finite or out of range.
+    """Raise :class:`ConfigError` naming the dotted key of the first value of the wrong type (a
+    setting declared ``int``, ``float``, ``bool`` or ``str``) or number not finite or out of range.
+    Settings built in code (``dataclasses.replace``) are checked as strictly as a config file's.
 
     >>> Config.from_mapping({"char": {"calib_bias": float("nan")}})
     Traceback (most recent call last):
     ...
     restore.errors.ConfigError: config key 'char.calib_bias' must be a finite number in [-20.0, 20.0], got nan
+    >>> Config().replace(script=dataclasses.replace(ScriptConfig(), misread_min_count="two"))
+    Traceback (most recent call last):
+    ...
+    restore.errors.ConfigError: config key 'script.misread_min_count' must be an integer, got 'two'
     """
     for item in dataclasses.fields(section):
         value = getattr(section, item.name)
@@ -1033,6 +1039,7 @@ def check_ranges(section: Any, prefix: str = "") -> None:
         if dataclasses.is_dataclass(value):
             check_ranges(value, key + ".")
             continue
+        _check_type(item.type, value, key)
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             continue
         bounds = declared_range(item.name)
@@ -1040,6 +1047,20 @@ def check_ranges(section: Any, prefix: str = "") -> None:
         if not (math.isfinite(value) and low <= value <= high):
             shown = f" in [{low}, {high}]" if bounds is not None else ""
             raise ConfigError(f"config key {key!r} must be a finite number{shown}, got {value!r}")
+
+
+def _check_type(declared: Any, value: Any, key: str) -> None:
+    """Raise :class:`ConfigError` when ``value`` is not of the scalar type ``declared`` (the field's
+    annotation, a string under ``from __future__ import annotations``); other annotations pass."""
+    name = declared if isinstance(declared, str) else getattr(declared, "__name__", "")
+    if name == "bool" and not isinstance(value, bool):
+        raise ConfigError(f"config key {key!r} must be true or false, got {value!r}")
+    if name == "int" and (isinstance(value, bool) or not isinstance(value, int)):
+        raise ConfigError(f"config key {key!r} must be an integer, got {value!r}")
+    if name == "float" and (isinstance(value, bool) or not isinstance(value, (int, float))):
+        raise ConfigError(f"config key {key!r} must be a number, got {value!r}")
+    if name == "str" and not isinstance(value, str):
+        raise ConfigError(f"config key {key!r} must be a string, got {value!r}")
 
 
 def _jsonable(value: Any) -> Any:
