@@ -1111,18 +1111,7 @@ def _coerce(hint: Any, value: Any, name: str) -> Any:
         return tuple(value)
     if origin in (typing.Union, types.UnionType):
         return value
-    if hint is float:
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ConfigError(f"config key {name!r} must be a number, got {value!r}")
-        return float(value)
-    if hint is int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise ConfigError(f"config key {name!r} must be an integer, got {value!r}")
-        return value
-    if hint is bool:
-        if not isinstance(value, bool):
-            raise ConfigError(f"config key {name!r} must be true or false, got {value!r}")
-        return value
-    if hint is str and not isinstance(value, str):
-        raise ConfigError(f"config key {name!r} must be a string, got {value!r}")
+    if hint in (float, int, bool, str):
+        _check_type(hint, value, name)
+        return float(value) if hint is float else value
     return value
